@@ -1,0 +1,37 @@
+/**
+ * @busbar/core: pure and deterministic. Supply status, bus load and priorities in; a target switch
+ * matrix, a safe switching sequence and controller commands out. No I/O, no clock, no randomness.
+ * Explicit export list: everything public is named here.
+ */
+
+// Rack model and plan (the contract of ../spec/allocation.md)
+export type { Bus, Load, Policy, RackInput, Supply, SupplyState, Switch, SwitchKind, SwitchRef } from './model/rack.js'
+export { defaultPolicy } from './model/rack.js'
+export type { BusReport, Plan, Reason, ServiceGain, SwitchStep } from './model/plan.js'
+
+// Telemetry vocabulary shared with the adapters
+export type {
+  CommError,
+  StatusCmlFlags,
+  StatusFans12Flags,
+  StatusInputFlags,
+  StatusIoutFlags,
+  StatusRegisters,
+  StatusTemperatureFlags,
+  StatusVoutFlags,
+  StatusWordFlags,
+  SupplyReadings,
+  TelemetrySample,
+} from './telemetry/telemetry.js'
+export { noStatusFlags } from './telemetry/telemetry.js'
+
+// Controller vocabulary
+export type {
+  Alarm,
+  AlarmKind,
+  ControllerCommand,
+  ControllerEvent,
+  PlanExecutionResult,
+  SwitchFault,
+  SwitchState,
+} from './controller/events.js'

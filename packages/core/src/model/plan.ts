@@ -1,0 +1,56 @@
+/**
+ * Pure. The result of `allocate`: the target switch matrix, the switching sequence to reach it,
+ * the per-bus report and the reasons for every change, all as data.
+ */
+import type { SwitchKind, SwitchRef } from './rack.js'
+
+export interface SwitchStep {
+  readonly op: 'open' | 'close'
+  readonly supply: string
+  readonly bus: string
+  /** So the executor can wait the right settle time. */
+  readonly kind: SwitchKind
+}
+
+export interface BusReport {
+  readonly id: string
+  readonly up: boolean
+  /** L(b): served loads' shares on this bus. */
+  readonly loadW: number
+  /** Usable capacity of the supplies closed onto this bus. */
+  readonly capacityW: number
+  /** Usable capacity left after removing at-risk supplies and then the k largest. */
+  readonly redundantW: number
+  readonly nPlusK: boolean
+  readonly survivesLoss: boolean
+}
+
+/** Why the plan changes something, or why it could not do better. One entry per change at least. */
+export type Reason =
+  | { readonly _tag: 'SupplyUnavailable'; readonly supply: string; readonly bus: string; readonly state: 'failed' | 'absent' }
+  | { readonly _tag: 'SupplyPreempted'; readonly supply: string; readonly bus: string; readonly failureRisk: number | undefined }
+  | { readonly _tag: 'SupplyMoved'; readonly supply: string; readonly from: string; readonly to: string; readonly why: ServiceGain }
+  | { readonly _tag: 'SupplyConnected'; readonly supply: string; readonly bus: string; readonly why: ServiceGain }
+  | { readonly _tag: 'SupplyDisconnected'; readonly supply: string; readonly bus: string; readonly why: ServiceGain }
+  | { readonly _tag: 'LoadShed'; readonly load: string; readonly priority: number; readonly powerW: number; readonly why: 'noBusUp' | 'insufficientCapacity' | 'busRating' }
+  | { readonly _tag: 'LoadRestored'; readonly load: string }
+  | { readonly _tag: 'RedundancyLost'; readonly bus: string; readonly loadW: number; readonly redundantW: number }
+  | { readonly _tag: 'CurrentStateInadmissible'; readonly rule: 1 | 2 | 3 | 4 | 5; readonly detail: string }
+
+/** Which level of the objective a change serves (the first that differs from the current state's). */
+export type ServiceGain = 'serveLoads' | 'supplyRedundancy' | 'busLossSurvival' | 'leastDisturbance' | 'tieBreak'
+
+export interface Plan {
+  /** Target switch matrix: the closed switches, sorted by (supply, bus). */
+  readonly closed: readonly SwitchRef[]
+  /** Ids of loads to shed, sorted. */
+  readonly shed: readonly string[]
+  /** At-risk supplies whose bus meets N+k without them, sorted. */
+  readonly preempted: readonly string[]
+  /** Ordered switch operations from the current state to the target. Empty when already optimal. */
+  readonly steps: readonly SwitchStep[]
+  readonly buses: readonly BusReport[]
+  readonly reasons: readonly Reason[]
+  /** Proven optimal under the objective. */
+  readonly optimal: boolean
+}

@@ -1,0 +1,2 @@
+/** Package entry: explicit export list. */
+export {}
