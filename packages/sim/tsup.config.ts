@@ -1,7 +1,10 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: {
+    'index': 'src/index.ts',
+    'cli': 'src/cli/main.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

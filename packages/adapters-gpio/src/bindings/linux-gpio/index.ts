@@ -1,0 +1,2 @@
+/** Subpath entry: explicit export list. */
+export {}
