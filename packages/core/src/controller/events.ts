@@ -17,6 +17,9 @@ export type SwitchFault =
   | { readonly _tag: 'ReadbackMismatch'; readonly expectedClosed: boolean; readonly actualClosed: boolean }
   | { readonly _tag: 'FeedbackMismatch'; readonly expectedClosed: boolean; readonly feedbackClosed: boolean }
   | { readonly _tag: 'FeedbackTimeout'; readonly waitedMs: number }
+  /** The executor refused the plan before writing anything (unknown switch, kind mismatch, a prefix that
+   *  would close a supply onto a second bus). `failedStep` names the offending step; nothing was switched. */
+  | { readonly _tag: 'PlanRejected'; readonly detail: string }
 
 /** What the plan executor reports back: always the real switch state read from hardware. */
 export type PlanExecutionResult =
