@@ -9,6 +9,11 @@ export type { Bus, Load, Policy, RackInput, Supply, SupplyState, Switch, SwitchK
 export { defaultPolicy } from './model/rack.js'
 export type { BusReport, Plan, Reason, ServiceGain, SwitchStep } from './model/plan.js'
 
+// Decoding untrusted input into the rack model (every issue named by its path)
+export { decodeRackInput } from './decode/decodeRackInput.js'
+export type { DecodeError, DecodeIssue } from './decode/decodeError.js'
+export { formatDecodeError } from './decode/decodeError.js'
+
 // Telemetry vocabulary shared with the adapters
 export type {
   CommError,
