@@ -1,2 +1,3 @@
 /** Subpath entry: explicit export list. */
-export {}
+export { scriptedTransport } from './scriptedTransport.js'
+export type { ScriptedStep, ScriptedTransport } from './scriptedTransport.js'

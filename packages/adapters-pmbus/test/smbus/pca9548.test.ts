@@ -1,0 +1,78 @@
+import { describe, expect, test } from 'vitest'
+import * as E from 'fp-ts/lib/Either.js'
+import { createPca9548, smbusDevice } from '../../src/index.js'
+import { scriptedTransport } from '../../src/mock/index.js'
+
+const MUX = 0x70
+const A = 0x58
+
+describe('PCA9548 decorator', () => {
+  test('selects the channel once, then uses the cache; another channel selects again', async () => {
+    const t = scriptedTransport([
+      { op: 'write', address: MUX, bytes: [0x04] },
+      { op: 'writeRead', address: A, bytes: [0x79], length: 2, reply: [0, 0] },
+      { op: 'writeRead', address: A, bytes: [0x79], length: 2, reply: [0, 0] },
+      { op: 'write', address: MUX, bytes: [0x80] },
+      { op: 'writeRead', address: A, bytes: [0x79], length: 2, reply: [0x48, 0x28] },
+    ])
+    const mux = createPca9548(t, MUX)
+    const ch2 = smbusDevice(mux.channel(2), { address: A, pec: false })
+    const ch7 = smbusDevice(mux.channel(7), { address: A, pec: false })
+    expect(await ch2.readWord(0x79)).toEqual(E.right(0))
+    expect(await ch2.readWord(0x79)).toEqual(E.right(0))
+    expect(mux.cachedControl()).toBe(0x04)
+    expect(await ch7.readWord(0x79)).toEqual(E.right(0x2848))
+    t.assertDone()
+  })
+
+  test('re-selects after an error behind the mux (cache invalidated)', async () => {
+    const t = scriptedTransport([
+      { op: 'write', address: MUX, bytes: [0x02] },
+      { op: 'writeRead', address: A, bytes: [0x79], length: 2, error: { _tag: 'NoAck', address: A } },
+      { op: 'write', address: MUX, bytes: [0x02] },
+      { op: 'writeRead', address: A, bytes: [0x79], length: 2, reply: [0, 0] },
+    ])
+    const mux = createPca9548(t, MUX)
+    const d = smbusDevice(mux.channel(1), { address: A, pec: false })
+    expect(E.isLeft(await d.readWord(0x79))).toBe(true)
+    expect(mux.cachedControl()).toBeUndefined()
+    expect(await d.readWord(0x79)).toEqual(E.right(0))
+    t.assertDone()
+  })
+
+  test('a failed select is MuxError, skips the transaction, and is retried next time', async () => {
+    const t = scriptedTransport([
+      { op: 'write', address: MUX, bytes: [0x01], error: { _tag: 'NoAck', address: MUX } },
+      { op: 'write', address: MUX, bytes: [0x01] },
+      { op: 'writeRead', address: A, bytes: [0x79], length: 2, reply: [1, 0] },
+    ])
+    const mux = createPca9548(t, MUX)
+    const d = smbusDevice(mux.channel(0), { address: A, pec: false })
+    const failed = await d.readWord(0x79)
+    expect(failed).toEqual(E.left({ _tag: 'MuxError', mux: MUX, channel: 0, detail: 'selecting control 0x01 failed: NoAck' }))
+    expect(await d.readWord(0x79)).toEqual(E.right(1))
+    t.assertDone()
+  })
+
+  test('concurrent transactions on two channels do not interleave select and transfer', async () => {
+    const t = scriptedTransport([
+      { op: 'write', address: MUX, bytes: [0x01] },
+      { op: 'writeRead', address: A, bytes: [0x79], length: 2, reply: [1, 0] },
+      { op: 'write', address: MUX, bytes: [0x02] },
+      { op: 'writeRead', address: A, bytes: [0x79], length: 2, reply: [2, 0] },
+      { op: 'write', address: MUX, bytes: [0x00] },
+    ])
+    const mux = createPca9548(t, MUX)
+    const [a, b] = await Promise.all([
+      smbusDevice(mux.channel(0), { address: A, pec: false }).readWord(0x79),
+      smbusDevice(mux.channel(1), { address: A, pec: false }).readWord(0x79),
+    ])
+    expect([a, b]).toEqual([E.right(1), E.right(2)])
+    expect(await mux.deselect()).toEqual(E.right(undefined))
+    t.assertDone()
+  })
+
+  test('channel out of range throws', () => {
+    expect(() => createPca9548(scriptedTransport(), MUX).channel(8)).toThrow(/channel must be 0..7, got 8/)
+  })
+})
