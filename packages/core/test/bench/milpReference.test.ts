@@ -1,0 +1,183 @@
+/** The bench's MILP reference against hand-computed optima (and, below, the brute-force reference). */
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Highs } from 'highs'
+import { loadHighs, milpReference } from '../../bench/milpReference.js'
+import type { Bus, Load, RackInput, Supply, Switch } from '../../src/model/rack.js'
+import { defaultPolicy } from '../../src/model/rack.js'
+
+let highs: Highs
+beforeAll(async () => {
+  highs = await loadHighs()
+})
+
+const ok = (id: string, capacityW: number, extra: Partial<Supply> = {}): Supply => ({ id, capacityW, state: 'ok', ...extra })
+const bus = (id: string, priority = 1, maxW?: number): Bus => ({ id, priority, ...(maxW === undefined ? {} : { maxW }) })
+const load = (id: string, powerW: number, buses: string[], priority = 1): Load => ({ id, powerW, priority, buses })
+const sw = (supply: string, busId: string, closed = false): Switch => ({ supply, bus: busId, kind: 'fet', closed })
+const rack = (parts: Omit<RackInput, 'policy'> & { policy?: Partial<RackInput['policy']> }): RackInput => ({
+  ...parts,
+  policy: { ...defaultPolicy, ...parts.policy },
+})
+
+const solve = (input: RackInput) => milpReference(highs, input, { timeLimitS: 10 })
+const values = (input: RackInput): number[] => solve(input).levels.map((l) => l.value)
+
+describe('milpReference on hand-computed racks', () => {
+  it('pools two supplies on one bus: one N+1 bus beats two non-redundant ones', () => {
+    // A/B with one 3 kW supply each gives 3000 - 3000 = 0 < 500 on both buses; both on A gives
+    // 6000 - 3000 >= 1000 on A. Losing A loses the load (B down), so no survived scenario.
+    const input = rack({
+      supplies: [ok('p1', 3000), ok('p2', 3000)],
+      buses: [bus('A'), bus('B')],
+      loads: [load('s1', 1000, ['A', 'B'])],
+      switches: [sw('p1', 'A'), sw('p1', 'B'), sw('p2', 'A'), sw('p2', 'B')],
+    })
+    const result = solve(input)
+    expect(result.levels.map((l) => l.value)).toEqual([1, 1000, 1, 0, 2])
+    expect(result.optimal).toBe(true)
+    expect(result.shed).toEqual([])
+    expect(new Set(result.closed.map((c) => c.bus)).size).toBe(1)
+  })
+
+  it('splits 2+1 so that either bus loss is survived', () => {
+    // 2 on A: 4000 - 2000 >= 500; B: 2000 - 2000 < 500. Losing A moves 1000 W onto B's 2000 W, and back.
+    const input = rack({
+      supplies: [ok('p1', 2000), ok('p2', 2000), ok('p3', 2000)],
+      buses: [bus('A'), bus('B')],
+      loads: [load('s1', 1000, ['A', 'B'])],
+      switches: ['p1', 'p2', 'p3'].flatMap((p) => [sw(p, 'A'), sw(p, 'B')]),
+    })
+    const result = solve(input)
+    expect(result.levels.map((l) => l.value)).toEqual([1, 1000, 1, 2, 3])
+    const onA = result.closed.filter((c) => c.bus === 'A').length
+    expect([1, 2]).toContain(onA)
+  })
+
+  it('sheds the lower priority load when capacity is short', () => {
+    const input = rack({
+      supplies: [ok('p1', 1000)],
+      buses: [bus('A')],
+      loads: [load('hi', 800, ['A'], 2), load('lo', 300, ['A'], 1)],
+      switches: [sw('p1', 'A', true)],
+    })
+    const result = solve(input)
+    expect(result.levels.map((l) => [l.name, l.value])).toEqual([
+      ['served count, priority 2', 1],
+      ['served W, priority 2', 800],
+      ['served count, priority 1', 0],
+      ['served W, priority 1', 0],
+      ['N+k buses, priority 1', 0],
+      ['bus losses survived', 0],
+      ['switch changes', 0],
+    ])
+    expect(result.shed).toEqual(['lo'])
+  })
+
+  it('prefers more served W at equal served count', () => {
+    const input = rack({
+      supplies: [ok('p1', 1000)],
+      buses: [bus('A')],
+      loads: [load('a', 400, ['A']), load('b', 700, ['A']), load('c', 500, ['A'])],
+      switches: [sw('p1', 'A', true)],
+      policy: { busRedundancy: false },
+    })
+    // Two loads fit: a+c = 900 or a+b = 1100 (too much): the best pair is 900 W.
+    expect(values(input)).toEqual([2, 900, 0, 0])
+    expect(solve(input).shed).toEqual(['b'])
+  })
+
+  it('opens a failed supply and counts it as a change', () => {
+    const input = rack({
+      supplies: [{ id: 'p1', capacityW: 3000, state: 'failed' }, ok('p2', 1000)],
+      buses: [bus('A')],
+      loads: [load('s1', 500, ['A'])],
+      switches: [sw('p1', 'A', true), sw('p2', 'A')],
+    })
+    const result = solve(input)
+    expect(result.levels.map((l) => l.value)).toEqual([1, 500, 0, 0, 2])
+    expect(result.closed).toEqual([{ supply: 'p2', bus: 'A' }])
+  })
+
+  it('does not count at-risk supplies for N+k, but lets them stay', () => {
+    const input = rack({
+      supplies: [ok('p1', 2000, { failureRisk: 0.9 }), ok('p2', 2000), ok('p3', 2000)],
+      buses: [bus('A')],
+      loads: [load('s1', 1000, ['A'])],
+      switches: [sw('p1', 'A', true), sw('p2', 'A'), sw('p3', 'A')],
+    })
+    const result = solve(input)
+    expect(result.levels.map((l) => l.value)).toEqual([1, 1000, 1, 0, 2])
+    expect(result.closed).toHaveLength(3)
+  })
+
+  it('counts a warning supply as at risk and applies derate', () => {
+    // Usable 1000 W each. Non-at-risk p2 + p3 = 2000 - 1000 = 1000 < 1200: N+1 impossible.
+    const input = rack({
+      supplies: [ok('p1', 2000, { state: 'warning' }), ok('p2', 2000), ok('p3', 2000)],
+      buses: [bus('A')],
+      loads: [load('s1', 1200, ['A'])],
+      switches: [sw('p1', 'A', true), sw('p2', 'A'), sw('p3', 'A')],
+      policy: { derate: 0.5 },
+    })
+    expect(values(input)).toEqual([1, 1200, 0, 0, 1])
+  })
+
+  it('respects a bus rating: sheds rather than exceed maxW, still closes for N+k of an empty bus', () => {
+    const input = rack({
+      supplies: [ok('p1', 3000)],
+      buses: [bus('A', 1, 500)],
+      loads: [load('s1', 600, ['A'])],
+      switches: [sw('p1', 'A')],
+    })
+    const result = solve(input)
+    expect(result.levels.map((l) => l.value)).toEqual([0, 0, 1, 0, 1])
+    expect(result.shed).toEqual(['s1'])
+  })
+
+  it('ranks N+k by bus priority before counting buses', () => {
+    // Three 1 kW supplies, both loads served: N+1 needs two supplies on a bus, so only one bus can meet it.
+    // The priority-2 bus H gets the pair.
+    const input = rack({
+      supplies: [ok('p1', 1000), ok('p2', 1000), ok('p3', 1000)],
+      buses: [bus('L', 1), bus('H', 2)],
+      loads: [load('h', 100, ['H']), load('l', 100, ['L'])],
+      switches: ['p1', 'p2', 'p3'].flatMap((p) => [sw(p, 'L'), sw(p, 'H')]),
+      policy: { busRedundancy: false },
+    })
+    const result = solve(input)
+    expect(result.levels.map((l) => [l.name, l.value])).toEqual([
+      ['served count, priority 1', 2],
+      ['served W, priority 1', 200],
+      ['N+k buses, priority 2', 1],
+      ['N+k buses, priority 1', 0],
+      ['switch changes', 3],
+    ])
+    expect(result.closed.filter((c) => c.bus === 'H')).toHaveLength(2)
+  })
+
+  it('uses k = 2 and k = 0', () => {
+    const three = (k: number) =>
+      rack({
+        supplies: [ok('p1', 1000), ok('p2', 1000), ok('p3', 1000)],
+        buses: [bus('A')],
+        loads: [load('s1', 900, ['A'])],
+        switches: [sw('p1', 'A', true), sw('p2', 'A', true), sw('p3', 'A', true)],
+        policy: { supplyRedundancy: k, busRedundancy: false },
+      })
+    expect(values(three(2))).toEqual([1, 900, 1, 0]) // 3000 - 2000 >= 900
+    expect(values(three(0))).toEqual([1, 900, 1, 0])
+    const tooMuch = rack({ ...three(2), loads: [load('s1', 1100, ['A'])] })
+    expect(values(tooMuch)).toEqual([1, 1100, 0, 0]) // 3000 - 2000 < 1100
+  })
+
+  it('moving a supply between buses counts two changes', () => {
+    // p1 sits on B, which no load uses; moving it to A serves the load.
+    const input = rack({
+      supplies: [ok('p1', 1000)],
+      buses: [bus('A'), bus('B')],
+      loads: [load('s1', 500, ['A'])],
+      switches: [sw('p1', 'A'), sw('p1', 'B', true)],
+    })
+    expect(values(input)).toEqual([1, 500, 0, 0, 2])
+  })
+})
