@@ -40,3 +40,9 @@ export type {
   SwitchFault,
   SwitchState,
 } from './controller/events.js'
+
+// Controller: supply health (status severity table, deglitch)
+export type { StatusClassification, StatusDetailRegister, StatusSeverity, StatusSeverityRow } from './controller/statusSeverity.js'
+export { classifyStatus, isFlagSet, statusSeverityTable } from './controller/statusSeverity.js'
+export type { DeglitchPolicy, HealthAssessment, HealthCause, HealthObservation, SupplyHealth } from './controller/assessHealth.js'
+export { assessHealth, defaultDeglitchPolicy, initialSupplyHealth } from './controller/assessHealth.js'

@@ -1,2 +1,12 @@
 /** Subpath entry: explicit export list. */
-export {}
+export {
+  commErrorArb,
+  commErrorOf,
+  readFailedEvent,
+  sampleWithFlags,
+  statusFlagNames,
+  statusFlagsArb,
+  statusWithFlags,
+  supplyReadingsArb,
+  telemetryEvent,
+} from './eventArbitraries.js'

@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest'
+import type { SupplyState } from '../../src/model/rack.js'
+import type { AlarmKind } from '../../src/controller/events.js'
+import type { CommError } from '../../src/telemetry/telemetry.js'
+import {
+  assessHealth,
+  defaultDeglitchPolicy,
+  initialSupplyHealth,
+  type DeglitchPolicy,
+  type SupplyHealth,
+} from '../../src/controller/assessHealth.js'
+import { commErrorOf, sampleWithFlags } from '../../src/testing/eventArbitraries.js'
+import { noStatusFlags } from '../../src/telemetry/telemetry.js'
+
+/** One poll: the flags read, or a failed read named by its CommError tag. */
+type Poll = readonly string[] | CommError['_tag']
+
+interface Trace {
+  readonly states: SupplyState[]
+  readonly raised: AlarmKind[][]
+  readonly cleared: AlarmKind[][]
+  readonly last: SupplyHealth
+}
+
+const run = (polls: readonly Poll[], policy: DeglitchPolicy = defaultDeglitchPolicy, start: SupplyState = 'ok'): Trace => {
+  let h = initialSupplyHealth('psu1', start)
+  const states: SupplyState[] = []
+  const raised: AlarmKind[][] = []
+  const cleared: AlarmKind[][] = []
+  polls.forEach((p, i) => {
+    const atMs = 1000 * (i + 1)
+    const r =
+      typeof p === 'string'
+        ? assessHealth(h, { _tag: 'ReadFailed', atMs, error: commErrorOf(p as CommError['_tag']) }, policy)
+        : assessHealth(h, { _tag: 'Sample', sample: sampleWithFlags('psu1', atMs, p as string[]) }, policy)
+    h = r.health
+    states.push(h.state)
+    raised.push(r.raised.map((a) => a.kind))
+    cleared.push([...r.cleared])
+  })
+  return { states, raised, cleared, last: h }
+}
+
+const times = <T,>(n: number, x: T): T[] => Array.from({ length: n }, () => x)
+const clean: string[] = []
+const ot = ['temperature.otFault']
+const pg = ['word.powerGoodNegated']
+const off = ['word.off']
+const warn = ['temperature.otWarning']
+const inputLost = ['word.vinUv', 'input.vinUvFault', 'word.powerGoodNegated', 'word.off']
+const sag = ['input.vinUvFault'] // latched: output held
+
+describe('assessHealth: deglitch table', () => {
+  const rows: { name: string; polls: Poll[]; states: SupplyState[] }[] = [
+    { name: 'a fault counts after 3 consecutive polls', polls: times(4, ot), states: ['ok', 'ok', 'failed', 'failed'] },
+    { name: 'a fault interrupted by a clean poll never counts', polls: [ot, ot, clean, ot, ot, clean], states: times(6, 'ok') },
+    { name: 'POWER_GOOD# counts after 5 polls', polls: times(6, pg), states: ['ok', 'ok', 'ok', 'ok', 'failed', 'failed'] },
+    { name: 'OFF counts after 5 polls', polls: times(5, off), states: ['ok', 'ok', 'ok', 'ok', 'failed'] },
+    { name: 'POWER_GOOD# glitch of 4 polls is ignored', polls: [...times(4, pg), clean], states: times(5, 'ok') },
+    { name: 'a warning bit held 3 polls is a warning', polls: times(3, warn), states: ['ok', 'ok', 'warning'] },
+    { name: '3 NoAck in a row: absent', polls: ['NoAck', 'NoAck', 'NoAck'], states: ['ok', 'ok', 'absent'] },
+    { name: '3 PEC errors in a row: comm fault, warning', polls: ['PecMismatch', 'PecMismatch', 'PecMismatch'], states: ['ok', 'ok', 'warning'] },
+    { name: '3 timeouts in a row: comm fault, warning', polls: ['Timeout', 'Timeout', 'Timeout'], states: ['ok', 'ok', 'warning'] },
+    { name: 'NoAck mixed with a timeout is a comm fault, not absent', polls: ['NoAck', 'Timeout', 'NoAck'], states: ['ok', 'ok', 'warning'] },
+    { name: 'two failed reads then a good one: nothing', polls: ['NoAck', 'NoAck', clean, 'NoAck', 'NoAck'], states: times(5, 'ok') },
+    { name: 'sustained input loss fails after 3 polls', polls: times(3, inputLost), states: ['ok', 'ok', 'failed'] },
+    { name: 'a momentary (latched) input sag does not change the state', polls: [sag, clean, clean], states: times(3, 'ok') },
+    {
+      name: 'recovery from failed takes 3 clean polls',
+      polls: [...times(3, ot), clean, clean, clean],
+      states: ['ok', 'ok', 'failed', 'failed', 'failed', 'ok'],
+    },
+    {
+      name: 'recovery from warning takes 3 quiet polls',
+      polls: [...times(3, warn), clean, clean, clean],
+      states: ['ok', 'ok', 'warning', 'warning', 'warning', 'ok'],
+    },
+    {
+      name: 'from failed, clean polls with a warning bit recover to warning only',
+      polls: [...times(3, ot), ...times(4, warn)],
+      states: ['ok', 'ok', 'failed', 'failed', 'failed', 'warning', 'warning'],
+    },
+    {
+      name: 'an absent supply that answers with POWER_GOOD# stays out until clean',
+      polls: ['NoAck', 'NoAck', 'NoAck', pg, pg, clean, clean, clean],
+      states: ['ok', 'ok', 'absent', 'absent', 'absent', 'absent', 'absent', 'ok'],
+    },
+    {
+      name: 'an absent supply that keeps POWER_GOOD# becomes failed',
+      polls: ['NoAck', 'NoAck', 'NoAck', ...times(5, pg)],
+      states: ['ok', 'ok', 'absent', 'absent', 'absent', 'absent', 'absent', 'failed'],
+    },
+    {
+      name: 'failed reads never improve a failed supply',
+      polls: [...times(3, ot), 'PecMismatch', 'PecMismatch', 'PecMismatch', 'PecMismatch'],
+      states: ['ok', 'ok', 'failed', 'failed', 'failed', 'failed', 'failed'],
+    },
+    {
+      name: 'a failed supply that stops answering is absent',
+      polls: [...times(3, ot), 'NoAck', 'NoAck', 'NoAck'],
+      states: ['ok', 'ok', 'failed', 'failed', 'failed', 'absent'],
+    },
+  ]
+  it.each(rows)('$name', ({ polls, states }) => {
+    expect(run(polls).states).toEqual(states)
+  })
+
+  it('each count is policy data', () => {
+    const strict: DeglitchPolicy = { faultPolls: 1, powerGoodPolls: 2, commFaultReads: 1, inputLossMemoryPolls: 1, recoverPolls: 1 }
+    expect(run([ot, clean], strict).states).toEqual(['failed', 'ok'])
+    expect(run([pg, pg], strict).states).toEqual(['ok', 'failed'])
+    expect(run(['Timeout'], strict).states).toEqual(['warning'])
+    expect(run(['NoAck'], strict).states).toEqual(['absent'])
+  })
+})
+
+describe('assessHealth: one alarm per event', () => {
+  it('a held fault raises supplyFailed once and clears it on recovery', () => {
+    const t = run([...times(10, ot), ...times(3, clean)])
+    expect(t.raised.flat()).toEqual(['supplyFailed'])
+    expect(t.raised[2]).toEqual(['supplyFailed'])
+    expect(t.cleared.flat()).toEqual(['supplyFailed'])
+    expect(t.cleared[12]).toEqual(['supplyFailed'])
+  })
+
+  it('absent raises supplyAbsent once, not commFault', () => {
+    const t = run(times(8, 'NoAck'))
+    expect(t.raised.flat()).toEqual(['supplyAbsent'])
+  })
+
+  it('a comm fault clears at the first good read; the warning state takes recoverPolls', () => {
+    const t = run(['PecMismatch', 'PecMismatch', 'PecMismatch', 'PecMismatch', clean, clean, clean])
+    expect(t.raised.flat()).toEqual(['commFault'])
+    expect(t.cleared[4]).toEqual(['commFault'])
+    expect(t.states).toEqual(['ok', 'ok', 'warning', 'warning', 'warning', 'warning', 'ok'])
+  })
+
+  it('a momentary input loss is one inputLoss alarm, remembered 6 polls after the last sighting', () => {
+    const t = run([sag, clean, sag, ...times(6, clean)])
+    expect(t.raised.flat()).toEqual(['inputLoss'])
+    expect(t.raised[0]).toEqual(['inputLoss'])
+    expect(t.cleared.flat()).toEqual(['inputLoss'])
+    // last sighting at poll index 2; memory 6 -> expires on the 6th successful poll after it
+    expect(t.cleared[8]).toEqual(['inputLoss'])
+    expect(t.states.every((s) => s === 'ok')).toBe(true)
+  })
+
+  it('sustained input loss is blamed on the input: inputLoss, never supplyFailed', () => {
+    const t = run([...times(8, inputLost)])
+    expect(t.raised.flat()).toEqual(['inputLoss'])
+    expect(t.last.state).toBe('failed')
+    expect(t.last.cause).toBe('inputLoss')
+  })
+
+  it('POWER_GOOD# after the input fault bit stopped is still blamed on the input while remembered', () => {
+    // Input flag once, then output down without any input bit: counts with faultPolls (3), as inputLoss.
+    const t = run([inputLost, pg, pg])
+    expect(t.states).toEqual(['ok', 'ok', 'failed'])
+    expect(t.raised.flat()).toEqual(['inputLoss'])
+  })
+
+  it('POWER_GOOD# long after the input loss is forgotten is the supply failing', () => {
+    const t = run([sag, ...times(6, clean), ...times(5, pg)])
+    expect(t.last.state).toBe('failed')
+    expect(t.last.cause).toBe('powerNotGood')
+    expect(t.raised.flat()).toEqual(['inputLoss', 'supplyFailed'])
+  })
+
+  it('a warning raises supplyWarning once and upgrading to failed swaps the alarm', () => {
+    const t = run([...times(5, warn), ...times(3, ot)])
+    expect(t.raised.flat()).toEqual(['supplyWarning', 'supplyFailed'])
+    expect(t.cleared.flat()).toEqual(['supplyWarning'])
+  })
+
+  it('a failed supply with broken comms keeps supplyFailed and adds commFault', () => {
+    const t = run([...times(3, ot), 'Timeout', 'Timeout', 'Timeout'])
+    expect(t.last.alarms).toEqual(['commFault', 'supplyFailed'])
+  })
+})
+
+describe('assessHealth: CLEAR_FAULTS only after a complete snapshot', () => {
+  const h = initialSupplyHealth('psu1')
+  it('clears when bits are set and every summary bit has its detail register', () => {
+    const r = assessHealth(h, { _tag: 'Sample', sample: sampleWithFlags('psu1', 1, ot) })
+    expect(r.clearFaults).toBe(true)
+    expect(r.needDetail).toBe(false)
+  })
+  it('asks for detail and does not clear when a summary bit lacks its register', () => {
+    const r = assessHealth(h, { _tag: 'Sample', sample: { supply: 'psu1', atMs: 1, readings: {}, status: { word: { ...noStatusFlags, temperature: true } } } })
+    expect(r.clearFaults).toBe(false)
+    expect(r.needDetail).toBe(true)
+  })
+  it('does nothing for a clear status', () => {
+    const r = assessHealth(h, { _tag: 'Sample', sample: sampleWithFlags('psu1', 1, []) })
+    expect(r.clearFaults).toBe(false)
+    expect(r.needDetail).toBe(false)
+  })
+  it('never clears after a failed read', () => {
+    const r = assessHealth(h, { _tag: 'ReadFailed', atMs: 1, error: commErrorOf('PecMismatch') })
+    expect(r.clearFaults).toBe(false)
+  })
+})
+
+describe('assessHealth: bounded record', () => {
+  it('has the same shape and bounded counters after 20k polls', () => {
+    const t = run(times(20_000, ot))
+    expect(t.last.faultStreak).toBeLessThanOrEqual(1_000_000)
+    expect(JSON.stringify(t.last).length).toBeLessThan(600)
+  })
+})
