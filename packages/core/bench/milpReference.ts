@@ -29,7 +29,7 @@ export interface MilpResult {
   readonly closed: readonly SwitchRef[]
   readonly shed: readonly string[]
   /** Objective values in lexicographic order: level 1 (count, W per priority, high first), level 2 (N+k
-   *  buses per bus priority, high first), level 3 (survived bus losses, when busRedundancy), level 4
+   *  buses per bus priority, high first), level 3 (survived bus losses, 0 without busRedundancy), level 4
    *  (switch changes). */
   readonly levels: readonly MilpLevel[]
   /** Every level proven optimal within the time limit. */
@@ -244,11 +244,12 @@ export const buildAllocationMilp = (input: RackInput): AllocationMilp => {
     row(`nk_${j}`, [...redundant, ...dual, { coef: -1, name: `L${j}` }, { coef: -bigM, name: n }], '>=', -bigM)
   })
 
-  // Level 3: bus-loss survival of up buses that carry load (L(a) > 0).
+  // Level 3: bus-loss survival of up buses that carry load.
   const survival: Term[] = []
   if (policy.busRedundancy) {
     buses.forEach((_, a) => {
-      const carrying = (busShare[a] ?? []).filter((t) => t.coef > 0).map((t) => t.name)
+      // "Carries load": at least one served load is fed through it (a 0 W load counts too).
+      const carrying = (busShare[a] ?? []).map((t) => t.name)
       if (carrying.length === 0) return
       const v = `v${a}`
       binaries.push(v)
@@ -286,7 +287,8 @@ export const buildAllocationMilp = (input: RackInput): AllocationMilp => {
   for (const [priority, group] of priorityGroupsDescending(levelTwo, (b) => b.priority)) {
     levels.push({ name: `N+k buses, priority ${priority}`, sense: 'max', terms: group.map((b) => ({ coef: 1, name: b.n })), constant: 0, integral: true })
   }
-  if (policy.busRedundancy) levels.push({ name: 'bus losses survived', sense: 'max', terms: survival, constant: 0, integral: true })
+  // Always present (0 when busRedundancy is off) so every rack's vector has the same layout.
+  levels.push({ name: 'bus losses survived', sense: 'max', terms: survival, constant: 0, integral: true })
   levels.push({ name: 'switch changes', sense: 'min', terms: disturbance, constant: closedNow + forcedOpenings, integral: true })
 
   const lpText = [
@@ -380,3 +382,8 @@ export const milpReference = (highs: Highs, input: RackInput, options: MilpOptio
     model.dispose()
   }
 }
+
+/** Levels as one list where larger is better everywhere (minimised levels negated), like the spec's
+ *  `flattenServiceVector`. */
+export const flattenMilpLevels = (result: MilpResult): number[] =>
+  result.levels.map((level) => (level.sense === 'min' ? -level.value : level.value))

@@ -34,7 +34,7 @@ export const randomRack = (shape: RackShape, seed: number): RackInput => {
   const between = (lo: number, hi: number): number => lo + random() * (hi - lo)
 
   const busIds = Array.from({ length: shape.buses }, (_, j) => (shape.buses <= 26 ? String.fromCharCode(65 + j) : `bus${pad(j, 2)}`))
-  const pairs = Math.max(1, Math.floor(shape.buses / 2))
+  const pairs = Math.ceil(shape.buses / 2)
   /** Buses j and j+1 form an A/B pair fed to the same servers; an odd last bus pairs with itself. */
   const pairOf = (p: number): [number, number] => [2 * p, Math.min(2 * p + 1, shape.buses - 1)]
 

@@ -82,7 +82,7 @@ describe('milpReference on hand-computed racks', () => {
       policy: { busRedundancy: false },
     })
     // Two loads fit: a+c = 900 or a+b = 1100 (too much): the best pair is 900 W.
-    expect(values(input)).toEqual([2, 900, 0, 0])
+    expect(values(input)).toEqual([2, 900, 0, 0, 0])
     expect(solve(input).shed).toEqual(['b'])
   })
 
@@ -150,6 +150,7 @@ describe('milpReference on hand-computed racks', () => {
       ['served W, priority 1', 200],
       ['N+k buses, priority 2', 1],
       ['N+k buses, priority 1', 0],
+      ['bus losses survived', 0],
       ['switch changes', 3],
     ])
     expect(result.closed.filter((c) => c.bus === 'H')).toHaveLength(2)
@@ -164,10 +165,10 @@ describe('milpReference on hand-computed racks', () => {
         switches: [sw('p1', 'A', true), sw('p2', 'A', true), sw('p3', 'A', true)],
         policy: { supplyRedundancy: k, busRedundancy: false },
       })
-    expect(values(three(2))).toEqual([1, 900, 1, 0]) // 3000 - 2000 >= 900
-    expect(values(three(0))).toEqual([1, 900, 1, 0])
+    expect(values(three(2))).toEqual([1, 900, 1, 0, 0]) // 3000 - 2000 >= 900
+    expect(values(three(0))).toEqual([1, 900, 1, 0, 0])
     const tooMuch = rack({ ...three(2), loads: [load('s1', 1100, ['A'])] })
-    expect(values(tooMuch)).toEqual([1, 1100, 0, 0]) // 3000 - 2000 < 1100
+    expect(values(tooMuch)).toEqual([1, 1100, 0, 0, 0]) // 3000 - 2000 < 1100
   })
 
   it('moving a supply between buses counts two changes', () => {
