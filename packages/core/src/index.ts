@@ -46,3 +46,23 @@ export type { StatusClassification, StatusDetailRegister, StatusSeverity, Status
 export { classifyStatus, isFlagSet, statusSeverityTable } from './controller/statusSeverity.js'
 export type { DeglitchPolicy, HealthAssessment, HealthCause, HealthObservation, SupplyHealth } from './controller/assessHealth.js'
 export { assessHealth, defaultDeglitchPolicy, initialSupplyHealth } from './controller/assessHealth.js'
+// Controller: predictive failure analysis
+export type {
+  EwStats,
+  EwTrend,
+  FailurePrediction,
+  PredictionPolicy,
+  PredictorState,
+  SignalName,
+  SignalPolicy,
+  SignalTrack,
+  ThermalBaseline,
+} from './controller/predictFailure.js'
+export {
+  currentPrediction,
+  defaultPredictionPolicy,
+  initialPredictorState,
+  observeForPrediction,
+  predictFailure,
+  signalNames,
+} from './controller/predictFailure.js'
