@@ -9,6 +9,10 @@ export type { Bus, Load, Policy, RackInput, Supply, SupplyState, Switch, SwitchK
 export { defaultPolicy } from './model/rack.js'
 export type { BusReport, Plan, Reason, ServiceGain, SwitchStep } from './model/plan.js'
 
+// Allocator (the contract of ../spec/allocation.md)
+export { allocate } from './allocate/allocate.js'
+export { planSwitchSteps } from './allocate/planSwitchSteps.js'
+
 // Decoding untrusted input into the rack model (every issue named by its path)
 export { decodeRackInput } from './decode/decodeRackInput.js'
 export type { DecodeError, DecodeIssue } from './decode/decodeError.js'

@@ -1,0 +1,120 @@
+/**
+ * Pure, total, deterministic. Decoded rack in, the best admissible configuration and a safe switching
+ * plan to reach it out (the contract of /spec/allocation.md).
+ *
+ * How:
+ * 1. Canonicalise (indexRack): supplies, buses and loads sorted by id (UTF-16 code units, JS `<`), so
+ *    the order of the input arrays cannot matter; everything becomes typed arrays over integer indexes.
+ * 2. Start from the current state made admissible ("repaired"): failed/absent supplies opened, a
+ *    supply closed onto several buses kept on the lowest-id bus it may stay on, with its best shedding.
+ * 3. Improve it by hill climbing over single-supply moves (greedy shedding), then run the exact branch
+ *    and bound (searchExact, exact shedding per leaf) from that incumbent. Both count work, never time:
+ *    racks up to 12 supplies x 3 buses x 24 loads get a budget large enough to finish (so the result is
+ *    the exact optimum and `optimal` is true); larger racks get a small budget and `optimal` is true only
+ *    when the search still finished (e.g. the current state is already as good as the root bound).
+ *    Every adopted configuration is admissible and strictly better than the previous one, so the result
+ *    is never worse than the (repaired) current state.
+ * 4. Report, plan the steps (planSwitchSteps), explain (explainChanges).
+ *
+ * Rounding: watts are compared in integer half-milliwatts (loads rounded to the nearest milliwatt, a
+ * dual-corded load's share is exactly half; capacities `capacityW * derate` and `maxW` rounded to the
+ * nearest milliwatt). Sub-milliwatt differences are ties. Reported watts are these rounded values.
+ *
+ * Tie-break (level 5, fixed for everyone): supplies in ascending id order, the first whose assignment
+ * differs decides, open before any bus, buses in ascending id order; then loads in ascending id order,
+ * the first that differs decides, served before shed.
+ *
+ * Readings of open points in the spec:
+ * - N+k when fewer than k non-risk supplies remain: redundant capacity 0, so N+k holds only for a bus
+ *   carrying 0 W. N+k is counted on level 2 only for buses at least one load is wired to (spec).
+ * - Bus-loss scenario "counted over up buses that carry load": an up bus through which at least one
+ *   served load is fed (even a 0 W one). The report's `survivesLoss` is true for an up bus whose loss is
+ *   survived (trivially for an up bus with no load), false for a bus that is down; it is computed even
+ *   when `busRedundancy` is false (level 3 then counts 0 for every configuration).
+ * - "Powered" includes the rating: L(b) <= maxW. Scenario survival checks both capacity and rating.
+ * - `preempted`: at-risk supplies closed onto a bus that meets N+k (N+k already leaves at-risk supplies
+ *   out, so such a bus meets it without them).
+ * - Level 4 counts switches whose state differs, so failed supplies' closed switches count too; they are
+ *   the same for every admissible configuration.
+ * - The current state has no shed set in the input: its "served" loads are those with a bus up. It is
+ *   reported inadmissible (rule 5) when, with failed supplies opened, an up bus cannot carry them.
+ * - Steps: the target's shedding is assumed applied before switching and its restores after, so the
+ *   loads in every intermediate state are the target's served loads that have a bus up.
+ */
+import type { BusReport, Plan } from '../model/plan.js'
+import type { RackInput, SwitchRef } from '../model/rack.js'
+import { chooseSheddingExact, chooseSheddingGreedy, createIncumbent, createSheddingWorkspace } from './chooseShedding.js'
+import { evaluateConfiguration } from './evaluateConfiguration.js'
+import { explainChanges } from './explainChanges.js'
+import { improveLocally } from './improveLocally.js'
+import { indexRack, type RackIndex } from './indexRack.js'
+import { planSwitchStepsIndexed } from './planSwitchSteps.js'
+import { createSearchContext, searchExact, switchSideOf } from './searchExact.js'
+
+/** Work budgets (abstract operations, not time). */
+export const exactWorkBudget = 200_000_000
+export const largeWorkBudget = 400_000
+
+/** The sizes for which allocate guarantees the exact optimum. */
+export const isExactSize = (ix: RackIndex): boolean => ix.supplyCount <= 12 && ix.busCount <= 3 && ix.loadCount <= 24
+
+/** The current state made admissible on rules 1-3: failed opened, one bus per supply. */
+export const repairedCurrent = (ix: RackIndex): Int32Array => {
+  const assign = new Int32Array(ix.supplyCount).fill(-1)
+  for (let s = 0; s < ix.supplyCount; s++) {
+    const opts = ix.options[s] ?? new Int32Array(0)
+    for (const b of opts) {
+      if (ix.currentClosed[s * ix.busCount + b] === 1) {
+        assign[s] = b
+        break
+      }
+    }
+  }
+  return assign
+}
+
+const watts = (u: number): number => Math.round(u / 2) / 1000
+
+export const allocate = (input: RackInput): Plan => {
+  const ix = indexRack(input)
+  const ws = createSheddingWorkspace(ix)
+  const exact = isExactSize(ix)
+  const budget = exact ? exactWorkBudget : largeWorkBudget
+
+  const start = repairedCurrent(ix)
+  const inc = createIncumbent(ix)
+  if (exact) chooseSheddingExact(ix, ws, switchSideOf(ix, start), inc, budget)
+  else chooseSheddingGreedy(ix, ws, switchSideOf(ix, start), inc)
+  const currentBestAssign = Int32Array.from(inc.assign)
+  const currentBest = evaluateConfiguration(ix, currentBestAssign, inc.served)
+  const currentAsIs = evaluateConfiguration(ix, start, new Uint8Array(ix.loadCount).fill(1))
+
+  improveLocally(ix, ws, inc, chooseSheddingGreedy, Math.min(budget, ws.work + largeWorkBudget / 2))
+  const proven = searchExact(createSearchContext(ix, ws), inc, budget)
+
+  const target = evaluateConfiguration(ix, inc.assign, inc.served)
+  const B = ix.busCount
+  const closed: SwitchRef[] = []
+  const targetClosed = new Uint8Array(ix.supplyCount * B)
+  const preempted: string[] = []
+  for (let s = 0; s < ix.supplyCount; s++) {
+    const b = inc.assign[s] ?? -1
+    if (b < 0) continue
+    closed.push({ supply: ix.supplyIds[s] ?? '', bus: ix.busIds[b] ?? '' })
+    targetClosed[s * B + b] = 1
+    if (ix.atRisk[s] === 1 && target.nPlusK[b] === 1) preempted.push(ix.supplyIds[s] ?? '')
+  }
+  const shed = ix.loadIds.filter((_, l) => target.served[l] === 0)
+  const buses: BusReport[] = ix.busIds.map((id, b) => ({
+    id,
+    up: target.up[b] === 1,
+    loadW: watts(target.loadU[b] ?? 0),
+    capacityW: watts(target.capacityU[b] ?? 0),
+    redundantW: watts(target.redundantU[b] ?? 0),
+    nPlusK: target.nPlusK[b] === 1,
+    survivesLoss: target.up[b] === 1 && target.survivesLoss[b] === 1,
+  }))
+  const steps = planSwitchStepsIndexed(ix, targetClosed, target.served)
+  const reasons = explainChanges({ ix, target, targetAssign: inc.assign, currentAsIs, currentBest, currentBestAssign })
+  return { closed, shed, preempted, steps, buses, reasons, optimal: proven }
+}

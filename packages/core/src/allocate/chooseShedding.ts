@@ -1,0 +1,375 @@
+/**
+ * Pure (mutates only its own workspace and the incumbent it is handed). Given the closed switches of a
+ * configuration, choose which loads to shed so that every up bus is powered (rule 5), best under the
+ * objective: level 1 (served count then watts, by priority), then levels 2-3, then the load part of the
+ * tie-break. Level 4 depends on the switches only.
+ *
+ * `chooseSheddingExact` is a branch and bound over the loads in priority order (serve first, so the
+ * first leaf is the greedy one), with an optimistic bound on every level: level 1 from the loads of the
+ * current priority that still fit one by one and all loads of lower priorities; level 2 from the bus
+ * loads so far (loads only grow deeper in the tree); level 3 from buses not yet failed by a lost load.
+ * Identical loads (same priority, watts and wiring) are served lowest id first, which is what the
+ * tie-break prefers anyway. When every servable load fits, that set is the unique level-1 optimum and no
+ * search is needed (the common case).
+ *
+ * `chooseSheddingGreedy` serves, priority by priority, smallest first, each load that still fits: used for
+ * large racks, where the search is a heuristic anyway.
+ */
+import type { RackIndex } from './indexRack.js'
+import { compareTieBreak } from './compareServiceVectors.js'
+
+/** The closed-switch side of a configuration, as the search sees it. */
+export interface SwitchSide {
+  readonly assign: Int32Array
+  readonly up: Uint8Array
+  /** min(capacity, rating) per bus. */
+  readonly limitU: Float64Array
+  readonly redundantU: Float64Array
+  readonly changes: number
+}
+
+/** Best configuration so far. `vector` null until one is found. */
+export interface Incumbent {
+  vector: Float64Array | null
+  readonly assign: Int32Array
+  readonly served: Uint8Array
+}
+
+export const createIncumbent = (ix: RackIndex): Incumbent => ({
+  vector: null,
+  assign: new Int32Array(ix.supplyCount).fill(-1),
+  served: new Uint8Array(ix.loadCount),
+})
+
+export interface SheddingWorkspace {
+  /** Loads by (priority rank, id). */
+  readonly order: Int32Array
+  /** Loads by (priority rank, milliW, id): the greedy order. */
+  readonly orderBySize: Int32Array
+  /** Previous load in `order` with identical priority, watts and wiring, or -1. */
+  readonly twin: Int32Array
+  readonly cand: Int32Array
+  readonly groupEnd: Int32Array
+  readonly shareBusA: Int32Array
+  readonly shareA: Float64Array
+  readonly shareBusB: Int32Array
+  readonly shareB: Float64Array
+  readonly served: Uint8Array
+  readonly loadU: Float64Array
+  readonly lostOn: Int32Array
+  readonly candThrough: Uint8Array
+  readonly candCount: Float64Array
+  readonly candQ: Float64Array
+  readonly vec: Float64Array
+  readonly opt: Float64Array
+  readonly moved: Float64Array
+  readonly loses: Uint8Array
+  readonly carries: Uint8Array
+  /** Work counter (nodes and leaves), for the deterministic budget. */
+  work: number
+}
+
+export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
+  const L = ix.loadCount
+  const B = ix.busCount
+  const byRank = (a: number, b: number) => (ix.loadPriorityRank[a] ?? 0) - (ix.loadPriorityRank[b] ?? 0) || a - b
+  const order = Int32Array.from({ length: L }, (_, i) => i).sort(byRank)
+  const orderBySize = Int32Array.from({ length: L }, (_, i) => i).sort(
+    (a, b) =>
+      (ix.loadPriorityRank[a] ?? 0) - (ix.loadPriorityRank[b] ?? 0) ||
+      (ix.loadMilliW[a] ?? 0) - (ix.loadMilliW[b] ?? 0) ||
+      a - b,
+  )
+  const twin = new Int32Array(L).fill(-1)
+  const lastWithKey = new Map<string, number>()
+  for (const l of order) {
+    const key = `${ix.loadPriorityRank[l]}|${ix.loadMilliW[l]}|${ix.loadBusA[l]}|${ix.loadBusB[l]}`
+    const prev = lastWithKey.get(key)
+    if (prev !== undefined) twin[l] = prev
+    lastWithKey.set(key, l)
+  }
+  const P = ix.loadPriorities.length
+  return {
+    order,
+    orderBySize,
+    twin,
+    cand: new Int32Array(L),
+    groupEnd: new Int32Array(L),
+    shareBusA: new Int32Array(L),
+    shareA: new Float64Array(L),
+    shareBusB: new Int32Array(L),
+    shareB: new Float64Array(L),
+    served: new Uint8Array(L),
+    loadU: new Float64Array(B),
+    lostOn: new Int32Array(B),
+    candThrough: new Uint8Array(B),
+    candCount: new Float64Array(P),
+    candQ: new Float64Array(P),
+    vec: new Float64Array(ix.vectorLength),
+    opt: new Float64Array(ix.vectorLength),
+    moved: new Float64Array(B * B),
+    loses: new Uint8Array(B),
+    carries: new Uint8Array(B),
+    work: 0,
+  }
+}
+
+/** Shares of load l on its up buses; returns false when none of its buses is up. */
+const setShares = (ix: RackIndex, ws: SheddingWorkspace, up: Uint8Array, l: number): boolean => {
+  const a = ix.loadBusA[l] ?? -1
+  const b = ix.loadBusB[l] ?? -1
+  const aUp = a >= 0 && up[a] === 1
+  const bUp = b >= 0 && up[b] === 1
+  const q = ix.loadMilliW[l] ?? 0
+  if (aUp && bUp) {
+    ws.shareBusA[l] = a
+    ws.shareA[l] = q
+    ws.shareBusB[l] = b
+    ws.shareB[l] = q
+  } else if (aUp || bUp) {
+    ws.shareBusA[l] = aUp ? a : b
+    ws.shareA[l] = 2 * q
+    ws.shareBusB[l] = -1
+    ws.shareB[l] = 0
+  } else {
+    ws.shareBusA[l] = -1
+    ws.shareBusB[l] = -1
+    return false
+  }
+  return true
+}
+
+const fits = (ws: SheddingWorkspace, limitU: Float64Array, l: number): boolean => {
+  const a = ws.shareBusA[l] ?? -1
+  const b = ws.shareBusB[l] ?? -1
+  if ((ws.loadU[a] ?? 0) + (ws.shareA[l] ?? 0) > (limitU[a] ?? 0)) return false
+  if (b >= 0 && (ws.loadU[b] ?? 0) + (ws.shareB[l] ?? 0) > (limitU[b] ?? 0)) return false
+  return true
+}
+
+const addLoad = (ix: RackIndex, ws: SheddingWorkspace, l: number, sign: 1 | -1): void => {
+  const a = ws.shareBusA[l] ?? -1
+  const b = ws.shareBusB[l] ?? -1
+  ws.loadU[a] = (ws.loadU[a] ?? 0) + sign * (ws.shareA[l] ?? 0)
+  if (b >= 0) ws.loadU[b] = (ws.loadU[b] ?? 0) + sign * (ws.shareB[l] ?? 0)
+  else ws.lostOn[a] = (ws.lostOn[a] ?? 0) + sign
+  ws.served[l] = sign === 1 ? 1 : 0
+  const r = ix.loadPriorityRank[l] ?? 0
+  ws.vec[2 * r] = (ws.vec[2 * r] ?? 0) + sign
+  ws.vec[2 * r + 1] = (ws.vec[2 * r + 1] ?? 0) + sign * (ix.loadMilliW[l] ?? 0)
+}
+
+/** Fill levels 2-4 of ws.vec from ws.loadU / ws.served (level 1 is kept up to date by addLoad). */
+const completeVector = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): void => {
+  const B = ix.busCount
+  const P = ix.loadPriorities.length
+  const BP = ix.busPriorities.length
+  const vec = ws.vec
+  for (let i = 2 * P; i < vec.length; i++) vec[i] = 0
+  for (let b = 0; b < B; b++) {
+    if (side.up[b] === 1 && ix.busWired[b] === 1 && (side.redundantU[b] ?? 0) >= (ws.loadU[b] ?? 0)) {
+      const i = 2 * P + (ix.busPriorityRank[b] ?? 0)
+      vec[i] = (vec[i] ?? 0) + 1
+    }
+  }
+  let survived = 0
+  if (ix.busRedundancy) {
+    const moved = ws.moved
+    moved.fill(0)
+    ws.loses.fill(0)
+    ws.carries.fill(0)
+    for (let l = 0; l < ix.loadCount; l++) {
+      if (ws.served[l] === 0) continue
+      const a = ws.shareBusA[l] ?? -1
+      const b = ws.shareBusB[l] ?? -1
+      ws.carries[a] = 1
+      if (b >= 0) {
+        ws.carries[b] = 1
+        const half = ws.shareA[l] ?? 0
+        moved[a * B + b] = (moved[a * B + b] ?? 0) + half
+        moved[b * B + a] = (moved[b * B + a] ?? 0) + half
+      } else ws.loses[a] = 1
+    }
+    for (let a = 0; a < B; a++) {
+      if (ws.carries[a] === 0 || ws.loses[a] === 1) continue
+      let ok = true
+      for (let b = 0; b < B; b++) {
+        if (b === a || side.up[b] === 0) continue
+        if ((ws.loadU[b] ?? 0) + (moved[a * B + b] ?? 0) > (side.limitU[b] ?? 0)) {
+          ok = false
+          break
+        }
+      }
+      if (ok) survived++
+    }
+  }
+  vec[2 * P + BP] = survived
+  vec[2 * P + BP + 1] = -side.changes
+}
+
+/** Compare a finished ws.vec / ws.served (for side.assign) with the incumbent; adopt it when better. */
+const offer = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, inc: Incumbent): boolean => {
+  const v = ws.vec
+  let better: number
+  if (inc.vector === null) better = 1
+  else {
+    better = 0
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i] ?? 0
+      const y = inc.vector[i] ?? 0
+      if (x !== y) {
+        better = x > y ? 1 : -1
+        break
+      }
+    }
+    if (better === 0) better = compareTieBreak(side.assign, ws.served, inc.assign, inc.served)
+  }
+  if (better <= 0) return false
+  if (inc.vector === null) inc.vector = new Float64Array(v)
+  else inc.vector.set(v)
+  inc.assign.set(side.assign)
+  inc.served.set(ws.served)
+  return true
+}
+
+/** Reset per-leaf state and collect the candidate loads (those with an up bus), in priority order. */
+const prepare = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, order: Int32Array): number => {
+  ws.loadU.fill(0)
+  ws.lostOn.fill(0)
+  ws.served.fill(0)
+  ws.vec.fill(0)
+  ws.candThrough.fill(0)
+  ws.candCount.fill(0)
+  ws.candQ.fill(0)
+  let n = 0
+  for (let i = 0; i < order.length; i++) {
+    const l = order[i] ?? 0
+    if (!setShares(ix, ws, side.up, l)) continue
+    ws.cand[n++] = l
+    ws.candThrough[ws.shareBusA[l] ?? 0] = 1
+    const b = ws.shareBusB[l] ?? -1
+    if (b >= 0) ws.candThrough[b] = 1
+    const r = ix.loadPriorityRank[l] ?? 0
+    ws.candCount[r] = (ws.candCount[r] ?? 0) + 1
+    ws.candQ[r] = (ws.candQ[r] ?? 0) + (ix.loadMilliW[l] ?? 0)
+  }
+  return n
+}
+
+export const chooseSheddingGreedy = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, inc: Incumbent): boolean => {
+  const n = prepare(ix, ws, side, ws.orderBySize)
+  ws.work += n + ix.busCount * ix.busCount
+  for (let i = 0; i < n; i++) {
+    const l = ws.cand[i] ?? 0
+    if (fits(ws, side.limitU, l)) addLoad(ix, ws, l, 1)
+  }
+  completeVector(ix, ws, side)
+  return offer(ix, ws, side, inc)
+}
+
+/**
+ * Exact. Returns true when the incumbent was improved. Gives up (returns what it has) when
+ * ws.work exceeds `workLimit`; the caller then knows the result is not proven.
+ */
+export const chooseSheddingExact = (
+  ix: RackIndex,
+  ws: SheddingWorkspace,
+  side: SwitchSide,
+  inc: Incumbent,
+  workLimit: number,
+): boolean => {
+  const n = prepare(ix, ws, side, ws.order)
+  ws.work += n
+  // Fast path: everything servable fits.
+  for (let i = 0; i < n; i++) addLoad(ix, ws, ws.cand[i] ?? 0, 1)
+  let allFit = true
+  for (let b = 0; b < ix.busCount; b++) {
+    if (side.up[b] === 1 && (ws.loadU[b] ?? 0) > (side.limitU[b] ?? 0)) {
+      allFit = false
+      break
+    }
+  }
+  if (allFit) {
+    completeVector(ix, ws, side)
+    return offer(ix, ws, side, inc)
+  }
+  for (let i = 0; i < n; i++) addLoad(ix, ws, ws.cand[i] ?? 0, -1)
+  // Group ends: cand is sorted by priority rank.
+  for (let i = n - 1; i >= 0; i--) {
+    const r = ix.loadPriorityRank[ws.cand[i] ?? 0] ?? 0
+    const next = ws.cand[i + 1]
+    ws.groupEnd[i] = i === n - 1 || next === undefined || (ix.loadPriorityRank[next] ?? 0) !== r ? i + 1 : (ws.groupEnd[i + 1] ?? n)
+  }
+  let improved = false
+  const P = ix.loadPriorities.length
+  const BP = ix.busPriorities.length
+
+  /** True when nothing below this node can beat the incumbent. */
+  const pruned = (i: number): boolean => {
+    const vecInc = inc.vector
+    if (vecInc === null) return false
+    const opt = ws.opt
+    opt.set(ws.vec)
+    if (i < n) {
+      const l0 = ws.cand[i] ?? 0
+      const r0 = ix.loadPriorityRank[l0] ?? 0
+      const end = ws.groupEnd[i] ?? n
+      for (let j = i; j < end; j++) {
+        const l = ws.cand[j] ?? 0
+        if (fits(ws, side.limitU, l)) {
+          opt[2 * r0] = (opt[2 * r0] ?? 0) + 1
+          opt[2 * r0 + 1] = (opt[2 * r0 + 1] ?? 0) + (ix.loadMilliW[l] ?? 0)
+        }
+      }
+      for (let r = r0 + 1; r < P; r++) {
+        opt[2 * r] = (opt[2 * r] ?? 0) + (ws.candCount[r] ?? 0)
+        opt[2 * r + 1] = (opt[2 * r + 1] ?? 0) + (ws.candQ[r] ?? 0)
+      }
+    }
+    for (let j = 2 * P; j < opt.length; j++) opt[j] = 0
+    let survivable = 0
+    for (let b = 0; b < ix.busCount; b++) {
+      if (side.up[b] === 0) continue
+      if (ix.busWired[b] === 1 && (side.redundantU[b] ?? 0) >= (ws.loadU[b] ?? 0)) {
+        const j = 2 * P + (ix.busPriorityRank[b] ?? 0)
+        opt[j] = (opt[j] ?? 0) + 1
+      }
+      if (ws.candThrough[b] === 1 && (ws.lostOn[b] ?? 0) === 0) survivable++
+    }
+    opt[2 * P + BP] = ix.busRedundancy ? survivable : 0
+    opt[2 * P + BP + 1] = -side.changes
+    for (let j = 0; j < opt.length; j++) {
+      const x = opt[j] ?? 0
+      const y = vecInc[j] ?? 0
+      if (x !== y) return x < y
+    }
+    // Equal on levels 1-4 at best: only a better supply tie-break can still win.
+    for (let s = 0; s < ix.supplyCount; s++) {
+      const x = side.assign[s] ?? -1
+      const y = inc.assign[s] ?? -1
+      if (x !== y) return x > y
+    }
+    return false
+  }
+
+  const dfs = (i: number): void => {
+    ws.work++
+    if (ws.work > workLimit) return
+    if (i === n) {
+      completeVector(ix, ws, side)
+      if (offer(ix, ws, side, inc)) improved = true
+      return
+    }
+    if (pruned(i)) return
+    const l = ws.cand[i] ?? 0
+    const tw = ws.twin[l] ?? -1
+    if ((tw < 0 || ws.served[tw] === 1) && fits(ws, side.limitU, l)) {
+      addLoad(ix, ws, l, 1)
+      dfs(i + 1)
+      addLoad(ix, ws, l, -1)
+    }
+    dfs(i + 1)
+  }
+  dfs(0)
+  return improved
+}

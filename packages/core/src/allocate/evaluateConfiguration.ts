@@ -1,0 +1,184 @@
+/**
+ * Pure. One configuration (a bus per supply, a served flag per load) in, its admissibility, per-bus
+ * state and service vector out.
+ *
+ * The configuration is given in the integer view of `indexRack`: `assign[s]` is the bus index of supply
+ * `s` or -1 when it is open (so rule 2 holds by construction); `requested[l]` is 0 when load `l` is
+ * shed. A load none of whose buses is up is shed whatever `requested` says (rule 4).
+ *
+ * Service vector layout (every entry: larger is better), compared lexicographically:
+ *   [count, milliW] per load priority, highest first       (level 1)
+ *   N+k buses per bus priority, highest first (wired buses)  (level 2)
+ *   survived bus-loss scenarios (0 when !busRedundancy)     (level 3)
+ *   -(switch changes against the current state)             (level 4)
+ */
+import { changesFor, type RackIndex } from './indexRack.js'
+
+export interface Evaluation {
+  /** Rules 1, 3 (switch exists, supply usable) and 5 (every up bus powered and within rating). */
+  readonly admissible: boolean
+  /** Supplies assigned to a bus they may not be closed onto (no switch, or failed/absent). */
+  readonly invalidSupplies: readonly number[]
+  /** Up buses that are not powered (capacity or rating exceeded). */
+  readonly overloadedBuses: readonly number[]
+  readonly up: Uint8Array
+  readonly capacityU: Float64Array
+  readonly loadU: Float64Array
+  readonly redundantU: Float64Array
+  readonly nPlusK: Uint8Array
+  /** Per bus: 1 when up and its loss is survived (trivially so when it carries no load). */
+  readonly survivesLoss: Uint8Array
+  /** Per bus: 1 when up and at least one served load is fed through it. */
+  readonly carriesLoad: Uint8Array
+  /** Effective served flag per load. */
+  readonly served: Uint8Array
+  readonly vector: Float64Array
+}
+
+/** Usable capacity left on each bus after removing its at-risk supplies and then its k largest. */
+export const redundantCapacity = (ix: RackIndex, assign: Int32Array): Float64Array => {
+  const B = ix.busCount
+  const perBus: number[][] = Array.from({ length: B }, () => [])
+  for (let s = 0; s < ix.supplyCount; s++) {
+    const b = assign[s] ?? -1
+    if (b >= 0 && ix.atRisk[s] === 0) perBus[b]?.push(ix.capacityU[s] ?? 0)
+  }
+  const out = new Float64Array(B)
+  for (let b = 0; b < B; b++) {
+    const caps = (perBus[b] ?? []).sort((x, y) => y - x)
+    let sum = 0
+    for (let i = ix.redundancyK; i < caps.length; i++) sum += caps[i] ?? 0
+    out[b] = sum
+  }
+  return out
+}
+
+/**
+ * Bus-loss scenarios given up buses, limits, loads and served flags. Returns per-bus survival (1 when
+ * survived, including buses that carry no load) and per-bus "carries load".
+ * Losing bus a: each served load fed through a moves wholly onto its other up bus (adding its other
+ * half), or is lost. Survived when nothing is lost and every other up bus stays within its limit.
+ */
+export const busLossScenarios = (
+  ix: RackIndex,
+  up: Uint8Array,
+  limitU: Float64Array,
+  loadU: Float64Array,
+  served: Uint8Array,
+): { survives: Uint8Array; carries: Uint8Array } => {
+  const B = ix.busCount
+  const moved = new Float64Array(B * B) // moved[a*B+b]: extra load on b when a is lost
+  const loses = new Uint8Array(B)
+  const carries = new Uint8Array(B)
+  for (let l = 0; l < ix.loadCount; l++) {
+    if (served[l] === 0) continue
+    const a = ix.loadBusA[l] ?? -1
+    const b = ix.loadBusB[l] ?? -1
+    const aUp = a >= 0 && up[a] === 1
+    const bUp = b >= 0 && up[b] === 1
+    if (aUp && bUp) {
+      const half = ix.loadMilliW[l] ?? 0
+      moved[a * B + b] = (moved[a * B + b] ?? 0) + half
+      moved[b * B + a] = (moved[b * B + a] ?? 0) + half
+      carries[a] = 1
+      carries[b] = 1
+    } else if (aUp) {
+      loses[a] = 1
+      carries[a] = 1
+    } else if (bUp) {
+      loses[b] = 1
+      carries[b] = 1
+    }
+  }
+  const survives = new Uint8Array(B)
+  for (let a = 0; a < B; a++) {
+    if (up[a] === 0) continue
+    let ok = loses[a] === 0
+    for (let b = 0; ok && b < B; b++) {
+      if (b === a || up[b] === 0) continue
+      if ((loadU[b] ?? 0) + (moved[a * B + b] ?? 0) > (limitU[b] ?? 0)) ok = false
+    }
+    survives[a] = ok ? 1 : 0
+  }
+  return { survives, carries }
+}
+
+export const evaluateConfiguration = (ix: RackIndex, assign: Int32Array, requested: Uint8Array): Evaluation => {
+  const B = ix.busCount
+  const P = ix.loadPriorities.length
+  const BP = ix.busPriorities.length
+  const up = new Uint8Array(B)
+  const capacityU = new Float64Array(B)
+  const invalidSupplies: number[] = []
+  let changes = 0
+  for (let s = 0; s < ix.supplyCount; s++) {
+    const b = assign[s] ?? -1
+    changes += changesFor(ix, s, b)
+    if (b < 0) continue
+    const opts = ix.options[s]
+    if (opts === undefined || !opts.includes(b)) invalidSupplies.push(s)
+    up[b] = 1
+    capacityU[b] = (capacityU[b] ?? 0) + (ix.capacityU[s] ?? 0)
+  }
+  const limitU = new Float64Array(B)
+  for (let b = 0; b < B; b++) limitU[b] = Math.min(capacityU[b] ?? 0, ix.maxU[b] ?? Infinity)
+
+  const served = new Uint8Array(ix.loadCount)
+  const loadU = new Float64Array(B)
+  const vector = new Float64Array(ix.vectorLength)
+  for (let l = 0; l < ix.loadCount; l++) {
+    const a = ix.loadBusA[l] ?? -1
+    const b = ix.loadBusB[l] ?? -1
+    const aUp = a >= 0 && up[a] === 1
+    const bUp = b >= 0 && up[b] === 1
+    if (requested[l] === 0 || (!aUp && !bUp)) continue
+    served[l] = 1
+    const q = ix.loadMilliW[l] ?? 0
+    if (aUp && bUp) {
+      loadU[a] = (loadU[a] ?? 0) + q
+      loadU[b] = (loadU[b] ?? 0) + q
+    } else {
+      const only = aUp ? a : b
+      loadU[only] = (loadU[only] ?? 0) + 2 * q
+    }
+    const r = ix.loadPriorityRank[l] ?? 0
+    vector[2 * r] = (vector[2 * r] ?? 0) + 1
+    vector[2 * r + 1] = (vector[2 * r + 1] ?? 0) + q
+  }
+
+  const overloadedBuses: number[] = []
+  for (let b = 0; b < B; b++) if (up[b] === 1 && (loadU[b] ?? 0) > (limitU[b] ?? 0)) overloadedBuses.push(b)
+
+  const redundantU = redundantCapacity(ix, assign)
+  const nPlusK = new Uint8Array(B)
+  for (let b = 0; b < B; b++) {
+    if (up[b] === 1 && (redundantU[b] ?? 0) >= (loadU[b] ?? 0)) {
+      nPlusK[b] = 1
+      if (ix.busWired[b] === 1) {
+        const i = 2 * P + (ix.busPriorityRank[b] ?? 0)
+        vector[i] = (vector[i] ?? 0) + 1
+      }
+    }
+  }
+
+  const { survives, carries } = busLossScenarios(ix, up, limitU, loadU, served)
+  let survived = 0
+  for (let b = 0; b < B; b++) if (carries[b] === 1 && survives[b] === 1) survived++
+  vector[2 * P + BP] = ix.busRedundancy ? survived : 0
+  vector[2 * P + BP + 1] = -changes
+
+  return {
+    admissible: invalidSupplies.length === 0 && overloadedBuses.length === 0,
+    invalidSupplies,
+    overloadedBuses,
+    up,
+    capacityU,
+    loadU,
+    redundantU,
+    nPlusK,
+    survivesLoss: survives,
+    carriesLoad: carries,
+    served,
+    vector,
+  }
+}

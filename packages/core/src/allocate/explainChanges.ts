@@ -1,0 +1,137 @@
+/**
+ * Pure. Current state and target configuration in, the reasons for every change (and for what could
+ * not be done) out, as data.
+ *
+ * - CurrentStateInadmissible: a failed/absent supply closed (rule 3), a supply closed onto several buses
+ *   (rule 2), an up bus whose load (every load with an up bus served, failed supplies counting nothing)
+ *   exceeds its capacity or rating (rule 5). Rules 1 and 4 cannot be broken by a decoded input's
+ *   current state (every switch named exists; a load with no bus up is simply not served).
+ * - per supply whose switches change: SupplyUnavailable (failed/absent, per closed switch), SupplyMoved,
+ *   SupplyConnected or SupplyDisconnected, each with the first objective level on which the target beats
+ *   the current state (`why`);
+ * - SupplyPreempted for each at-risk supply whose bus meets N+k without it in the target but not now;
+ * - LoadShed for every load shed by the target, LoadRestored for every served load that had no bus up
+ *   now;
+ * - RedundancyLost for every wired up bus of the target that does not meet N+k.
+ */
+import type { Reason, ServiceGain } from '../model/plan.js'
+import type { Evaluation } from './evaluateConfiguration.js'
+import type { RackIndex } from './indexRack.js'
+
+const watts = (u: number): number => Math.round(u / 2) / 1000
+
+/** The level of the first difference between two service vectors, as a ServiceGain. */
+export const firstGain = (ix: RackIndex, target: ArrayLike<number>, current: ArrayLike<number>): ServiceGain => {
+  const P = ix.loadPriorities.length
+  const BP = ix.busPriorities.length
+  for (let i = 0; i < ix.vectorLength; i++) {
+    if ((target[i] ?? 0) === (current[i] ?? 0)) continue
+    if (i < 2 * P) return 'serveLoads'
+    if (i < 2 * P + BP) return 'supplyRedundancy'
+    if (i === 2 * P + BP) return 'busLossSurvival'
+    return 'leastDisturbance'
+  }
+  return 'tieBreak'
+}
+
+export interface ChangeContext {
+  readonly ix: RackIndex
+  readonly target: Evaluation
+  readonly targetAssign: Int32Array
+  /** The current switches as they are, every load with an up bus served (for rule 5). */
+  readonly currentAsIs: Evaluation
+  /** The current switches made admissible (failed opened, one bus per supply) with their best shedding. */
+  readonly currentBest: Evaluation
+  readonly currentBestAssign: Int32Array
+}
+
+export const explainChanges = (c: ChangeContext): Reason[] => {
+  const { ix, target, targetAssign } = c
+  const B = ix.busCount
+  const reasons: Reason[] = []
+  const why = firstGain(ix, target.vector, c.currentBest.vector)
+
+  for (let s = 0; s < ix.supplyCount; s++) {
+    const id = ix.supplyIds[s] ?? ''
+    const state = ix.supplyState[s]
+    const closedNow: number[] = []
+    for (let b = 0; b < B; b++) if (ix.currentClosed[s * B + b] === 1) closedNow.push(b)
+    if ((state === 'failed' || state === 'absent') && closedNow.length > 0) {
+      for (const b of closedNow) {
+        reasons.push({ _tag: 'CurrentStateInadmissible', rule: 3, detail: `supply ${id} is ${state} and closed onto bus ${ix.busIds[b]}` })
+      }
+    }
+    if (closedNow.length > 1) {
+      reasons.push({
+        _tag: 'CurrentStateInadmissible',
+        rule: 2,
+        detail: `supply ${id} is closed onto buses ${closedNow.map((b) => ix.busIds[b]).join(', ')}`,
+      })
+    }
+  }
+  for (const b of c.currentAsIs.overloadedBuses) {
+    const cap = c.currentAsIs.capacityU[b] ?? 0
+    const load = c.currentAsIs.loadU[b] ?? 0
+    const rating = ix.maxU[b] ?? Infinity
+    reasons.push({
+      _tag: 'CurrentStateInadmissible',
+      rule: 5,
+      detail:
+        load > cap
+          ? `bus ${ix.busIds[b]} carries ${watts(load)} W over its capacity of ${watts(cap)} W`
+          : `bus ${ix.busIds[b]} carries ${watts(load)} W over its rating of ${watts(rating)} W`,
+    })
+  }
+
+  for (let s = 0; s < ix.supplyCount; s++) {
+    const id = ix.supplyIds[s] ?? ''
+    const state = ix.supplyState[s]
+    const to = targetAssign[s] ?? -1
+    const closedNow: number[] = []
+    for (let b = 0; b < B; b++) if (ix.currentClosed[s * B + b] === 1) closedNow.push(b)
+    if (state === 'failed' || state === 'absent') {
+      for (const b of closedNow) reasons.push({ _tag: 'SupplyUnavailable', supply: id, bus: ix.busIds[b] ?? '', state })
+      continue
+    }
+    const leaving = closedNow.filter((b) => b !== to)
+    const stays = closedNow.includes(to)
+    if (to >= 0 && !stays && leaving.length === 1) {
+      reasons.push({ _tag: 'SupplyMoved', supply: id, from: ix.busIds[leaving[0] ?? 0] ?? '', to: ix.busIds[to] ?? '', why })
+    } else {
+      for (const b of leaving) reasons.push({ _tag: 'SupplyDisconnected', supply: id, bus: ix.busIds[b] ?? '', why })
+      if (to >= 0 && !stays) reasons.push({ _tag: 'SupplyConnected', supply: id, bus: ix.busIds[to] ?? '', why })
+    }
+    if (ix.atRisk[s] === 1 && to >= 0 && target.nPlusK[to] === 1) {
+      const before = c.currentBestAssign[s] ?? -1
+      if (before !== to || c.currentBest.nPlusK[to] !== 1) {
+        reasons.push({ _tag: 'SupplyPreempted', supply: id, bus: ix.busIds[to] ?? '', failureRisk: ix.failureRisk[s] })
+      }
+    }
+  }
+
+  for (let l = 0; l < ix.loadCount; l++) {
+    const id = ix.loadIds[l] ?? ''
+    const a = ix.loadBusA[l] ?? -1
+    const b = ix.loadBusB[l] ?? -1
+    if (target.served[l] === 0) {
+      const ups = [a, b].filter((x) => x >= 0 && target.up[x] === 1)
+      const ratingBound = ups.some((x) => (ix.maxU[x] ?? Infinity) < (target.capacityU[x] ?? 0))
+      reasons.push({
+        _tag: 'LoadShed',
+        load: id,
+        priority: ix.loadPriorities[ix.loadPriorityRank[l] ?? 0] ?? 0,
+        powerW: (ix.loadMilliW[l] ?? 0) / 1000,
+        why: ups.length === 0 ? 'noBusUp' : ratingBound ? 'busRating' : 'insufficientCapacity',
+      })
+    } else if (c.currentAsIs.served[l] === 0) {
+      reasons.push({ _tag: 'LoadRestored', load: id })
+    }
+  }
+
+  for (let b = 0; b < B; b++) {
+    if (target.up[b] === 1 && ix.busWired[b] === 1 && target.nPlusK[b] === 0) {
+      reasons.push({ _tag: 'RedundancyLost', bus: ix.busIds[b] ?? '', loadW: watts(target.loadU[b] ?? 0), redundantW: watts(target.redundantU[b] ?? 0) })
+    }
+  }
+  return reasons
+}

@@ -1,0 +1,185 @@
+/**
+ * Pure. RackInput in, an integer-indexed canonical view out (ids sorted, watts in integer units).
+ *
+ * Everything the search touches is an integer index into typed arrays, so the inner loops allocate
+ * nothing. Canonical order is ascending id by UTF-16 code units (JS `<`), which is also the order of
+ * the level-5 tie-break, so the result does not depend on the order of the input arrays.
+ *
+ * Watts are compared in integer units of half a milliwatt: a load of `powerW` is `q =
+ * round(powerW * 1000)` milliwatts; its full share on one bus is `2q` units and its half share on
+ * each of two up buses is `q` units; a supply's usable capacity is `2 * round(capacityW * derate *
+ * 1000)` units and a bus rating `2 * round(maxW * 1000)`. So all sums are exact integers and
+ * sub-milliwatt differences are ties.
+ */
+import type { RackInput } from '../model/rack.js'
+
+export const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/** Kinds as small integers: index into `switchKinds`. -1 = no switch. */
+export const switchKinds = ['fet', 'relay', 'breaker'] as const
+
+export interface RackIndex {
+  readonly supplyIds: readonly string[]
+  readonly busIds: readonly string[]
+  readonly loadIds: readonly string[]
+  readonly supplyCount: number
+  readonly busCount: number
+  readonly loadCount: number
+  /** Usable capacity per supply, in half-milliwatt units. */
+  readonly capacityU: Float64Array
+  /** 1 when the supply may be connected (not failed or absent). */
+  readonly usable: Uint8Array
+  /** 1 when the supply is at risk (warning or failureRisk >= preemptRisk). */
+  readonly atRisk: Uint8Array
+  /** Supply state per supply, as in the input. */
+  readonly supplyState: readonly ('ok' | 'warning' | 'failed' | 'absent')[]
+  readonly failureRisk: readonly (number | undefined)[]
+  /** Switch kind per (supply * busCount + bus): index into switchKinds, -1 when no switch. */
+  readonly switchKind: Int8Array
+  /** Current state per (supply * busCount + bus): 1 when closed. */
+  readonly currentClosed: Uint8Array
+  /** Per supply: the buses it may be closed onto (switch exists, supply usable), ascending. */
+  readonly options: readonly Int32Array[]
+  /** Per supply: the bus it currently sits on when that is a valid single option, else -2 (none valid), -1 open. */
+  readonly currentOption: Int32Array
+  /** Load consumption in milliwatts (integer). */
+  readonly loadMilliW: Float64Array
+  /** First and second bus of each load (-1 when single-corded), second > first. */
+  readonly loadBusA: Int32Array
+  readonly loadBusB: Int32Array
+  /** Rank of the load's priority among distinct load priorities, 0 = highest. */
+  readonly loadPriorityRank: Int32Array
+  /** Distinct load priorities, highest first. */
+  readonly loadPriorities: readonly number[]
+  /** Rank of the bus's priority among distinct bus priorities, 0 = highest. */
+  readonly busPriorityRank: Int32Array
+  readonly busPriorities: readonly number[]
+  /** 1 when at least one load is wired to the bus. */
+  readonly busWired: Uint8Array
+  /** Bus rating in units, Infinity when unset. */
+  readonly maxU: Float64Array
+  readonly redundancyK: number
+  readonly busRedundancy: boolean
+  /** Length of a service vector (see compareServiceVectors). */
+  readonly vectorLength: number
+}
+
+const units = (watts: number): number => 2 * Math.round(watts * 1000)
+
+/** Distinct values, highest first. */
+const distinctDescending = (values: readonly number[]): number[] =>
+  Array.from(new Set(values)).sort((a, b) => b - a)
+
+export const indexRack = (input: RackInput): RackIndex => {
+  const supplies = [...input.supplies].sort((a, b) => compareIds(a.id, b.id))
+  const buses = [...input.buses].sort((a, b) => compareIds(a.id, b.id))
+  const loads = [...input.loads].sort((a, b) => compareIds(a.id, b.id))
+  const supplyCount = supplies.length
+  const busCount = buses.length
+  const loadCount = loads.length
+  const supplyPos = new Map(supplies.map((s, i) => [s.id, i]))
+  const busPos = new Map(buses.map((b, i) => [b.id, i]))
+  const policy = input.policy
+
+  const capacityU = new Float64Array(supplyCount)
+  const usable = new Uint8Array(supplyCount)
+  const atRisk = new Uint8Array(supplyCount)
+  supplies.forEach((s, i) => {
+    capacityU[i] = Math.max(0, units(s.capacityW * policy.derate))
+    usable[i] = s.state === 'failed' || s.state === 'absent' ? 0 : 1
+    atRisk[i] = s.state === 'warning' || (s.failureRisk !== undefined && s.failureRisk >= policy.preemptRisk) ? 1 : 0
+  })
+
+  const switchKind = new Int8Array(supplyCount * busCount).fill(-1)
+  const currentClosed = new Uint8Array(supplyCount * busCount)
+  for (const sw of input.switches) {
+    const s = supplyPos.get(sw.supply)
+    const b = busPos.get(sw.bus)
+    if (s === undefined || b === undefined) continue // decode rejects these; stay total anyway
+    switchKind[s * busCount + b] = switchKinds.indexOf(sw.kind)
+    if (sw.closed) currentClosed[s * busCount + b] = 1
+  }
+
+  const options: Int32Array[] = []
+  const currentOption = new Int32Array(supplyCount)
+  for (let s = 0; s < supplyCount; s++) {
+    const opts: number[] = []
+    let closedCount = 0
+    let closedBus = -1
+    for (let b = 0; b < busCount; b++) {
+      if (usable[s] === 1 && (switchKind[s * busCount + b] ?? -1) >= 0) opts.push(b)
+      if (currentClosed[s * busCount + b] === 1) {
+        closedCount++
+        closedBus = b
+      }
+    }
+    options.push(Int32Array.from(opts))
+    currentOption[s] = closedCount === 0 ? -1 : closedCount === 1 && usable[s] === 1 ? closedBus : -2
+  }
+
+  const loadPriorities = distinctDescending(loads.map((l) => l.priority))
+  const busPriorities = distinctDescending(buses.map((b) => b.priority))
+  const loadMilliW = new Float64Array(loadCount)
+  const loadBusA = new Int32Array(loadCount).fill(-1)
+  const loadBusB = new Int32Array(loadCount).fill(-1)
+  const loadPriorityRank = new Int32Array(loadCount)
+  const busWired = new Uint8Array(busCount)
+  loads.forEach((l, i) => {
+    loadMilliW[i] = Math.round(l.powerW * 1000)
+    loadPriorityRank[i] = loadPriorities.indexOf(l.priority)
+    const wired = Array.from(new Set(l.buses.map((id) => busPos.get(id)).filter((b): b is number => b !== undefined))).sort(
+      (a, b) => a - b,
+    )
+    loadBusA[i] = wired[0] ?? -1
+    loadBusB[i] = wired[1] ?? -1
+    for (const b of wired) busWired[b] = 1
+  })
+
+  const busPriorityRank = new Int32Array(busCount)
+  const maxU = new Float64Array(busCount)
+  buses.forEach((b, i) => {
+    busPriorityRank[i] = busPriorities.indexOf(b.priority)
+    maxU[i] = b.maxW === undefined ? Infinity : units(b.maxW)
+  })
+
+  return {
+    supplyIds: supplies.map((s) => s.id),
+    busIds: buses.map((b) => b.id),
+    loadIds: loads.map((l) => l.id),
+    supplyCount,
+    busCount,
+    loadCount,
+    capacityU,
+    usable,
+    atRisk,
+    supplyState: supplies.map((s) => s.state),
+    failureRisk: supplies.map((s) => s.failureRisk),
+    switchKind,
+    currentClosed,
+    options,
+    currentOption,
+    loadMilliW,
+    loadBusA,
+    loadBusB,
+    loadPriorityRank,
+    loadPriorities,
+    busPriorityRank,
+    busPriorities,
+    busWired,
+    maxU,
+    redundancyK: Math.max(0, Math.floor(policy.supplyRedundancy)),
+    busRedundancy: policy.busRedundancy,
+    vectorLength: 2 * loadPriorities.length + busPriorities.length + 2,
+  }
+}
+
+/** Switch changes (level 4) if supply `s` ends on `bus` (-1 = open), against the current state. */
+export const changesFor = (ix: RackIndex, s: number, bus: number): number => {
+  let changes = 0
+  const B = ix.busCount
+  for (let b = 0; b < B; b++) {
+    const now = ix.currentClosed[s * B + b] === 1
+    if (now !== (b === bus)) changes++
+  }
+  return changes
+}
