@@ -70,3 +70,6 @@ export {
   predictFailure,
   signalNames,
 } from './controller/predictFailure.js'
+// Controller: round-robin polling
+export type { PollPolicy, PollRead, PollState } from './controller/pollSchedule.js'
+export { alertReads, defaultPollPolicy, initialPollState, pollSchedule } from './controller/pollSchedule.js'
