@@ -10,3 +10,21 @@ export {
   supplyReadingsArb,
   telemetryEvent,
 } from './eventArbitraries.js'
+
+// Checking plans against the allocation spec (spec)
+export { checkPlan } from './checkPlan.js'
+export type { PlanRule, Violation } from './checkPlan.js'
+export {
+  compareServiceVectors,
+  currentClosed,
+  disturbanceOf,
+  firstDifferingLevel,
+  flattenServiceVector,
+  isAtRisk,
+  judgeConfiguration,
+  redundantCapacityW,
+  usableW,
+} from './judgeConfiguration.js'
+export type { BusJudgement, Configuration, ConfigurationJudgement, RuleBreach, ServiceVector } from './judgeConfiguration.js'
+export { largeRackArb, rackInputArb, realisticRackArb, shuffledRackArb, smallRackArb } from './rackArbitraries.js'
+export type { RackArbOptions } from './rackArbitraries.js'

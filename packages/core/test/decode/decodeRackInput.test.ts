@@ -3,6 +3,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { decodeRackInput, defaultPolicy, formatDecodeError } from '@busbar/core'
 import type { DecodeIssue } from '@busbar/core'
+import { rackInputArb, realisticRackArb } from '@busbar/core/testing'
 
 /** The spec's example rack, plus a second bus so the dual-corded load is valid. */
 const validRack = () => ({
@@ -268,4 +269,14 @@ describe('decodeRackInput never throws', () => {
       expect(issue.path).toMatch(/^(supplies|buses|loads|switches|policy)(\[\d+\])?(\.\w+(\[\d+\])?)?$/)
     }
   })
+})
+
+describe('decodeRackInput and the rack arbitraries agree', () => {
+  test.prop([fc.oneof(rackInputArb(), realisticRackArb())], { numRuns: 200 })(
+    'every generated rack decodes to itself, through JSON too',
+    (rack) => {
+      expect(decodeRackInput(rack)).toEqual(E.right(rack))
+      expect(decodeRackInput(JSON.parse(JSON.stringify(rack)))).toEqual(E.right(rack))
+    },
+  )
 })
