@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
-import { decodeRackInput, formatDecodeError } from '@busbar/core'
+import { allocate, decodeRackInput, formatDecodeError } from '@busbar/core'
+import { formatPlan } from './formatPlan.js'
 import type { CliIo } from './simCommand.js'
 
 export const planUsage = `usage: busbar plan FILE.json [--json]
@@ -41,6 +42,7 @@ export const planCommand = async (args: readonly string[], io: CliIo): Promise<n
     io.err(`busbar plan: ${file}: ${formatDecodeError(decoded.left)}`)
     return 2
   }
-  io.err('busbar plan: integration pending: @busbar/core does not export allocate yet')
-  return 1
+  const plan = allocate(decoded.right)
+  io.out(parsed.values.json === true ? JSON.stringify(plan, null, 2) : formatPlan(plan))
+  return 0
 }

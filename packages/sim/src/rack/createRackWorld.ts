@@ -402,6 +402,8 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
     s.health = 'failed'
     m.supplyFailures++
     note({ _tag: 'SupplyFailed', atMs, supply: s.spec.id, cause })
+    // Scripted-only runs (hand-checked cases) replace nothing: every outcome follows from the script.
+    if (!randomFaults) return
     const repairAt = atMs + faultRng.exponential(scenario.control.repairMeanHours * HOUR)
     if (repairAt <= scenario.durationMs) queue.schedule(repairAt, { _tag: 'SupplyReplaced', supply: s.spec.id })
   }

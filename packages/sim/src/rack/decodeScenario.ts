@@ -66,6 +66,7 @@ export const ScenarioJson = t.intersection([
   t.partial({
     name: t.string,
     durationDays: t.number,
+    durationHours: t.number,
     randomFaults: t.boolean,
     cooling: t.partial({
       kind: t.keyof({ builtIn: null, consolidated: null }),
@@ -202,6 +203,8 @@ const semantic = (j: ScenarioJson): Either<ScenarioIssue[], Scenario> => {
     nonNegative(`${p}.bootSeconds`, s.bootSeconds)
   })
   positive('durationDays', j.durationDays)
+  positive('durationHours', j.durationHours)
+  if (j.durationDays !== undefined && j.durationHours !== undefined) bad('durationHours', 'must not be given together with durationDays')
   const c = j.control ?? {}
   positive('control.pollIntervalMs', c.pollIntervalMs)
   positive('control.i2cKHz', c.i2cKHz)
@@ -220,7 +223,7 @@ const semantic = (j: ScenarioJson): Either<ScenarioIssue[], Scenario> => {
     bad('policy.supplyRedundancy', `must be an integer >= 0, got ${pol.supplyRedundancy}`)
   if (pol.derate !== undefined && !(pol.derate > 0 && pol.derate <= 1)) bad('policy.derate', `must be in (0, 1], got ${pol.derate}`)
   if (pol.preemptRisk !== undefined && !(pol.preemptRisk >= 0 && pol.preemptRisk <= 1)) bad('policy.preemptRisk', `must be in [0, 1], got ${pol.preemptRisk}`)
-  const durationMs = (j.durationDays ?? 365) * 24 * HOUR
+  const durationMs = j.durationHours !== undefined ? j.durationHours * HOUR : (j.durationDays ?? 365) * 24 * HOUR
 
   const scripted: ScriptedFault[] = []
   ;(j.scripted ?? []).forEach((f, i) => {
