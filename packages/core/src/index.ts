@@ -73,3 +73,22 @@ export {
 // Controller: round-robin polling
 export type { PollPolicy, PollRead, PollState } from './controller/pollSchedule.js'
 export { alertReads, defaultPollPolicy, initialPollState, pollSchedule } from './controller/pollSchedule.js'
+// Controller: configuration and the control step
+export type {
+  ControllerConfig,
+  ControllerConfigError,
+  ControllerPolicies,
+  ReallocationPolicy,
+  ResolvedControllerConfig,
+} from './controller/controllerConfig.js'
+export { defaultReallocationPolicy, formatControllerConfigError, resolveControllerConfig } from './controller/controllerConfig.js'
+export type {
+  ActiveAlarm,
+  ControllerState,
+  PlanInFlight,
+  PlanKind,
+  QuarantinedSwitch,
+  StepResult,
+  SupplyRisk,
+} from './controller/step.js'
+export { allocationInput, expectedClosed, initialControllerState, overloadedBuses, step } from './controller/step.js'

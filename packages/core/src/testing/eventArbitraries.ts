@@ -136,3 +136,112 @@ export const supplyReadingsArb = (): fc.Arbitrary<SupplyReadings> =>
     }),
     { nil: undefined, freq: 3 },
   ).map((r) => r ?? {})
+
+/** Status flag sets a supply commonly shows: healthy most of the time, then faults, warnings, input loss. */
+export const typicalFlagProfiles: readonly (readonly string[])[] = [
+  [],
+  ['temperature.otFault'],
+  ['word.powerGoodNegated', 'word.off'],
+  ['temperature.otWarning'],
+  ['word.vinUv', 'input.vinUvFault', 'word.powerGoodNegated', 'word.off'],
+  ['input.vinUvWarning'],
+  ['iout.currentShareFault'],
+  ['fans12.fan1Fault'],
+  ['cml.pecFailed'],
+]
+
+/** The parts of a rack that event generation needs. */
+export interface EventRack {
+  readonly supplies: readonly { readonly id: string; readonly capacityW: number }[]
+  readonly loads: readonly { readonly id: string; readonly powerW: number }[]
+  readonly switches: readonly { readonly supply: string; readonly bus: string }[]
+}
+
+/** One controller event for `rack`, as a function of its time (sequences assign increasing times). */
+export const controllerEventArb = (rack: EventRack): fc.Arbitrary<(atMs: number) => ControllerEvent> => {
+  const supplyIds = rack.supplies.map((s) => s.id)
+  const loads = rack.loads
+  const arbs: { weight: number; arbitrary: fc.Arbitrary<(atMs: number) => ControllerEvent> }[] = [
+    { weight: 4, arbitrary: fc.constant((atMs: number): ControllerEvent => ({ _tag: 'Tick', atMs })) },
+  ]
+  if (supplyIds.length > 0) {
+    arbs.push(
+      {
+        weight: 6,
+        arbitrary: fc
+          .tuple(
+            fc.constantFrom(...supplyIds),
+            fc.oneof({ weight: 4, arbitrary: fc.constant<readonly string[]>([]) }, { weight: 3, arbitrary: fc.constantFrom(...typicalFlagProfiles) }),
+            supplyReadingsArb(),
+          )
+          .map(([supply, flags, readings]) => (atMs: number) => telemetryEvent(supply, atMs, flags, readings)),
+      },
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(fc.constantFrom(...supplyIds), commErrorArb())
+          .map(([supply, error]) => (atMs: number): ControllerEvent => ({ _tag: 'ReadFailed', supply, atMs, error })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .option(fc.constantFrom(...supplyIds), { nil: undefined })
+          .map((supply) => (atMs: number): ControllerEvent => (supply === undefined ? { _tag: 'Alert', atMs } : { _tag: 'Alert', atMs, supply })),
+      },
+    )
+  }
+  if (loads.length > 0) {
+    arbs.push({
+      weight: 3,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...loads), fc.double({ min: 0, max: 2, noNaN: true }))
+        .map(([load, factor]) => (atMs: number): ControllerEvent => ({ _tag: 'ServerPower', atMs, load: load.id, powerW: load.powerW * factor })),
+    })
+  }
+  if (rack.switches.length > 0) {
+    // Results for plans the controller may or may not have issued: it must stay safe on any report.
+    arbs.push({
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.integer({ min: 1, max: 20 }), fc.boolean(), fc.array(fc.boolean(), { minLength: rack.switches.length, maxLength: rack.switches.length }), fc.nat())
+        .map(([planId, applied, closed, at]) => (atMs: number): ControllerEvent => {
+          const actual = rack.switches.map((s, i) => ({ supply: s.supply, bus: s.bus, closed: closed[i] ?? false }))
+          const sw = rack.switches[at % rack.switches.length] as { supply: string; bus: string }
+          return applied
+            ? { _tag: 'SwitchResult', atMs, result: { _tag: 'Applied', planId, actual } }
+            : {
+                _tag: 'SwitchResult',
+                atMs,
+                result: {
+                  _tag: 'Aborted',
+                  planId,
+                  failedStep: 0,
+                  step: { op: 'close', supply: sw.supply, bus: sw.bus, kind: 'relay' },
+                  fault: { _tag: 'FeedbackTimeout', waitedMs: 50 },
+                  restored: true,
+                  actual,
+                },
+              }
+        }),
+    })
+  }
+  return fc.oneof(...arbs)
+}
+
+/** A time-ordered sequence of events for `rack`, gaps of 0..maxGapMs between them. */
+export const eventSequenceArb = (
+  rack: EventRack,
+  options: { readonly minLength?: number; readonly maxLength?: number; readonly startMs?: number; readonly maxGapMs?: number } = {},
+): fc.Arbitrary<ControllerEvent[]> =>
+  fc
+    .array(fc.tuple(fc.integer({ min: 0, max: options.maxGapMs ?? 2000 }), controllerEventArb(rack)), {
+      minLength: options.minLength ?? 0,
+      maxLength: options.maxLength ?? 100,
+    })
+    .map((items) => {
+      let t = options.startMs ?? 0
+      return items.map(([gap, make]) => {
+        t += gap
+        return make(t)
+      })
+    })

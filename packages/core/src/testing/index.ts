@@ -2,6 +2,8 @@
 export {
   commErrorArb,
   commErrorOf,
+  controllerEventArb,
+  eventSequenceArb,
   readFailedEvent,
   sampleWithFlags,
   statusFlagNames,
@@ -9,7 +11,9 @@ export {
   statusWithFlags,
   supplyReadingsArb,
   telemetryEvent,
+  typicalFlagProfiles,
 } from './eventArbitraries.js'
+export type { EventRack } from './eventArbitraries.js'
 
 // Checking plans against the allocation spec (spec)
 export { checkPlan } from './checkPlan.js'

@@ -1,0 +1,445 @@
+/**
+ * Pure. The controller as a state machine: `step(state, event) -> { state, commands }` (XState-style),
+ * with `initialControllerState(config)`. Time and measurements are inputs; no clock, no I/O.
+ *
+ * What a step does (claims 5, 6, 16, 20-23, 24-27):
+ * - Telemetry / ReadFailed: deglitched health (`assessHealth`), failure prediction (`predictFailure`),
+ *   alarms (one per event). CLEAR_FAULTS is sent only after a complete status snapshot (every summary
+ *   bit's detail register read); an incomplete one gets a full read first.
+ * - Alert (SMBALERT#): a status read of the named supply at once, or a sweep of all.
+ * - ServerPower (claims 16, 26): the load's reported power; a change within the margin is ignored.
+ * - SwitchResult: the believed switch state becomes `actual` (hardware truth). Aborted (or Applied
+ *   with a readback that disagrees with the plan): a `switchFault` alarm, the switch is quarantined
+ *   (an open one is left out of plans for `switchQuarantineMs`), and a replan from the actual state.
+ * - Tick: the poll reads due (round-robin, `pollSchedule`); a plan with no result after
+ *   `planTimeoutMs` is given up (switchFault on subject `executor`) and replanned.
+ *
+ * Reallocation:
+ * - Emergency, in the same step, whatever the dwell and even while a plan is being applied: a supply
+ *   became `failed` or `absent`; a switch fault (first one on that switch within the quarantine); a
+ *   plan timed out; a powered bus became overloaded (its supplies' usable capacity or its rating no
+ *   longer covers its served loads).
+ * - Routine, rate-limited: a supply recovered or changed between ok and warning, a supply entered or
+ *   left the predicted-at-risk set (with hysteresis `riskHysteresis`), a load moved beyond its margin,
+ *   a repeated switch fault. It waits until no plan is being applied, at least `minDwellMs` after the
+ *   last plan, and one poll round after start-up (so beliefs come from readings, not the config).
+ *   So wobbling loads or risks never make switches flap.
+ * - A plan is issued (ApplyPlan) only when it changes something (`steps` non-empty).
+ * - Plans are computed from the expected switch state: the target of the plan being applied, else the
+ *   believed state. Executor contract: plans run in planId order, each starting where the previous
+ *   one ended; when a plan aborts, the executor drops the later plans it has queued (the controller
+ *   replans from `actual`, and ignores results for the dropped ids except for their `actual`).
+ * - A supply that is failed or absent in the current beliefs is never closed by an issued plan: the
+ *   allocator never connects such a supply, and the states passed to it are updated in the same step.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { allocate } from '../allocate/allocate.js'
+import type { Plan, SwitchStep } from '../model/plan.js'
+import type { RackInput, Supply, SwitchRef } from '../model/rack.js'
+import type { Alarm, AlarmKind, ControllerCommand, ControllerEvent, PlanExecutionResult, SwitchFault } from './events.js'
+import { assessHealth, initialSupplyHealth, type HealthObservation, type SupplyHealth } from './assessHealth.js'
+import {
+  resolveControllerConfig,
+  type ControllerConfig,
+  type ControllerConfigError,
+  type ResolvedControllerConfig,
+} from './controllerConfig.js'
+import { alertReads, initialPollState, pollSchedule, type PollState } from './pollSchedule.js'
+import { initialPredictorState, predictFailure, type PredictorState } from './predictFailure.js'
+
+export type PlanKind = 'emergency' | 'routine'
+
+/** The plan(s) handed to the executor and not yet reported. */
+export interface PlanInFlight {
+  /** Latest plan issued. */
+  readonly planId: number
+  /** Oldest plan issued and not yet reported (plans run in id order). */
+  readonly firstPlanId: number
+  readonly kind: PlanKind
+  readonly issuedAtMs: number
+  /** Target switch matrix of the latest plan. */
+  readonly target: readonly SwitchRef[]
+  readonly steps: readonly SwitchStep[]
+}
+
+export interface SupplyRisk {
+  readonly failureRisk: number
+  readonly timeToFailureMs: number | undefined
+  /** Latched with hysteresis: set at risk >= preemptRisk, cleared below preemptRisk − riskHysteresis. */
+  readonly atRisk: boolean
+}
+
+export interface QuarantinedSwitch extends SwitchRef {
+  readonly untilMs: number
+}
+
+export interface ActiveAlarm {
+  readonly kind: AlarmKind
+  readonly subject: string
+}
+
+export interface ControllerState {
+  readonly config: ResolvedControllerConfig
+  readonly startedAtMs: number | undefined
+  readonly nowMs: number | undefined
+  readonly health: Readonly<Record<string, SupplyHealth>>
+  readonly predictors: Readonly<Record<string, PredictorState>>
+  readonly risk: Readonly<Record<string, SupplyRisk>>
+  /** Latest reported power of each load. */
+  readonly loadW: Readonly<Record<string, number>>
+  /** Load power used by the last allocation (for the margin). */
+  readonly plannedLoadW: Readonly<Record<string, number>>
+  /** Believed switch states (hardware truth as last reported), aligned with `config.rack.switches`. */
+  readonly believedClosed: readonly boolean[]
+  readonly applying: PlanInFlight | undefined
+  readonly nextPlanId: number
+  readonly lastPlanMs: number | undefined
+  readonly lastPlanKind: PlanKind | undefined
+  readonly replanPending: boolean
+  /** Loads shed by the last allocation. */
+  readonly shed: readonly string[]
+  /** Some powered bus was overloaded at the end of the last step. */
+  readonly overloaded: boolean
+  readonly quarantine: readonly QuarantinedSwitch[]
+  /** Active controller-level alarms (predictedFailure, redundancyLost, loadShed, switchFault). */
+  readonly alarms: readonly ActiveAlarm[]
+  readonly poll: PollState
+}
+
+export interface StepResult {
+  readonly state: ControllerState
+  readonly commands: readonly ControllerCommand[]
+}
+
+/** Validate `config` and build the starting state (every supply believed as configured, usually ok). */
+export const initialControllerState = (config: ControllerConfig): E.Either<ControllerConfigError, ControllerState> =>
+  E.map((resolved: ResolvedControllerConfig): ControllerState => {
+    const { rack } = resolved
+    const ids = rack.supplies.map((s) => s.id)
+    return {
+      config: resolved,
+      startedAtMs: undefined,
+      nowMs: undefined,
+      health: Object.fromEntries(rack.supplies.map((s) => [s.id, initialSupplyHealth(s.id, s.state)])),
+      predictors: Object.fromEntries(ids.map((id) => [id, initialPredictorState(id)])),
+      risk: Object.fromEntries(ids.map((id) => [id, { failureRisk: 0, timeToFailureMs: undefined, atRisk: false }])),
+      loadW: Object.fromEntries(rack.loads.map((l) => [l.id, l.powerW])),
+      plannedLoadW: Object.fromEntries(rack.loads.map((l) => [l.id, l.powerW])),
+      believedClosed: rack.switches.map((s) => s.closed),
+      applying: undefined,
+      nextPlanId: 1,
+      lastPlanMs: undefined,
+      lastPlanKind: undefined,
+      replanPending: true,
+      shed: [],
+      overloaded: false,
+      quarantine: [],
+      alarms: [],
+      poll: initialPollState(ids),
+    }
+  })(resolveControllerConfig(config))
+
+const switchName = (s: SwitchRef): string => `${s.supply}->${s.bus}`
+const sameSwitch = (a: SwitchRef, b: SwitchRef): boolean => a.supply === b.supply && a.bus === b.bus
+const unusable = (state: string | undefined): boolean => state === 'failed' || state === 'absent'
+
+const eventTime = (e: ControllerEvent): number => (e._tag === 'Telemetry' ? e.sample.atMs : e.atMs)
+
+const faultText = (f: SwitchFault): string => {
+  switch (f._tag) {
+    case 'TransportError':
+      return `transport error: ${f.detail}`
+    case 'ReadbackMismatch':
+      return `readback ${f.actualClosed ? 'closed' : 'open'}, expected ${f.expectedClosed ? 'closed' : 'open'}`
+    case 'FeedbackMismatch':
+      return `feedback ${f.feedbackClosed ? 'closed' : 'open'}, expected ${f.expectedClosed ? 'closed' : 'open'}`
+    case 'FeedbackTimeout':
+      return `no feedback after ${f.waitedMs} ms`
+    default:
+      return `${f._tag}${'detail' in f ? `: ${String((f as { detail: unknown }).detail)}` : ''}`
+  }
+}
+
+/** The switch states the executor is driving to (the applying plan's target), else the believed ones. */
+export const expectedClosed = (s: ControllerState): readonly boolean[] =>
+  s.applying === undefined
+    ? s.believedClosed
+    : s.config.rack.switches.map((sw) => s.applying!.target.some((t) => sameSwitch(t, sw)))
+
+/** The allocator's input for the current beliefs. */
+export const allocationInput = (s: ControllerState): RackInput => {
+  const { rack, policies } = s.config
+  const expected = expectedClosed(s)
+  const pre = rack.policy.preemptRisk
+  const supplies: Supply[] = rack.supplies.map((sp) => {
+    const state = s.health[sp.id]?.state ?? sp.state
+    if (!policies.prediction.enabled) return sp.failureRisk === undefined ? { id: sp.id, capacityW: sp.capacityW, state } : { id: sp.id, capacityW: sp.capacityW, state, failureRisk: sp.failureRisk }
+    const r = s.risk[sp.id]
+    const risk = r === undefined ? 0 : r.atRisk ? Math.max(r.failureRisk, pre) : r.failureRisk
+    return { id: sp.id, capacityW: sp.capacityW, state, failureRisk: Math.min(1, Math.max(0, risk)) }
+  })
+  const switches = rack.switches.flatMap((sw, i) => {
+    const closed = expected[i] ?? false
+    const quarantined = s.quarantine.some((q) => sameSwitch(q, sw))
+    return quarantined && !closed ? [] : [{ ...sw, closed }]
+  })
+  return {
+    supplies,
+    buses: rack.buses,
+    loads: rack.loads.map((l) => ({ ...l, powerW: s.loadW[l.id] ?? l.powerW })),
+    switches,
+    policy: rack.policy,
+  }
+}
+
+/** Powered buses whose served loads exceed their usable capacity or rating, under current beliefs. */
+export const overloadedBuses = (s: ControllerState): string[] => {
+  const { rack } = s.config
+  const expected = expectedClosed(s)
+  const capacity = new Map<string, number>()
+  rack.switches.forEach((sw, i) => {
+    if (!(expected[i] ?? false) || unusable(s.health[sw.supply]?.state)) return
+    const supply = rack.supplies.find((x) => x.id === sw.supply)
+    capacity.set(sw.bus, (capacity.get(sw.bus) ?? 0) + (supply?.capacityW ?? 0) * rack.policy.derate)
+  })
+  const load = new Map<string, number>()
+  for (const l of rack.loads) {
+    if (s.shed.includes(l.id)) continue
+    const up = l.buses.filter((b) => capacity.has(b))
+    for (const b of up) load.set(b, (load.get(b) ?? 0) + (s.loadW[l.id] ?? l.powerW) / up.length)
+  }
+  return rack.buses
+    .filter((b) => {
+      const l = load.get(b.id) ?? 0
+      const c = capacity.get(b.id)
+      return c !== undefined && (l > c + 1e-6 || (b.maxW !== undefined && l > b.maxW + 1e-6))
+    })
+    .map((b) => b.id)
+}
+
+/** A mutable scratch pad for one step; the state it produces is new and plain. */
+interface Scratch {
+  s: ControllerState
+  readonly atMs: number
+  readonly now: number
+  emergency: string | undefined
+  readonly planCommands: ControllerCommand[]
+  readonly ioCommands: ControllerCommand[]
+  readonly alarmCommands: ControllerCommand[]
+}
+
+const raise = (x: Scratch, kind: AlarmKind, subject: string, detail: string): void => {
+  if (x.s.alarms.some((a) => a.kind === kind && a.subject === subject)) return
+  x.s = { ...x.s, alarms: [...x.s.alarms, { kind, subject }] }
+  const alarm: Alarm = { kind, subject, atMs: x.atMs, detail }
+  x.alarmCommands.push({ _tag: 'RaiseAlarm', alarm })
+}
+
+const clear = (x: Scratch, kind: AlarmKind, subject: string): void => {
+  if (!x.s.alarms.some((a) => a.kind === kind && a.subject === subject)) return
+  x.s = { ...x.s, alarms: x.s.alarms.filter((a) => !(a.kind === kind && a.subject === subject)) }
+  x.alarmCommands.push({ _tag: 'ClearAlarm', kind, subject, atMs: x.atMs })
+}
+
+const observe = (x: Scratch, supply: string, observation: HealthObservation): void => {
+  const prev = x.s.health[supply]
+  if (prev === undefined) return // not a configured supply: nothing to do
+  const { deglitch, prediction } = x.s.config.policies
+  const a = assessHealth(prev, observation, deglitch)
+  x.s = { ...x.s, health: { ...x.s.health, [supply]: a.health } }
+  for (const alarm of a.raised) x.alarmCommands.push({ _tag: 'RaiseAlarm', alarm })
+  for (const kind of a.cleared) x.alarmCommands.push({ _tag: 'ClearAlarm', kind, subject: supply, atMs: x.atMs })
+  if (a.needDetail) x.ioCommands.push({ _tag: 'ReadSupply', supply, mode: 'full' })
+  if (a.clearFaults) x.ioCommands.push({ _tag: 'ClearFaults', supply })
+
+  const before = prev.state
+  const after = a.health.state
+  if (unusable(after) && !unusable(before)) x.emergency ??= `${supply} ${after}`
+  else if (after !== before) x.s = { ...x.s, replanPending: true }
+
+  if (!prediction.enabled) return
+  const predictor = x.s.predictors[supply] ?? initialPredictorState(supply)
+  const p = predictFailure(predictor, observation, prediction)
+  const pre = x.s.config.rack.policy.preemptRisk
+  const wasAtRisk = x.s.risk[supply]?.atRisk ?? false
+  const atRisk = wasAtRisk
+    ? p.prediction.failureRisk >= pre - x.s.config.policies.reallocation.riskHysteresis
+    : p.prediction.failureRisk >= pre
+  x.s = {
+    ...x.s,
+    predictors: { ...x.s.predictors, [supply]: p.state },
+    risk: {
+      ...x.s.risk,
+      [supply]: { failureRisk: p.prediction.failureRisk, timeToFailureMs: p.prediction.timeToFailureMs, atRisk },
+    },
+  }
+  if (atRisk !== wasAtRisk) {
+    x.s = { ...x.s, replanPending: true }
+    if (atRisk) {
+      const ttf = p.prediction.timeToFailureMs
+      raise(
+        x,
+        'predictedFailure',
+        supply,
+        `failure risk ${p.prediction.failureRisk.toFixed(2)} (mostly ${p.prediction.dominant ?? 'unknown'})` +
+          (ttf === undefined ? '' : `, about ${Math.round(ttf / 1000)} s to failure`),
+      )
+    } else clear(x, 'predictedFailure', supply)
+  }
+}
+
+const quarantineSwitch = (x: Scratch, sw: SwitchRef, detail: string): void => {
+  const already = x.s.quarantine.some((q) => sameSwitch(q, sw))
+  const untilMs = x.now + x.s.config.policies.reallocation.switchQuarantineMs
+  x.s = {
+    ...x.s,
+    quarantine: [...x.s.quarantine.filter((q) => !sameSwitch(q, sw)), { supply: sw.supply, bus: sw.bus, untilMs }],
+  }
+  raise(x, 'switchFault', switchName(sw), detail)
+  // A repeat fault on a quarantined switch waits for the dwell: no tight retry loop with the executor.
+  if (already) x.s = { ...x.s, replanPending: true }
+  else x.emergency ??= `switch fault ${switchName(sw)}`
+}
+
+const onSwitchResult = (x: Scratch, result: PlanExecutionResult): void => {
+  const { rack } = x.s.config
+  const believedClosed = rack.switches.map((sw, i) => {
+    const a = result.actual.find((r) => sameSwitch(r, sw))
+    return a === undefined ? (x.s.believedClosed[i] ?? false) : a.closed
+  })
+  x.s = { ...x.s, believedClosed }
+  const applying = x.s.applying
+  if (applying === undefined || result.planId < applying.firstPlanId || result.planId > applying.planId) return
+
+  if (result._tag === 'Aborted') {
+    x.s = { ...x.s, applying: undefined } // later queued plans are dropped by the executor
+    const restored = result.restored ? 'restored' : 'NOT restored: check the hardware'
+    quarantineSwitch(x, result.step, `plan ${result.planId} step ${result.failedStep} (${result.step.op}): ${faultText(result.fault)}; ${restored}`)
+    return
+  }
+  if (result.planId < applying.planId) {
+    x.s = { ...x.s, applying: { ...applying, firstPlanId: result.planId + 1 } }
+    return
+  }
+  x.s = { ...x.s, applying: undefined }
+  // Applied: the switches the plan touched must read back as planned.
+  for (const st of applying.steps) {
+    const a = result.actual.find((r) => sameSwitch(r, st))
+    const want = applying.target.some((t) => sameSwitch(t, st))
+    if (a !== undefined && a.closed !== want) {
+      quarantineSwitch(x, st, `plan ${result.planId} applied but ${switchName(st)} reads ${a.closed ? 'closed' : 'open'}`)
+    } else clear(x, 'switchFault', switchName(st))
+  }
+}
+
+const plan = (x: Scratch, kind: PlanKind): void => {
+  const s = x.s
+  const result: Plan = allocate(allocationInput(s))
+  const { rack } = s.config
+  x.s = { ...x.s, replanPending: false, plannedLoadW: { ...s.loadW }, shed: [...result.shed] }
+  for (const l of rack.loads) {
+    if (result.shed.includes(l.id)) raise(x, 'loadShed', l.id, `shed (priority ${l.priority}, ${s.loadW[l.id] ?? l.powerW} W)`)
+    else clear(x, 'loadShed', l.id)
+  }
+  for (const b of result.buses) {
+    const wired = rack.loads.some((l) => l.buses.includes(b.id) && !result.shed.includes(l.id))
+    if (wired && !b.nPlusK) raise(x, 'redundancyLost', b.id, `N+${rack.policy.supplyRedundancy} not met: load ${b.loadW} W, redundant capacity ${b.redundantW} W`)
+    else clear(x, 'redundancyLost', b.id)
+  }
+  if (result.steps.length === 0) return
+  const planId = s.nextPlanId
+  x.planCommands.push({ _tag: 'ApplyPlan', planId, steps: result.steps, plan: result })
+  x.s = {
+    ...x.s,
+    nextPlanId: planId + 1,
+    lastPlanMs: x.now,
+    lastPlanKind: kind,
+    applying: {
+      planId,
+      firstPlanId: s.applying?.firstPlanId ?? planId,
+      kind,
+      issuedAtMs: x.now,
+      target: result.closed,
+      steps: result.steps,
+    },
+  }
+}
+
+/** Advance the controller by one event. Total: unknown supplies or loads are ignored. */
+export const step = (state: ControllerState, event: ControllerEvent): StepResult => {
+  const atMs = eventTime(event)
+  const now = Math.max(state.nowMs ?? atMs, atMs)
+  const x: Scratch = {
+    s: {
+      ...state,
+      nowMs: now,
+      startedAtMs: state.startedAtMs ?? atMs,
+      quarantine: state.quarantine.filter((q) => q.untilMs > now),
+    },
+    atMs,
+    now,
+    emergency: undefined,
+    planCommands: [],
+    ioCommands: [],
+    alarmCommands: [],
+  }
+  const { policies } = x.s.config
+
+  switch (event._tag) {
+    case 'Telemetry':
+      observe(x, event.sample.supply, { _tag: 'Sample', sample: event.sample })
+      break
+    case 'ReadFailed':
+      observe(x, event.supply, { _tag: 'ReadFailed', atMs: event.atMs, error: event.error })
+      break
+    case 'Alert':
+      for (const r of alertReads(x.s.poll, event.supply)) x.ioCommands.push({ _tag: 'ReadSupply', supply: r.supply, mode: r.mode })
+      break
+    case 'ServerPower': {
+      const planned = x.s.plannedLoadW[event.load]
+      if (planned === undefined || !Number.isFinite(event.powerW) || event.powerW < 0) break
+      x.s = { ...x.s, loadW: { ...x.s.loadW, [event.load]: event.powerW } }
+      const margin = Math.max(policies.reallocation.loadMarginW, policies.reallocation.loadMarginFraction * planned)
+      if (Math.abs(event.powerW - planned) > margin) x.s = { ...x.s, replanPending: true }
+      break
+    }
+    case 'SwitchResult':
+      onSwitchResult(x, event.result)
+      break
+    case 'Tick': {
+      const health = x.s.health
+      const polled = pollSchedule(x.s.poll, atMs, (id) => health[id]?.state === 'absent', policies.poll)
+      x.s = { ...x.s, poll: polled.state }
+      for (const r of polled.reads) x.ioCommands.push({ _tag: 'ReadSupply', supply: r.supply, mode: r.mode })
+      const a = x.s.applying
+      if (a !== undefined && now - a.issuedAtMs > policies.reallocation.planTimeoutMs) {
+        x.s = { ...x.s, applying: undefined }
+        raise(x, 'switchFault', 'executor', `no result for plan ${a.planId} after ${now - a.issuedAtMs} ms`)
+        x.emergency ??= 'plan timeout'
+      }
+      break
+    }
+  }
+
+  const overloaded = overloadedBuses(x.s).length > 0
+  if (overloaded && !x.s.overloaded) x.emergency ??= 'bus overloaded'
+  x.s = { ...x.s, overloaded }
+
+  let planned = false
+  if (x.emergency !== undefined) {
+    plan(x, 'emergency')
+    planned = true
+  } else if (
+    x.s.replanPending &&
+    x.s.applying === undefined &&
+    now - (x.s.startedAtMs ?? now) >= policies.poll.roundIntervalMs &&
+    (x.s.lastPlanMs === undefined || now - x.s.lastPlanMs >= policies.reallocation.minDwellMs)
+  ) {
+    plan(x, 'routine')
+    planned = true
+  }
+  // After a plan the expected state is its target: an overload it removes is over.
+  if (planned) x.s = { ...x.s, overloaded: overloadedBuses(x.s).length > 0 }
+
+  return { state: x.s, commands: [...x.planCommands, ...x.ioCommands, ...x.alarmCommands] }
+}

@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest'
+import * as E from 'fp-ts/lib/Either.js'
+import type { ControllerEvent } from '../../src/controller/events.js'
+import { initialControllerState, step } from '../../src/controller/step.js'
+import { readFailedEvent, telemetryEvent } from '../../src/testing/eventArbitraries.js'
+import { alarmsCleared, alarmsRaised, drive, plansIn, rack, start } from './stepFixtures.js'
+
+const tick = (atMs: number): ControllerEvent => ({ _tag: 'Tick', atMs })
+const ot = ['temperature.otFault']
+
+describe('initialControllerState: config validation', () => {
+  it('accepts the fixture with defaults filled', () => {
+    const s = start()
+    expect(s.config.policies.deglitch.faultPolls).toBe(3)
+    expect(s.config.policies.reallocation.minDwellMs).toBe(30_000)
+    expect(Object.keys(s.health)).toEqual(['psu1', 'psu2', 'psu3'])
+  })
+
+  it('names every problem by its path', () => {
+    const r = initialControllerState({
+      rack: { ...rack, supplies: [{ id: 'psu1', capacityW: -5, state: 'ok' }, ...rack.supplies.slice(1)] },
+      deglitch: { faultPolls: 0 },
+      poll: { roundIntervalMs: Number.NaN },
+      prediction: { signals: { ripple: { onset: 0.5, limit: 0.1 } } },
+      reallocation: { riskHysteresis: 1.5, bogus: 1 } as never,
+    })
+    expect(E.isLeft(r)).toBe(true)
+    if (E.isRight(r)) return
+    const paths = r.left.issues.map((i) => i.path)
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'rack.supplies[0].capacityW',
+        'deglitch.faultPolls',
+        'poll.roundIntervalMs',
+        'prediction.signals.ripple.limit',
+        'reallocation.riskHysteresis',
+        'reallocation.bogus',
+      ]),
+    )
+    const text = r.left.issues.map((i) => `${i.path} ${i.message}`).join('\n')
+    expect(text).toContain('deglitch.faultPolls must be an integer >= 1, got 0')
+  })
+
+  it('rejects a rack that is not a rack', () => {
+    const r = initialControllerState({ rack: 42 })
+    expect(E.isLeft(r) && r.left.issues[0]?.path).toBe('rack')
+  })
+})
+
+describe('step: polling', () => {
+  it('a tick issues the reads due, full telemetry on a first visit', () => {
+    const r = step(start(), tick(0))
+    expect(r.commands).toEqual([{ _tag: 'ReadSupply', supply: 'psu1', mode: 'full' }])
+    const r2 = step(r.state, tick(334))
+    expect(r2.commands).toEqual([{ _tag: 'ReadSupply', supply: 'psu2', mode: 'full' }])
+  })
+
+  it('an alert reads the named supply at once, or sweeps all', () => {
+    expect(step(start(), { _tag: 'Alert', atMs: 5, supply: 'psu2' }).commands).toEqual([{ _tag: 'ReadSupply', supply: 'psu2', mode: 'status' }])
+    expect(step(start(), { _tag: 'Alert', atMs: 5 }).commands.map((c) => c._tag === 'ReadSupply' && c.supply)).toEqual(['psu1', 'psu2', 'psu3'])
+  })
+
+  it('clears faults only after a complete snapshot, and asks for detail otherwise', () => {
+    const s = start()
+    expect(step(s, telemetryEvent('psu1', 10, ot)).commands).toContainEqual({ _tag: 'ClearFaults', supply: 'psu1' })
+    const partial: ControllerEvent = {
+      _tag: 'Telemetry',
+      sample: { supply: 'psu1', atMs: 10, readings: {}, status: { word: { ...telemetryWord(), temperature: true } } },
+    }
+    const cmds = step(s, partial).commands
+    expect(cmds).toContainEqual({ _tag: 'ReadSupply', supply: 'psu1', mode: 'full' })
+    expect(cmds.some((c) => c._tag === 'ClearFaults')).toBe(false)
+  })
+})
+
+const telemetryWord = () => {
+  const e = telemetryEvent('x', 0)
+  return e._tag === 'Telemetry' ? e.sample.status.word : (undefined as never)
+}
+
+describe('step: reallocation on failure (emergency)', () => {
+  it('opens a failed supply in the same step it is declared failed, and moves the spare in', () => {
+    const d = drive(start(), [telemetryEvent('psu1', 10, ot), telemetryEvent('psu1', 20, ot), telemetryEvent('psu1', 30, ot)])
+    expect(plansIn(d.commands[0]!)).toEqual([])
+    expect(plansIn(d.commands[1]!)).toEqual([])
+    const [p] = plansIn(d.commands[2]!)
+    expect(p).toBeDefined()
+    expect(p!.plan.steps[0]).toEqual({ op: 'open', supply: 'psu1', bus: 'A', kind: 'relay' })
+    expect(p!.plan.closed.some((c) => c.supply === 'psu1')).toBe(false)
+    expect(p!.plan.closed).toContainEqual({ supply: 'psu3', bus: 'A' })
+    expect(alarmsRaised(d.commands[2]!)).toContain('supplyFailed:psu1')
+    expect(d.state.lastPlanKind).toBe('emergency')
+    // ApplyPlan comes first in the step's commands (latency).
+    expect(d.commands[2]![0]!._tag).toBe('ApplyPlan')
+  })
+
+  it('an absent supply (3 NoAck) is opened at once too', () => {
+    const d = drive(start(), [readFailedEvent('psu2', 1), readFailedEvent('psu2', 2), readFailedEvent('psu2', 3)])
+    const [p] = plansIn(d.commands[2]!)
+    expect(p!.plan.steps).toContainEqual({ op: 'open', supply: 'psu2', bus: 'B', kind: 'relay' })
+    expect(alarmsRaised(d.commands[2]!)).toContain('supplyAbsent:psu2')
+  })
+
+  it('a failure during an applying plan still replans at once, from that plan\'s target', () => {
+    const s0 = drive(start(), [telemetryEvent('psu1', 10, ot), telemetryEvent('psu1', 20, ot), telemetryEvent('psu1', 30, ot)])
+    expect(s0.state.applying).toBeDefined()
+    const d = drive(s0.state, [telemetryEvent('psu3', 40, ot), telemetryEvent('psu3', 50, ot), telemetryEvent('psu3', 60, ot)])
+    const [p] = plansIn(d.commands[2]!)
+    expect(p).toBeDefined()
+    expect(p!.plan.steps).toContainEqual({ op: 'open', supply: 'psu3', bus: 'A', kind: 'relay' })
+    expect(d.state.applying?.firstPlanId).toBe(1)
+    expect(d.state.applying?.planId).toBe(2)
+  })
+})
+
+describe('step: rate-limited reallocation', () => {
+  const ready = () => drive(start(), [tick(0), tick(1000)]).state // past the start-up round, nothing to change
+
+  it('waits one poll round after start before any routine plan', () => {
+    const d = drive(start(), [tick(0), tick(500)])
+    expect(d.commands.flat().some((c) => c._tag === 'ApplyPlan')).toBe(false)
+    expect(d.state.replanPending).toBe(true)
+  })
+
+  it('ignores load changes within the margin; replans beyond it, at most once per dwell window', () => {
+    let s = ready()
+    // srv2 on A alone: 1000 W, psu1 3000 W. Within margin (max(50 W, 10 %)): nothing pending.
+    s = step(s, { _tag: 'ServerPower', atMs: 2000, load: 'srv2', powerW: 1080 }).state
+    expect(s.replanPending).toBe(false)
+    // Beyond capacity of A alone -> overload of bus A: emergency, at once.
+    const r = step(s, { _tag: 'ServerPower', atMs: 3000, load: 'srv2', powerW: 3500 })
+    expect(plansIn(r.commands).length).toBe(1)
+    expect(r.state.lastPlanKind).toBe('emergency')
+  })
+
+  it('a recovered supply is taken back only after the dwell', () => {
+    const minDwellMs = 30_000
+    let d = drive(ready(), [telemetryEvent('psu1', 1100, ot), telemetryEvent('psu1', 1200, ot), telemetryEvent('psu1', 1300, ot)])
+    const firstPlan = plansIn(d.commands[2]!)[0]!
+    const actual = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: firstPlan.plan.closed.some((c) => c.supply === sw.supply && c.bus === sw.bus) }))
+    d = drive(d.state, [
+      { _tag: 'SwitchResult', atMs: 1400, result: { _tag: 'Applied', planId: firstPlan.planId, actual } },
+      telemetryEvent('psu1', 2000, []),
+      telemetryEvent('psu1', 3000, []),
+      telemetryEvent('psu1', 4000, []),
+    ])
+    expect(d.state.health.psu1?.state).toBe('ok')
+    expect(d.state.replanPending).toBe(true)
+    expect(d.commands.flat().some((c) => c._tag === 'ApplyPlan')).toBe(false)
+    // Before the dwell ends: nothing; after: one evaluation.
+    expect(plansIn(step(d.state, tick(1300 + minDwellMs - 1)).commands)).toEqual([])
+    const after = step(d.state, tick(1300 + minDwellMs))
+    expect(after.state.replanPending).toBe(false)
+  })
+})
+
+describe('step: switch results', () => {
+  const failed = () => drive(start(), [telemetryEvent('psu1', 10, ot), telemetryEvent('psu1', 20, ot), telemetryEvent('psu1', 30, ot)])
+
+  it('Applied: the believed state becomes the actual one and the plan is done', () => {
+    const d = failed()
+    const p = plansIn(d.commands[2]!)[0]!
+    const actual = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: p.plan.closed.some((c) => c.supply === sw.supply && c.bus === sw.bus) }))
+    const r = step(d.state, { _tag: 'SwitchResult', atMs: 40, result: { _tag: 'Applied', planId: p.planId, actual } })
+    expect(r.state.applying).toBeUndefined()
+    expect(r.state.believedClosed).toEqual(actual.map((a) => a.closed))
+    expect(r.commands.filter((c) => c._tag === 'RaiseAlarm')).toEqual([])
+  })
+
+  it('Aborted: switchFault, quarantine, and a replan from the actual state in the same step', () => {
+    const d = failed()
+    const p = plansIn(d.commands[2]!)[0]!
+    // psu1 opened, but closing psu3 onto A failed: actual has A with no supply.
+    const actual = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: sw.supply === 'psu2' && sw.bus === 'B' }))
+    const r = step(d.state, {
+      _tag: 'SwitchResult',
+      atMs: 40,
+      result: {
+        _tag: 'Aborted',
+        planId: p.planId,
+        failedStep: 1,
+        step: { op: 'close', supply: 'psu3', bus: 'A', kind: 'relay' },
+        fault: { _tag: 'FeedbackTimeout', waitedMs: 50 },
+        restored: true,
+        actual,
+      },
+    })
+    expect(alarmsRaised(r.commands)).toContain('switchFault:psu3->A')
+    expect(r.state.quarantine).toEqual([{ supply: 'psu3', bus: 'A', untilMs: 40 + 60_000 }])
+    const [again] = plansIn(r.commands)
+    expect(again).toBeDefined()
+    // The quarantined open switch is not used: A is served otherwise (psu2 or psu3 via other switches).
+    expect(again!.plan.closed).not.toContainEqual({ supply: 'psu3', bus: 'A' })
+    expect(again!.plan.closed.some((c) => c.supply === 'psu1')).toBe(false)
+  })
+
+  it('a plan with no result is given up after planTimeoutMs', () => {
+    const d = failed()
+    const r = step(d.state, tick(30 + 10_001))
+    expect(alarmsRaised(r.commands)).toContain('switchFault:executor')
+  })
+})
+
+describe('step: prediction and preemption', () => {
+  const warnPolls = (supply: string, from: number, n: number): ControllerEvent[] =>
+    Array.from({ length: n }, (_, i) => telemetryEvent(supply, from + i * 100, ['iout.currentShareFault']))
+
+  it('a supply whose warnings persist is predicted at risk: one alarm, and a routine replan', () => {
+    const d = drive(start(), [tick(0), tick(1000), ...warnPolls('psu1', 1100, 40)])
+    const raised = d.commands.flatMap(alarmsRaised)
+    expect(raised.filter((a) => a === 'predictedFailure:psu1')).toHaveLength(1)
+    expect(d.state.risk.psu1?.atRisk).toBe(true)
+    // Held warning -> warning state too; the allocator brings the spare in (psu1 at risk on A).
+    const plans = d.commands.flatMap(plansIn)
+    expect(plans.length).toBeGreaterThanOrEqual(1)
+    expect(plans[plans.length - 1]!.plan.closed).toContainEqual({ supply: 'psu3', bus: 'A' })
+  })
+
+  it('prediction can be turned off', () => {
+    const d = drive(start({ prediction: { enabled: false } }), [tick(0), ...warnPolls('psu1', 1100, 40)])
+    expect(d.commands.flatMap(alarmsRaised)).not.toContain('predictedFailure:psu1')
+    expect(d.state.risk.psu1?.failureRisk).toBe(0)
+  })
+
+  it('clears the prediction alarm only below preemptRisk − hysteresis', () => {
+    let d = drive(start(), [tick(0), ...warnPolls('psu1', 1100, 40)])
+    const clean = Array.from({ length: 60 }, (_, i) => telemetryEvent('psu1', 6000 + i * 100, []))
+    d = drive(d.state, clean)
+    const clearedAt = d.commands.findIndex((c) => alarmsCleared(c).includes('predictedFailure:psu1'))
+    expect(clearedAt).toBeGreaterThan(0)
+    expect(d.state.risk.psu1?.atRisk).toBe(false)
+  })
+})
+
+describe('initialControllerState: cross-checks', () => {
+  it('riskHysteresis may not exceed preemptRisk', () => {
+    const r = initialControllerState({ rack, reallocation: { riskHysteresis: 0.9 } })
+    expect(E.isLeft(r) && r.left.issues.map((i) => `${i.path} ${i.message}`)).toEqual([
+      'reallocation.riskHysteresis must be <= rack.policy.preemptRisk (0.5), got 0.9',
+    ])
+  })
+})
