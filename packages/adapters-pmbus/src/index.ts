@@ -24,7 +24,8 @@ export {
   encodeStatusTemperature,
   encodeStatusVout,
 } from './codec/decodeStatusDetail.js'
-export type { CodecError, NotRepresentable } from './codec/CodecError.js'
+export { decodeHalf, decodeVout } from './codec/decodeVout.js'
+export type { CodecError, NotRepresentable, UnsupportedFormat } from './codec/CodecError.js'
 export { ALERT_RESPONSE_ADDRESS, CAPABILITY_PEC, CAPABILITY_SMBALERT, PmbusCommand } from './codec/commands.js'
 
 // SMBus over the injected transport
@@ -34,5 +35,24 @@ export type { SmbusDevice, SmbusDeviceOptions } from './smbus/smbusDevice.js'
 export { createPca9548 } from './smbus/pca9548.js'
 export type { Pca9548 } from './smbus/pca9548.js'
 
-// SMBALERT#
+// Supply reader
+export { identifySupply } from './supply/identifySupply.js'
+export type { IdentifyOptions, SupplyIdentity } from './supply/identifySupply.js'
+export { readStatus } from './supply/readStatus.js'
+export type { StatusScope } from './supply/readStatus.js'
+export { readReadings } from './supply/readReadings.js'
+export { readSupply } from './supply/readSupply.js'
+export type { ReadMode } from './supply/readSupply.js'
+export { clearSupplyFaults } from './supply/clearSupplyFaults.js'
+export type { ClearFaultsResult } from './supply/clearSupplyFaults.js'
+export { allDetailRegisters, allReadings } from './supply/SupplyProfile.js'
+export type { DetailRegister, ReadingName, SupplyProfile } from './supply/SupplyProfile.js'
+export { createSupplyBus } from './supply/createSupplyBus.js'
+export type { BusSegment, SupplyBinding, SupplyBus } from './supply/createSupplyBus.js'
+
+// Polling and SMBALERT#
+export { createPollRunner } from './poll/createPollRunner.js'
+export type { PollRunner, PollRunnerOptions } from './poll/createPollRunner.js'
 export type { AlertLine } from './alert/AlertLine.js'
+export { createAlertHandler } from './alert/createAlertHandler.js'
+export type { AlertHandler, AlertHandlerOptions } from './alert/createAlertHandler.js'

@@ -1,4 +1,4 @@
-/** Pure. The typed error of every encoder: the value cannot be put on the wire in that format. */
+/** Pure. Typed codec errors: a value an encoder cannot put on the wire, a format a decoder cannot read. */
 
 export interface NotRepresentable {
   readonly _tag: 'NotRepresentable'
@@ -9,7 +9,14 @@ export interface NotRepresentable {
   readonly detail: string
 }
 
-export type CodecError = NotRepresentable
+/** A decoder was asked for a format it cannot decode without more data (e.g. VID tables). */
+export interface UnsupportedFormat {
+  readonly _tag: 'UnsupportedFormat'
+  readonly format: string
+  readonly detail: string
+}
+
+export type CodecError = NotRepresentable | UnsupportedFormat
 
 export const notRepresentable = (format: string, value: number, detail: string): CodecError => ({
   _tag: 'NotRepresentable',

@@ -88,13 +88,14 @@ const statusCommandOf: Readonly<Record<StatusRegisterName, number>> = {
 }
 const registerNames = Object.keys(statusCommandOf) as StatusRegisterName[]
 
+/** `after`: let that many transactions through first (a fault mid-sweep). Default 0. */
 export type InjectedFault =
-  /** NACK the address: the next `count` transactions, or all while `count` is undefined. */
-  | { readonly _tag: 'Nack'; readonly count?: number }
-  /** Corrupt the PEC byte of the next `count` read responses. */
-  | { readonly _tag: 'PecError'; readonly count: number }
-  /** Hold the clock: the next `count` transactions time out, or all while `count` is undefined. */
-  | { readonly _tag: 'Timeout'; readonly count?: number }
+  /** NACK the address: `count` transactions, or all while `count` is undefined. */
+  | { readonly _tag: 'Nack'; readonly count?: number; readonly after?: number }
+  /** Corrupt the PEC byte of `count` read responses. */
+  | { readonly _tag: 'PecError'; readonly count: number; readonly after?: number }
+  /** Hold the clock: `count` transactions time out, or all while `count` is undefined. */
+  | { readonly _tag: 'Timeout'; readonly count?: number; readonly after?: number }
 
 export interface VirtualSupplyOptions {
   readonly address: number
@@ -166,9 +167,23 @@ export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSuppl
   let alertPending = false
   let page = 0
   let transactions = 0
-  let nack: { remaining: number | undefined } | null = null
-  let timeout: { remaining: number | undefined } | null = null
-  let pecErrors = 0
+  // An injected fault: `skip` transactions pass first, then `remaining` (undefined = all) are hit.
+  interface Armed { skip: number; remaining: number | undefined }
+  let nack: Armed | null = null
+  let timeout: Armed | null = null
+  let pecErrors: Armed | null = null
+  /** Whether this transaction is hit by `fault`; advances its counters. */
+  const hits = (fault: Armed | null): boolean => {
+    if (fault === null) return false
+    if (fault.skip > 0) {
+      fault.skip--
+      return false
+    }
+    if (fault.remaining === undefined) return true
+    if (fault.remaining <= 0) return false
+    fault.remaining--
+    return true
+  }
   const listeners = new Set<(asserted: boolean) => void>()
 
   const alertAsserted = (): boolean => smbalertSupported && alertPending
@@ -312,14 +327,8 @@ export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSuppl
   /** Injected bus-level faults, checked at the start of every transaction addressed to us. */
   const busFault = (): CommError | undefined => {
     transactions++
-    if (nack !== null) {
-      if (nack.remaining !== undefined && --nack.remaining <= 0) nack = null
-      return { _tag: 'NoAck', address, detail: 'injected NACK' }
-    }
-    if (timeout !== null) {
-      if (timeout.remaining !== undefined && --timeout.remaining <= 0) timeout = null
-      return { _tag: 'Timeout', address, detail: 'injected clock stretch' }
-    }
+    if (hits(nack)) return { _tag: 'NoAck', address, detail: 'injected NACK' }
+    if (hits(timeout)) return { _tag: 'Timeout', address, detail: 'injected clock stretch' }
     return undefined
   }
 
@@ -356,11 +365,11 @@ export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSuppl
     // What a master clocks in: the data, then the PEC (if supported), then an idle bus (0xFF).
     const out = new Uint8Array(length).fill(0xff)
     out.set(result.data.slice(0, length))
+    const corrupt = hits(pecErrors)
     if (pecSupported && length > result.data.length) {
       const good = crc8([address << 1, command, (address << 1) | 1, ...result.data])
-      out[result.data.length] = pecErrors > 0 ? good ^ 0xff : good
+      out[result.data.length] = corrupt ? good ^ 0xff : good
     }
-    if (pecErrors > 0) pecErrors--
     return E.right(out)
   }
 
@@ -389,25 +398,26 @@ export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSuppl
       applyPresentConditions()
     },
     setResponding: (responding) => {
-      nack = responding ? null : { remaining: undefined }
+      nack = responding ? null : { skip: 0, remaining: undefined }
     },
     injectFault: (fault) => {
+      const armed: Armed = { skip: fault.after ?? 0, remaining: fault.count }
       switch (fault._tag) {
         case 'Nack':
-          nack = { remaining: fault.count }
+          nack = armed
           return
         case 'Timeout':
-          timeout = { remaining: fault.count }
+          timeout = armed
           return
         case 'PecError':
-          pecErrors = fault.count
+          pecErrors = armed
           return
       }
     },
     clearInjectedFaults: () => {
       nack = null
       timeout = null
-      pecErrors = 0
+      pecErrors = null
     },
     setAlertMask: (register, mask) => {
       alertMask[register] = mask & 0xff

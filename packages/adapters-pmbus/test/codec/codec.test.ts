@@ -204,3 +204,19 @@ describe('status registers', () => {
     })
   }
 })
+
+describe('decodeVout', () => {
+  test('by VOUT_MODE: linear, direct with coefficients, IEEE half; VID and direct without coefficients are errors', async () => {
+    const { decodeVout, decodeHalf } = await import('../../src/index.js')
+    expect(decodeVout(0x1800, 0x97)).toEqual(E.right(12))
+    expect(decodeVout(0x055f, 0x40, { m: 3, b: 100, R: 1 })).toEqual(E.right(12.5))
+    expect(decodeVout(0x055f, 0x40)).toMatchObject({ left: { _tag: 'UnsupportedFormat', format: 'DIRECT' } })
+    expect(decodeVout(0x0001, 0x21)).toMatchObject({ left: { _tag: 'UnsupportedFormat', format: 'VID' } })
+    // hand-checked IEEE half: 0x4900 = exponent 18 - 15 = 3, fraction 256/1024: 1.25 × 2^3 = 10; 0x3C00 = 1; 0xC000 = -2; 0x0001 = 2^-24.
+    expect(decodeVout(0x4900, 0x60)).toEqual(E.right(10))
+    expect(decodeHalf(0x3c00)).toBe(1)
+    expect(decodeHalf(0xc000)).toBe(-2)
+    expect(decodeHalf(0x0001)).toBe(2 ** -24)
+    expect(decodeHalf(0x7c00)).toBe(Number.POSITIVE_INFINITY)
+  })
+})
