@@ -10,8 +10,9 @@
  * read is a `ReadFailed`. Time only from `nowMs`; no sleeps.
  *
  * Behind a PCA9548 the ARA reaches only the selected channel, so each channel with supplies gets its own
- * ARA read (the mux decorator selects it). An answering address is looked up on that segment first, then
- * on the root segment, whose devices see every ARA.
+ * ARA read (the mux decorator selects it); before the root segment's ARA every mux is closed, so only root
+ * devices answer there. An address answering on a channel is looked up on that channel first, then on the
+ * root segment, whose devices see every ARA.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Either } from 'fp-ts/lib/Either.js'
@@ -51,6 +52,11 @@ export const createAlertHandler = (options: AlertHandlerOptions): AlertHandler =
   let araReads = 0
 
   const readAra = async (segment: BusSegment): Promise<Either<CommError, number>> => {
+    // On the root segment, a channel left selected would let its devices answer too, and their address
+    // would be taken for a root supply's. So close every mux first; if that fails, read anyway.
+    if (segment.mux === undefined) {
+      for (const mux of bus.muxes.values()) if (mux.cachedControl() !== 0) await mux.deselect()
+    }
     const result = await segment.transport.read(ALERT_RESPONSE_ADDRESS, araPec ? 2 : 1)
     if (E.isLeft(result)) return result
     const byte = result.right[0]

@@ -93,6 +93,15 @@ export const createSupplyBus = (
     if (b.mux === undefined && muxAddresses.has(b.address)) problems.push(`supplies["${id}"].address ${hex(b.address)} is a mux address`)
     segment.supplies.push({ id, address: b.address })
   }
+  // Root devices are on every channel's wire too: a channel device at a root device's address collides.
+  const rootSegment = segmentMap.get('root')
+  for (const segment of segmentMap.values()) {
+    if (segment === rootSegment || rootSegment === undefined) continue
+    for (const s of segment.supplies) {
+      const clash = rootSegment.supplies.find((r) => r.address === s.address)
+      if (clash !== undefined) problems.push(`supplies["${s.id}"].address ${hex(s.address)} on ${segment.name} collides with "${clash.id}" on root, which every channel reaches`)
+    }
+  }
   if (problems.length > 0) return E.left(problems)
 
   // Root first, then muxes by address and channel: the ARA order.
@@ -136,6 +145,7 @@ export const createSupplyBus = (
       identities.delete(id)
     },
     supplyAt: (segment, address) =>
+      // Root supplies are unique across the bus (checked above), so the order only matters for unknown addresses.
       segment.supplies.find((s) => s.address === address)?.id ?? root?.supplies.find((s) => s.address === address)?.id,
   }
   return E.right(bus)

@@ -33,6 +33,25 @@ describe('SMBALERT# handler', () => {
     expect(handler.lastAraReads()).toBe(5)
   })
 
+  test('a channel left selected by polling does not answer the root ARA in a root supply\'s name', async () => {
+    const rig = createRig([
+      { id: 'c', address: 0x58, channel: 3 },
+      { id: 'd', address: 0x5b },
+    ])
+    const { createPollRunner } = await import('../../src/index.js')
+    const runner = createPollRunner({ bus: rig.bus, nowMs: rig.nowMs })
+    expect((await runner.execute({ _tag: 'ReadSupply', supply: 'c', mode: 'status' }))[0]?._tag).toBe('Telemetry')
+    expect(rig.mux.control()).toBe(0x08)
+    rig.supply('c').setCondition('vinUvWarning', true)
+    const handler = createAlertHandler({ bus: rig.bus, line: rig.wire.line, nowMs: rig.nowMs })
+    expect(alerts(await handler.handle())).toEqual(['Alert c'])
+    // The poll runner still works afterwards: the mux is selected again.
+    expect((await runner.execute({ _tag: 'ReadSupply', supply: 'c', mode: 'status' }))[0]?._tag).toBe('Telemetry')
+    // poll selects ch3; the handler closes the mux for the root ARA, selects ch3 for its ARA (c answers, the
+    // line releases, the handler stops); the poll finds ch3 still selected.
+    expect(rig.mux.writes).toEqual([0x08, 0x00, 0x08])
+  })
+
   test('a supply that asserts but never answers the ARA is found by the STATUS_WORD sweep', async () => {
     const rig = createRig([
       { id: 'quiet', address: 0x58, channel: 1, options: { answersAra: false } },

@@ -126,6 +126,9 @@ describe('createSupplyBus validation', () => {
     })
     expect(result).toEqual(E.left(['supplies["a"].address must be a 7-bit address, got 128', 'supplies["b"].mux.channel must be 0..7, got 9']))
     expect(createSupplyBus(t, { a: { address: 0x58 }, b: { address: 0x58 } })).toEqual(E.left(['supplies["b"].address 0x58 is also used by "a" on root']))
+    expect(createSupplyBus(t, { a: { address: 0x58 }, b: { address: 0x58, mux: { address: 0x70, channel: 2 } } })).toEqual(
+      E.left(['supplies["b"].address 0x58 on mux 0x70 channel 2 collides with "a" on root, which every channel reaches']),
+    )
     expect(createSupplyBus(t, { a: { address: 0x70 }, b: { address: 0x58, mux: { address: 0x70, channel: 0 } } })).toEqual(
       E.left(['supplies["a"].address 0x70 is a mux address']),
     )
