@@ -2,9 +2,10 @@
  * SMBALERT# (claims 6, 23): on the line's assertion, read the Alert Response Address 0x0C (one byte;
  * the device address is byte >> 1) on each bus segment, repeatedly, since the lowest address wins
  * arbitration and the others keep asserting. It stops when the line releases or after `maxAraReads`
- * reads (a stuck device must not hold the handler). If no segment answers while the line is still
- * asserted (some parts assert SMBALERT# but never answer the ARA), it sweeps STATUS_WORD on every supply
- * and names those with a non-zero status. Each supply is named at most once per handling; when no one
+ * reads (a stuck device must not hold the handler). If the line is still asserted when no segment
+ * answers (some parts assert SMBALERT# but never answer the ARA) or when the bound is hit (a part that
+ * keeps winning arbitration hides the others), it sweeps STATUS_WORD on every supply and names those
+ * with a non-zero status. Each supply is named at most once per handling; when no one
  * can be named (or an unknown address answered), one `Alert` without a supply is emitted so the
  * controller still polls. A failed sweep
  * read is a `ReadFailed`. Time only from `nowMs`; no sleeps.
@@ -97,29 +98,33 @@ export const createAlertHandler = (options: AlertHandlerOptions): AlertHandler =
     const named = new Set<string>()
     const events: ControllerEvent[] = []
     let anonymous = false
-    outer: while (araReads < maxAraReads) {
-      let answered = false
+    let released = false
+    let quiet = false
+    passes: while (!quiet && araReads < maxAraReads) {
+      quiet = true
       for (const segment of bus.segments) {
         while (araReads < maxAraReads) {
           araReads++
           const address = await readAra(segment)
           // NoAck: nobody on this segment is asserting and answering; other errors: same, move on.
           if (E.isLeft(address)) break
-          answered = true
+          quiet = false
           const id = bus.supplyAt(segment, address.right)
           if (id === undefined) anonymous = true
           else if (!named.has(id)) {
             named.add(id)
             events.push({ _tag: 'Alert', atMs: nowMs(), supply: id })
           }
-          if (!(await lineAsserted())) break outer
+          if (!(await lineAsserted())) {
+            released = true
+            break passes
+          }
         }
       }
-      if (!answered) {
-        if (await lineAsserted()) events.push(...(await sweep(named)))
-        break
-      }
     }
+    // Still asserted after a pass nobody answered, or after the bound (a device that keeps winning the
+    // arbitration would hide the others): sweep STATUS_WORD.
+    if (!released && (await lineAsserted())) events.push(...(await sweep(named)))
     // An answer from an address we have no supply for, or nobody named at all: one anonymous Alert.
     if (anonymous || named.size === 0) events.push({ _tag: 'Alert', atMs: nowMs() })
     return events

@@ -112,6 +112,11 @@ export interface VirtualSupplyOptions {
   readonly smbalert?: boolean
   /** Answers the Alert Response Address when asserting SMBALERT#. Default true (some parts do not). */
   readonly answersAra?: boolean
+  /**
+   * Releases SMBALERT# after answering the ARA, as PMBus requires. Default true; false models a faulty
+   * part that keeps the line asserted while its bits stay latched (the handler's ARA loop bound).
+   */
+  readonly alertReleasesOnAra?: boolean
   readonly readings?: SupplyReadings
   /** Command codes this part does not implement (NACKed). */
   readonly unsupportedCommands?: readonly number[]
@@ -151,6 +156,7 @@ export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSuppl
   const pecSupported = options.pec ?? true
   const smbalertSupported = options.smbalert ?? true
   const answersAra = options.answersAra ?? true
+  const alertReleasesOnAra = options.alertReleasesOnAra ?? true
   const unsupported = new Set(options.unsupportedCommands ?? [])
   const strings = {
     [C.MFR_ID]: options.mfrId ?? 'BUSBAR',
@@ -382,7 +388,9 @@ export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSuppl
       return E.left(fault ?? { _tag: 'NoAck', address, detail: 'receive byte not supported by the virtual supply' })
     },
     alertResponse: () => (alertAsserted() && answersAra ? (address << 1) & 0xff : undefined),
-    alertResponded: () => setAlertPending(false),
+    alertResponded: () => {
+      if (alertReleasesOnAra) setAlertPending(false)
+    },
     setReadings: (next) => {
       readings = next
     },

@@ -78,6 +78,7 @@ describe('SMBALERT# handler', () => {
     if (E.isLeft(bus)) throw new Error('bus')
     const line = { isAsserted: async () => E.right(true), onAssert: () => () => undefined }
     const handler = createAlertHandler({ bus: bus.right, line, nowMs: () => 0, maxAraReads: 6 })
+    // The sweep reads STATUS_WORD 0x0000 from the stuck device: already named, nothing more.
     expect(alerts(await handler.handle())).toEqual(['Alert s'])
     expect(handler.lastAraReads()).toBe(6)
     expect(() => createAlertHandler({ bus: bus.right, line, nowMs: () => 0, maxAraReads: 0 })).toThrow(/maxAraReads must be an integer >= 1, got 0/)
@@ -94,6 +95,21 @@ describe('SMBALERT# handler', () => {
     rig.wire.failReads({ _tag: 'BusError', detail: 'gpio read failed' })
     const handler = createAlertHandler({ bus: rig.bus, line: rig.wire.line, nowMs: rig.nowMs })
     expect(await handler.handle()).toEqual([{ _tag: 'Alert', atMs: 0 }])
+  })
+
+  test('ARA loop bound with a virtual supply that does not release SMBALERT# after answering', async () => {
+    const rig = createRig([
+      { id: 'stuck', address: 0x58, channel: 0, options: { alertReleasesOnAra: false } },
+      { id: 'late', address: 0x59, channel: 0 },
+    ])
+    rig.supply('stuck').setCondition('vinUvWarning', true)
+    rig.supply('late').setCondition('vinUvWarning', true)
+    const handler = createAlertHandler({ bus: rig.bus, line: rig.wire.line, nowMs: rig.nowMs, maxAraReads: 5 })
+    // 'stuck' (lower address) wins every arbitration, so the ARA never reaches 'late'; after the bound the
+    // STATUS_WORD sweep finds it.
+    expect(alerts(await handler.handle())).toEqual(['Alert stuck', 'Alert late'])
+    expect(handler.lastAraReads()).toBe(5)
+    expect(rig.supply('late').alertAsserted()).toBe(true)
   })
 
   test('an address with no supply behind it gives an anonymous Alert besides the named ones', async () => {
