@@ -30,7 +30,7 @@ export interface ReallocationPolicy {
   readonly riskHysteresis: number
   /** After a switch fault the switch is not closed again for this long (an open one leaves the plan). */
   readonly switchQuarantineMs: number
-  /** A plan with no SwitchResult after this long is treated as failed (executor lost). */
+  /** A plan with no SwitchResult after this long raises a switchFault alarm on subject `executor`. */
   readonly planTimeoutMs: number
 }
 

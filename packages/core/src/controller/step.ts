@@ -12,12 +12,13 @@
  *   with a readback that disagrees with the plan): a `switchFault` alarm, the switch is quarantined
  *   (an open one is left out of plans for `switchQuarantineMs`), and a replan from the actual state.
  * - Tick: the poll reads due (round-robin, `pollSchedule`); a plan with no result after
- *   `planTimeoutMs` is given up (switchFault on subject `executor`) and replanned.
+ *   `planTimeoutMs` raises switchFault on subject `executor` (cleared by the next result). It is not
+ *   replanned around: a plan from the believed state could conflict with the old one if it still runs.
  *
  * Reallocation:
  * - Emergency, in the same step, whatever the dwell and even while a plan is being applied: a supply
  *   became `failed` or `absent`; a switch fault (first one on that switch within the quarantine); a
- *   plan timed out; a powered bus became overloaded (its supplies' usable capacity or its rating no
+ *   powered bus became overloaded (its supplies' usable capacity or its rating no
  *   longer covers its served loads).
  * - Routine, rate-limited: a supply recovered or changed between ok and warning, a supply entered or
  *   left the predicted-at-risk set (with hysteresis `riskHysteresis`), a load moved beyond its margin,
@@ -308,6 +309,7 @@ const onSwitchResult = (x: Scratch, result: PlanExecutionResult): void => {
     return a === undefined ? (x.s.believedClosed[i] ?? false) : a.closed
   })
   x.s = { ...x.s, believedClosed }
+  clear(x, 'switchFault', 'executor')
   const applying = x.s.applying
   if (applying === undefined || result.planId < applying.firstPlanId || result.planId > applying.planId) return
 
@@ -411,11 +413,11 @@ export const step = (state: ControllerState, event: ControllerEvent): StepResult
       const polled = pollSchedule(x.s.poll, atMs, (id) => health[id]?.state === 'absent', policies.poll)
       x.s = { ...x.s, poll: polled.state }
       for (const r of polled.reads) x.ioCommands.push({ _tag: 'ReadSupply', supply: r.supply, mode: r.mode })
+      // A silent executor is alarmed, not worked around: a new plan computed from the believed state
+      // could conflict with the old one if it still runs, so the controller keeps waiting for a result.
       const a = x.s.applying
       if (a !== undefined && now - a.issuedAtMs > policies.reallocation.planTimeoutMs) {
-        x.s = { ...x.s, applying: undefined }
         raise(x, 'switchFault', 'executor', `no result for plan ${a.planId} after ${now - a.issuedAtMs} ms`)
-        x.emergency ??= 'plan timeout'
       }
       break
     }

@@ -194,10 +194,17 @@ describe('step: switch results', () => {
     expect(again!.plan.closed.some((c) => c.supply === 'psu1')).toBe(false)
   })
 
-  it('a plan with no result is given up after planTimeoutMs', () => {
+  it('a plan with no result after planTimeoutMs is alarmed, not replanned around; a late result clears it', () => {
     const d = failed()
     const r = step(d.state, tick(30 + 10_001))
     expect(alarmsRaised(r.commands)).toContain('switchFault:executor')
+    expect(plansIn(r.commands)).toEqual([])
+    expect(r.state.applying).toBeDefined()
+    const p = plansIn(d.commands[2]!)[0]!
+    const actual = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: p.plan.closed.some((c) => c.supply === sw.supply && c.bus === sw.bus) }))
+    const late = step(r.state, { _tag: 'SwitchResult', atMs: 20_000, result: { _tag: 'Applied', planId: p.planId, actual } })
+    expect(alarmsCleared(late.commands)).toContain('switchFault:executor')
+    expect(late.state.applying).toBeUndefined()
   })
 })
 
