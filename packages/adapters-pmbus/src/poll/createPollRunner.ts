@@ -14,6 +14,12 @@ import { readSupply, type ReadMode } from '../supply/readSupply.js'
 export interface PollRunnerOptions {
   readonly bus: SupplyBus
   readonly nowMs: () => number
+  /**
+   * What a successful ClearFaults reports: 'snapshot' (default) a Telemetry event with the status read
+   * just before clearing; 'none' nothing (for a controller that treats every complete snapshot with bits
+   * set as a reason to clear again). A failure is always reported.
+   */
+  readonly clearFaultsReport?: 'snapshot' | 'none'
 }
 
 export interface PollRunner {
@@ -23,7 +29,7 @@ export interface PollRunner {
   pollRound(mode: ReadMode): Promise<readonly ControllerEvent[]>
 }
 
-export const createPollRunner = ({ bus, nowMs }: PollRunnerOptions): PollRunner => {
+export const createPollRunner = ({ bus, nowMs, clearFaultsReport = 'snapshot' }: PollRunnerOptions): PollRunner => {
   const failed = (supply: string, atMs: number, error: CommError): ControllerEvent => {
     bus.forget(supply)
     return { _tag: 'ReadFailed', supply, atMs, error }
@@ -48,8 +54,9 @@ export const createPollRunner = ({ bus, nowMs }: PollRunnerOptions): PollRunner 
     const atMs = nowMs()
     const result = await clearSupplyFaults(transport, bus.profile(identity.right, supply))
     if (E.isLeft(result)) return [failed(supply, nowMs(), result.left)]
-    const snapshot: ControllerEvent = { _tag: 'Telemetry', sample: { supply, atMs, status: result.right.snapshot, readings: {} } }
-    return result.right._tag === 'Cleared' ? [snapshot] : [snapshot, failed(supply, nowMs(), result.right.error)]
+    const snapshot: ControllerEvent[] =
+      clearFaultsReport === 'snapshot' ? [{ _tag: 'Telemetry', sample: { supply, atMs, status: result.right.snapshot, readings: {} } }] : []
+    return result.right._tag === 'Cleared' ? snapshot : [...snapshot, failed(supply, nowMs(), result.right.error)]
   }
 
   return {

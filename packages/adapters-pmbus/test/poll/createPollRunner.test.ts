@@ -92,6 +92,18 @@ describe('poll runner against virtual supplies behind a virtual PCA9548', () => 
     expect(s.statusWord()).toBe(0)
   })
 
+  test("clearFaultsReport 'none': a successful clear reports nothing, a failed clear still reports", async () => {
+    const rig = rig3()
+    const runner = createPollRunner({ bus: rig.bus, nowMs: rig.nowMs, clearFaultsReport: 'none' })
+    rig.supply('psu-c').setCondition('fan1Warning', true)
+    expect(await runner.execute({ _tag: 'ClearFaults', supply: 'psu-c' })).toEqual([])
+    // identified now; snapshot = STATUS_WORD + 8 detail registers, then CLEAR_FAULTS is NACKed.
+    rig.supply('psu-c').injectFault({ _tag: 'Nack', after: 9, count: 1 })
+    expect(await runner.execute({ _tag: 'ClearFaults', supply: 'psu-c' })).toMatchObject([
+      { _tag: 'ReadFailed', supply: 'psu-c', error: { _tag: 'NoAck', command: C.CLEAR_FAULTS } },
+    ])
+  })
+
   test('pollRound reads every supply in ascending id order; a mid-sweep NACK fails only that supply', async () => {
     const rig = rig3()
     const runner = createPollRunner({ bus: rig.bus, nowMs: rig.nowMs })
