@@ -1,13 +1,14 @@
 /**
- * A PCA9548/TCA9548 I2C mux as a decorator of I2cTransport (claim 7): `channel(n)` is a transport
- * for the devices behind channel n. Before each transaction it writes the control byte (bit n = channel n)
+ * PCA9548/TCA9548 I2C muxes as decorators of I2cTransport (claim 7): `channel(n)` is a transport for the
+ * devices behind channel n. Before each transaction the mux's control byte (bit n = channel n) is written
  * unless its cache says that channel is already selected; any error, from the select or from the
  * transaction behind it, drops the cache so the next transaction selects again (the mux may have reset,
- * or a glitch may have changed its register). Transactions through one mux are serialised, because a
- * select and the transaction after it must not interleave with another channel's.
+ * or a glitch may have changed its register).
  *
- * Several muxes on one segment: each caches only itself; with channels of two muxes enabled at once,
- * devices at the same address behind both would collide. Use distinct addresses or one mux per segment.
+ * Muxes on one segment form a group (`createPca9548Group`): selecting a channel on one first closes every
+ * other mux of the group that is not known to be closed, since devices at one address behind two open
+ * channels would answer together. The group serialises its transactions, because a select and the
+ * transaction after it must not interleave with another channel's.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Either } from 'fp-ts/lib/Either.js'
@@ -25,59 +26,84 @@ export interface Pca9548 {
 }
 
 const describe = (e: CommError): string => ('detail' in e && e.detail !== undefined ? `${e._tag}: ${e.detail}` : e._tag)
+const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`
 
-export const createPca9548 = (upstream: I2cTransport, muxAddress: number): Pca9548 => {
-  if (!Number.isInteger(muxAddress) || muxAddress < 0 || muxAddress > 0x7f) {
-    throw new RangeError(`createPca9548: muxAddress must be a 7-bit address, got ${muxAddress}`)
+const checkAddress = (address: number): void => {
+  if (!Number.isInteger(address) || address < 0 || address > 0x7f) {
+    throw new RangeError(`createPca9548: mux address must be a 7-bit address, got ${address}`)
   }
-  let cached: number | undefined
+}
+
+/** Muxes at `addresses` on one upstream segment, sharing one queue and closing each other. */
+export const createPca9548Group = (upstream: I2cTransport, addresses: readonly number[]): ReadonlyMap<number, Pca9548> => {
+  addresses.forEach(checkAddress)
+  if (new Set(addresses).size !== addresses.length) throw new RangeError(`createPca9548Group: duplicate mux address in [${addresses.map(hex).join(', ')}]`)
+  const cache = new Map<number, number | undefined>(addresses.map((a) => [a, undefined]))
   let queue: Promise<unknown> = Promise.resolve()
 
-  /** Runs `task` after every earlier task through this mux has finished. */
+  /** Runs `task` after every earlier task of the group has finished. */
   const serialise = <A>(task: () => Promise<A>): Promise<A> => {
     const run = queue.then(task, task)
     queue = run.catch(() => undefined)
     return run
   }
 
-  const writeControl = async (control: number, channel: number): Promise<Either<CommError, void>> => {
-    if (cached === control) return E.right(undefined)
-    cached = undefined
-    const result = await upstream.write(muxAddress, Uint8Array.of(control))
+  const writeControl = async (mux: number, control: number, channel: number): Promise<Either<CommError, void>> => {
+    if (cache.get(mux) === control) return E.right(undefined)
+    cache.set(mux, undefined)
+    const result = await upstream.write(mux, Uint8Array.of(control))
     if (E.isLeft(result)) {
-      return E.left({ _tag: 'MuxError', mux: muxAddress, channel, detail: `selecting control 0x${control.toString(16).padStart(2, '0')} failed: ${describe(result.left)}` })
+      return E.left({ _tag: 'MuxError', mux, channel, detail: `writing control ${hex(control)} failed: ${describe(result.left)}` })
     }
-    cached = control
+    cache.set(mux, control)
     return E.right(undefined)
   }
 
-  const through = <A>(channel: number, transaction: () => Promise<Either<CommError, A>>): Promise<Either<CommError, A>> =>
+  const select = async (mux: number, channel: number): Promise<Either<CommError, void>> => {
+    for (const other of addresses) {
+      if (other === mux) continue
+      const closed = await writeControl(other, 0, channel)
+      if (E.isLeft(closed)) return closed
+    }
+    return writeControl(mux, 1 << channel, channel)
+  }
+
+  const through = <A>(mux: number, channel: number, transaction: () => Promise<Either<CommError, A>>): Promise<Either<CommError, A>> =>
     serialise(async () => {
-      const selected = await writeControl(1 << channel, channel)
+      const selected = await select(mux, channel)
       if (E.isLeft(selected)) return selected
       try {
         const result = await transaction()
-        if (E.isLeft(result)) cached = undefined
+        if (E.isLeft(result)) cache.set(mux, undefined)
         return result
       } catch (thrown) {
-        cached = undefined
+        cache.set(mux, undefined)
         throw thrown
       }
     })
 
-  return {
-    address: muxAddress,
-    channel: (channel) => {
-      if (!Number.isInteger(channel) || channel < 0 || channel > 7) {
-        throw new RangeError(`createPca9548(0x${muxAddress.toString(16)}).channel: channel must be 0..7, got ${channel}`)
-      }
-      return {
-        write: (address, bytes) => through(channel, () => upstream.write(address, bytes)),
-        read: (address, length) => through(channel, () => upstream.read(address, length)),
-        writeRead: (address, bytes, length) => through(channel, () => upstream.writeRead(address, bytes, length)),
-      }
-    },
-    deselect: () => serialise(() => writeControl(0, -1)),
-    cachedControl: () => cached,
-  }
+  return new Map(
+    addresses.map((mux): [number, Pca9548] => [
+      mux,
+      {
+        address: mux,
+        channel: (channel) => {
+          if (!Number.isInteger(channel) || channel < 0 || channel > 7) {
+            throw new RangeError(`createPca9548(${hex(mux)}).channel: channel must be 0..7, got ${channel}`)
+          }
+          return {
+            write: (address, bytes) => through(mux, channel, () => upstream.write(address, bytes)),
+            read: (address, length) => through(mux, channel, () => upstream.read(address, length)),
+            writeRead: (address, bytes, length) => through(mux, channel, () => upstream.writeRead(address, bytes, length)),
+          }
+        },
+        deselect: () => serialise(() => writeControl(mux, 0, -1)),
+        cachedControl: () => cache.get(mux),
+      },
+    ]),
+  )
 }
+
+/** One mux alone on its segment. */
+export const createPca9548 = (upstream: I2cTransport, muxAddress: number): Pca9548 =>
+  createPca9548Group(upstream, [muxAddress]).get(muxAddress) as Pca9548

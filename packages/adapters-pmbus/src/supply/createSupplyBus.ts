@@ -1,6 +1,6 @@
 /**
  * The supplies of one I2C bus and how to reach them: supply id -> address, optionally behind a PCA9548
- * channel (claim 7). Builds one mux decorator per mux address (shared, so its selection cache and
+ * channel (claim 7). Builds one mux group for all mux addresses (shared, so the selection caches and the
  * serialisation cover every user: the poll runner and the alert handler), keeps what identify learned per
  * supply, and groups supplies by segment for the Alert Response Address. Bad bindings are reported all at
  * once, each naming the supply and field.
@@ -10,7 +10,7 @@ import type { Either } from 'fp-ts/lib/Either.js'
 import type { CommError } from '@busbar/core'
 import type { DirectCoefficients } from '../codec/direct.js'
 import type { I2cTransport } from '../smbus/I2cTransport.js'
-import { createPca9548, type Pca9548 } from '../smbus/pca9548.js'
+import { createPca9548Group, type Pca9548 } from '../smbus/pca9548.js'
 import { identifySupply, type SupplyIdentity } from './identifySupply.js'
 import type { DetailRegister, ReadingName, SupplyProfile } from './SupplyProfile.js'
 
@@ -76,7 +76,7 @@ export const createSupplyBus = (
   }
   if (problems.length > 0) return E.left(problems)
 
-  const muxes = new Map<number, Pca9548>([...muxAddresses].sort((a, b) => a - b).map((a) => [a, createPca9548(transport, a)]))
+  const muxes = createPca9548Group(transport, [...muxAddresses].sort((a, b) => a - b))
   const segmentKey = (b: SupplyBinding): string => (b.mux === undefined ? 'root' : `mux ${hex(b.mux.address)} channel ${b.mux.channel}`)
   const segmentMap = new Map<string, { name: string; transport: I2cTransport; mux?: { address: number; channel: number }; supplies: { id: string; address: number }[] }>()
   for (const id of ids) {

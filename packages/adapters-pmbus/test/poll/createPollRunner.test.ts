@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import type { ControllerEvent } from '@busbar/core'
 import { createPollRunner, createSupplyBus, PmbusCommand as C } from '../../src/index.js'
-import { createVirtualBus } from '../../src/mock/index.js'
+import { createVirtualBus, createVirtualPca9548, createVirtualSupply } from '../../src/mock/index.js'
 import { createRig } from '../fixtures.js'
 
 const rig3 = () =>
@@ -126,6 +126,29 @@ describe('poll runner against virtual supplies behind a virtual PCA9548', () => 
       { _tag: 'ReadFailed', supply: 'nope', atMs: 0, error: { _tag: 'BusError', detail: 'supply "nope" has no PMBus binding' } },
     ])
     expect(await runner.execute({ _tag: 'ClearAlarm', kind: 'commFault', subject: 'x', atMs: 0 })).toEqual([])
+  })
+})
+
+describe('two muxes on one segment', () => {
+  test('the same address behind both muxes: each read closes the other mux first (no collision)', async () => {
+    const root = createVirtualBus('root')
+    const m0 = createVirtualPca9548(0x70)
+    const m1 = createVirtualPca9548(0x74)
+    root.attach(0x70, m0)
+    root.attach(0x74, m1)
+    m0.channel(0).attach(0x58, createVirtualSupply({ address: 0x58, capacityW: 1000, readings: { vinV: 200 } }))
+    m1.channel(0).attach(0x58, createVirtualSupply({ address: 0x58, capacityW: 3000, readings: { vinV: 210 } }))
+    const bus = createSupplyBus(root.transport, {
+      x: { address: 0x58, mux: { address: 0x70, channel: 0 } },
+      y: { address: 0x58, mux: { address: 0x74, channel: 0 } },
+    })
+    if (E.isLeft(bus)) throw new Error(bus.left.join())
+    const runner = createPollRunner({ bus: bus.right, nowMs: () => 0 })
+    for (let round = 0; round < 2; round++) {
+      const events = await runner.pollRound('full')
+      expect(events.map((e) => (e._tag === 'Telemetry' ? e.sample.readings.vinV : e))).toEqual([200, 210])
+    }
+    expect(bus.right.identity('y')?.capacityW).toBe(3000)
   })
 })
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
-import { createPca9548, smbusDevice } from '../../src/index.js'
+import { createPca9548, createPca9548Group, smbusDevice } from '../../src/index.js'
 import { scriptedTransport } from '../../src/mock/index.js'
 
 const MUX = 0x70
@@ -49,7 +49,7 @@ describe('PCA9548 decorator', () => {
     const mux = createPca9548(t, MUX)
     const d = smbusDevice(mux.channel(0), { address: A, pec: false })
     const failed = await d.readWord(0x79)
-    expect(failed).toEqual(E.left({ _tag: 'MuxError', mux: MUX, channel: 0, detail: 'selecting control 0x01 failed: NoAck' }))
+    expect(failed).toEqual(E.left({ _tag: 'MuxError', mux: MUX, channel: 0, detail: 'writing control 0x01 failed: NoAck' }))
     expect(await d.readWord(0x79)).toEqual(E.right(1))
     t.assertDone()
   })
@@ -70,6 +70,33 @@ describe('PCA9548 decorator', () => {
     expect([a, b]).toEqual([E.right(1), E.right(2)])
     expect(await mux.deselect()).toEqual(E.right(undefined))
     t.assertDone()
+  })
+
+  test('a group closes the other mux before opening a channel, and only when it is not known closed', async () => {
+    const t = scriptedTransport([
+      { op: 'write', address: 0x71, bytes: [0x00] },
+      { op: 'write', address: 0x70, bytes: [0x01] },
+      { op: 'writeRead', address: A, bytes: [0x79], length: 2, reply: [1, 0] },
+      { op: 'write', address: 0x70, bytes: [0x00] },
+      { op: 'write', address: 0x71, bytes: [0x20] },
+      { op: 'writeRead', address: A, bytes: [0x79], length: 2, reply: [2, 0] },
+      { op: 'writeRead', address: A, bytes: [0x79], length: 2, reply: [3, 0] },
+      // Closing the other mux fails: MuxError naming that mux, no transaction.
+      { op: 'write', address: 0x71, bytes: [0x00], error: { _tag: 'Timeout', address: 0x71 } },
+    ])
+    const group = createPca9548Group(t, [0x70, 0x71])
+    const m0 = group.get(0x70)
+    const m1 = group.get(0x71)
+    if (m0 === undefined || m1 === undefined) throw new Error('group')
+    expect(await smbusDevice(m0.channel(0), { address: A, pec: false }).readWord(0x79)).toEqual(E.right(1))
+    expect(await smbusDevice(m1.channel(5), { address: A, pec: false }).readWord(0x79)).toEqual(E.right(2))
+    expect(await smbusDevice(m1.channel(5), { address: A, pec: false }).readWord(0x79)).toEqual(E.right(3))
+    expect(m0.cachedControl()).toBe(0)
+    expect(await smbusDevice(m0.channel(0), { address: A, pec: false }).readWord(0x79)).toEqual(
+      E.left({ _tag: 'MuxError', mux: 0x71, channel: 0, detail: 'writing control 0x00 failed: Timeout' }),
+    )
+    t.assertDone()
+    expect(() => createPca9548Group(t, [0x70, 0x70])).toThrow(/duplicate mux address/)
   })
 
   test('channel out of range throws', () => {
