@@ -19,13 +19,15 @@
  * - Emergency, in the same step, whatever the dwell and even while a plan is being applied: a supply
  *   became `failed` or `absent`; a switch fault (first one on that switch within the quarantine); a
  *   powered bus became overloaded (its supplies' usable capacity or its rating no
- *   longer covers its served loads).
+ *   longer covers its served loads); a failed/absent supply is found connected (configured so at
+ *   start, or reported so by a SwitchResult).
  * - Routine, rate-limited: a supply recovered or changed between ok and warning, a supply entered or
  *   left the predicted-at-risk set (with hysteresis `riskHysteresis`), a load moved beyond its margin,
  *   a repeated switch fault. It waits until no plan is being applied, at least `minDwellMs` after the
  *   last plan, and one poll round after start-up (so beliefs come from readings, not the config).
  *   So wobbling loads or risks never make switches flap.
- * - A plan is issued (ApplyPlan) only when it changes something (`steps` non-empty).
+ * - A plan is issued (ApplyPlan) only when it changes something: switch steps, or the set of loads to
+ *   shed (`plan.shed`, carried out by whoever executes the plan).
  * - Plans are computed from the expected switch state: the target of the plan being applied, else the
  *   believed state. Executor contract: plans run in planId order, each starting where the previous
  *   one ended; when a plan aborts, the executor drops the later plans it has queued (the controller
@@ -101,6 +103,8 @@ export interface ControllerState {
   readonly shed: readonly string[]
   /** Some powered bus was overloaded at the end of the last step. */
   readonly overloaded: boolean
+  /** Some failed/absent supply was closed in the expected switch state at the end of the last step. */
+  readonly unusableClosed: boolean
   readonly quarantine: readonly QuarantinedSwitch[]
   /** Active controller-level alarms (predictedFailure, redundancyLost, loadShed, switchFault). */
   readonly alarms: readonly ActiveAlarm[]
@@ -134,6 +138,7 @@ export const initialControllerState = (config: ControllerConfig): E.Either<Contr
       replanPending: true,
       shed: [],
       overloaded: false,
+      unusableClosed: false,
       quarantine: [],
       alarms: [],
       poll: initialPollState(ids),
@@ -218,12 +223,21 @@ export const overloadedBuses = (s: ControllerState): string[] => {
     .map((b) => b.id)
 }
 
+/** Failed or absent supplies closed in the expected switch state (the config's, or hardware reports). */
+export const unusableClosedSupplies = (s: ControllerState): string[] => {
+  const expected = expectedClosed(s)
+  const ids = s.config.rack.switches.filter((sw, i) => (expected[i] ?? false) && unusable(s.health[sw.supply]?.state)).map((sw) => sw.supply)
+  return [...new Set(ids)]
+}
+
 /** A mutable scratch pad for one step; the state it produces is new and plain. */
 interface Scratch {
   s: ControllerState
   readonly atMs: number
   readonly now: number
   emergency: string | undefined
+  /** False after a repeat fault on a quarantined switch: its hazards wait for the dwell too. */
+  hazardsMayInterrupt: boolean
   readonly planCommands: ControllerCommand[]
   readonly ioCommands: ControllerCommand[]
   readonly alarmCommands: ControllerCommand[]
@@ -298,8 +312,10 @@ const quarantineSwitch = (x: Scratch, sw: SwitchRef, detail: string): void => {
   }
   raise(x, 'switchFault', switchName(sw), detail)
   // A repeat fault on a quarantined switch waits for the dwell: no tight retry loop with the executor.
-  if (already) x.s = { ...x.s, replanPending: true }
-  else x.emergency ??= `switch fault ${switchName(sw)}`
+  if (already) {
+    x.s = { ...x.s, replanPending: true }
+    x.hazardsMayInterrupt = false
+  } else x.emergency ??= `switch fault ${switchName(sw)}`
 }
 
 const onSwitchResult = (x: Scratch, result: PlanExecutionResult): void => {
@@ -338,6 +354,7 @@ const plan = (x: Scratch, kind: PlanKind): void => {
   const s = x.s
   const result: Plan = allocate(allocationInput(s))
   const { rack } = s.config
+  const shedChanged = result.shed.length !== s.shed.length || result.shed.some((l) => !s.shed.includes(l))
   x.s = { ...x.s, replanPending: false, plannedLoadW: { ...s.loadW }, shed: [...result.shed] }
   for (const l of rack.loads) {
     if (result.shed.includes(l.id)) raise(x, 'loadShed', l.id, `shed (priority ${l.priority}, ${s.loadW[l.id] ?? l.powerW} W)`)
@@ -348,7 +365,7 @@ const plan = (x: Scratch, kind: PlanKind): void => {
     if (wired && !b.nPlusK) raise(x, 'redundancyLost', b.id, `N+${rack.policy.supplyRedundancy} not met: load ${b.loadW} W, redundant capacity ${b.redundantW} W`)
     else clear(x, 'redundancyLost', b.id)
   }
-  if (result.steps.length === 0) return
+  if (result.steps.length === 0 && !shedChanged) return
   const planId = s.nextPlanId
   x.planCommands.push({ _tag: 'ApplyPlan', planId, steps: result.steps, plan: result })
   x.s = {
@@ -381,6 +398,7 @@ export const step = (state: ControllerState, event: ControllerEvent): StepResult
     atMs,
     now,
     emergency: undefined,
+    hazardsMayInterrupt: true,
     planCommands: [],
     ioCommands: [],
     alarmCommands: [],
@@ -423,9 +441,17 @@ export const step = (state: ControllerState, event: ControllerEvent): StepResult
     }
   }
 
+  // Hazards start an emergency when they appear (not on every step while they last, so a stuck
+  // switch cannot make the controller re-issue plans in a loop).
   const overloaded = overloadedBuses(x.s).length > 0
-  if (overloaded && !x.s.overloaded) x.emergency ??= 'bus overloaded'
-  x.s = { ...x.s, overloaded }
+  const unusableClosed = unusableClosedSupplies(x.s).length > 0
+  if (x.hazardsMayInterrupt) {
+    if (overloaded && !x.s.overloaded) x.emergency ??= 'bus overloaded'
+    if (unusableClosed && !x.s.unusableClosed) x.emergency ??= 'failed or absent supply connected'
+  } else if ((overloaded && !x.s.overloaded) || (unusableClosed && !x.s.unusableClosed)) {
+    x.s = { ...x.s, replanPending: true }
+  }
+  x.s = { ...x.s, overloaded, unusableClosed }
 
   let planned = false
   if (x.emergency !== undefined) {
@@ -441,7 +467,9 @@ export const step = (state: ControllerState, event: ControllerEvent): StepResult
     planned = true
   }
   // After a plan the expected state is its target: an overload it removes is over.
-  if (planned) x.s = { ...x.s, overloaded: overloadedBuses(x.s).length > 0 }
+  if (planned) {
+    x.s = { ...x.s, overloaded: overloadedBuses(x.s).length > 0, unusableClosed: unusableClosedSupplies(x.s).length > 0 }
+  }
 
   return { state: x.s, commands: [...x.planCommands, ...x.ioCommands, ...x.alarmCommands] }
 }

@@ -247,3 +247,67 @@ describe('initialControllerState: cross-checks', () => {
     ])
   })
 })
+
+describe('step: plan alarms and start-up hazards', () => {
+  it('a supply configured failed but closed is opened at the first event', () => {
+    const s = start({
+      rack: { ...rack, supplies: [{ id: 'psu1', capacityW: 3000, state: 'failed' }, ...rack.supplies.slice(1)] },
+    })
+    const r = step(s, tick(0))
+    const [p] = plansIn(r.commands)
+    expect(p?.plan.steps).toContainEqual({ op: 'open', supply: 'psu1', bus: 'A', kind: 'relay' })
+    expect(r.state.lastPlanKind).toBe('emergency')
+  })
+
+  it('raises redundancyLost for a bus that cannot meet N+k, once', () => {
+    const s = start({ rack: { ...rack, policy: { ...rack.policy, supplyRedundancy: 1 } } })
+    const d = drive(s, [tick(0), tick(1000), tick(1500), tick(40_000)])
+    const raised = d.commands.flatMap(alarmsRaised).filter((a) => a.startsWith('redundancyLost:'))
+    expect(raised).toHaveLength(1)
+    const bus = raised[0]!.split(':')[1]
+    expect(d.state.alarms).toContainEqual({ kind: 'redundancyLost', subject: bus })
+  })
+
+  it('a load that cannot be carried is shed at once (overload is an emergency) and alarmed', () => {
+    const d = drive(start(), [tick(0), { _tag: 'ServerPower', atMs: 100, load: 'srv2', powerW: 10_000 }])
+    const [p] = plansIn(d.commands[1]!)
+    expect(p?.plan.shed).toEqual(['srv2'])
+    expect(alarmsRaised(d.commands[1]!)).toContain('loadShed:srv2')
+    // Back to normal: the shed alarm clears with the next allocation.
+    // A shed-only plan has no switch steps; the executor still reports it.
+    expect(p?.plan.steps).toEqual([])
+    const actual = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: sw.closed }))
+    const back = drive(d.state, [
+      { _tag: 'SwitchResult', atMs: 200, result: { _tag: 'Applied', planId: p!.planId, actual } },
+      { _tag: 'ServerPower', atMs: 40_000, load: 'srv2', powerW: 1000 },
+      tick(40_100),
+    ])
+    expect(back.commands.flatMap(alarmsCleared)).toContain('loadShed:srv2')
+  })
+
+  it('a stuck switch does not make the controller re-issue plans in a loop', () => {
+    // psu1 fails; the executor cannot open psu1->A (stays closed) and reports Aborted twice.
+    const d = drive(start(), [telemetryEvent('psu1', 10, ot), telemetryEvent('psu1', 20, ot), telemetryEvent('psu1', 30, ot)])
+    const stuck = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: sw.closed }))
+    const abort = (planId: number, atMs: number): ControllerEvent => ({
+      _tag: 'SwitchResult',
+      atMs,
+      result: {
+        _tag: 'Aborted',
+        planId,
+        failedStep: 0,
+        step: { op: 'open', supply: 'psu1', bus: 'A', kind: 'relay' },
+        fault: { _tag: 'ReadbackMismatch', expectedClosed: false, actualClosed: true },
+        restored: false,
+        actual: stuck,
+      },
+    })
+    const first = step(d.state, abort(1, 40))
+    expect(plansIn(first.commands)).toHaveLength(1) // first fault: replan at once
+    const second = step(first.state, abort(2, 50))
+    expect(plansIn(second.commands)).toHaveLength(0) // repeat on a quarantined switch: waits for the dwell
+    expect(second.state.replanPending).toBe(true)
+    const calm = drive(second.state, [tick(60), tick(70), telemetryEvent('psu2', 80, [])])
+    expect(calm.commands.flatMap(plansIn)).toHaveLength(0)
+  })
+})
