@@ -44,7 +44,10 @@ export const encodeLinear11 = (value: number, options: Linear11Options = {}): Ei
       ? E.right(pack(mantissa, fixed))
       : E.left(notRepresentable('LINEAR11', value, `LINEAR11 value ${value} needs mantissa ${mantissa} at exponent ${fixed}, outside -1024..1023`))
   }
-  for (let exponent = -16; exponent <= 15; exponent++) {
+  // Start just below the exponent where |value| / 2^e drops under 1024, then step up: at most a few steps.
+  const magnitude = Math.abs(value)
+  const estimate = magnitude === 0 ? -16 : Math.floor(Math.log2(magnitude)) - 11
+  for (let exponent = Math.max(-16, Math.min(15, estimate)); exponent <= 15; exponent++) {
     const mantissa = roundHalfAwayFromZero(value / 2 ** exponent)
     if (mantissa >= -1024 && mantissa <= 1023) return E.right(pack(mantissa, exponent))
   }

@@ -43,10 +43,26 @@ export const createVirtualBus = (name = 'bus'): VirtualBus => {
   const devices = new Map<number, VirtualI2cDevice>()
 
   // A mux tree has no cycles, so a plain recursion suffices.
-  const reachable = (): { address: number; device: VirtualI2cDevice }[] => [
-    ...[...devices].map(([address, device]) => ({ address, device })),
-    ...[...devices.values()].flatMap((d) => (d.downstream?.() ?? []).flatMap((segment) => [...segment.reachable()])),
-  ]
+  const reachable = (): { address: number; device: VirtualI2cDevice }[] => {
+    const out: { address: number; device: VirtualI2cDevice }[] = []
+    for (const [address, device] of devices) out.push({ address, device })
+    for (const device of devices.values()) {
+      const below = device.downstream?.()
+      if (below !== undefined) for (const segment of below) out.push(...segment.reachable())
+    }
+    return out
+  }
+
+  // The hot path (every transaction): no allocation beyond the result.
+  const reach = (address: number, out: VirtualI2cDevice[] = []): VirtualI2cDevice[] => {
+    const here = devices.get(address)
+    if (here !== undefined) out.push(here)
+    for (const device of devices.values()) {
+      const below = device.downstream?.()
+      if (below !== undefined) for (const segment of below) out.push(...segment.reach(address))
+    }
+    return out
+  }
 
   const resolve = (address: number): Either<CommError, VirtualI2cDevice> => {
     const found = bus.reach(address)
@@ -81,7 +97,7 @@ export const createVirtualBus = (name = 'bus'): VirtualBus => {
     detach: (address) => {
       devices.delete(address)
     },
-    reach: (address) => bus.reachable().filter((r) => r.address === address).map((r) => r.device),
+    reach: (address) => reach(address),
     reachable,
     transport: {
       write: async (address, bytes) => E.flatMap((d: VirtualI2cDevice) => d.write(bytes))(resolve(address)),

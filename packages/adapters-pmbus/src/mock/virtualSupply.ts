@@ -373,7 +373,7 @@ export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSuppl
     out.set(result.data.slice(0, length))
     const corrupt = hits(pecErrors)
     if (pecSupported && length > result.data.length) {
-      const good = crc8([address << 1, command, (address << 1) | 1, ...result.data])
+      const good = crc8(result.data, crc8([address << 1, command, (address << 1) | 1]))
       out[result.data.length] = corrupt ? good ^ 0xff : good
     }
     return E.right(out)

@@ -67,7 +67,7 @@ export const smbusDevice = (transport: I2cTransport, options: SmbusDeviceOptions
 
   /** Checks the PEC byte that follows `data` against the whole exchange; returns `data`. */
   const verifyPec = (command: number, data: Uint8Array, actual: number): Either<CommError, Uint8Array> => {
-    const expected = crc8([writeAddr, command, readAddr, ...data])
+    const expected = crc8(data, crc8([writeAddr, command, readAddr]))
     return expected === actual ? E.right(data) : E.left({ _tag: 'PecMismatch', address, command, expected, actual })
   }
 
