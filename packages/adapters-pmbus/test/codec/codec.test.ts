@@ -82,6 +82,14 @@ describe('LINEAR11', () => {
       expect(Math.abs(decodeLinear11(raw) - x)).toBeLessThanOrEqual(lsb11(raw) / 2)
     },
   )
+  test.prop([fc.double({ min: -1024 * 2 ** 15, max: 1023 * 2 ** 15, noNaN: true })], { numRuns: 300 })(
+    'encode picks the finest exponent: one step finer does not fit',
+    (x) => {
+      const raw = right(encodeLinear11(x))
+      const exponent = Math.log2(lsb11(raw))
+      if (exponent > -16) expect(E.isLeft(encodeLinear11(x, { exponent: exponent - 1 }))).toBe(true)
+    },
+  )
   test.prop([fc.integer({ min: 0, max: 0xffff })], { numRuns: 300 })('encode(decode(raw)) decodes to the same value', (raw) => {
     expect(decodeLinear11(right(encodeLinear11(decodeLinear11(raw))))).toBe(decodeLinear11(raw))
   })
