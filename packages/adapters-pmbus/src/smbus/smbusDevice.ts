@@ -5,7 +5,9 @@
  *
  * Block read: the transport reads a fixed length, so we read count + `maxBlockLength` data bytes (+ PEC)
  * in one combined transaction and use the count byte; bytes after the block are ignored (an idle bus reads
- * 0xFF). A count above `maxBlockLength` is InvalidResponse.
+ * 0xFF). A count above `maxBlockLength` is InvalidResponse. The default keeps the whole transfer within 32
+ * bytes (31 data bytes without PEC, 30 with), because SMBus-only adapters (i2c-i801, i2c-stub) can do that
+ * as an I2C-block read with the same wire form; pass a larger `maxBlockLength` on a full I2C adapter.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Either } from 'fp-ts/lib/Either.js'
@@ -18,7 +20,10 @@ export interface SmbusDeviceOptions {
   readonly address: number
   /** Generate and verify PEC (only for devices whose CAPABILITY bit 7 says they support it). */
   readonly pec: boolean
-  /** Largest block a read accepts (SMBus 2.0: 32; PMBus 1.3 allows up to 255). Default 32. */
+  /**
+   * Largest block a read accepts (SMBus 2.0 allows 32, PMBus 1.3 up to 255). Default 31 without PEC, 30 with,
+   * so one block read is at most 32 bytes on the wire.
+   */
   readonly maxBlockLength?: number
 }
 
@@ -46,7 +51,7 @@ const checkByte = (what: string, value: number, max = 0xff): void => {
 
 export const smbusDevice = (transport: I2cTransport, options: SmbusDeviceOptions): SmbusDevice => {
   const { address, pec } = options
-  const maxBlockLength = options.maxBlockLength ?? 32
+  const maxBlockLength = options.maxBlockLength ?? (pec ? 30 : 31)
   checkByte('address', address, 0x7f)
   checkByte('maxBlockLength', maxBlockLength, 255)
   const writeAddr = (address << 1) & 0xff

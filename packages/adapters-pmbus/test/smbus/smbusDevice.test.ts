@@ -18,7 +18,7 @@ describe('without PEC', () => {
     const t = scriptedTransport([
       { op: 'writeRead', address: A, bytes: [0x20], length: 1, reply: [0x97] },
       { op: 'writeRead', address: A, bytes: [0x79], length: 2, reply: [0x48, 0x28] },
-      { op: 'writeRead', address: A, bytes: [0x99], length: 33, reply: [3, 0x41, 0x43, 0x4d, ...new Array(29).fill(0xff)] },
+      { op: 'writeRead', address: A, bytes: [0x99], length: 32, reply: [3, 0x41, 0x43, 0x4d, ...new Array(28).fill(0xff)] },
       { op: 'write', address: A, bytes: [0x00, 0x01] },
       { op: 'write', address: A, bytes: [0x1b, 0x7c, 0x10] },
       { op: 'write', address: A, bytes: [0x03] },
@@ -55,6 +55,20 @@ describe('without PEC', () => {
     const t = scriptedTransport([{ op: 'writeRead', address: A, bytes: [0x79], length: 2, reply: [0x48] }])
     const e = leftOf(await smbusDevice(t, { address: A, pec: false }).readWord(0x79))
     expect(e).toMatchObject({ _tag: 'InvalidResponse', address: A, command: 0x79 })
+    t.assertDone()
+  })
+
+  test('by default a block read is one 32-byte transfer (31 data bytes, 30 with PEC); larger on request', async () => {
+    const t = scriptedTransport([
+      { op: 'writeRead', address: A, bytes: [0x9e], length: 32, reply: [32, ...new Array(31).fill(0x41)] },
+      { op: 'writeRead', address: A, bytes: [0x9e], length: 32, reply: [31, ...new Array(31).fill(0x41)] },
+      { op: 'writeRead', address: A, bytes: [0x9e], length: 33, reply: [32, ...new Array(32).fill(0x41)] },
+    ])
+    expect(leftOf(await smbusDevice(t, { address: A, pec: false }).readBlock(0x9e))).toMatchObject({ _tag: 'InvalidResponse', detail: 'block length 32 is outside 0..31' })
+    const ok31 = await smbusDevice(t, { address: A, pec: false }).readBlock(0x9e)
+    expect(E.isRight(ok31) && ok31.right.length).toBe(31)
+    const ok32 = await smbusDevice(t, { address: A, pec: false, maxBlockLength: 32 }).readBlock(0x9e)
+    expect(E.isRight(ok32) && ok32.right.length).toBe(32)
     t.assertDone()
   })
 

@@ -44,14 +44,14 @@ describe('identifySupply', () => {
     const withPec = (cmd: number, data: number[]) => [...data, pec([W, cmd, R, ...data])]
     const block = (cmd: number, text: string) => {
       const data = [text.length, ...[...text].map((c) => c.charCodeAt(0))]
-      return [...withPec(cmd, data), ...new Array(32 - text.length).fill(0xff)]
+      return [...withPec(cmd, data), ...new Array(30 - text.length).fill(0xff)]
     }
     const t = scriptedTransport([
       { op: 'writeRead', address: A, bytes: [C.CAPABILITY], length: 1, reply: [0xb0] },
       { op: 'writeRead', address: A, bytes: [C.VOUT_MODE], length: 2, reply: withPec(C.VOUT_MODE, [0x17]) },
-      { op: 'writeRead', address: A, bytes: [C.MFR_ID], length: 34, reply: block(C.MFR_ID, 'ACME  ') },
-      { op: 'writeRead', address: A, bytes: [C.MFR_MODEL], length: 34, reply: block(C.MFR_MODEL, 'M\0') },
-      { op: 'writeRead', address: A, bytes: [C.MFR_SERIAL], length: 34, reply: block(C.MFR_SERIAL, '') },
+      { op: 'writeRead', address: A, bytes: [C.MFR_ID], length: 32, reply: block(C.MFR_ID, 'ACME  ') },
+      { op: 'writeRead', address: A, bytes: [C.MFR_MODEL], length: 32, reply: block(C.MFR_MODEL, 'M\0') },
+      { op: 'writeRead', address: A, bytes: [C.MFR_SERIAL], length: 32, reply: block(C.MFR_SERIAL, '') },
       // 0x192C = 2400 W (hand-checked in test/codec/vectors.ts)
       { op: 'writeRead', address: A, bytes: [C.MFR_POUT_MAX], length: 3, reply: withPec(C.MFR_POUT_MAX, [0x2c, 0x19]) },
     ])
@@ -63,9 +63,9 @@ describe('identifySupply', () => {
     const t = scriptedTransport([
       { op: 'writeRead', address: A, bytes: [C.CAPABILITY], length: 1, reply: [0x00] },
       { op: 'writeRead', address: A, bytes: [C.VOUT_MODE], length: 1, reply: [0x17] },
-      { op: 'writeRead', address: A, bytes: [C.MFR_ID], length: 33, reply: [0, ...new Array(32).fill(0xff)] },
-      { op: 'writeRead', address: A, bytes: [C.MFR_MODEL], length: 33, reply: [0, ...new Array(32).fill(0xff)] },
-      { op: 'writeRead', address: A, bytes: [C.MFR_SERIAL], length: 33, reply: [0, ...new Array(32).fill(0xff)] },
+      { op: 'writeRead', address: A, bytes: [C.MFR_ID], length: 32, reply: [0, ...new Array(31).fill(0xff)] },
+      { op: 'writeRead', address: A, bytes: [C.MFR_MODEL], length: 32, reply: [0, ...new Array(31).fill(0xff)] },
+      { op: 'writeRead', address: A, bytes: [C.MFR_SERIAL], length: 32, reply: [0, ...new Array(31).fill(0xff)] },
       { op: 'writeRead', address: A, bytes: [C.MFR_POUT_MAX], length: 2, reply: [0, 0] },
       { op: 'writeRead', address: A, bytes: [C.CAPABILITY], length: 1, error: { _tag: 'NoAck', address: A } },
     ])
