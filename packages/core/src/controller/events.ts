@@ -37,7 +37,12 @@ export type PlanExecutionResult =
     }
 
 export type ControllerEvent =
-  | { readonly _tag: 'Telemetry'; readonly sample: TelemetrySample }
+  /**
+   * A status/telemetry read. `afterClearFaults`: this is the report of a ClearFaults command (the
+   * snapshot read just before clearing), not a poll: the controller neither counts it for deglitch
+   * nor answers it with another ClearFaults.
+   */
+  | { readonly _tag: 'Telemetry'; readonly sample: TelemetrySample; readonly afterClearFaults?: boolean }
   | { readonly _tag: 'ReadFailed'; readonly supply: string; readonly atMs: number; readonly error: CommError }
   /** SMBALERT# (interrupt). `supply` is set when the Alert Response Address named the device. */
   | { readonly _tag: 'Alert'; readonly atMs: number; readonly supply?: string }

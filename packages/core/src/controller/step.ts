@@ -5,7 +5,9 @@
  * What a step does (claims 5, 6, 16, 20-23, 24-27):
  * - Telemetry / ReadFailed: deglitched health (`assessHealth`), failure prediction (`predictFailure`),
  *   alarms (one per event). CLEAR_FAULTS is sent only after a complete status snapshot (every summary
- *   bit's detail register read); an incomplete one gets a full read first.
+ *   bit's detail register read); an incomplete one gets a full read first. At most one ClearFaults
+ *   per supply between two reads the controller issued, so a shell that answers ClearFaults with a
+ *   snapshot cannot loop; mark such a snapshot `afterClearFaults` and it is not counted as a poll.
  * - Alert (SMBALERT#): a status read of the named supply at once, or a sweep of all.
  * - ServerPower (claims 16, 26): the load's reported power; a change within the margin is ignored.
  * - SwitchResult: the believed switch state becomes `actual` (hardware truth). Aborted (or Applied
@@ -109,6 +111,12 @@ export interface ControllerState {
   /** Active controller-level alarms (predictedFailure, redundancyLost, loadShed, switchFault). */
   readonly alarms: readonly ActiveAlarm[]
   readonly poll: PollState
+  /**
+   * Per supply: a ClearFaults was sent and no read has been issued since. A snapshot arriving then
+   * is not answered with another ClearFaults (a shell that reports each clear with the snapshot it
+   * read would otherwise loop: snapshot, clear, snapshot, clear...).
+   */
+  readonly clearPending: Readonly<Record<string, boolean>>
 }
 
 export interface StepResult {
@@ -142,6 +150,7 @@ export const initialControllerState = (config: ControllerConfig): E.Either<Contr
       quarantine: [],
       alarms: [],
       poll: initialPollState(ids),
+      clearPending: Object.fromEntries(ids.map((id) => [id, false])),
     }
   })(resolveControllerConfig(config))
 
@@ -256,6 +265,11 @@ const clear = (x: Scratch, kind: AlarmKind, subject: string): void => {
   x.alarmCommands.push({ _tag: 'ClearAlarm', kind, subject, atMs: x.atMs })
 }
 
+const read = (x: Scratch, supply: string, mode: 'status' | 'full'): void => {
+  x.ioCommands.push({ _tag: 'ReadSupply', supply, mode })
+  if (x.s.clearPending[supply] === true) x.s = { ...x.s, clearPending: { ...x.s.clearPending, [supply]: false } }
+}
+
 const observe = (x: Scratch, supply: string, observation: HealthObservation): void => {
   const prev = x.s.health[supply]
   if (prev === undefined) return // not a configured supply: nothing to do
@@ -264,8 +278,11 @@ const observe = (x: Scratch, supply: string, observation: HealthObservation): vo
   x.s = { ...x.s, health: { ...x.s.health, [supply]: a.health } }
   for (const alarm of a.raised) x.alarmCommands.push({ _tag: 'RaiseAlarm', alarm })
   for (const kind of a.cleared) x.alarmCommands.push({ _tag: 'ClearAlarm', kind, subject: supply, atMs: x.atMs })
-  if (a.needDetail) x.ioCommands.push({ _tag: 'ReadSupply', supply, mode: 'full' })
-  if (a.clearFaults) x.ioCommands.push({ _tag: 'ClearFaults', supply })
+  if (a.needDetail) read(x, supply, 'full')
+  if (a.clearFaults && !(x.s.clearPending[supply] ?? false)) {
+    x.ioCommands.push({ _tag: 'ClearFaults', supply })
+    x.s = { ...x.s, clearPending: { ...x.s.clearPending, [supply]: true } }
+  }
 
   const before = prev.state
   const after = a.health.state
@@ -407,13 +424,15 @@ export const step = (state: ControllerState, event: ControllerEvent): StepResult
 
   switch (event._tag) {
     case 'Telemetry':
+      // A ClearFaults report repeats the snapshot already acted on: not a poll (no double count).
+      if (event.afterClearFaults === true) break
       observe(x, event.sample.supply, { _tag: 'Sample', sample: event.sample })
       break
     case 'ReadFailed':
       observe(x, event.supply, { _tag: 'ReadFailed', atMs: event.atMs, error: event.error })
       break
     case 'Alert':
-      for (const r of alertReads(x.s.poll, event.supply)) x.ioCommands.push({ _tag: 'ReadSupply', supply: r.supply, mode: r.mode })
+      for (const r of alertReads(x.s.poll, event.supply)) read(x, r.supply, r.mode)
       break
     case 'ServerPower': {
       const planned = x.s.plannedLoadW[event.load]
@@ -430,7 +449,7 @@ export const step = (state: ControllerState, event: ControllerEvent): StepResult
       const health = x.s.health
       const polled = pollSchedule(x.s.poll, atMs, (id) => health[id]?.state === 'absent', policies.poll)
       x.s = { ...x.s, poll: polled.state }
-      for (const r of polled.reads) x.ioCommands.push({ _tag: 'ReadSupply', supply: r.supply, mode: r.mode })
+      for (const r of polled.reads) read(x, r.supply, r.mode)
       // A silent executor is alarmed, not worked around: a new plan computed from the believed state
       // could conflict with the old one if it still runs, so the controller keeps waiting for a result.
       const a = x.s.applying

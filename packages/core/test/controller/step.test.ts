@@ -311,3 +311,30 @@ describe('step: plan alarms and start-up hazards', () => {
     expect(calm.commands.flatMap(plansIn)).toHaveLength(0)
   })
 })
+
+describe('step: ClearFaults is never looped', () => {
+  const clears = (cmds: readonly { _tag: string }[]) => cmds.filter((c) => c._tag === 'ClearFaults').length
+
+  it('answers at most one snapshot per supply with ClearFaults until the next read it issues', () => {
+    const s = start()
+    const d = drive(s, [
+      telemetryEvent('psu1', 10, ['word.off']), // a poll: clear
+      telemetryEvent('psu1', 11, ['word.off']), // the shell's report of that clear: no second clear
+      telemetryEvent('psu1', 12, ['word.off']),
+      { _tag: 'Alert', atMs: 13, supply: 'psu1' }, // the controller issues a read
+      telemetryEvent('psu1', 14, ['word.off']), // its answer: clear again
+    ])
+    expect(d.commands.map(clears)).toEqual([1, 0, 0, 0, 1])
+  })
+
+  it('a snapshot marked afterClearFaults is not counted as a poll', () => {
+    const poll = (atMs: number): ControllerEvent[] => [
+      telemetryEvent('psu1', atMs, ot),
+      { ...(telemetryEvent('psu1', atMs + 1, ot) as Extract<ControllerEvent, { _tag: 'Telemetry' }>), afterClearFaults: true },
+    ]
+    const d = drive(start(), [...poll(10), ...poll(20)])
+    expect(d.state.health.psu1?.faultStreak).toBe(2)
+    expect(d.state.health.psu1?.state).toBe('ok')
+    expect(step(d.state, telemetryEvent('psu1', 30, ot)).state.health.psu1?.state).toBe('failed')
+  })
+})
