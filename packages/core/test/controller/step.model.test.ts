@@ -203,3 +203,34 @@ describe('step: bounded state', () => {
     expect(max).toBeLessThan(40_000)
   })
 })
+
+describe('step: closed loop with a shell that reports every command', () => {
+  // A shell like the pmbus poll runner: ReadSupply -> Telemetry of the supply's live condition;
+  // ClearFaults -> a Telemetry report of the snapshot (unmarked, the worst case). Every command's
+  // cascade must end: no command storm, whatever the faults.
+  test.prop(
+    [
+      fc.array(fc.tuple(fc.constantFrom(...supplies), fc.constantFrom(...typicalFlagProfiles)), { minLength: 1, maxLength: 6 }),
+      fc.array(fc.oneof(fc.constant<'tick'>('tick'), fc.option(fc.constantFrom(...supplies), { nil: undefined })), { minLength: 1, maxLength: 40 }),
+    ],
+    { numRuns: 100 },
+  )('each Tick or Alert leads to a bounded cascade of events', (conditions, triggers) => {
+    const live = new Map<string, readonly string[]>(conditions)
+    let s = start()
+    let now = 0
+    for (const t of triggers) {
+      now += 250
+      const pending: ControllerEvent[] = [t === 'tick' ? { _tag: 'Tick', atMs: now } : t === undefined ? { _tag: 'Alert', atMs: now } : { _tag: 'Alert', atMs: now, supply: t }]
+      let processed = 0
+      while (pending.length > 0) {
+        processed++
+        expect(processed, 'command cascade does not end').toBeLessThan(60)
+        const r = step(s, pending.shift()!)
+        s = r.state
+        for (const c of r.commands) {
+          if (c._tag === 'ReadSupply' || c._tag === 'ClearFaults') pending.push(telemetryEvent(c.supply, now, live.get(c.supply) ?? []))
+        }
+      }
+    }
+  })
+})
