@@ -33,7 +33,7 @@ export type { I2cTransport } from './smbus/I2cTransport.js'
 export { smbusDevice } from './smbus/smbusDevice.js'
 export type { SmbusDevice, SmbusDeviceOptions } from './smbus/smbusDevice.js'
 export { createPca9548, createPca9548Group } from './smbus/pca9548.js'
-export type { Pca9548 } from './smbus/pca9548.js'
+export type { Pca9548, Pca9548Group } from './smbus/pca9548.js'
 
 // Supply reader
 export { identifySupply } from './supply/identifySupply.js'

@@ -54,11 +54,10 @@ export const createAlertHandler = (options: AlertHandlerOptions): AlertHandler =
 
   const readAra = async (segment: BusSegment): Promise<Either<CommError, number>> => {
     // On the root segment, a channel left selected would let its devices answer too, and their address
-    // would be taken for a root supply's. So close every mux first; if that fails, read anyway.
-    if (segment.mux === undefined) {
-      for (const mux of bus.muxes.values()) if (mux.cachedControl() !== 0) await mux.deselect()
-    }
-    const result = await segment.transport.read(ALERT_RESPONSE_ADDRESS, araPec ? 2 : 1)
+    // would be taken for a root supply's: read through the transport that closes every mux first, in the
+    // muxes' queue (a concurrent poll cannot open a channel in between).
+    const transport = segment.mux === undefined ? bus.rootClosed : segment.transport
+    const result = await transport.read(ALERT_RESPONSE_ADDRESS, araPec ? 2 : 1)
     if (E.isLeft(result)) return result
     const byte = result.right[0]
     if (byte === undefined) return E.left({ _tag: 'InvalidResponse', address: ALERT_RESPONSE_ADDRESS, detail: 'empty ARA response' })

@@ -8,7 +8,8 @@
  * Muxes on one segment form a group (`createPca9548Group`): selecting a channel on one first closes every
  * other mux of the group that is not known to be closed, since devices at one address behind two open
  * channels would answer together. The group serialises its transactions, because a select and the
- * transaction after it must not interleave with another channel's.
+ * transaction after it must not interleave with another channel's. A MuxError names the mux and the
+ * channel being opened, or channel -1 when the failing write was closing the mux.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Either } from 'fp-ts/lib/Either.js'
@@ -34,8 +35,17 @@ const checkAddress = (address: number): void => {
   }
 }
 
+export interface Pca9548Group {
+  readonly muxes: ReadonlyMap<number, Pca9548>
+  /**
+   * The upstream segment alone: each transaction closes every mux first (no write when known closed) and
+   * runs in the group's queue, so no channel can open in between. For the root segment's ARA read.
+   */
+  readonly closed: I2cTransport
+}
+
 /** Muxes at `addresses` on one upstream segment, sharing one queue and closing each other. */
-export const createPca9548Group = (upstream: I2cTransport, addresses: readonly number[]): ReadonlyMap<number, Pca9548> => {
+export const createPca9548Group = (upstream: I2cTransport, addresses: readonly number[]): Pca9548Group => {
   addresses.forEach(checkAddress)
   if (new Set(addresses).size !== addresses.length) throw new RangeError(`createPca9548Group: duplicate mux address in [${addresses.map(hex).join(', ')}]`)
   const cache = new Map<number, number | undefined>(addresses.map((a) => [a, undefined]))
@@ -82,7 +92,27 @@ export const createPca9548Group = (upstream: I2cTransport, addresses: readonly n
       }
     })
 
-  return new Map(
+  const closeAll = async (): Promise<Either<CommError, void>> => {
+    for (const mux of addresses) {
+      const closed = await writeControl(mux, 0, -1)
+      if (E.isLeft(closed)) return closed
+    }
+    return E.right(undefined)
+  }
+
+  const closedThrough = <A>(transaction: () => Promise<Either<CommError, A>>): Promise<Either<CommError, A>> =>
+    serialise(async () => {
+      const closed = await closeAll()
+      return E.isLeft(closed) ? closed : transaction()
+    })
+
+  const closed: I2cTransport = {
+    write: (address, bytes) => closedThrough(() => upstream.write(address, bytes)),
+    read: (address, length) => closedThrough(() => upstream.read(address, length)),
+    writeRead: (address, bytes, length) => closedThrough(() => upstream.writeRead(address, bytes, length)),
+  }
+
+  const muxes = new Map(
     addresses.map((mux): [number, Pca9548] => [
       mux,
       {
@@ -102,8 +132,9 @@ export const createPca9548Group = (upstream: I2cTransport, addresses: readonly n
       },
     ]),
   )
+  return { muxes, closed }
 }
 
 /** One mux alone on its segment. */
 export const createPca9548 = (upstream: I2cTransport, muxAddress: number): Pca9548 =>
-  createPca9548Group(upstream, [muxAddress]).get(muxAddress) as Pca9548
+  createPca9548Group(upstream, [muxAddress]).muxes.get(muxAddress) as Pca9548

@@ -39,6 +39,8 @@ export interface SupplyBus {
   readonly ids: readonly string[]
   readonly segments: readonly BusSegment[]
   readonly muxes: ReadonlyMap<number, Pca9548>
+  /** The root segment with every mux closed (serialised with the muxes): what the root ARA read uses. */
+  readonly rootClosed: I2cTransport
   binding(id: string): SupplyBinding | undefined
   transportFor(id: string): I2cTransport | undefined
   /** Cached identity, if identified since the last `forget`. */
@@ -76,7 +78,8 @@ export const createSupplyBus = (
   }
   if (problems.length > 0) return E.left(problems)
 
-  const muxes = createPca9548Group(transport, [...muxAddresses].sort((a, b) => a - b))
+  const group = createPca9548Group(transport, [...muxAddresses].sort((a, b) => a - b))
+  const muxes = group.muxes
   const segmentKey = (b: SupplyBinding): string => (b.mux === undefined ? 'root' : `mux ${hex(b.mux.address)} channel ${b.mux.channel}`)
   const segmentMap = new Map<string, { name: string; transport: I2cTransport; mux?: { address: number; channel: number }; supplies: { id: string; address: number }[] }>()
   for (const id of ids) {
@@ -115,6 +118,7 @@ export const createSupplyBus = (
     ids,
     segments,
     muxes,
+    rootClosed: group.closed,
     binding: (id) => supplies[id],
     transportFor: (id) => {
       const b = supplies[id]

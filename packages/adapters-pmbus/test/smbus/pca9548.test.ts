@@ -85,8 +85,8 @@ describe('PCA9548 decorator', () => {
       { op: 'write', address: 0x71, bytes: [0x00], error: { _tag: 'Timeout', address: 0x71 } },
     ])
     const group = createPca9548Group(t, [0x70, 0x71])
-    const m0 = group.get(0x70)
-    const m1 = group.get(0x71)
+    const m0 = group.muxes.get(0x70)
+    const m1 = group.muxes.get(0x71)
     if (m0 === undefined || m1 === undefined) throw new Error('group')
     expect(await smbusDevice(m0.channel(0), { address: A, pec: false }).readWord(0x79)).toEqual(E.right(1))
     expect(await smbusDevice(m1.channel(5), { address: A, pec: false }).readWord(0x79)).toEqual(E.right(2))
@@ -97,6 +97,29 @@ describe('PCA9548 decorator', () => {
     )
     t.assertDone()
     expect(() => createPca9548Group(t, [0x70, 0x70])).toThrow(/duplicate mux address/)
+  })
+
+  test("the group's closed upstream closes every mux not known closed before a root transaction", async () => {
+    const t = scriptedTransport([
+      { op: 'write', address: 0x70, bytes: [0x00] },
+      { op: 'write', address: 0x71, bytes: [0x00] },
+      { op: 'read', address: 0x0c, length: 1, reply: [0xb0] },
+      // Both known closed now: no writes.
+      { op: 'read', address: 0x0c, length: 1, error: { _tag: 'NoAck', address: 0x0c } },
+      // Opening 0x70 channel 2: 0x71 is known closed, so only the select.
+      { op: 'write', address: 0x70, bytes: [0x04] },
+      { op: 'writeRead', address: A, bytes: [0x79], length: 2, reply: [0, 0] },
+      // Closing 0x70 fails: MuxError (channel -1 = closing), no ARA read.
+      { op: 'write', address: 0x70, bytes: [0x00], error: { _tag: 'NoAck', address: 0x70 } },
+    ])
+    const group = createPca9548Group(t, [0x70, 0x71])
+    const m0 = group.muxes.get(0x70)
+    if (m0 === undefined) throw new Error('group')
+    expect(await group.closed.read(0x0c, 1)).toEqual(E.right(Uint8Array.of(0xb0)))
+    expect(E.isLeft(await group.closed.read(0x0c, 1))).toBe(true)
+    expect(await smbusDevice(m0.channel(2), { address: A, pec: false }).readWord(0x79)).toEqual(E.right(0))
+    expect(await group.closed.read(0x0c, 1)).toEqual(E.left({ _tag: 'MuxError', mux: 0x70, channel: -1, detail: 'writing control 0x00 failed: NoAck' }))
+    t.assertDone()
   })
 
   test('channel out of range throws', () => {
