@@ -20,7 +20,8 @@
  * a positive value lets them follow slowly, but only while the signal is below its onset, so that a
  * degradation is never learned as normal).
  *
- * Each signal keeps an exponentially weighted mean and variance (`smoothingAlpha`) and an
+ * Each signal keeps an exponentially weighted mean and variance (`smoothingAlpha`; the 0/1 indicator
+ * signals start from a healthy 0, so a single bad poll is not taken for a trend) and an
  * exponentially weighted linear regression of the raw signal against time (`trendAlpha`), i.e. a few
  * numbers, never a history. Its score is `clamp((mean − onset) / (limit − onset), 0, 1)` with
  * `onset`/`limit` policy data. The scores combine as a noisy-OR:
@@ -202,8 +203,11 @@ export const updateTrend = (s: EwTrend, t: number, x: number, alpha: number): Ew
 /** Slope of x per unit of t, 0 while the time spread is too small to tell. */
 export const trendSlope = (s: EwTrend): number => (s.n >= 3 && s.varT > 1e-9 ? s.covTX / s.varT : 0)
 
-const track = (s: SignalTrack, atMs: number, x: number, policy: PredictionPolicy): SignalTrack => ({
-  stats: updateStats(s.stats, x, policy.smoothingAlpha),
+/** Indicator signals (0/1 per observation) start from a healthy 0, so one bad poll is not a trend. */
+const indicatorPrior: EwStats = { n: 1, mean: 0, variance: 0 }
+
+const track = (s: SignalTrack, atMs: number, x: number, policy: PredictionPolicy, indicator = false): SignalTrack => ({
+  stats: updateStats(indicator && s.stats.n === 0 ? indicatorPrior : s.stats, x, policy.smoothingAlpha),
   trend: updateTrend(s.trend, atMs, x, policy.trendAlpha),
 })
 
@@ -240,12 +244,12 @@ const observeSample = (prev: PredictorState, sample: TelemetrySample, policy: Pr
   const adapt = policy.baselineAdaptAlpha
   const below = (name: SignalName): boolean => prev.signals[name].stats.mean < policy.signals[name].onset
 
-  signals.warningHeld = track(prev.signals.warningHeld, t, c.warning.length > 0 ? 1 : 0, policy)
-  signals.commErrors = track(prev.signals.commErrors, t, 0, policy)
+  signals.warningHeld = track(prev.signals.warningHeld, t, c.warning.length > 0 ? 1 : 0, policy, true)
+  signals.commErrors = track(prev.signals.commErrors, t, 0, policy, true)
 
   const vinSag = warm && finite(r.vinV) && prev.vin.n > 0 && r.vinV < prev.vin.mean * (1 - policy.sagFraction)
   const inputFlag = c.inputLoss.length > 0 || c.warning.includes('input.vinUvWarning')
-  signals.inputSags = track(prev.signals.inputSags, t, inputFlag || vinSag ? 1 : 0, policy)
+  signals.inputSags = track(prev.signals.inputSags, t, inputFlag || vinSag ? 1 : 0, policy, true)
 
   const full = finite(r.temperatureC) || finite(r.voutV) || finite(r.fanRpm) || finite(r.vinV)
   if (!full) return { ...prev, signals }
@@ -288,7 +292,7 @@ export const observeForPrediction = (
   policy: PredictionPolicy = defaultPredictionPolicy,
 ): PredictorState => {
   if (observation._tag === 'ReadFailed') {
-    return { ...prev, signals: { ...prev.signals, commErrors: track(prev.signals.commErrors, observation.atMs, 1, policy) } }
+    return { ...prev, signals: { ...prev.signals, commErrors: track(prev.signals.commErrors, observation.atMs, 1, policy, true) } }
   }
   return observeSample(prev, observation.sample, policy)
 }

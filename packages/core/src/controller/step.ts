@@ -290,6 +290,17 @@ const observe = (x: Scratch, supply: string, observation: HealthObservation): vo
   else if (after !== before) x.s = { ...x.s, replanPending: true }
 
   if (!prediction.enabled) return
+  if (unusable(after)) {
+    // Out of service: nothing to predict. An absent supply's record restarts (the unit that comes
+    // back is likely a replacement); a failed one keeps its history but is not "at risk".
+    x.s = {
+      ...x.s,
+      predictors: after === 'absent' ? { ...x.s.predictors, [supply]: initialPredictorState(supply) } : x.s.predictors,
+      risk: { ...x.s.risk, [supply]: { failureRisk: 0, timeToFailureMs: undefined, atRisk: false } },
+    }
+    clear(x, 'predictedFailure', supply)
+    return
+  }
   const predictor = x.s.predictors[supply] ?? initialPredictorState(supply)
   const p = predictFailure(predictor, observation, prediction)
   const pre = x.s.config.rack.policy.preemptRisk

@@ -189,3 +189,13 @@ describe('predictFailure: bounded memory', () => {
     expect(currentPrediction(initialPredictorState('x')).failureRisk).toBe(0)
   })
 })
+
+describe('predictFailure: no alarm from one bad poll', () => {
+  it.each([
+    ['a failed read', { _tag: 'ReadFailed', atMs: 1, error: commErrorOf('NoAck') } as HealthObservation],
+    ['a warning bit', sampleObs(1, {}, ['temperature.otWarning'])],
+    ['an input sag', sampleObs(1, {}, ['input.vinUvWarning'])],
+  ])('%s on a fresh record stays below 0.2', (_name, obs) => {
+    expect(predictFailure(initialPredictorState('psu1'), obs).prediction.failureRisk).toBeLessThan(0.2)
+  })
+})

@@ -338,3 +338,14 @@ describe('step: ClearFaults is never looped', () => {
     expect(step(d.state, telemetryEvent('psu1', 30, ot)).state.health.psu1?.state).toBe('failed')
   })
 })
+
+describe('step: prediction only for supplies in service', () => {
+  it('an absent supply is not predicted to fail, and its predictor restarts', () => {
+    const fails = Array.from({ length: 40 }, (_, i) => readFailedEvent('psu3', 100 + i * 100, 'NoAck'))
+    const d = drive(start(), fails)
+    expect(d.state.health.psu3?.state).toBe('absent')
+    expect(d.commands.flatMap(alarmsRaised)).not.toContain('predictedFailure:psu3')
+    expect(d.state.risk.psu3).toEqual({ failureRisk: 0, timeToFailureMs: undefined, atRisk: false })
+    expect(d.state.predictors.psu3?.signals.commErrors.stats.n).toBe(0)
+  })
+})
