@@ -133,10 +133,13 @@ const applyStep = async (
     }
   if (sw.feedback === undefined) return { ok: true }
   let current: SwitchReadback = drive
-  for (;;) {
+  // Bounded as well as timed: a clock that stops advancing (or float rounding near the deadline) must
+  // not turn the poll into an endless loop.
+  const maxPolls = Math.ceil(Math.max(0, feedbackDeadlineMs - settleMs) / Math.max(feedbackPollMs, 1e-6)) + 1
+  for (let polls = 0; ; polls++) {
     if (current.feedbackClosed === target) return { ok: true }
     const waitedMs = clock.nowMs() - writtenAt
-    if (waitedMs >= feedbackDeadlineMs)
+    if (waitedMs >= feedbackDeadlineMs || polls >= maxPolls)
       return {
         ok: false,
         // A contact still closed after an open is the dangerous case (welded relay, stuck breaker): a mismatch.

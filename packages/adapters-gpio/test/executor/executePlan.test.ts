@@ -134,6 +134,13 @@ describe('executePlan', () => {
     expect(rig.physicalState()).toEqual(state(false, false, false))
   })
 
+  it('feedback polling ends even when the clock stops advancing (float rounding near the deadline)', async () => {
+    const { rig } = await setUp({ faults: new Map([[JSON.stringify(['s1', 'B']), { feedbackNeverArrives: true }]]) })
+    const frozen = { nowMs: () => 1e9 + 0.05, sleepMs: async () => {} }
+    const result = await executePlan(move, { planId: 13, bank: rig.bank, clock: frozen })
+    expect(result._tag === 'Aborted' && [result.failedStep, result.fault._tag]).toEqual([1, 'FeedbackTimeout'])
+  })
+
   it('stuck output: the pin readback shows the mismatch', async () => {
     const { clock, rig } = await setUp()
     rig.setFaults({ supply: 's1', bus: 'B' }, { stuckOutput: true })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { isLeft, isRight } from 'fp-ts/lib/Either.js'
 import { decodeWiring } from '../../src/wiring/decodeWiring.js'
 
-const valid = () => ({
+const valid = (): { expanders: unknown[]; switches: unknown[] } => ({
   expanders: [
     { id: 'u1', kind: 'pca9555', address: 0x20 },
     { id: 'u2', kind: 'mcp23017', address: '0x27' },
