@@ -97,7 +97,7 @@ export const supplyView = (c: SupplyCondition): SupplyView => {
     powerGoodNegated: !delivering,
     vinUvFault: !c.inputOk,
     unitOffLowInput: !c.inputOk,
-    voutUvWarning: delivering && voutV < nominalVoutV - 0.3,
+    voutUvWarning: delivering && voutV < nominalVoutV - 0.45,
     voutUvFault: c.health === 'failed' && c.inputOk,
     otWarning: temperatureC >= otWarningC,
     otFault: temperatureC >= otFaultC,

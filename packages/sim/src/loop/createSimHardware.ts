@@ -1,23 +1,59 @@
 /**
- * The virtual hardware of one rack, wired as firmware would see it.
+ * The virtual hardware of one rack, driven through the real adapters exactly as firmware would wire
+ * them: @busbar/adapters-pmbus's supply bus (PCA9548 decorator), poll runner and SMBALERT# handler,
+ * and @busbar/adapters-gpio's plan executor over the switch expanders, all on one I2C segment whose
+ * transactions cost simulated bus time (createTimedTransport).
  */
+import * as E from 'fp-ts/lib/Either.js'
 import type { ControllerCommand, ControllerEvent, PlanExecutionResult, SwitchStep } from '@busbar/core'
+import { createAlertHandler, createPollRunner, createSupplyBus } from '@busbar/adapters-pmbus'
+import type { SupplyBinding } from '@busbar/adapters-pmbus'
+import { executePlan } from '@busbar/adapters-gpio'
+import type { Clock, SwitchBank } from '@busbar/adapters-gpio'
 import type { RackWorld } from '../rack/createRackWorld.js'
+import { createTimedTransport } from './createTimedTransport.js'
+import { createVirtualRack, muxAddress } from './createVirtualRack.js'
 
 export interface SimHardware {
   /** Perform a ReadSupply or ClearFaults through the PMBus adapter; its resulting events. */
-  readonly pmbus: (command: Extract<ControllerCommand, { _tag: 'ReadSupply' | 'ClearFaults' }>) => Promise<ControllerEvent[]>
+  readonly pmbus: (command: Extract<ControllerCommand, { _tag: 'ReadSupply' | 'ClearFaults' }>) => Promise<readonly ControllerEvent[]>
   /** Execute switch steps through the GPIO adapter's plan executor. */
   readonly applyPlan: (planId: number, steps: readonly SwitchStep[]) => Promise<PlanExecutionResult>
-  /** SMBALERT# asserted and not yet handled (always false when polling only). */
+  /** SMBALERT# asserted since the last handling (always false when polling only). */
   readonly alertPending: () => boolean
-  /** Run the SMBALERT# handler (ARA, then a sweep if needed): Alert events. */
-  readonly alertEvents: () => Promise<ControllerEvent[]>
+  /** Run the SMBALERT# handler (ARA, then a sweep if needed): its events. */
+  readonly alertEvents: () => Promise<readonly ControllerEvent[]>
   readonly busTimeMs: () => number
 }
 
-export const createSimHardware = async (world: RackWorld, options: { readonly alerts: 'polling' | 'interrupt' }): Promise<SimHardware> => {
-  void world
-  void options
-  throw new Error('integration pending: @busbar/adapters-pmbus does not export its poll runner and virtual supply yet')
+export const createSimHardware = (world: RackWorld, options: { readonly alerts: 'polling' | 'interrupt' }): SimHardware => {
+  const rack = createVirtualRack(world)
+  const clock = { now: world.now, advanceTo: world.advanceTo }
+  const transport = createTimedTransport(rack.root.transport, clock, world.scenario.control.i2cKHz)
+  const bindings: Record<string, SupplyBinding> = {}
+  for (const [id, p] of rack.placement) bindings[id] = { address: p.address, mux: { address: muxAddress, channel: p.channel } }
+  const bus = createSupplyBus(transport, bindings)
+  if (E.isLeft(bus)) throw new Error(`supply bus wiring is invalid: ${bus.left.join('; ')}`)
+  const nowMs = (): number => world.now()
+  const runner = createPollRunner({ bus: bus.right, nowMs })
+  const alertHandler = createAlertHandler({ bus: bus.right, line: rack.alertLine.line, nowMs })
+  let pending = false
+  if (options.alerts === 'interrupt') rack.alertLine.line.onAssert(() => {
+    pending = true
+  })
+  const execClock: Clock = {
+    nowMs,
+    sleepMs: async (ms) => world.advanceTo(world.now() + Math.max(0, ms)),
+  }
+  const bank: SwitchBank = { wiring: rack.wiring, i2c: transport }
+  return {
+    pmbus: (command) => runner.execute(command),
+    applyPlan: (planId, steps) => executePlan(steps, { planId, bank, clock: execClock }),
+    alertPending: () => pending,
+    alertEvents: async () => {
+      pending = false
+      return alertHandler.handle()
+    },
+    busTimeMs: transport.busTimeMs,
+  }
 }

@@ -17,7 +17,7 @@
  * after every change, and the test in test/loop/skipQuiet.test.ts checks that outcomes (outages,
  * switch operations, shed servers, prediction alarms, latencies) are identical with and without skipping.
  */
-import type { ControllerCommand, ControllerEvent } from '@busbar/core'
+import type { ControllerCommand, ControllerEvent, StatusRegisters } from '@busbar/core'
 import type { RackWorld } from '../rack/createRackWorld.js'
 import type { ControllerRecord } from '../policy/worldResult.js'
 import type { PredictionAlarm } from '../policy/predictionOutcome.js'
@@ -28,11 +28,31 @@ export interface ClosedLoopOptions {
   readonly predictive: boolean
   readonly alerts: 'polling' | 'interrupt'
   readonly skipQuiet: boolean
-  /** Consecutive quiet polls before a skip. */
-  readonly quietCyclesBeforeSkip?: number
-  /** Called with the wall-clock cost of each controller `step` call (bench only; not part of results). */
+  /** Identical observations of every supply needed before a skip (default 7, past every deglitch window). */
+  readonly settleObservations?: number
+  /**
+   * Called after each activation (one control cycle) with the wall-clock time spent inside `step` and
+   * the simulated I2C bus time of that cycle. Bench only: results never depend on it.
+   */
   readonly onStepTiming?: (softwareMs: number, busMs: number) => void
 }
+
+/** The flags set in a status snapshot, whichever detail registers it happened to include. */
+const setFlags = (status: StatusRegisters): string => {
+  const out: string[] = []
+  for (const [register, flags] of Object.entries(status)) {
+    if (typeof flags === 'number') {
+      if (flags !== 0) out.push(`${register}=${flags}`)
+    } else if (flags !== undefined) for (const [flag, on] of Object.entries(flags as Record<string, boolean>)) if (on) out.push(`${register}.${flag}`)
+  }
+  return out.sort().join(',')
+}
+
+/**
+ * Servers report their power (claim 16) when it changed by at least this much since their last
+ * report, as BMCs do; smaller changes are below the controller's own load margin (50 W) anyway.
+ */
+export const powerReportDeadbandW = 50
 
 /** Bound on events handled in one activation: a controller that never settles is a bug, not a hang. */
 const maxEventsPerActivation = 10_000
@@ -41,33 +61,69 @@ export const runClosedLoop = async (world: RackWorld, options: ClosedLoopOptions
   const scenario = world.scenario
   const pollMs = scenario.control.pollIntervalMs
   const endMs = scenario.durationMs
-  const quietNeeded = options.quietCyclesBeforeSkip ?? 8
-  const hw = await createSimHardware(world, { alerts: options.alerts })
+  // Deglitching decides within this many identical observations of a supply (controller defaults:
+  // fault 3, power-good 5, comm 3, input-loss memory 6, recover 3 polls; one more to be past them).
+  const settleObservations = options.settleObservations ?? 7
+  const hw = createSimHardware(world, { alerts: options.alerts })
+  const timing = options.onStepTiming
   const controller = createControllerPort(scenario, { predictive: options.predictive })
   const predictionAlarms: PredictionAlarm[] = []
   let cycles = 0
-  let quietCycles = 0
-  let lastSamplesKey = ''
+  let lastTickQuiet = false
+  // Per supply: the status signature of its last observation and how many observations in a row had it.
+  const signature = new Map<string, string>()
+  const streak = new Map<string, number>(scenario.supplies.map((s) => [s.id, 0]))
+  const observe = (supply: string, sig: string): void => {
+    streak.set(supply, signature.get(supply) === sig ? Math.min(1_000_000, (streak.get(supply) ?? 0) + 1) : 1)
+    signature.set(supply, sig)
+  }
+  const settled = (): boolean => [...streak.values()].every((n) => n >= settleObservations)
   const reportedPower = new Map<string, number>()
+  const deferred: ControllerEvent[] = []
+  const lastStatus = new Map<string, string>()
+  const clearedStatus = new Map<string, string>()
+  let clearsSuppressed = 0
 
   /** Feed events to `step`, perform its commands, feed their results back, until nothing is left. */
-  const activate = async (initial: readonly ControllerEvent[]): Promise<{ quiet: boolean; samplesKey: string }> => {
-    const queue: ControllerEvent[] = [...initial]
+  /** Quiet: the controller issued nothing but reads (no plan, no alarm change). */
+  const activate = async (initial: readonly ControllerEvent[]): Promise<{ quiet: boolean }> => {
+    const queue: ControllerEvent[] = [...deferred.splice(0), ...initial]
     let quiet = true
-    const samples: string[] = []
+    let softwareMs = 0
+    const busBefore = hw.busTimeMs()
     let handled = 0
     while (queue.length > 0) {
       if (++handled > maxEventsPerActivation) throw new Error(`controller did not settle within ${maxEventsPerActivation} events at ${world.now()} ms`)
       const event = queue.shift()!
-      if (event._tag === 'Telemetry') samples.push(JSON.stringify({ ...event.sample, atMs: 0 }))
-      if (event._tag === 'ReadFailed') samples.push(`${event.supply}:${event.error._tag}`)
+      if (event._tag === 'Telemetry') {
+        lastStatus.set(event.sample.supply, setFlags(event.sample.status))
+        observe(event.sample.supply, setFlags(event.sample.status))
+      }
+      if (event._tag === 'ReadFailed') observe(event.supply, `readFailed:${event.error._tag}`)
+      const t0 = timing === undefined ? 0 : performance.now()
       const commands: readonly ControllerCommand[] = controller.handle(event)
+      if (timing !== undefined) softwareMs += performance.now() - t0
       for (const command of commands) {
         switch (command._tag) {
           case 'ReadSupply':
-          case 'ClearFaults':
             queue.push(...(await hw.pmbus(command)))
             break
+          case 'ClearFaults': {
+            // Workaround (reported to the controller's owner): step asks to clear every complete
+            // snapshot with bits set, including the snapshot a CLEAR_FAULTS itself returns, so a
+            // persistent fault (a dead supply) would be cleared, re-latch, re-assert SMBALERT# and be
+            // cleared again without end. We perform a CLEAR_FAULTS only when the supply's status
+            // differs from what the last one cleared, and feed its snapshot back with the next activation.
+            const latest = lastStatus.get(command.supply)
+            if (latest !== undefined && latest === clearedStatus.get(command.supply)) {
+              clearsSuppressed++
+              break
+            }
+            const events = await hw.pmbus(command)
+            for (const e of events) if (e._tag === 'Telemetry') clearedStatus.set(command.supply, setFlags(e.sample.status))
+            deferred.push(...events)
+            break
+          }
           case 'ApplyPlan': {
             quiet = false
             world.setShed(new Set(command.plan.shed))
@@ -77,7 +133,8 @@ export const runClosedLoop = async (world: RackWorld, options: ClosedLoopOptions
           }
           case 'RaiseAlarm':
             quiet = false
-            if (command.alarm.kind === 'predictedFailure') predictionAlarms.push({ supply: command.alarm.subject, atMs: command.alarm.atMs })
+            // A "prediction" about a supply that is already dead is not one.
+            if (command.alarm.kind === 'predictedFailure' && !world.supplyFailed(command.alarm.subject)) predictionAlarms.push({ supply: command.alarm.subject, atMs: command.alarm.atMs })
             break
           case 'ClearAlarm':
             quiet = false
@@ -85,56 +142,63 @@ export const runClosedLoop = async (world: RackWorld, options: ClosedLoopOptions
         }
       }
     }
-    return { quiet, samplesKey: samples.join('\n') }
+    timing?.(softwareMs, hw.busTimeMs() - busBefore)
+    return { quiet }
   }
 
   const serverPowerEvents = (): ControllerEvent[] => {
     const out: ControllerEvent[] = []
     for (const [load, powerW] of world.serverPowerW()) {
-      if (reportedPower.get(load) === powerW) continue
+      const last = reportedPower.get(load)
+      // A server's BMC reports on change: going down or up always, otherwise beyond the deadband.
+      if (last !== undefined && (last === 0) === (powerW === 0) && Math.abs(powerW - last) < powerReportDeadbandW) continue
       reportedPower.set(load, powerW)
       out.push({ _tag: 'ServerPower', atMs: world.now(), load, powerW })
     }
     return out
   }
 
-  const poll = async (): Promise<void> => {
+  const tick = async (): Promise<void> => {
     cycles++
-    const { quiet, samplesKey } = await activate([...serverPowerEvents(), { _tag: 'Tick', atMs: world.now() }])
-    quietCycles = quiet && samplesKey === lastSamplesKey ? quietCycles + 1 : 0
-    lastSamplesKey = samplesKey
+    const power = serverPowerEvents()
+    const { quiet } = await activate([...power, { _tag: 'Tick', atMs: world.now() }])
+    lastTickQuiet = quiet && power.length === 0
   }
 
   const alert = async (): Promise<void> => {
     cycles++
-    quietCycles = 0
+    lastTickQuiet = false
     const events = await hw.alertEvents()
     await activate([...serverPowerEvents(), ...events])
   }
 
+  // Ticks on a fixed grid: one supply visit per tick, so a round of every supply takes pollIntervalMs.
+  const tickMs = pollMs / Math.max(1, scenario.supplies.length)
   let slot = 0
   for (;;) {
-    let nextPoll = slot * pollMs
-    if (options.skipQuiet && quietCycles >= quietNeeded) {
+    // The controller may also act on time alone: a routine replan waiting out its dwell, a plan in
+    // flight that could time out. Never skip while either is pending.
+    const waiting = controller.state().replanPending || controller.state().applying !== undefined
+    if (options.skipQuiet && lastTickQuiet && !waiting && settled()) {
       const nextPhysical = world.nextEventTime()
-      const target = nextPhysical === undefined ? endMs + pollMs : nextPhysical
+      const target = nextPhysical === undefined ? endMs + tickMs : nextPhysical
       // First slot at or after the next physical event (and never before the current slot).
-      slot = Math.max(slot, Math.ceil(target / pollMs))
-      nextPoll = slot * pollMs
-      quietCycles = 0
+      slot = Math.max(slot, Math.ceil(target / tickMs))
+      lastTickQuiet = false
     }
-    if (nextPoll > endMs) break
-    // Step the world event by event up to the poll, answering SMBALERT# as soon as it asserts.
+    const nextTick = slot * tickMs
+    if (nextTick > endMs) break
+    // Step the world event by event up to the tick, answering SMBALERT# as soon as it asserts.
     for (;;) {
-      const t = world.nextEventTime()
-      if (t === undefined || t > nextPoll) break
-      world.advanceTo(t)
       if (hw.alertPending()) await alert()
+      const t = world.nextEventTime()
+      if (t === undefined || t > nextTick) break
+      world.advanceTo(t)
     }
-    if (world.now() < nextPoll) world.advanceTo(nextPoll)
-    // A poll slot the controller overran (bus busy) is skipped, as a periodic task would.
-    if (world.now() <= nextPoll + pollMs) await poll()
-    slot = Math.max(slot + 1, Math.floor(world.now() / pollMs) + 1)
+    if (world.now() < nextTick) world.advanceTo(nextTick)
+    await tick()
+    // A tick the controller overran (bus busy) is dropped, as a periodic task would drop it.
+    slot = Math.max(slot + 1, Math.floor(world.now() / tickMs) + 1)
   }
   world.finish(endMs)
   return {

@@ -379,7 +379,7 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
   for (const f of scenario.scripted) {
     switch (f.kind) {
       case 'supplyFail':
-        queue.schedule(f.atMs, { _tag: 'SupplyFail', supply: f.supply, cause: 'scripted', generation: 0 })
+        queue.schedule(f.atMs, { _tag: 'SupplyFail', supply: f.supply, cause: 'abrupt', generation: 0 })
         break
       case 'supplyDegrade':
         queue.schedule(f.atMs, { _tag: 'DegradeStart', supply: f.supply, failAfterMs: f.failAfterMs })

@@ -36,7 +36,7 @@ describe('createRackWorld (static wiring, no controller)', () => {
     const world = createRackWorld(s, createRng(1))
     world.advanceTo(1 * HOUR)
     const fresh = world.supplyView('psu1')!
-    world.advanceTo(40 * HOUR)
+    world.advanceTo(46 * HOUR)
     const late = world.supplyView('psu1')!
     expect(late.readings.voutRippleV).toBeGreaterThan(fresh.readings.voutRippleV * 3)
     expect(late.readings.temperatureC).toBeGreaterThan(fresh.readings.temperatureC)
