@@ -11,6 +11,7 @@ mount -t devtmpfs dev /dev
 arg() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 REPO=$(arg busbar.repo)
 OUT=$(arg busbar.out)
+FILTER=$(arg busbar.filter)
 say() { echo "busbar-guest: $*" > /dev/console; }
 
 for m in $(cat /modules.order); do
@@ -34,7 +35,7 @@ mount -t tmpfs tmp /host/tmp
 mount -t debugfs debugfs /host/sys/kernel/debug 2>/dev/null
 
 say "running tests"
-chroot /host /bin/sh "$REPO/scripts/kernel/guest-run.sh" "$REPO" "$OUT" > /dev/console 2>&1
+chroot /host /bin/sh "$REPO/scripts/kernel/guest-run.sh" "$REPO" "$OUT" $FILTER > /dev/console 2>&1
 echo "$?" > "/host$OUT/guest-exit-code"
 sync
 say "done"

@@ -29,6 +29,7 @@ command -v qemu-system-x86_64 >/dev/null || need_pkgs+=(qemu-system-x86)
 ls /boot/vmlinuz-* >/dev/null 2>&1 || need_pkgs+=(linux-image-amd64)
 command -v modprobe >/dev/null || need_pkgs+=(kmod)
 command -v file >/dev/null || need_pkgs+=(file)
+command -v make >/dev/null || need_pkgs+=(make)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "run-kernel-tests: installing ${need_pkgs[*]}"
   if [ "$(id -u)" = 0 ]; then
@@ -46,6 +47,24 @@ for v in $(ls /lib/modules | sort -V); do [ -f "/boot/vmlinuz-$v" ] && KVER="$v"
 [ -n "$KVER" ] || fail "no /boot/vmlinuz-<v> with /lib/modules/<v> (install linux-image-amd64)"
 [ -r "/boot/vmlinuz-$KVER" ] || fail "/boot/vmlinuz-$KVER is not readable"
 echo "run-kernel-tests: kernel $KVER"
+
+# --- the GPIO test chip (gpio-fixture/), built against this kernel's headers, cached by source hash ---
+if [ ! -e "/lib/modules/$KVER/build/Makefile" ]; then
+  [ "$(id -u)" = 0 ] || fail "missing linux-headers-$KVER and not root to install it"
+  echo "run-kernel-tests: installing linux-headers-$KVER (to build the GPIO test chip)"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "linux-headers-$KVER") >/dev/null \
+    || fail "apt-get install linux-headers-$KVER failed"
+fi
+FIXTURE_HASH="$(cat "$REPO/scripts/kernel/gpio-fixture/"* | sha256sum | cut -c1-16)"
+FIXTURE_KO="$CACHE/busbar_gpio_fixture-$KVER-$FIXTURE_HASH.ko"
+if [ ! -f "$FIXTURE_KO" ]; then
+  rm -rf "$CACHE/gpio-fixture-build" && mkdir -p "$CACHE/gpio-fixture-build"
+  cp "$REPO/scripts/kernel/gpio-fixture/"* "$CACHE/gpio-fixture-build/"
+  make -s -C "/lib/modules/$KVER/build" M="$CACHE/gpio-fixture-build" modules >"$CACHE/gpio-fixture-build.log" 2>&1 \
+    || { cat "$CACHE/gpio-fixture-build.log" >&2; fail "building the GPIO test chip module failed"; }
+  rm -f "$CACHE"/busbar_gpio_fixture-*.ko
+  cp "$CACHE/gpio-fixture-build/busbar_gpio_fixture.ko" "$FIXTURE_KO"
+fi
 
 # --- initramfs: busybox, the modules (dependency order from kmod), /init ---
 ROOTFS="$CACHE/initramfs"
@@ -69,6 +88,7 @@ for m in "${MODULES[@]}"; do
     echo "$name" >> "$ROOTFS/modules.order"
   done <<< "$deps"
 done
+cp "$FIXTURE_KO" "$ROOTFS/modules/busbar_gpio_fixture.ko" && echo busbar_gpio_fixture.ko >> "$ROOTFS/modules.order"
 (cd "$ROOTFS" && find . | busybox cpio -o -H newc > "$CACHE/initramfs.cpio" 2>/dev/null) || fail "cpio failed"
 
 # --- boot ---
@@ -76,24 +96,30 @@ echo "run-kernel-tests: booting qemu (TCG)"
 timeout --foreground -k 10 "$GUEST_TIMEOUT_S" qemu-system-x86_64 \
   -M q35 -accel tcg -cpu max -smp 2 -m 2048 \
   -kernel "/boot/vmlinuz-$KVER" -initrd "$CACHE/initramfs.cpio" \
-  -append "console=ttyS0 panic=-1 quiet loglevel=4 busbar.repo=$REPO busbar.out=$OUT" \
+  -append "console=ttyS0 panic=-1 quiet loglevel=4 busbar.repo=$REPO busbar.out=$OUT${BUSBAR_KERNEL_FILTER:+ busbar.filter=$BUSBAR_KERNEL_FILTER}" \
   -display none -no-reboot -serial stdio -monitor none \
   -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
   -virtfs "local,path=$OUT,mount_tag=out,security_model=none,multidevs=remap" \
-  < /dev/null
-qemu_status=$?
+  < /dev/null 2>&1 | tee "$CACHE/guest-console.log"
+qemu_status=${PIPESTATUS[0]}
 [ $qemu_status -eq 124 ] && fail "guest timed out after ${GUEST_TIMEOUT_S}s"
 [ $qemu_status -eq 0 ] || fail "qemu exited with $qemu_status"
 [ -f "$OUT/guest-exit-code" ] || fail "the guest did not run the tests (no exit code written)"
 guest_status="$(cat "$OUT/guest-exit-code")"
 echo "run-kernel-tests: guest test run exited with $guest_status"
-if [ -f "$OUT/kernel-report.json" ]; then
-  cp "$OUT/kernel-report.json" "$REPORT"
-else
-  fail "the guest wrote no report (exit $guest_status)"
-fi
+[ -f "$OUT/kernel-report.json" ] || fail "the guest wrote no report (exit $guest_status)"
+cp "$OUT/kernel-report.json" "$REPORT"
+# vitest can exit non-zero with no failed test (a crashed worker, an unhandled error): count that
+# as a runtime error in the report, so the CI summary never reads such a run as clean.
+node -e '
+  const fs = require("fs"); const [file, status] = process.argv.slice(1)
+  const r = JSON.parse(fs.readFileSync(file, "utf8"))
+  if (status !== "0" && r.numFailedTests === 0 && !(r.numRuntimeErrors > 0)) {
+    r.numRuntimeErrors = 1; r.success = false; fs.writeFileSync(file, JSON.stringify(r))
+  }' "$REPORT" "$guest_status"
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(`kernel tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed of ${r.numTotalTests}`);
-  process.exit(r.numFailedTests === 0 && r.numTotalTests > 0 ? 0 : 1)' "$REPORT" || exit 1
+  console.log(`kernel tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed of ${r.numTotalTests}` +
+    (r.numRuntimeErrors ? `, ${r.numRuntimeErrors} runtime error(s)` : ""));
+  process.exit(r.numFailedTests === 0 && !r.numRuntimeErrors && r.numTotalTests > 0 ? 0 : 1)' "$REPORT" || exit 1
 [ "$guest_status" = 0 ] || exit 1

@@ -66,9 +66,12 @@ const bind = (koffi: Koffi): GpioLibc => {
       return block
     },
     pollReadable: (fd, onReadable) => {
-      const handle = koffi.node.poll(fd, { readable: true }, (events) => {
-        if (events.readable || events.disconnect) onReadable()
-      })
+      // koffi 3.3 calls back with (status, events) although its typings declare (events) only.
+      const onPoll = (status: unknown, events?: { readable?: boolean; disconnect?: boolean }): void => {
+        const seen = typeof status === 'object' && status !== null ? (status as typeof events) : events
+        if (seen?.readable || seen?.disconnect) onReadable()
+      }
+      const handle = koffi.node.poll(fd, { readable: true }, onPoll as unknown as Parameters<typeof koffi.node.poll>[1])
       return { ref: () => handle.ref(), unref: () => handle.unref(), close: () => handle.close() }
     },
   }
