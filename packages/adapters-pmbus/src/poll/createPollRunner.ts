@@ -2,8 +2,8 @@
  * Polling (claims 5, 21, 22): executes core's `ReadSupply` and `ClearFaults` commands on a SupplyBus and
  * turns the results into core events: `Telemetry` on success, `ReadFailed` with the CommError otherwise.
  * A supply is identified (VOUT_MODE, PEC) on first contact and again after any failure. `ClearFaults`
- * reports the status snapshot taken before clearing as a `Telemetry` event (empty readings), so latched
- * bits reach the controller. Other commands are not ours: they yield no events. Time only from `nowMs`.
+ * reports the status snapshot taken before clearing as a `Telemetry` event marked `afterClearFaults`
+ * (empty readings), so latched bits reach the controller without counting as a poll. Other commands are not ours: they yield no events. Time only from `nowMs`.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { CommError, ControllerCommand, ControllerEvent } from '@busbar/core'
@@ -55,7 +55,9 @@ export const createPollRunner = ({ bus, nowMs, clearFaultsReport = 'snapshot' }:
     const result = await clearSupplyFaults(transport, bus.profile(identity.right, supply))
     if (E.isLeft(result)) return [failed(supply, nowMs(), result.left)]
     const snapshot: ControllerEvent[] =
-      clearFaultsReport === 'snapshot' ? [{ _tag: 'Telemetry', sample: { supply, atMs, status: result.right.snapshot, readings: {} } }] : []
+      clearFaultsReport === 'snapshot'
+        ? [{ _tag: 'Telemetry', sample: { supply, atMs, status: result.right.snapshot, readings: {} }, afterClearFaults: true }]
+        : []
     return result.right._tag === 'Cleared' ? snapshot : [...snapshot, failed(supply, nowMs(), result.right.error)]
   }
 

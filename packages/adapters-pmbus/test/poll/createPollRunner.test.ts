@@ -87,8 +87,12 @@ describe('poll runner against virtual supplies behind a virtual PCA9548', () => 
     s.setCondition('overTemperatureWarning', true)
     s.setCondition('overTemperatureWarning', false)
     rig.setNow(55)
-    const sample = telemetry(await runner.execute({ _tag: 'ClearFaults', supply: 'psu-c' }))
+    const events = await runner.execute({ _tag: 'ClearFaults', supply: 'psu-c' })
+    expect(events).toMatchObject([{ _tag: 'Telemetry', afterClearFaults: true }])
+    const sample = telemetry(events)
     expect(sample).toMatchObject({ supply: 'psu-c', atMs: 55, readings: {}, status: { temperature: { otWarning: true } } })
+    // An ordinary read is not marked.
+    expect((await runner.execute({ _tag: 'ReadSupply', supply: 'psu-c', mode: 'status' }))[0]).not.toHaveProperty('afterClearFaults')
     expect(s.statusWord()).toBe(0)
   })
 
