@@ -183,6 +183,30 @@ export const isFlagSet = (status: StatusRegisters, flag: string): boolean => {
 
 const detailRead = (status: StatusRegisters, register: StatusDetailRegister): boolean => status[register] !== undefined
 
+interface CompiledRow extends StatusSeverityRow {
+  readonly register: string
+  readonly name: string
+}
+
+const compiled = new WeakMap<readonly StatusSeverityRow[], readonly CompiledRow[]>()
+const compile = (table: readonly StatusSeverityRow[]): readonly CompiledRow[] => {
+  let rows = compiled.get(table)
+  if (rows === undefined) {
+    rows = table.map((r) => {
+      const dot = r.flag.indexOf('.')
+      return dot < 0 ? { ...r, register: r.flag, name: '' } : { ...r, register: r.flag.slice(0, dot), name: r.flag.slice(dot + 1) }
+    })
+    compiled.set(table, rows)
+  }
+  return rows
+}
+
+const rowSet = (status: StatusRegisters, r: CompiledRow): boolean => {
+  if (r.name === '') return ((status as unknown as Record<string, number | undefined>)[r.register] ?? 0) !== 0
+  const flags = (status as unknown as Record<string, Record<string, unknown> | undefined>)[r.register]
+  return flags !== undefined && flags[r.name] === true
+}
+
 /** Classify one snapshot with `table` (default `statusSeverityTable`). */
 export const classifyStatus = (
   status: StatusRegisters,
@@ -191,8 +215,8 @@ export const classifyStatus = (
   const out: Record<StatusSeverity, string[]> = { failed: [], powerNotGood: [], inputLoss: [], warning: [], info: [] }
   let complete = true
   let anySet = false
-  for (const r of table) {
-    if (!isFlagSet(status, r.flag)) continue
+  for (const r of compile(table)) {
+    if (!rowSet(status, r)) continue
     anySet = true
     if (r.summaryOf !== undefined) {
       if (detailRead(status, r.summaryOf)) continue // the detail register's own rows decide

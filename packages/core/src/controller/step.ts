@@ -25,8 +25,9 @@
  *   start, or reported so by a SwitchResult).
  * - Routine, rate-limited: a supply recovered or changed between ok and warning, a supply entered or
  *   left the predicted-at-risk set (with hysteresis `riskHysteresis`), a load moved beyond its margin,
- *   a repeated switch fault. It waits until no plan is being applied, at least `minDwellMs` after the
- *   last plan, and one poll round after start-up (so beliefs come from readings, not the config).
+ *   a repeated switch fault. It is evaluated on the next Tick (so a burst of reports costs one
+ *   allocation), once no plan is being applied, at least `minDwellMs` after the last plan, and one
+ *   poll round after start-up (so beliefs come from readings, not the config).
  *   So wobbling loads or risks never make switches flap.
  * - A plan is issued (ApplyPlan) only when it changes something: switch steps, or the set of loads to
  *   shed (`plan.shed`, carried out by whoever executes the plan).
@@ -247,6 +248,8 @@ interface Scratch {
   emergency: string | undefined
   /** False after a repeat fault on a quarantined switch: its hazards wait for the dwell too. */
   hazardsMayInterrupt: boolean
+  /** Some supply's health state changed in this step. */
+  healthChanged: boolean
   readonly planCommands: ControllerCommand[]
   readonly ioCommands: ControllerCommand[]
   readonly alarmCommands: ControllerCommand[]
@@ -286,6 +289,7 @@ const observe = (x: Scratch, supply: string, observation: HealthObservation): vo
 
   const before = prev.state
   const after = a.health.state
+  if (after !== before) x.healthChanged = true
   if (unusable(after) && !unusable(before)) x.emergency ??= `${supply} ${after}`
   else if (after !== before) x.s = { ...x.s, replanPending: true }
 
@@ -427,6 +431,7 @@ export const step = (state: ControllerState, event: ControllerEvent): StepResult
     now,
     emergency: undefined,
     hazardsMayInterrupt: true,
+    healthChanged: false,
     planCommands: [],
     ioCommands: [],
     alarmCommands: [],
@@ -473,21 +478,27 @@ export const step = (state: ControllerState, event: ControllerEvent): StepResult
 
   // Hazards start an emergency when they appear (not on every step while they last, so a stuck
   // switch cannot make the controller re-issue plans in a loop).
-  const overloaded = overloadedBuses(x.s).length > 0
-  const unusableClosed = unusableClosedSupplies(x.s).length > 0
-  if (x.hazardsMayInterrupt) {
-    if (overloaded && !x.s.overloaded) x.emergency ??= 'bus overloaded'
-    if (unusableClosed && !x.s.unusableClosed) x.emergency ??= 'failed or absent supply connected'
-  } else if ((overloaded && !x.s.overloaded) || (unusableClosed && !x.s.unusableClosed)) {
-    x.s = { ...x.s, replanPending: true }
+  // Hazards can only appear when health, loads or switch states change (or on the very first event).
+  const hazardsMayChange =
+    x.healthChanged || event._tag === 'ServerPower' || event._tag === 'SwitchResult' || state.startedAtMs === undefined
+  if (hazardsMayChange) {
+    const overloaded = overloadedBuses(x.s).length > 0
+    const unusableClosed = unusableClosedSupplies(x.s).length > 0
+    if (x.hazardsMayInterrupt) {
+      if (overloaded && !x.s.overloaded) x.emergency ??= 'bus overloaded'
+      if (unusableClosed && !x.s.unusableClosed) x.emergency ??= 'failed or absent supply connected'
+    } else if ((overloaded && !x.s.overloaded) || (unusableClosed && !x.s.unusableClosed)) {
+      x.s = { ...x.s, replanPending: true }
+    }
+    x.s = { ...x.s, overloaded, unusableClosed }
   }
-  x.s = { ...x.s, overloaded, unusableClosed }
 
   let planned = false
   if (x.emergency !== undefined) {
     plan(x, 'emergency')
     planned = true
   } else if (
+    event._tag === 'Tick' &&
     x.s.replanPending &&
     x.s.applying === undefined &&
     now - (x.s.startedAtMs ?? now) >= policies.poll.roundIntervalMs &&

@@ -122,6 +122,18 @@ describe('step: rate-limited reallocation', () => {
     expect(d.state.replanPending).toBe(true)
   })
 
+  it('evaluates a routine replan on the next Tick only, so a burst of reports costs one allocation', () => {
+    let s = ready()
+    s = step(s, { _tag: 'ServerPower', atMs: 2000, load: 'srv1', powerW: 100 }).state
+    expect(s.replanPending).toBe(true)
+    s = step(s, { _tag: 'ServerPower', atMs: 2001, load: 'srv2', powerW: 200 }).state
+    expect(s.replanPending).toBe(true)
+    expect(s.plannedLoadW).toEqual({ srv1: 800, srv2: 1000 })
+    s = step(s, tick(2002)).state
+    expect(s.replanPending).toBe(false)
+    expect(s.plannedLoadW).toEqual({ srv1: 100, srv2: 200 })
+  })
+
   it('ignores load changes within the margin; replans beyond it, at most once per dwell window', () => {
     let s = ready()
     // srv2 on A alone: 1000 W, psu1 3000 W. Within margin (max(50 W, 10 %)): nothing pending.
@@ -213,7 +225,7 @@ describe('step: prediction and preemption', () => {
     Array.from({ length: n }, (_, i) => telemetryEvent(supply, from + i * 100, ['iout.currentShareFault']))
 
   it('a supply whose warnings persist is predicted at risk: one alarm, and a routine replan', () => {
-    const d = drive(start(), [tick(0), tick(1000), ...warnPolls('psu1', 1100, 40)])
+    const d = drive(start(), [tick(0), tick(1000), ...warnPolls('psu1', 1100, 40), tick(5100)])
     const raised = d.commands.flatMap(alarmsRaised)
     expect(raised.filter((a) => a === 'predictedFailure:psu1')).toHaveLength(1)
     expect(d.state.risk.psu1?.atRisk).toBe(true)
