@@ -1,9 +1,14 @@
 /** The bench's MILP reference against hand-computed optima (and, below, the brute-force reference). */
 import { beforeAll, describe, expect, it } from 'vitest'
+import { fc, test } from '@fast-check/vitest'
 import type { Highs } from 'highs'
-import { loadHighs, milpReference } from '../../bench/milpReference.js'
+import { flattenMilpLevels, loadHighs, milpReference } from '../../bench/milpReference.js'
+import { randomRack } from '../../bench/randomRack.js'
 import type { Bus, Load, RackInput, Supply, Switch } from '../../src/model/rack.js'
 import { defaultPolicy } from '../../src/model/rack.js'
+import { flattenServiceVector, judgeConfiguration } from '../../src/testing/judgeConfiguration.js'
+import { smallRackArb } from '../../src/testing/rackArbitraries.js'
+import { referenceAllocate } from '../allocate/referenceAllocate.js'
 
 let highs: Highs
 beforeAll(async () => {
@@ -180,5 +185,44 @@ describe('milpReference on hand-computed racks', () => {
       switches: [sw('p1', 'A'), sw('p1', 'B', true)],
     })
     expect(values(input)).toEqual([1, 500, 0, 0, 2])
+  })
+})
+
+/** The MILP's optimum equals brute force's on levels 1-4, and the spec's judge agrees with the MILP's
+ *  own level values for the configuration it returns. */
+const expectSameAsBruteForce = (rack: RackInput): void => {
+  // The spec's flattening negates disturbance 0 into -0: the same level value, so compare with +0.
+  const plain = (xs: number[]): number[] => xs.map((x) => x + 0)
+  const milp = solve(rack)
+  expect(milp.optimal).toBe(true)
+  const judged = judgeConfiguration(rack, milp)
+  expect(judged.breaches).toEqual([])
+  expect(plain(flattenServiceVector(judged.vector))).toEqual(flattenMilpLevels(milp))
+  expect(flattenMilpLevels(milp)).toEqual(plain(flattenServiceVector(referenceAllocate(rack).vector)))
+}
+
+describe('milpReference against the brute-force reference', () => {
+  it('reports served watts exactly as the spec sums them (no solver noise)', () => {
+    // Found by the property below: 28 + 771.25 once came back as 799.2500000000001.
+    expectSameAsBruteForce(
+      rack({
+        supplies: [ok('psu0', 800), ok('psu1', 800)],
+        buses: [bus('A', 0), bus('B', 0)],
+        loads: [load('srv0', 28, ['A', 'B'], 2), load('srv1', 771.25, ['A', 'B'], 2)],
+        switches: [sw('psu0', 'A', true), sw('psu1', 'A', true), sw('psu1', 'B', true)],
+        policy: { busRedundancy: false },
+      }),
+    )
+  })
+
+  test.prop([smallRackArb()], { numRuns: 120 })('on the spec\'s small rack arbitraries (varied policy)', (rack) => {
+    expectSameAsBruteForce(rack)
+  })
+
+  test.prop(
+    [fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 2, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 6 })],
+    { numRuns: 60 },
+  )('on small racks from the bench generator', (seed, supplies, buses, loads) => {
+    expectSameAsBruteForce(randomRack({ supplies, buses, loads }, seed))
   })
 })
