@@ -26,8 +26,9 @@ const corruptions = (i: number, j: number): Corruption[] => [
     // A pin out of range on an expander-driven switch.
     apply: (json) => {
       const sw = json.switches[i % json.switches.length]
-      if (sw === undefined || !('pin' in sw.output)) return false
-      sw.output = { ...sw.output, pin: 16 + (j % 8) }
+      const expander = sw?.output.expander
+      if (sw === undefined || expander === undefined) return false
+      sw.output = { expander, pin: 16 + (j % 8) }
       return true
     },
     path: (json) => `switches[${i % json.switches.length}].output.pin`,
