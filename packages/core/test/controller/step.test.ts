@@ -361,3 +361,30 @@ describe('step: prediction only for supplies in service', () => {
     expect(d.state.predictors.psu3?.signals.commErrors.stats.n).toBe(0)
   })
 })
+
+describe('step: preemption from readings (claims 24, 25)', () => {
+  it('a supply running ever hotter for its load gets a spare switched in before it fails', () => {
+    const readings = (i: number) => ({
+      poutW: 1400,
+      vinV: 230,
+      voutV: 12,
+      temperatureC: 40 + Math.max(0, i - 30) * 0.2, // healthy for 30 samples, then heating
+      fanCommandPct: 50,
+      fanRpm: 7500,
+    })
+    const events: ControllerEvent[] = [tick(0), tick(1000)]
+    for (let i = 0; i < 200; i++) {
+      events.push(telemetryEvent('psu1', 2000 + i * 1000, [], readings(i)))
+      events.push(tick(2000 + i * 1000 + 1))
+    }
+    const d = drive(start(), events)
+    const preemptedAt = d.commands.findIndex((c) => plansIn(c).some((p) => p.plan.closed.some((k) => k.supply === 'psu3' && k.bus === 'A')))
+    expect(preemptedAt).toBeGreaterThan(0)
+    const warnedAt = d.commands.findIndex((c) => alarmsRaised(c).includes('predictedFailure:psu1'))
+    expect(warnedAt).toBeGreaterThan(0)
+    expect(warnedAt).toBeLessThanOrEqual(preemptedAt)
+    // psu1 never reported a status fault: it is still ok, merely at risk, when the spare comes in.
+    expect(d.state.health.psu1?.state).toBe('ok')
+    expect(d.state.risk.psu1?.atRisk).toBe(true)
+  })
+})
