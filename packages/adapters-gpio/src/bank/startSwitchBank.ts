@@ -44,6 +44,8 @@ export interface StartupReport {
   readonly state: readonly SwitchState[]
   /** Supplies reported closed onto more than one bus (kept as found: the controller must plan them apart). */
   readonly bridgedSupplies: readonly string[]
+  /** Switches whose drive pin and feedback disagree (welded contact, broken feedback, switch still moving). */
+  readonly feedbackDisagrees: readonly { readonly supply: string; readonly bus: string }[]
 }
 
 export const expanderPinUse = (wiring: Wiring, expanderId: string): ExpanderPinUse => {
@@ -93,5 +95,8 @@ export const startSwitchBank = async (bank: SwitchBank): Promise<Either<StartupF
   const closedBuses = new Map<string, number>()
   for (const s of state) if (s.closed) closedBuses.set(s.supply, (closedBuses.get(s.supply) ?? 0) + 1)
   const bridgedSupplies = [...closedBuses].filter(([, n]) => n > 1).map(([supply]) => supply).sort()
-  return right({ _tag: 'Started', expanders, readbacks, state, bridgedSupplies })
+  const feedbackDisagrees = readbacks
+    .filter((r) => r.feedbackClosed !== undefined && r.feedbackClosed !== r.driveClosed)
+    .map((r) => ({ supply: r.supply, bus: r.bus }))
+  return right({ _tag: 'Started', expanders, readbacks, state, bridgedSupplies, feedbackDisagrees })
 }

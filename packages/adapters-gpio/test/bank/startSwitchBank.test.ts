@@ -66,6 +66,19 @@ describe('startSwitchBank', () => {
     expect(isRight(started) && started.right.expanders[0]?.wasConfigured).toBe(true)
   })
 
+  it('reports a switch whose feedback disagrees with its drive pin (and a supply found bridged)', async () => {
+    const clock = createVirtualClock()
+    const rig = createVirtualSwitchRig(pcaWiring, {
+      clock,
+      configuredWithClosed: [{ supply: 's1', bus: 'A' }, { supply: 's1', bus: 'B' }],
+      faults: new Map([[JSON.stringify(['s1', 'A']), { feedbackNeverArrives: true }]]),
+    })
+    const started = await startSwitchBank(rig.bank)
+    expect(isRight(started) && [started.right.feedbackDisagrees, started.right.bridgedSupplies]).toEqual([[{ supply: 's1', bus: 'A' }], ['s1']])
+    // Found bridged, kept as found: start-up does not switch anything.
+    expect(rig.physicalState().filter((s) => s.closed).length).toBe(2)
+  })
+
   it('a NACK during start-up is a typed fault naming the expander and register', async () => {
     const bus = createScriptedI2cBus([
       ...snapshotReads([0xff, 0xff], [0xff, 0xff], [0x00, 0x00], [0xff, 0xff]),
@@ -106,6 +119,8 @@ describe('startSwitchBank', () => {
       if (!isRight(started)) return
       expect(started.right.state).toEqual(rig.physicalState())
       expect(rig.physicalState()).toEqual(before)
+      expect(started.right.feedbackDisagrees).toEqual([])
+      expect(started.right.bridgedSupplies).toEqual([])
       // Afterwards every drive pin is an output and every feedback input an input.
       for (const sw of wiring.switches) {
         const readback = started.right.readbacks.find((r) => r.supply === sw.supply && r.bus === sw.bus)
