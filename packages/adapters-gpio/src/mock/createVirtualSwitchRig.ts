@@ -64,6 +64,8 @@ export interface VirtualSwitchRig {
   findBridge(): { readonly atMs: number; readonly supply: string; readonly buses: readonly string[] } | undefined
   /** Changes still under way (a switch moving towards its command). */
   pendingChanges(): number
+  /** The switches still moving, with the state each is moving to. */
+  movingSwitches(): SwitchState[]
   setFaults(ref: { readonly supply: string; readonly bus: string }, faults: VirtualSwitchFaults): void
   /** Called after every write or line set, once the physical model has caught up. */
   onChange(listener: () => void): () => void
@@ -258,6 +260,12 @@ export const createVirtualSwitchRig = (wiring: Wiring, options: VirtualSwitchRig
     pendingChanges: () => {
       sync()
       return models.filter((m) => m.pending !== undefined).length
+    },
+    movingSwitches: () => {
+      sync()
+      return models
+        .flatMap((m) => (m.pending === undefined ? [] : [{ supply: m.wiring.supply, bus: m.wiring.bus, closed: m.pending.closed }]))
+        .sort(compareSwitchRefs)
     },
     setFaults: (ref, faults) => {
       const m = models.find((x) => switchKey(x.wiring) === switchKey(ref))

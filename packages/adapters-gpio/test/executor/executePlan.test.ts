@@ -141,6 +141,25 @@ describe('executePlan', () => {
     expect(result._tag === 'Aborted' && [result.failedStep, result.fault._tag]).toEqual([1, 'FeedbackTimeout'])
   })
 
+  it('a close slower than its deadline whose undo fails: not restored, reported closed while still moving', async () => {
+    const { clock, rig } = await setUp({ delayMs: (ref) => (ref.bus === 'B' ? 500 : 0) })
+    let writes = 0
+    rig.bus.onWrite(() => {
+      writes += 1
+      if (writes === 2) (rig.expanders.get('u1') as { faults: { nackWrites: number } }).faults.nackWrites = 1
+    })
+    const result = await executePlan(move, { planId: 14, bank: rig.bank, clock })
+    expect(result._tag === 'Aborted' && [result.failedStep, result.fault._tag, result.restored, result.actual]).toEqual([
+      1,
+      'FeedbackTimeout',
+      false,
+      state(false, true, false),
+    ])
+    expect(rig.movingSwitches()).toEqual([{ supply: 's1', bus: 'B', closed: true }])
+    clock.advance(1000)
+    expect(rig.physicalState()).toEqual(state(false, true, false))
+  })
+
   it('stuck output: the pin readback shows the mismatch', async () => {
     const { clock, rig } = await setUp()
     rig.setFaults({ supply: 's1', bus: 'B' }, { stuckOutput: true })
