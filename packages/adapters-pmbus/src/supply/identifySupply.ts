@@ -1,6 +1,6 @@
 /**
- * Identify a supply: CAPABILITY (read without PEC, since we do not know yet), then with PEC if the part
- * supports it: VOUT_MODE, MFR_ID, MFR_MODEL, MFR_SERIAL (block reads) and MFR_POUT_MAX (LINEAR11, the
+ * Identify a supply: CAPABILITY (read without PEC, since we do not know yet; a NACK means a PMBus 1.0
+ * part without it, so no PEC), then with PEC if the part supports it: VOUT_MODE, MFR_ID, MFR_MODEL, MFR_SERIAL (block reads) and MFR_POUT_MAX (LINEAR11, the
  * supply's wattage, as capacityW). MFR strings lose trailing spaces and NULs (parts pad them).
  */
 import * as E from 'fp-ts/lib/Either.js'
@@ -20,8 +20,10 @@ export interface SupplyIdentity {
   readonly mfrSerial: string
   /** MFR_POUT_MAX in watts. */
   readonly capacityW: number
-  readonly capability: number
+  /** CAPABILITY, or undefined when the part NACKs it (PMBus 1.0 parts have none). */
+  readonly capability: number | undefined
   readonly pecSupported: boolean
+  /** CAPABILITY bit 4; false when CAPABILITY is missing (unknown, so not relied on). */
   readonly smbalertSupported: boolean
   readonly voutMode: VoutMode
   /** A profile for the reader, from what was learned (PEC on when supported). */
@@ -40,9 +42,12 @@ export const identifySupply = async (
   address: number,
   options: IdentifyOptions = {},
 ): Promise<Either<CommError, SupplyIdentity>> => {
-  const capability = await smbusDevice(transport, { address, pec: false }).readByte(C.CAPABILITY)
-  if (E.isLeft(capability)) return capability
-  const pecSupported = (capability.right & CAPABILITY_PEC) !== 0
+  const probed = await smbusDevice(transport, { address, pec: false }).readByte(C.CAPABILITY)
+  // PMBus 1.0 parts have no CAPABILITY and NACK it: read on without PEC. An absent device NACKs the next
+  // command too, so its NoAck still comes back, from VOUT_MODE.
+  if (E.isLeft(probed) && probed.left._tag !== 'NoAck') return probed
+  const capability = E.isRight(probed) ? probed.right : undefined
+  const pecSupported = capability !== undefined && (capability & CAPABILITY_PEC) !== 0
   const dev = smbusDevice(transport, { address, pec: options.pec ?? pecSupported })
   const voutMode = await dev.readByte(C.VOUT_MODE)
   if (E.isLeft(voutMode)) return voutMode
@@ -64,9 +69,9 @@ export const identifySupply = async (
     mfrModel: text(mfrModel.right),
     mfrSerial: text(mfrSerial.right),
     capacityW,
-    capability: capability.right,
+    capability,
     pecSupported,
-    smbalertSupported: (capability.right & CAPABILITY_SMBALERT) !== 0,
+    smbalertSupported: capability !== undefined && (capability & CAPABILITY_SMBALERT) !== 0,
     voutMode: parseVoutMode(voutMode.right),
     profile: { address, pec: dev.pec, voutMode: voutMode.right },
   })

@@ -59,6 +59,11 @@ describe('identifySupply', () => {
     t.assertDone()
   })
 
+  test('a PMBus 1.0 part without CAPABILITY is read without PEC', async () => {
+    const { bus } = setup({ unsupportedCommands: [C.CAPABILITY] })
+    expect(ok(await identifySupply(bus.transport, A))).toMatchObject({ capability: undefined, pecSupported: false, smbalertSupported: false, capacityW: 2400, profile: { pec: false } })
+  })
+
   test('MFR_POUT_MAX of 0 W is InvalidResponse; a NACK is passed on', async () => {
     const t = scriptedTransport([
       { op: 'writeRead', address: A, bytes: [C.CAPABILITY], length: 1, reply: [0x00] },
@@ -67,10 +72,15 @@ describe('identifySupply', () => {
       { op: 'writeRead', address: A, bytes: [C.MFR_MODEL], length: 32, reply: [0, ...new Array(31).fill(0xff)] },
       { op: 'writeRead', address: A, bytes: [C.MFR_SERIAL], length: 32, reply: [0, ...new Array(31).fill(0xff)] },
       { op: 'writeRead', address: A, bytes: [C.MFR_POUT_MAX], length: 2, reply: [0, 0] },
+      // An absent device: CAPABILITY and then VOUT_MODE NACKed; the error names VOUT_MODE.
       { op: 'writeRead', address: A, bytes: [C.CAPABILITY], length: 1, error: { _tag: 'NoAck', address: A } },
+      { op: 'writeRead', address: A, bytes: [C.VOUT_MODE], length: 1, error: { _tag: 'NoAck', address: A } },
+      // Other errors on CAPABILITY stop at once.
+      { op: 'writeRead', address: A, bytes: [C.CAPABILITY], length: 1, error: { _tag: 'Timeout', address: A } },
     ])
     expect(await identifySupply(t, A)).toMatchObject({ left: { _tag: 'InvalidResponse', command: C.MFR_POUT_MAX, detail: expect.stringMatching(/capacityW must be > 0/) } })
-    expect(await identifySupply(t, A)).toEqual(E.left({ _tag: 'NoAck', address: A, command: C.CAPABILITY }))
+    expect(await identifySupply(t, A)).toEqual(E.left({ _tag: 'NoAck', address: A, command: C.VOUT_MODE }))
+    expect(await identifySupply(t, A)).toEqual(E.left({ _tag: 'Timeout', address: A, command: C.CAPABILITY }))
     t.assertDone()
   })
 })
