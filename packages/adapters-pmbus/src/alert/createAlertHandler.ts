@@ -5,10 +5,9 @@
  * reads (a stuck device must not hold the handler). If the line is still asserted when no segment
  * answers (some parts assert SMBALERT# but never answer the ARA) or when the bound is hit (a part that
  * keeps winning arbitration hides the others), it sweeps STATUS_WORD on every supply and names those
- * with a non-zero status. Each supply is named at most once per handling; when no one
- * can be named (or an unknown address answered), one `Alert` without a supply is emitted so the
- * controller still polls. A failed sweep
- * read is a `ReadFailed`. Time only from `nowMs`; no sleeps.
+ * with a non-zero status. Each supply is named at most once per handling; when no one can be named (or
+ * an unknown address answered), one `Alert` without a supply is emitted so the controller still polls.
+ * A failed sweep read is a `ReadFailed`. Time only from `nowMs`; no sleeps.
  *
  * Behind a PCA9548 the ARA reaches only the selected channel, so each channel with supplies gets its own
  * ARA read (the mux decorator selects it); before the root segment's ARA every mux is closed, so only root
