@@ -49,7 +49,7 @@ export const executePlan = async (steps: readonly SwitchStep[], deps: ExecutePla
   const { planId, bank, clock } = deps
   const timing = deps.timing ?? defaultSwitchTiming
 
-  const initial = await readSwitchBank(bank)
+  const initial = await readSwitchBankOnceMore(bank)
   const initialReadbacks = switchReadbacks(bank.wiring, initial.snapshot)
   const initialState = toSwitchStates(initialReadbacks)
   const firstStep = steps[0]
@@ -96,7 +96,7 @@ export const executePlan = async (steps: readonly SwitchStep[], deps: ExecutePla
     }
     const undoNeeded = target && !closedBefore.has(switchKey(sw))
     const undone = undoNeeded ? await undoClose(bank, known, latches, sw, timing, clock) : true
-    const final = await readSwitchBank(bank)
+    const final = await readSwitchBankOnceMore(bank)
     const actual = toSwitchStates(switchReadbacks(bank.wiring, final.snapshot))
     const switchReadsOpen = actual.some((s) => s.supply === sw.supply && s.bus === sw.bus && !s.closed)
     const restored =
@@ -104,8 +104,14 @@ export const executePlan = async (steps: readonly SwitchStep[], deps: ExecutePla
     return aborted(i, outcome.fault, restored, actual)
   }
 
-  const final = await readSwitchBank(bank)
+  const final = await readSwitchBankOnceMore(bank)
   return { _tag: 'Applied', planId, actual: toSwitchStates(switchReadbacks(bank.wiring, final.snapshot)) }
+}
+
+/** Reads the bank; a read that fails is tried once more (NACKs are often transient), so reports stay whole. */
+const readSwitchBankOnceMore = async (bank: SwitchBank): ReturnType<typeof readSwitchBank> => {
+  const first = await readSwitchBank(bank)
+  return first.faults.length === 0 ? first : readSwitchBank(bank)
 }
 
 /** Write, settle, read the latch and pin back, then poll the feedback until the deadline. */
@@ -153,7 +159,10 @@ const applyStep = async (
   }
 }
 
-/** Undo a failed close: command open and wait until it reads open (or the deadline passes). */
+/**
+ * Undo a failed close: command open and wait until it reads open (or the deadline passes). A transport
+ * failure is retried once (I2C NACKs are often transient), since leaving the close in place is the worse outcome.
+ */
 const undoClose = async (
   bank: SwitchBank,
   known: ReadonlyMap<string, ExpanderSnapshot>,
@@ -162,13 +171,17 @@ const undoClose = async (
   timing: SwitchTimingPolicy,
   clock: Clock,
 ): Promise<boolean> => {
-  if (sw.output._tag === 'ExpanderPin' && !latches.has(sw.output.expander)) {
-    // The failed write made the latch unknown: re-read it so the other pins keep their level.
-    const { snapshot } = await readSwitchBank(bank, new Set([sw.output.expander]))
-    const again = snapshot.expanders.get(sw.output.expander)
-    if (again === undefined) return false
-    latches.set(sw.output.expander, again.outputLatch)
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (sw.output._tag === 'ExpanderPin' && !latches.has(sw.output.expander)) {
+      // A failed write made the latch unknown: re-read it so the other pins keep their level.
+      const { snapshot } = await readSwitchBank(bank, new Set([sw.output.expander]))
+      const again = snapshot.expanders.get(sw.output.expander)
+      if (again === undefined) continue
+      latches.set(sw.output.expander, again.outputLatch)
+    }
+    const outcome = await applyStep(bank, known, latches, sw, false, timing, clock)
+    if (outcome.ok) return true
+    if (outcome.fault._tag !== 'TransportError') return false
   }
-  const outcome = await applyStep(bank, known, latches, sw, false, timing, clock)
-  return outcome.ok
+  return false
 }

@@ -146,7 +146,8 @@ describe('executePlan', () => {
     let writes = 0
     rig.bus.onWrite(() => {
       writes += 1
-      if (writes === 2) (rig.expanders.get('u1') as { faults: { nackWrites: number } }).faults.nackWrites = 1
+      // The undo write and its one retry both NACK.
+      if (writes === 2) (rig.expanders.get('u1') as { faults: { nackWrites: number } }).faults.nackWrites = 2
     })
     const result = await executePlan(move, { planId: 14, bank: rig.bank, clock })
     expect(result._tag === 'Aborted' && [result.failedStep, result.fault._tag, result.restored, result.actual]).toEqual([
@@ -158,6 +159,19 @@ describe('executePlan', () => {
     expect(rig.movingSwitches()).toEqual([{ supply: 's1', bus: 'B', closed: true }])
     clock.advance(1000)
     expect(rig.physicalState()).toEqual(state(false, true, false))
+  })
+
+  it('an undo whose first write NACKs is retried once', async () => {
+    const { clock, rig } = await setUp({ delayMs: (ref) => (ref.bus === 'B' ? 500 : 0) })
+    let writes = 0
+    rig.bus.onWrite(() => {
+      writes += 1
+      if (writes === 2) (rig.expanders.get('u1') as { faults: { nackWrites: number } }).faults.nackWrites = 1
+    })
+    const result = await executePlan(move, { planId: 15, bank: rig.bank, clock })
+    expect(result._tag === 'Aborted' && [result.fault._tag, result.restored, result.actual]).toEqual(['FeedbackTimeout', true, state(false, false, false)])
+    clock.advance(1000)
+    expect(rig.physicalState()).toEqual(state(false, false, false))
   })
 
   it('stuck output: the pin readback shows the mismatch', async () => {
