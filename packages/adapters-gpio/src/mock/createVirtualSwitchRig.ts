@@ -36,6 +36,12 @@ export interface PhysicalEvent {
   readonly closed: boolean
 }
 
+export interface Bridge {
+  readonly atMs: number
+  readonly supply: string
+  readonly buses: readonly string[]
+}
+
 export interface VirtualSwitchRigOptions {
   readonly clock: Clock
   /** Physical delay per switch in ms (default 0), keyed by (supply, bus). */
@@ -61,7 +67,9 @@ export interface VirtualSwitchRig {
   /** Every physical change so far, in time order (opens before closes at equal times). */
   physicalHistory(): PhysicalEvent[]
   /** The first instant a supply was physically closed onto two buses, if any. */
-  findBridge(): { readonly atMs: number; readonly supply: string; readonly buses: readonly string[] } | undefined
+  findBridge(): Bridge | undefined
+  /** Every instant a supply became physically closed onto more buses than before while already on one. */
+  findBridges(): Bridge[]
   /** Changes still under way (a switch moving towards its command). */
   pendingChanges(): number
   /** The switches still moving, with the state each is moving to. */
@@ -216,6 +224,22 @@ export const createVirtualSwitchRig = (wiring: Wiring, options: VirtualSwitchRig
   const sortedHistory = (): PhysicalEvent[] =>
     [...history].sort((a, b) => a.atMs - b.atMs || Number(a.closed) - Number(b.closed))
 
+  const findBridges = (): Bridge[] => {
+    sync()
+    const bridges: Bridge[] = []
+    const closed = new Map<string, Set<string>>()
+    const apply = (atMs: number, e: { supply: string; bus: string; closed: boolean }): void => {
+      const buses = closed.get(e.supply) ?? new Set<string>()
+      if (e.closed) buses.add(e.bus)
+      else buses.delete(e.bus)
+      closed.set(e.supply, buses)
+      if (e.closed && buses.size > 1) bridges.push({ atMs, supply: e.supply, buses: [...buses].sort() })
+    }
+    for (const e of initialPhysical) apply(startMs, e)
+    for (const e of sortedHistory()) apply(e.atMs, e)
+    return bridges
+  }
+
   const rig: VirtualSwitchRig = {
     bus,
     gpio,
@@ -232,31 +256,8 @@ export const createVirtualSwitchRig = (wiring: Wiring, options: VirtualSwitchRig
       sync()
       return sortedHistory()
     },
-    findBridge: () => {
-      sync()
-      const closed = new Map<string, Set<string>>()
-      const apply = (e: { supply: string; bus: string; closed: boolean }): void => {
-        const buses = closed.get(e.supply) ?? new Set<string>()
-        if (e.closed) buses.add(e.bus)
-        else buses.delete(e.bus)
-        closed.set(e.supply, buses)
-      }
-      const check = (atMs: number, supply: string) => {
-        const buses = closed.get(supply)
-        return buses !== undefined && buses.size > 1 ? { atMs, supply, buses: [...buses].sort() } : undefined
-      }
-      for (const e of initialPhysical) apply(e)
-      for (const e of initialPhysical) {
-        const bridge = check(startMs, e.supply)
-        if (bridge !== undefined) return bridge
-      }
-      for (const e of sortedHistory()) {
-        apply(e)
-        const bridge = check(e.atMs, e.supply)
-        if (bridge !== undefined) return bridge
-      }
-      return undefined
-    },
+    findBridge: () => findBridges()[0],
+    findBridges: () => findBridges(),
     pendingChanges: () => {
       sync()
       return models.filter((m) => m.pending !== undefined).length
