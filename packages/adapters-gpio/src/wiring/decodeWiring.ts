@@ -51,6 +51,10 @@ const show = (u: unknown): string => {
 }
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u)
 
+/** Unknown fields are errors: a misspelt "feedbak" must not silently drop a switch's feedback. */
+const unknownFields = (raw: Record<string, unknown>, known: readonly string[]): string[] =>
+  Object.keys(raw).filter((key) => !known.includes(key))
+
 /** Shape only; everything semantic is checked below with the entry's path in the message. */
 const rawShape = t.type({ expanders: t.union([t.array(t.unknown), t.undefined]), switches: t.array(t.unknown) })
 
@@ -69,6 +73,10 @@ export const decodeWiring = (u: unknown, context: WiringContext = {}): Either<Wi
     }
     return left({ _tag: 'WiringError', issues })
   }
+  const checkFields = (raw: Record<string, unknown>, path: string, known: readonly string[]): void => {
+    for (const key of unknownFields(raw, known)) issue(path === '' ? key : `${path}.${key}`, `is not a known field (${known.join(', ')})`)
+  }
+  if (isRecord(u)) checkFields(u, '', ['expanders', 'switches'])
 
   const expanders: ExpanderWiring[] = []
   const expanderIndexById = new Map<string, number>()
@@ -76,6 +84,7 @@ export const decodeWiring = (u: unknown, context: WiringContext = {}): Either<Wi
   ;(shape.right.expanders ?? []).forEach((raw, i) => {
     const path = `expanders[${i}]`
     if (!isRecord(raw)) return issue(path, `must be an object, got ${show(raw)}`)
+    checkFields(raw, path, ['id', 'kind', 'address'])
     const id = raw['id']
     const kind = raw['kind']
     const address = parseAddress(raw['address'])
@@ -120,16 +129,14 @@ export const decodeWiring = (u: unknown, context: WiringContext = {}): Either<Wi
       issue(path, `must be { "expander": id, "pin": 0-15 } or { "gpioLine": offset }, got ${show(raw)}`)
       return undefined
     }
+    checkFields(raw, path, 'gpioLine' in raw ? ['gpioLine'] : ['expander', 'pin'])
     if ('gpioLine' in raw) {
       const offset = raw['gpioLine']
       if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) {
         issue(`${path}.gpioLine`, `must be a non-negative integer line offset, got ${show(offset)}`)
         return undefined
       }
-      if ('expander' in raw || 'pin' in raw) {
-        issue(path, `names both a GPIO line and an expander pin; give one`)
-        return undefined
-      }
+      if ('expander' in raw || 'pin' in raw) return undefined
       return { _tag: 'GpioLine', offset }
     }
     const expanderId = raw['expander']
@@ -170,6 +177,7 @@ export const decodeWiring = (u: unknown, context: WiringContext = {}): Either<Wi
   shape.right.switches.forEach((raw, i) => {
     const path = `switches[${i}]`
     if (!isRecord(raw)) return issue(path, `must be an object, got ${show(raw)}`)
+    checkFields(raw, path, ['supply', 'bus', 'kind', 'polarity', 'output', 'feedback'])
     const { supply, bus, kind, polarity } = raw
     let ok = true
     if (typeof supply !== 'string' || supply === '') {
@@ -213,6 +221,7 @@ export const decodeWiring = (u: unknown, context: WiringContext = {}): Either<Wi
         issue(fpath, `must be { "input": signal, "polarity": activeHigh | activeLow } when given, got ${show(rawFeedback)}`)
         ok = false
       } else {
+        checkFields(rawFeedback, fpath, ['input', 'polarity'])
         const input = parseSignal(rawFeedback['input'], `${fpath}.input`)
         const fpolarity = rawFeedback['polarity']
         if (typeof fpolarity !== 'string' || !(polarities as readonly string[]).includes(fpolarity)) {

@@ -82,6 +82,17 @@ describe('decodeWiring', () => {
     ])
   })
 
+  it('names unknown fields (a misspelt "feedback" must not silently drop the feedback)', () => {
+    const w = valid()
+    w.switches.push({ supply: 'psu3', bus: 'A', kind: 'relay', polarity: 'activeHigh', output: { expander: 'u1', pin: 6, gpioLine: 3 }, feedbak: { input: { gpioLine: 9 }, polarity: 'activeHigh' } })
+    expect(messages({ ...w, version: 2 })).toEqual([
+      'version is not a known field (expanders, switches)',
+      'switches[3].feedbak is not a known field (supply, bus, kind, polarity, output, feedback)',
+      'switches[3].output.expander is not a known field (gpioLine)',
+      'switches[3].output.pin is not a known field (gpioLine)',
+    ])
+  })
+
   it('names unknown supplies and buses when the rack ids are given', () => {
     expect(messages(valid(), { supplies: ['psu1'], buses: ['A'] })).toEqual([
       'switches[0].supply "psu2" is not a supply of the rack',
