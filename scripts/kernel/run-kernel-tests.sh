@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Boots Debian's kernel in qemu (TCG, no KVM needed) with a throwaway busybox initramfs, shares the host
 # root read-only over virtio-9p, and runs the Linux binding tests (*.kernel.test.ts) inside the guest
-# against real drivers: i2c-stub, i2c-i801 (QEMU q35 SMBus), i2c-dev, uhid + hid-cp2112 (GPIO chip
-# with edge events, I2C_RDWR adapter). Writes .kernel-report.json (vitest JSON shape) at the repo root
-# and exits non-zero if any test failed or the guest could not run them. See README.md beside this file.
+# against real drivers: i2c-dev with i2c-stub and i2c-i801 (QEMU q35 SMBus; SMBus-only adapters),
+# hid-cp2112 over uhid (an adapter with I2C_RDWR), and the GPIO character device on gpio-fixture (a
+# test GPIO chip module built here against the kernel headers). Writes .kernel-report.json (vitest
+# JSON shape) at the repo root and exits non-zero if any test failed or the guest could not run them.
+# See README.md beside this file.
 set -uo pipefail
 REPO="$(cd "$(dirname "$0")/../.." && pwd)"
 CACHE="$REPO/.kernel-cache"
