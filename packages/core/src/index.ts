@@ -91,4 +91,4 @@ export type {
   StepResult,
   SupplyRisk,
 } from './controller/step.js'
-export { allocationInput, expectedClosed, initialControllerState, overloadedBuses, step, unusableClosedSupplies } from './controller/step.js'
+export { allocationInput, expectedClosed, initialControllerState, overloadedBuses, step, unsafeClosedSupplies } from './controller/step.js'

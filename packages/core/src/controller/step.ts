@@ -21,8 +21,8 @@
  * - Emergency, in the same step, whatever the dwell and even while a plan is being applied: a supply
  *   became `failed` or `absent`; a switch fault (first one on that switch within the quarantine); a
  *   powered bus became overloaded (its supplies' usable capacity or its rating no
- *   longer covers its served loads); a failed/absent supply is found connected (configured so at
- *   start, or reported so by a SwitchResult).
+ *   longer covers its served loads); a failed/absent supply is found connected, or a supply is found
+ *   on two buses (configured so at start, or reported so by a SwitchResult).
  * - Routine, rate-limited: a supply recovered or changed between ok and warning, a supply entered or
  *   left the predicted-at-risk set (with hysteresis `riskHysteresis`), a load moved beyond its margin,
  *   a repeated switch fault. It is evaluated on the next Tick (so a burst of reports costs one
@@ -106,8 +106,11 @@ export interface ControllerState {
   readonly shed: readonly string[]
   /** Some powered bus was overloaded at the end of the last step. */
   readonly overloaded: boolean
-  /** Some failed/absent supply was closed in the expected switch state at the end of the last step. */
-  readonly unusableClosed: boolean
+  /**
+   * At the end of the last step some supply was closed while failed/absent, or closed onto two buses,
+   * in the expected switch state.
+   */
+  readonly unsafeClosed: boolean
   readonly quarantine: readonly QuarantinedSwitch[]
   /** Active controller-level alarms (predictedFailure, redundancyLost, loadShed, switchFault). */
   readonly alarms: readonly ActiveAlarm[]
@@ -147,7 +150,7 @@ export const initialControllerState = (config: ControllerConfig): E.Either<Contr
       replanPending: true,
       shed: [],
       overloaded: false,
-      unusableClosed: false,
+      unsafeClosed: false,
       quarantine: [],
       alarms: [],
       poll: initialPollState(ids),
@@ -233,11 +236,20 @@ export const overloadedBuses = (s: ControllerState): string[] => {
     .map((b) => b.id)
 }
 
-/** Failed or absent supplies closed in the expected switch state (the config's, or hardware reports). */
-export const unusableClosedSupplies = (s: ControllerState): string[] => {
+/**
+ * Supplies closed while failed or absent, or closed onto more than one bus, in the expected switch
+ * state (as configured at start, or as hardware reports it), sorted.
+ */
+export const unsafeClosedSupplies = (s: ControllerState): string[] => {
   const expected = expectedClosed(s)
-  const ids = s.config.rack.switches.filter((sw, i) => (expected[i] ?? false) && unusable(s.health[sw.supply]?.state)).map((sw) => sw.supply)
-  return [...new Set(ids)]
+  const closedCount = new Map<string, number>()
+  s.config.rack.switches.forEach((sw, i) => {
+    if (expected[i] ?? false) closedCount.set(sw.supply, (closedCount.get(sw.supply) ?? 0) + 1)
+  })
+  return [...closedCount]
+    .filter(([id, n]) => n > 1 || unusable(s.health[id]?.state))
+    .map(([id]) => id)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
 }
 
 /** A mutable scratch pad for one step; the state it produces is new and plain. */
@@ -364,7 +376,13 @@ const onSwitchResult = (x: Scratch, result: PlanExecutionResult): void => {
   if (result._tag === 'Aborted') {
     x.s = { ...x.s, applying: undefined } // later queued plans are dropped by the executor
     const restored = result.restored ? 'restored' : 'NOT restored: check the hardware'
-    quarantineSwitch(x, result.step, `plan ${result.planId} step ${result.failedStep} (${result.step.op}): ${faultText(result.fault)}; ${restored}`)
+    const detail = `plan ${result.planId} step ${result.failedStep} (${result.step.op} ${switchName(result.step)}): ${faultText(result.fault)}; ${restored}`
+    if (rack.switches.some((sw) => sameSwitch(sw, result.step))) quarantineSwitch(x, result.step, detail)
+    else {
+      // Not a switch of this rack: blame the executor (keeps alarms and quarantine to known subjects).
+      raise(x, 'switchFault', 'executor', detail)
+      x.emergency ??= 'plan aborted'
+    }
     return
   }
   if (result.planId < applying.planId) {
@@ -483,14 +501,14 @@ export const step = (state: ControllerState, event: ControllerEvent): StepResult
     x.healthChanged || event._tag === 'ServerPower' || event._tag === 'SwitchResult' || state.startedAtMs === undefined
   if (hazardsMayChange) {
     const overloaded = overloadedBuses(x.s).length > 0
-    const unusableClosed = unusableClosedSupplies(x.s).length > 0
+    const unsafeClosed = unsafeClosedSupplies(x.s).length > 0
     if (x.hazardsMayInterrupt) {
       if (overloaded && !x.s.overloaded) x.emergency ??= 'bus overloaded'
-      if (unusableClosed && !x.s.unusableClosed) x.emergency ??= 'failed or absent supply connected'
-    } else if ((overloaded && !x.s.overloaded) || (unusableClosed && !x.s.unusableClosed)) {
+      if (unsafeClosed && !x.s.unsafeClosed) x.emergency ??= 'failed/absent supply connected, or a supply on two buses'
+    } else if ((overloaded && !x.s.overloaded) || (unsafeClosed && !x.s.unsafeClosed)) {
       x.s = { ...x.s, replanPending: true }
     }
-    x.s = { ...x.s, overloaded, unusableClosed }
+    x.s = { ...x.s, overloaded, unsafeClosed }
   }
 
   let planned = false
@@ -509,7 +527,7 @@ export const step = (state: ControllerState, event: ControllerEvent): StepResult
   }
   // After a plan the expected state is its target: an overload it removes is over.
   if (planned) {
-    x.s = { ...x.s, overloaded: overloadedBuses(x.s).length > 0, unusableClosed: unusableClosedSupplies(x.s).length > 0 }
+    x.s = { ...x.s, overloaded: overloadedBuses(x.s).length > 0, unsafeClosed: unsafeClosedSupplies(x.s).length > 0 }
   }
 
   return { state: x.s, commands: [...x.planCommands, ...x.ioCommands, ...x.alarmCommands] }

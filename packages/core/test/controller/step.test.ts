@@ -388,3 +388,29 @@ describe('step: preemption from readings (claims 24, 25)', () => {
     expect(d.state.risk.psu1?.atRisk).toBe(true)
   })
 })
+
+describe('step: hardware reports that break the rules', () => {
+  it('a supply reported on two buses is an emergency: the plan leaves it on one', () => {
+    const s = drive(start(), [tick(0), tick(1000)]).state
+    const actual = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: sw.closed || sw.supply === 'psu3' }))
+    const r = step(s, { _tag: 'SwitchResult', atMs: 1100, result: { _tag: 'Applied', planId: 99, actual } })
+    const [p] = plansIn(r.commands)
+    expect(p).toBeDefined()
+    expect(p!.plan.closed.filter((c) => c.supply === 'psu3').length).toBeLessThanOrEqual(1)
+    expect(p!.plan.steps.some((st) => st.op === 'open' && st.supply === 'psu3')).toBe(true)
+    expect(r.state.lastPlanKind).toBe('emergency')
+  })
+
+  it('an abort naming a switch the rack does not have blames the executor, without quarantining it', () => {
+    const d = drive(start(), [telemetryEvent('psu1', 10, ot), telemetryEvent('psu1', 20, ot), telemetryEvent('psu1', 30, ot)])
+    const actual = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: sw.closed }))
+    const r = step(d.state, {
+      _tag: 'SwitchResult',
+      atMs: 40,
+      result: { _tag: 'Aborted', planId: 1, failedStep: 0, step: { op: 'close', supply: 'ghost', bus: 'Z', kind: 'fet' }, fault: { _tag: 'PlanRejected', detail: 'unknown switch' }, restored: true, actual },
+    })
+    expect(alarmsRaised(r.commands)).toEqual(['switchFault:executor'])
+    expect(r.state.quarantine).toEqual([])
+    expect(plansIn(r.commands)).toHaveLength(1)
+  })
+})
