@@ -414,3 +414,22 @@ describe('step: hardware reports that break the rules', () => {
     expect(plansIn(r.commands)).toHaveLength(1)
   })
 })
+
+describe('step: round-robin through ticks', () => {
+  it('every present supply is read once per round; an absent one only on probe rounds', () => {
+    let s = drive(start(), [readFailedEvent('psu3', 1), readFailedEvent('psu3', 2), readFailedEvent('psu3', 3)]).state
+    expect(s.health.psu3?.state).toBe('absent')
+    const reads: string[] = []
+    for (let t = 10; t < 10 + 10 * 1000; t += 50) {
+      const r = step(s, tick(t))
+      s = r.state
+      for (const c of r.commands) if (c._tag === 'ReadSupply') reads.push(c.supply)
+    }
+    const count = (id: string) => reads.filter((x) => x === id).length
+    expect(count('psu1')).toBeGreaterThanOrEqual(10)
+    expect(count('psu1')).toBeLessThanOrEqual(11)
+    expect(count('psu2')).toBe(count('psu1'))
+    expect(count('psu3')).toBeGreaterThanOrEqual(1)
+    expect(count('psu3')).toBeLessThanOrEqual(3)
+  })
+})
