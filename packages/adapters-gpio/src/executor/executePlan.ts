@@ -7,11 +7,10 @@
  * read back. Never throws: transport exceptions become `TransportError`.
  *
  * `restored` is true when, read back after the fault, no supply is closed onto two buses and, for a
- * failed `close` of a switch that was open before, the switch reads open again (the half-done close
- * was undone). A failed `open` is not
- * undone by re-closing (that could reconnect the supply the plan was removing); it is restored when the
- * readback is safe. `actual` lists every switch the final read reached (a switch whose expander or lines
- * could not be read is left out, and the fault says why).
+ * failed `close` of a switch that was open before, the switch reads open again (the half-done close was
+ * undone). A failed `open` is not undone by re-closing (that could reconnect the supply the plan was
+ * removing); it is restored when the readback is safe. `actual` lists every switch the final read reached
+ * (reads are retried once; a switch whose expander or lines still cannot be read is left out).
  */
 import { isLeft } from 'fp-ts/lib/Either.js'
 import type { PlanExecutionResult, SwitchFault, SwitchState, SwitchStep } from '@busbar/core'
