@@ -4,7 +4,8 @@
 // OLATA/B 0x14/0x15 (IOCON.BANK = 0)"), plus MCP23017 IPOLA/B 0x02/0x03 from its datasheet (DS20001952).
 // Bytes are worked out by hand from those maps: pin n is bit n of lo | hi << 8 (pins 8-15 = port 1/B).
 import { describe, expect, it } from 'vitest'
-import { mcp23017Registers, pca9555Registers, tca9555Registers } from '../../src/expander/expanderRegisterMap.js'
+import { fc, test } from '@fast-check/vitest'
+import { expanderRegisterMap, mcp23017Registers, pca9555Registers, tca9555Registers } from '../../src/expander/expanderRegisterMap.js'
 import { decodePortWord, encodePortWrite, pinBit, pinLevelsFromInput, withPinBit } from '../../src/expander/portWord.js'
 import { createVirtualExpander } from '../../src/mock/createVirtualExpander.js'
 
@@ -100,4 +101,27 @@ describe('virtual expanders follow each chip\'s pointer rules', () => {
     expect(chip.register(0x02)).toBe(0x00)
     expect(chip.write(Uint8Array.of(0x02, 0xff, 0xff)).ok).toBe(true)
   })
+})
+
+describe('codec round trips', () => {
+  const kinds = ['pca9555', 'tca9555', 'mcp23017'] as const
+  test.prop([fc.constantFrom(...kinds), fc.constantFrom('outputLatch', 'direction', 'inputPolarity'), fc.integer({ min: 0, max: 0xffff })], { numRuns: 200 })(
+    'a register pair written with encodePortWrite reads back as the same word',
+    (kind, register, word) => {
+      const chip = createVirtualExpander(kind)
+      const address = expanderRegisterMap(kind)[register]
+      expect(chip.write(encodePortWrite(address, word)).ok).toBe(true)
+      const read = chip.writeRead(Uint8Array.of(address), 2)
+      expect(read.ok && decodePortWord(read.value)).toBe(word)
+    },
+  )
+
+  test.prop([fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 15 }), fc.boolean()], { numRuns: 200 })(
+    'withPinBit changes exactly one bit',
+    (word, pin, level) => {
+      const next = withPinBit(word, pin, level)
+      expect(pinBit(next, pin)).toBe(level)
+      expect(next & ~(1 << pin)).toBe(word & ~(1 << pin) & 0xffff)
+    },
+  )
 })
