@@ -14,6 +14,7 @@ export const linuxErrno = {
   EBUSY: 16,
   ENODEV: 19,
   EINVAL: 22,
+  ENOTTY: 25,
   EPROTO: 71,
   EBADMSG: 74,
   EOPNOTSUPP: 95,
