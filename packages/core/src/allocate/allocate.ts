@@ -49,11 +49,14 @@ import { explainChanges } from './explainChanges.js'
 import { improveLocally } from './improveLocally.js'
 import { indexRack, type RackIndex } from './indexRack.js'
 import { planSwitchStepsIndexed } from './planSwitchSteps.js'
-import { createSearchContext, searchExact, switchSideOf } from './searchExact.js'
+import { createSearchContext, searchExact } from './searchExact.js'
+import { switchSideOf } from './switchSide.js'
 
-/** Work budgets (abstract operations, not time). */
+/** Work budgets (abstract operations, roughly one array access each; not time). */
 export const exactWorkBudget = 200_000_000
-export const largeWorkBudget = 400_000
+export const largeWorkBudget = 600_000
+/** Share of the large-rack budget for local search; the rest lets the exact search try to prove. */
+const localShare = 0.75
 
 /** The sizes for which allocate guarantees the exact optimum. */
 export const isExactSize = (ix: RackIndex): boolean => ix.supplyCount <= 12 && ix.busCount <= 3 && ix.loadCount <= 24
@@ -89,7 +92,7 @@ export const allocate = (input: RackInput): Plan => {
   const currentBest = evaluateConfiguration(ix, currentBestAssign, inc.served)
   const currentAsIs = evaluateConfiguration(ix, start, new Uint8Array(ix.loadCount).fill(1))
 
-  improveLocally(ix, ws, inc, chooseSheddingGreedy, Math.min(budget, ws.work + largeWorkBudget / 2))
+  improveLocally(ix, ws, inc, chooseSheddingGreedy, exact ? ws.work + largeWorkBudget : ws.work + localShare * largeWorkBudget)
   const proven = searchExact(createSearchContext(ix, ws), inc, budget)
 
   const target = evaluateConfiguration(ix, inc.assign, inc.served)

@@ -17,16 +17,9 @@
  */
 import type { RackIndex } from './indexRack.js'
 import { compareTieBreak } from './compareServiceVectors.js'
+import type { SwitchSide } from './switchSide.js'
 
-/** The closed-switch side of a configuration, as the search sees it. */
-export interface SwitchSide {
-  readonly assign: Int32Array
-  readonly up: Uint8Array
-  /** min(capacity, rating) per bus. */
-  readonly limitU: Float64Array
-  readonly redundantU: Float64Array
-  readonly changes: number
-}
+export type { SwitchSide } from './switchSide.js'
 
 /** Best configuration so far. `vector` null until one is found. */
 export interface Incumbent {
@@ -67,6 +60,18 @@ export interface SheddingWorkspace {
   readonly carries: Uint8Array
   /** Work counter (nodes and leaves), for the deterministic budget. */
   work: number
+  /** Everything-served state for the up set in `cacheUp` (valid when cacheReady). */
+  cacheReady: boolean
+  readonly cacheUp: Uint8Array
+  readonly cacheLoadU: Float64Array
+  readonly cacheMoved: Float64Array
+  readonly cacheLoses: Uint8Array
+  readonly cacheCarries: Uint8Array
+  readonly cacheVec: Float64Array
+  readonly cacheServed: Uint8Array
+  /** Statistics: switch-side leaves solved, shedding nodes visited. */
+  leaves: number
+  sheddingNodes: number
 }
 
 export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
@@ -111,6 +116,16 @@ export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
     loses: new Uint8Array(B),
     carries: new Uint8Array(B),
     work: 0,
+    cacheReady: false,
+    cacheUp: new Uint8Array(B),
+    cacheLoadU: new Float64Array(B),
+    cacheMoved: new Float64Array(B * B),
+    cacheLoses: new Uint8Array(B),
+    cacheCarries: new Uint8Array(B),
+    cacheVec: new Float64Array(ix.vectorLength),
+    cacheServed: new Uint8Array(L),
+    leaves: 0,
+    sheddingNodes: 0,
   }
 }
 
@@ -165,6 +180,7 @@ const completeVector = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide):
   const P = ix.loadPriorities.length
   const BP = ix.busPriorities.length
   const vec = ws.vec
+  ws.work += ix.loadCount + B * B
   for (let i = 2 * P; i < vec.length; i++) vec[i] = 0
   for (let b = 0; b < B; b++) {
     if (side.up[b] === 1 && ix.busWired[b] === 1 && (side.redundantU[b] ?? 0) >= (ws.loadU[b] ?? 0)) {
@@ -208,7 +224,7 @@ const completeVector = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide):
 }
 
 /** Compare a finished ws.vec / ws.served (for side.assign) with the incumbent; adopt it when better. */
-const offer = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, inc: Incumbent): boolean => {
+const offer = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, inc: Incumbent, served: Uint8Array = ws.served): boolean => {
   const v = ws.vec
   let better: number
   if (inc.vector === null) better = 1
@@ -222,18 +238,19 @@ const offer = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, inc: Incu
         break
       }
     }
-    if (better === 0) better = compareTieBreak(side.assign, ws.served, inc.assign, inc.served)
+    if (better === 0) better = compareTieBreak(side.assign, served, inc.assign, inc.served)
   }
   if (better <= 0) return false
   if (inc.vector === null) inc.vector = new Float64Array(v)
   else inc.vector.set(v)
   inc.assign.set(side.assign)
-  inc.served.set(ws.served)
+  inc.served.set(served)
   return true
 }
 
 /** Reset per-leaf state and collect the candidate loads (those with an up bus), in priority order. */
 const prepare = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, order: Int32Array): number => {
+  ws.work += ix.loadCount
   ws.loadU.fill(0)
   ws.lostOn.fill(0)
   ws.served.fill(0)
@@ -256,9 +273,91 @@ const prepare = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, order: 
   return n
 }
 
+/** Rebuild the everything-served cache for side.up. */
+const buildCache = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): void => {
+  const B = ix.busCount
+  ws.work += ix.loadCount + B * B
+  ws.cacheUp.set(side.up)
+  ws.cacheLoadU.fill(0)
+  ws.cacheMoved.fill(0)
+  ws.cacheLoses.fill(0)
+  ws.cacheCarries.fill(0)
+  ws.cacheVec.fill(0)
+  ws.cacheServed.fill(0)
+  for (let l = 0; l < ix.loadCount; l++) {
+    const a = ix.loadBusA[l] ?? -1
+    const b = ix.loadBusB[l] ?? -1
+    const aUp = a >= 0 && side.up[a] === 1
+    const bUp = b >= 0 && side.up[b] === 1
+    if (!aUp && !bUp) continue
+    const q = ix.loadMilliW[l] ?? 0
+    ws.cacheServed[l] = 1
+    const r = ix.loadPriorityRank[l] ?? 0
+    ws.cacheVec[2 * r] = (ws.cacheVec[2 * r] ?? 0) + 1
+    ws.cacheVec[2 * r + 1] = (ws.cacheVec[2 * r + 1] ?? 0) + q
+    if (aUp && bUp) {
+      ws.cacheLoadU[a] = (ws.cacheLoadU[a] ?? 0) + q
+      ws.cacheLoadU[b] = (ws.cacheLoadU[b] ?? 0) + q
+      ws.cacheMoved[a * B + b] = (ws.cacheMoved[a * B + b] ?? 0) + q
+      ws.cacheMoved[b * B + a] = (ws.cacheMoved[b * B + a] ?? 0) + q
+      ws.cacheCarries[a] = 1
+      ws.cacheCarries[b] = 1
+    } else {
+      const only = aUp ? a : b
+      ws.cacheLoadU[only] = (ws.cacheLoadU[only] ?? 0) + 2 * q
+      ws.cacheLoses[only] = 1
+      ws.cacheCarries[only] = 1
+    }
+  }
+  ws.cacheReady = true
+}
+
+/**
+ * When every load with an up bus fits, that served set is the only level-1 optimum: evaluate it from
+ * the cache (rebuilt only when the up set changes) and offer it. Returns null when something must be shed.
+ */
+const tryAllServed = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, inc: Incumbent): boolean | null => {
+  const B = ix.busCount
+  let same = ws.cacheReady
+  for (let b = 0; same && b < B; b++) if (ws.cacheUp[b] !== side.up[b]) same = false
+  if (!same) buildCache(ix, ws, side)
+  ws.work += B * B + B
+  for (let b = 0; b < B; b++) if (side.up[b] === 1 && (ws.cacheLoadU[b] ?? 0) > (side.limitU[b] ?? 0)) return null
+  const P = ix.loadPriorities.length
+  const BP = ix.busPriorities.length
+  const vec = ws.vec
+  vec.set(ws.cacheVec)
+  for (let b = 0; b < B; b++) {
+    if (side.up[b] === 1 && ix.busWired[b] === 1 && (side.redundantU[b] ?? 0) >= (ws.cacheLoadU[b] ?? 0)) {
+      const i = 2 * P + (ix.busPriorityRank[b] ?? 0)
+      vec[i] = (vec[i] ?? 0) + 1
+    }
+  }
+  let survived = 0
+  if (ix.busRedundancy) {
+    for (let a = 0; a < B; a++) {
+      if (ws.cacheCarries[a] === 0 || ws.cacheLoses[a] === 1) continue
+      let ok = true
+      for (let b = 0; b < B; b++) {
+        if (b === a || side.up[b] === 0) continue
+        if ((ws.cacheLoadU[b] ?? 0) + (ws.cacheMoved[a * B + b] ?? 0) > (side.limitU[b] ?? 0)) {
+          ok = false
+          break
+        }
+      }
+      if (ok) survived++
+    }
+  }
+  vec[2 * P + BP] = survived
+  vec[2 * P + BP + 1] = -side.changes
+  return offer(ix, ws, side, inc, ws.cacheServed)
+}
+
 export const chooseSheddingGreedy = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, inc: Incumbent): boolean => {
+  const quick = tryAllServed(ix, ws, side, inc)
+  if (quick !== null) return quick
   const n = prepare(ix, ws, side, ws.orderBySize)
-  ws.work += n + ix.busCount * ix.busCount
+  ws.work += 3 * ix.loadCount + ix.busCount * ix.busCount
   for (let i = 0; i < n; i++) {
     const l = ws.cand[i] ?? 0
     if (fits(ws, side.limitU, l)) addLoad(ix, ws, l, 1)
@@ -278,22 +377,12 @@ export const chooseSheddingExact = (
   inc: Incumbent,
   workLimit: number,
 ): boolean => {
-  const n = prepare(ix, ws, side, ws.order)
-  ws.work += n
+  ws.leaves++
   // Fast path: everything servable fits.
-  for (let i = 0; i < n; i++) addLoad(ix, ws, ws.cand[i] ?? 0, 1)
-  let allFit = true
-  for (let b = 0; b < ix.busCount; b++) {
-    if (side.up[b] === 1 && (ws.loadU[b] ?? 0) > (side.limitU[b] ?? 0)) {
-      allFit = false
-      break
-    }
-  }
-  if (allFit) {
-    completeVector(ix, ws, side)
-    return offer(ix, ws, side, inc)
-  }
-  for (let i = 0; i < n; i++) addLoad(ix, ws, ws.cand[i] ?? 0, -1)
+  const quick = tryAllServed(ix, ws, side, inc)
+  if (quick !== null) return quick
+  const n = prepare(ix, ws, side, ws.orderBySize)
+  ws.work += n
   // Group ends: cand is sorted by priority rank.
   for (let i = n - 1; i >= 0; i--) {
     const r = ix.loadPriorityRank[ws.cand[i] ?? 0] ?? 0
@@ -314,13 +403,26 @@ export const chooseSheddingExact = (
       const l0 = ws.cand[i] ?? 0
       const r0 = ix.loadPriorityRank[l0] ?? 0
       const end = ws.groupEnd[i] ?? n
+      ws.work += end - i + ix.busCount * 2 + P
+      // The rest of this priority group: loads that still fit one by one, and together no more than the
+      // spare capacity of all up buses (smallest first for the count; candidates are in size order).
+      let spare = 0
+      for (let b = 0; b < ix.busCount; b++) if (side.up[b] === 1) spare += Math.max(0, (side.limitU[b] ?? 0) - (ws.loadU[b] ?? 0))
+      let count = 0
+      let used = 0
+      let fitW = 0
       for (let j = i; j < end; j++) {
         const l = ws.cand[j] ?? 0
-        if (fits(ws, side.limitU, l)) {
-          opt[2 * r0] = (opt[2 * r0] ?? 0) + 1
-          opt[2 * r0 + 1] = (opt[2 * r0 + 1] ?? 0) + (ix.loadMilliW[l] ?? 0)
+        if (!fits(ws, side.limitU, l)) continue
+        const q = ix.loadMilliW[l] ?? 0
+        fitW += q
+        if (used + 2 * q <= spare) {
+          used += 2 * q
+          count++
         }
       }
+      opt[2 * r0] = (opt[2 * r0] ?? 0) + count
+      opt[2 * r0 + 1] = (opt[2 * r0 + 1] ?? 0) + Math.min(fitW, Math.floor(spare / 2))
       for (let r = r0 + 1; r < P; r++) {
         opt[2 * r] = (opt[2 * r] ?? 0) + (ws.candCount[r] ?? 0)
         opt[2 * r + 1] = (opt[2 * r + 1] ?? 0) + (ws.candQ[r] ?? 0)
@@ -354,6 +456,7 @@ export const chooseSheddingExact = (
 
   const dfs = (i: number): void => {
     ws.work++
+    ws.sheddingNodes++
     if (ws.work > workLimit) return
     if (i === n) {
       completeVector(ix, ws, side)

@@ -40,6 +40,8 @@ export interface RackIndex {
   readonly currentClosed: Uint8Array
   /** Per supply: the buses it may be closed onto (switch exists, supply usable), ascending. */
   readonly options: readonly Int32Array[]
+  /** Per supply: how many of its switches are closed now. */
+  readonly currentClosedCount: Int32Array
   /** Per supply: the bus it currently sits on when that is a valid single option, else -2 (none valid), -1 open. */
   readonly currentOption: Int32Array
   /** Load consumption in milliwatts (integer). */
@@ -102,6 +104,7 @@ export const indexRack = (input: RackInput): RackIndex => {
 
   const options: Int32Array[] = []
   const currentOption = new Int32Array(supplyCount)
+  const currentClosedCount = new Int32Array(supplyCount)
   for (let s = 0; s < supplyCount; s++) {
     const opts: number[] = []
     let closedCount = 0
@@ -114,6 +117,7 @@ export const indexRack = (input: RackInput): RackIndex => {
       }
     }
     options.push(Int32Array.from(opts))
+    currentClosedCount[s] = closedCount
     currentOption[s] = closedCount === 0 ? -1 : closedCount === 1 && usable[s] === 1 ? closedBus : -2
   }
 
@@ -157,6 +161,7 @@ export const indexRack = (input: RackInput): RackIndex => {
     switchKind,
     currentClosed,
     options,
+    currentClosedCount,
     currentOption,
     loadMilliW,
     loadBusA,
@@ -175,11 +180,7 @@ export const indexRack = (input: RackInput): RackIndex => {
 
 /** Switch changes (level 4) if supply `s` ends on `bus` (-1 = open), against the current state. */
 export const changesFor = (ix: RackIndex, s: number, bus: number): number => {
-  let changes = 0
-  const B = ix.busCount
-  for (let b = 0; b < B; b++) {
-    const now = ix.currentClosed[s * B + b] === 1
-    if (now !== (b === bus)) changes++
-  }
-  return changes
+  const closed = ix.currentClosedCount[s] ?? 0
+  if (bus < 0) return closed
+  return ix.currentClosed[s * ix.busCount + bus] === 1 ? closed - 1 : closed + 1
 }

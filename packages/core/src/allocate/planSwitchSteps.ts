@@ -2,15 +2,20 @@
  * Pure. Current switch states and a target in, the ordered switch operations between them out.
  *
  * Order (every prefix keeps rule 2 once the current state does):
- * 1. open every closed switch of a failed/absent supply, then the extra switches of a supply closed onto
- *    several buses (keeping the one it has in the target, if any): safety first;
- * 2. close every switch of a supply that is open after step 1 (make before break: a close only adds
+ * 1. open every closed switch of a failed/absent supply;
+ * 2. close every switch of a supply that has no closed switch (make before break: a close only adds
  *    capacity to its bus or brings a bus up, which takes dual-corded load off the others);
- * 3. move supplies (open on X, then at once close on Y), in an order that keeps every protected bus
- *    powered after each open when such an order exists (exhaustive over orders for up to 12 moves,
- *    greedy beyond), else the order that leaves fewest protected buses unpowered at each open;
- * 4. open the switches of supplies that are open in the target: each intermediate state still has every
- *    target bus up with at least its target capacity, so target-powered buses stay powered.
+ * 3. the opens that unlock a close (a supply moving from X to Y, possibly from several buses if it
+ *    bridges them now), each supply's close right after its last open, in an order that keeps every
+ *    protected bus powered after each open when such an order exists (greedy first, then, when greedy
+ *    cannot keep them powered and there are at most 12 such opens, exhaustive over orders, memoised on
+ *    the set of opens done);
+ * 4. the opens that unlock nothing (supplies open in the target, extra switches of a supply bridging
+ *    buses that stays on one of them): they only take capacity away, so they come last, when every
+ *    target bus is up with at least its target capacity.
+ * Since closes only help and the remaining opens only hurt, step 3's order is the only real choice, and
+ * the exhaustive search makes it exact: an order that keeps the protected buses powered is found
+ * whenever one exists.
  * A bus is protected when it is up and powered both now and in the target. Intermediate bus loads
  * assume the target's shedding is applied before switching and restores after it: the loads counted
  * are those not shed in the target that have an up bus. Failed/absent supplies contribute no capacity.
@@ -60,6 +65,39 @@ const poweredBuses = (ix: RackIndex, closed: Uint8Array, served: Uint8Array): Ui
   return powered
 }
 
+/** Protected buses that are not up and powered, given per-bus closed counts and capacity. */
+const countUnpowered = (
+  ix: RackIndex,
+  count: Int32Array,
+  cap: Float64Array,
+  load: Float64Array,
+  served: Uint8Array,
+  isProtected: Uint8Array,
+): number => {
+  const B = ix.busCount
+  load.fill(0)
+  for (let l = 0; l < ix.loadCount; l++) {
+    if (served[l] !== 1) continue
+    const a = ix.loadBusA[l] ?? -1
+    const c = ix.loadBusB[l] ?? -1
+    const aUp = a >= 0 && (count[a] ?? 0) > 0
+    const cUp = c >= 0 && (count[c] ?? 0) > 0
+    const q = ix.loadMilliW[l] ?? 0
+    if (aUp && cUp) {
+      load[a] = (load[a] ?? 0) + q
+      load[c] = (load[c] ?? 0) + q
+    } else if (aUp) load[a] = (load[a] ?? 0) + 2 * q
+    else if (cUp) load[c] = (load[c] ?? 0) + 2 * q
+  }
+  let n = 0
+  for (let b = 0; b < B; b++) {
+    if (isProtected[b] !== 1) continue
+    const L = load[b] ?? 0
+    if ((count[b] ?? 0) === 0 || L > (cap[b] ?? 0) || L > (ix.maxU[b] ?? Infinity)) n++
+  }
+  return n
+}
+
 /**
  * Indexed form. `target` is a closed matrix (supply * busCount + bus); `served[l]` is 1 when load l is
  * not shed in the target.
@@ -68,138 +106,167 @@ export const planSwitchStepsIndexed = (ix: RackIndex, target: Uint8Array, served
   const S = ix.supplyCount
   const B = ix.busCount
   const state = Uint8Array.from(ix.currentClosed)
+  // Closed switches and usable capacity per bus, kept in step with `state` by setSwitch.
+  const countOn = new Int32Array(B)
+  const capOn = new Float64Array(B)
+  const loadScratch = new Float64Array(B)
+  for (let s = 0; s < S; s++) {
+    for (let b = 0; b < B; b++) {
+      if (state[s * B + b] !== 1) continue
+      countOn[b] = (countOn[b] ?? 0) + 1
+      if (ix.usable[s] === 1) capOn[b] = (capOn[b] ?? 0) + (ix.capacityU[s] ?? 0)
+    }
+  }
+  const setSwitch = (s: number, b: number, closed: 0 | 1): void => {
+    if (state[s * B + b] === closed) return
+    state[s * B + b] = closed
+    const sign = closed === 1 ? 1 : -1
+    countOn[b] = (countOn[b] ?? 0) + sign
+    if (ix.usable[s] === 1) capOn[b] = (capOn[b] ?? 0) + sign * (ix.capacityU[s] ?? 0)
+  }
   const steps: SwitchStep[] = []
   const open = (s: number, b: number) => {
-    state[s * B + b] = 0
+    setSwitch(s, b, 0)
     steps.push(stepOf(ix, 'open', s, b))
   }
   const close = (s: number, b: number) => {
-    state[s * B + b] = 1
+    setSwitch(s, b, 1)
     steps.push(stepOf(ix, 'close', s, b))
   }
   const nowPowered = poweredBuses(ix, ix.currentClosed, served)
   const targetPowered = poweredBuses(ix, target, served)
   const isProtected = new Uint8Array(B)
   for (let b = 0; b < B; b++) isProtected[b] = nowPowered[b] === 1 && targetPowered[b] === 1 ? 1 : 0
-  const unpoweredProtected = (): number => {
-    const p = poweredBuses(ix, state, served)
-    let n = 0
-    for (let b = 0; b < B; b++) if (isProtected[b] === 1 && p[b] === 0) n++
-    return n
-  }
+  const unpoweredProtected = (): number => countUnpowered(ix, countOn, capOn, loadScratch, served, isProtected)
 
-  // 1. failed/absent supplies, then supplies bridging buses.
+  // 1. failed/absent supplies.
   for (let s = 0; s < S; s++) {
     if (ix.usable[s] === 1) continue
     for (let b = 0; b < B; b++) if (state[s * B + b] === 1 && target[s * B + b] !== 1) open(s, b)
   }
+  // Pending operations per supply, against the state after step 1.
+  const opensOf: number[][] = Array.from({ length: S }, () => [])
+  const closesOf: number[][] = Array.from({ length: S }, () => [])
   for (let s = 0; s < S; s++) {
-    let closedCount = 0
-    for (let b = 0; b < B; b++) closedCount += state[s * B + b] ?? 0
-    if (closedCount < 2) continue
-    for (let b = 0; b < B && closedCount > 1; b++) {
-      if (state[s * B + b] === 1 && target[s * B + b] !== 1) {
-        open(s, b)
-        closedCount--
-      }
-    }
-  }
-  // Classify the rest.
-  const moves: { s: number; from: number; to: number }[] = []
-  const finalOpens: { s: number; b: number }[] = []
-  for (let s = 0; s < S; s++) {
-    let from = -1
-    let to = -1
     for (let b = 0; b < B; b++) {
       const now = state[s * B + b] === 1
       const want = target[s * B + b] === 1
-      if (now && !want) from = b
-      if (!now && want) to = b
-    }
-    const closedNow = (() => {
-      for (let b = 0; b < B; b++) if (state[s * B + b] === 1) return true
-      return false
-    })()
-    if (to >= 0 && !closedNow) close(s, to) // 2. pure close
-    else if (to >= 0 && from >= 0) moves.push({ s, from, to })
-    else if (from >= 0) finalOpens.push({ s, b: from })
-    else if (to >= 0) {
-      // Closed elsewhere on a switch the target also keeps (target bridges buses): close only after
-      // everything else; never produced by allocate.
-      finalOpens.push({ s, b: -1 - to })
+      if (now && !want) opensOf[s]?.push(b)
+      if (!now && want) closesOf[s]?.push(b)
     }
   }
-  // 3. moves.
-  const applyMove = (m: { s: number; from: number; to: number }, sign: 1 | -1) => {
-    state[m.s * B + m.from] = sign === 1 ? 0 : 1
-    state[m.s * B + m.to] = sign === 1 ? 1 : 0
+  const closedAny = (s: number): boolean => {
+    for (let b = 0; b < B; b++) if (state[s * B + b] === 1) return true
+    return false
   }
-  const safeAfterOpen = (m: { s: number; from: number; to: number }): number => {
-    state[m.s * B + m.from] = 0
+  // 2. pure closes: only add capacity (or bring a bus up, taking dual-corded load off the others).
+  const deferredCloses: { s: number; b: number }[] = []
+  for (let s = 0; s < S; s++) {
+    if ((opensOf[s]?.length ?? 0) > 0 || (closesOf[s]?.length ?? 0) === 0) continue
+    for (const b of closesOf[s] ?? []) {
+      if (!closedAny(s)) close(s, b)
+      else deferredCloses.push({ s, b }) // a target bridging buses: never produced by allocate
+    }
+  }
+  // 3. opens that unlock a close (moves, and supplies bridging buses that also move), each close done as
+  // soon as its supply has no closed switch left. Closes only help and the other opens only hurt, so the
+  // only choice is the order of these opens.
+  const ops: { s: number; b: number }[] = []
+  for (let s = 0; s < S; s++) {
+    if ((closesOf[s]?.length ?? 0) === 0) continue
+    for (const b of opensOf[s] ?? []) ops.push({ s, b })
+  }
+  const remainingOpens = new Int32Array(S)
+  for (const o of ops) remainingOpens[o.s] = (remainingOpens[o.s] ?? 0) + 1
+  /** Apply or undo op i: its open, then its supply's closes when it was the supply's last open. */
+  const apply = (i: number, sign: 1 | -1): void => {
+    const o = ops[i]
+    if (o === undefined) return
+    if (sign === 1) {
+      setSwitch(o.s, o.b, 0)
+      remainingOpens[o.s] = (remainingOpens[o.s] ?? 0) - 1
+      if (remainingOpens[o.s] === 0) for (const b of closesOf[o.s] ?? []) setSwitch(o.s, b, 1)
+    } else {
+      if (remainingOpens[o.s] === 0) for (const b of closesOf[o.s] ?? []) setSwitch(o.s, b, 0)
+      remainingOpens[o.s] = (remainingOpens[o.s] ?? 0) + 1
+      setSwitch(o.s, o.b, 1)
+    }
+  }
+  const badAfterOpen = (i: number): number => {
+    const o = ops[i]
+    if (o === undefined) return 0
+    setSwitch(o.s, o.b, 0)
     const bad = unpoweredProtected()
-    state[m.s * B + m.from] = 1
+    setSwitch(o.s, o.b, 1)
     return bad
   }
-  let order: number[] | null = null
-  if (moves.length <= 12) {
-    const failed = new Set<number>()
-    const path: number[] = []
-    const search = (doneMask: number): boolean => {
-      if (path.length === moves.length) return true
-      if (failed.has(doneMask)) return false
-      for (let i = 0; i < moves.length; i++) {
-        if ((doneMask & (1 << i)) !== 0) continue
-        const m = moves[i]
-        if (m === undefined || safeAfterOpen(m) > 0) continue
-        applyMove(m, 1)
-        path.push(i)
-        if (search(doneMask | (1 << i))) return true
-        path.pop()
-        applyMove(m, -1)
-      }
-      failed.add(doneMask)
-      return false
-    }
-    const snapshot = Uint8Array.from(state)
-    if (search(0)) order = [...path]
-    state.set(snapshot)
-  }
-  if (order === null) {
-    // Greedy: the move whose open leaves fewest protected buses unpowered, first in id order on ties.
-    order = []
-    const done = new Uint8Array(moves.length)
-    for (let n = 0; n < moves.length; n++) {
+  // Greedy first (the first open in order that keeps every protected bus powered, else the one leaving
+  // fewest unpowered); when it cannot avoid an unpowered protected bus and there are few opens, an
+  // exhaustive search over orders (memoised on the set of opens done) finds a safe order if one exists.
+  const greedy = (): { order: number[]; safe: boolean } => {
+    const order: number[] = []
+    let safe = true
+    const done = new Uint8Array(ops.length)
+    for (let n = 0; n < ops.length; n++) {
       let best = -1
       let bestBad = Infinity
-      for (let i = 0; i < moves.length; i++) {
-        const m = moves[i]
-        if (done[i] === 1 || m === undefined) continue
-        const bad = safeAfterOpen(m)
+      for (let i = 0; i < ops.length && bestBad > 0; i++) {
+        if (done[i] === 1) continue
+        const bad = badAfterOpen(i)
         if (bad < bestBad) {
           bestBad = bad
           best = i
         }
       }
-      const m = moves[best]
-      if (m === undefined) break
+      if (best < 0) break
+      if (bestBad > 0) safe = false
       done[best] = 1
-      applyMove(m, 1)
+      apply(best, 1)
       order.push(best)
     }
-    for (let i = order.length - 1; i >= 0; i--) {
-      const m = moves[order[i] ?? 0]
-      if (m !== undefined) applyMove(m, -1)
+    for (let i = order.length - 1; i >= 0; i--) apply(order[i] ?? 0, -1)
+    return { order, safe }
+  }
+  const first = greedy()
+  let order = first.order
+  if (!first.safe && ops.length <= 12) {
+    const failedMasks = new Set<number>()
+    const path: number[] = []
+    const search = (doneMask: number): boolean => {
+      if (path.length === ops.length) return true
+      if (failedMasks.has(doneMask)) return false
+      for (let i = 0; i < ops.length; i++) {
+        if ((doneMask & (1 << i)) !== 0 || badAfterOpen(i) > 0) continue
+        apply(i, 1)
+        path.push(i)
+        const found = search(doneMask | (1 << i))
+        path.pop()
+        apply(i, -1)
+        if (found) {
+          path.unshift(i)
+          return true
+        }
+      }
+      failedMasks.add(doneMask)
+      return false
     }
+    if (search(0)) order = path
   }
   for (const i of order) {
-    const m = moves[i]
-    if (m === undefined) continue
-    open(m.s, m.from)
-    close(m.s, m.to)
+    const o = ops[i]
+    if (o === undefined) continue
+    open(o.s, o.b)
+    remainingOpens[o.s] = (remainingOpens[o.s] ?? 0) - 1
+    if (remainingOpens[o.s] === 0) for (const b of closesOf[o.s] ?? []) close(o.s, b)
   }
-  // 4. opens.
-  for (const o of finalOpens) if (o.b >= 0) open(o.s, o.b)
-  for (const o of finalOpens) if (o.b < 0) close(o.s, -1 - o.b)
+  // 4. opens that unlock nothing (supplies open in the target, extra switches of a supply bridging
+  // buses that stays on one of them): each only takes capacity away, so they come last; every
+  // intermediate state then has every target bus up with at least its target capacity.
+  for (let s = 0; s < S; s++) {
+    if ((closesOf[s]?.length ?? 0) > 0) continue
+    for (const b of opensOf[s] ?? []) open(s, b)
+  }
+  for (const c of deferredCloses) close(c.s, c.b)
   return steps
 }
 

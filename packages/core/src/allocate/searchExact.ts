@@ -19,7 +19,8 @@
  * order: any optimum can be permuted into that form without losing on levels 1-4, and the tie-break
  * prefers it.
  */
-import { chooseSheddingExact, type Incumbent, type SheddingWorkspace, type SwitchSide } from './chooseShedding.js'
+import { chooseSheddingExact, type Incumbent, type SheddingWorkspace } from './chooseShedding.js'
+import { redundantOf } from './switchSide.js'
 import { changesFor, type RackIndex } from './indexRack.js'
 
 export interface SearchContext {
@@ -36,6 +37,12 @@ export interface SearchContext {
   readonly remTotalCap: Float64Array
   /** Previous identical supply, or -1. */
   readonly supplyTwin: Int32Array
+  /** Per i: non-risk capacity, count and smallest capacity of supplies i.. that can be closed somewhere. */
+  readonly remPool: Float64Array
+  readonly remPoolCount: Int32Array
+  readonly remPoolMin: Float64Array
+  /** Per (i * B + b): non-risk supplies i.. that could be closed onto b. */
+  readonly remNonRiskReach: Int32Array
 }
 
 export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): SearchContext => {
@@ -53,19 +60,31 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
   const remNonRiskCap = new Float64Array((S + 1) * B)
   const remReach = new Int32Array((S + 1) * B)
   const remTotalCap = new Float64Array(S + 1)
+  const remPool = new Float64Array(S + 1)
+  const remPoolCount = new Int32Array(S + 1)
+  const remPoolMin = new Float64Array(S + 1).fill(Infinity)
+  const remNonRiskReach = new Int32Array((S + 1) * B)
   for (let s = S - 1; s >= 0; s--) {
     minChangesFrom[s] = (minChangesFrom[s + 1] ?? 0) + Math.min(...(changeCost[s] ?? [0]))
     const opts = ix.options[s] ?? new Int32Array(0)
     const cap = ix.capacityU[s] ?? 0
     remTotalCap[s] = (remTotalCap[s + 1] ?? 0) + (opts.length > 0 ? cap : 0)
+    const pooled = opts.length > 0 && ix.atRisk[s] === 0
+    remPool[s] = (remPool[s + 1] ?? 0) + (pooled ? cap : 0)
+    remPoolCount[s] = (remPoolCount[s + 1] ?? 0) + (pooled ? 1 : 0)
+    remPoolMin[s] = pooled ? Math.min(cap, remPoolMin[s + 1] ?? Infinity) : (remPoolMin[s + 1] ?? Infinity)
     for (let b = 0; b < B; b++) {
+      remNonRiskReach[s * B + b] = remNonRiskReach[(s + 1) * B + b] ?? 0
       remCap[s * B + b] = remCap[(s + 1) * B + b] ?? 0
       remNonRiskCap[s * B + b] = remNonRiskCap[(s + 1) * B + b] ?? 0
       remReach[s * B + b] = remReach[(s + 1) * B + b] ?? 0
     }
     for (const b of opts) {
       remCap[s * B + b] = (remCap[s * B + b] ?? 0) + cap
-      if (ix.atRisk[s] === 0) remNonRiskCap[s * B + b] = (remNonRiskCap[s * B + b] ?? 0) + cap
+      if (ix.atRisk[s] === 0) {
+        remNonRiskCap[s * B + b] = (remNonRiskCap[s * B + b] ?? 0) + cap
+        remNonRiskReach[s * B + b] = (remNonRiskReach[s * B + b] ?? 0) + 1
+      }
       remReach[s * B + b] = (remReach[s * B + b] ?? 0) + 1
     }
   }
@@ -79,58 +98,34 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
     if (prev !== undefined) supplyTwin[s] = prev
     lastWithKey.set(key, s)
   }
-  return { ix, ws, changeCost, minChangesFrom, remCap, remNonRiskCap, remReach, remTotalCap, supplyTwin }
+  return {
+    ix,
+    ws,
+    changeCost,
+    minChangesFrom,
+    remCap,
+    remNonRiskCap,
+    remReach,
+    remTotalCap,
+    supplyTwin,
+    remPool,
+    remPoolCount,
+    remPoolMin,
+    remNonRiskReach,
+  }
 }
 
-/** Closed-switch side of a complete assignment: up, limits, redundant capacity, changes. */
-export const switchSideOf = (ix: RackIndex, assign: Int32Array): SwitchSide & { capacityU: Float64Array } => {
-  const B = ix.busCount
-  const up = new Uint8Array(B)
-  const capacityU = new Float64Array(B)
-  let changes = 0
-  for (let s = 0; s < ix.supplyCount; s++) {
-    const b = assign[s] ?? -1
-    changes += changesFor(ix, s, b)
-    if (b >= 0) {
-      up[b] = 1
-      capacityU[b] = (capacityU[b] ?? 0) + (ix.capacityU[s] ?? 0)
+/** Ascending insertion sort of a[0..n) in place (n is at most the bus count). */
+const sortPrefix = (a: Float64Array, n: number): void => {
+  for (let i = 1; i < n; i++) {
+    const x = a[i] ?? 0
+    let j = i - 1
+    while (j >= 0 && (a[j] ?? 0) > x) {
+      a[j + 1] = a[j] ?? 0
+      j--
     }
+    a[j + 1] = x
   }
-  const limitU = new Float64Array(B)
-  for (let b = 0; b < B; b++) limitU[b] = Math.min(capacityU[b] ?? 0, ix.maxU[b] ?? Infinity)
-  return { assign, up, limitU, redundantU: redundantOf(ix, assign, new Float64Array(B), up), changes, capacityU }
-}
-
-/** Redundant capacity per bus (at-risk removed, then the k largest), written into `out`. */
-export const redundantOf = (ix: RackIndex, assign: Int32Array, out: Float64Array, up: Uint8Array): Float64Array => {
-  const B = ix.busCount
-  const k = ix.redundancyK
-  out.fill(0)
-  const top = new Float64Array(Math.max(1, B * k))
-  for (let s = 0; s < ix.supplyCount; s++) {
-    const b = assign[s] ?? -1
-    if (b < 0 || ix.atRisk[s] === 1) continue
-    let c = ix.capacityU[s] ?? 0
-    out[b] = (out[b] ?? 0) + c
-    // keep the k largest per bus in top[b*k ..), descending
-    for (let j = 0; j < k; j++) {
-      const t = top[b * k + j] ?? 0
-      if (c > t) {
-        top[b * k + j] = c
-        c = t
-      }
-    }
-  }
-  for (let b = 0; b < B; b++) {
-    if (up[b] === 0) {
-      out[b] = 0
-      continue
-    }
-    let removed = 0
-    for (let j = 0; j < k; j++) removed += top[b * k + j] ?? 0
-    out[b] = Math.max(0, (out[b] ?? 0) - removed)
-  }
-  return out
 }
 
 export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: number): boolean => {
@@ -149,44 +144,105 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
   const candCount = new Float64Array(P)
   const candQ = new Float64Array(P)
   const mandatory = new Float64Array(B)
+  const limitMax = new Float64Array(B)
+  const servable = new Uint8Array(ix.loadCount)
+  const pairQ = new Float64Array(B * B)
+  const nonRiskCount = new Int32Array(B)
+  const needCap = new Float64Array(B)
+  const needCount = new Float64Array(B)
   const loses = new Uint8Array(B)
   const through = new Uint8Array(B)
   const opt = new Float64Array(ix.vectorLength)
   const up = new Uint8Array(B)
   const limitU = new Float64Array(B)
   const redundantU = new Float64Array(B)
-  let capSoFar = 0
-  let changesSoFar = 0
+  // Running sums live in a typed array: mutable doubles captured by closures would be boxed.
+  const sums = new Float64Array(2) // [capacity closed so far, changes so far]
   let exhausted = false
 
   /** True when no completion of assign[0..i) can beat the incumbent. */
   const pruned = (i: number): boolean => {
     const vecInc = inc.vector
     if (vecInc === null) return false
-    ws.work += ix.loadCount + B
+    ws.work += 2 * ix.loadCount + B * B + i * k
     for (let b = 0; b < B; b++) possiblyUp[b] = (busCount[b] ?? 0) > 0 || (ctx.remReach[i * B + b] ?? 0) > 0 ? 1 : 0
+    // Candidates: loads that some still possible up-set and capacity could serve (each bus limited by
+    // its rating and by every supply that could still join it).
+    let limSum = 0
+    for (let b = 0; b < B; b++) {
+      limitMax[b] = possiblyUp[b] === 1 ? Math.min(ix.maxU[b] ?? Infinity, (busCap[b] ?? 0) + (ctx.remCap[i * B + b] ?? 0)) : -1
+      if (possiblyUp[b] === 1) limSum += limitMax[b] ?? 0
+    }
     candCount.fill(0)
     candQ.fill(0)
     for (let l = 0; l < ix.loadCount; l++) {
       const a = ix.loadBusA[l] ?? -1
       const b = ix.loadBusB[l] ?? -1
-      if ((a >= 0 && possiblyUp[a] === 1) || (b >= 0 && possiblyUp[b] === 1)) {
+      const q = ix.loadMilliW[l] ?? 0
+      const limA = a >= 0 ? (limitMax[a] ?? -1) : -1
+      const limB = b >= 0 ? (limitMax[b] ?? -1) : -1
+      const ok = limA >= 2 * q || limB >= 2 * q || (limA >= q && limB >= q)
+      servable[l] = ok ? 1 : 0
+      if (ok) {
         const r = ix.loadPriorityRank[l] ?? 0
         candCount[r] = (candCount[r] ?? 0) + 1
-        candQ[r] = (candQ[r] ?? 0) + (ix.loadMilliW[l] ?? 0)
+        candQ[r] = (candQ[r] ?? 0) + q
       }
     }
-    // Is every candidate served by the incumbent's level 1? Then rivals must serve them all.
-    let allMustServe = true
-    for (let r = 0; r < P; r++) {
-      if ((vecInc[2 * r] ?? 0) !== candCount[r] || (vecInc[2 * r + 1] ?? 0) !== candQ[r]) {
-        allMustServe = false
-        break
+    // Level 1 on each bus already up: every served load wired to it puts at least half its watts on it,
+    // so those loads pass through its limit like a knapsack (smallest first bounds the count); loads
+    // not wired to it are counted in full. Prune when that bound is below the incumbent.
+    for (let b = 0; b < B; b++) {
+      if ((busCount[b] ?? 0) === 0) continue
+      let room = limitMax[b] ?? 0
+      let cutDone = false
+      let verdict = 0 // -1: bound below incumbent, 1: above
+      for (let r = 0; r < P && verdict === 0; r++) {
+        let wiredQ = 0
+        let count = candCount[r] ?? 0
+        let watts = candQ[r] ?? 0
+        if (!cutDone) {
+          for (let l = 0; l < ix.loadCount; l++) {
+            if (servable[l] === 0 || (ix.loadPriorityRank[l] ?? 0) !== r) continue
+            if (ix.loadBusA[l] === b || ix.loadBusB[l] === b) wiredQ += ix.loadMilliW[l] ?? 0
+          }
+          if (wiredQ <= room) room -= wiredQ
+          else {
+            // Keep the smallest wired loads that fit; drop the rest from the count.
+            let used = 0
+            let droppedQ = 0
+            for (let j = 0; j < ws.orderBySize.length; j++) {
+              const l = ws.orderBySize[j] ?? 0
+              if (servable[l] === 0 || (ix.loadPriorityRank[l] ?? 0) !== r) continue
+              if (ix.loadBusA[l] !== b && ix.loadBusB[l] !== b) continue
+              const q = ix.loadMilliW[l] ?? 0
+              if (used + q <= room) used += q
+              else {
+                count--
+                droppedQ += q
+              }
+            }
+            watts = Math.min(watts, watts - wiredQ + Math.min(wiredQ - droppedQ + room, wiredQ))
+            watts = Math.min(watts, (candQ[r] ?? 0) - wiredQ + room)
+            cutDone = true
+          }
+        }
+        const x = vecInc[2 * r] ?? 0
+        const y = vecInc[2 * r + 1] ?? 0
+        if (count !== x) verdict = count < x ? -1 : 1
+        else if (watts !== y) verdict = watts < y ? -1 : 1
       }
+      ws.work += P * ix.loadCount
+      if (verdict < 0) return true
     }
+    // Ranks where the incumbent serves every candidate (and so at every higher rank): a rival must
+    // serve all those candidates too, or lose on level 1.
+    let mustRanks = 0
+    while (mustRanks < P && (vecInc[2 * mustRanks] ?? 0) === candCount[mustRanks] && (vecInc[2 * mustRanks + 1] ?? 0) === candQ[mustRanks])
+      mustRanks++
     // Level 1: lexicographic capacity cut.
     opt.fill(0)
-    let rem = capSoFar + (ctx.remTotalCap[i] ?? 0)
+    let rem = Math.min((sums[0] ?? 0) + (ctx.remTotalCap[i] ?? 0), limSum)
     let cut = false
     for (let r = 0; r < P; r++) {
       const need = 2 * (candQ[r] ?? 0)
@@ -200,10 +256,7 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
       let acc = 0
       for (let j = 0; j < ws.orderBySize.length; j++) {
         const l = ws.orderBySize[j] ?? 0
-        if ((ix.loadPriorityRank[l] ?? 0) !== r) continue
-        const a = ix.loadBusA[l] ?? -1
-        const b = ix.loadBusB[l] ?? -1
-        if (!((a >= 0 && possiblyUp[a] === 1) || (b >= 0 && possiblyUp[b] === 1))) continue
+        if ((ix.loadPriorityRank[l] ?? 0) !== r || servable[l] === 0) continue
         const w = 2 * (ix.loadMilliW[l] ?? 0)
         if (acc + w > rem) break
         acc += w
@@ -213,28 +266,51 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
       opt[2 * r + 1] = Math.min(candQ[r] ?? 0, Math.floor(rem / 2))
       cut = true
     }
-    // Levels 2 and 3.
-    mandatory.fill(0)
-    loses.fill(0)
-    through.fill(0)
-    for (let l = 0; l < ix.loadCount; l++) {
-      const a = ix.loadBusA[l] ?? -1
-      const b = ix.loadBusB[l] ?? -1
-      const aP = a >= 0 && possiblyUp[a] === 1
-      const bP = b >= 0 && possiblyUp[b] === 1
-      if (!aP && !bP) continue
-      const q = ix.loadMilliW[l] ?? 0
-      if (aP && bP) {
-        mandatory[a] = (mandatory[a] ?? 0) + q
-        mandatory[b] = (mandatory[b] ?? 0) + q
-        through[a] = 1
-        through[b] = 1
-      } else {
-        const only = aP ? a : b
-        mandatory[only] = (mandatory[only] ?? 0) + 2 * q
-        loses[only] = 1
-        through[only] = 1
+    // Levels 2 and 3. The loads of the first `mustRanks` ranks must all be served by any rival; each
+    // puts at least its share on every bus it can use. A bus whose least load exceeds what it could
+    // ever carry must stay down (then its loads lean on their other bus, so repeat): if it is already
+    // up, nothing below this node can match the incumbent on level 1.
+    for (;;) {
+      mandatory.fill(0)
+      pairQ.fill(0)
+      loses.fill(0)
+      through.fill(0)
+      for (let l = 0; l < ix.loadCount; l++) {
+        if (servable[l] === 0) continue
+        const a = ix.loadBusA[l] ?? -1
+        const b = ix.loadBusB[l] ?? -1
+        const aP = a >= 0 && possiblyUp[a] === 1
+        const bP = b >= 0 && possiblyUp[b] === 1
+        const must = (ix.loadPriorityRank[l] ?? 0) < mustRanks
+        if (!aP && !bP) {
+          if (must) return true
+          continue
+        }
+        const q = must ? (ix.loadMilliW[l] ?? 0) : -1
+        if (aP && bP) {
+          through[a] = 1
+          through[b] = 1
+          if (q < 0) continue
+          mandatory[a] = (mandatory[a] ?? 0) + q
+          mandatory[b] = (mandatory[b] ?? 0) + q
+          pairQ[a * B + b] = (pairQ[a * B + b] ?? 0) + q
+          pairQ[b * B + a] = (pairQ[b * B + a] ?? 0) + q
+        } else {
+          const only = aP ? a : b
+          through[only] = 1
+          if (q < 0) continue
+          mandatory[only] = (mandatory[only] ?? 0) + 2 * q
+          loses[only] = 1
+        }
       }
+      let changed = false
+      for (let b = 0; b < B; b++) {
+        if (possiblyUp[b] === 0 || (mandatory[b] ?? 0) <= (limitMax[b] ?? 0)) continue
+        if ((busCount[b] ?? 0) > 0) return true
+        possiblyUp[b] = 0
+        changed = true
+      }
+      if (!changed) break
     }
     topK.fill(0)
     if (k > 0) {
@@ -251,21 +327,74 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
         }
       }
     }
-    let survivable = 0
-    for (let b = 0; b < B; b++) {
-      if (possiblyUp[b] === 0) continue
-      if (ix.busWired[b] === 1) {
-        let rmax = (busNonRisk[b] ?? 0) + (ctx.remNonRiskCap[i * B + b] ?? 0)
-        for (let j = 0; j < k; j++) rmax -= topK[b * k + j] ?? 0
-        if (rmax >= (allMustServe ? (mandatory[b] ?? 0) : 0)) {
-          const j = 2 * P + (ix.busPriorityRank[b] ?? 0)
-          opt[j] = (opt[j] ?? 0) + 1
+    // Level 2: buses that can still meet N+k, sharing one pool of remaining non-risk supplies.
+    // Bus b needs added non-risk capacity >= its least load minus what its own supplies already leave
+    // after the k largest (plus k - c more supplies, each at least the smallest, when it has c < k), and
+    // k + 1 - c more supplies when it must carry load.
+    let pool = ctx.remPool[i] ?? 0
+    let poolCount = ctx.remPoolCount[i] ?? 0
+    const poolMin = ctx.remPoolMin[i] ?? Infinity
+    for (let r = 0; r < BP; r++) {
+      let n = 0
+      for (let b = 0; b < B; b++) {
+        if (possiblyUp[b] === 0 || ix.busWired[b] === 0 || (ix.busPriorityRank[b] ?? 0) !== r) continue
+        const mand = mandatory[b] ?? 0
+        let capNeed = 0
+        let countNeed = 0
+        if (mand > 0) {
+          const c = nonRiskCount[b] ?? 0
+          let own = busNonRisk[b] ?? 0
+          for (let j = 0; j < k; j++) own -= topK[b * k + j] ?? 0
+          capNeed = Math.max(0, mand - own) + (c < k ? (k - c) * poolMin : 0)
+          countNeed = Math.max(0, k + 1 - c)
+          if (capNeed > (ctx.remNonRiskCap[i * B + b] ?? 0) && capNeed > 0) continue
+          if (countNeed > (ctx.remNonRiskReach[i * B + b] ?? 0)) continue
         }
+        needCap[n] = capNeed
+        needCount[n] = countNeed
+        n++
       }
-      if (through[b] === 1 && !(allMustServe && loses[b] === 1)) survivable++
+      // Max buses coverable by capacity alone and by supply count alone; the bound is the smaller.
+      sortPrefix(needCap, n)
+      sortPrefix(needCount, n)
+      const byCap = needCap
+      const byCount = needCount
+      let c1 = 0
+      let acc = 0
+      while (c1 < n && acc + (byCap[c1] ?? 0) <= pool) acc += byCap[c1++] ?? 0
+      let c2 = 0
+      let accN = 0
+      while (c2 < n && accN + (byCount[c2] ?? 0) <= poolCount) accN += byCount[c2++] ?? 0
+      const got = Math.min(c1, c2)
+      opt[2 * P + r] = got
+      for (let j = 0; j < got; j++) {
+        pool -= byCap[j] ?? 0
+        poolCount -= byCount[j] ?? 0
+      }
     }
-    opt[2 * P + BP] = ix.busRedundancy ? survivable : 0
-    opt[2 * P + BP + 1] = -(changesSoFar + (ctx.minChangesFrom[i] ?? 0))
+    // Level 3: scenarios that can still be survived, each on its own.
+    let survivable = 0
+    if (ix.busRedundancy) {
+      const totalRem = ctx.remTotalCap[i] ?? 0
+      for (let a = 0; a < B; a++) {
+        if (possiblyUp[a] === 0 || through[a] === 0) continue
+        {
+          if (loses[a] === 1) continue
+          let deficit = 0
+          let ok = true
+          for (let b = 0; b < B && ok; b++) {
+            if (b === a || (busCount[b] ?? 0) === 0) continue
+            const need = (mandatory[b] ?? 0) + (pairQ[a * B + b] ?? 0)
+            if (need > (ix.maxU[b] ?? Infinity) || need > (busCap[b] ?? 0) + (ctx.remCap[i * B + b] ?? 0)) ok = false
+            else deficit += Math.max(0, need - (busCap[b] ?? 0))
+          }
+          if (!ok || deficit > totalRem) continue
+        }
+        survivable++
+      }
+    }
+    opt[2 * P + BP] = survivable
+    opt[2 * P + BP + 1] = -((sums[1] ?? 0) + (ctx.minChangesFrom[i] ?? 0))
     for (let j = 0; j < opt.length; j++) {
       const x = opt[j] ?? 0
       const y = vecInc[j] ?? 0
@@ -286,7 +415,7 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
       limitU[b] = Math.min(busCap[b] ?? 0, ix.maxU[b] ?? Infinity)
     }
     redundantOf(ix, assign, redundantU, up)
-    chooseSheddingExact(ix, ws, { assign, up, limitU, redundantU, changes: changesSoFar }, inc, workLimit)
+    chooseSheddingExact(ix, ws, { assign, up, limitU, redundantU, changes: sums[1] ?? 0 }, inc, workLimit)
   }
 
   const place = (s: number, b: number, sign: 1 | -1): void => {
@@ -294,8 +423,11 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
     const c = ix.capacityU[s] ?? 0
     busCap[b] = (busCap[b] ?? 0) + sign * c
     busCount[b] = (busCount[b] ?? 0) + sign
-    if (ix.atRisk[s] === 0) busNonRisk[b] = (busNonRisk[b] ?? 0) + sign * c
-    capSoFar += sign * c
+    if (ix.atRisk[s] === 0) {
+      busNonRisk[b] = (busNonRisk[b] ?? 0) + sign * c
+      nonRiskCount[b] = (nonRiskCount[b] ?? 0) + sign
+    }
+    sums[0] = (sums[0] ?? 0) + sign * c
   }
 
   const dfs = (i: number): void => {
@@ -314,22 +446,23 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
     const tw = ctx.supplyTwin[i] ?? -1
     const floor = tw >= 0 ? (assign[tw] ?? -1) : -1
     const cur = ix.currentOption[i] ?? -2
-    const tryOption = (j: number): void => {
+    // Current option first, then the rest in tie-break order (t = -2 stands for the current one).
+    const curJ = cur >= 0 ? opts.indexOf(cur) : cur === -1 ? -1 : -2
+    for (let t = -2; t < opts.length; t++) {
+      const j = t === -2 ? curJ : t
+      if (j < -1 || (t !== -2 && j === curJ)) continue
       const b = j < 0 ? -1 : (opts[j] ?? -1)
-      if (b < floor) return
+      if (b < floor) continue
       assign[i] = b
       place(i, b, 1)
       const c = costs[j + 1] ?? 0
-      changesSoFar += c
+      sums[1] = (sums[1] ?? 0) + c
       dfs(i + 1)
-      changesSoFar -= c
+      sums[1] = (sums[1] ?? 0) - c
       place(i, b, -1)
       assign[i] = -1
+      if (exhausted) return
     }
-    // Current option first, then the rest in tie-break order.
-    const curJ = cur >= 0 ? opts.indexOf(cur) : cur === -1 ? -1 : -2
-    if (curJ >= -1) tryOption(curJ)
-    for (let j = -1; j < opts.length; j++) if (j !== curJ) tryOption(j)
   }
   dfs(0)
   return !exhausted && ws.work <= workLimit

@@ -5,7 +5,8 @@ import { indexRack, type RackIndex } from '../../src/allocate/indexRack.js'
 import { evaluateConfiguration } from '../../src/allocate/evaluateConfiguration.js'
 import { compareServiceVectors, compareTieBreak } from '../../src/allocate/compareServiceVectors.js'
 import { chooseSheddingExact, createIncumbent, createSheddingWorkspace } from '../../src/allocate/chooseShedding.js'
-import { createSearchContext, searchExact, switchSideOf } from '../../src/allocate/searchExact.js'
+import { createSearchContext, searchExact } from '../../src/allocate/searchExact.js'
+import { switchSideOf } from '../../src/allocate/switchSide.js'
 import { repairedCurrent } from '../../src/allocate/allocate.js'
 
 /** Tiny racks with many ties: few distinct watts, random wiring, random (possibly bad) current state. */

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest'
+import { evaluateConfiguration } from '../../src/allocate/evaluateConfiguration.js'
+import { indexRack } from '../../src/allocate/indexRack.js'
+import type { RackInput } from '../../src/model/rack.js'
+
+/**
+ * A: p1 1000 W + p2 1000 W, B: p3 500 W (closed now: p1 on A only). Loads: s1 600 W dual A/B
+ * (priority 2), s2 300 W on A only (priority 1). N+1.
+ */
+const rack = (over: Partial<RackInput> = {}): RackInput => ({
+  supplies: [
+    { id: 'p1', capacityW: 1000, state: 'ok' },
+    { id: 'p2', capacityW: 1000, state: 'ok' },
+    { id: 'p3', capacityW: 500, state: 'ok' },
+  ],
+  buses: [
+    { id: 'A', priority: 1 },
+    { id: 'B', priority: 1 },
+  ],
+  loads: [
+    { id: 's1', powerW: 600, priority: 2, buses: ['A', 'B'] },
+    { id: 's2', powerW: 300, priority: 1, buses: ['A'] },
+  ],
+  switches: [
+    { supply: 'p1', bus: 'A', kind: 'fet', closed: true },
+    { supply: 'p2', bus: 'A', kind: 'fet', closed: false },
+    { supply: 'p2', bus: 'B', kind: 'fet', closed: false },
+    { supply: 'p3', bus: 'B', kind: 'relay', closed: false },
+  ],
+  policy: { supplyRedundancy: 1, busRedundancy: true, derate: 1, preemptRisk: 0.5 },
+  ...over,
+})
+
+const A = 0
+const B = 1
+const units = (w: number) => w * 2000
+
+describe('evaluateConfiguration', () => {
+  it('computes loads, capacities, N+k, bus-loss survival and the vector by hand', () => {
+    const ix = indexRack(rack())
+    const e = evaluateConfiguration(ix, Int32Array.from([A, A, B]), Uint8Array.from([1, 1]))
+    expect(e.admissible).toBe(true)
+    // A carries half of s1 and all of s2: 300 + 300; B half of s1.
+    expect(Array.from(e.loadU)).toEqual([units(600), units(300)])
+    expect(Array.from(e.capacityU)).toEqual([units(2000), units(500)])
+    // N+1: A keeps 1000 W after losing its largest, B keeps 0.
+    expect(Array.from(e.redundantU)).toEqual([units(1000), 0])
+    expect(Array.from(e.nPlusK)).toEqual([1, 0])
+    // Losing A loses s2; losing B moves s1 wholly onto A: 900 W <= 2000 W.
+    expect(Array.from(e.survivesLoss)).toEqual([0, 1])
+    // [s1's priority: count, mW], [s2's: count, mW], N+1 buses of priority 1, survived, -changes (p2, p3 closed).
+    expect(Array.from(e.vector)).toEqual([1, 600_000, 1, 300_000, 1, 1, -2])
+  })
+
+  it('treats a load with no bus up as shed and a requested shed as shed', () => {
+    const ix = indexRack(rack())
+    const e = evaluateConfiguration(ix, Int32Array.from([-1, -1, B]), Uint8Array.from([1, 1]))
+    expect(Array.from(e.served)).toEqual([1, 0])
+    expect(Array.from(e.loadU)).toEqual([0, units(600)])
+    expect(e.admissible).toBe(false) // 600 W on 500 W
+    expect(e.overloadedBuses).toEqual([B])
+    const shedS1 = evaluateConfiguration(ix, Int32Array.from([-1, -1, B]), Uint8Array.from([0, 1]))
+    expect(shedS1.admissible).toBe(true)
+    expect(Array.from(shedS1.vector.subarray(0, 4))).toEqual([0, 0, 0, 0])
+  })
+
+  it('leaves at-risk supplies out of the redundant capacity and honours the bus rating', () => {
+    const input = rack({
+      supplies: [
+        { id: 'p1', capacityW: 1000, state: 'ok', failureRisk: 0.7 },
+        { id: 'p2', capacityW: 1000, state: 'warning' },
+        { id: 'p3', capacityW: 500, state: 'ok' },
+      ],
+      buses: [
+        { id: 'A', priority: 1, maxW: 550 },
+        { id: 'B', priority: 1 },
+      ],
+    })
+    const ix = indexRack(input)
+    const e = evaluateConfiguration(ix, Int32Array.from([A, A, B]), Uint8Array.from([1, 1]))
+    expect(Array.from(e.redundantU)).toEqual([0, 0])
+    expect(e.overloadedBuses).toEqual([A]) // 600 W over the 550 W rating
+    expect(e.admissible).toBe(false)
+  })
+
+  it('rejects a supply on a bus it has no switch to, or a failed supply', () => {
+    const ix = indexRack(rack({ supplies: [...rack().supplies.slice(0, 2), { id: 'p3', capacityW: 500, state: 'failed' }] }))
+    expect(evaluateConfiguration(ix, Int32Array.from([B, -1, -1]), Uint8Array.from([1, 1])).invalidSupplies).toEqual([0])
+    expect(evaluateConfiguration(ix, Int32Array.from([A, -1, B]), Uint8Array.from([1, 1])).invalidSupplies).toEqual([2])
+  })
+
+  it('counts survival 0 when bus redundancy is off, and a move as two changes', () => {
+    const ix = indexRack(rack({ policy: { supplyRedundancy: 1, busRedundancy: false, derate: 1, preemptRisk: 0.5 } }))
+    const e = evaluateConfiguration(ix, Int32Array.from([B, -1, -1]), Uint8Array.from([1, 1]))
+    expect(e.vector[e.vector.length - 2]).toBe(0)
+    expect(e.vector[e.vector.length - 1]).toBe(-2)
+  })
+})
