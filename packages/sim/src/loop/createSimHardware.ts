@@ -24,6 +24,8 @@ export interface SimHardware {
   /** Run the SMBALERT# handler (ARA, then a sweep if needed): its events. */
   readonly alertEvents: () => Promise<readonly ControllerEvent[]>
   readonly busTimeMs: () => number
+  /** A supply's registers changed (what a poll of it would return is different now). */
+  readonly onSupplyChanged: (listener: (supply: string) => void) => void
 }
 
 export const createSimHardware = (world: RackWorld, options: { readonly alerts: 'polling' | 'interrupt' }): SimHardware => {
@@ -55,5 +57,6 @@ export const createSimHardware = (world: RackWorld, options: { readonly alerts: 
       return alertHandler.handle()
     },
     busTimeMs: transport.busTimeMs,
+    onSupplyChanged: rack.onSupplyChanged,
   }
 }

@@ -27,6 +27,8 @@ export interface VirtualRack {
   readonly wiring: Wiring
   /** Supply id -> where it sits. */
   readonly placement: ReadonlyMap<string, { readonly address: number; readonly channel: number }>
+  /** Called with a supply's id whenever its registers change (status, readings, or answering at all). */
+  readonly onSupplyChanged: (listener: (supply: string) => void) => void
 }
 
 /** gpio's target result -> pmbus's device Either. */
@@ -111,6 +113,7 @@ export const createVirtualRack = (world: RackWorld): VirtualRack => {
 
   // Registers follow the world: only supplies whose view changed are touched.
   const lastKey = new Map<string, string>()
+  const changeListeners: ((supply: string) => void)[] = []
   const sync = (): void => {
     for (const s of scenario.supplies) {
       const vs = supplies.get(s.id)!
@@ -118,6 +121,7 @@ export const createVirtualRack = (world: RackWorld): VirtualRack => {
       const key = viewKey(view)
       if (lastKey.get(s.id) === key) continue
       lastKey.set(s.id, key)
+      for (const l of changeListeners) l(s.id)
       if (view === undefined) {
         vs.setResponding(false)
         continue
@@ -139,5 +143,5 @@ export const createVirtualRack = (world: RackWorld): VirtualRack => {
   }
   sync()
   world.onChange(sync)
-  return { root, supplies, alertLine, wiring, placement }
+  return { root, supplies, alertLine, wiring, placement, onSupplyChanged: (l) => void changeListeners.push(l) }
 }

@@ -77,7 +77,10 @@ export const runClosedLoop = async (world: RackWorld, options: ClosedLoopOptions
     streak.set(supply, signature.get(supply) === sig ? Math.min(1_000_000, (streak.get(supply) ?? 0) + 1) : 1)
     signature.set(supply, sig)
   }
-  const settled = (): boolean => [...streak.values()].every((n) => n >= settleObservations)
+  // Supplies whose registers changed since the controller last read them in full.
+  const unseen = new Set<string>(scenario.supplies.map((s) => s.id))
+  hw.onSupplyChanged((supply) => unseen.add(supply))
+  const settled = (): boolean => unseen.size === 0 && [...streak.values()].every((n) => n >= settleObservations)
   const reportedPower = new Map<string, number>()
   const deferred: ControllerEvent[] = []
   const lastStatus = new Map<string, string>()
@@ -96,10 +99,14 @@ export const runClosedLoop = async (world: RackWorld, options: ClosedLoopOptions
       if (++handled > maxEventsPerActivation) throw new Error(`controller did not settle within ${maxEventsPerActivation} events at ${world.now()} ms`)
       const event = queue.shift()!
       if (event._tag === 'Telemetry') {
+        if (event.sample.readings.poutW !== undefined) unseen.delete(event.sample.supply)
         lastStatus.set(event.sample.supply, setFlags(event.sample.status))
         observe(event.sample.supply, setFlags(event.sample.status))
       }
-      if (event._tag === 'ReadFailed') observe(event.supply, `readFailed:${event.error._tag}`)
+      if (event._tag === 'ReadFailed') {
+        unseen.delete(event.supply)
+        observe(event.supply, `readFailed:${event.error._tag}`)
+      }
       const t0 = timing === undefined ? 0 : performance.now()
       const commands: readonly ControllerCommand[] = controller.handle(event)
       if (timing !== undefined) softwareMs += performance.now() - t0
@@ -150,8 +157,8 @@ export const runClosedLoop = async (world: RackWorld, options: ClosedLoopOptions
     const out: ControllerEvent[] = []
     for (const [load, powerW] of world.serverPowerW()) {
       const last = reportedPower.get(load)
-      // A server's BMC reports on change: going down or up always, otherwise beyond the deadband.
-      if (last !== undefined && (last === 0) === (powerW === 0) && Math.abs(powerW - last) < powerReportDeadbandW) continue
+      // A server's BMC reports on change beyond the deadband.
+      if (last !== undefined && Math.abs(powerW - last) < powerReportDeadbandW) continue
       reportedPower.set(load, powerW)
       out.push({ _tag: 'ServerPower', atMs: world.now(), load, powerW })
     }
@@ -176,13 +183,14 @@ export const runClosedLoop = async (world: RackWorld, options: ClosedLoopOptions
   const tickMs = pollMs / Math.max(1, scenario.supplies.length)
   let slot = 0
   for (;;) {
-    // The controller may also act on time alone: a routine replan waiting out its dwell, a plan in
-    // flight that could time out. Never skip while either is pending.
-    const waiting = controller.state().replanPending || controller.state().applying !== undefined
-    if (options.skipQuiet && lastTickQuiet && !waiting && settled()) {
-      const nextPhysical = world.nextEventTime()
-      const target = nextPhysical === undefined ? endMs + tickMs : nextPhysical
-      // First slot at or after the next physical event (and never before the current slot).
+    // The controller may also act on time alone: a plan in flight could time out (never skip then),
+    // and a routine replan waits out its dwell after the last plan (skip no further than its end).
+    const cs = controller.state()
+    if (options.skipQuiet && lastTickQuiet && cs.applying === undefined && settled()) {
+      const nextPhysical = world.nextEventTime() ?? endMs + tickMs
+      const dwellEnd = cs.replanPending ? (cs.lastPlanMs ?? 0) + cs.config.policies.reallocation.minDwellMs : Number.POSITIVE_INFINITY
+      const target = Math.min(nextPhysical, dwellEnd)
+      // First slot at or after the target (and never before the current slot).
       slot = Math.max(slot, Math.ceil(target / tickMs))
       lastTickQuiet = false
     }

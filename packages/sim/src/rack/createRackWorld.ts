@@ -36,6 +36,7 @@ export type PhysicalEvent =
   | { readonly _tag: 'DegradeStart'; readonly supply: string; readonly failAfterMs: number }
   | { readonly _tag: 'SwitchFaultArmed'; readonly supply: string; readonly bus: string; readonly mode: SwitchFaultMode }
   | { readonly _tag: 'SwitchSettled'; readonly supply: string; readonly bus: string; readonly closed: boolean; readonly op: number }
+  | { readonly _tag: 'SwitchRepaired'; readonly supply: string; readonly bus: string }
   | { readonly _tag: 'HoldUpExpired'; readonly server: string; readonly token: number }
   | { readonly _tag: 'BootDone'; readonly server: string; readonly token: number }
 
@@ -130,7 +131,7 @@ export interface RackWorld {
   readonly switchCommanded: (supply: string, bus: string) => boolean
   /** Ask servers to power down (shed) or back up, over the management channel (claim 16). */
   readonly setShed: (servers: ReadonlySet<string>) => void
-  /** What each server reports using (0 when down or shed). */
+  /** What each running server reports using; servers that are down, booting or shed report nothing. */
   readonly serverPowerW: () => ReadonlyMap<string, number>
   readonly outcome: () => ElectricalOutcome
   readonly metrics: () => WorldMetrics
@@ -500,6 +501,14 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
         w.closed = e.closed
         break
       }
+      case 'SwitchRepaired': {
+        const w = switches.get(swKey(e.supply, e.bus))
+        if (w === undefined) return
+        // The new switch follows its control input.
+        w.op = ++opSeq
+        w.closed = w.commanded
+        break
+      }
       case 'HoldUpExpired': {
         const s = servers.get(e.server)
         if (s === undefined || s.state._tag !== 'gap' || s.state.token !== e.token) return
@@ -574,6 +583,8 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
       if ((mode === 'stuckOpen' && closed) || (mode === 'welded' && !closed)) {
         m.switchFaults++
         note({ _tag: 'SwitchStuck', atMs, supply, bus, mode })
+        // A technician replaces the switch; until then it ignores its control input.
+        if (randomFaults) queue.schedule(atMs + faultRng.exponential(scenario.control.repairMeanHours * HOUR), { _tag: 'SwitchRepaired', supply, bus })
         return
       }
       if (mode === 'slow') m.switchFaults++
@@ -605,8 +616,10 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
       changed(atMs)
     },
     serverPowerW: () => {
+      // Only running servers report: a server that is down, booting or shed has no running OS to report
+      // from, so the controller keeps its last report (what the server will draw when it comes back).
       const out = new Map<string, number>()
-      for (const s of servers.values()) out.set(s.spec.id, s.state._tag === 'up' || s.state._tag === 'gap' ? s.demandW : 0)
+      for (const s of servers.values()) if (s.state._tag === 'up' || s.state._tag === 'gap') out.set(s.spec.id, s.demandW)
       return out
     },
     outcome: () => last,

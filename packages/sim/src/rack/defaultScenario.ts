@@ -58,15 +58,15 @@ export const defaultScenarioJson = {
     ...pair('psu8', 'breaker', 'B'),
   ],
   servers: [
-    ...servers('db', 4, 3, [['A', 'B']], 650, 350, 'diurnal'),
-    ...servers('web', 4, 2, [['A', 'B']], 550, 250, 'bursty'),
-    ...servers('app', 8, 2, [['A', 'B']], 600, 300, 'diurnal'),
-    ...servers('batch', 8, 1, [['A'], ['A'], ['A'], ['A'], ['B'], ['B'], ['B'], ['B']], 500, 200, 'bursty'),
+    ...servers('db', 4, 3, [['A', 'B']], 550, 300, 'diurnal'),
+    ...servers('web', 4, 2, [['A', 'B']], 450, 200, 'bursty'),
+    ...servers('app', 8, 2, [['A', 'B']], 500, 250, 'diurnal'),
+    ...servers('batch', 8, 1, [['A'], ['A'], ['A'], ['A'], ['B'], ['B'], ['B'], ['B']], 400, 150, 'bursty'),
   ],
   cooling: { kind: 'builtIn', ambientC: 32, faultMtbfHours: 4000, faultMeanHours: 4, faultRiseC: 12 },
   switchFaults: { stuckOpenPerOp: 0.002, weldedPerOp: 0.001, slowPerOp: 0.01 },
   commFaults: { nackMtbfHours: 3000, nackMeanSeconds: 30 },
-  control: { pollIntervalMs: 1000, alerts: 'interrupt', i2cKHz: 100, profileStepMinutes: 60, repairMeanHours: 48 },
+  control: { pollIntervalMs: 1000, alerts: 'interrupt', i2cKHz: 100, profileStepMinutes: 240, repairMeanHours: 48 },
   policy: { supplyRedundancy: 1, busRedundancy: true, derate: 1, preemptRisk: 0.5 },
 } as const
 

@@ -1,19 +1,9 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
-import * as E from 'fp-ts/lib/Either.js'
 import { createRng } from '../../src/engine/createRng.js'
 import { createRackWorld } from '../../src/rack/createRackWorld.js'
-import { decodeScenario } from '../../src/rack/decodeScenario.js'
+import { example, HOUR } from '../support/examples.js'
 import { defaultScenario } from '../../src/rack/defaultScenario.js'
 import type { Scenario } from '../../src/rack/Scenario.js'
-
-const HOUR = 3_600_000
-
-export const example = (name: string): Scenario => {
-  const decoded = decodeScenario(JSON.parse(readFileSync(new URL(`../../examples/${name}.json`, import.meta.url), 'utf8')))
-  if (E.isLeft(decoded)) throw new Error(JSON.stringify(decoded.left.issues))
-  return decoded.right
-}
 
 const runStatic = (scenario: Scenario, seed = 1) => {
   const world = createRackWorld(scenario, createRng(seed))
