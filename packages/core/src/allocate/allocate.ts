@@ -94,6 +94,8 @@ export const allocate = (input: RackInput): Plan => {
 
   improveLocally(ix, ws, inc, chooseSheddingGreedy, exact ? ws.work + largeWorkBudget : ws.work + localShare * largeWorkBudget)
   const proven = searchExact(createSearchContext(ix, ws), inc, budget)
+  // An unfinished search may stop on a configuration that single moves still improve.
+  if (!proven) improveLocally(ix, ws, inc, chooseSheddingGreedy, ws.work + (1 - localShare) * largeWorkBudget)
 
   const target = evaluateConfiguration(ix, inc.assign, inc.served)
   const B = ix.busCount

@@ -19,7 +19,7 @@
  * order: any optimum can be permuted into that form without losing on levels 1-4, and the tie-break
  * prefers it.
  */
-import { chooseSheddingExact, type Incumbent, type SheddingWorkspace } from './chooseShedding.js'
+import { chooseSheddingExact, createIncumbent, type Incumbent, type SheddingWorkspace } from './chooseShedding.js'
 import { redundantOf } from './switchSide.js'
 import { changesFor, type RackIndex } from './indexRack.js'
 
@@ -128,8 +128,59 @@ const sortPrefix = (a: Float64Array, n: number): void => {
   }
 }
 
+/**
+ * An upper bound on level 1 over every configuration: for each set of up buses (few buses only), the
+ * exact best shedding when each bus may carry up to its rating and the capacity of every supply that
+ * can reach it. Shares are fixed by the up set and a larger limit never serves less, so the best over
+ * up sets bounds every configuration. Null when there are too many buses to enumerate their subsets.
+ */
+export const levelOneBound = (ix: RackIndex, ws: SheddingWorkspace, workLimit: number): Float64Array | null => {
+  const B = ix.busCount
+  const P = ix.loadPriorities.length
+  if (B > 4) return null
+  const reach = new Float64Array(B)
+  const reachable = new Uint8Array(B)
+  for (let s = 0; s < ix.supplyCount; s++) {
+    for (const b of ix.options[s] ?? []) {
+      reach[b] = (reach[b] ?? 0) + (ix.capacityU[s] ?? 0)
+      reachable[b] = 1
+    }
+  }
+  let best: Float64Array | null = null
+  const assign = new Int32Array(ix.supplyCount).fill(-1)
+  for (let mask = 1; mask < 1 << B; mask++) {
+    const up = new Uint8Array(B)
+    const limitU = new Float64Array(B)
+    let ok = true
+    for (let b = 0; b < B; b++) {
+      if ((mask & (1 << b)) === 0) continue
+      if (reachable[b] === 0) ok = false
+      up[b] = 1
+      limitU[b] = Math.min(ix.maxU[b] ?? Infinity, reach[b] ?? 0)
+    }
+    if (!ok) continue
+    const inc = createIncumbent(ix)
+    chooseSheddingExact(ix, ws, { assign, up, limitU, redundantU: new Float64Array(B), changes: 0 }, inc, workLimit)
+    if (ws.work > workLimit) return null
+    const v = inc.vector
+    if (v === null) continue
+    if (best === null) best = v.slice(0, 2 * P)
+    else {
+      for (let j = 0; j < 2 * P; j++) {
+        const x = v[j] ?? 0
+        const y = best[j] ?? 0
+        if (x === y) continue
+        if (x > y) best = v.slice(0, 2 * P)
+        break
+      }
+    }
+  }
+  return best ?? new Float64Array(2 * P)
+}
+
 export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: number): boolean => {
   const { ix, ws } = ctx
+  const rootLevelOne = levelOneBound(ix, ws, workLimit)
   const S = ix.supplyCount
   const B = ix.busCount
   const P = ix.loadPriorities.length
@@ -145,6 +196,7 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
   const candQ = new Float64Array(P)
   const mandatory = new Float64Array(B)
   const limitMax = new Float64Array(B)
+  const mustUp = new Uint8Array(B)
   const servable = new Uint8Array(ix.loadCount)
   const pairQ = new Float64Array(B * B)
   const nonRiskCount = new Int32Array(B)
@@ -189,11 +241,28 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
         candQ[r] = (candQ[r] ?? 0) + q
       }
     }
-    // Level 1 on each bus already up: every served load wired to it puts at least half its watts on it,
-    // so those loads pass through its limit like a knapsack (smallest first bounds the count); loads
-    // not wired to it are counted in full. Prune when that bound is below the incumbent.
+    // Ranks where the incumbent serves every candidate (and so at every higher rank): a rival must
+    // serve all those candidates too, or lose on level 1.
+    let mustRanks = 0
+    while (mustRanks < P && (vecInc[2 * mustRanks] ?? 0) === candCount[mustRanks] && (vecInc[2 * mustRanks + 1] ?? 0) === candQ[mustRanks])
+      mustRanks++
+    // Buses that must be up: already up, or the only possible bus of a load a rival must serve.
+    mustUp.fill(0)
+    for (let b = 0; b < B; b++) if ((busCount[b] ?? 0) > 0) mustUp[b] = 1
+    for (let l = 0; l < ix.loadCount; l++) {
+      if (servable[l] === 0 || (ix.loadPriorityRank[l] ?? 0) >= mustRanks) continue
+      const a = ix.loadBusA[l] ?? -1
+      const c = ix.loadBusB[l] ?? -1
+      const aP = a >= 0 && possiblyUp[a] === 1
+      const cP = c >= 0 && possiblyUp[c] === 1
+      if (aP && !cP) mustUp[a] = 1
+      else if (cP && !aP) mustUp[c] = 1
+    }
+    // Level 1 on each bus that must be up: every served load wired to it puts at least half its watts
+    // on it, so those loads pass through its limit like a knapsack (smallest first bounds the count);
+    // loads not wired to it are counted in full. Prune when that bound is below the incumbent.
     for (let b = 0; b < B; b++) {
-      if ((busCount[b] ?? 0) === 0) continue
+      if (mustUp[b] === 0) continue
       let room = limitMax[b] ?? 0
       let cutDone = false
       let verdict = 0 // -1: bound below incumbent, 1: above
@@ -235,11 +304,6 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
       ws.work += P * ix.loadCount
       if (verdict < 0) return true
     }
-    // Ranks where the incumbent serves every candidate (and so at every higher rank): a rival must
-    // serve all those candidates too, or lose on level 1.
-    let mustRanks = 0
-    while (mustRanks < P && (vecInc[2 * mustRanks] ?? 0) === candCount[mustRanks] && (vecInc[2 * mustRanks + 1] ?? 0) === candQ[mustRanks])
-      mustRanks++
     // Level 1: lexicographic capacity cut.
     opt.fill(0)
     let rem = Math.min((sums[0] ?? 0) + (ctx.remTotalCap[i] ?? 0), limSum)
@@ -265,6 +329,16 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
       opt[2 * r] = c
       opt[2 * r + 1] = Math.min(candQ[r] ?? 0, Math.floor(rem / 2))
       cut = true
+    }
+    // The root's exact level-1 bound holds everywhere below it: keep the smaller of the two.
+    if (rootLevelOne !== null) {
+      for (let j = 0; j < 2 * P; j++) {
+        const x = rootLevelOne[j] ?? 0
+        const y = opt[j] ?? 0
+        if (x === y) continue
+        if (x < y) for (let t = 0; t < 2 * P; t++) opt[t] = rootLevelOne[t] ?? 0
+        break
+      }
     }
     // Levels 2 and 3. The loads of the first `mustRanks` ranks must all be served by any rival; each
     // puts at least its share on every bus it can use. A bus whose least load exceeds what it could
