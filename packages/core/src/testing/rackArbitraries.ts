@@ -80,8 +80,8 @@ export const rackInputArb = (options: RackArbOptions = {}): fc.Arbitrary<RackInp
     /** Which buses it is wired to (a bit mask, reduced modulo the bus count below). */
     wiring: fc.integer({ min: 0, max: maxMask - 1 }),
     kinds: fc.array(fc.constantFrom(...kinds), { minLength: maxBuses, maxLength: maxBuses }),
-    /** 0: all open; i: close its i-th wired switch. Large values wrap. */
-    current: fc.nat({ max: 4 }),
+    /** 0: all open (1 in 5); i: close its i-th wired switch (wrapping). */
+    current: fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 4, arbitrary: fc.integer({ min: 1, max: 16 }) }),
     /** Rarely (1 in 16), close every wired switch (two closed: an inadmissible current state). */
     bridged: fc.nat({ max: 15 }).map((n) => n === 0),
   })
@@ -115,7 +115,7 @@ export const rackInputArb = (options: RackArbOptions = {}): fc.Arbitrary<RackInp
       })
       const switches: Switch[] = supplySpecs.flatMap((spec, i) => {
         const wired = fullyWired ? busIds : busIds.filter((_, b) => (spec.wiring >> b) % 2 === 1)
-        const chosen = spec.current % (wired.length + 1) // 0 = open
+        const chosen = spec.current === 0 || wired.length === 0 ? 0 : 1 + ((spec.current - 1) % wired.length) // 0 = open
         return wired.map((bus, j) => ({
           supply: `psu${i}`,
           bus,
