@@ -92,10 +92,10 @@ export const allocate = (input: RackInput): Plan => {
   const currentBest = evaluateConfiguration(ix, currentBestAssign, inc.served)
   const currentAsIs = evaluateConfiguration(ix, start, new Uint8Array(ix.loadCount).fill(1))
 
-  improveLocally(ix, ws, inc, chooseSheddingGreedy, exact ? ws.work + largeWorkBudget : ws.work + localShare * largeWorkBudget)
+  improveLocally(ix, ws, inc, exact ? ws.work + largeWorkBudget : ws.work + localShare * largeWorkBudget)
   const proven = searchExact(createSearchContext(ix, ws), inc, budget)
   // An unfinished search may stop on a configuration that single moves still improve.
-  if (!proven) improveLocally(ix, ws, inc, chooseSheddingGreedy, ws.work + (1 - localShare) * largeWorkBudget)
+  if (!proven) improveLocally(ix, ws, inc, ws.work + (1 - localShare) * largeWorkBudget)
 
   const target = evaluateConfiguration(ix, inc.assign, inc.served)
   const B = ix.busCount

@@ -224,7 +224,7 @@ const completeVector = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide):
 }
 
 /** Compare a finished ws.vec / ws.served (for side.assign) with the incumbent; adopt it when better. */
-const offer = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, inc: Incumbent, served: Uint8Array = ws.served): boolean => {
+export const offer = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, inc: Incumbent, served: Uint8Array = ws.served): boolean => {
   const v = ws.vec
   let better: number
   if (inc.vector === null) better = 1
@@ -313,16 +313,17 @@ const buildCache = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): voi
 }
 
 /**
- * When every load with an up bus fits, that served set is the only level-1 optimum: evaluate it from
- * the cache (rebuilt only when the up set changes) and offer it. Returns null when something must be shed.
+ * When every load with an up bus fits, that served set is the only level-1 optimum: evaluate it into
+ * ws.vec from the cache (rebuilt only when the up set changes; served flags and bus loads then in
+ * ws.cacheServed / ws.cacheLoadU). Returns false when something must be shed.
  */
-const tryAllServed = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, inc: Incumbent): boolean | null => {
+const evaluateAllServed = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): boolean => {
   const B = ix.busCount
   let same = ws.cacheReady
   for (let b = 0; same && b < B; b++) if (ws.cacheUp[b] !== side.up[b]) same = false
   if (!same) buildCache(ix, ws, side)
   ws.work += B * B + B
-  for (let b = 0; b < B; b++) if (side.up[b] === 1 && (ws.cacheLoadU[b] ?? 0) > (side.limitU[b] ?? 0)) return null
+  for (let b = 0; b < B; b++) if (side.up[b] === 1 && (ws.cacheLoadU[b] ?? 0) > (side.limitU[b] ?? 0)) return false
   const P = ix.loadPriorities.length
   const BP = ix.busPriorities.length
   const vec = ws.vec
@@ -350,12 +351,15 @@ const tryAllServed = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, in
   }
   vec[2 * P + BP] = survived
   vec[2 * P + BP + 1] = -side.changes
-  return offer(ix, ws, side, inc, ws.cacheServed)
+  return true
 }
 
-export const chooseSheddingGreedy = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, inc: Incumbent): boolean => {
-  const quick = tryAllServed(ix, ws, side, inc)
-  if (quick !== null) return quick
+/**
+ * Greedy shedding for `side`, evaluated into ws.vec. Returns true when the served flags and bus loads
+ * are in ws.cacheServed / ws.cacheLoadU (everything fits), false when in ws.served / ws.loadU.
+ */
+export const evaluateGreedy = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): boolean => {
+  if (evaluateAllServed(ix, ws, side)) return true
   const n = prepare(ix, ws, side, ws.orderBySize)
   ws.work += 3 * ix.loadCount + ix.busCount * ix.busCount
   for (let i = 0; i < n; i++) {
@@ -363,8 +367,11 @@ export const chooseSheddingGreedy = (ix: RackIndex, ws: SheddingWorkspace, side:
     if (fits(ws, side.limitU, l)) addLoad(ix, ws, l, 1)
   }
   completeVector(ix, ws, side)
-  return offer(ix, ws, side, inc)
+  return false
 }
+
+export const chooseSheddingGreedy = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, inc: Incumbent): boolean =>
+  offer(ix, ws, side, inc, evaluateGreedy(ix, ws, side) ? ws.cacheServed : ws.served)
 
 /**
  * Exact. Returns true when the incumbent was improved. Gives up (returns what it has) when
@@ -379,8 +386,7 @@ export const chooseSheddingExact = (
 ): boolean => {
   ws.leaves++
   // Fast path: everything servable fits.
-  const quick = tryAllServed(ix, ws, side, inc)
-  if (quick !== null) return quick
+  if (evaluateAllServed(ix, ws, side)) return offer(ix, ws, side, inc, ws.cacheServed)
   const n = prepare(ix, ws, side, ws.orderBySize)
   ws.work += n
   // Group ends: cand is sorted by priority rank.

@@ -1,47 +1,85 @@
 /**
- * Pure (mutates only the incumbent it is handed). Hill climbing over single-supply moves: supplies in id
- * order, cyclically, each tried on every other option (open, or each bus it can be closed onto); the
- * first neighbour strictly better under the whole objective (tie-break included) is adopted, and the scan
- * goes on from the next supply until a full cycle finds nothing; then whole-bus moves (every supply of one
- * bus to another bus, or open), and single moves again after any success, until neither improves or the
- * deterministic work budget is spent. Since only strict improvements are
- * adopted, the result is never worse than the starting point and the loop terminates.
+ * Pure (mutates only the incumbent it is handed). Hill climbing from the incumbent's switches, greedy
+ * shedding per neighbour (chooseShedding's evaluateGreedy), within a deterministic work budget.
  *
- * `solve` chooses the shedding for a neighbour's switches and offers it to the incumbent (exact or
- * greedy, see chooseShedding).
+ * Neighbourhoods: single-supply moves (supplies in id order, cyclically, each tried on every other
+ * option: open, or each bus it can be closed onto), and, when those are exhausted, whole-bus moves
+ * (every supply of one bus to another bus, or open), which single moves cannot reach when a bus must go
+ * down as a whole. The climb follows a guide order: levels 1 and 2 of the objective, then the total
+ * redundancy deficit (sum over wired up buses of load minus redundant capacity, where positive), then
+ * levels 3 and 4, then the tie-break; the deficit lets it walk through the several moves that N+k often
+ * needs (k = 2, big buses) before level 2 itself changes. Every neighbour is also offered to the
+ * incumbent under the true objective, so the result is never worse than the starting point, and the
+ * climb terminates since the guide strictly improves at every step.
  */
-import type { Incumbent, SheddingWorkspace, SwitchSide } from './chooseShedding.js'
+import { compareTieBreak } from './compareServiceVectors.js'
+import { evaluateGreedy, offer, type Incumbent, type SheddingWorkspace } from './chooseShedding.js'
 import type { RackIndex } from './indexRack.js'
 import { moveSupply, switchSideOf, type MutableSwitchSide } from './switchSide.js'
 
-export type SolveShedding = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, inc: Incumbent) => boolean
+interface Climb {
+  readonly side: MutableSwitchSide
+  /** Guide vector of the current point, and of the neighbour under evaluation. */
+  readonly here: Float64Array
+  readonly there: Float64Array
+  readonly servedHere: Uint8Array
+  readonly assignHere: Int32Array
+}
 
-export const improveLocally = (
-  ix: RackIndex,
-  ws: SheddingWorkspace,
-  inc: Incumbent,
-  solve: SolveShedding,
-  workLimit: number,
-): void => {
+/** Evaluate the climb's side: offer it to the incumbent, fill `there`; true when it beats `here`. */
+const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb): boolean => {
+  const fromCache = evaluateGreedy(ix, ws, c.side)
+  const served = fromCache ? ws.cacheServed : ws.served
+  const loadU = fromCache ? ws.cacheLoadU : ws.loadU
+  offer(ix, ws, c.side, inc, served)
+  const P = ix.loadPriorities.length
+  const BP = ix.busPriorities.length
+  const v = ws.vec
+  const g = c.there
+  for (let i = 0; i < 2 * P + BP; i++) g[i] = v[i] ?? 0
+  let deficit = 0
+  for (let b = 0; b < ix.busCount; b++) {
+    if (c.side.up[b] === 1 && ix.busWired[b] === 1) deficit += Math.max(0, (loadU[b] ?? 0) - (c.side.redundantU[b] ?? 0))
+  }
+  g[2 * P + BP] = -deficit
+  g[2 * P + BP + 1] = v[2 * P + BP] ?? 0
+  g[2 * P + BP + 2] = v[2 * P + BP + 1] ?? 0
+  let better = 0
+  for (let i = 0; i < g.length && better === 0; i++) {
+    const x = g[i] ?? 0
+    const y = c.here[i] ?? 0
+    if (x !== y) better = x > y ? 1 : -1
+  }
+  if (better === 0) better = compareTieBreak(c.side.assign, served, c.assignHere, c.servedHere)
+  if (better <= 0) return false
+  c.here.set(g)
+  c.assignHere.set(c.side.assign)
+  c.servedHere.set(served)
+  return true
+}
+
+export const improveLocally = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, workLimit: number): void => {
   const S = ix.supplyCount
   if (S === 0) return
-  const side = switchSideOf(ix, Int32Array.from(inc.assign))
+  const n = ix.vectorLength + 1
+  const c: Climb = {
+    side: switchSideOf(ix, Int32Array.from(inc.assign)),
+    here: new Float64Array(n).fill(-Infinity),
+    there: new Float64Array(n),
+    servedHere: new Uint8Array(ix.loadCount),
+    assignHere: Int32Array.from(inc.assign),
+  }
+  tryHere(ix, ws, inc, c)
   for (;;) {
-    singleMoves(ix, ws, inc, solve, workLimit, side)
-    if (ws.work > workLimit || !busMoves(ix, ws, inc, solve, workLimit, side)) return
+    singleMoves(ix, ws, inc, c, workLimit)
+    if (ws.work > workLimit || !busMoves(ix, ws, inc, c, workLimit)) return
   }
 }
 
 /** Single-supply moves until a full cycle over the supplies finds nothing. */
-const singleMoves = (
-  ix: RackIndex,
-  ws: SheddingWorkspace,
-  inc: Incumbent,
-  solve: SolveShedding,
-  workLimit: number,
-  side: MutableSwitchSide,
-): void => {
+const singleMoves = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb, workLimit: number): void => {
   const S = ix.supplyCount
+  const side = c.side
   let s = 0
   let sinceImproved = 0
   while (sinceImproved < S && ws.work <= workLimit) {
@@ -52,7 +90,7 @@ const singleMoves = (
       if (b === from) continue
       moveSupply(ix, side, s, b)
       ws.work += 2 * S
-      if (solve(ix, ws, side, inc)) {
+      if (tryHere(ix, ws, inc, c)) {
         sinceImproved = -1
         break
       }
@@ -63,33 +101,23 @@ const singleMoves = (
   }
 }
 
-/**
- * Whole-bus moves, which single moves cannot reach when a bus must go down (e.g. its rating cannot take
- * the dual-corded loads' halves): every supply on bus b goes to bus c where it can (else opens), for
- * each c including "open". Adopts the first strict improvement; returns whether there was one.
- */
-const busMoves = (
-  ix: RackIndex,
-  ws: SheddingWorkspace,
-  inc: Incumbent,
-  solve: SolveShedding,
-  workLimit: number,
-  side: MutableSwitchSide,
-): boolean => {
+/** Whole-bus moves; adopts the first that improves the guide and returns whether there was one. */
+const busMoves = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb, workLimit: number): boolean => {
   const S = ix.supplyCount
   const B = ix.busCount
+  const side = c.side
   const saved = Int32Array.from(side.assign)
   for (let b = 0; b < B; b++) {
     if (side.up[b] === 0) continue
-    for (let c = -1; c < B && ws.work <= workLimit; c++) {
-      if (c === b) continue
+    for (let to = -1; to < B && ws.work <= workLimit; to++) {
+      if (to === b) continue
       for (let s = 0; s < S; s++) {
         if (saved[s] !== b) continue
-        const canReach = c >= 0 && ix.switchKind[s * B + c] !== -1 && ix.usable[s] === 1
-        moveSupply(ix, side, s, canReach ? c : -1)
+        const canReach = to >= 0 && ix.switchKind[s * B + to] !== -1 && ix.usable[s] === 1
+        moveSupply(ix, side, s, canReach ? to : -1)
       }
       ws.work += 4 * S
-      if (solve(ix, ws, side, inc)) return true
+      if (tryHere(ix, ws, inc, c)) return true
       for (let s = 0; s < S; s++) if (saved[s] === b) moveSupply(ix, side, s, b)
     }
   }

@@ -66,7 +66,7 @@ describe('improveLocally', () => {
     const inc = createIncumbent(ix)
     chooseSheddingGreedy(ix, ws, switchSideOf(ix, repairedCurrent(ix)), inc)
     const before = Float64Array.from(inc.vector ?? [])
-    improveLocally(ix, ws, inc, chooseSheddingGreedy, 2_000_000)
+    improveLocally(ix, ws, inc, 2_000_000)
     expect(compareServiceVectors(inc.vector ?? [], before)).toBeGreaterThanOrEqual(0)
     const e = evaluateConfiguration(ix, inc.assign, inc.served)
     expect(e.admissible).toBe(true)
@@ -100,7 +100,7 @@ describe('improveLocally', () => {
     const inc = createIncumbent(ix)
     chooseSheddingGreedy(ix, ws, switchSideOf(ix, repairedCurrent(ix)), inc)
     expect(Array.from(inc.served)).toEqual([1, 0]) // split, A can take only one half
-    improveLocally(ix, ws, inc, chooseSheddingGreedy, 1_000_000)
+    improveLocally(ix, ws, inc, 1_000_000)
     expect(Array.from(inc.served)).toEqual([1, 1])
     expect(Array.from(inc.assign)).toEqual([1, 1]) // both on B, A down
   })
