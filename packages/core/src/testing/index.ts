@@ -25,6 +25,7 @@ export {
   firstDifferingLevel,
   flattenServiceVector,
   isAtRisk,
+  isUnavailable,
   judgeConfiguration,
   redundantCapacityW,
   usableW,

@@ -123,6 +123,25 @@ describe('allocate: optimality', () => {
     expect(plan.optimal).toBe(true)
   })
 
+  test.prop([fc.oneof(afterEventArb(smallRackArb()), afterEventArb(abShelfArb))], { numRuns: 150 })(
+    'equals the brute-force optimum after an event in steady state (failure, warning, prediction, load change)',
+    (input) => {
+      const plan = allocate(input)
+      const reference = referenceAllocate(input)
+      expect(vectorOf(input, plan)).toEqual(reference.vector)
+      expect({ closed: plan.closed, shed: plan.shed }).toEqual({ closed: reference.closed, shed: reference.shed })
+    },
+  )
+
+  test.prop([afterEventArb(rackInputArb({ minSupplies: 6, maxSupplies: 6, minBuses: 2, maxBuses: 2, minLoads: 4, maxLoads: 8, fullyWired: true, healthyWeight: 20 }))], {
+    numRuns: 30,
+  })('equals the brute-force optimum on 6-supply A/B shelves', (input) => {
+    const plan = allocate(input)
+    const reference = referenceAllocate(input)
+    expect(vectorOf(input, plan)).toEqual(reference.vector)
+    expect({ closed: plan.closed, shed: plan.shed }).toEqual({ closed: reference.closed, shed: reference.shed })
+  })
+
   test.prop([exactRangeArb], { numRuns: 100 })('in the exact range the plan claims to be optimal', (input) => {
     expect(allocate(input).optimal).toBe(true)
   })
