@@ -7,13 +7,14 @@
  *    the order of the input arrays cannot matter; everything becomes typed arrays over integer indexes.
  * 2. Start from the current state made admissible ("repaired"): failed/absent supplies opened, a
  *    supply closed onto several buses kept on the lowest-id bus it may stay on, with its best shedding.
- * 3. Improve it by hill climbing over single-supply moves (greedy shedding), then run the exact branch
- *    and bound (searchExact, exact shedding per leaf) from that incumbent. Both count work, never time:
- *    racks up to 12 supplies x 3 buses x 24 loads get a budget large enough to finish (so the result is
- *    the exact optimum and `optimal` is true); larger racks get a small budget and `optimal` is true only
- *    when the search still finished (e.g. the current state is already as good as the root bound).
- *    Every adopted configuration is admissible and strictly better than the previous one, so the result
- *    is never worse than the (repaired) current state.
+ * 3. Improve it by hill climbing (improveLocally: single-supply and whole-bus moves, greedy shedding),
+ *    then run the exact branch and bound (searchExact, exact shedding per leaf) from that incumbent, and
+ *    climb again if the search did not finish. All of it counts work, never time: racks up to 12
+ *    supplies x 3 buses x 24 loads get a budget meant to let the search finish (so the result is the
+ *    exact optimum and `optimal` is true; if even that budget ran out, `optimal` says false); larger racks
+ *    get a small budget and `optimal` is true only when the search still finished (e.g. the current state
+ *    is already as good as the bounds). Every adopted configuration is admissible and strictly better than
+ *    the previous one, so the result is never worse than the (repaired) current state.
  * 4. Report, plan the steps (planSwitchSteps), explain (explainChanges).
  *
  * Rounding: watts are compared in integer half-milliwatts (loads rounded to the nearest milliwatt, a

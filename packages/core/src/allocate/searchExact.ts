@@ -5,15 +5,20 @@
  *
  * Supplies are branched in id order (so a prefix decides the supply part of the tie-break), the current
  * bus first (a good incumbent comes early). At every node an optimistic service vector bounds what any
- * completion can reach:
- * - level 1: loads that still have a bus that is up or could come up, cut lexicographically by the total
- *   capacity that can still be connected (smallest loads first for the count);
- * - level 2: wired buses that could be up whose best possible redundant capacity (connected non-risk
- *   supplies plus every remaining one that could join, minus the k largest already there) covers the
- *   least load they must carry; that least load is known when the incumbent already serves every
- *   servable load, since any rival must then serve them all too;
- * - level 3: buses that could be up and carry load, minus, in that same case, buses whose loss would
- *   lose a load that has no other possible bus;
+ * completion can reach; the node is cut when it is below the incumbent (or equal on levels 1-4 with a
+ * worse supply prefix):
+ * - level 1: loads that some still possible bus could carry (its rating, and the capacity of every
+ *   supply that could still join it), cut lexicographically by the capacity that can still be connected;
+ *   on every bus that must be up (already up, or the only possible bus of a load a rival must serve), a
+ *   knapsack over the loads wired to it, each putting at least half its watts there; and, for up to 4
+ *   buses, the exact best shedding over every up set with the largest possible limits, computed once at
+ *   the root (levelOneBound);
+ * - "must serve": at the priorities where the incumbent serves every candidate, a rival must serve them
+ *   all too, which fixes a least load per bus; a bus that could not carry it must stay down (cut if up);
+ * - level 2: buses that can still meet N+k, sharing one pool of remaining non-risk supplies (capacity
+ *   and count, the k largest of each bus removed);
+ * - level 3: scenarios that can still be survived, each on its own (no must-serve load lost, the other
+ *   up buses able to reach the moved load);
  * - level 4: changes so far plus the least each remaining supply must change.
  * Identical supplies (same capacity, risk, switches and current state) take non-decreasing options in id
  * order: any optimum can be permuted into that form without losing on levels 1-4, and the tie-break
