@@ -8,8 +8,8 @@
  * own `judgeConfiguration`, as is allocate's plan, so "matched" means equal service vectors, levels 1-4.
  */
 import { cpus, loadavg } from 'node:os'
-import { allocate } from '../src/allocate/allocate.js'
-import type { RackInput } from '../src/model/rack.js'
+import * as E from 'fp-ts/lib/Either.js'
+import { allocate, decodeRackInput, type RackInput } from '../src/index.js'
 import {
   compareServiceVectors,
   firstDifferingLevel,
@@ -126,9 +126,12 @@ const compareLevels = (a: readonly number[], b: readonly number[]): number => {
 
 const runSize = (size: SizeSpec): SizeResult => {
   const count = quick ? size.quickInstances : size.instances
-  const racks: RackInput[] = Array.from({ length: count }, (_, i) =>
-    randomRack({ supplies: size.supplies, buses: size.buses, loads: loadsFor(size.supplies) }, seedOf(size, i)),
-  )
+  // Racks go through the decoder as firmware input would (and a generator bug would show here).
+  const racks: RackInput[] = Array.from({ length: count }, (_, i) => {
+    const decoded = decodeRackInput(randomRack({ supplies: size.supplies, buses: size.buses, loads: loadsFor(size.supplies) }, seedOf(size, i)))
+    if (E.isLeft(decoded)) throw new Error(`randomRack ${size.label} #${i} does not decode: ${JSON.stringify(decoded.left)}`)
+    return decoded.right
+  })
   const result: SizeResult = {
     size,
     n: count,
