@@ -9,11 +9,16 @@
  *   (they glitch at power-on, hence the longer count), unless an input loss explains them (below).
  * - `warning` (cause `warningFlags`) after `faultPolls` consecutive polls showing a flag of class
  *   `warning` or `failed` (POWER_GOOD#/OFF and input loss have their own counts above and below).
- * - Comm fault: `commFaultReads` (3) failed reads in a row. A supply that does not acknowledge its
- *   address at all (`NoAck` every time) is `absent`: unplugged or unpowered, nothing answers. Any
- *   other failed read (PEC mismatch, timeout, bus or mux error, invalid response) means something
- *   answered but the conversation is broken: a `commFault` alarm and at least `warning`, never
- *   `failed`, because the supply may well still deliver power; it is simply not counted on.
+ * - Comm fault: `commFaultReads` (3) failed reads in a row, of any kind: a `commFault` alarm and at
+ *   least `warning` (not counted on for redundancy, so a spare comes in), never `failed`, because a
+ *   supply whose PMBus interface went silent may well still deliver power.
+ * - Absent: `absentReads` (60) consecutive `NoAck`s: nothing acknowledges the address for about a
+ *   minute at the default poll rate, so the supply is taken as unplugged or unpowered and must not
+ *   stay connected. Why not at the comm-fault count: opening a working supply because its telemetry
+ *   went quiet removes capacity (the simulator showed outages from exactly that), whereas the closed
+ *   switch of an empty slot is harmless and the supply is already `warning` (at risk) meanwhile.
+ *   PEC mismatches, timeouts, bus/mux errors and invalid responses never make a supply absent:
+ *   something answered.
  * - Input loss: a poll showing an `inputLoss`-class flag is an input event. It is remembered for
  *   `inputLossMemoryPolls` (6) successful polls after the last poll that showed it. While remembered,
  *   POWER_GOOD#/OFF are blamed on the input, not the supply:
@@ -42,8 +47,10 @@ export interface DeglitchPolicy {
   readonly faultPolls: number
   /** Consecutive polls with POWER_GOOD# or OFF before `failed`. */
   readonly powerGoodPolls: number
-  /** Consecutive failed reads before a comm fault (all NoAck: `absent`). */
+  /** Consecutive failed reads before a comm fault (`warning`). */
   readonly commFaultReads: number
+  /** Consecutive NoAck reads before a supply is `absent`. */
+  readonly absentReads: number
   /** Successful polls an input loss is remembered after it was last seen. */
   readonly inputLossMemoryPolls: number
   /** Consecutive clean polls before the state improves. */
@@ -54,6 +61,7 @@ export const defaultDeglitchPolicy: DeglitchPolicy = {
   faultPolls: 3,
   powerGoodPolls: 5,
   commFaultReads: 3,
+  absentReads: 60,
   inputLossMemoryPolls: 6,
   recoverPolls: 3,
 }
@@ -196,7 +204,7 @@ export const assessHealth = (
       quietStreak: 0,
     }
     let verdict: Verdict = { state: prev.state, cause: prev.cause, causeDetail: prev.causeDetail }
-    if (counted.noAckStreak >= policy.commFaultReads) {
+    if (counted.noAckStreak >= policy.absentReads) {
       verdict = { state: 'absent', cause: 'noResponse', causeDetail: [commErrorText(observation.error)] }
     } else if (counted.failedReadStreak >= policy.commFaultReads && prev.state === 'ok') {
       verdict = { state: 'warning', cause: 'commFault', causeDetail: [commErrorText(observation.error)] }

@@ -153,6 +153,7 @@ export const resolveControllerConfig = (config: ControllerConfig): E.Either<Cont
     faultPolls: intAtLeast(1),
     powerGoodPolls: intAtLeast(1),
     commFaultReads: intAtLeast(1),
+    absentReads: intAtLeast(1),
     inputLossMemoryPolls: intAtLeast(0),
     recoverPolls: intAtLeast(1),
   }, issues)

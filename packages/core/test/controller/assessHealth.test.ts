@@ -41,7 +41,7 @@ const run = (polls: readonly Poll[], policy: DeglitchPolicy = defaultDeglitchPol
   return { states, raised, cleared, last: h }
 }
 
-const times = <T,>(n: number, x: T): T[] => Array.from({ length: n }, () => x)
+const times = <const T,>(n: number, x: T): T[] => Array.from({ length: n }, () => x)
 const clean: string[] = []
 const ot = ['temperature.otFault']
 const pg = ['word.powerGoodNegated']
@@ -58,7 +58,9 @@ describe('assessHealth: deglitch table', () => {
     { name: 'OFF counts after 5 polls', polls: times(5, off), states: ['ok', 'ok', 'ok', 'ok', 'failed'] },
     { name: 'POWER_GOOD# glitch of 4 polls is ignored', polls: [...times(4, pg), clean], states: times(5, 'ok') },
     { name: 'a warning bit held 3 polls is a warning', polls: times(3, warn), states: ['ok', 'ok', 'warning'] },
-    { name: '3 NoAck in a row: absent', polls: ['NoAck', 'NoAck', 'NoAck'], states: ['ok', 'ok', 'absent'] },
+    { name: '3 NoAck in a row: comm fault, warning (not yet absent)', polls: ['NoAck', 'NoAck', 'NoAck'], states: ['ok', 'ok', 'warning'] },
+    { name: '60 NoAck in a row: absent', polls: times(60, 'NoAck'), states: [...times(2, 'ok'), ...times(57, 'warning'), 'absent'] },
+    { name: '59 NoAck then an answer: never absent', polls: [...times(59, 'NoAck'), clean], states: [...times(2, 'ok'), ...times(58, 'warning')] },
     { name: '3 PEC errors in a row: comm fault, warning', polls: ['PecMismatch', 'PecMismatch', 'PecMismatch'], states: ['ok', 'ok', 'warning'] },
     { name: '3 timeouts in a row: comm fault, warning', polls: ['Timeout', 'Timeout', 'Timeout'], states: ['ok', 'ok', 'warning'] },
     { name: 'NoAck mixed with a timeout is a comm fault, not absent', polls: ['NoAck', 'Timeout', 'NoAck'], states: ['ok', 'ok', 'warning'] },
@@ -82,13 +84,13 @@ describe('assessHealth: deglitch table', () => {
     },
     {
       name: 'an absent supply that answers with POWER_GOOD# stays out until clean',
-      polls: ['NoAck', 'NoAck', 'NoAck', pg, pg, clean, clean, clean],
-      states: ['ok', 'ok', 'absent', 'absent', 'absent', 'absent', 'absent', 'ok'],
+      polls: [...times(60, 'NoAck'), pg, pg, clean, clean, clean],
+      states: [...times(2, 'ok'), ...times(57, 'warning'), 'absent', 'absent', 'absent', 'absent', 'absent', 'ok'],
     },
     {
       name: 'an absent supply that keeps POWER_GOOD# becomes failed',
-      polls: ['NoAck', 'NoAck', 'NoAck', ...times(5, pg)],
-      states: ['ok', 'ok', 'absent', 'absent', 'absent', 'absent', 'absent', 'failed'],
+      polls: [...times(60, 'NoAck'), ...times(5, pg)],
+      states: [...times(2, 'ok'), ...times(57, 'warning'), 'absent', 'absent', 'absent', 'absent', 'absent', 'failed'],
     },
     {
       name: 'failed reads never improve a failed supply',
@@ -97,8 +99,8 @@ describe('assessHealth: deglitch table', () => {
     },
     {
       name: 'a failed supply that stops answering is absent',
-      polls: [...times(3, ot), 'NoAck', 'NoAck', 'NoAck'],
-      states: ['ok', 'ok', 'failed', 'failed', 'failed', 'absent'],
+      polls: [...times(3, ot), ...times(60, 'NoAck')],
+      states: ['ok', 'ok', ...times(60, 'failed'), 'absent'],
     },
   ]
   it.each(rows)('$name', ({ polls, states }) => {
@@ -106,7 +108,7 @@ describe('assessHealth: deglitch table', () => {
   })
 
   it('each count is policy data', () => {
-    const strict: DeglitchPolicy = { faultPolls: 1, powerGoodPolls: 2, commFaultReads: 1, inputLossMemoryPolls: 1, recoverPolls: 1 }
+    const strict: DeglitchPolicy = { faultPolls: 1, powerGoodPolls: 2, commFaultReads: 1, absentReads: 1, inputLossMemoryPolls: 1, recoverPolls: 1 }
     expect(run([ot, clean], strict).states).toEqual(['failed', 'ok'])
     expect(run([pg, pg], strict).states).toEqual(['ok', 'failed'])
     expect(run(['Timeout'], strict).states).toEqual(['warning'])
@@ -123,9 +125,12 @@ describe('assessHealth: one alarm per event', () => {
     expect(t.cleared[12]).toEqual(['supplyFailed'])
   })
 
-  it('absent raises supplyAbsent once, not commFault', () => {
-    const t = run(times(8, 'NoAck'))
-    expect(t.raised.flat()).toEqual(['supplyAbsent'])
+  it('silence raises commFault first, then supplyAbsent once (commFault cleared: absent supersedes it)', () => {
+    const t = run(times(80, 'NoAck'))
+    expect(t.raised.flat()).toEqual(['commFault', 'supplyAbsent'])
+    expect(t.raised[2]).toEqual(['commFault'])
+    expect(t.raised[59]).toEqual(['supplyAbsent'])
+    expect(t.cleared.flat()).toEqual(['commFault'])
   })
 
   it('a comm fault clears at the first good read; the warning state takes recoverPolls', () => {

@@ -79,6 +79,18 @@ const telemetryWord = () => {
 }
 
 describe('step: reallocation on failure (emergency)', () => {
+  it('a supply whose PMBus goes silent stays connected (warning, a spare comes in) until it counts as absent', () => {
+    const silent = Array.from({ length: 59 }, (_, i) => readFailedEvent('psu2', 2000 + i * 100, 'NoAck'))
+    const d = drive(start(), [tick(0), tick(1000), ...silent, tick(9000)])
+    expect(d.state.health.psu2?.state).toBe('warning')
+    const plans = d.commands.flatMap(plansIn)
+    expect(plans.every((p) => p.plan.closed.some((c) => c.supply === 'psu2' && c.bus === 'B'))).toBe(true)
+    expect(plans.some((p) => p.plan.closed.some((c) => c.supply === 'psu3'))).toBe(true)
+    const gone = step(d.state, readFailedEvent('psu2', 9100, 'NoAck'))
+    expect(gone.state.health.psu2?.state).toBe('absent')
+    expect(plansIn(gone.commands)[0]?.plan.steps).toContainEqual({ op: 'open', supply: 'psu2', bus: 'B', kind: 'relay' })
+  })
+
   it('opens a failed supply in the same step it is declared failed, and moves the spare in', () => {
     const d = drive(start(), [telemetryEvent('psu1', 10, ot), telemetryEvent('psu1', 20, ot), telemetryEvent('psu1', 30, ot)])
     expect(plansIn(d.commands[0]!)).toEqual([])
@@ -94,8 +106,8 @@ describe('step: reallocation on failure (emergency)', () => {
     expect(d.commands[2]![0]!._tag).toBe('ApplyPlan')
   })
 
-  it('an absent supply (3 NoAck) is opened at once too', () => {
-    const d = drive(start(), [readFailedEvent('psu2', 1), readFailedEvent('psu2', 2), readFailedEvent('psu2', 3)])
+  it('an absent supply (absentReads NoAcks) is opened at once too', () => {
+    const d = drive(start({ deglitch: { absentReads: 3 } }), [readFailedEvent('psu2', 1), readFailedEvent('psu2', 2), readFailedEvent('psu2', 3)])
     const [p] = plansIn(d.commands[2]!)
     expect(p!.plan.steps).toContainEqual({ op: 'open', supply: 'psu2', bus: 'B', kind: 'relay' })
     expect(alarmsRaised(d.commands[2]!)).toContain('supplyAbsent:psu2')
@@ -352,11 +364,13 @@ describe('step: ClearFaults is never looped', () => {
 })
 
 describe('step: prediction only for supplies in service', () => {
-  it('an absent supply is not predicted to fail, and its predictor restarts', () => {
+  it('an absent supply is not predicted to fail (any such alarm ends), and its predictor restarts', () => {
     const fails = Array.from({ length: 40 }, (_, i) => readFailedEvent('psu3', 100 + i * 100, 'NoAck'))
-    const d = drive(start(), fails)
+    const d = drive(start({ deglitch: { absentReads: 10 } }), fails)
     expect(d.state.health.psu3?.state).toBe('absent')
-    expect(d.commands.flatMap(alarmsRaised)).not.toContain('predictedFailure:psu3')
+    expect(d.state.alarms).not.toContainEqual({ kind: 'predictedFailure', subject: 'psu3' })
+    const after = d.commands.slice(10).flatMap(alarmsRaised)
+    expect(after).not.toContain('predictedFailure:psu3')
     expect(d.state.risk.psu3).toEqual({ failureRisk: 0, timeToFailureMs: undefined, atRisk: false })
     expect(d.state.predictors.psu3?.signals.commErrors.stats.n).toBe(0)
   })
@@ -417,7 +431,7 @@ describe('step: hardware reports that break the rules', () => {
 
 describe('step: round-robin through ticks', () => {
   it('every present supply is read once per round; an absent one only on probe rounds', () => {
-    let s = drive(start(), [readFailedEvent('psu3', 1), readFailedEvent('psu3', 2), readFailedEvent('psu3', 3)]).state
+    let s = drive(start({ deglitch: { absentReads: 3 } }), [readFailedEvent('psu3', 1), readFailedEvent('psu3', 2), readFailedEvent('psu3', 3)]).state
     expect(s.health.psu3?.state).toBe('absent')
     const reads: string[] = []
     for (let t = 10; t < 10 + 10 * 1000; t += 50) {
