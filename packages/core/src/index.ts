@@ -92,3 +92,25 @@ export type {
   SupplyRisk,
 } from './controller/step.js'
 export { allocationInput, expectedClosed, initialControllerState, overloadedBuses, step, unsafeClosedSupplies } from './controller/step.js'
+
+// Telemetry export vocabulary: a rack snapshot mapped to Redfish PowerSubsystem JSON and Prometheus text
+export type { RackSnapshot, RackSnapshotExtras, SupplySnapshot } from './vocabulary/rackSnapshot.js'
+export { rackSnapshot } from './vocabulary/rackSnapshot.js'
+export type { ControllerSnapshotOptions } from './vocabulary/snapshotFromController.js'
+export { snapshotFromController } from './vocabulary/snapshotFromController.js'
+export type {
+  RedfishHealth,
+  RedfishLink,
+  RedfishOptions,
+  RedfishPowerResources,
+  RedfishPowerSubsystem,
+  RedfishPowerSupply,
+  RedfishPowerSupplyCollection,
+  RedfishPowerSupplyMetrics,
+  RedfishReading,
+  RedfishRedundantGroup,
+  RedfishState,
+  RedfishStatus,
+} from './vocabulary/toRedfish.js'
+export { toRedfish } from './vocabulary/toRedfish.js'
+export { escapeLabelValue, labelNamePattern, metricNamePattern, toPrometheus, unescapeLabelValue } from './vocabulary/toPrometheus.js'

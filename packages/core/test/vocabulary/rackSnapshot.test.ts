@@ -1,0 +1,81 @@
+import { fc, test } from '@fast-check/vitest'
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect } from 'vitest'
+import { allocate } from '../../src/allocate/allocate.js'
+import { allocationInput, initialControllerState } from '../../src/controller/step.js'
+import { smallRackArb } from '../../src/testing/rackArbitraries.js'
+import { rackSnapshot } from '../../src/vocabulary/rackSnapshot.js'
+import { snapshotFromController } from '../../src/vocabulary/snapshotFromController.js'
+import { toPrometheus } from '../../src/vocabulary/toPrometheus.js'
+import { awkwardId, parseExposition, tinyInput, tinyPlan, tinySnapshot } from './vocabularyFixtures.js'
+
+describe('rackSnapshot', () => {
+  test('the tiny rack: sorted by id, connected per plan.closed, derated, at risk per the spec', () => {
+    expect(tinySnapshot.supplies).toEqual([
+      { id: awkwardId, capacityW: 3000, usableW: 2700, state: 'ok', bus: 'A', failureRisk: 0.75, atRisk: true, inputLoss: false, readings: { vinV: 230.5, poutW: 1200, temperatureC: 44 } },
+      { id: 'psu2', capacityW: 2000, usableW: 1800, state: 'failed', bus: undefined, failureRisk: undefined, atRisk: false, inputLoss: true, readings: {} },
+    ])
+    expect(tinySnapshot.buses).toEqual(tinyPlan.buses)
+    expect(tinySnapshot.shed).toEqual(['batch\n7'])
+    expect(tinySnapshot.supplyRedundancy).toBe(tinyInput.policy.supplyRedundancy)
+  })
+
+  test.prop([smallRackArb()], { numRuns: 100 })('from allocate: every supply once, on the bus the plan closes it onto; buses are the plan report', (input) => {
+    const plan = allocate(input)
+    const snapshot = rackSnapshot('rack', input, plan)
+    expect(snapshot.supplies.map((s) => s.id)).toEqual(input.supplies.map((s) => s.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)))
+    for (const supply of snapshot.supplies) {
+      const closed = plan.closed.filter((c) => c.supply === supply.id).map((c) => c.bus)
+      expect(supply.bus === undefined ? [] : [supply.bus]).toEqual(closed)
+      const original = input.supplies.find((s) => s.id === supply.id)!
+      expect(supply.atRisk).toBe(original.state === 'warning' || (original.failureRisk ?? 0) >= input.policy.preemptRisk)
+    }
+    expect(new Set(snapshot.buses.map((b) => b.id))).toEqual(new Set(plan.buses.map((b) => b.id)))
+    // And the export names each supply once.
+    const info = parseExposition(toPrometheus(snapshot)).samples.filter((s) => s.name === 'busbar_supply_info')
+    expect(info.map((s) => s.labels['supply']).sort()).toEqual(snapshot.supplies.map((s) => s.id).sort())
+  })
+})
+
+describe('snapshotFromController', () => {
+  const rack = {
+    supplies: [
+      { id: 'psu1', capacityW: 2000, state: 'ok' },
+      { id: 'psu2', capacityW: 2000, state: 'failed' },
+      { id: 'psu3', capacityW: 3000, state: 'ok' },
+    ],
+    buses: [{ id: 'A', priority: 1 }],
+    loads: [{ id: 'srv', powerW: 1000, priority: 1, buses: ['A'] }],
+    switches: [
+      { supply: 'psu1', bus: 'A', kind: 'fet', closed: true },
+      { supply: 'psu2', bus: 'A', kind: 'fet', closed: true },
+      { supply: 'psu3', bus: 'A', kind: 'relay', closed: false },
+    ],
+    policy: { supplyRedundancy: 1, busRedundancy: false, derate: 1, preemptRisk: 0.5 },
+  }
+
+  test('takes the believed supply states, the plan target and the caller readings; no plans issued yet', () => {
+    const state = initialControllerState({ rack })
+    if (E.isLeft(state)) throw new Error(JSON.stringify(state.left))
+    const plan = allocate(allocationInput(state.right))
+    const snapshot = snapshotFromController(state.right, { rack: 'shelf-1', plan, readings: { psu1: { poutW: 640 } } })
+    expect(snapshot.rack).toBe('shelf-1')
+    expect(snapshot.supplies.map((s) => [s.id, s.state, s.bus ?? null])).toEqual([
+      ['psu1', 'ok', 'A'],
+      ['psu2', 'failed', null],
+      ['psu3', 'ok', 'A'],
+    ])
+    expect(snapshot.supplies[0]?.readings).toEqual({ poutW: 640 })
+    expect(snapshot.plansIssued).toBe(0)
+    expect(snapshot.alarms).toEqual([])
+    expect(snapshot.buses).toEqual(plan.buses)
+  })
+
+  test.prop([fc.constantFrom('shelf-1', 'r"2')], { numRuns: 2 })('the rack id becomes the Prometheus rack label', (id) => {
+    const state = initialControllerState({ rack })
+    if (E.isLeft(state)) throw new Error(JSON.stringify(state.left))
+    const snapshot = snapshotFromController(state.right, { rack: id, plan: allocate(allocationInput(state.right)) })
+    const samples = parseExposition(toPrometheus(snapshot)).samples
+    expect(samples.every((s) => s.labels['rack'] === id)).toBe(true)
+  })
+})
