@@ -36,7 +36,7 @@ interface SizeSpec {
 }
 
 const sizes: readonly SizeSpec[] = [
-  { label: '6x2', supplies: 6, buses: 2, instances: 30, quickInstances: 5, milpLimitS: 10, bruteForce: 5 },
+  { label: '6x2', supplies: 6, buses: 2, instances: 30, quickInstances: 5, milpLimitS: 10, bruteForce: 3 },
   { label: '12x2', supplies: 12, buses: 2, instances: 30, quickInstances: 5, milpLimitS: 10, bruteForce: 0, targetUs: 20 },
   // The edge of the spec's exact promise (12 supplies x 3 buses x 24 loads).
   { label: '12x3', supplies: 12, buses: 3, instances: 12, quickInstances: 2, milpLimitS: 10, bruteForce: 0 },

@@ -232,7 +232,8 @@ export const buildAllocationMilp = (input: RackInput): AllocationMilp => {
     row(`nk_needs_up_${j}`, [{ coef: 1, name: n }, { coef: -1, name: `y${j}` }], '<=', 0)
     const redundant = capacityTerms(j, (s) => !atRisk(s))
     const largest = Math.max(0, ...redundant.map((t) => t.coef))
-    const maxLoadW = Math.min(bus.maxW ?? Infinity, wiredPowerW[j] ?? 0)
+    // L(b) is bounded by its rating, by what is wired to it and by rule 5 (all it could be fed).
+    const maxLoadW = Math.min(bus.maxW ?? Infinity, wiredPowerW[j] ?? 0, capacityTerms(j).reduce((sum, t) => sum + t.coef, 0))
     // With n = 0, t = largest and z = 0 make the left side >= -(k*largest + maxLoadW): that is the big-M.
     const bigM = k * largest + maxLoadW + 1
     const dual: Term[] = []
