@@ -280,3 +280,37 @@ describe('decodeRackInput and the rack arbitraries agree', () => {
     },
   )
 })
+
+/** Fields that can be broken, with a value each rule rejects. */
+const breakable = {
+  supplies: { capacityW: [0, -1, NaN, Infinity, '800'], state: ['dead', 1, null], failureRisk: [-0.1, 1.5, NaN, '0.2'], id: ['', 7] },
+  buses: { priority: [0.5, NaN, -Infinity, '1'], maxW: [-1, NaN, Infinity], id: ['', null] },
+  loads: { powerW: [-0.25, NaN, Infinity], priority: [1.5, '2'], buses: [[], ['A', 'B', 'C'], 'A'], id: [''] },
+  switches: { kind: ['wire', 0], closed: [1, 'true', null], supply: ['nope', ''], bus: ['nope', ''] },
+} as const
+
+describe('decodeRackInput names the broken field, wherever it is', () => {
+  test.prop(
+    [
+      rackInputArb({ minLoads: 1 }).chain((rack) =>
+        fc.constantFrom(...(Object.keys(breakable) as (keyof typeof breakable)[])).chain((kind) =>
+          fc.tuple(
+            fc.constant(rack),
+            fc.constant(kind),
+            fc.nat(),
+            fc.constantFrom(...Object.entries(breakable[kind]).flatMap(([field, values]) => (values as readonly unknown[]).map((v) => [field, v] as const))),
+          ),
+        ),
+      ),
+    ],
+    { numRuns: 300 },
+  )('one bad value gives an issue at its path', ([rack, kind, pick, [field, value]]) => {
+    const entries = rack[kind] as readonly object[]
+    fc.pre(entries.length > 0)
+    const index = pick % entries.length
+    const broken = { ...rack, [kind]: entries.map((e, i) => (i === index ? { ...e, [field]: value } : e)) }
+    const result = decodeRackInput(broken)
+    expect(E.isLeft(result)).toBe(true)
+    if (E.isLeft(result)) expect(result.left.issues.map((i) => i.path)).toContainEqual(expect.stringMatching(new RegExp(`^${kind}\\[${index}\\]\\.${field}`)))
+  })
+})
