@@ -110,7 +110,8 @@ export const buildAllocationMilp = (input: RackInput): AllocationMilp => {
   }
   const atRisk = (id: string): boolean => {
     const s = supplyById.get(id)
-    return s !== undefined && (s.state === 'warning' || (s.failureRisk ?? 0) >= policy.preemptRisk)
+    // No failureRisk means no prediction, so not at risk even when preemptRisk is 0 (as the spec's judge).
+    return s !== undefined && (s.state === 'warning' || (s.failureRisk !== undefined && s.failureRisk >= policy.preemptRisk))
   }
   const busOf = (id: string): number => {
     const j = busIndex.get(id)

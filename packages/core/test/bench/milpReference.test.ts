@@ -224,6 +224,19 @@ describe('milpReference against the brute-force reference', () => {
     )
   })
 
+  it('treats a supply without failureRisk as not at risk, even with preemptRisk 0', () => {
+    // p1 carries no prediction: it counts for N+1 (2 x 1000 - 1000 >= 500). p2's risk 0 >= 0 does not.
+    const input = rack({
+      supplies: [ok('p1', 1000), ok('p2', 1000, { failureRisk: 0 }), ok('p3', 1000)],
+      buses: [bus('A')],
+      loads: [load('s1', 500, ['A'])],
+      switches: [sw('p1', 'A', true), sw('p2', 'A', true), sw('p3', 'A', true)],
+      policy: { preemptRisk: 0 },
+    })
+    expectSameAsBruteForce(input)
+    expect(values(input)).toEqual([1, 500, 1, 0, 0])
+  })
+
   test.prop([smallRackArb()], { numRuns: 120 })('on the spec\'s small rack arbitraries (varied policy)', (rack) => {
     expectSameAsBruteForce(rack)
   })
