@@ -62,7 +62,9 @@ export type {
   SignalTrack,
   ThermalBaseline,
 } from './controller/predictFailure.js'
+export type { PredictionContext } from './controller/predictFailure.js'
 export {
+  commonModeResidualC,
   currentPrediction,
   defaultPredictionPolicy,
   initialPredictorState,

@@ -8,6 +8,7 @@ import { decodeRackInput } from '../decode/decodeRackInput.js'
 import type { RackInput } from '../model/rack.js'
 import { defaultDeglitchPolicy, type DeglitchPolicy } from './assessHealth.js'
 import { defaultPollPolicy, type PollPolicy } from './pollSchedule.js'
+import { statusSeverityTable } from './statusSeverity.js'
 import {
   defaultPredictionPolicy,
   signalNames,
@@ -93,6 +94,10 @@ const inRange = (lo: number, hi: number, loOpen: boolean, hiOpen: boolean): Chec
     ? undefined
     : `must be in ${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}, got ${show(v)}`
 const finiteNum: Check = (_p, v) => (isNum(v) ? undefined : `must be a finite number, got ${show(v)}`)
+const flagList: Check = (_p, v) =>
+  Array.isArray(v) && v.every((f) => typeof f === 'string' && statusSeverityTable.some((r) => r.flag === f && r.severity === 'warning'))
+    ? undefined
+    : `must be a list of warning flag names of statusSeverityTable, got ${Array.isArray(v) ? JSON.stringify(v) : show(v)}`
 const bool: Check = (_p, v) => (typeof v === 'boolean' ? undefined : `must be a boolean, got ${show(v)}`)
 
 const show = (v: unknown): string => {
@@ -187,6 +192,8 @@ export const resolveControllerConfig = (config: ControllerConfig): E.Either<Cont
       baselineAdaptAlpha: inRange(0, 1, false, true),
       nominalVoutV: numAbove(0),
       sagFraction: inRange(0, 1, true, true),
+      loadWarningFlags: flagList,
+      ambientCompensation: bool,
     },
     issues,
   )

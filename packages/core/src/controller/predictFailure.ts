@@ -6,8 +6,10 @@
  *
  * | signal                 | per observation                                                              |
  * |------------------------|------------------------------------------------------------------------------|
- * | `warningHeld`          | 1 when the status shows a `warning`-class flag, else 0                       |
+ * | `warningHeld`          | 1 when the status shows a `warning`-class flag other than a load warning      |
+ * |                        | (`loadWarningFlags`: near its current/power limit), else 0                   |
  * | `temperatureResidualC` | temperatureC minus the baseline fit `a + b × poutW` (temperature against load)|
+ * |                        | minus the rack's common mode (median of the other supplies' residuals: ambient)|
  * | `fanDeficit`           | 1 − (fanRpm / fanCommandPct) / baseline ratio (fan slower than commanded)     |
  * | `voutDeviation`        | abs(voutV − nominal) / nominal (output drift)                                |
  * | `ripple`               | voutRippleV / nominal, or without a ripple monitor 2√2 × EW std(voutV) / nominal|
@@ -75,6 +77,17 @@ export interface PredictionPolicy {
   readonly nominalVoutV?: number
   /** VIN below baseline by more than this fraction counts as a sag. */
   readonly sagFraction: number
+  /**
+   * Warning flags that reflect the load, not the supply's health (near its current/power limit):
+   * not counted in `warningHeld`. High load is the allocator's business.
+   */
+  readonly loadWarningFlags: readonly string[]
+  /**
+   * Subtract the rack's common-mode temperature residual (the median of the other in-service
+   * supplies' latest residuals, with at least two of them) so an inlet/ambient excursion that heats
+   * every supply at once is not taken for degradation.
+   */
+  readonly ambientCompensation: boolean
   readonly signals: { readonly [K in SignalName]: SignalPolicy }
 }
 
@@ -85,6 +98,8 @@ export const defaultPredictionPolicy: PredictionPolicy = {
   warmupSamples: 20,
   baselineAdaptAlpha: 0,
   sagFraction: 0.1,
+  loadWarningFlags: ['iout.ocWarning', 'iout.poutOpWarning', 'iout.powerLimiting', 'input.iinOcWarning', 'input.pinOpWarning'],
+  ambientCompensation: true,
   signals: {
     warningHeld: { onset: 0.25, limit: 0.9, weight: 0.8 },
     temperatureResidualC: { onset: 5, limit: 15, weight: 0.9 },
@@ -136,6 +151,8 @@ export interface PredictorState {
   readonly vin: EwStats
   /** Short-term VOUT statistics, the ripple proxy. */
   readonly voutShort: EwStats
+  /** Latest raw temperature residual (before common-mode removal), for the rack's common mode. */
+  readonly lastResidualC: number | undefined
   readonly signals: { readonly [K in SignalName]: SignalTrack }
 }
 
@@ -162,6 +179,7 @@ export const initialPredictorState = (supply: string): PredictorState => ({
   vout: emptyStats,
   vin: emptyStats,
   voutShort: emptyStats,
+  lastResidualC: undefined,
   signals: {
     warningHeld: emptyTrack,
     temperatureResidualC: emptyTrack,
@@ -235,7 +253,18 @@ const updateThermal = (b: ThermalBaseline, poutW: number, tempC: number, alpha: 
 
 const finite = (x: number | undefined): x is number => x !== undefined && Number.isFinite(x)
 
-const observeSample = (prev: PredictorState, sample: TelemetrySample, policy: PredictionPolicy): PredictorState => {
+/** What the rest of the rack tells about one supply's observation. */
+export interface PredictionContext {
+  /** Common-mode temperature residual of the rack (ambient), subtracted from this supply's. */
+  readonly commonModeC?: number
+}
+
+const observeSample = (
+  prev: PredictorState,
+  sample: TelemetrySample,
+  policy: PredictionPolicy,
+  context: PredictionContext,
+): PredictorState => {
   const t = sample.atMs
   const r = sample.readings
   const c = classifyStatus(sample.status)
@@ -244,7 +273,8 @@ const observeSample = (prev: PredictorState, sample: TelemetrySample, policy: Pr
   const adapt = policy.baselineAdaptAlpha
   const below = (name: SignalName): boolean => prev.signals[name].stats.mean < policy.signals[name].onset
 
-  signals.warningHeld = track(prev.signals.warningHeld, t, c.warning.length > 0 ? 1 : 0, policy, true)
+  const healthWarning = c.warning.some((f) => !policy.loadWarningFlags.includes(f))
+  signals.warningHeld = track(prev.signals.warningHeld, t, healthWarning ? 1 : 0, policy, true)
   signals.commErrors = track(prev.signals.commErrors, t, 0, policy, true)
 
   const vinSag = warm && finite(r.vinV) && prev.vin.n > 0 && r.vinV < prev.vin.mean * (1 - policy.sagFraction)
@@ -254,7 +284,7 @@ const observeSample = (prev: PredictorState, sample: TelemetrySample, policy: Pr
   const full = finite(r.temperatureC) || finite(r.voutV) || finite(r.fanRpm) || finite(r.vinV)
   if (!full) return { ...prev, signals }
 
-  let { thermal, fanRatio, vout, vin, voutShort } = prev
+  let { thermal, fanRatio, vout, vin, voutShort, lastResidualC } = prev
   const fanOk = finite(r.fanRpm) && finite(r.fanCommandPct) && r.fanCommandPct > 5
   if (!warm) {
     if (finite(r.temperatureC) && finite(r.poutW)) thermal = updateThermal(thermal, r.poutW, r.temperatureC, 0)
@@ -263,7 +293,9 @@ const observeSample = (prev: PredictorState, sample: TelemetrySample, policy: Pr
     if (finite(r.vinV) && !inputFlag) vin = updateStats(vin, r.vinV, 0)
   } else {
     if (finite(r.temperatureC) && finite(r.poutW)) {
-      const residual = r.temperatureC - thermalExpected(thermal, r.poutW)
+      const raw = r.temperatureC - thermalExpected(thermal, r.poutW)
+      lastResidualC = raw
+      const residual = raw - (policy.ambientCompensation ? (context.commonModeC ?? 0) : 0)
       signals.temperatureResidualC = track(prev.signals.temperatureResidualC, t, residual, policy)
       if (adapt > 0 && below('temperatureResidualC')) thermal = updateThermal(thermal, r.poutW, r.temperatureC, adapt)
     }
@@ -282,7 +314,7 @@ const observeSample = (prev: PredictorState, sample: TelemetrySample, policy: Pr
     }
     if (finite(r.vinV) && adapt > 0 && !inputFlag && !vinSag) vin = updateStats(vin, r.vinV, adapt)
   }
-  return { ...prev, fullSamples: sat(prev.fullSamples), thermal, fanRatio, vout, vin, voutShort, signals }
+  return { ...prev, fullSamples: sat(prev.fullSamples), thermal, fanRatio, vout, vin, voutShort, lastResidualC, signals }
 }
 
 /** Advance a predictor by one observation (a telemetry sample or a failed read). */
@@ -290,11 +322,12 @@ export const observeForPrediction = (
   prev: PredictorState,
   observation: HealthObservation,
   policy: PredictionPolicy = defaultPredictionPolicy,
+  context: PredictionContext = {},
 ): PredictorState => {
   if (observation._tag === 'ReadFailed') {
     return { ...prev, signals: { ...prev.signals, commErrors: track(prev.signals.commErrors, observation.atMs, 1, policy, true) } }
   }
-  return observeSample(prev, observation.sample, policy)
+  return observeSample(prev, observation.sample, policy, context)
 }
 
 /** The prediction implied by a predictor record (see the module comment for the method). */
@@ -324,12 +357,24 @@ export const currentPrediction = (state: PredictorState, policy: PredictionPolic
   return { failureRisk: Math.min(1, Math.max(0, 1 - survive)), timeToFailureMs: ttf, scores, dominant }
 }
 
+/**
+ * The rack's common-mode temperature residual for `supply`: the median of the other predictors'
+ * latest raw residuals, or 0 with fewer than two of them.
+ */
+export const commonModeResidualC = (others: readonly PredictorState[]): number => {
+  const values = others.flatMap((p) => (p.lastResidualC === undefined ? [] : [p.lastResidualC])).sort((a, b) => a - b)
+  if (values.length < 2) return 0
+  const mid = Math.floor(values.length / 2)
+  return values.length % 2 === 1 ? (values[mid] as number) : ((values[mid - 1] as number) + (values[mid] as number)) / 2
+}
+
 /** One step: observe, then predict. */
 export const predictFailure = (
   prev: PredictorState,
   observation: HealthObservation,
   policy: PredictionPolicy = defaultPredictionPolicy,
+  context: PredictionContext = {},
 ): { readonly state: PredictorState; readonly prediction: FailurePrediction } => {
-  const state = policy.enabled ? observeForPrediction(prev, observation, policy) : prev
+  const state = policy.enabled ? observeForPrediction(prev, observation, policy, context) : prev
   return { state, prediction: currentPrediction(state, policy) }
 }

@@ -51,7 +51,7 @@ import {
   type ResolvedControllerConfig,
 } from './controllerConfig.js'
 import { alertReads, initialPollState, pollSchedule, type PollState } from './pollSchedule.js'
-import { initialPredictorState, predictFailure, type PredictorState } from './predictFailure.js'
+import { commonModeResidualC, initialPredictorState, predictFailure, type PredictorState } from './predictFailure.js'
 
 export type PlanKind = 'emergency' | 'routine'
 
@@ -318,7 +318,8 @@ const observe = (x: Scratch, supply: string, observation: HealthObservation): vo
     return
   }
   const predictor = x.s.predictors[supply] ?? initialPredictorState(supply)
-  const p = predictFailure(predictor, observation, prediction)
+  const peers = Object.values(x.s.predictors).filter((q) => q.supply !== supply && !unusable(x.s.health[q.supply]?.state))
+  const p = predictFailure(predictor, observation, prediction, { commonModeC: commonModeResidualC(peers) })
   const pre = x.s.config.rack.policy.preemptRisk
   const wasAtRisk = x.s.risk[supply]?.atRisk ?? false
   const atRisk = wasAtRisk

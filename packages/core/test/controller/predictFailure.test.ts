@@ -199,3 +199,12 @@ describe('predictFailure: no alarm from one bad poll', () => {
     expect(predictFailure(initialPredictorState('psu1'), obs).prediction.failureRisk).toBeLessThan(0.2)
   })
 })
+
+describe('predictFailure: load warnings are not degradation', () => {
+  it('a supply held near its power limit does not build warningHeld', () => {
+    const obs = Array.from({ length: 60 }, (_, i) => sampleObs(i, {}, ['iout.poutOpWarning', 'iout.powerLimiting']))
+    const { trace } = runAll(obs)
+    expect(trace[59]!.scores.warningHeld).toBe(0)
+    expect(trace[59]!.failureRisk).toBe(0)
+  })
+})

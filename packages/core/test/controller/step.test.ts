@@ -447,3 +447,36 @@ describe('step: round-robin through ticks', () => {
     expect(count('psu3')).toBeLessThanOrEqual(3)
   })
 })
+
+describe('step: ambient excursions are not degradation', () => {
+  const run = (ambientCompensation: boolean, heated: readonly string[]) => {
+    const events: ControllerEvent[] = [tick(0), tick(1000)]
+    for (let i = 0; i < 150; i++) {
+      for (const id of ['psu1', 'psu2', 'psu3']) {
+        const hot = i >= 40 && heated.includes(id) ? 12 : 0 // +12 C inlet excursion from sample 40 on
+        events.push(telemetryEvent(id, 2000 + i * 1000, [], { poutW: 1400, vinV: 230, voutV: 12, temperatureC: 40 + hot, fanCommandPct: 50, fanRpm: 7500 }))
+      }
+      events.push(tick(2000 + i * 1000 + 1))
+    }
+    return drive(start({ prediction: { ambientCompensation } }), events)
+  }
+
+  it('an inlet excursion that heats every supply raises no predictedFailure', () => {
+    const d = run(true, ['psu1', 'psu2', 'psu3'])
+    expect(d.commands.flatMap(alarmsRaised).filter((a) => a.startsWith('predictedFailure'))).toEqual([])
+  })
+
+  it('without compensation the same excursion alarms every supply (the test can fail)', () => {
+    const d = run(false, ['psu1', 'psu2', 'psu3'])
+    expect(d.commands.flatMap(alarmsRaised).filter((a) => a.startsWith('predictedFailure')).sort()).toEqual([
+      'predictedFailure:psu1',
+      'predictedFailure:psu2',
+      'predictedFailure:psu3',
+    ])
+  })
+
+  it('one supply running hot while its peers do not is still predicted', () => {
+    const d = run(true, ['psu2'])
+    expect(d.commands.flatMap(alarmsRaised).filter((a) => a.startsWith('predictedFailure'))).toEqual(['predictedFailure:psu2'])
+  })
+})
