@@ -123,7 +123,8 @@ export const rackInputArb = (options: RackArbOptions = {}): fc.Arbitrary<RackInp
           closed: spec.bridged || chosen === j + 1,
         }))
       })
-      const loads: Load[] = loadSpecs.map((spec, i) => {
+      // With no bus, no load can be wired: a rack of supplies only.
+      const loads: Load[] = (busIds.length === 0 ? [] : loadSpecs).map((spec, i) => {
         const first = spec.firstBus % busIds.length
         const second = (first + 1 + (spec.secondBus % Math.max(1, busIds.length - 1))) % busIds.length
         const loadBuses = spec.dual && busIds.length > 1 ? [busIds[first]!, busIds[second]!] : [busIds[first]!]

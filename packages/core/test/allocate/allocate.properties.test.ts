@@ -91,6 +91,25 @@ describe('allocate: admissibility', () => {
     expect(checkPlan(input, allocate(input))).toEqual([])
   })
 
+  // Sub-milliwatt ratings are in allocate.known-failures.test.ts (allocate reports watts to 3 decimals).
+  test.prop(
+    [
+      rackInputArb({
+        minSupplies: 0,
+        maxSupplies: 5,
+        minBuses: 0,
+        maxBuses: 3,
+        capacitiesW: [1, 800, 1e6],
+        maxLoadW: 2,
+        busPriorities: [-5, 0, 7],
+        loadPriorities: [-1, 0, 1_000_000],
+      }),
+    ],
+    { numRuns: 200 },
+  )('degenerate racks (no supply, no bus, no load, 1 W and 1 MW supplies): admissible, never throws', (input) => {
+    expect(checkPlan(input, allocate(input))).toEqual([])
+  })
+
   // No shrinking: a 400-load rack shrinks for minutes; reproduce from the printed seed instead.
   test.prop([largeRackArb()], { numRuns: 3, endOnFailure: true })('192 supplies x 16 buses x 400 loads: admissible, never worse than an admissible current state', (input) => {
     const plan = allocate(input)
