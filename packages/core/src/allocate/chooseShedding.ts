@@ -370,6 +370,22 @@ export const evaluateGreedy = (ix: RackIndex, ws: SheddingWorkspace, side: Switc
   return false
 }
 
+/**
+ * Evaluate `side` with a given served set (loads without an up bus dropped) into ws.vec, ws.served and
+ * ws.loadU. Returns false when that set does not fit (some up bus over its limit).
+ */
+export const evaluateServed = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, served: Uint8Array): boolean => {
+  const n = prepare(ix, ws, side, ws.order)
+  ws.work += 2 * n
+  for (let i = 0; i < n; i++) {
+    const l = ws.cand[i] ?? 0
+    if (served[l] === 1) addLoad(ix, ws, l, 1)
+  }
+  for (let b = 0; b < ix.busCount; b++) if (side.up[b] === 1 && (ws.loadU[b] ?? 0) > (side.limitU[b] ?? 0)) return false
+  completeVector(ix, ws, side)
+  return true
+}
+
 export const chooseSheddingGreedy = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, inc: Incumbent): boolean =>
   offer(ix, ws, side, inc, evaluateGreedy(ix, ws, side) ? ws.cacheServed : ws.served)
 

@@ -10,10 +10,12 @@
  * levels 3 and 4, then the tie-break; the deficit lets it walk through the several moves that N+k often
  * needs (k = 2, big buses) before level 2 itself changes. Every neighbour is also offered to the
  * incumbent under the true objective, so the result is never worse than the starting point, and the
- * climb terminates since the guide strictly improves at every step.
+ * climb terminates since the guide strictly improves at every step. A neighbour is also evaluated with
+ * the current point's served set when that still fits, since greedy shedding can do worse than the
+ * exact shedding the point may have come with.
  */
 import { compareTieBreak } from './compareServiceVectors.js'
-import { evaluateGreedy, offer, type Incumbent, type SheddingWorkspace } from './chooseShedding.js'
+import { evaluateGreedy, evaluateServed, offer, type Incumbent, type SheddingWorkspace } from './chooseShedding.js'
 import type { RackIndex } from './indexRack.js'
 import { moveSupply, switchSideOf, type MutableSwitchSide } from './switchSide.js'
 
@@ -26,11 +28,8 @@ interface Climb {
   readonly assignHere: Int32Array
 }
 
-/** Evaluate the climb's side: offer it to the incumbent, fill `there`; true when it beats `here`. */
-const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb): boolean => {
-  const fromCache = evaluateGreedy(ix, ws, c.side)
-  const served = fromCache ? ws.cacheServed : ws.served
-  const loadU = fromCache ? ws.cacheLoadU : ws.loadU
+/** Offer ws.vec (with `served`, `loadU`) to the incumbent; adopt it as the climb's point when its guide beats `here`. */
+const consider = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb, served: Uint8Array, loadU: Float64Array): boolean => {
   offer(ix, ws, c.side, inc, served)
   const P = ix.loadPriorities.length
   const BP = ix.busPriorities.length
@@ -58,6 +57,18 @@ const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb)
   return true
 }
 
+/**
+ * Evaluate the climb's side twice: with greedy shedding, and keeping the current point's served set
+ * when it still fits (greedy can shed worse than the shedding an exact search found for the point).
+ * True when the side becomes the climb's point.
+ */
+const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb): boolean => {
+  const fromCache = evaluateGreedy(ix, ws, c.side)
+  if (consider(ix, ws, inc, c, fromCache ? ws.cacheServed : ws.served, fromCache ? ws.cacheLoadU : ws.loadU)) return true
+  if (c.here[0] === -Infinity || !evaluateServed(ix, ws, c.side, c.servedHere)) return false
+  return consider(ix, ws, inc, c, ws.served, ws.loadU)
+}
+
 export const improveLocally = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, workLimit: number): void => {
   const S = ix.supplyCount
   if (S === 0) return
@@ -69,7 +80,9 @@ export const improveLocally = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumb
     servedHere: new Uint8Array(ix.loadCount),
     assignHere: Int32Array.from(inc.assign),
   }
-  tryHere(ix, ws, inc, c)
+  // The starting point keeps the incumbent's own shedding (it may be better than greedy's).
+  c.servedHere.set(inc.served)
+  if (!evaluateServed(ix, ws, c.side, inc.served) || !consider(ix, ws, inc, c, ws.served, ws.loadU)) tryHere(ix, ws, inc, c)
   for (;;) {
     singleMoves(ix, ws, inc, c, workLimit)
     if (ws.work > workLimit || !busMoves(ix, ws, inc, c, workLimit)) return
