@@ -37,6 +37,13 @@
  *   replans from `actual`, and ignores results for the dropped ids except for their `actual`).
  * - A supply that is failed or absent in the current beliefs is never closed by an issued plan: the
  *   allocator never connects such a supply, and the states passed to it are updated in the same step.
+ *   Limit: a plan already queued when a supply fails may still close it briefly; the emergency plan
+ *   queued right behind opens it again (an executor may skip closing a supply it knows failed).
+ * - Alarms: health alarms per supply (supplyFailed, supplyWarning, supplyAbsent, commFault, inputLoss),
+ *   predictedFailure per supply, redundancyLost per bus and loadShed per load (from the latest
+ *   allocation), switchFault per switch (`psu->bus`) or `executor`. Each is raised once when its
+ *   condition starts and cleared once when it ends.
+ * - Total: events naming unknown supplies or loads, and negative or non-finite ServerPower, are ignored.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { allocate } from '../allocate/allocate.js'
