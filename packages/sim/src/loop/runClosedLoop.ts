@@ -79,13 +79,18 @@ export const runClosedLoop = async (world: RackWorld, options: ClosedLoopOptions
   }
   // Supplies whose registers changed since the controller last read them in full.
   const unseen = new Set<string>(scenario.supplies.map((s) => s.id))
-  hw.onSupplyChanged((supply) => unseen.add(supply))
   const settled = (): boolean => unseen.size === 0 && [...streak.values()].every((n) => n >= settleObservations)
   const reportedPower = new Map<string, number>()
   const deferred: ControllerEvent[] = []
   const lastStatus = new Map<string, string>()
   const clearedStatus = new Map<string, string>()
   let clearsSuppressed = 0
+  hw.onSupplyChanged((supply) => {
+    unseen.add(supply)
+    // Something physical changed (a condition came or went, the unit was replaced): the next
+    // CLEAR_FAULTS of this supply must go out, so bits latched by a condition now gone are released.
+    clearedStatus.delete(supply)
+  })
 
   /** Feed events to `step`, perform its commands, feed their results back, until nothing is left. */
   /** Quiet: the controller issued nothing but reads (no plan, no alarm change). */
@@ -119,8 +124,9 @@ export const runClosedLoop = async (world: RackWorld, options: ClosedLoopOptions
             // Workaround (reported to the controller's owner): step asks to clear every complete
             // snapshot with bits set, including the snapshot a CLEAR_FAULTS itself returns, so a
             // persistent fault (a dead supply) would be cleared, re-latch, re-assert SMBALERT# and be
-            // cleared again without end. We perform a CLEAR_FAULTS only when the supply's status
-            // differs from what the last one cleared, and feed its snapshot back with the next activation.
+            // cleared again without end. We suppress a CLEAR_FAULTS only when the supply's status equals
+            // what the last one cleared AND nothing physical changed at that supply since (so latched bits
+            // of a condition that is gone are always released), and feed the snapshot back next activation.
             const latest = lastStatus.get(command.supply)
             if (latest !== undefined && latest === clearedStatus.get(command.supply)) {
               clearsSuppressed++
