@@ -234,3 +234,32 @@ describe('step: closed loop with a shell that reports every command', () => {
     }
   })
 })
+
+describe('step: pure', () => {
+  const deepFreeze = <T,>(o: T): T => {
+    if (typeof o === 'object' && o !== null && !Object.isFrozen(o)) {
+      Object.freeze(o)
+      for (const v of Object.values(o)) deepFreeze(v)
+    }
+    return o
+  }
+  test.prop([eventSequenceArb(rack, { maxLength: 120 })], { numRuns: 40 })(
+    'never mutates its input and gives the same result for the same state and events',
+    (events) => {
+      const runOnce = () => {
+        let s = deepFreeze(start())
+        const out: unknown[] = []
+        for (const e of events) {
+          const r = step(s, deepFreeze(e))
+          out.push(r.commands)
+          s = deepFreeze(r.state)
+        }
+        return { s, out }
+      }
+      const a = runOnce()
+      const b = runOnce()
+      expect(JSON.stringify(a.s)).toBe(JSON.stringify(b.s))
+      expect(JSON.stringify(a.out)).toBe(JSON.stringify(b.out))
+    },
+  )
+})
