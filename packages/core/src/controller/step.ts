@@ -324,6 +324,10 @@ const observe = (x: Scratch, supply: string, observation: HealthObservation): vo
     clear(x, 'predictedFailure', supply)
     return
   }
+  // A sustained silence is the comm-fault logic's business (commFault alarm, warning); the predictor's
+  // commErrors signal measures intermittent errors, so reads failing beyond the comm-fault count are
+  // not fed to it (a 30 s outage of a working supply's PMBus is not a predicted failure).
+  if (observation._tag === 'ReadFailed' && a.health.failedReadStreak > deglitch.commFaultReads) return
   const predictor = x.s.predictors[supply] ?? initialPredictorState(supply)
   const peers = Object.values(x.s.predictors).filter((q) => q.supply !== supply && !unusable(x.s.health[q.supply]?.state))
   const p = predictFailure(predictor, observation, prediction, { commonModeC: commonModeResidualC(peers) })

@@ -480,3 +480,23 @@ describe('step: ambient excursions are not degradation', () => {
     expect(d.commands.flatMap(alarmsRaised).filter((a) => a.startsWith('predictedFailure'))).toEqual(['predictedFailure:psu2'])
   })
 })
+
+describe('step: a PMBus outage is a comm fault, not a predicted failure', () => {
+  it('30 s of silence from a working supply raises commFault only', () => {
+    const silent = Array.from({ length: 30 }, (_, i) => readFailedEvent('psu2', 2000 + i * 1000, 'NoAck'))
+    const back = Array.from({ length: 5 }, (_, i) => telemetryEvent('psu2', 33_000 + i * 1000, []))
+    const d = drive(start(), [tick(0), tick(1000), ...silent, ...back])
+    const raised = d.commands.flatMap(alarmsRaised)
+    expect(raised).toContain('commFault:psu2')
+    expect(raised).not.toContain('predictedFailure:psu2')
+    expect(d.state.health.psu2?.state).toBe('ok')
+  })
+
+  it('intermittent errors (every other read) still build the commErrors signal', () => {
+    const events: ControllerEvent[] = []
+    for (let i = 0; i < 60; i++) events.push(i % 2 === 0 ? readFailedEvent('psu2', 2000 + i * 1000, 'PecMismatch') : telemetryEvent('psu2', 2000 + i * 1000, []))
+    const d = drive(start(), [tick(0), ...events])
+    expect(d.state.predictors.psu2?.signals.commErrors.stats.mean).toBeGreaterThan(0.3)
+    expect(d.state.risk.psu2?.failureRisk).toBeGreaterThan(0.3)
+  })
+})
