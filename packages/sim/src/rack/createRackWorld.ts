@@ -50,7 +50,7 @@ export type WorldNote =
   | { readonly _tag: 'CoolingFault'; readonly atMs: number; readonly on: boolean }
   | { readonly _tag: 'SwitchMoved'; readonly atMs: number; readonly supply: string; readonly bus: string; readonly closed: boolean; readonly commandedAtMs: number }
   | { readonly _tag: 'SwitchStuck'; readonly atMs: number; readonly supply: string; readonly bus: string; readonly mode: SwitchFaultMode }
-  | { readonly _tag: 'SwitchRepaired'; readonly atMs: number; readonly supply: string; readonly bus: string }
+  | { readonly _tag: 'SwitchRepaired'; readonly atMs: number; readonly supply: string; readonly bus: string; readonly closed: boolean }
   | { readonly _tag: 'BusDark'; readonly atMs: number; readonly bus: string }
   | { readonly _tag: 'BusLive'; readonly atMs: number; readonly bus: string }
   | { readonly _tag: 'ServerDown'; readonly atMs: number; readonly server: string; readonly gapStartMs: number }
@@ -506,9 +506,9 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
         const w = switches.get(swKey(e.supply, e.bus))
         if (w === undefined) return
         // The new switch follows its control input.
-        note({ _tag: 'SwitchRepaired', atMs, supply: e.supply, bus: e.bus })
         w.op = ++opSeq
         w.closed = w.commanded
+        note({ _tag: 'SwitchRepaired', atMs, supply: e.supply, bus: e.bus, closed: w.closed })
         break
       }
       case 'HoldUpExpired': {

@@ -44,7 +44,7 @@ describe('safety invariants of core hold at every simulated instant', () => {
       const notes = world.notes()
       const closedAt = (supply: string, atMs: number): boolean => {
         const state = new Map(scenario.switches.filter((w) => w.supply === supply).map((w) => [w.bus, w.closed]))
-        for (const n of notes) if (n._tag === 'SwitchMoved' && n.supply === supply && n.atMs <= atMs) state.set(n.bus, n.closed)
+        for (const n of notes) if ((n._tag === 'SwitchMoved' || n._tag === 'SwitchRepaired') && n.supply === supply && n.atMs <= atMs) state.set(n.bus, n.closed)
         return [...state.values()].some((c) => c)
       }
       const feedDownAt = (feed: string, atMs: number): boolean => {
