@@ -17,9 +17,10 @@
  *    the previous one, so the result is never worse than the (repaired) current state.
  * 4. Report, plan the steps (planSwitchSteps), explain (explainChanges).
  *
- * Rounding: watts are compared in integer half-milliwatts (loads rounded to the nearest milliwatt, a
- * dual-corded load's share is exactly half; capacities `capacityW * derate` and `maxW` rounded to the
- * nearest milliwatt). Sub-milliwatt differences are ties. Reported watts are these rounded values.
+ * Rounding: watts are compared as integers in quanta of 2^-20 W (indexRack): exact for dyadic watts
+ * (quarter watts, derates like 0.875); other values are rounded the safe way (loads up, capacities and
+ * ratings down), so differences below a microwatt may be ties and a bus judged powered is powered.
+ * Reported watts (plan.buses, reasons) are computed from the input's own numbers, not the quanta.
  *
  * Tie-break (level 5, fixed for everyone): supplies in ascending id order, the first whose assignment
  * differs decides, open before any bus, buses in ascending id order; then loads in ascending id order,
@@ -45,7 +46,7 @@
 import type { BusReport, Plan } from '../model/plan.js'
 import type { RackInput, SwitchRef } from '../model/rack.js'
 import { chooseSheddingExact, chooseSheddingGreedy, createIncumbent, createSheddingWorkspace } from './chooseShedding.js'
-import { evaluateConfiguration } from './evaluateConfiguration.js'
+import { evaluateConfiguration, type Evaluation } from './evaluateConfiguration.js'
 import { explainChanges } from './explainChanges.js'
 import { improveLocally } from './improveLocally.js'
 import { indexRack, type RackIndex } from './indexRack.js'
@@ -77,7 +78,44 @@ export const repairedCurrent = (ix: RackIndex): Int32Array => {
   return assign
 }
 
-const watts = (u: number): number => Math.round(u / 2) / 1000
+/** Per-bus report in the input's own watts (sums in id order); decisions (nPlusK, survival) from `target`. */
+const busReports = (ix: RackIndex, assign: Int32Array, target: Evaluation): BusReport[] => {
+  const k = ix.redundancyK
+  return ix.busIds.map((id, b) => {
+    const up = target.up[b] === 1
+    let capacityW = 0
+    const counted: number[] = []
+    for (let s = 0; s < ix.supplyCount; s++) {
+      if (assign[s] !== b) continue
+      capacityW += ix.usableW[s] ?? 0
+      if (ix.atRisk[s] === 0) counted.push(ix.usableW[s] ?? 0)
+    }
+    counted.sort((x, y) => y - x)
+    let redundantW = 0
+    for (let i = k; i < counted.length; i++) redundantW += counted[i] ?? 0
+    let loadW = 0
+    if (up) {
+      for (let l = 0; l < ix.loadCount; l++) {
+        if (target.served[l] === 0) continue
+        const a = ix.loadBusA[l] ?? -1
+        const c = ix.loadBusB[l] ?? -1
+        if (a !== b && c !== b) continue
+        const other = a === b ? c : a
+        const ways = other >= 0 && target.up[other] === 1 ? 2 : 1
+        loadW += (ix.loadW[l] ?? 0) / ways
+      }
+    }
+    return {
+      id,
+      up,
+      loadW,
+      capacityW,
+      redundantW,
+      nPlusK: target.nPlusK[b] === 1,
+      survivesLoss: up && target.survivesLoss[b] === 1,
+    }
+  })
+}
 
 export const allocate = (input: RackInput): Plan => {
   const ix = indexRack(input)
@@ -111,16 +149,8 @@ export const allocate = (input: RackInput): Plan => {
     if (ix.atRisk[s] === 1 && target.nPlusK[b] === 1) preempted.push(ix.supplyIds[s] ?? '')
   }
   const shed = ix.loadIds.filter((_, l) => target.served[l] === 0)
-  const buses: BusReport[] = ix.busIds.map((id, b) => ({
-    id,
-    up: target.up[b] === 1,
-    loadW: watts(target.loadU[b] ?? 0),
-    capacityW: watts(target.capacityU[b] ?? 0),
-    redundantW: watts(target.redundantU[b] ?? 0),
-    nPlusK: target.nPlusK[b] === 1,
-    survivesLoss: target.up[b] === 1 && target.survivesLoss[b] === 1,
-  }))
+  const buses = busReports(ix, inc.assign, target)
   const steps = planSwitchStepsIndexed(ix, targetClosed, target.served)
-  const reasons = explainChanges({ ix, target, targetAssign: inc.assign, currentAsIs, currentBest, currentBestAssign })
+  const reasons = explainChanges({ ix, target, targetAssign: inc.assign, targetBuses: buses, currentAsIs, currentBest, currentBestAssign })
   return { closed, shed, preempted, steps, buses, reasons, optimal: proven }
 }

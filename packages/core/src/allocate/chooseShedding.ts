@@ -37,7 +37,7 @@ export const createIncumbent = (ix: RackIndex): Incumbent => ({
 export interface SheddingWorkspace {
   /** Loads by (priority rank, id). */
   readonly order: Int32Array
-  /** Loads by (priority rank, milliW, id): the greedy order. */
+  /** Loads by (priority rank, watts, id): the greedy order. */
   readonly orderBySize: Int32Array
   /** Previous load in `order` with identical priority, watts and wiring, or -1. */
   readonly twin: Int32Array
@@ -82,13 +82,13 @@ export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
   const orderBySize = Int32Array.from({ length: L }, (_, i) => i).sort(
     (a, b) =>
       (ix.loadPriorityRank[a] ?? 0) - (ix.loadPriorityRank[b] ?? 0) ||
-      (ix.loadMilliW[a] ?? 0) - (ix.loadMilliW[b] ?? 0) ||
+      (ix.loadQ[a] ?? 0) - (ix.loadQ[b] ?? 0) ||
       a - b,
   )
   const twin = new Int32Array(L).fill(-1)
   const lastWithKey = new Map<string, number>()
   for (const l of order) {
-    const key = `${ix.loadPriorityRank[l]}|${ix.loadMilliW[l]}|${ix.loadBusA[l]}|${ix.loadBusB[l]}`
+    const key = `${ix.loadPriorityRank[l]}|${ix.loadQ[l]}|${ix.loadBusA[l]}|${ix.loadBusB[l]}`
     const prev = lastWithKey.get(key)
     if (prev !== undefined) twin[l] = prev
     lastWithKey.set(key, l)
@@ -135,7 +135,7 @@ const setShares = (ix: RackIndex, ws: SheddingWorkspace, up: Uint8Array, l: numb
   const b = ix.loadBusB[l] ?? -1
   const aUp = a >= 0 && up[a] === 1
   const bUp = b >= 0 && up[b] === 1
-  const q = ix.loadMilliW[l] ?? 0
+  const q = ix.loadQ[l] ?? 0
   if (aUp && bUp) {
     ws.shareBusA[l] = a
     ws.shareA[l] = q
@@ -171,7 +171,7 @@ const addLoad = (ix: RackIndex, ws: SheddingWorkspace, l: number, sign: 1 | -1):
   ws.served[l] = sign === 1 ? 1 : 0
   const r = ix.loadPriorityRank[l] ?? 0
   ws.vec[2 * r] = (ws.vec[2 * r] ?? 0) + sign
-  ws.vec[2 * r + 1] = (ws.vec[2 * r + 1] ?? 0) + sign * (ix.loadMilliW[l] ?? 0)
+  ws.vec[2 * r + 1] = (ws.vec[2 * r + 1] ?? 0) + sign * (ix.loadQ[l] ?? 0)
 }
 
 /** Fill levels 2-4 of ws.vec from ws.loadU / ws.served (level 1 is kept up to date by addLoad). */
@@ -268,7 +268,7 @@ const prepare = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, order: 
     if (b >= 0) ws.candThrough[b] = 1
     const r = ix.loadPriorityRank[l] ?? 0
     ws.candCount[r] = (ws.candCount[r] ?? 0) + 1
-    ws.candQ[r] = (ws.candQ[r] ?? 0) + (ix.loadMilliW[l] ?? 0)
+    ws.candQ[r] = (ws.candQ[r] ?? 0) + (ix.loadQ[l] ?? 0)
   }
   return n
 }
@@ -290,7 +290,7 @@ const buildCache = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): voi
     const aUp = a >= 0 && side.up[a] === 1
     const bUp = b >= 0 && side.up[b] === 1
     if (!aUp && !bUp) continue
-    const q = ix.loadMilliW[l] ?? 0
+    const q = ix.loadQ[l] ?? 0
     ws.cacheServed[l] = 1
     const r = ix.loadPriorityRank[l] ?? 0
     ws.cacheVec[2 * r] = (ws.cacheVec[2 * r] ?? 0) + 1
@@ -436,7 +436,7 @@ export const chooseSheddingExact = (
       for (let j = i; j < end; j++) {
         const l = ws.cand[j] ?? 0
         if (!fits(ws, side.limitU, l)) continue
-        const q = ix.loadMilliW[l] ?? 0
+        const q = ix.loadQ[l] ?? 0
         fitW += q
         if (used + 2 * q <= spare) {
           used += 2 * q

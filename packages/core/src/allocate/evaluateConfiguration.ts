@@ -7,7 +7,7 @@
  * shed. A load none of whose buses is up is shed whatever `requested` says (rule 4).
  *
  * Service vector layout (every entry: larger is better), compared lexicographically:
- *   [count, milliW] per load priority, highest first       (level 1)
+ *   [count, quanta] per load priority, highest first       (level 1)
  *   N+k buses per bus priority, highest first (wired buses)  (level 2)
  *   survived bus-loss scenarios (0 when !busRedundancy)     (level 3)
  *   -(switch changes against the current state)             (level 4)
@@ -77,7 +77,7 @@ export const busLossScenarios = (
     const aUp = a >= 0 && up[a] === 1
     const bUp = b >= 0 && up[b] === 1
     if (aUp && bUp) {
-      const half = ix.loadMilliW[l] ?? 0
+      const half = ix.loadQ[l] ?? 0
       moved[a * B + b] = (moved[a * B + b] ?? 0) + half
       moved[b * B + a] = (moved[b * B + a] ?? 0) + half
       carries[a] = 1
@@ -133,7 +133,7 @@ export const evaluateConfiguration = (ix: RackIndex, assign: Int32Array, request
     const bUp = b >= 0 && up[b] === 1
     if (requested[l] === 0 || (!aUp && !bUp)) continue
     served[l] = 1
-    const q = ix.loadMilliW[l] ?? 0
+    const q = ix.loadQ[l] ?? 0
     if (aUp && bUp) {
       loadU[a] = (loadU[a] ?? 0) + q
       loadU[b] = (loadU[b] ?? 0) + q

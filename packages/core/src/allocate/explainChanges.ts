@@ -14,11 +14,12 @@
  *   now;
  * - RedundancyLost for every wired up bus of the target that does not meet N+k.
  */
-import type { Reason, ServiceGain } from '../model/plan.js'
+import type { BusReport, Reason, ServiceGain } from '../model/plan.js'
 import type { Evaluation } from './evaluateConfiguration.js'
-import type { RackIndex } from './indexRack.js'
+import { unitsPerWatt, type RackIndex } from './indexRack.js'
 
-const watts = (u: number): number => Math.round(u / 2) / 1000
+/** Units to watts, for the text of details (exact for dyadic watts). */
+const watts = (u: number): number => u / unitsPerWatt
 
 /** The level of the first difference between two service vectors, as a ServiceGain. */
 export const firstGain = (ix: RackIndex, target: ArrayLike<number>, current: ArrayLike<number>): ServiceGain => {
@@ -38,6 +39,8 @@ export interface ChangeContext {
   readonly ix: RackIndex
   readonly target: Evaluation
   readonly targetAssign: Int32Array
+  /** The plan's per-bus report (input watts), for RedundancyLost. */
+  readonly targetBuses: readonly BusReport[]
   /** The current switches as they are, every load with an up bus served (for rule 5). */
   readonly currentAsIs: Evaluation
   /** The current switches made admissible (failed opened, one bus per supply) with their best shedding. */
@@ -120,7 +123,7 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
         _tag: 'LoadShed',
         load: id,
         priority: ix.loadPriorities[ix.loadPriorityRank[l] ?? 0] ?? 0,
-        powerW: (ix.loadMilliW[l] ?? 0) / 1000,
+        powerW: ix.loadW[l] ?? 0,
         why: ups.length === 0 ? 'noBusUp' : ratingBound ? 'busRating' : 'insufficientCapacity',
       })
     } else if (c.currentAsIs.served[l] === 0) {
@@ -130,7 +133,8 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
 
   for (let b = 0; b < B; b++) {
     if (target.up[b] === 1 && ix.busWired[b] === 1 && target.nPlusK[b] === 0) {
-      reasons.push({ _tag: 'RedundancyLost', bus: ix.busIds[b] ?? '', loadW: watts(target.loadU[b] ?? 0), redundantW: watts(target.redundantU[b] ?? 0) })
+      const report = c.targetBuses[b]
+      reasons.push({ _tag: 'RedundancyLost', bus: ix.busIds[b] ?? '', loadW: report?.loadW ?? 0, redundantW: report?.redundantW ?? 0 })
     }
   }
   return reasons

@@ -5,11 +5,13 @@
  * nothing. Canonical order is ascending id by UTF-16 code units (JS `<`), which is also the order of
  * the level-5 tie-break, so the result does not depend on the order of the input arrays.
  *
- * Watts are compared in integer units of half a milliwatt: a load of `powerW` is `q =
- * round(powerW * 1000)` milliwatts; its full share on one bus is `2q` units and its half share on
- * each of two up buses is `q` units; a supply's usable capacity is `2 * round(capacityW * derate *
- * 1000)` units and a bus rating `2 * round(maxW * 1000)`. So all sums are exact integers and
- * sub-milliwatt differences are ties.
+ * Watts are compared as integers in quanta of 2^-20 W (about a microwatt): a load of `powerW` is
+ * `q = ceil(powerW * 2^20)` quanta; its full share on one bus is `2q` units (units are half quanta) and
+ * its half share on each of two up buses is `q` units; a supply's usable capacity is
+ * `2 * floor(capacityW * derate * 2^20)` units and a bus rating `2 * floor(maxW * 2^20)`. Scaling by a
+ * power of two is exact, so dyadic watts (quarter watts, derates like 0.875) are represented exactly and
+ * every sum is an exact integer; other values are rounded the safe way (loads up, capacities down), so
+ * a configuration judged powered here is powered in exact arithmetic too.
  */
 import type { RackInput } from '../model/rack.js'
 
@@ -25,7 +27,7 @@ export interface RackIndex {
   readonly supplyCount: number
   readonly busCount: number
   readonly loadCount: number
-  /** Usable capacity per supply, in half-milliwatt units. */
+  /** Usable capacity per supply, in units (half quanta). */
   readonly capacityU: Float64Array
   /** 1 when the supply may be connected (not failed or absent). */
   readonly usable: Uint8Array
@@ -44,8 +46,11 @@ export interface RackIndex {
   readonly currentClosedCount: Int32Array
   /** Per supply: the bus it currently sits on when that is a valid single option, else -2 (none valid), -1 open. */
   readonly currentOption: Int32Array
-  /** Load consumption in milliwatts (integer). */
-  readonly loadMilliW: Float64Array
+  /** Load consumption in quanta (integer). */
+  readonly loadQ: Float64Array
+  /** The input's own numbers, for reports: usable watts per supply, watts per load. */
+  readonly usableW: Float64Array
+  readonly loadW: Float64Array
   /** First and second bus of each load (-1 when single-corded), second > first. */
   readonly loadBusA: Int32Array
   readonly loadBusB: Int32Array
@@ -66,7 +71,10 @@ export interface RackIndex {
   readonly vectorLength: number
 }
 
-const units = (watts: number): number => 2 * Math.round(watts * 1000)
+/** Quanta per watt (2^20) and units per watt (2^21). */
+export const quantaPerWatt = 2 ** 20
+export const unitsPerWatt = 2 * quantaPerWatt
+const capacityUnits = (watts: number): number => 2 * Math.floor(watts * quantaPerWatt)
 
 /** Distinct values, highest first. */
 const distinctDescending = (values: readonly number[]): number[] =>
@@ -86,8 +94,10 @@ export const indexRack = (input: RackInput): RackIndex => {
   const capacityU = new Float64Array(supplyCount)
   const usable = new Uint8Array(supplyCount)
   const atRisk = new Uint8Array(supplyCount)
+  const usableW = new Float64Array(supplyCount)
   supplies.forEach((s, i) => {
-    capacityU[i] = Math.max(0, units(s.capacityW * policy.derate))
+    capacityU[i] = Math.max(0, capacityUnits(s.capacityW * policy.derate))
+    usableW[i] = s.capacityW * policy.derate
     usable[i] = s.state === 'failed' || s.state === 'absent' ? 0 : 1
     atRisk[i] = s.state === 'warning' || (s.failureRisk !== undefined && s.failureRisk >= policy.preemptRisk) ? 1 : 0
   })
@@ -123,13 +133,15 @@ export const indexRack = (input: RackInput): RackIndex => {
 
   const loadPriorities = distinctDescending(loads.map((l) => l.priority))
   const busPriorities = distinctDescending(buses.map((b) => b.priority))
-  const loadMilliW = new Float64Array(loadCount)
+  const loadQ = new Float64Array(loadCount)
+  const loadW = new Float64Array(loadCount)
   const loadBusA = new Int32Array(loadCount).fill(-1)
   const loadBusB = new Int32Array(loadCount).fill(-1)
   const loadPriorityRank = new Int32Array(loadCount)
   const busWired = new Uint8Array(busCount)
   loads.forEach((l, i) => {
-    loadMilliW[i] = Math.round(l.powerW * 1000)
+    loadQ[i] = Math.ceil(l.powerW * quantaPerWatt)
+    loadW[i] = l.powerW
     loadPriorityRank[i] = loadPriorities.indexOf(l.priority)
     const wired = Array.from(new Set(l.buses.map((id) => busPos.get(id)).filter((b): b is number => b !== undefined))).sort(
       (a, b) => a - b,
@@ -143,7 +155,7 @@ export const indexRack = (input: RackInput): RackIndex => {
   const maxU = new Float64Array(busCount)
   buses.forEach((b, i) => {
     busPriorityRank[i] = busPriorities.indexOf(b.priority)
-    maxU[i] = b.maxW === undefined ? Infinity : units(b.maxW)
+    maxU[i] = b.maxW === undefined ? Infinity : capacityUnits(b.maxW)
   })
 
   return {
@@ -163,7 +175,9 @@ export const indexRack = (input: RackInput): RackIndex => {
     options,
     currentClosedCount,
     currentOption,
-    loadMilliW,
+    loadQ,
+    usableW,
+    loadW,
     loadBusA,
     loadBusB,
     loadPriorityRank,

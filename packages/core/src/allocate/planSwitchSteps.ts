@@ -50,7 +50,7 @@ const poweredBuses = (ix: RackIndex, closed: Uint8Array, served: Uint8Array): Ui
     const c = ix.loadBusB[l] ?? -1
     const aUp = a >= 0 && up[a] === 1
     const cUp = c >= 0 && up[c] === 1
-    const q = ix.loadMilliW[l] ?? 0
+    const q = ix.loadQ[l] ?? 0
     if (aUp && cUp) {
       load[a] = (load[a] ?? 0) + q
       load[c] = (load[c] ?? 0) + q
@@ -82,7 +82,7 @@ const countUnpowered = (
     const c = ix.loadBusB[l] ?? -1
     const aUp = a >= 0 && (count[a] ?? 0) > 0
     const cUp = c >= 0 && (count[c] ?? 0) > 0
-    const q = ix.loadMilliW[l] ?? 0
+    const q = ix.loadQ[l] ?? 0
     if (aUp && cUp) {
       load[a] = (load[a] ?? 0) + q
       load[c] = (load[c] ?? 0) + q

@@ -235,7 +235,7 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
     for (let l = 0; l < ix.loadCount; l++) {
       const a = ix.loadBusA[l] ?? -1
       const b = ix.loadBusB[l] ?? -1
-      const q = ix.loadMilliW[l] ?? 0
+      const q = ix.loadQ[l] ?? 0
       const limA = a >= 0 ? (limitMax[a] ?? -1) : -1
       const limB = b >= 0 ? (limitMax[b] ?? -1) : -1
       const ok = limA >= 2 * q || limB >= 2 * q || (limA >= q && limB >= q)
@@ -278,7 +278,7 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
         if (!cutDone) {
           for (let l = 0; l < ix.loadCount; l++) {
             if (servable[l] === 0 || (ix.loadPriorityRank[l] ?? 0) !== r) continue
-            if (ix.loadBusA[l] === b || ix.loadBusB[l] === b) wiredQ += ix.loadMilliW[l] ?? 0
+            if (ix.loadBusA[l] === b || ix.loadBusB[l] === b) wiredQ += ix.loadQ[l] ?? 0
           }
           if (wiredQ <= room) room -= wiredQ
           else {
@@ -289,7 +289,7 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
               const l = ws.orderBySize[j] ?? 0
               if (servable[l] === 0 || (ix.loadPriorityRank[l] ?? 0) !== r) continue
               if (ix.loadBusA[l] !== b && ix.loadBusB[l] !== b) continue
-              const q = ix.loadMilliW[l] ?? 0
+              const q = ix.loadQ[l] ?? 0
               if (used + q <= room) used += q
               else {
                 count--
@@ -326,7 +326,7 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
       for (let j = 0; j < ws.orderBySize.length; j++) {
         const l = ws.orderBySize[j] ?? 0
         if ((ix.loadPriorityRank[l] ?? 0) !== r || servable[l] === 0) continue
-        const w = 2 * (ix.loadMilliW[l] ?? 0)
+        const w = 2 * (ix.loadQ[l] ?? 0)
         if (acc + w > rem) break
         acc += w
         c++
@@ -365,7 +365,7 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
           if (must) return true
           continue
         }
-        const q = must ? (ix.loadMilliW[l] ?? 0) : -1
+        const q = must ? (ix.loadQ[l] ?? 0) : -1
         if (aP && bP) {
           through[a] = 1
           through[b] = 1

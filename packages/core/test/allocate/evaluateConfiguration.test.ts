@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { evaluateConfiguration } from '../../src/allocate/evaluateConfiguration.js'
-import { indexRack } from '../../src/allocate/indexRack.js'
+import { indexRack, quantaPerWatt, unitsPerWatt } from '../../src/allocate/indexRack.js'
 import type { RackInput } from '../../src/model/rack.js'
 
 /**
@@ -33,7 +33,8 @@ const rack = (over: Partial<RackInput> = {}): RackInput => ({
 
 const A = 0
 const B = 1
-const units = (w: number) => w * 2000
+const units = (w: number) => w * unitsPerWatt
+const quanta = (w: number) => w * quantaPerWatt
 
 describe('evaluateConfiguration', () => {
   it('computes loads, capacities, N+k, bus-loss survival and the vector by hand', () => {
@@ -48,8 +49,8 @@ describe('evaluateConfiguration', () => {
     expect(Array.from(e.nPlusK)).toEqual([1, 0])
     // Losing A loses s2; losing B moves s1 wholly onto A: 900 W <= 2000 W.
     expect(Array.from(e.survivesLoss)).toEqual([0, 1])
-    // [s1's priority: count, mW], [s2's: count, mW], N+1 buses of priority 1, survived, -changes (p2, p3 closed).
-    expect(Array.from(e.vector)).toEqual([1, 600_000, 1, 300_000, 1, 1, -2])
+    // [s1's priority: count, watts], [s2's: count, watts], N+1 buses of priority 1, survived, -changes (p2, p3 closed).
+    expect(Array.from(e.vector)).toEqual([1, quanta(600), 1, quanta(300), 1, 1, -2])
   })
 
   it('treats a load with no bus up as shed and a requested shed as shed', () => {
@@ -81,6 +82,25 @@ describe('evaluateConfiguration', () => {
     expect(Array.from(e.redundantU)).toEqual([0, 0])
     expect(e.overloadedBuses).toEqual([A]) // 600 W over the 550 W rating
     expect(e.admissible).toBe(false)
+  })
+
+  it('rounds the safe way below a microwatt: a load just over capacity is not powered', () => {
+    const input = rack({
+      supplies: [
+        { id: 'p1', capacityW: 0.3, state: 'ok' },
+        { id: 'p2', capacityW: 1000, state: 'ok' },
+        { id: 'p3', capacityW: 500, state: 'ok' },
+      ],
+      loads: [
+        { id: 's1', powerW: 0.3000001, priority: 2, buses: ['A'] },
+        { id: 's2', powerW: 0, priority: 1, buses: ['A'] },
+      ],
+    })
+    const ix = indexRack(input)
+    expect(evaluateConfiguration(ix, Int32Array.from([A, -1, -1]), Uint8Array.from([1, 1])).admissible).toBe(false)
+    // Dyadic watts are exact: 0.25 W on 0.25 W is powered.
+    const exact = indexRack(rack({ supplies: [{ id: 'p1', capacityW: 0.25, state: 'ok' }], loads: [{ id: 's1', powerW: 0.25, priority: 1, buses: ['A'] }] }))
+    expect(evaluateConfiguration(exact, Int32Array.from([A]), Uint8Array.from([1])).admissible).toBe(true)
   })
 
   it('rejects a supply on a bus it has no switch to, or a failed supply', () => {
