@@ -25,13 +25,22 @@ mkdir -p /host
 if ! mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose hostroot /host; then
   say "cannot mount the host root over 9p"; poweroff -f
 fi
+# The guest needs a writable /tmp, but a tmpfs there would hide a repo checked out under /tmp (CI
+# clones may live there): keep the host's /tmp reachable and bind the repo back over the tmpfs.
+mkdir -p /hosttmp
+mount -o bind /host/tmp /hosttmp
+mount -t tmpfs tmp /host/tmp
+case "$REPO" in
+  /tmp/*)
+    mkdir -p "/host$REPO"
+    mount -o bind "/hosttmp/${REPO#/tmp/}" "/host$REPO" || { say "cannot bind the repo under /tmp"; poweroff -f; } ;;
+esac
 if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out "/host$OUT"; then
   say "cannot mount the output share"; poweroff -f
 fi
 mount -t proc proc /host/proc
 mount -t sysfs sys /host/sys
 mount -t devtmpfs dev /host/dev
-mount -t tmpfs tmp /host/tmp
 mount -t debugfs debugfs /host/sys/kernel/debug 2>/dev/null
 
 say "running tests"
