@@ -91,7 +91,6 @@ describe('allocate: admissibility', () => {
     expect(checkPlan(input, allocate(input))).toEqual([])
   })
 
-  // Sub-milliwatt ratings are in allocate.known-failures.test.ts (allocate reports watts to 3 decimals).
   test.prop(
     [
       rackInputArb({
@@ -99,14 +98,14 @@ describe('allocate: admissibility', () => {
         maxSupplies: 5,
         minBuses: 0,
         maxBuses: 3,
-        capacitiesW: [1, 800, 1e6],
+        capacitiesW: [0.25, 0.3, 1, 800, 1e6],
         maxLoadW: 2,
         busPriorities: [-5, 0, 7],
         loadPriorities: [-1, 0, 1_000_000],
       }),
     ],
     { numRuns: 200 },
-  )('degenerate racks (no supply, no bus, no load, 1 W and 1 MW supplies): admissible, never throws', (input) => {
+  )('degenerate racks (no supply, no bus, no load, sub-watt and 1 MW supplies): admissible, exact report, never throws', (input) => {
     expect(checkPlan(input, allocate(input))).toEqual([])
   })
 
