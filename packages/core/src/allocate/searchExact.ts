@@ -48,6 +48,8 @@ export interface SearchContext {
   readonly remPoolMin: Float64Array
   /** Per (i * B + b): non-risk supplies i.. that could be closed onto b. */
   readonly remNonRiskReach: Int32Array
+  /** Per (i * k + j): the j-th largest capacity among non-risk supplies i.. that can be closed somewhere. */
+  readonly remTop: Float64Array
 }
 
 export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): SearchContext => {
@@ -69,6 +71,8 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
   const remPoolCount = new Int32Array(S + 1)
   const remPoolMin = new Float64Array(S + 1).fill(Infinity)
   const remNonRiskReach = new Int32Array((S + 1) * B)
+  const k = ix.redundancyK
+  const remTop = new Float64Array((S + 1) * Math.max(1, k))
   for (let s = S - 1; s >= 0; s--) {
     minChangesFrom[s] = (minChangesFrom[s + 1] ?? 0) + Math.min(...(changeCost[s] ?? [0]))
     const opts = ix.options[s] ?? new Int32Array(0)
@@ -78,6 +82,14 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
     remPool[s] = (remPool[s + 1] ?? 0) + (pooled ? cap : 0)
     remPoolCount[s] = (remPoolCount[s + 1] ?? 0) + (pooled ? 1 : 0)
     remPoolMin[s] = pooled ? Math.min(cap, remPoolMin[s + 1] ?? Infinity) : (remPoolMin[s + 1] ?? Infinity)
+    let carry = pooled ? cap : 0
+    for (let j = 0; j < k; j++) {
+      const t = remTop[(s + 1) * k + j] ?? 0
+      if (carry > t) {
+        remTop[s * k + j] = carry
+        carry = t
+      } else remTop[s * k + j] = t
+    }
     for (let b = 0; b < B; b++) {
       remNonRiskReach[s * B + b] = remNonRiskReach[(s + 1) * B + b] ?? 0
       remCap[s * B + b] = remCap[(s + 1) * B + b] ?? 0
@@ -117,6 +129,7 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
     remPoolCount,
     remPoolMin,
     remNonRiskReach,
+    remTop,
   }
 }
 
@@ -207,6 +220,7 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
   const nonRiskCount = new Int32Array(B)
   const needCap = new Float64Array(B)
   const needCount = new Float64Array(B)
+  const topX = new Float64Array(Math.max(1, k))
   const loses = new Uint8Array(B)
   const through = new Uint8Array(B)
   const opt = new Float64Array(ix.vectorLength)
@@ -413,6 +427,46 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
     let pool = ctx.remPool[i] ?? 0
     let poolCount = ctx.remPoolCount[i] ?? 0
     const poolMin = ctx.remPoolMin[i] ?? Infinity
+    // Globally: of all non-risk supplies that can still count (remaining, or on a bus that could be
+    // up), the k largest are never kept (each is among the k largest of its own bus), and every other
+    // bus that must carry load drops k more, each at least the smallest. So m loaded buses meeting N+k
+    // need the sum of their least loads <= sum - k largest - (m - 1) k smallest.
+    let maxBuses = B
+    if (k > 0 && k <= 4) {
+      let sumX = ctx.remPool[i] ?? 0
+      let minX = poolMin
+      for (let j = 0; j < k; j++) topX[j] = ctx.remTop[i * k + j] ?? 0
+      for (let s = 0; s < i; s++) {
+        const b = assign[s] ?? -1
+        if (b < 0 || possiblyUp[b] === 0 || ix.atRisk[s] === 1) continue
+        let c = ix.capacityU[s] ?? 0
+        sumX += c
+        if (c < minX) minX = c
+        for (let j = 0; j < k; j++) {
+          const t = topX[j] ?? 0
+          if (c > t) {
+            topX[j] = c
+            c = t
+          }
+        }
+      }
+      let keep = sumX
+      for (let j = 0; j < k; j++) keep -= topX[j] ?? 0
+      let free = 0
+      let n = 0
+      for (let b = 0; b < B; b++) {
+        if (possiblyUp[b] === 0 || ix.busWired[b] === 0) continue
+        const mand = mandatory[b] ?? 0
+        if (mand <= 0) free++
+        else needCap[n++] = mand
+      }
+      sortPrefix(needCap, n)
+      let m = 0
+      let acc = 0
+      while (m < n && acc + (needCap[m] ?? 0) <= keep - m * k * (minX === Infinity ? 0 : minX)) acc += needCap[m++] ?? 0
+      maxBuses = free + m
+    }
+    let claimed = 0
     for (let r = 0; r < BP; r++) {
       let n = 0
       for (let b = 0; b < B; b++) {
@@ -444,32 +498,58 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
       let c2 = 0
       let accN = 0
       while (c2 < n && accN + (byCount[c2] ?? 0) <= poolCount) accN += byCount[c2++] ?? 0
-      const got = Math.min(c1, c2)
+      const got = Math.min(c1, c2, maxBuses - claimed)
+      claimed += got
       opt[2 * P + r] = got
       for (let j = 0; j < got; j++) {
         pool -= byCap[j] ?? 0
         poolCount -= byCount[j] ?? 0
       }
     }
-    // Level 3: scenarios that can still be survived, each on its own.
+    // Level 3: scenarios that can still be survived, each on its own; then, for up to 4 buses, sets of
+    // them together: every bus that must be up in one of them (already up, or the other bus of a load a
+    // rival must serve) needs the largest of their demands, all from one pool of remaining capacity.
     let survivable = 0
     if (ix.busRedundancy) {
       const totalRem = ctx.remTotalCap[i] ?? 0
+      let alone = 0 // bit mask of scenarios survivable on their own
       for (let a = 0; a < B; a++) {
-        if (possiblyUp[a] === 0 || through[a] === 0) continue
-        {
-          if (loses[a] === 1) continue
+        if (possiblyUp[a] === 0 || through[a] === 0 || loses[a] === 1) continue
+        let deficit = 0
+        let ok = true
+        for (let b = 0; b < B && ok; b++) {
+          if (b === a || (busCount[b] ?? 0) === 0) continue
+          const need = (mandatory[b] ?? 0) + (pairQ[a * B + b] ?? 0)
+          if (need > (ix.maxU[b] ?? Infinity) || need > (busCap[b] ?? 0) + (ctx.remCap[i * B + b] ?? 0)) ok = false
+          else deficit += Math.max(0, need - (busCap[b] ?? 0))
+        }
+        if (!ok || deficit > totalRem) continue
+        survivable++
+        if (a < 30) alone |= 1 << a
+      }
+      if (B <= 4 && survivable > 1) {
+        let best = 0
+        for (let mask = alone; mask > 0; mask = (mask - 1) & alone) {
+          let size = 0
+          for (let a = 0; a < B; a++) if ((mask & (1 << a)) !== 0) size++
+          if (size <= best) continue
           let deficit = 0
           let ok = true
           for (let b = 0; b < B && ok; b++) {
-            if (b === a || (busCount[b] ?? 0) === 0) continue
-            const need = (mandatory[b] ?? 0) + (pairQ[a * B + b] ?? 0)
-            if (need > (ix.maxU[b] ?? Infinity) || need > (busCap[b] ?? 0) + (ctx.remCap[i * B + b] ?? 0)) ok = false
+            let need = -1
+            for (let a = 0; a < B; a++) {
+              if (a === b || (mask & (1 << a)) === 0) continue
+              const pq = pairQ[a * B + b] ?? 0
+              if ((busCount[b] ?? 0) === 0 && pq <= 0) continue
+              need = Math.max(need, (mandatory[b] ?? 0) + pq)
+            }
+            if (need < 0) continue
+            if (need > (limitMax[b] ?? 0)) ok = false
             else deficit += Math.max(0, need - (busCap[b] ?? 0))
           }
-          if (!ok || deficit > totalRem) continue
+          if (ok && deficit <= totalRem) best = size
         }
-        survivable++
+        survivable = best
       }
     }
     opt[2 * P + BP] = survivable
