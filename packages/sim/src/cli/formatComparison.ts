@@ -27,7 +27,7 @@ export const comparisonRows = (summaries: readonly PolicySummary[], k: number): 
     ...buses.map((b) => row(`hours without N+${k} on bus ${b}`, (s) => cell(s.hoursWithoutNPlusK[b] ?? { mean: 0, ci95: 0, n: 1 }, 1))),
     row('switch operations', (s) => cell(s.switchOperations, 1)),
     row('switch faults (stuck, welded, slow)', (s) => cell(s.switchFaults, 1)),
-    row('supply failures (same in every column)', (s) => cell(s.supplyFailures, 1)),
+    row('supply failures (wear-out depends on load)', (s) => cell(s.supplyFailures, 1)),
     row('prediction alarms', (s) => (s.alertMode === 'none' ? '-' : cell(s.predictionAlarms, 1))),
     row('  of which false alarms', (s) => (s.alertMode === 'none' ? '-' : cell(s.falseAlarms, 1))),
     row('  wear-out failures not predicted', (s) => (s.alertMode === 'none' ? '-' : cell(s.missedWearOuts, 1))),

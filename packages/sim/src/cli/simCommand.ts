@@ -123,9 +123,14 @@ export const simCommand = async (args: readonly string[], io: CliIo): Promise<nu
   const otherMode = scenario.control.alerts === 'interrupt' ? 'polling' : 'interrupt'
   if (latencyPolicy !== undefined) for (const s of seeds) jobs.push({ index: jobs.length, scenario, seed: s, policy: latencyPolicy, alerts: otherMode, keepDetail: false })
 
+  // Longest first (predictive, reactive, polling-only comparison, static) so the workers finish together;
+  // results come back in job order whatever the schedule.
+  const cost = (j: SimJob): number => (j.policy === 'static' ? 0 : j.alerts !== undefined ? 1 : j.policy === 'reactive' ? 2 : 3)
+  const schedule = [...jobs].sort((a, b) => cost(b) - cost(a) || a.index - b.index)
   const bar = createProgressBar('simulating')
-  const outcomes = await runJobs(jobs, { ...(workers >= 0 ? { workers } : {}), onProgress: bar.update })
+  const scheduled = await runJobs(schedule, { ...(workers >= 0 ? { workers } : {}), onProgress: bar.update })
   bar.finish()
+  const outcomes = jobs.map((j) => scheduled[schedule.indexOf(j)]!)
 
   const failures = new Map<PolicyName, string>()
   const byPolicy = new Map<PolicyName, PolicyResult[]>(policies.map((p) => [p, []]))

@@ -3,19 +3,27 @@
  * as firmware would wire it (PMBus supplies behind a PCA9548 on one I2C segment, SMBALERT#, switch
  * expanders on the same segment), with the I2C bus time of every transaction charged to the clock.
  *
- * Skipping quiet stretches (why it does not change the outcome):
- * Between two physical events the virtual hardware does not change: every register a poll could
- * read, every pin, every server's power report is constant (telemetry is piecewise constant by
- * construction: profiles and degradation advance only at physical events). A poll in such a stretch
- * therefore feeds the controller the same sample again. Once the controller has answered
- * `quietCyclesBeforeSkip` consecutive polls with nothing but reads (no plan, no alarm change), and the
- * samples were identical, its deglitch counters have saturated and further identical polls change
- * nothing it acts on; so we jump to the first poll slot at or after the next physical event, keeping
- * the poll grid's phase (slot k at k x pollIntervalMs), so detection latency is what 1 Hz polling gives.
- * What still moves with repeated identical samples is the predictor's exponentially weighted averages,
- * which converge toward the constant value; they are re-fed `quietCyclesBeforeSkip` identical samples
- * after every change, and the test in test/loop/skipQuiet.test.ts checks that outcomes (outages,
- * switch operations, shed servers, prediction alarms, latencies) are identical with and without skipping.
+ * Skipping quiet stretches (why the outcome does not change, and where it can):
+ * Between two physical events the virtual hardware does not change: every register a poll could read,
+ * every pin, every server's power is constant (telemetry is piecewise constant by construction:
+ * profiles and degradation advance only at physical events). A poll there feeds the controller a sample
+ * it has already seen. We jump to the first tick slot at or after the next physical event (the grid
+ * keeps its phase: slot k is at k x tick) only when all of these hold:
+ *  - every supply whose registers changed since has been read in full again (so the controller has seen
+ *    every change, and the predictor has one complete sample of the new values);
+ *  - every supply's last `settleObservations` observations had the same status (every deglitch window
+ *    of the controller, at most 6 polls by default, has run out: further identical polls only push
+ *    saturating counters past thresholds already crossed);
+ *  - the last tick was quiet (no plan, no alarm change, no server power report);
+ *  - no plan is in flight (its timeout runs on time alone); a routine replan waiting out its dwell
+ *    limits the jump to the end of the dwell, where the controller would act on its next tick.
+ * What differs, and is tested (test/loop/skipQuiet.test.ts): after a jump the controller's round-robin
+ * is "late" and reads every supply in one tick (its own catch-up rule), so bus traffic around the next
+ * fault differs by a few reads (fault-to-switch within a quarter second with SMBALERT#, and with polling
+ * only a change can be seen up to one round earlier); and the predictor, which keeps exponentially
+ * weighted statistics per sample, sees one sample per change instead of one per second, so prediction
+ * alarms can differ. Outages, shed servers, brownouts and the sequence of switch operations are
+ * identical in the tested reactive cases.
  */
 import type { ControllerCommand, ControllerEvent, StatusRegisters } from '@busbar/core'
 import type { RackWorld } from '../rack/createRackWorld.js'

@@ -1,6 +1,6 @@
 /**
  * Runs SimJobs on node:worker_threads (or in this thread when asked or when there is one job) and
- * returns results in job order, so the outcome never depends on which worker finished first.
+ * returns results in the order of `jobs`, so the outcome never depends on which worker finished first.
  */
 import { Worker } from 'node:worker_threads'
 import { availableParallelism } from 'node:os'
@@ -57,8 +57,9 @@ export const runJobs = async (jobs: readonly SimJob[], options: RunJobsOptions =
     const feed = (w: Worker): void => {
       const job = jobs[next]
       if (job === undefined) return
+      // Results are keyed by position in `jobs`, whatever the caller put in `index`.
+      w.postMessage({ ...job, index: next })
       next++
-      w.postMessage(job)
     }
     for (let i = 0; i < count; i++) {
       const w = createWorker()
