@@ -1,7 +1,7 @@
 /**
  * Decorates an I2C transport so every transaction costs simulated bus time: at f kHz a byte on the
  * wire is 9 bit times (8 data + ACK), plus START and STOP (and a repeated START with its address byte
- * for a combined transfer). At 100 kHz a STATUS_WORD read with PEC is about 0.56 ms, a mux select
+ * for a combined transfer). At 100 kHz a STATUS_WORD read with PEC is about 0.57 ms, a mux select
  * 0.2 ms: about 0.75 ms per supply, and a full telemetry read about 8 ms, as on a real bus.
  * Before each transaction the world is advanced to the bus's current time, so the device answers
  * with its state at that instant.
