@@ -16,9 +16,11 @@
  * - "must serve": at the priorities where the incumbent serves every candidate, a rival must serve them
  *   all too, which fixes a least load per bus; a bus that could not carry it must stay down (cut if up);
  * - level 2: buses that can still meet N+k, sharing one pool of remaining non-risk supplies (capacity
- *   and count, the k largest of each bus removed);
+ *   and count, the k largest of each bus removed); and over all buses at once: of the non-risk supplies
+ *   that can still count, the k largest are never kept and each further loaded bus drops k more;
  * - level 3: scenarios that can still be survived, each on its own (no must-serve load lost, the other
- *   up buses able to reach the moved load);
+ *   up buses able to reach the moved load), and for up to 4 buses as sets sharing the remaining
+ *   capacity (a bus needs the largest of the demands of the scenarios it backs up);
  * - level 4: changes so far plus the least each remaining supply must change.
  * Identical supplies (same capacity, risk, switches and current state) take non-decreasing options in id
  * order: any optimum can be permuted into that form without losing on levels 1-4, and the tie-break
