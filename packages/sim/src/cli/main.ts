@@ -4,6 +4,8 @@ import { simCommand, simUsage } from './simCommand.js'
 import { planCommand, planUsage } from './planCommand.js'
 import type { CliIo } from './simCommand.js'
 
+export type { CliIo } from './simCommand.js'
+
 const usage = `usage: busbar <command> [options]
 
 commands:
