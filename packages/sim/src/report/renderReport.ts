@@ -74,7 +74,7 @@ ${dark.join('')}
 <polyline fill="none" stroke="${colors.capacity}" stroke-width="1.5" points="${line((p) => p.capacityW)}"/>
 <polyline fill="none" stroke="${colors.load}" stroke-width="1" points="${line((p) => p.loadW)}"/>
 </svg>
-<div class="legend"><span style="color:${colors.capacity}">&#9632; capacity</span> <span style="color:${colors.load}">&#9632; load (hourly max)</span> <span style="color:${colors.dark}">&#9632; bus dark</span></div></figure>`
+<div class="legend"><span style="color:${colors.capacity}">&#9632; capacity</span> <span style="color:${colors.load}">&#9632; load (max per sample)</span> <span style="color:${colors.dark}">&#9632; bus dark</span></div></figure>`
 }
 
 interface Lane {
