@@ -115,7 +115,11 @@ const packages = [
       {
         specifier: '@busbar/sim',
         smoke: `
-          return 'loads; exports: [' + Object.keys(m).filter((k) => k !== 'default' && k !== '__esModule').join(', ') + ']'`,
+          const decoded = m.decodeScenario(m.defaultScenarioJson)
+          if (decoded._tag !== 'Right') throw new Error('decodeScenario(defaultScenarioJson): ' + JSON.stringify(decoded.left))
+          const broken = m.decodeScenario({ ...m.defaultScenarioJson, durationDays: -1 })
+          if (broken._tag !== 'Left') throw new Error('decodeScenario accepted durationDays -1')
+          return 'decodeScenario accepts the default scenario and rejects a negative duration'`,
       },
       {
         specifier: '@busbar/sim/cli',
@@ -238,6 +242,14 @@ for (const pkg of packages) {
     if (key === './package.json' || manifest.exports[key] === null) continue
     const specifier = key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`
     if (!pkg.entries.some((e) => e.specifier === specifier)) problems.push(`exports "${key}" has no probe in check-packed.mjs`)
+  }
+  // typedoc documents the same entry points (packages/<dir>/typedoc.json lists them by source file).
+  const typedocConfig = join(source, 'typedoc.json')
+  if (existsSync(typedocConfig)) {
+    const documented = new Set(JSON.parse(readFileSync(typedocConfig, 'utf8')).entryPoints.map((e) => `./${e.replace(/^\.\//, '')}`))
+    const sources = Object.values(workspaceManifest.exports ?? {}).flatMap((v) => (v !== null && typeof v === 'object' && typeof v['@busbar/source'] === 'string' ? [v['@busbar/source']] : []))
+    const undocumented = sources.filter((src) => !documented.has(src))
+    if (undocumented.length > 0 || documented.size !== sources.length) problems.push(`packages/${pkg.dir}/typedoc.json entryPoints ${[...documented].join(', ')} differ from the exported sources ${sources.join(', ')}`)
   }
   record(problems.length === 0, `${pkg.name} tarball manifest`, problems.length === 0 ? tarball : problems.join('; '))
 
