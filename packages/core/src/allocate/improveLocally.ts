@@ -26,15 +26,19 @@ interface Climb {
   readonly there: Float64Array
   readonly servedHere: Uint8Array
   readonly assignHere: Int32Array
+  /** Guide of the neighbour with the point's served set kept, and greedy's served set (scratch). */
+  readonly kept: Float64Array
+  readonly greedyServed: Uint8Array
+  /** Whether the climb has a point yet. */
+  started: boolean
 }
 
-/** Offer ws.vec (with `served`, `loadU`) to the incumbent; adopt it as the climb's point when its guide beats `here`. */
-const consider = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb, served: Uint8Array, loadU: Float64Array): boolean => {
+/** Offer ws.vec (with `served`) to the incumbent and write its guide vector into `g`. */
+const guide = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb, served: Uint8Array, loadU: Float64Array, g: Float64Array): void => {
   offer(ix, ws, c.side, inc, served)
   const P = ix.loadPriorities.length
   const BP = ix.busPriorities.length
   const v = ws.vec
-  const g = c.there
   for (let i = 0; i < 2 * P + BP; i++) g[i] = v[i] ?? 0
   let deficit = 0
   for (let b = 0; b < ix.busCount; b++) {
@@ -43,30 +47,59 @@ const consider = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb
   g[2 * P + BP] = -deficit
   g[2 * P + BP + 1] = v[2 * P + BP] ?? 0
   g[2 * P + BP + 2] = v[2 * P + BP + 1] ?? 0
-  let better = 0
-  for (let i = 0; i < g.length && better === 0; i++) {
+}
+
+/** 1 when guide `g` with `served` beats the climb's point, else -1 or 0. */
+const beatsHere = (c: Climb, g: Float64Array, served: Uint8Array): number => {
+  for (let i = 0; i < g.length; i++) {
     const x = g[i] ?? 0
     const y = c.here[i] ?? 0
-    if (x !== y) better = x > y ? 1 : -1
+    if (x !== y) return x > y ? 1 : -1
   }
-  if (better === 0) better = compareTieBreak(c.side.assign, served, c.assignHere, c.servedHere)
-  if (better <= 0) return false
+  return compareTieBreak(c.side.assign, served, c.assignHere, c.servedHere)
+}
+
+const adopt = (c: Climb, g: Float64Array, served: Uint8Array): void => {
   c.here.set(g)
   c.assignHere.set(c.side.assign)
   c.servedHere.set(served)
-  return true
 }
 
 /**
- * Evaluate the climb's side twice: with greedy shedding, and keeping the current point's served set
- * when it still fits (greedy can shed worse than the shedding an exact search found for the point).
- * True when the side becomes the climb's point.
+ * Evaluate the climb's side twice, offering both to the incumbent: with greedy shedding, and keeping
+ * the current point's served set when it still fits (greedy can shed worse than the shedding an exact
+ * search found for the point). The better of the two by the guide becomes the climb's point when it
+ * beats it; returns whether it did.
  */
 const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb): boolean => {
   const fromCache = evaluateGreedy(ix, ws, c.side)
-  if (consider(ix, ws, inc, c, fromCache ? ws.cacheServed : ws.served, fromCache ? ws.cacheLoadU : ws.loadU)) return true
-  if (c.here[0] === -Infinity || !evaluateServed(ix, ws, c.side, c.servedHere)) return false
-  return consider(ix, ws, inc, c, ws.served, ws.loadU)
+  const greedyServed = fromCache ? ws.cacheServed : ws.served
+  guide(ix, ws, inc, c, greedyServed, fromCache ? ws.cacheLoadU : ws.loadU, c.there)
+  c.greedyServed.set(greedyServed)
+  const greedyWins = beatsHere(c, c.there, c.greedyServed) > 0
+  if (c.started && evaluateServed(ix, ws, c.side, c.servedHere)) {
+    guide(ix, ws, inc, c, ws.served, ws.loadU, c.kept)
+    if (beatsHere(c, c.kept, ws.served) > 0) {
+      let keptBetter = !greedyWins
+      if (greedyWins) {
+        for (let i = 0; i < c.kept.length; i++) {
+          const x = c.kept[i] ?? 0
+          const y = c.there[i] ?? 0
+          if (x !== y) {
+            keptBetter = x > y
+            break
+          }
+        }
+      }
+      if (keptBetter) {
+        adopt(c, c.kept, ws.served)
+        return true
+      }
+    }
+  }
+  if (!greedyWins) return false
+  adopt(c, c.there, c.greedyServed)
+  return true
 }
 
 export const improveLocally = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, workLimit: number): void => {
@@ -79,10 +112,16 @@ export const improveLocally = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumb
     there: new Float64Array(n),
     servedHere: new Uint8Array(ix.loadCount),
     assignHere: Int32Array.from(inc.assign),
+    kept: new Float64Array(n),
+    greedyServed: new Uint8Array(ix.loadCount),
+    started: false,
   }
   // The starting point keeps the incumbent's own shedding (it may be better than greedy's).
-  c.servedHere.set(inc.served)
-  if (!evaluateServed(ix, ws, c.side, inc.served) || !consider(ix, ws, inc, c, ws.served, ws.loadU)) tryHere(ix, ws, inc, c)
+  if (evaluateServed(ix, ws, c.side, inc.served)) {
+    guide(ix, ws, inc, c, ws.served, ws.loadU, c.there)
+    adopt(c, c.there, ws.served)
+  } else tryHere(ix, ws, inc, c)
+  c.started = true
   for (;;) {
     singleMoves(ix, ws, inc, c, workLimit)
     if (ws.work > workLimit || !busMoves(ix, ws, inc, c, workLimit)) return
