@@ -128,7 +128,13 @@ const packages = [
           const code = await m.main(['plan', rackFile], { out: (s) => out.push(s), err: (s) => out.push(s) })
           if (code !== 0) throw new Error('busbar plan exited ' + code + ': ' + out.join('\\n'))
           if (!out.join('\\n').includes('psu2')) throw new Error('busbar plan output does not name psu2: ' + out.join('\\n'))
-          return 'main(["plan", rack.json]) exits 0 and names psu2'`,
+          // Two worker threads: the worker file must be in the tarball and found from both module formats.
+          const simOut = []
+          const simCode = await m.main(['sim', '--days', '1', '--runs', '2', '--policy', 'static', '--workers', '2', '--json'], { out: (s) => simOut.push(s), err: () => {} })
+          if (simCode !== 0) throw new Error('busbar sim exited ' + simCode + ': ' + simOut.join('\\n').slice(0, 300))
+          const runs = JSON.parse(simOut.join('\\n')).summaries?.[0]?.runs
+          if (runs !== 2) throw new Error('busbar sim --runs 2 reported runs = ' + runs)
+          return 'main(["plan", rack.json]) names psu2; main(["sim", 2 runs, 2 workers]) reports 2 runs'`,
       },
     ],
   },
