@@ -3,7 +3,8 @@
  * shedding per neighbour (chooseShedding's evaluateGreedy), within a deterministic work budget.
  *
  * Neighbourhoods: single-supply moves (supplies in id order, cyclically, each tried on every other
- * option: open, or each bus it can be closed onto), and, when those are exhausted, whole-bus moves
+ * option: open, or each bus it can be closed onto); when those are exhausted, swaps of two supplies
+ * on different buses (or one open); then whole-bus moves
  * (every supply of one bus to another bus, or open), which single moves cannot reach when a bus must go
  * down as a whole. The climb follows a guide order: levels 1 and 2 of the objective, then the total
  * redundancy deficit (sum over wired up buses of load minus redundant capacity, where positive), then
@@ -124,6 +125,8 @@ export const improveLocally = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumb
   c.started = true
   for (;;) {
     singleMoves(ix, ws, inc, c, workLimit)
+    if (ws.work > workLimit) return
+    if (swaps(ix, ws, inc, c, workLimit)) continue
     if (ws.work > workLimit || !busMoves(ix, ws, inc, c, workLimit)) return
   }
 }
@@ -151,6 +154,35 @@ const singleMoves = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Cl
     sinceImproved++
     s = (s + 1) % S
   }
+}
+
+/**
+ * Swaps: two supplies on different buses (or one open) exchange places where their switches allow it,
+ * which rebalances capacity without the dip a single move makes. Adopts the first that improves the
+ * guide and returns whether there was one.
+ */
+const swaps = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb, workLimit: number): boolean => {
+  const S = ix.supplyCount
+  const B = ix.busCount
+  const side = c.side
+  for (let s1 = 0; s1 < S; s1++) {
+    const b1 = side.assign[s1] ?? -1
+    if (ix.usable[s1] === 0) continue
+    for (let s2 = s1 + 1; s2 < S && ws.work <= workLimit; s2++) {
+      const b2 = side.assign[s2] ?? -1
+      if (b1 === b2 || ix.usable[s2] === 0) continue
+      if (b2 >= 0 && ix.switchKind[s1 * B + b2] === -1) continue
+      if (b1 >= 0 && ix.switchKind[s2 * B + b1] === -1) continue
+      if (ix.capacityU[s1] === ix.capacityU[s2] && ix.atRisk[s1] === ix.atRisk[s2]) continue
+      moveSupply(ix, side, s1, b2)
+      moveSupply(ix, side, s2, b1)
+      ws.work += 4 * S
+      if (tryHere(ix, ws, inc, c)) return true
+      moveSupply(ix, side, s2, b2)
+      moveSupply(ix, side, s1, b1)
+    }
+  }
+  return false
 }
 
 /** Whole-bus moves; adopts the first that improves the guide and returns whether there was one. */

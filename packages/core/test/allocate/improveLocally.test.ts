@@ -106,6 +106,42 @@ describe('improveLocally', () => {
   })
 })
 
+describe('improveLocally swaps', () => {
+  it('swaps two supplies when every single move loses service on the way', () => {
+    // p2 (800 W) sits on A under a 1500 W load, p1 (2000 W) on B under a 700 W load of higher priority.
+    // Moving either alone drops a load; swapping them serves both.
+    const input: RackInput = {
+      supplies: [
+        { id: 'p1', capacityW: 2000, state: 'ok' },
+        { id: 'p2', capacityW: 800, state: 'ok' },
+      ],
+      buses: [
+        { id: 'A', priority: 1 },
+        { id: 'B', priority: 1 },
+      ],
+      loads: [
+        { id: 'big', powerW: 1500, priority: 1, buses: ['A'] },
+        { id: 'vip', powerW: 700, priority: 2, buses: ['B'] },
+      ],
+      switches: [
+        { supply: 'p1', bus: 'A', kind: 'fet', closed: false },
+        { supply: 'p1', bus: 'B', kind: 'fet', closed: true },
+        { supply: 'p2', bus: 'A', kind: 'fet', closed: true },
+        { supply: 'p2', bus: 'B', kind: 'fet', closed: false },
+      ],
+      policy: { supplyRedundancy: 0, busRedundancy: false, derate: 1, preemptRisk: 0.5 },
+    }
+    const ix = indexRack(input)
+    const ws = createSheddingWorkspace(ix)
+    const inc = createIncumbent(ix)
+    chooseSheddingGreedy(ix, ws, switchSideOf(ix, repairedCurrent(ix)), inc)
+    expect(Array.from(inc.served)).toEqual([0, 1])
+    improveLocally(ix, ws, inc, 1_000_000)
+    expect(Array.from(inc.assign)).toEqual([0, 1])
+    expect(Array.from(inc.served)).toEqual([1, 1])
+  })
+})
+
 describe('allocate on 192 supplies x 16 buses x 400 loads', () => {
   const input = largeRack(20261121)
   const plan = allocate(input)
