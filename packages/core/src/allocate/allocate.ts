@@ -7,7 +7,7 @@
  *    the order of the input arrays cannot matter; everything becomes typed arrays over integer indexes.
  * 2. Start from the current state made admissible ("repaired"): failed/absent supplies opened, a
  *    supply closed onto several buses kept on the lowest-id bus it may stay on, with its best shedding.
- * 3. Improve it by hill climbing (improveLocally: single-supply and whole-bus moves, greedy shedding),
+ * 3. Improve it by hill climbing (improveLocally: single moves, swaps, whole-bus moves; greedy shedding),
  *    then run the exact branch and bound (searchExact, exact shedding per leaf) from that incumbent, and
  *    climb again if the search did not finish. All of it counts work, never time: racks up to 12
  *    supplies x 3 buses x 24 loads get a budget meant to let the search finish (so the result is the
@@ -42,6 +42,9 @@
  *   reported inadmissible (rule 5) when, with failed supplies opened, an up bus cannot carry them.
  * - Steps: the target's shedding is assumed applied before switching and its restores after, so the
  *   loads in every intermediate state are the target's served loads that have a bus up.
+ * - The objective ranks final states only: a target is chosen even when every switching order to it
+ *   leaves a protected bus short in between (e.g. the only spare must move off a bus that is carrying
+ *   everything after a feed loss). planSwitchSteps then takes the order with the fewest such buses.
  */
 import type { BusReport, Plan } from '../model/plan.js'
 import type { RackInput, SwitchRef } from '../model/rack.js'
