@@ -361,6 +361,12 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
         break
       }
     }
+    // Lexicographic: decided on level 1 already? (Skip the rest when the bound is above.)
+    for (let j = 0; j < 2 * P; j++) {
+      const x = opt[j] ?? 0
+      const y = vecInc[j] ?? 0
+      if (x !== y) return x < y
+    }
     // Levels 2 and 3. The loads of the first `mustRanks` ranks must all be served by any rival; each
     // puts at least its share on every bus it can use. A bus whose least load exceeds what it could
     // ever carry must stay down (then its loads lean on their other bus, so repeat): if it is already
@@ -507,6 +513,11 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
         pool -= byCap[j] ?? 0
         poolCount -= byCount[j] ?? 0
       }
+    }
+    for (let j = 2 * P; j < 2 * P + BP; j++) {
+      const x = opt[j] ?? 0
+      const y = vecInc[j] ?? 0
+      if (x !== y) return x < y
     }
     // Level 3: scenarios that can still be survived, each on its own; then, for up to 4 buses, sets of
     // them together: every bus that must be up in one of them (already up, or the other bus of a load a
