@@ -66,6 +66,7 @@ export type { PredictionContext } from './controller/predictFailure.js'
 export {
   commonModeResidualC,
   currentPrediction,
+  isOffSample,
   defaultPredictionPolicy,
   initialPredictorState,
   observeForPrediction,

@@ -13,9 +13,12 @@
  * | `fanDeficit`           | 1 − (fanRpm / fanCommandPct) / baseline ratio (fan slower than commanded)     |
  * | `voutDeviation`        | abs(voutV − nominal) / nominal (output drift)                                |
  * | `ripple`               | voutRippleV / nominal, or without a ripple monitor 2√2 × EW std(voutV) / nominal|
- * | `inputSags`            | 1 when an input flag (inputLoss class or VIN_UV_WARNING) is set, or vinV is   |
- * |                        | more than `sagFraction` below its baseline, else 0                           |
+ * | `inputSags`            | 1 when VIN_UV_WARNING/VIN_OV_WARNING is set, or vinV is more than             |
+ * |                        | `sagFraction` below its baseline, while the output holds; else 0             |
  * | `commErrors`           | 1 for a failed read, 0 for a good one                                        |
+ *
+ * Samples taken while the supply is off for an external reason (input loss, output not good, VIN
+ * gone: `isOffSample`) are skipped, statistics frozen: a feed loss must not look like wear.
  *
  * Baselines (temperature-vs-load regression, fan ratio, nominal VOUT unless given, VIN) are learned
  * from the first `warmupSamples` full readings, then frozen (`baselineAdaptAlpha` = 0 by default;
@@ -257,6 +260,30 @@ const finite = (x: number | undefined): x is number => x !== undefined && Number
 export interface PredictionContext {
   /** Common-mode temperature residual of the rack (ambient), subtracted from this supply's. */
   readonly commonModeC?: number
+  /**
+   * The controller still remembers an input loss of this supply (`SupplyHealth.inputLossMemory`):
+   * its output may be off or recovering for an external reason, so the sample is not learned from.
+   */
+  readonly inputLossRemembered?: boolean
+}
+
+/**
+ * Whether a sample shows the supply off or unpowered for a reason that is not its own wear: an
+ * input-loss flag (VIN_UV fault, input over-voltage, unit off for low input), POWER_GOOD# or OFF
+ * (the output is not regulated, so its readings say nothing about drift), VIN below half its
+ * baseline, or an input loss the controller still remembers. Such samples are skipped: every
+ * statistic is frozen (not reset) until the supply is back. A supply that is off because it failed
+ * is the health assessment's business, not the predictor's.
+ */
+export const isOffSample = (
+  prev: PredictorState,
+  sample: TelemetrySample,
+  context: PredictionContext = {},
+): boolean => {
+  const c = classifyStatus(sample.status)
+  const vin = sample.readings.vinV
+  const vinLost = vin !== undefined && Number.isFinite(vin) && prev.vin.n > 0 && vin < prev.vin.mean * 0.5
+  return context.inputLossRemembered === true || c.inputLoss.length > 0 || c.powerNotGood.length > 0 || vinLost
 }
 
 const observeSample = (
@@ -265,6 +292,7 @@ const observeSample = (
   policy: PredictionPolicy,
   context: PredictionContext,
 ): PredictorState => {
+  if (isOffSample(prev, sample, context)) return prev
   const t = sample.atMs
   const r = sample.readings
   const c = classifyStatus(sample.status)
@@ -278,7 +306,7 @@ const observeSample = (
   signals.commErrors = track(prev.signals.commErrors, t, 0, policy, true)
 
   const vinSag = warm && finite(r.vinV) && prev.vin.n > 0 && r.vinV < prev.vin.mean * (1 - policy.sagFraction)
-  const inputFlag = c.inputLoss.length > 0 || c.warning.includes('input.vinUvWarning')
+  const inputFlag = c.warning.includes('input.vinUvWarning') || c.warning.includes('input.vinOvWarning')
   signals.inputSags = track(prev.signals.inputSags, t, inputFlag || vinSag ? 1 : 0, policy, true)
 
   const full = finite(r.temperatureC) || finite(r.voutV) || finite(r.fanRpm) || finite(r.vinV)

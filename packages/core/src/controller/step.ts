@@ -330,7 +330,10 @@ const observe = (x: Scratch, supply: string, observation: HealthObservation): vo
   if (observation._tag === 'ReadFailed' && a.health.failedReadStreak > deglitch.commFaultReads) return
   const predictor = x.s.predictors[supply] ?? initialPredictorState(supply)
   const peers = Object.values(x.s.predictors).filter((q) => q.supply !== supply && !unusable(x.s.health[q.supply]?.state))
-  const p = predictFailure(predictor, observation, prediction, { commonModeC: commonModeResidualC(peers) })
+  const p = predictFailure(predictor, observation, prediction, {
+    commonModeC: commonModeResidualC(peers),
+    inputLossRemembered: a.health.inputLossMemory > 0,
+  })
   const pre = x.s.config.rack.policy.preemptRisk
   const wasAtRisk = x.s.risk[supply]?.atRisk ?? false
   const atRisk = wasAtRisk

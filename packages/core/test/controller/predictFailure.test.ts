@@ -208,3 +208,35 @@ describe('predictFailure: load warnings are not degradation', () => {
     expect(trace[59]!.failureRisk).toBe(0)
   })
 })
+
+describe('predictFailure: input losses are not wear', () => {
+  const lostInput = ['word.vinUv', 'input.vinUvFault', 'input.unitOffLowInput', 'word.powerGoodNegated', 'word.off']
+  const outage = { poutW: 0, vinV: 0, voutV: 0, temperatureC: 25, fanCommandPct: 0, fanRpm: 0 }
+
+  test.prop([fc.integer(), fc.integer({ min: 2, max: 6 }), fc.integer({ min: 5, max: 60 })], { numRuns: 40 })(
+    'a healthy supply through several input losses keeps failureRisk low',
+    (seed, losses, outageSamples) => {
+      const { gauss, uniform } = rng(seed)
+      const obs: HealthObservation[] = []
+      let i = 0
+      for (let k = 0; k < losses; k++) {
+        for (let j = 0; j < 80; j++) obs.push(sampleObs(i++, healthy(300 + 2500 * uniform(), gauss, 0.5)))
+        for (let j = 0; j < outageSamples; j++) obs.push(sampleObs(i++, outage, j % 2 === 0 ? lostInput : ['word.powerGoodNegated', 'word.off']))
+      }
+      const { trace } = runAll(obs)
+      expect(Math.max(...trace.map((p) => p.failureRisk))).toBeLessThan(0.2)
+    },
+  )
+
+  it('freezes the statistics during an outage (does not reset them)', () => {
+    const { gauss, uniform } = rng(3)
+    const before = runAll(Array.from({ length: 50 }, (_, i) => sampleObs(i, healthy(300 + 2500 * uniform(), gauss, 0.5)))).state
+    let s = before
+    for (let j = 0; j < 20; j++) s = predictFailure(s, sampleObs(50 + j, outage, lostInput)).state
+    expect(s).toEqual(before)
+    // VIN gone without any flag (a supply whose status read is stale): also skipped.
+    expect(predictFailure(before, sampleObs(71, { ...outage }, [])).state).toEqual(before)
+    // Remembered by the controller after the flags cleared: skipped too.
+    expect(predictFailure(before, sampleObs(72, healthy(1000, gauss, 0)), defaultPredictionPolicy, { inputLossRemembered: true }).state).toEqual(before)
+  })
+})

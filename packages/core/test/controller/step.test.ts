@@ -500,3 +500,30 @@ describe('step: a PMBus outage is a comm fault, not a predicted failure', () => 
     expect(d.state.risk.psu2?.failureRisk).toBeGreaterThan(0.3)
   })
 })
+
+describe('step: feed losses do not look like wear (lead priority)', () => {
+  it('supplies on a lost feed, through several feed losses, are never predicted to fail', () => {
+    const lostInput = ['word.vinUv', 'input.vinUvFault', 'input.unitOffLowInput', 'word.powerGoodNegated', 'word.off']
+    const good = { poutW: 1400, vinV: 230, voutV: 12, temperatureC: 40, fanCommandPct: 50, fanRpm: 7500 }
+    const dead = { poutW: 0, vinV: 0, voutV: 0, temperatureC: 25, fanCommandPct: 0, fanRpm: 0 }
+    const events: ControllerEvent[] = [tick(0)]
+    let t = 1000
+    for (let cycle = 0; cycle < 4; cycle++) {
+      for (let i = 0; i < 60; i++) {
+        const outage = i >= 30 && i < 45
+        for (const id of ['psu1', 'psu2', 'psu3']) {
+          const onLostFeed = id !== 'psu3'
+          events.push(telemetryEvent(id, t, outage && onLostFeed ? lostInput : [], outage && onLostFeed ? dead : good))
+        }
+        events.push(tick(t + 1))
+        t += 1000
+      }
+    }
+    const d = drive(start(), events)
+    const raised = d.commands.flatMap(alarmsRaised)
+    expect(raised.filter((a) => a.startsWith('predictedFailure'))).toEqual([])
+    expect(raised).toContain('inputLoss:psu1') // the outage itself is seen, as input loss
+    expect(d.state.health.psu1?.state).toBe('ok')
+    expect(Math.max(...['psu1', 'psu2', 'psu3'].map((id) => d.state.risk[id]!.failureRisk))).toBeLessThan(0.2)
+  })
+})
