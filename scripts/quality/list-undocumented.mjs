@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 const work = mkdtempSync(join(tmpdir(), 'busbar-undocumented-'))
 const json = join(work, 'api.json')
-const run = spawnSync(join(repo, 'node_modules/.bin/typedoc'), ['--json', json, '--emit', 'none', '--treatWarningsAsErrors', 'false', '--logLevel', 'Error'], { cwd: repo, encoding: 'utf8' })
+const run = spawnSync(join(repo, 'node_modules/.bin/typedoc'), ['--json', json, '--out', join(work, 'html'), '--treatWarningsAsErrors', 'false', '--logLevel', 'Error'], { cwd: repo, encoding: 'utf8' })
 if (run.status !== 0) {
   process.stderr.write(run.stdout + run.stderr)
   process.exit(1)
