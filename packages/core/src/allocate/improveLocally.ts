@@ -11,7 +11,8 @@
  * levels 3 and 4, then the tie-break; the deficit lets it walk through the several moves that N+k often
  * needs (k = 2, big buses) before level 2 itself changes. Every neighbour is also offered to the
  * incumbent under the true objective, so the result is never worse than the starting point, and the
- * climb terminates since the guide strictly improves at every step. A neighbour is also evaluated with
+ * climb terminates since the guide strictly improves at every step. A second, plain climb (true
+ * objective only) then starts from the incumbent, since the guided one may have wandered off it. A neighbour is also evaluated with
  * the current point's served set when that still fits, since greedy shedding can do worse than the
  * exact shedding the point may have come with.
  */
@@ -32,6 +33,8 @@ interface Climb {
   readonly greedyServed: Uint8Array
   /** Whether the climb has a point yet. */
   started: boolean
+  /** Whether the redundancy deficit steers the climb (else the true objective alone). */
+  readonly guided: boolean
 }
 
 /** Offer ws.vec (with `served`) to the incumbent and write its guide vector into `g`. */
@@ -45,7 +48,7 @@ const guide = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb, s
   for (let b = 0; b < ix.busCount; b++) {
     if (c.side.up[b] === 1 && ix.busWired[b] === 1) deficit += Math.max(0, (loadU[b] ?? 0) - (c.side.redundantU[b] ?? 0))
   }
-  g[2 * P + BP] = -deficit
+  g[2 * P + BP] = c.guided ? -deficit : 0
   g[2 * P + BP + 1] = v[2 * P + BP] ?? 0
   g[2 * P + BP + 2] = v[2 * P + BP + 1] ?? 0
 }
@@ -104,8 +107,15 @@ const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb)
 }
 
 export const improveLocally = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, workLimit: number): void => {
-  const S = ix.supplyCount
-  if (S === 0) return
+  if (ix.supplyCount === 0) return
+  // Guided first, with most of the budget; then plainly from the incumbent, so that the result is a
+  // local optimum of the true objective (the guided climb may have wandered off the incumbent).
+  const start = ws.work
+  climb(ix, ws, inc, start + 0.7 * (workLimit - start), true)
+  climb(ix, ws, inc, workLimit, false)
+}
+
+const climb = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, workLimit: number, guided: boolean): void => {
   const n = ix.vectorLength + 1
   const c: Climb = {
     side: switchSideOf(ix, Int32Array.from(inc.assign)),
@@ -116,6 +126,7 @@ export const improveLocally = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumb
     kept: new Float64Array(n),
     greedyServed: new Uint8Array(ix.loadCount),
     started: false,
+    guided,
   }
   // The starting point keeps the incumbent's own shedding (it may be better than greedy's).
   if (evaluateServed(ix, ws, c.side, inc.served)) {
