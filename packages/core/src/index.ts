@@ -116,4 +116,11 @@ export type {
   RedfishStatus,
 } from './vocabulary/toRedfish.js'
 export { toRedfish } from './vocabulary/toRedfish.js'
-export { escapeLabelValue, labelNamePattern, metricNamePattern, toPrometheus, unescapeLabelValue } from './vocabulary/toPrometheus.js'
+export {
+  escapeLabelValue,
+  labelNamePattern,
+  metricNamePattern,
+  prometheusContentType,
+  toPrometheus,
+  unescapeLabelValue,
+} from './vocabulary/toPrometheus.js'

@@ -2,11 +2,14 @@
  * Pure. A `RackSnapshot` in, Prometheus text exposition format (version 0.0.4) out: HELP and TYPE lines,
  * gauges for state and readings, a counter for plans issued, label values escaped. Hand-built because core
  * stays dependency-free: prom-client is a Node registry with global state; this is a function of its input.
- * Serve it as `text/plain; version=0.0.4` from whatever HTTP server the firmware has.
+ * Serve it with `prometheusContentType` from whatever HTTP server the firmware has.
  */
 import type { RackSnapshot, SupplySnapshot } from './rackSnapshot.js'
 import type { SupplyReadings } from '../telemetry/telemetry.js'
 import type { SupplyState } from '../model/rack.js'
+
+/** The HTTP Content-Type to serve {@link toPrometheus} output with. */
+export const prometheusContentType = 'text/plain; version=0.0.4; charset=utf-8'
 
 /** Metric names of the exposition format. */
 export const metricNamePattern = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
