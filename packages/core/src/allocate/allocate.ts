@@ -59,6 +59,7 @@ import { switchSideOf } from './switchSide.js'
 
 /** Work budgets (abstract operations, roughly one array access each; not time). */
 export const exactWorkBudget = 200_000_000
+/** Work budget for racks beyond the exact range (about 10 ms at 192 x 16 x 400 on one core). */
 export const largeWorkBudget = 600_000
 /** Share of the large-rack budget for local search; the rest lets the exact search try to prove. */
 const localShare = 0.75
@@ -120,6 +121,7 @@ const busReports = (ix: RackIndex, assign: Int32Array, target: Evaluation): BusR
   })
 }
 
+/** The best admissible configuration for a decoded rack, and the switching plan to reach it. */
 export const allocate = (input: RackInput): Plan => {
   const ix = indexRack(input)
   const ws = createSheddingWorkspace(ix)

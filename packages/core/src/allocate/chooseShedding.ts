@@ -19,6 +19,7 @@ import type { RackIndex } from './indexRack.js'
 import { compareTieBreak } from './compareServiceVectors.js'
 import type { SwitchSide } from './switchSide.js'
 
+/** Re-exported for the modules that shed on top of a switch side. */
 export type { SwitchSide } from './switchSide.js'
 
 /** Best configuration so far. `vector` null until one is found. */
@@ -28,12 +29,14 @@ export interface Incumbent {
   readonly served: Uint8Array
 }
 
+/** An empty incumbent sized for the rack. */
 export const createIncumbent = (ix: RackIndex): Incumbent => ({
   vector: null,
   assign: new Int32Array(ix.supplyCount).fill(-1),
   served: new Uint8Array(ix.loadCount),
 })
 
+/** Preallocated buffers and load orders for the shedding searches, plus the work counter. */
 export interface SheddingWorkspace {
   /** Loads by (priority rank, id). */
   readonly order: Int32Array
@@ -74,6 +77,7 @@ export interface SheddingWorkspace {
   sheddingNodes: number
 }
 
+/** A workspace sized for the rack, with its load orders and identical-load links. */
 export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
   const L = ix.loadCount
   const B = ix.busCount
@@ -386,6 +390,7 @@ export const evaluateServed = (ix: RackIndex, ws: SheddingWorkspace, side: Switc
   return true
 }
 
+/** Greedy shedding for `side`, offered to the incumbent; true when it improved. */
 export const chooseSheddingGreedy = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, inc: Incumbent): boolean =>
   offer(ix, ws, side, inc, evaluateGreedy(ix, ws, side) ? ws.cacheServed : ws.served)
 

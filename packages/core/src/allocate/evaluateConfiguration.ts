@@ -14,6 +14,7 @@
  */
 import { changesFor, type RackIndex } from './indexRack.js'
 
+/** Everything the objective and the report need about one configuration. */
 export interface Evaluation {
   /** Rules 1, 3 (switch exists, supply usable) and 5 (every up bus powered and within rating). */
   readonly admissible: boolean
@@ -103,6 +104,7 @@ export const busLossScenarios = (
   return { survives, carries }
 }
 
+/** Evaluate one configuration (a bus per supply, a served flag per load) from scratch. */
 export const evaluateConfiguration = (ix: RackIndex, assign: Int32Array, requested: Uint8Array): Evaluation => {
   const B = ix.busCount
   const P = ix.loadPriorities.length

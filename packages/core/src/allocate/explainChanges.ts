@@ -35,6 +35,7 @@ export const firstGain = (ix: RackIndex, target: ArrayLike<number>, current: Arr
   return 'tieBreak'
 }
 
+/** The current state (as is, and repaired with its best shedding) and the target, for explainChanges. */
 export interface ChangeContext {
   readonly ix: RackIndex
   readonly target: Evaluation
@@ -48,6 +49,7 @@ export interface ChangeContext {
   readonly currentBestAssign: Int32Array
 }
 
+/** The reasons for every change between the current state and the target. */
 export const explainChanges = (c: ChangeContext): Reason[] => {
   const { ix, target, targetAssign } = c
   const B = ix.busCount

@@ -106,6 +106,7 @@ const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb)
   return true
 }
 
+/** Hill-climb from the incumbent within `workLimit`; the incumbent only ever improves. */
 export const improveLocally = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, workLimit: number): void => {
   if (ix.supplyCount === 0) return
   // Guided first, with most of the budget; then plainly from the incumbent, so that the result is a

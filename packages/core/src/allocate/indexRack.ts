@@ -15,11 +15,13 @@
  */
 import type { RackInput } from '../model/rack.js'
 
+/** Id order: UTF-16 code units (JS `<`), never localeCompare. */
 export const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 /** Kinds as small integers: index into `switchKinds`. -1 = no switch. */
 export const switchKinds = ['fet', 'relay', 'breaker'] as const
 
+/** The rack as typed arrays over integer indexes, in id order. */
 export interface RackIndex {
   readonly supplyIds: readonly string[]
   readonly busIds: readonly string[]
@@ -71,8 +73,9 @@ export interface RackIndex {
   readonly vectorLength: number
 }
 
-/** Quanta per watt (2^20) and units per watt (2^21). */
+/** Quanta per watt (2^20): loads are whole quanta. */
 export const quantaPerWatt = 2 ** 20
+/** Units per watt (2^21): bus loads and capacities are whole units (half quanta). */
 export const unitsPerWatt = 2 * quantaPerWatt
 const capacityUnits = (watts: number): number => 2 * Math.floor(watts * quantaPerWatt)
 
@@ -80,6 +83,7 @@ const capacityUnits = (watts: number): number => 2 * Math.floor(watts * quantaPe
 const distinctDescending = (values: readonly number[]): number[] =>
   Array.from(new Set(values)).sort((a, b) => b - a)
 
+/** Canonicalise and index a decoded rack. */
 export const indexRack = (input: RackInput): RackIndex => {
   const supplies = [...input.supplies].sort((a, b) => compareIds(a.id, b.id))
   const buses = [...input.buses].sort((a, b) => compareIds(a.id, b.id))

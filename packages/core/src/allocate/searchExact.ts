@@ -30,6 +30,7 @@ import { chooseSheddingExact, createIncumbent, type Incumbent, type SheddingWork
 import { redundantOf } from './switchSide.js'
 import { changesFor, type RackIndex } from './indexRack.js'
 
+/** Per-rack tables for the branch and bound: change costs, what the remaining supplies can still add. */
 export interface SearchContext {
   readonly ix: RackIndex
   readonly ws: SheddingWorkspace
@@ -54,6 +55,7 @@ export interface SearchContext {
   readonly remTop: Float64Array
 }
 
+/** Build the search tables for a rack. */
 export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): SearchContext => {
   const S = ix.supplyCount
   const B = ix.busCount
@@ -198,6 +200,7 @@ export const levelOneBound = (ix: RackIndex, ws: SheddingWorkspace, workLimit: n
   return best ?? new Float64Array(2 * P)
 }
 
+/** Branch and bound from the incumbent; true when finished within `workLimit` (the incumbent is optimal). */
 export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: number): boolean => {
   const { ix, ws } = ctx
   const rootLevelOne = levelOneBound(ix, ws, workLimit)

@@ -8,6 +8,7 @@
  */
 import { changesFor, type RackIndex } from './indexRack.js'
 
+/** The closed-switch side of a configuration as the shedding search sees it. */
 export interface SwitchSide {
   readonly assign: Int32Array
   readonly up: Uint8Array
@@ -17,6 +18,7 @@ export interface SwitchSide {
   readonly changes: number
 }
 
+/** A switch side that local search updates in place (moveSupply). */
 export interface MutableSwitchSide extends SwitchSide {
   readonly capacityU: Float64Array
   readonly supplyCountOn: Int32Array
