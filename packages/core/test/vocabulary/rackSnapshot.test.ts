@@ -2,11 +2,15 @@ import { fc, test } from '@fast-check/vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect } from 'vitest'
 import { allocate } from '../../src/allocate/allocate.js'
-import { allocationInput, initialControllerState } from '../../src/controller/step.js'
+import type { ControllerCommand, ControllerEvent } from '../../src/controller/events.js'
+import { allocationInput, initialControllerState, step, type ControllerState } from '../../src/controller/step.js'
+import type { Plan } from '../../src/model/plan.js'
+import { telemetryEvent } from '../../src/testing/eventArbitraries.js'
 import { smallRackArb } from '../../src/testing/rackArbitraries.js'
 import { rackSnapshot } from '../../src/vocabulary/rackSnapshot.js'
 import { snapshotFromController } from '../../src/vocabulary/snapshotFromController.js'
 import { toPrometheus } from '../../src/vocabulary/toPrometheus.js'
+import { toRedfish } from '../../src/vocabulary/toRedfish.js'
 import { awkwardId, parseExposition, tinyInput, tinyPlan, tinySnapshot } from './vocabularyFixtures.js'
 
 describe('rackSnapshot', () => {
@@ -77,5 +81,42 @@ describe('snapshotFromController', () => {
     const snapshot = snapshotFromController(state.right, { rack: id, plan: allocate(allocationInput(state.right)) })
     const samples = parseExposition(toPrometheus(snapshot)).samples
     expect(samples.every((s) => s.labels['rack'] === id)).toBe(true)
+  })
+
+  test('after a supply fails: the controller plan, the failed supply open and Critical, one plan counted', () => {
+    const init = initialControllerState({ rack })
+    if (E.isLeft(init)) throw new Error(JSON.stringify(init.left))
+    // psu2 is configured failed; here psu1 fails too, by its status, while psu3 is the spare.
+    let state: ControllerState = init.right
+    let applied: Plan | undefined
+    const feed = (event: ControllerEvent): void => {
+      const result = step(state, event)
+      state = result.state
+      for (const command of result.commands as ControllerCommand[]) {
+        if (command._tag !== 'ApplyPlan') continue
+        applied = command.plan
+        const actual = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: command.plan.closed.some((c) => c.supply === sw.supply && c.bus === sw.bus) }))
+        const answer = step(state, { _tag: 'SwitchResult', atMs: event.atMs, result: { _tag: 'Applied', planId: command.planId, actual } })
+        state = answer.state
+      }
+    }
+    for (let t = 0; t < 10; t++) {
+      feed(telemetryEvent('psu1', t * 1000, ['word.off', 'word.powerGoodNegated']))
+      feed(telemetryEvent('psu3', t * 1000, []))
+      feed({ _tag: 'Tick', atMs: t * 1000 + 500 })
+    }
+    if (applied === undefined) throw new Error('the controller issued no plan')
+    const snapshot = snapshotFromController(state, { rack: 'shelf-1', plan: applied })
+    const psu1 = snapshot.supplies.find((s) => s.id === 'psu1')
+    expect(psu1?.state).toBe('failed')
+    expect(psu1?.bus).toBeUndefined()
+    expect(snapshot.supplies.find((s) => s.id === 'psu3')?.bus).toBe('A')
+    expect(snapshot.plansIssued).toBe(state.nextPlanId - 1)
+    expect(snapshot.plansIssued).toBeGreaterThanOrEqual(1)
+    const redfish = toRedfish(snapshot)
+    expect(redfish.supplies.find((s) => s.Id === 'psu1')?.Status).toEqual({ State: 'UnavailableOffline', Health: 'Critical' })
+    const samples = parseExposition(toPrometheus(snapshot)).samples
+    expect(samples.find((s) => s.name === 'busbar_supply_state' && s.labels['supply'] === 'psu1' && s.labels['state'] === 'failed')?.value).toBe('1')
+    expect(samples.find((s) => s.name === 'busbar_plans_issued_total')?.value).toBe(String(snapshot.plansIssued))
   })
 })
