@@ -89,21 +89,21 @@ describe('snapshotFromController', () => {
     // psu2 is configured failed; here psu1 fails too, by its status, while psu3 is the spare.
     let state: ControllerState = init.right
     let applied: Plan | undefined
-    const feed = (event: ControllerEvent): void => {
+    const feed = (event: ControllerEvent, atMs: number): void => {
       const result = step(state, event)
       state = result.state
       for (const command of result.commands as ControllerCommand[]) {
         if (command._tag !== 'ApplyPlan') continue
         applied = command.plan
         const actual = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: command.plan.closed.some((c) => c.supply === sw.supply && c.bus === sw.bus) }))
-        const answer = step(state, { _tag: 'SwitchResult', atMs: event.atMs, result: { _tag: 'Applied', planId: command.planId, actual } })
+        const answer = step(state, { _tag: 'SwitchResult', atMs, result: { _tag: 'Applied', planId: command.planId, actual } })
         state = answer.state
       }
     }
     for (let t = 0; t < 10; t++) {
-      feed(telemetryEvent('psu1', t * 1000, ['word.off', 'word.powerGoodNegated']))
-      feed(telemetryEvent('psu3', t * 1000, []))
-      feed({ _tag: 'Tick', atMs: t * 1000 + 500 })
+      feed(telemetryEvent('psu1', t * 1000, ['word.off', 'word.powerGoodNegated']), t * 1000)
+      feed(telemetryEvent('psu3', t * 1000, []), t * 1000)
+      feed({ _tag: 'Tick', atMs: t * 1000 + 500 }, t * 1000 + 500)
     }
     if (applied === undefined) throw new Error('the controller issued no plan')
     const snapshot = snapshotFromController(state, { rack: 'shelf-1', plan: applied })
