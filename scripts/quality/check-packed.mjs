@@ -249,6 +249,12 @@ for (const pkg of packages) {
     const specifier = key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`
     if (!pkg.entries.some((e) => e.specifier === specifier)) problems.push(`exports "${key}" has no probe in check-packed.mjs`)
   }
+  // Nothing but the build, the sources and the docs: scratch files left in src would ship.
+  const listed = execFileSync('tar', ['tzf', join(tarballs, tarball)], { encoding: 'utf8' }).trim().split('\n')
+  const stray = listed.filter((f) => /(\.tmp\.|scratch|\.test\.|\.bench\.)/i.test(f) || !/^package\/(dist\/|src\/|package\.json$|README\.md$|LICENSE|CHANGELOG\.md$)/.test(f))
+  if (stray.length > 0) problems.push(`unexpected files in the tarball: ${stray.join(', ')}`)
+  const missingDocs = ['README.md', 'LICENSE'].filter((doc) => !listed.some((f) => f.startsWith(`package/${doc}`)))
+  if (missingDocs.length > 0) process.stdout.write(`note ${pkg.name}: no ${missingDocs.join(' or ')} in the tarball (npm shows the README; "license": "${manifest.license}" has no license text)\n`)
   // typedoc documents the same entry points (packages/<dir>/typedoc.json lists them by source file).
   const typedocConfig = join(source, 'typedoc.json')
   if (existsSync(typedocConfig)) {
