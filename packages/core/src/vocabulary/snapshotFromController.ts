@@ -17,13 +17,25 @@ export interface ControllerSnapshotOptions {
 }
 
 /**
- * Supply states and risks as the controller believes them (deglitched health, latched prediction), input
- * loss from the health cause, the controller's active alarms, and plans issued so far.
+ * Supply states as the controller believes them (deglitched health), input loss from the health cause, the
+ * controller's active alarms and plans issued so far. Risk, when prediction is on: `failureRisk` is the
+ * predictor's own estimate and `atRisk` its latched decision (with hysteresis) or a `warning` state, not a
+ * recomputation from the estimate.
  */
-export const snapshotFromController = (state: ControllerState, options: ControllerSnapshotOptions): RackSnapshot =>
-  rackSnapshot(options.rack, allocationInput(state), options.plan, {
+export const snapshotFromController = (state: ControllerState, options: ControllerSnapshotOptions): RackSnapshot => {
+  const snapshot = rackSnapshot(options.rack, allocationInput(state), options.plan, {
     ...(options.readings === undefined ? {} : { readings: options.readings }),
     inputLoss: Object.values(state.health).filter((h) => h.cause === 'inputLoss').map((h) => h.supply),
     alarms: state.alarms,
     plansIssued: state.nextPlanId - 1,
   })
+  // With prediction off, the risks are the configured ones (allocationInput passes them through).
+  if (!state.config.policies.prediction.enabled) return snapshot
+  return {
+    ...snapshot,
+    supplies: snapshot.supplies.map((supply) => {
+      const risk = state.risk[supply.id]
+      return risk === undefined ? supply : { ...supply, failureRisk: risk.failureRisk, atRisk: supply.state === 'warning' || risk.atRisk }
+    }),
+  }
+}

@@ -70,6 +70,8 @@ describe('snapshotFromController', () => {
       ['psu3', 'ok', 'A'],
     ])
     expect(snapshot.supplies[0]?.readings).toEqual({ poutW: 640 })
+    // Risk comes from the predictor's state (nothing predicted yet), not from the allocation input.
+    expect(snapshot.supplies.map((s) => [s.failureRisk, s.atRisk])).toEqual(snapshot.supplies.map((s) => [state.right.risk[s.id]?.failureRisk, false]))
     expect(snapshot.plansIssued).toBe(0)
     expect(snapshot.alarms).toEqual([])
     expect(snapshot.buses).toEqual(plan.buses)
