@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Published-library quality: what users install from npm. Runs every check, prints one line per check and a
 # closing "N passed, M failed", exits 1 when any failed.
-#   publint --strict           per package (export map, files, fields)
+#   publint --strict           per package directory and per packed tarball (export map, files, fields)
 #   attw --profile node16      per packed tarball (types for import and require; node10 ignored, see below)
 #   check-packed.mjs           tarballs installed in a fresh project; every entry point imported, required and
 #                              called; koffi never loaded by roots and ./mock; bin runs
@@ -60,15 +60,14 @@ for p in "${packages[@]}"; do
   check "publint $p" bash -c "cd packages/$p && ../../$bin/publint --strict"
 done
 
-echo "=== attw (packed with pnpm, so publishConfig applies as it will on publish)"
+echo "=== tarballs packed with pnpm (publishConfig applied, as on publish): publint --strict and attw"
 mkdir -p "$work/tarballs"
 for p in "${packages[@]}"; do
-  check "attw $p" bash -c "
-    set -e
-    dest=\"$work/tarballs/$p\"
-    mkdir -p \"\$dest\"
-    (cd packages/$p && pnpm pack --pack-destination \"\$dest\" >/dev/null)
-    $bin/attw --profile node16 --format table-flipped \"\$dest\"/*.tgz"
+  dest="$work/tarballs/$p"
+  mkdir -p "$dest"
+  check "pnpm pack $p" bash -c "cd packages/$p && pnpm pack --pack-destination '$dest'"
+  check "publint tarball $p" bash -c "$bin/publint --strict '$dest'/*.tgz"
+  check "attw $p" bash -c "$bin/attw --profile node16 --format table-flipped '$dest'/*.tgz"
 done
 
 echo "=== packed tarballs in a fresh project"
