@@ -72,7 +72,8 @@ export const rackSnapshot = (rack: string, input: RackInput, plan: Plan, extras:
       failureRisk: s.failureRisk,
       atRisk: s.state === 'warning' || (s.failureRisk ?? 0) >= input.policy.preemptRisk,
       inputLoss: inputLoss.has(s.id),
-      readings: extras.readings?.[s.id] ?? {},
+      // Own keys only: a supply named `constructor` must not read Object.prototype's.
+      readings: extras.readings !== undefined && Object.hasOwn(extras.readings, s.id) ? (extras.readings[s.id] ?? {}) : {},
     }))
     .sort(byId)
   return {

@@ -34,7 +34,7 @@ export const snapshotFromController = (state: ControllerState, options: Controll
   return {
     ...snapshot,
     supplies: snapshot.supplies.map((supply) => {
-      const risk = state.risk[supply.id]
+      const risk = Object.hasOwn(state.risk, supply.id) ? state.risk[supply.id] : undefined
       return risk === undefined ? supply : { ...supply, failureRisk: risk.failureRisk, atRisk: supply.state === 'warning' || risk.atRisk }
     }),
   }

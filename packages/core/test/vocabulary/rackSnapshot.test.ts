@@ -24,6 +24,12 @@ describe('rackSnapshot', () => {
     expect(tinySnapshot.supplyRedundancy).toBe(tinyInput.policy.supplyRedundancy)
   })
 
+  test('a supply named like an Object.prototype member gets empty readings, not the prototype', () => {
+    const input = { ...tinyInput, supplies: [{ id: 'constructor', capacityW: 1000, state: 'ok' as const }], switches: [] }
+    const snapshot = rackSnapshot('r', input, { ...tinyPlan, closed: [] }, { readings: {} })
+    expect(snapshot.supplies[0]?.readings).toEqual({})
+  })
+
   test.prop([smallRackArb()], { numRuns: 100 })('from allocate: every supply once, on the bus the plan closes it onto; buses are the plan report', (input) => {
     const plan = allocate(input)
     const snapshot = rackSnapshot('rack', input, plan)
