@@ -235,11 +235,31 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
   // Running sums live in a typed array: mutable doubles captured by closures would be boxed.
   const sums = new Float64Array(2) // [capacity closed so far, changes so far]
   let exhausted = false
+  /** Set by `pruned`: the node's bound on levels 1-3 is no better than the incumbent's. */
+  let capFlag = false
+
+  /**
+   * Under a node whose bound on levels 1-3 was no better than the incumbent, only level 4 and the
+   * tie-break can still make a completion better: prune in O(i) when they cannot.
+   */
+  const cheaplyPruned = (i: number, vecInc: Float64Array): boolean => {
+    const changes = -((sums[1] ?? 0) + (ctx.minChangesFrom[i] ?? 0))
+    const incChanges = vecInc[2 * P + BP + 1] ?? 0
+    if (changes !== incChanges) return changes < incChanges
+    for (let s = 0; s < i; s++) {
+      const x = assign[s] ?? -1
+      const y = inc.assign[s] ?? -1
+      if (x !== y) return x > y
+    }
+    return false
+  }
 
   /** True when no completion of assign[0..i) can beat the incumbent. */
-  const pruned = (i: number): boolean => {
+  const pruned = (i: number, capped: boolean): boolean => {
+    capFlag = false
     const vecInc = inc.vector
     if (vecInc === null) return false
+    if (capped && cheaplyPruned(i, vecInc)) return true
     ws.work += 2 * ix.loadCount + B * B + i * k
     for (let b = 0; b < B; b++) possiblyUp[b] = (busCount[b] ?? 0) > 0 || (ctx.remReach[i * B + b] ?? 0) > 0 ? 1 : 0
     // Candidates: loads that some still possible up-set and capacity could serve (each bus limited by
@@ -573,8 +593,13 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
     for (let j = 0; j < opt.length; j++) {
       const x = opt[j] ?? 0
       const y = vecInc[j] ?? 0
-      if (x !== y) return x < y
+      if (x === y) continue
+      // Levels 1-3 of the bound equal the incumbent's: no completion below beats it there, whatever
+      // the incumbent becomes (it only improves), so the subtree may skip to the level-4 check.
+      if (j === 2 * P + BP + 1) capFlag = true
+      return x < y
     }
+    capFlag = true
     for (let s = 0; s < i; s++) {
       const x = assign[s] ?? -1
       const y = inc.assign[s] ?? -1
@@ -605,13 +630,14 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
     sums[0] = (sums[0] ?? 0) + sign * c
   }
 
-  const dfs = (i: number): void => {
+  const dfs = (i: number, capped: boolean): void => {
     ws.work++
     if (ws.work > workLimit) {
       exhausted = true
       return
     }
-    if (pruned(i)) return
+    if (pruned(i, capped)) return
+    const cappedBelow = capped || capFlag
     if (i === S) {
       leaf()
       return
@@ -632,13 +658,13 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
       place(i, b, 1)
       const c = costs[j + 1] ?? 0
       sums[1] = (sums[1] ?? 0) + c
-      dfs(i + 1)
+      dfs(i + 1, cappedBelow)
       sums[1] = (sums[1] ?? 0) - c
       place(i, b, -1)
       assign[i] = -1
       if (exhausted) return
     }
   }
-  dfs(0)
+  dfs(0, false)
   return !exhausted && ws.work <= workLimit
 }
