@@ -293,8 +293,9 @@ const read = (x: Scratch, supply: string, mode: 'status' | 'full'): void => {
 }
 
 const observe = (x: Scratch, supply: string, observation: HealthObservation): void => {
-  const prev = x.s.health[supply]
-  if (prev === undefined) return // not a configured supply: nothing to do
+  // Own keys only: an event naming `constructor` or `__proto__` must not read Object.prototype.
+  if (!Object.hasOwn(x.s.health, supply)) return // not a configured supply: nothing to do
+  const prev = x.s.health[supply] as SupplyHealth
   const { deglitch, prediction } = x.s.config.policies
   const a = assessHealth(prev, observation, deglitch)
   x.s = { ...x.s, health: { ...x.s.health, [supply]: a.health } }
@@ -484,7 +485,7 @@ export const step = (state: ControllerState, event: ControllerEvent): StepResult
       for (const r of alertReads(x.s.poll, event.supply)) read(x, r.supply, r.mode)
       break
     case 'ServerPower': {
-      const planned = x.s.plannedLoadW[event.load]
+      const planned = Object.hasOwn(x.s.plannedLoadW, event.load) ? x.s.plannedLoadW[event.load] : undefined
       if (planned === undefined || !Number.isFinite(event.powerW) || event.powerW < 0) break
       x.s = { ...x.s, loadW: { ...x.s.loadW, [event.load]: event.powerW } }
       const margin = Math.max(policies.reallocation.loadMarginW, policies.reallocation.loadMarginFraction * planned)

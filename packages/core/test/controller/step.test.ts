@@ -527,3 +527,38 @@ describe('step: feed losses do not look like wear (lead priority)', () => {
     expect(Math.max(...['psu1', 'psu2', 'psu3'].map((id) => d.state.risk[id]!.failureRisk))).toBeLessThan(0.2)
   })
 })
+
+describe('step: ids that are Object.prototype names', () => {
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('an event naming %s (not configured) is ignored', (id) => {
+    const s = start()
+    for (const e of [
+      telemetryEvent(id, 10, ['temperature.otFault']),
+      readFailedEvent(id, 11, 'NoAck'),
+      { _tag: 'ServerPower', atMs: 12, load: id, powerW: 500 } as ControllerEvent,
+      { _tag: 'Alert', atMs: 13, supply: id } as ControllerEvent,
+    ]) {
+      const r = step(s, e)
+      expect(r.commands.filter((c) => c._tag !== 'ReadSupply')).toEqual([])
+      expect(Object.keys(r.state.health)).toEqual(['psu1', 'psu2', 'psu3'])
+      expect(Object.keys(r.state.loadW)).toEqual(['srv1', 'srv2'])
+    }
+  })
+
+  it('a rack whose ids are Object.prototype names works', () => {
+    const weird = {
+      ...rack,
+      supplies: [
+        { id: 'constructor', capacityW: 3000, state: 'ok' },
+        { id: '__proto__', capacityW: 3000, state: 'ok' },
+      ],
+      switches: [
+        { supply: 'constructor', bus: 'A', kind: 'relay', closed: true },
+        { supply: '__proto__', bus: 'B', kind: 'relay', closed: true },
+      ],
+      loads: [{ id: 'toString', powerW: 800, priority: 1, buses: ['A', 'B'] }],
+    }
+    const d = drive(start({ rack: weird }), [telemetryEvent('constructor', 10, ot), telemetryEvent('constructor', 20, ot), telemetryEvent('constructor', 30, ot)])
+    expect(d.state.health['constructor']?.state).toBe('failed')
+    expect(plansIn(d.commands[2]!)[0]?.plan.steps).toContainEqual({ op: 'open', supply: 'constructor', bus: 'A', kind: 'relay' })
+  })
+})
