@@ -42,6 +42,7 @@ import type { SupplyState } from '../model/rack.js'
 import type { CommError, TelemetrySample } from '../telemetry/telemetry.js'
 import { classifyStatus, statusSeverityTable, type StatusSeverityRow } from './statusSeverity.js'
 
+/** Deglitch counts (see the module comment); all are poll or read counts. */
 export interface DeglitchPolicy {
   /** Consecutive polls with a failure flag before `failed` (also the count for `warning`). */
   readonly faultPolls: number
@@ -57,6 +58,7 @@ export interface DeglitchPolicy {
   readonly recoverPolls: number
 }
 
+/** phosphor-power defaults: fault 3, POWER_GOOD#/OFF 5, comm 3, input loss remembered 6; absent after 60 NoAcks; recover after 3. */
 export const defaultDeglitchPolicy: DeglitchPolicy = {
   faultPolls: 3,
   powerGoodPolls: 5,
@@ -69,6 +71,7 @@ export const defaultDeglitchPolicy: DeglitchPolicy = {
 /** Why the state is what it is. */
 export type HealthCause = 'none' | 'faultFlags' | 'powerNotGood' | 'inputLoss' | 'warningFlags' | 'commFault' | 'noResponse'
 
+/** One supply's health record: deglitched state, its cause, saturating counters and active alarms. */
 export interface SupplyHealth {
   readonly supply: string
   readonly state: SupplyState
@@ -91,10 +94,12 @@ export interface SupplyHealth {
   readonly alarms: readonly AlarmKind[]
 }
 
+/** What a poll yields: a status snapshot, or a failed read. */
 export type HealthObservation =
   | { readonly _tag: 'Sample'; readonly sample: TelemetrySample }
   | { readonly _tag: 'ReadFailed'; readonly atMs: number; readonly error: CommError }
 
+/** The result of one assessment: the next record, alarm changes, and whether to clear faults or read detail. */
 export interface HealthAssessment {
   readonly health: SupplyHealth
   readonly raised: readonly Alarm[]
@@ -110,6 +115,7 @@ export const streakCap = 1_000_000
 
 const bump = (n: number, when: boolean): number => (when ? Math.min(n + 1, streakCap) : 0)
 
+/** A fresh record for `supply`, believed `state` (default ok) until polled. */
 export const initialSupplyHealth = (supply: string, state: SupplyState = 'ok'): SupplyHealth => ({
   supply,
   state,

@@ -35,6 +35,7 @@ export interface ReallocationPolicy {
   readonly planTimeoutMs: number
 }
 
+/** Defaults: 30 s dwell, 50 W / 10 % load margin, 0.1 risk hysteresis, 60 s quarantine, 10 s plan timeout. */
 export const defaultReallocationPolicy: ReallocationPolicy = {
   minDwellMs: 30_000,
   loadMarginW: 50,
@@ -60,6 +61,7 @@ export interface ControllerConfig {
   readonly reallocation?: Partial<ReallocationPolicy>
 }
 
+/** Every controller policy, defaults filled. */
 export interface ControllerPolicies {
   readonly deglitch: DeglitchPolicy
   readonly prediction: PredictionPolicy
@@ -67,11 +69,13 @@ export interface ControllerPolicies {
   readonly reallocation: ReallocationPolicy
 }
 
+/** A validated configuration: the decoded rack and complete policies. */
 export interface ResolvedControllerConfig {
   readonly rack: RackInput
   readonly policies: ControllerPolicies
 }
 
+/** Why a configuration was rejected: every problem, each named by its path. */
 export interface ControllerConfigError {
   readonly _tag: 'ControllerConfigError'
   /** Every problem, each with its path (`rack.supplies[2].capacityW`, `deglitch.faultPolls`). */

@@ -36,6 +36,7 @@ export type PlanExecutionResult =
       readonly actual: readonly SwitchState[]
     }
 
+/** Everything the controller reacts to: readings, failed reads, alerts, server power, switch results, ticks. */
 export type ControllerEvent =
   /**
    * A status/telemetry read. `afterClearFaults`: this is the report of a ClearFaults command (the
@@ -51,6 +52,7 @@ export type ControllerEvent =
   | { readonly _tag: 'SwitchResult'; readonly atMs: number; readonly result: PlanExecutionResult }
   | { readonly _tag: 'Tick'; readonly atMs: number }
 
+/** What an alarm is about. */
 export type AlarmKind =
   | 'supplyFailed'
   | 'supplyWarning'
@@ -62,6 +64,7 @@ export type AlarmKind =
   | 'loadShed'
   | 'switchFault'
 
+/** An alarm raised by the controller, with its subject (supply, bus, load, switch) and detail. */
 export interface Alarm {
   readonly kind: AlarmKind
   /** Supply, bus or load id the alarm is about. */
@@ -70,6 +73,7 @@ export interface Alarm {
   readonly detail: string
 }
 
+/** Everything the controller asks the shell to do: read, clear faults, apply a plan, raise or clear an alarm. */
 export type ControllerCommand =
   | { readonly _tag: 'ReadSupply'; readonly supply: string; readonly mode: 'status' | 'full' }
   | { readonly _tag: 'ClearFaults'; readonly supply: string }

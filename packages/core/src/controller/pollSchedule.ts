@@ -28,17 +28,20 @@ export interface PollPolicy {
   readonly absentProbeEvery: number
 }
 
+/** Defaults: one round per second, full telemetry every 10th visit, absent probed every 5th round. */
 export const defaultPollPolicy: PollPolicy = {
   roundIntervalMs: 1000,
   fullEvery: 10,
   absentProbeEvery: 5,
 }
 
+/** One read to issue: which supply, status fast path or full telemetry. */
 export interface PollRead {
   readonly supply: string
   readonly mode: 'status' | 'full'
 }
 
+/** The round-robin position and per-supply visit phases (fixed size). */
 export interface PollState {
   /** Every configured supply, ascending id order (JS `<`). */
   readonly order: readonly string[]
@@ -54,6 +57,7 @@ export interface PollState {
 
 const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
+/** A schedule over `supplies` (sorted by id, JS `<`), first visit due at the first tick. */
 export const initialPollState = (supplies: readonly string[]): PollState => {
   const order = [...supplies].sort(byId)
   return {

@@ -41,6 +41,7 @@ import type { TelemetrySample } from '../telemetry/telemetry.js'
 import { classifyStatus } from './statusSeverity.js'
 import type { HealthObservation } from './assessHealth.js'
 
+/** The degradation signals the predictor tracks (see the module comment). */
 export type SignalName =
   | 'warningHeld'
   | 'temperatureResidualC'
@@ -50,6 +51,7 @@ export type SignalName =
   | 'inputSags'
   | 'commErrors'
 
+/** Every signal name, in a fixed order. */
 export const signalNames: readonly SignalName[] = [
   'warningHeld',
   'temperatureResidualC',
@@ -60,6 +62,7 @@ export const signalNames: readonly SignalName[] = [
   'commErrors',
 ]
 
+/** One signal's thresholds and weight. */
 export interface SignalPolicy {
   /** Smoothed value at which the score starts to rise above 0. */
   readonly onset: number
@@ -69,6 +72,7 @@ export interface SignalPolicy {
   readonly weight: number
 }
 
+/** Prediction settings: smoothing, trend, warm-up, thresholds per signal (policy data). */
 export interface PredictionPolicy {
   /** false: no prediction at all (risk 0, no predictedFailure alarms, no preemption). */
   readonly enabled: boolean
@@ -94,6 +98,7 @@ export interface PredictionPolicy {
   readonly signals: { readonly [K in SignalName]: SignalPolicy }
 }
 
+/** Default prediction policy (engineering guesses; measured in the simulator). */
 export const defaultPredictionPolicy: PredictionPolicy = {
   enabled: true,
   smoothingAlpha: 0.2,
@@ -130,6 +135,7 @@ export interface EwTrend {
   readonly covTX: number
 }
 
+/** One signal's running statistics: EW mean/variance and EW trend. */
 export interface SignalTrack {
   readonly stats: EwStats
   readonly trend: EwTrend
@@ -144,6 +150,7 @@ export interface ThermalBaseline {
   readonly covPT: number
 }
 
+/** One supply's predictor record: baselines and signal statistics, fixed size. */
 export interface PredictorState {
   readonly supply: string
   /** Full readings seen (saturating at `countCap`); warm-up ends at `policy.warmupSamples`. */
@@ -159,6 +166,7 @@ export interface PredictorState {
   readonly signals: { readonly [K in SignalName]: SignalTrack }
 }
 
+/** A prediction: failure risk in [0, 1], time to failure, per-signal scores. */
 export interface FailurePrediction {
   readonly failureRisk: number
   /** Estimated ms until the first signal reaches its limit; undefined when nothing trends there. */
@@ -174,6 +182,7 @@ const emptyStats: EwStats = { n: 0, mean: 0, variance: 0 }
 const emptyTrend: EwTrend = { n: 0, meanT: 0, meanX: 0, varT: 0, covTX: 0 }
 const emptyTrack: SignalTrack = { stats: emptyStats, trend: emptyTrend }
 
+/** A fresh predictor record for `supply`. */
 export const initialPredictorState = (supply: string): PredictorState => ({
   supply,
   fullSamples: 0,

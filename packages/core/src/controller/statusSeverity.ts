@@ -67,11 +67,13 @@
  */
 import type { StatusRegisters } from '../telemetry/telemetry.js'
 
+/** Severity classes of status flags (see the module comment). */
 export type StatusSeverity = 'failed' | 'powerNotGood' | 'inputLoss' | 'warning' | 'info'
 
 /** Detail registers a STATUS_WORD summary bit points at. */
 export type StatusDetailRegister = 'vout' | 'iout' | 'input' | 'temperature' | 'cml' | 'fans12' | 'otherRaw' | 'mfrRaw'
 
+/** One row of the severity table: a flag and its class. */
 export interface StatusSeverityRow {
   /** `register.flag`, e.g. `word.powerGoodNegated` or `temperature.otFault`. */
   readonly flag: string

@@ -60,6 +60,7 @@ import {
 import { alertReads, initialPollState, pollSchedule, type PollState } from './pollSchedule.js'
 import { commonModeResidualC, initialPredictorState, predictFailure, type PredictorState } from './predictFailure.js'
 
+/** Why a plan was issued: an emergency (at once) or routine (rate-limited by the dwell). */
 export type PlanKind = 'emergency' | 'routine'
 
 /** The plan(s) handed to the executor and not yet reported. */
@@ -75,6 +76,7 @@ export interface PlanInFlight {
   readonly steps: readonly SwitchStep[]
 }
 
+/** A supply's latest failure prediction and its latched at-risk flag. */
 export interface SupplyRisk {
   readonly failureRisk: number
   readonly timeToFailureMs: number | undefined
@@ -82,15 +84,18 @@ export interface SupplyRisk {
   readonly atRisk: boolean
 }
 
+/** A switch that faulted: not closed again until `untilMs`. */
 export interface QuarantinedSwitch extends SwitchRef {
   readonly untilMs: number
 }
 
+/** A controller-level alarm currently raised (kind and subject). */
 export interface ActiveAlarm {
   readonly kind: AlarmKind
   readonly subject: string
 }
 
+/** The controller's whole state: plain data, fixed size per supply, load and switch. */
 export interface ControllerState {
   readonly config: ResolvedControllerConfig
   readonly startedAtMs: number | undefined
@@ -130,6 +135,7 @@ export interface ControllerState {
   readonly clearPending: Readonly<Record<string, boolean>>
 }
 
+/** What one `step` returns: the next state and the commands to perform, in order. */
 export interface StepResult {
   readonly state: ControllerState
   readonly commands: readonly ControllerCommand[]
