@@ -53,6 +53,16 @@ export interface SearchContext {
   readonly remNonRiskReach: Int32Array
   /** Per (i * k + j): the j-th largest capacity among non-risk supplies i.. that can be closed somewhere. */
   readonly remTop: Float64Array
+  /**
+   * Per (i * B + b), over supplies i.. that reach b at their least change cost ("free" on b): their
+   * capacity, count, non-risk capacity, and (per (i * B + b) * k + j) the j-th largest non-risk one.
+   */
+  readonly freeCap: Float64Array
+  readonly freeCount: Int32Array
+  readonly freeNonRiskCap: Float64Array
+  readonly freeTop: Float64Array
+  /** Per (i * B + b): the least extra change (over its least) of a supply i.. that could join b but not free; Infinity if none. */
+  readonly minExtra: Float64Array
 }
 
 /** Build the search tables for a rack. */
@@ -77,8 +87,44 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
   const remNonRiskReach = new Int32Array((S + 1) * B)
   const k = ix.redundancyK
   const remTop = new Float64Array((S + 1) * Math.max(1, k))
+  const freeCap = new Float64Array((S + 1) * B)
+  const freeCount = new Int32Array((S + 1) * B)
+  const freeNonRiskCap = new Float64Array((S + 1) * B)
+  const freeTop = new Float64Array((S + 1) * B * Math.max(1, k))
+  const minExtra = new Float64Array((S + 1) * B).fill(Infinity)
   for (let s = S - 1; s >= 0; s--) {
-    minChangesFrom[s] = (minChangesFrom[s + 1] ?? 0) + Math.min(...(changeCost[s] ?? [0]))
+    const least = Math.min(...(changeCost[s] ?? [0]))
+    minChangesFrom[s] = (minChangesFrom[s + 1] ?? 0) + least
+    for (let b = 0; b < B; b++) {
+      const here = s * B + b
+      const next = (s + 1) * B + b
+      freeCap[here] = freeCap[next] ?? 0
+      freeCount[here] = freeCount[next] ?? 0
+      freeNonRiskCap[here] = freeNonRiskCap[next] ?? 0
+      minExtra[here] = minExtra[next] ?? Infinity
+      for (let j = 0; j < k; j++) freeTop[here * k + j] = freeTop[next * k + j] ?? 0
+    }
+    ;(ix.options[s] ?? new Int32Array(0)).forEach((b, j) => {
+      const here = s * B + b
+      const extra = (changeCost[s]?.[j + 1] ?? 0) - least
+      const c = ix.capacityU[s] ?? 0
+      if (extra > 0) {
+        minExtra[here] = Math.min(minExtra[here] ?? Infinity, extra)
+        return
+      }
+      freeCap[here] = (freeCap[here] ?? 0) + c
+      freeCount[here] = (freeCount[here] ?? 0) + 1
+      if (ix.atRisk[s] === 1) return
+      freeNonRiskCap[here] = (freeNonRiskCap[here] ?? 0) + c
+      let carry = c
+      for (let t = 0; t < k; t++) {
+        const x = freeTop[here * k + t] ?? 0
+        if (carry > x) {
+          freeTop[here * k + t] = carry
+          carry = x
+        }
+      }
+    })
     const opts = ix.options[s] ?? new Int32Array(0)
     const cap = ix.capacityU[s] ?? 0
     remTotalCap[s] = (remTotalCap[s + 1] ?? 0) + (opts.length > 0 ? cap : 0)
@@ -134,6 +180,11 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
     remPoolMin,
     remNonRiskReach,
     remTop,
+    freeCap,
+    freeCount,
+    freeNonRiskCap,
+    freeTop,
+    minExtra,
   }
 }
 
@@ -225,6 +276,7 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
   const nonRiskCount = new Int32Array(B)
   const needCap = new Float64Array(B)
   const needCount = new Float64Array(B)
+  const wiredUp = new Int32Array(Math.max(1, BP))
   const topX = new Float64Array(Math.max(1, k))
   const loses = new Uint8Array(B)
   const through = new Uint8Array(B)
@@ -252,6 +304,57 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
       if (x !== y) return x > y
     }
     return false
+  }
+
+  /**
+   * Level 4 is compared only for completions equal to the incumbent on levels 1-3. Such a completion
+   * keeps every bus that must be up (already up, or the only bus of a must-serve load) up and powered
+   * for its least load, and when the incumbent's N+k count of a bus priority equals the number of wired
+   * buses of that priority that could be up, meets N+k on each of them. When even every remaining
+   * supply that is free on a bus (joins it at its least change cost) cannot give it that, some other
+   * supply must join it at an extra cost; each such bus needs its own supply, so the extras add up.
+   * Uses mandatory, loses, possiblyUp and topK as computed for this node.
+   */
+  const forcedExtraChanges = (i: number, vecInc: Float64Array): number => {
+    wiredUp.fill(0)
+    for (let b = 0; b < B; b++) {
+      if (possiblyUp[b] === 1 && ix.busWired[b] === 1) {
+        const r = ix.busPriorityRank[b] ?? 0
+        wiredUp[r] = (wiredUp[r] ?? 0) + 1
+      }
+    }
+    let extra = 0
+    for (let b = 0; b < B; b++) {
+      if (possiblyUp[b] === 0) continue
+      const r = ix.busPriorityRank[b] ?? 0
+      const mustMeet = ix.busWired[b] === 1 && (vecInc[2 * P + r] ?? 0) === (wiredUp[r] ?? 0)
+      if (!mustMeet && (busCount[b] ?? 0) === 0 && loses[b] === 0) continue
+      const at = i * B + b
+      const mand = mandatory[b] ?? 0
+      let short = (busCount[b] ?? 0) === 0 && (ctx.freeCount[at] ?? 0) === 0
+      if (!short) short = (busCap[b] ?? 0) + (ctx.freeCap[at] ?? 0) < mand
+      if (!short && mustMeet && mand > 0) {
+        // Redundant capacity of the bus's non-risk supplies plus the free ones (the most it can reach
+        // without an extra change: adding a supply never lowers it): the k largest of both lists out.
+        let x = 0
+        let y = 0
+        let top = 0
+        for (let t = 0; t < k; t++) {
+          const own = topK[b * k + x] ?? 0
+          const free = ctx.freeTop[at * k + y] ?? 0
+          if (x < k && (y >= k || own >= free)) {
+            top += own
+            x++
+          } else {
+            top += free
+            y++
+          }
+        }
+        short = (busNonRisk[b] ?? 0) + (ctx.freeNonRiskCap[at] ?? 0) - top < mand
+      }
+      if (short) extra += ctx.minExtra[at] ?? Infinity
+    }
+    return extra
   }
 
   /** True when no completion of assign[0..i) can beat the incumbent. */
@@ -589,7 +692,7 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
       }
     }
     opt[2 * P + BP] = survivable
-    opt[2 * P + BP + 1] = -((sums[1] ?? 0) + (ctx.minChangesFrom[i] ?? 0))
+    opt[2 * P + BP + 1] = -((sums[1] ?? 0) + (ctx.minChangesFrom[i] ?? 0) + forcedExtraChanges(i, vecInc))
     for (let j = 0; j < opt.length; j++) {
       const x = opt[j] ?? 0
       const y = vecInc[j] ?? 0
