@@ -13,8 +13,10 @@
  *    supplies x 3 buses x 24 loads get a budget meant to let the search finish (so the result is the
  *    exact optimum and `optimal` is true; if even that budget ran out, `optimal` says false); larger racks
  *    get a small budget and `optimal` is true only when the search still finished (e.g. the current state
- *    is already as good as the bounds). Every adopted configuration is admissible and strictly better than
- *    the previous one, so the result is never worse than the (repaired) current state.
+ *    is already as good as the bounds). An unproven result's shedding is then repaired: a shed load that
+ *    fits, alone or in place of a lower-priority one on a shared bus, is served (serveByPrioritySwaps).
+ *    Every adopted configuration is admissible and strictly better than the previous one, so the result
+ *    is never worse than the (repaired) current state.
  * 4. Report, plan the steps (planSwitchSteps), explain (explainChanges).
  *
  * Rounding: watts are compared as integers in quanta of 2^-20 W (indexRack): exact for dyadic watts
@@ -48,7 +50,13 @@
  */
 import type { BusReport, Plan } from '../model/plan.js'
 import type { RackInput, SwitchRef } from '../model/rack.js'
-import { chooseSheddingExact, chooseSheddingGreedy, createIncumbent, createSheddingWorkspace } from './chooseShedding.js'
+import {
+  chooseSheddingExact,
+  chooseSheddingGreedy,
+  createIncumbent,
+  createSheddingWorkspace,
+  serveByPrioritySwaps,
+} from './chooseShedding.js'
 import { evaluateConfiguration, type Evaluation } from './evaluateConfiguration.js'
 import { explainChanges } from './explainChanges.js'
 import { improveLocally } from './improveLocally.js'
@@ -140,6 +148,9 @@ export const allocate = (input: RackInput): Plan => {
   const proven = searchExact(createSearchContext(ix, ws), inc, budget)
   // An unfinished search may stop on a configuration that single moves still improve.
   if (!proven) improveLocally(ix, ws, inc, ws.work + (1 - localShare) * largeWorkBudget)
+  // A leaf's shedding may have been cut by the budget too: no higher-priority load left shed where it
+  // fits, alone or in place of a lower-priority one.
+  if (!proven) serveByPrioritySwaps(ix, ws, switchSideOf(ix, inc.assign), inc)
 
   const target = evaluateConfiguration(ix, inc.assign, inc.served)
   const B = ix.busCount

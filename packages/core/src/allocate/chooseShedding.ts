@@ -503,3 +503,50 @@ export const chooseSheddingExact = (
   dfs(0)
   return improved
 }
+
+/**
+ * Repair for results the exact search could not finish (its shedding may have been cut by the budget):
+ * on `side`, starting from the incumbent's served set, serve each shed load that fits, or that fits in
+ * place of one served load of lower priority sharing a bus with it (each such change wins on level 1),
+ * highest priority first, until none applies; the result is offered to the incumbent. Returns true when
+ * it improved. The incumbent's assign must be `side.assign`.
+ */
+export const serveByPrioritySwaps = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, inc: Incumbent): boolean => {
+  if (inc.vector === null || !evaluateServed(ix, ws, side, inc.served)) return false
+  const order = ws.order
+  let changed = true
+  while (changed) {
+    changed = false
+    for (let i = 0; i < order.length; i++) {
+      const h = order[i] ?? 0
+      const ha = ws.shareBusA[h] ?? -1
+      const hb = ws.shareBusB[h] ?? -1
+      if (ws.served[h] === 1 || ha < 0) continue
+      ws.work += order.length
+      if (fits(ws, side.limitU, h)) {
+        addLoad(ix, ws, h, 1)
+        changed = true
+        continue
+      }
+      const rank = ix.loadPriorityRank[h] ?? 0
+      // Lowest priority first (order is by priority rank, then id).
+      for (let j = order.length - 1; j >= 0; j--) {
+        const low = order[j] ?? 0
+        if ((ix.loadPriorityRank[low] ?? 0) <= rank) break
+        if (ws.served[low] === 0) continue
+        const la = ws.shareBusA[low] ?? -1
+        const lb = ws.shareBusB[low] ?? -1
+        if (la !== ha && la !== hb && (lb < 0 || (lb !== ha && lb !== hb))) continue
+        addLoad(ix, ws, low, -1)
+        if (fits(ws, side.limitU, h)) {
+          addLoad(ix, ws, h, 1)
+          changed = true
+          break
+        }
+        addLoad(ix, ws, low, 1)
+      }
+    }
+  }
+  completeVector(ix, ws, side)
+  return offer(ix, ws, side, inc)
+}
