@@ -63,6 +63,8 @@ export interface SearchContext {
   readonly freeTop: Float64Array
   /** Per (i * B + b): the least extra change (over its least) of a supply i.. that could join b but not free; Infinity if none. */
   readonly minExtra: Float64Array
+  /** Per (b * P + r): watts (quanta) of the loads of priority rank r wired to bus b. */
+  readonly wiredQ: Float64Array
 }
 
 /** Build the search tables for a rack. */
@@ -165,6 +167,15 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
     if (prev !== undefined) supplyTwin[s] = prev
     lastWithKey.set(key, s)
   }
+  const P = ix.loadPriorities.length
+  const wiredQ = new Float64Array(B * P)
+  for (let l = 0; l < ix.loadCount; l++) {
+    const r = ix.loadPriorityRank[l] ?? 0
+    const a = ix.loadBusA[l] ?? -1
+    const c = ix.loadBusB[l] ?? -1
+    if (a >= 0) wiredQ[a * P + r] = (wiredQ[a * P + r] ?? 0) + (ix.loadQ[l] ?? 0)
+    if (c >= 0 && c !== a) wiredQ[c * P + r] = (wiredQ[c * P + r] ?? 0) + (ix.loadQ[l] ?? 0)
+  }
   return {
     ix,
     ws,
@@ -185,6 +196,7 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
     freeNonRiskCap,
     freeTop,
     minExtra,
+    wiredQ,
   }
 }
 
@@ -374,6 +386,7 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
     }
     candCount.fill(0)
     candQ.fill(0)
+    let servableCount = 0
     for (let l = 0; l < ix.loadCount; l++) {
       const a = ix.loadBusA[l] ?? -1
       const b = ix.loadBusB[l] ?? -1
@@ -383,6 +396,7 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
       const ok = limA >= 2 * q || limB >= 2 * q || (limA >= q && limB >= q)
       servable[l] = ok ? 1 : 0
       if (ok) {
+        servableCount++
         const r = ix.loadPriorityRank[l] ?? 0
         candCount[r] = (candCount[r] ?? 0) + 1
         candQ[r] = (candQ[r] ?? 0) + q
@@ -418,10 +432,12 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
         let count = candCount[r] ?? 0
         let watts = candQ[r] ?? 0
         if (!cutDone) {
-          for (let l = 0; l < ix.loadCount; l++) {
-            if (servable[l] === 0 || (ix.loadPriorityRank[l] ?? 0) !== r) continue
-            if (ix.loadBusA[l] === b || ix.loadBusB[l] === b) wiredQ += ix.loadQ[l] ?? 0
-          }
+          if (servableCount === ix.loadCount) wiredQ = ctx.wiredQ[b * P + r] ?? 0
+          else
+            for (let l = 0; l < ix.loadCount; l++) {
+              if (servable[l] === 0 || (ix.loadPriorityRank[l] ?? 0) !== r) continue
+              if (ix.loadBusA[l] === b || ix.loadBusB[l] === b) wiredQ += ix.loadQ[l] ?? 0
+            }
           if (wiredQ <= room) room -= wiredQ
           else {
             // Keep the smallest wired loads that fit; drop the rest from the count.
@@ -599,6 +615,13 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
       let acc = 0
       while (m < n && acc + (needCap[m] ?? 0) <= keep - m * k * (minX === Infinity ? 0 : minX)) acc += needCap[m++] ?? 0
       maxBuses = free + m
+      // All of them meeting N+k: every served load sits on those buses, and a rival equal on level 1
+      // serves the incumbent's watts, so their redundant capacity together (at most `keep`) covers it.
+      if (maxBuses === free + n) {
+        let servedU = 0
+        for (let r = 0; r < P; r++) servedU += 2 * (vecInc[2 * r + 1] ?? 0)
+        if (servedU > keep && maxBuses > 0) maxBuses--
+      }
     }
     let claimed = 0
     for (let r = 0; r < BP; r++) {
