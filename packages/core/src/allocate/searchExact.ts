@@ -620,7 +620,13 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
       if (maxBuses === free + n) {
         let servedU = 0
         for (let r = 0; r < P; r++) servedU += 2 * (vecInc[2 * r + 1] ?? 0)
-        if (servedU > keep && maxBuses > 0) maxBuses--
+        // Each bus also drops the k largest it already has (topK), so that bounds it too.
+        let keepOwn = sumX
+        for (let b = 0; b < B; b++) {
+          if (possiblyUp[b] === 0) continue
+          for (let j = 0; j < k; j++) keepOwn -= topK[b * k + j] ?? 0
+        }
+        if (servedU > Math.min(keep, keepOwn) && maxBuses > 0) maxBuses--
       }
     }
     let claimed = 0
