@@ -263,10 +263,93 @@ export const levelOneBound = (ix: RackIndex, ws: SheddingWorkspace, workLimit: n
   return best ?? new Float64Array(2 * P)
 }
 
+/**
+ * Level 2, once per search: can both buses meet N+k at once, for racks with exactly two wired buses?
+ * A rival equal to the incumbent (or any better one) on level 1 serves every candidate load of the
+ * priorities where the incumbent serves all of them (see `pruned`); with both wired buses up, each
+ * such load puts exactly its share on them, a least load per bus. Every split of the non-risk supplies
+ * between the two buses is tried (all that can reach the first bus, the rest to the second: adding a
+ * supply never lowers redundant capacity). False when no split covers both least loads: then at most
+ * one of the two buses meets N+k in any configuration that matters. True when unknown.
+ */
+const bothWiredCanMeetNPlusK = (ix: RackIndex, ctx: SearchContext, inc: Incumbent): boolean => {
+  const vecInc = inc.vector
+  const B = ix.busCount
+  const P = ix.loadPriorities.length
+  const k = ix.redundancyK
+  if (vecInc === null) return true
+  const wired: number[] = []
+  for (let b = 0; b < B; b++) if (ix.busWired[b] === 1) wired.push(b)
+  const w0 = wired[0] ?? -1
+  const w1 = wired[1] ?? -1
+  if (wired.length !== 2) return true
+  const limit = new Float64Array(B)
+  for (let b = 0; b < B; b++) limit[b] = (ctx.remReach[b] ?? 0) > 0 ? Math.min(ix.maxU[b] ?? Infinity, ctx.remCap[b] ?? 0) : -1
+  const candCount = new Float64Array(P)
+  const candQ = new Float64Array(P)
+  const servable = new Uint8Array(ix.loadCount)
+  for (let l = 0; l < ix.loadCount; l++) {
+    const a = ix.loadBusA[l] ?? -1
+    const c = ix.loadBusB[l] ?? -1
+    const q = ix.loadQ[l] ?? 0
+    const limA = a >= 0 ? (limit[a] ?? -1) : -1
+    const limC = c >= 0 ? (limit[c] ?? -1) : -1
+    if (!(limA >= 2 * q || limC >= 2 * q || (limA >= q && limC >= q))) continue
+    servable[l] = 1
+    const r = ix.loadPriorityRank[l] ?? 0
+    candCount[r] = (candCount[r] ?? 0) + 1
+    candQ[r] = (candQ[r] ?? 0) + q
+  }
+  let mustRanks = 0
+  while (mustRanks < P && (vecInc[2 * mustRanks] ?? 0) === candCount[mustRanks] && (vecInc[2 * mustRanks + 1] ?? 0) === candQ[mustRanks])
+    mustRanks++
+  let need0 = 0
+  let need1 = 0
+  for (let l = 0; l < ix.loadCount; l++) {
+    if (servable[l] === 0 || (ix.loadPriorityRank[l] ?? 0) >= mustRanks) continue
+    const a = ix.loadBusA[l] ?? -1
+    const c = ix.loadBusB[l] ?? -1
+    const q = ix.loadQ[l] ?? 0
+    const share = a >= 0 && c >= 0 ? q : 2 * q
+    if (a === w0 || c === w0) need0 += share
+    if (a === w1 || c === w1) need1 += share
+  }
+  if (need0 <= 0 || need1 <= 0) return true
+  // Non-risk supplies that can reach either bus; those reaching only one always go there.
+  const both: number[] = []
+  const only0: number[] = []
+  const only1: number[] = []
+  for (let s = 0; s < ix.supplyCount; s++) {
+    if (ix.atRisk[s] === 1) continue
+    const opts = ix.options[s] ?? new Int32Array(0)
+    const to0 = opts.includes(w0)
+    const to1 = opts.includes(w1)
+    const c = ix.capacityU[s] ?? 0
+    if (to0 && to1) both.push(c)
+    else if (to0) only0.push(c)
+    else if (to1) only1.push(c)
+  }
+  if (both.length > 16) return true
+  const redundant = (caps: number[]): number => {
+    caps.sort((x, y) => y - x)
+    let sum = 0
+    for (let j = k; j < caps.length; j++) sum += caps[j] ?? 0
+    return sum
+  }
+  for (let mask = 0; mask < 1 << both.length; mask++) {
+    const on0 = [...only0]
+    const on1 = [...only1]
+    both.forEach((c, j) => ((mask & (1 << j)) !== 0 ? on0 : on1).push(c))
+    if (redundant(on0) >= need0 && redundant(on1) >= need1) return true
+  }
+  return false
+}
+
 /** Branch and bound from the incumbent; true when finished within `workLimit` (the incumbent is optimal). */
 export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: number): boolean => {
   const { ix, ws } = ctx
   const rootLevelOne = levelOneBound(ix, ws, workLimit)
+  const bothCanMeet = bothWiredCanMeetNPlusK(ix, ctx, inc)
   const S = ix.supplyCount
   const B = ix.busCount
   const P = ix.loadPriorities.length
@@ -629,6 +712,7 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
         if (servedU > Math.min(keep, keepOwn) && maxBuses > 0) maxBuses--
       }
     }
+    if (!bothCanMeet) maxBuses = Math.min(maxBuses, 1)
     let claimed = 0
     for (let r = 0; r < BP; r++) {
       let n = 0
