@@ -21,7 +21,14 @@
  * - level 3: scenarios that can still be survived, each on its own (no must-serve load lost, the other
  *   up buses able to reach the moved load), and for up to 4 buses as sets sharing the remaining
  *   capacity (a bus needs the largest of the demands of the scenarios it backs up);
- * - level 4: changes so far plus the least each remaining supply must change.
+ *   and, for racks with two wired buses, once per search: whether any split of the non-risk supplies
+ *   lets both meet N+k with the loads a rival must serve (bothWiredCanMeetNPlusK); and the pooled
+ *   redundant capacity must cover the incumbent's served watts when every wired bus is to meet N+k;
+ * - level 4: changes so far plus the least each remaining supply must change, plus one least extra
+ *   change for each bus that must be up, powered or N+k and cannot be with the supplies free on it
+ *   (forcedExtraChanges);
+ * - below a node whose bound on levels 1-3 was no better than the incumbent, the subtree first tries
+ *   the O(i) level-4 and tie-break test alone (cheaplyPruned).
  * Identical supplies (same capacity, risk, switches and current state) take non-decreasing options in id
  * order: any optimum can be permuted into that form without losing on levels 1-4, and the tie-break
  * prefers it.
