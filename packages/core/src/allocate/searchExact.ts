@@ -271,25 +271,18 @@ export const levelOneBound = (ix: RackIndex, ws: SheddingWorkspace, workLimit: n
 }
 
 /**
- * Level 2, once per search: can both buses meet N+k at once, for racks with exactly two wired buses?
- * A rival equal to the incumbent (or any better one) on level 1 serves every candidate load of the
- * priorities where the incumbent serves all of them (see `pruned`); with both wired buses up, each
- * such load puts exactly its share on them, a least load per bus. Every split of the non-risk supplies
- * between the two buses is tried (all that can reach the first bus, the rest to the second: adding a
- * supply never lowers redundant capacity). False when no split covers both least loads: then at most
- * one of the two buses meets N+k in any configuration that matters. True when unknown.
+ * Once per search, for racks with exactly two wired buses: the loads a rival must serve. A rival equal
+ * to the incumbent (or any better one) on level 1 serves every candidate load of the priorities where
+ * the incumbent serves all of them (as in `pruned`, with the root's candidates). Null when unknown.
  */
-const bothWiredCanMeetNPlusK = (ix: RackIndex, ctx: SearchContext, inc: Incumbent): boolean => {
+const mustServeLoads = (ix: RackIndex, ctx: SearchContext, inc: Incumbent): { wired: [number, number]; loads: number[] } | null => {
   const vecInc = inc.vector
   const B = ix.busCount
   const P = ix.loadPriorities.length
-  const k = ix.redundancyK
-  if (vecInc === null) return true
+  if (vecInc === null) return null
   const wired: number[] = []
   for (let b = 0; b < B; b++) if (ix.busWired[b] === 1) wired.push(b)
-  const w0 = wired[0] ?? -1
-  const w1 = wired[1] ?? -1
-  if (wired.length !== 2) return true
+  if (wired.length !== 2) return null
   const limit = new Float64Array(B)
   for (let b = 0; b < B; b++) limit[b] = (ctx.remReach[b] ?? 0) > 0 ? Math.min(ix.maxU[b] ?? Infinity, ctx.remCap[b] ?? 0) : -1
   const candCount = new Float64Array(P)
@@ -310,24 +303,29 @@ const bothWiredCanMeetNPlusK = (ix: RackIndex, ctx: SearchContext, inc: Incumben
   let mustRanks = 0
   while (mustRanks < P && (vecInc[2 * mustRanks] ?? 0) === candCount[mustRanks] && (vecInc[2 * mustRanks + 1] ?? 0) === candQ[mustRanks])
     mustRanks++
-  let need0 = 0
-  let need1 = 0
-  for (let l = 0; l < ix.loadCount; l++) {
-    if (servable[l] === 0 || (ix.loadPriorityRank[l] ?? 0) >= mustRanks) continue
-    const a = ix.loadBusA[l] ?? -1
-    const c = ix.loadBusB[l] ?? -1
-    const q = ix.loadQ[l] ?? 0
-    const share = a >= 0 && c >= 0 ? q : 2 * q
-    if (a === w0 || c === w0) need0 += share
-    if (a === w1 || c === w1) need1 += share
-  }
-  if (need0 <= 0 || need1 <= 0) return true
-  // Non-risk supplies that can reach either bus; those reaching only one always go there.
+  const loads: number[] = []
+  for (let l = 0; l < ix.loadCount; l++) if (servable[l] === 1 && (ix.loadPriorityRank[l] ?? 0) < mustRanks) loads.push(l)
+  return { wired: [wired[0] ?? 0, wired[1] ?? 0], loads }
+}
+
+/**
+ * Whether some split of the supplies that pass `counts` between the two wired buses gives each at
+ * least its need (`value` of a bus's list: capacity, or redundant capacity; adding a supply never
+ * lowers either, so supplies reaching one bus always go there). True when unknown (too many to try).
+ */
+const someSplitCovers = (
+  ix: RackIndex,
+  [w0, w1]: [number, number],
+  counts: (s: number) => boolean,
+  value: (caps: number[]) => number,
+  need0: number,
+  need1: number,
+): boolean => {
   const both: number[] = []
   const only0: number[] = []
   const only1: number[] = []
   for (let s = 0; s < ix.supplyCount; s++) {
-    if (ix.atRisk[s] === 1) continue
+    if (!counts(s)) continue
     const opts = ix.options[s] ?? new Int32Array(0)
     const to0 = opts.includes(w0)
     const to1 = opts.includes(w1)
@@ -337,26 +335,50 @@ const bothWiredCanMeetNPlusK = (ix: RackIndex, ctx: SearchContext, inc: Incumben
     else if (to1) only1.push(c)
   }
   if (both.length > 16) return true
+  for (let mask = 0; mask < 1 << both.length; mask++) {
+    const on0 = [...only0]
+    const on1 = [...only1]
+    both.forEach((c, j) => ((mask & (1 << j)) !== 0 ? on0 : on1).push(c))
+    if (value(on0) >= need0 && value(on1) >= need1) return true
+  }
+  return false
+}
+
+/**
+ * Level 2, once per search: can both wired buses meet N+k at once? With both up, each load a rival
+ * must serve puts exactly its share on them, a least load per bus; false when no split of the non-risk
+ * supplies covers both (then at most one of them meets N+k in any configuration that matters).
+ */
+const bothWiredCanMeetNPlusK = (ix: RackIndex, must: ReturnType<typeof mustServeLoads>): boolean => {
+  if (must === null) return true
+  const [w0, w1] = must.wired
+  let need0 = 0
+  let need1 = 0
+  for (const l of must.loads) {
+    const a = ix.loadBusA[l] ?? -1
+    const c = ix.loadBusB[l] ?? -1
+    const q = ix.loadQ[l] ?? 0
+    const share = a >= 0 && c >= 0 ? q : 2 * q
+    if (a === w0 || c === w0) need0 += share
+    if (a === w1 || c === w1) need1 += share
+  }
+  if (need0 <= 0 || need1 <= 0) return true
+  const k = ix.redundancyK
   const redundant = (caps: number[]): number => {
     caps.sort((x, y) => y - x)
     let sum = 0
     for (let j = k; j < caps.length; j++) sum += caps[j] ?? 0
     return sum
   }
-  for (let mask = 0; mask < 1 << both.length; mask++) {
-    const on0 = [...only0]
-    const on1 = [...only1]
-    both.forEach((c, j) => ((mask & (1 << j)) !== 0 ? on0 : on1).push(c))
-    if (redundant(on0) >= need0 && redundant(on1) >= need1) return true
-  }
-  return false
+  return someSplitCovers(ix, must.wired, (s) => ix.atRisk[s] === 0, redundant, need0, need1)
 }
 
 /** Branch and bound from the incumbent; true when finished within `workLimit` (the incumbent is optimal). */
 export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: number): boolean => {
   const { ix, ws } = ctx
   const rootLevelOne = levelOneBound(ix, ws, workLimit)
-  const bothCanMeet = bothWiredCanMeetNPlusK(ix, ctx, inc)
+  const mustServe = mustServeLoads(ix, ctx, inc)
+  const bothCanMeet = bothWiredCanMeetNPlusK(ix, mustServe)
   const S = ix.supplyCount
   const B = ix.busCount
   const P = ix.loadPriorities.length
