@@ -373,6 +373,89 @@ const bothWiredCanMeetNPlusK = (ix: RackIndex, must: ReturnType<typeof mustServe
   return someSplitCovers(ix, must.wired, (s) => ix.atRisk[s] === 0, redundant, need0, need1)
 }
 
+/**
+ * Level 3 for racks with two wired buses: how many bus-loss scenarios a configuration equal to the
+ * incumbent on levels 1-2 can survive at most. Losing bus a is survived only when the other bus o is
+ * up and carries every load a rival must serve through it in full (within its rating and capacity),
+ * no such load is on a alone, and, to stay equal on level 2, the buses the incumbent's N+k counts
+ * require still meet N+k with their least loads; each scenario is tried over every split of the
+ * supplies. Returns the number of scenarios that some split allows (2 when unknown).
+ */
+const survivableScenarios = (ix: RackIndex, must: ReturnType<typeof mustServeLoads>, vecInc: Float64Array): number => {
+  if (must === null) return ix.busCount
+  const [w0, w1] = must.wired
+  const P = ix.loadPriorities.length
+  const k = ix.redundancyK
+  const share = [0, 0]
+  const full = [0, 0]
+  const alone = [false, false]
+  for (const l of must.loads) {
+    const a = ix.loadBusA[l] ?? -1
+    const c = ix.loadBusB[l] ?? -1
+    const q = ix.loadQ[l] ?? 0
+    const dual = a >= 0 && c >= 0
+    for (const [j, w] of [w0, w1].entries()) {
+      if (a !== w && c !== w) continue
+      share[j] = (share[j] ?? 0) + (dual ? q : 2 * q)
+      full[j] = (full[j] ?? 0) + 2 * q
+      if (!dual) alone[j] = true
+    }
+  }
+  // Which buses must meet N+k: sets of the two consistent with the incumbent's count per bus priority.
+  const meetSets: [boolean, boolean][] = []
+  for (const set of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as [boolean, boolean][]) {
+    const perRank = new Map<number, number>()
+    set.forEach((on, j) => {
+      if (!on) return
+      const r = ix.busPriorityRank[j === 0 ? w0 : w1] ?? 0
+      perRank.set(r, (perRank.get(r) ?? 0) + 1)
+    })
+    let consistent = true
+    for (let r = 0; r < ix.busPriorities.length; r++) if ((perRank.get(r) ?? 0) !== (vecInc[2 * P + r] ?? 0)) consistent = false
+    if (consistent) meetSets.push(set)
+  }
+  const both: number[] = []
+  const only: [number[], number[]] = [[], []]
+  for (let s = 0; s < ix.supplyCount; s++) {
+    const opts = ix.options[s] ?? new Int32Array(0)
+    const to0 = opts.includes(w0)
+    const to1 = opts.includes(w1)
+    if (to0 && to1) both.push(s)
+    else if (to0) only[0].push(s)
+    else if (to1) only[1].push(s)
+  }
+  if (both.length > 12) return ix.busCount
+  const capOf = (list: number[]): number => list.reduce((x, s) => x + (ix.capacityU[s] ?? 0), 0)
+  const redundantOf = (list: number[]): number => {
+    const caps = list.filter((s) => ix.atRisk[s] === 0).map((s) => ix.capacityU[s] ?? 0)
+    caps.sort((x, y) => y - x)
+    let sum = 0
+    for (let j = k; j < caps.length; j++) sum += caps[j] ?? 0
+    return sum
+  }
+  const feasible = [false, false] // per lost bus index (0: w0 lost, 1: w1 lost)
+  for (let mask = 0; mask < 1 << both.length && !(feasible[0] && feasible[1]); mask++) {
+    const on: [number[], number[]] = [[...only[0]], [...only[1]]]
+    both.forEach((s, j) => on[(mask & (1 << j)) !== 0 ? 0 : 1].push(s))
+    if (on[0].length === 0 || on[1].length === 0) continue
+    const cap = [capOf(on[0]), capOf(on[1])]
+    const red = [redundantOf(on[0]), redundantOf(on[1])]
+    const meetsOk = meetSets.some((set) => set.every((m, j) => !m || (red[j] ?? 0) >= (share[j] ?? 0)))
+    if (!meetsOk) continue
+    for (const lost of [0, 1]) {
+      const o = 1 - lost
+      const limit = Math.min(cap[o] ?? 0, ix.maxU[o === 0 ? w0 : w1] ?? Infinity)
+      if (!alone[lost] && limit >= (full[o] ?? 0)) feasible[lost] = true
+    }
+  }
+  return (feasible[0] ? 1 : 0) + (feasible[1] ? 1 : 0)
+}
+
 /** Branch and bound from the incumbent; true when finished within `workLimit` (the incumbent is optimal). */
 export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: number): boolean => {
   const { ix, ws } = ctx
@@ -385,6 +468,9 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
   const BP = ix.busPriorities.length
   const k = ix.redundancyK
   const assign = new Int32Array(S).fill(-1)
+  // survivableScenarios for the incumbent's levels 1-2 in `scenarioKey` (recomputed when they change).
+  const scenarioKey = new Float64Array(2 * P + BP).fill(NaN)
+  let scenarioCap = B
   const busCap = new Float64Array(B)
   const busNonRisk = new Float64Array(B)
   const busCount = new Int32Array(B)
@@ -832,6 +918,15 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
         }
         survivable = best
       }
+    }
+    if (ix.busRedundancy && mustServe !== null) {
+      let same = true
+      for (let j = 0; j < 2 * P + BP && same; j++) same = scenarioKey[j] === vecInc[j]
+      if (!same) {
+        scenarioKey.set(vecInc.subarray(0, 2 * P + BP))
+        scenarioCap = survivableScenarios(ix, mustServe, vecInc)
+      }
+      survivable = Math.min(survivable, scenarioCap)
     }
     opt[2 * P + BP] = survivable
     opt[2 * P + BP + 1] = -((sums[1] ?? 0) + (ctx.minChangesFrom[i] ?? 0) + forcedExtraChanges(i, vecInc))
