@@ -309,37 +309,63 @@ const mustServeLoads = (ix: RackIndex, ctx: SearchContext, inc: Incumbent): { wi
 }
 
 /**
- * Whether some split of the supplies that pass `counts` between the two wired buses gives each at
- * least its need (`value` of a bus's list: capacity, or redundant capacity; adding a supply never
- * lowers either, so supplies reaching one bus always go there). True when unknown (too many to try).
+ * Visit every split between the two wired buses of the supplies that can reach them (non-risk ones
+ * only unless `withAtRisk`), with each bus's capacity, redundant capacity (non-risk, k largest out) and
+ * supply count; those reaching one bus only always go there (adding a supply never lowers either
+ * value). Returns true as soon as `visit` does, false when it never does, null when there are too many
+ * splits to try. Allocation-free inside the loop: supplies are scanned largest first, so each bus's
+ * first k non-risk supplies are its k largest.
  */
-const someSplitCovers = (
+const someSplit = (
   ix: RackIndex,
   [w0, w1]: [number, number],
-  counts: (s: number) => boolean,
-  value: (caps: number[]) => number,
-  need0: number,
-  need1: number,
-): boolean => {
-  const both: number[] = []
-  const only0: number[] = []
-  const only1: number[] = []
+  withAtRisk: boolean,
+  visit: (cap0: number, cap1: number, red0: number, red1: number, count0: number, count1: number) => boolean,
+): boolean | null => {
+  const list: number[] = []
   for (let s = 0; s < ix.supplyCount; s++) {
-    if (!counts(s)) continue
+    if (!withAtRisk && ix.atRisk[s] === 1) continue
     const opts = ix.options[s] ?? new Int32Array(0)
-    const to0 = opts.includes(w0)
-    const to1 = opts.includes(w1)
-    const c = ix.capacityU[s] ?? 0
-    if (to0 && to1) both.push(c)
-    else if (to0) only0.push(c)
-    else if (to1) only1.push(c)
+    if (opts.includes(w0) || opts.includes(w1)) list.push(s)
   }
-  if (both.length > 16) return true
-  for (let mask = 0; mask < 1 << both.length; mask++) {
-    const on0 = [...only0]
-    const on1 = [...only1]
-    both.forEach((c, j) => ((mask & (1 << j)) !== 0 ? on0 : on1).push(c))
-    if (value(on0) >= need0 && value(on1) >= need1) return true
+  list.sort((x, y) => (ix.capacityU[y] ?? 0) - (ix.capacityU[x] ?? 0) || x - y)
+  const n = list.length
+  const cap = new Float64Array(n)
+  const risky = new Uint8Array(n)
+  const side = new Int32Array(n) // 0 or 1: fixed bus; 2 + j: bit j of the mask
+  let bits = 0
+  list.forEach((s, t) => {
+    const opts = ix.options[s] ?? new Int32Array(0)
+    cap[t] = ix.capacityU[s] ?? 0
+    risky[t] = ix.atRisk[s] ?? 0
+    side[t] = opts.includes(w0) && opts.includes(w1) ? 2 + bits++ : opts.includes(w0) ? 0 : 1
+  })
+  if (bits > 12) return null
+  const k = ix.redundancyK
+  for (let mask = 0; mask < 1 << bits; mask++) {
+    let cap0 = 0
+    let cap1 = 0
+    let red0 = 0
+    let red1 = 0
+    let count0 = 0
+    let count1 = 0
+    let safe0 = 0
+    let safe1 = 0
+    for (let t = 0; t < n; t++) {
+      const sd = side[t] ?? 0
+      const on0 = sd === 0 || (sd >= 2 && (mask & (1 << (sd - 2))) !== 0)
+      const c = cap[t] ?? 0
+      if (on0) {
+        cap0 += c
+        count0++
+        if (risky[t] === 0 && ++safe0 > k) red0 += c
+      } else {
+        cap1 += c
+        count1++
+        if (risky[t] === 0 && ++safe1 > k) red1 += c
+      }
+    }
+    if (visit(cap0, cap1, red0, red1, count0, count1)) return true
   }
   return false
 }
@@ -363,14 +389,7 @@ const bothWiredCanMeetNPlusK = (ix: RackIndex, must: ReturnType<typeof mustServe
     if (a === w1 || c === w1) need1 += share
   }
   if (need0 <= 0 || need1 <= 0) return true
-  const k = ix.redundancyK
-  const redundant = (caps: number[]): number => {
-    caps.sort((x, y) => y - x)
-    let sum = 0
-    for (let j = k; j < caps.length; j++) sum += caps[j] ?? 0
-    return sum
-  }
-  return someSplitCovers(ix, must.wired, (s) => ix.atRisk[s] === 0, redundant, need0, need1)
+  return someSplit(ix, must.wired, false, (_c0, _c1, red0, red1) => red0 >= need0 && red1 >= need1) ?? true
 }
 
 /**
@@ -385,7 +404,6 @@ const survivableScenarios = (ix: RackIndex, must: ReturnType<typeof mustServeLoa
   if (must === null) return ix.busCount
   const [w0, w1] = must.wired
   const P = ix.loadPriorities.length
-  const k = ix.redundancyK
   const share = [0, 0]
   const full = [0, 0]
   const alone = [false, false]
@@ -419,40 +437,20 @@ const survivableScenarios = (ix: RackIndex, must: ReturnType<typeof mustServeLoa
     for (let r = 0; r < ix.busPriorities.length; r++) if ((perRank.get(r) ?? 0) !== (vecInc[2 * P + r] ?? 0)) consistent = false
     if (consistent) meetSets.push(set)
   }
-  const both: number[] = []
-  const only: [number[], number[]] = [[], []]
-  for (let s = 0; s < ix.supplyCount; s++) {
-    const opts = ix.options[s] ?? new Int32Array(0)
-    const to0 = opts.includes(w0)
-    const to1 = opts.includes(w1)
-    if (to0 && to1) both.push(s)
-    else if (to0) only[0].push(s)
-    else if (to1) only[1].push(s)
-  }
-  if (both.length > 12) return ix.busCount
-  const capOf = (list: number[]): number => list.reduce((x, s) => x + (ix.capacityU[s] ?? 0), 0)
-  const redundantOf = (list: number[]): number => {
-    const caps = list.filter((s) => ix.atRisk[s] === 0).map((s) => ix.capacityU[s] ?? 0)
-    caps.sort((x, y) => y - x)
-    let sum = 0
-    for (let j = k; j < caps.length; j++) sum += caps[j] ?? 0
-    return sum
-  }
   const feasible = [false, false] // per lost bus index (0: w0 lost, 1: w1 lost)
-  for (let mask = 0; mask < 1 << both.length && !(feasible[0] && feasible[1]); mask++) {
-    const on: [number[], number[]] = [[...only[0]], [...only[1]]]
-    both.forEach((s, j) => on[(mask & (1 << j)) !== 0 ? 0 : 1].push(s))
-    if (on[0].length === 0 || on[1].length === 0) continue
-    const cap = [capOf(on[0]), capOf(on[1])]
-    const red = [redundantOf(on[0]), redundantOf(on[1])]
-    const meetsOk = meetSets.some((set) => set.every((m, j) => !m || (red[j] ?? 0) >= (share[j] ?? 0)))
-    if (!meetsOk) continue
+  const known = someSplit(ix, must.wired, true, (cap0, cap1, red0, red1, count0, count1) => {
+    if (count0 === 0 || count1 === 0) return false
+    const meets0 = red0 >= (share[0] ?? 0)
+    const meets1 = red1 >= (share[1] ?? 0)
+    if (!meetSets.some(([m0, m1]) => (!m0 || meets0) && (!m1 || meets1))) return false
     for (const lost of [0, 1]) {
       const o = 1 - lost
-      const limit = Math.min(cap[o] ?? 0, ix.maxU[o === 0 ? w0 : w1] ?? Infinity)
+      const limit = Math.min(o === 0 ? cap0 : cap1, ix.maxU[o === 0 ? w0 : w1] ?? Infinity)
       if (!alone[lost] && limit >= (full[o] ?? 0)) feasible[lost] = true
     }
-  }
+    return feasible[0] === true && feasible[1] === true
+  })
+  if (known === null) return ix.busCount
   return (feasible[0] ? 1 : 0) + (feasible[1] ? 1 : 0)
 }
 
