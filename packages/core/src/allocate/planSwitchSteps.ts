@@ -192,6 +192,13 @@ export const planSwitchStepsIndexed = (ix: RackIndex, target: Uint8Array, served
       setSwitch(o.s, o.b, 1)
     }
   }
+  // Buses up now and in the target: among opens that leave as many protected buses unpowered, the
+  // greedy prefers one that downs fewer of these (a bus that cannot stay powered may still stay up).
+  const keepUp = new Uint8Array(B)
+  for (let b = 0; b < B; b++) {
+    if ((countOn[b] ?? 0) === 0) continue
+    for (let s = 0; s < S; s++) if (target[s * B + b] === 1) keepUp[b] = 1
+  }
   const badAfterOpen = (i: number): number => {
     const o = ops[i]
     if (o === undefined) return 0
@@ -200,8 +207,19 @@ export const planSwitchStepsIndexed = (ix: RackIndex, target: Uint8Array, served
     setSwitch(o.s, o.b, 1)
     return bad
   }
+  /** Unpowered protected buses, then buses downed, as one key (smaller is better). */
+  const keyAfterOpen = (i: number): number => {
+    const o = ops[i]
+    if (o === undefined) return 0
+    setSwitch(o.s, o.b, 0)
+    let downs = 0
+    for (let b = 0; b < B; b++) if (keepUp[b] === 1 && (countOn[b] ?? 0) === 0) downs++
+    const key = unpoweredProtected() * (B + 1) + downs
+    setSwitch(o.s, o.b, 1)
+    return key
+  }
   // Greedy first (the first open in order that keeps every protected bus powered, else the one leaving
-  // fewest unpowered); when it cannot avoid an unpowered protected bus and there are few opens, an
+  // fewest unpowered, then fewest buses down); when it cannot avoid an unpowered protected bus and there are few opens, an
   // exhaustive search over orders (memoised on the set of opens done) finds a safe order if one exists.
   const greedy = (): { order: number[]; safe: boolean } => {
     const order: number[] = []
@@ -209,17 +227,17 @@ export const planSwitchStepsIndexed = (ix: RackIndex, target: Uint8Array, served
     const done = new Uint8Array(ops.length)
     for (let n = 0; n < ops.length; n++) {
       let best = -1
-      let bestBad = Infinity
-      for (let i = 0; i < ops.length && bestBad > 0; i++) {
+      let bestKey = Infinity
+      for (let i = 0; i < ops.length && bestKey > 0; i++) {
         if (done[i] === 1) continue
-        const bad = badAfterOpen(i)
-        if (bad < bestBad) {
-          bestBad = bad
+        const key = keyAfterOpen(i)
+        if (key < bestKey) {
+          bestKey = key
           best = i
         }
       }
       if (best < 0) break
-      if (bestBad > 0) safe = false
+      if (bestKey > B) safe = false // some protected bus unpowered
       done[best] = 1
       apply(best, 1)
       order.push(best)

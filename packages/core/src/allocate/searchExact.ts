@@ -312,9 +312,10 @@ const mustServeLoads = (ix: RackIndex, ctx: SearchContext, inc: Incumbent): { wi
  * Visit every split between the two wired buses of the supplies that can reach them (non-risk ones
  * only unless `withAtRisk`), with each bus's capacity, redundant capacity (non-risk, k largest out) and
  * supply count; those reaching one bus only always go there (adding a supply never lowers either
- * value). Returns true as soon as `visit` does, false when it never does, null when there are too many
- * splits to try. Allocation-free inside the loop: supplies are scanned largest first, so each bus's
- * first k non-risk supplies are its k largest.
+ * value). Supplies of equal capacity and risk are interchangeable, so only how many of each such class
+ * go to the first bus is enumerated. Returns true as soon as `visit` does, false when it never does,
+ * null when there are too many splits to try. Items are scanned largest first, so each bus's first k
+ * non-risk supplies are its k largest.
  */
 const someSplit = (
   ix: RackIndex,
@@ -322,27 +323,29 @@ const someSplit = (
   withAtRisk: boolean,
   visit: (cap0: number, cap1: number, red0: number, red1: number, count0: number, count1: number) => boolean,
 ): boolean | null => {
-  const list: number[] = []
+  // Items: a fixed supply (side 0 or 1, count 1) or a class of interchangeable supplies (side -1).
+  const items: { cap: number; risky: number; side: number; count: number }[] = []
   for (let s = 0; s < ix.supplyCount; s++) {
     if (!withAtRisk && ix.atRisk[s] === 1) continue
     const opts = ix.options[s] ?? new Int32Array(0)
-    if (opts.includes(w0) || opts.includes(w1)) list.push(s)
+    const to0 = opts.includes(w0)
+    const to1 = opts.includes(w1)
+    if (!to0 && !to1) continue
+    const cap = ix.capacityU[s] ?? 0
+    const risky = ix.atRisk[s] ?? 0
+    const side = to0 && to1 ? -1 : to0 ? 0 : 1
+    const same = side === -1 ? items.find((it) => it.side === -1 && it.cap === cap && it.risky === risky) : undefined
+    if (same !== undefined) same.count++
+    else items.push({ cap, risky, side, count: 1 })
   }
-  list.sort((x, y) => (ix.capacityU[y] ?? 0) - (ix.capacityU[x] ?? 0) || x - y)
-  const n = list.length
-  const cap = new Float64Array(n)
-  const risky = new Uint8Array(n)
-  const side = new Int32Array(n) // 0 or 1: fixed bus; 2 + j: bit j of the mask
-  let bits = 0
-  list.forEach((s, t) => {
-    const opts = ix.options[s] ?? new Int32Array(0)
-    cap[t] = ix.capacityU[s] ?? 0
-    risky[t] = ix.atRisk[s] ?? 0
-    side[t] = opts.includes(w0) && opts.includes(w1) ? 2 + bits++ : opts.includes(w0) ? 0 : 1
-  })
-  if (bits > 12) return null
+  items.sort((x, y) => y.cap - x.cap)
+  let combos = 1
+  for (const it of items) if (it.side === -1) combos *= it.count + 1
+  if (combos > 4096) return null
+  const n = items.length
+  const digit = new Int32Array(n) // how many of a class go to the first bus
   const k = ix.redundancyK
-  for (let mask = 0; mask < 1 << bits; mask++) {
+  for (;;) {
     let cap0 = 0
     let cap1 = 0
     let red0 = 0
@@ -352,22 +355,35 @@ const someSplit = (
     let safe0 = 0
     let safe1 = 0
     for (let t = 0; t < n; t++) {
-      const sd = side[t] ?? 0
-      const on0 = sd === 0 || (sd >= 2 && (mask & (1 << (sd - 2))) !== 0)
-      const c = cap[t] ?? 0
-      if (on0) {
-        cap0 += c
-        count0++
-        if (risky[t] === 0 && ++safe0 > k) red0 += c
-      } else {
-        cap1 += c
-        count1++
-        if (risky[t] === 0 && ++safe1 > k) red1 += c
+      const it = items[t]
+      if (it === undefined) continue
+      const x = it.side === -1 ? (digit[t] ?? 0) : it.side === 0 ? 1 : 0
+      const y = it.side === -1 ? it.count - x : it.side === 1 ? 1 : 0
+      cap0 += x * it.cap
+      cap1 += y * it.cap
+      count0 += x
+      count1 += y
+      if (it.risky === 0) {
+        red0 += (x - Math.max(0, Math.min(x, k - safe0))) * it.cap
+        red1 += (y - Math.max(0, Math.min(y, k - safe1))) * it.cap
+        safe0 += x
+        safe1 += y
       }
     }
     if (visit(cap0, cap1, red0, red1, count0, count1)) return true
+    // Next combination (mixed radix over the classes).
+    let t = 0
+    for (; t < n; t++) {
+      const it = items[t]
+      if (it === undefined || it.side !== -1) continue
+      if ((digit[t] ?? 0) < it.count) {
+        digit[t] = (digit[t] ?? 0) + 1
+        break
+      }
+      digit[t] = 0
+    }
+    if (t === n) return false
   }
-  return false
 }
 
 /**
@@ -375,8 +391,13 @@ const someSplit = (
  * must serve puts exactly its share on them, a least load per bus; false when no split of the non-risk
  * supplies covers both (then at most one of them meets N+k in any configuration that matters).
  */
-const bothWiredCanMeetNPlusK = (ix: RackIndex, must: ReturnType<typeof mustServeLoads>): boolean => {
-  if (must === null) return true
+const bothWiredCanMeetNPlusK = (ix: RackIndex, must: ReturnType<typeof mustServeLoads>, vecInc: Float64Array | null): boolean => {
+  if (must === null || vecInc === null) return true
+  // The incumbent already has them both: nothing to bound.
+  let met = 0
+  const P = ix.loadPriorities.length
+  for (let r = 0; r < ix.busPriorities.length; r++) met += vecInc[2 * P + r] ?? 0
+  if (met >= 2) return true
   const [w0, w1] = must.wired
   let need0 = 0
   let need1 = 0
@@ -459,7 +480,7 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
   const { ix, ws } = ctx
   const rootLevelOne = levelOneBound(ix, ws, workLimit)
   const mustServe = mustServeLoads(ix, ctx, inc)
-  const bothCanMeet = bothWiredCanMeetNPlusK(ix, mustServe)
+  const bothCanMeet = bothWiredCanMeetNPlusK(ix, mustServe, inc.vector)
   const S = ix.supplyCount
   const B = ix.busCount
   const P = ix.loadPriorities.length

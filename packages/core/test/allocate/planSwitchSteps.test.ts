@@ -215,3 +215,26 @@ describe('planSwitchSteps', () => {
     ])
   })
 })
+
+describe('planSwitchSteps when a protected bus cannot stay powered', () => {
+  // Found by checkPlan's steps.makeBeforeBreak: opening the failed psu8 overloads C (srv6 moves onto
+  // it), so no order keeps C powered; moving psu2 onto C before psu12 leaves it still keeps C up.
+  const input: RackInput = {"supplies": [{"id": "psu0", "capacityW": 800, "state": "ok"}, {"id": "psu1", "capacityW": 800, "state": "ok"}, {"id": "psu2", "capacityW": 3000, "state": "ok"}, {"id": "psu3", "capacityW": 800, "state": "ok"}, {"id": "psu4", "capacityW": 800, "state": "ok"}, {"id": "psu5", "capacityW": 800, "state": "warning"}, {"id": "psu6", "capacityW": 800, "state": "ok"}, {"id": "psu7", "capacityW": 800, "state": "ok"}, {"id": "psu8", "capacityW": 800, "state": "failed"}, {"id": "psu9", "capacityW": 800, "state": "ok"}, {"id": "psu10", "capacityW": 800, "state": "failed"}, {"id": "psu11", "capacityW": 800, "state": "ok"}, {"id": "psu12", "capacityW": 1600, "state": "ok"}, {"id": "psu13", "capacityW": 800, "state": "ok"}, {"id": "psu14", "capacityW": 800, "state": "ok"}], "buses": [{"id": "A", "priority": 0}, {"id": "B", "priority": 0}, {"id": "C", "priority": 0}, {"id": "D", "priority": 0}, {"id": "E", "priority": 0}], "loads": [{"id": "srv0", "powerW": 0, "priority": 0, "buses": ["A", "B"]}, {"id": "srv1", "powerW": 750.25, "priority": 3, "buses": ["E", "C"]}, {"id": "srv2", "powerW": 0, "priority": 0, "buses": ["A", "B"]}, {"id": "srv3", "powerW": 0, "priority": 0, "buses": ["A", "B"]}, {"id": "srv4", "powerW": 0, "priority": 0, "buses": ["A", "B"]}, {"id": "srv5", "powerW": 0, "priority": 0, "buses": ["A", "B"]}, {"id": "srv6", "powerW": 825, "priority": 3, "buses": ["C", "B"]}, {"id": "srv7", "powerW": 0, "priority": 0, "buses": ["A", "B"]}, {"id": "srv8", "powerW": 0, "priority": 0, "buses": ["A", "B"]}, {"id": "srv9", "powerW": 0, "priority": 0, "buses": ["A", "D"]}], "switches": [{"supply": "psu2", "bus": "C", "kind": "fet", "closed": false}, {"supply": "psu2", "bus": "D", "kind": "fet", "closed": true}, {"supply": "psu2", "bus": "E", "kind": "fet", "closed": false}, {"supply": "psu5", "bus": "E", "kind": "fet", "closed": true}, {"supply": "psu8", "bus": "B", "kind": "fet", "closed": true}, {"supply": "psu9", "bus": "D", "kind": "fet", "closed": true}, {"supply": "psu9", "bus": "E", "kind": "fet", "closed": true}, {"supply": "psu12", "bus": "C", "kind": "fet", "closed": true}, {"supply": "psu12", "bus": "E", "kind": "fet", "closed": false}], "policy": {"supplyRedundancy": 0, "busRedundancy": false, "derate": 0.75, "preemptRisk": 0.5}}
+
+  it('keeps the bus up when an order allows it', () => {
+    const target = [
+      { supply: 'psu12', bus: 'E' },
+      { supply: 'psu2', bus: 'C' },
+      { supply: 'psu5', bus: 'E' },
+      { supply: 'psu9', bus: 'D' },
+    ]
+    const steps = planSwitchSteps(input, target, ['srv0', 'srv2', 'srv3', 'srv4', 'srv5', 'srv7', 'srv8'])
+    const closed = new Set(input.switches.filter((w) => w.closed).map((w) => `${w.supply}/${w.bus}`))
+    for (const step of steps) {
+      if (step.op === 'open') closed.delete(`${step.supply}/${step.bus}`)
+      else closed.add(`${step.supply}/${step.bus}`)
+      expect([...closed].some((key) => key.endsWith('/C')), JSON.stringify(step)).toBe(true)
+    }
+    expect(steps).toHaveLength(6)
+  })
+})
