@@ -24,6 +24,9 @@
  *   and, for racks with two wired buses, once per search: whether any split of the non-risk supplies
  *   lets both meet N+k with the loads a rival must serve (bothWiredCanMeetNPlusK); and the pooled
  *   redundant capacity must cover the incumbent's served watts when every wired bus is to meet N+k;
+ * - level 3 for racks with two wired buses: only scenarios that some supply split can survive while
+ *   keeping the incumbent's N+k counts (survivableScenarios, redone when the incumbent's levels 1-2
+ *   change);
  * - level 4: changes so far plus the least each remaining supply must change, plus one least extra
  *   change for each bus that must be up, powered or N+k and cannot be with the supplies free on it
  *   (forcedExtraChanges);
