@@ -15,6 +15,7 @@
  *    get a small budget and `optimal` is true only when the search still finished (e.g. the current state
  *    is already as good as the bounds). An unproven result's shedding is then repaired: a shed load that
  *    fits, alone or in place of a lower-priority one on a shared bus, is served (serveByPrioritySwaps).
+ *    Then every idle healthy supply whose closing alone improves the service is closed (closeIdleSupplies).
  *    Every adopted configuration is admissible and strictly better than the previous one, so the result
  *    is never worse than the (repaired) current state.
  * 4. Report, plan the steps (planSwitchSteps), explain (explainChanges).
@@ -59,6 +60,7 @@ import {
 } from './chooseShedding.js'
 import { evaluateConfiguration, type Evaluation } from './evaluateConfiguration.js'
 import { explainChanges } from './explainChanges.js'
+import { closeIdleSupplies } from './closeIdleSupplies.js'
 import { improveLocally } from './improveLocally.js'
 import { indexRack, type RackIndex } from './indexRack.js'
 import { planSwitchStepsIndexed } from './planSwitchSteps.js'
@@ -151,6 +153,8 @@ export const allocate = (input: RackInput): Plan => {
   // A leaf's shedding may have been cut by the budget too: no higher-priority load left shed where it
   // fits, alone or in place of a lower-priority one.
   if (!proven) serveByPrioritySwaps(ix, ws, switchSideOf(ix, inc.assign), inc)
+  // And no idle healthy spare left open where closing it alone improves the service.
+  if (!proven) closeIdleSupplies(ix, ws, inc)
 
   const target = evaluateConfiguration(ix, inc.assign, inc.served)
   const B = ix.busCount

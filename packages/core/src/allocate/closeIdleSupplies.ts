@@ -1,0 +1,34 @@
+/**
+ * Pure (mutates only the incumbent it is handed). Last pass on an unproven result: switch in every idle
+ * healthy supply whose closing alone improves the service, until none does.
+ *
+ * A budget-cut climb can stop with a spare left open beside a bus that lacks N+k; an operator sees that
+ * first, and it costs at most supplies x buses evaluations a round. Each accepted close strictly improves
+ * the objective and never reopens anything, so the rounds end (at most one per idle supply).
+ */
+import { evaluateGreedy, evaluateServed, offer, type Incumbent, type SheddingWorkspace } from './chooseShedding.js'
+import type { RackIndex } from './indexRack.js'
+import { moveSupply, switchSideOf } from './switchSide.js'
+
+export const closeIdleSupplies = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent): void => {
+  if (inc.vector === null) return
+  for (let improved = true; improved; ) {
+    improved = false
+    for (let s = 0; s < ix.supplyCount; s++) {
+      if ((inc.assign[s] ?? -1) >= 0 || ix.usable[s] !== 1) continue
+      for (const b of ix.options[s] ?? []) {
+        const side = switchSideOf(ix, Int32Array.from(inc.assign))
+        moveSupply(ix, side, s, b)
+        // The incumbent's own shedding first (greedy may shed worse), then greedy's.
+        const keptServed = Uint8Array.from(inc.served)
+        let won = evaluateServed(ix, ws, side, keptServed) && offer(ix, ws, side, inc, ws.served)
+        const fromCache = evaluateGreedy(ix, ws, side)
+        won = offer(ix, ws, side, inc, fromCache ? ws.cacheServed : ws.served) || won
+        if (won) {
+          improved = true
+          break
+        }
+      }
+    }
+  }
+}
