@@ -141,14 +141,11 @@ export interface SignalTrack {
   readonly trend: EwTrend
 }
 
-/** Baseline of temperature against output power: a regression, learned then frozen. */
-export interface ThermalBaseline {
-  readonly n: number
-  readonly meanP: number
-  readonly meanT: number
-  readonly varP: number
-  readonly covPT: number
-}
+/**
+ * Baseline of temperature against output power, learned then frozen: the same EW regression as a
+ * trend, with output power (W) in the `T` fields and temperature (C) in the `X` fields.
+ */
+export type ThermalBaseline = EwTrend
 
 /** One supply's predictor record: baselines and signal statistics, fixed size. */
 export interface PredictorState {
@@ -186,7 +183,7 @@ const emptyTrack: SignalTrack = { stats: emptyStats, trend: emptyTrend }
 export const initialPredictorState = (supply: string): PredictorState => ({
   supply,
   fullSamples: 0,
-  thermal: { n: 0, meanP: 0, meanT: 0, varP: 0, covPT: 0 },
+  thermal: { n: 0, meanT: 0, meanX: 0, varT: 0, covTX: 0 },
   fanRatio: emptyStats,
   vout: emptyStats,
   vin: emptyStats,
@@ -244,23 +241,10 @@ const track = (s: SignalTrack, atMs: number, x: number, policy: PredictionPolicy
 const scoreOf = (value: number, p: SignalPolicy): number =>
   p.limit > p.onset ? Math.min(1, Math.max(0, (value - p.onset) / (p.limit - p.onset))) : value >= p.limit ? 1 : 0
 
+/** Expected temperature at `poutW`; the slope waits for a spread of output power (watts are coarser than ms). */
 const thermalExpected = (b: ThermalBaseline, poutW: number): number => {
-  const slope = b.n >= 3 && b.varP > 1e-6 ? b.covPT / b.varP : 0
-  return b.meanT + slope * (poutW - b.meanP)
-}
-
-const updateThermal = (b: ThermalBaseline, poutW: number, tempC: number, alpha: number): ThermalBaseline => {
-  const a = alpha > 0 ? alpha : 1 / (b.n + 1)
-  if (b.n === 0) return { n: 1, meanP: poutW, meanT: tempC, varP: 0, covPT: 0 }
-  const dP = poutW - b.meanP
-  const dT = tempC - b.meanT
-  return {
-    n: sat(b.n),
-    meanP: b.meanP + a * dP,
-    meanT: b.meanT + a * dT,
-    varP: (1 - a) * (b.varP + a * dP * dP),
-    covPT: (1 - a) * (b.covPT + a * dP * dT),
-  }
+  const slope = b.n >= 3 && b.varT > 1e-6 ? b.covTX / b.varT : 0
+  return b.meanX + slope * (poutW - b.meanT)
 }
 
 const finite = (x: number | undefined): x is number => x !== undefined && Number.isFinite(x)
@@ -324,7 +308,7 @@ const observeSample = (
   let { thermal, fanRatio, vout, vin, voutShort, lastResidualC } = prev
   const fanOk = finite(r.fanRpm) && finite(r.fanCommandPct) && r.fanCommandPct > 5
   if (!warm) {
-    if (finite(r.temperatureC) && finite(r.poutW)) thermal = updateThermal(thermal, r.poutW, r.temperatureC, 0)
+    if (finite(r.temperatureC) && finite(r.poutW)) thermal = updateTrend(thermal, r.poutW, r.temperatureC, 0)
     if (fanOk) fanRatio = updateStats(fanRatio, (r.fanRpm as number) / (r.fanCommandPct as number), 0)
     if (finite(r.voutV)) vout = updateStats(vout, r.voutV, 0)
     if (finite(r.vinV) && !inputFlag) vin = updateStats(vin, r.vinV, 0)
@@ -334,7 +318,7 @@ const observeSample = (
       lastResidualC = raw
       const residual = raw - (policy.ambientCompensation ? (context.commonModeC ?? 0) : 0)
       signals.temperatureResidualC = track(prev.signals.temperatureResidualC, t, residual, policy)
-      if (adapt > 0 && below('temperatureResidualC')) thermal = updateThermal(thermal, r.poutW, r.temperatureC, adapt)
+      if (adapt > 0 && below('temperatureResidualC')) thermal = updateTrend(thermal, r.poutW, r.temperatureC, adapt)
     }
     if (fanOk && fanRatio.n > 0 && fanRatio.mean > 0) {
       const ratio = (r.fanRpm as number) / (r.fanCommandPct as number)
