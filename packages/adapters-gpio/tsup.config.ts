@@ -2,8 +2,8 @@ import { defineConfig } from 'tsup'
 
 export default defineConfig({
   entry: {
-    'index': 'src/index.ts',
-    'mock': 'src/mock/index.ts',
+    index: 'src/index.ts',
+    mock: 'src/mock/index.ts',
     'bindings/linux-gpio': 'src/bindings/linux-gpio/index.ts',
   },
   format: ['esm', 'cjs'],

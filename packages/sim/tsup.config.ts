@@ -2,10 +2,10 @@ import { defineConfig } from 'tsup'
 
 export default defineConfig({
   entry: {
-    'index': 'src/index.ts',
-    'cli': 'src/cli/main.ts',
+    index: 'src/index.ts',
+    cli: 'src/cli/main.ts',
     // Monte Carlo worker thread: runJobs loads ./worker.js next to the bundled CLI.
-    'worker': 'src/montecarlo/runWorker.ts',
+    worker: 'src/montecarlo/runWorker.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

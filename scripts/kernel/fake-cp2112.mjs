@@ -21,10 +21,25 @@ import { createInterface } from 'node:readline'
 const koffi = createRequire(new URL('../../packages/adapters-pmbus/package.json', import.meta.url))('koffi')
 
 const EVENT_SIZE = 4380
-const UHID = { START: 2, STOP: 3, OPEN: 4, CLOSE: 5, OUTPUT: 6, GET_REPORT: 9, GET_REPORT_REPLY: 10, CREATE2: 11, INPUT2: 12, SET_REPORT: 13, SET_REPORT_REPLY: 14, DESTROY: 1 }
+const UHID = {
+  START: 2,
+  STOP: 3,
+  OPEN: 4,
+  CLOSE: 5,
+  OUTPUT: 6,
+  GET_REPORT: 9,
+  GET_REPORT_REPLY: 10,
+  CREATE2: 11,
+  INPUT2: 12,
+  SET_REPORT: 13,
+  SET_REPORT_REPLY: 14,
+  DESTROY: 1,
+}
 const EIO = 5
 
-const chips = new Map(process.argv.slice(2).map((a) => [Number(a), { regs: new Uint8Array(256), pointer: 0 }]))
+const chips = new Map(
+  process.argv.slice(2).map((a) => [Number(a), { regs: new Uint8Array(256), pointer: 0 }]),
+)
 let transferStatus = { status0: 0, status1: 0, length: 0 }
 let pendingRead = new Uint8Array(0)
 let log = []
@@ -64,17 +79,23 @@ const descriptor = (() => {
 
 const featureReport = (id) => {
   switch (id) {
-    case 0x05: return [0x05, 0x0c, 0x02] // part number, device version 2 (repeated start supported)
-    case 0x06: return [0x06, 0x00, 0x01, 0x86, 0xa0, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00] // 100 kHz
-    case 0x20: return [0x20, 0xff] // lock byte
-    default: return undefined
+    case 0x05:
+      return [0x05, 0x0c, 0x02] // part number, device version 2 (repeated start supported)
+    case 0x06:
+      return [0x06, 0x00, 0x01, 0x86, 0xa0, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00] // 100 kHz
+    case 0x20:
+      return [0x20, 0xff] // lock byte
+    default:
+      return undefined
   }
 }
 
 const setFeature = (data) => {
   switch (data[0]) {
-    case 0x06: return true // SMBus configuration
-    default: return false
+    case 0x06:
+      return true // SMBus configuration
+    default:
+      return false
   }
 }
 
@@ -87,20 +108,31 @@ const input = (bytes) => {
 
 const readChip = (chip, length) => {
   const out = new Uint8Array(length)
-  for (let i = 0; i < length; i++) { out[i] = chip.regs[chip.pointer]; chip.pointer = (chip.pointer + 1) & 0xff }
+  for (let i = 0; i < length; i++) {
+    out[i] = chip.regs[chip.pointer]
+    chip.pointer = (chip.pointer + 1) & 0xff
+  }
   return out
 }
 const writeChip = (chip, bytes) => {
   if (bytes.length > 0) chip.pointer = bytes[0]
-  for (const b of bytes.slice(1)) { chip.regs[chip.pointer] = b; chip.pointer = (chip.pointer + 1) & 0xff }
+  for (const b of bytes.slice(1)) {
+    chip.regs[chip.pointer] = b
+    chip.pointer = (chip.pointer + 1) & 0xff
+  }
 }
-const complete = (length) => { transferStatus = { status0: 0x02, status1: 0x05, length } }
-const nack = () => { transferStatus = { status0: 0x03, status1: 0x00, length: 0 } }
+const complete = (length) => {
+  transferStatus = { status0: 0x02, status1: 0x05, length }
+}
+const nack = () => {
+  transferStatus = { status0: 0x03, status1: 0x00, length: 0 }
+}
 
 const output = (data) => {
   const address = data[1] >> 1
   switch (data[0]) {
-    case 0x14: { // DATA_WRITE_REQUEST: address, length, bytes
+    case 0x14: {
+      // DATA_WRITE_REQUEST: address, length, bytes
       const bytes = [...data.subarray(3, 3 + data[2])]
       log.push({ kind: 'write', address, write: bytes })
       const chip = chips.get(address)
@@ -108,7 +140,8 @@ const output = (data) => {
       writeChip(chip, Uint8Array.from(bytes))
       return complete(0)
     }
-    case 0x11: { // DATA_WRITE_READ_REQUEST: address, read length (BE), target length, target bytes
+    case 0x11: {
+      // DATA_WRITE_READ_REQUEST: address, read length (BE), target length, target bytes
       const length = (data[2] << 8) | data[3]
       const bytes = [...data.subarray(5, 5 + data[4])]
       log.push({ kind: 'write-read', address, write: bytes, read: length })
@@ -118,7 +151,8 @@ const output = (data) => {
       pendingRead = readChip(chip, length)
       return complete(length)
     }
-    case 0x10: { // DATA_READ_REQUEST: address, length (BE)
+    case 0x10: {
+      // DATA_READ_REQUEST: address, length (BE)
       const length = (data[2] << 8) | data[3]
       log.push({ kind: 'read', address, read: length })
       const chip = chips.get(address)
@@ -126,17 +160,20 @@ const output = (data) => {
       pendingRead = readChip(chip, length)
       return complete(length)
     }
-    case 0x15: { // TRANSFER_STATUS_REQUEST
+    case 0x15: {
+      // TRANSFER_STATUS_REQUEST
       const { status0, status1, length } = transferStatus
       return input([0x16, status0, status1, 0, 0, length >> 8, length & 0xff])
     }
-    case 0x12: { // DATA_READ_FORCE_SEND: hand over up to 61 bytes of the pending read
+    case 0x12: {
+      // DATA_READ_FORCE_SEND: hand over up to 61 bytes of the pending read
       const length = Math.min((data[1] << 8) | data[2], 61, pendingRead.length)
       const chunk = pendingRead.subarray(0, length)
       pendingRead = pendingRead.subarray(length)
       return input([0x13, 0x02, length, ...chunk])
     }
-    default: return undefined // CANCEL_TRANSFER and anything else: nothing to answer
+    default:
+      return undefined // CANCEL_TRANSFER and anything else: nothing to answer
   }
 }
 
@@ -189,14 +226,16 @@ const drain = () => {
 }
 // Keep the handle referenced: koffi stops a poll handle when it is garbage-collected.
 const uhidPoll = koffi.node.poll(fd, { readable: true }, drain)
-process.on("exit", () => uhidPoll.close())
+process.on('exit', () => uhidPoll.close())
 drain()
 
 const answer = (command) => {
   switch (command.cmd) {
     case 'peek': {
       const chip = chips.get(command.address)
-      return chip ? { bytes: [...chip.regs.subarray(command.register, command.register + (command.length ?? 1))] } : { error: 'no such chip' }
+      return chip
+        ? { bytes: [...chip.regs.subarray(command.register, command.register + (command.length ?? 1))] }
+        : { error: 'no such chip' }
     }
     case 'poke': {
       const chip = chips.get(command.address)
@@ -220,7 +259,14 @@ const answer = (command) => {
 
 createInterface({ input: process.stdin }).on('line', (line) => {
   let reply
-  try { reply = answer(JSON.parse(line)) } catch (error) { reply = { error: String(error) } }
+  try {
+    reply = answer(JSON.parse(line))
+  } catch (error) {
+    reply = { error: String(error) }
+  }
   process.stdout.write(JSON.stringify(reply) + '\n')
 })
-process.stdin.on('end', () => { send(event(UHID.DESTROY)); process.exit(0) })
+process.stdin.on('end', () => {
+  send(event(UHID.DESTROY))
+  process.exit(0)
+})

@@ -32,13 +32,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const findI2cBus = (): number | undefined => {
   for (const entry of readdirSync('/sys/class/i2c-dev')) {
-    if (readFileSync(`/sys/class/i2c-dev/${entry}/name`, 'utf8').startsWith('CP2112 SMBus Bridge')) return Number(entry.slice(4))
+    if (readFileSync(`/sys/class/i2c-dev/${entry}/name`, 'utf8').startsWith('CP2112 SMBus Bridge'))
+      return Number(entry.slice(4))
   }
   return undefined
 }
 
 export const startFakeCp2112 = async (chipAddresses: readonly number[]): Promise<FakeCp2112> => {
-  const child = spawn(process.execPath, [script, ...chipAddresses.map(String)], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [script, ...chipAddresses.map(String)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
   // Highest nice priority in the guest: hid-cp2112 gives each answer only 50 ms.
   try {
     if (child.pid !== undefined) setPriority(child.pid, -20)
@@ -48,7 +51,9 @@ export const startFakeCp2112 = async (chipAddresses: readonly number[]): Promise
   const lines = createInterface({ input: child.stdout })
   const waiting: ((line: string) => void)[] = []
   let ready: () => void = () => undefined
-  const readyNow = new Promise<void>((resolve) => { ready = resolve })
+  const readyNow = new Promise<void>((resolve) => {
+    ready = resolve
+  })
   lines.on('line', (line) => {
     if (line === '{"ready":true}') return ready()
     waiting.shift()?.(line)
@@ -64,7 +69,11 @@ export const startFakeCp2112 = async (chipAddresses: readonly number[]): Promise
     })
 
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
-  const started = await Promise.race([readyNow.then(() => 'ready'), exited.then(() => 'exited'), sleep(20_000).then(() => 'timeout')])
+  const started = await Promise.race([
+    readyNow.then(() => 'ready'),
+    exited.then(() => 'exited'),
+    sleep(20_000).then(() => 'timeout'),
+  ])
   if (started !== 'ready') {
     child.kill()
     throw new Error(`fake-cp2112 did not start (${started})`)
@@ -81,8 +90,11 @@ export const startFakeCp2112 = async (chipAddresses: readonly number[]): Promise
   }
   return {
     i2cBus,
-    peek: async (address, register, length) => (await ask({ cmd: 'peek', address, register, length }))['bytes'] as number[],
-    poke: async (address, register, bytes) => { await ask({ cmd: 'poke', address, register, bytes }) },
+    peek: async (address, register, length) =>
+      (await ask({ cmd: 'peek', address, register, length }))['bytes'] as number[],
+    poke: async (address, register, bytes) => {
+      await ask({ cmd: 'poke', address, register, bytes })
+    },
     log: async () => (await ask({ cmd: 'log' }))['log'] as BridgeTransaction[],
     stop: async () => {
       child.stdin.end()

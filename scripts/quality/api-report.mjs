@@ -55,7 +55,9 @@ for (const dir of packages) {
     const label = `${entry.report} (${entry.key})`
     const dts = entry.types === undefined ? undefined : join(projectFolder, entry.types)
     if (dts === undefined || !existsSync(dts)) {
-      process.stdout.write(`FAIL ${label}: ${entry.types ?? 'no import.types condition'} missing: run pnpm build first\n`)
+      process.stdout.write(
+        `FAIL ${label}: ${entry.types ?? 'no import.types condition'} missing: run pnpm build first\n`,
+      )
       failures++
       continue
     }
@@ -65,11 +67,25 @@ for (const dir of packages) {
         mainEntryPointFilePath: dts,
         compiler: {
           overrideTsconfig: {
-            compilerOptions: { target: 'ES2022', lib: ['ES2022'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, types: ['node'] },
+            compilerOptions: {
+              target: 'ES2022',
+              lib: ['ES2022'],
+              module: 'NodeNext',
+              moduleResolution: 'NodeNext',
+              strict: true,
+              skipLibCheck: true,
+              types: ['node'],
+            },
             files: [dts],
           },
         },
-        apiReport: { enabled: true, reportFileName: entry.report, reportFolder, reportTempFolder: tempFolder, includeForgottenExports: false },
+        apiReport: {
+          enabled: true,
+          reportFileName: entry.report,
+          reportFolder,
+          reportTempFolder: tempFolder,
+          includeForgottenExports: false,
+        },
         docModel: { enabled: false },
         dtsRollup: { enabled: false },
         tsdocMetadata: { enabled: false },
@@ -83,15 +99,26 @@ for (const dir of packages) {
       localBuild: update,
       showVerboseMessages: false,
       messageCallback: (message) => {
-        if (message.logLevel === 'warning' || message.logLevel === 'error') lines.push(`  ${message.logLevel}: ${message.text}`)
+        if (message.logLevel === 'warning' || message.logLevel === 'error')
+          lines.push(`  ${message.logLevel}: ${message.text}`)
         message.handled = true
       },
     })
     const ok = result.succeeded
     if (!ok) failures++
-    const state = update ? (result.apiReportChanged ? 'updated' : 'unchanged') : result.apiReportChanged ? 'CHANGED without a report update (pnpm api:update, then review and commit)' : 'matches'
-    process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${label}: ${state}, ${result.errorCount} errors, ${result.warningCount} warnings\n${lines.join('\n')}${lines.length > 0 ? '\n' : ''}`)
+    const state = update
+      ? result.apiReportChanged
+        ? 'updated'
+        : 'unchanged'
+      : result.apiReportChanged
+        ? 'CHANGED without a report update (pnpm api:update, then review and commit)'
+        : 'matches'
+    process.stdout.write(
+      `${ok ? 'ok  ' : 'FAIL'} ${label}: ${state}, ${result.errorCount} errors, ${result.warningCount} warnings\n${lines.join('\n')}${lines.length > 0 ? '\n' : ''}`,
+    )
   }
 }
-process.stdout.write(failures === 0 ? 'api reports: all entry points ok\n' : `api reports: ${failures} entry point(s) failed\n`)
+process.stdout.write(
+  failures === 0 ? 'api reports: all entry points ok\n' : `api reports: ${failures} entry point(s) failed\n`,
+)
 process.exit(failures === 0 ? 0 : 1)

@@ -10,7 +10,17 @@
 // Offline by design: third-party dependencies are symlinked from the workspace's own node_modules, so no
 // registry is involved; what is tested is exactly the tarball contents plus the pinned dependency versions.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -195,7 +205,8 @@ const exportTargets = (value, path, out) => {
     return out
   }
   const keys = Object.keys(value)
-  if (keys.includes('types') && keys[0] !== 'types') out.push({ path, orderError: `"types" must come first, got ${keys.join(', ')}` })
+  if (keys.includes('types') && keys[0] !== 'types')
+    out.push({ path, orderError: `"types" must come first, got ${keys.join(', ')}` })
   for (const [key, inner] of Object.entries(value)) exportTargets(inner, `${path}.${key}`, out)
   return out
 }
@@ -211,7 +222,11 @@ for (const pkg of packages) {
   const pack = spawnSync('pnpm', ['pack', '--pack-destination', tarballs], { cwd: source, encoding: 'utf8' })
   const tarball = readdirSync(tarballs).find((f) => !before.has(f) && f.endsWith('.tgz'))
   if (pack.status !== 0 || tarball === undefined) {
-    record(false, `${pkg.name} pnpm pack`, (pack.stderr || pack.stdout).trim().split('\n').slice(-5).join(' | '))
+    record(
+      false,
+      `${pkg.name} pnpm pack`,
+      (pack.stderr || pack.stdout).trim().split('\n').slice(-5).join(' | '),
+    )
     continue
   }
   const installed = join(modules, ...pkg.name.split('/'))
@@ -222,69 +237,127 @@ for (const pkg of packages) {
 
   // Manifest checks: what users get must not point at sources or the workspace.
   // Only the resolution fields: scripts may mention the condition (bench runs from sources), harmlessly.
-  const text = JSON.stringify([manifest.exports, manifest.main, manifest.module, manifest.types, manifest.bin, manifest.dependencies, manifest.peerDependencies])
+  const text = JSON.stringify([
+    manifest.exports,
+    manifest.main,
+    manifest.module,
+    manifest.types,
+    manifest.bin,
+    manifest.dependencies,
+    manifest.peerDependencies,
+  ])
   const problems = []
-  if (text.includes('@busbar/source')) problems.push('the "@busbar/source" condition leaked into the packed exports')
+  if (text.includes('@busbar/source'))
+    problems.push('the "@busbar/source" condition leaked into the packed exports')
   if (text.includes('workspace:')) problems.push('a workspace: version leaked into the packed dependencies')
   if (manifest.sideEffects !== false) problems.push('sideEffects is not false')
   if (manifest.exports?.['./internal/*'] !== null) problems.push('"./internal/*" is not blocked (null)')
   for (const t of exportTargets(manifest.exports ?? {}, 'exports', [])) {
     if (t.orderError) problems.push(`${t.path}: ${t.orderError}`)
-    else if (!existsSync(join(installed, t.target))) problems.push(`${t.path} -> ${t.target} is not in the tarball`)
+    else if (!existsSync(join(installed, t.target)))
+      problems.push(`${t.path} -> ${t.target} is not in the tarball`)
   }
   for (const [bin, file] of Object.entries(manifest.bin ?? {})) {
     const path = join(installed, file)
     if (!existsSync(path)) problems.push(`bin ${bin} -> ${file} is not in the tarball`)
-    else if (!readFileSync(path, 'utf8').startsWith('#!/usr/bin/env node')) problems.push(`bin ${bin} -> ${file} has no #!/usr/bin/env node line`)
+    else if (!readFileSync(path, 'utf8').startsWith('#!/usr/bin/env node'))
+      problems.push(`bin ${bin} -> ${file} has no #!/usr/bin/env node line`)
   }
   // The workspace's exports (minus the source condition) and the packed ones must agree: publishConfig.exports
   // is a copy, and a copy can drift.
   const workspaceManifest = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8'))
-  const strip = (v) => (v === null || typeof v === 'string' ? v : Object.fromEntries(Object.entries(v).filter(([k]) => k !== '@busbar/source').map(([k, x]) => [k, strip(x)])))
+  const strip = (v) =>
+    v === null || typeof v === 'string'
+      ? v
+      : Object.fromEntries(
+          Object.entries(v)
+            .filter(([k]) => k !== '@busbar/source')
+            .map(([k, x]) => [k, strip(x)]),
+        )
   if (JSON.stringify(strip(workspaceManifest.exports)) !== JSON.stringify(manifest.exports))
-    problems.push('publishConfig.exports differs from exports without "@busbar/source": update publishConfig.exports')
+    problems.push(
+      'publishConfig.exports differs from exports without "@busbar/source": update publishConfig.exports',
+    )
   // Every public entry point is probed below: a new subpath without a probe is a failure, not a gap.
   for (const key of Object.keys(manifest.exports ?? {})) {
     if (key === './package.json' || manifest.exports[key] === null) continue
     const specifier = key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`
-    if (!pkg.entries.some((e) => e.specifier === specifier)) problems.push(`exports "${key}" has no probe in check-packed.mjs`)
+    if (!pkg.entries.some((e) => e.specifier === specifier))
+      problems.push(`exports "${key}" has no probe in check-packed.mjs`)
   }
   // Nothing but the build, the sources and the docs: scratch files left in src would ship.
-  const listed = execFileSync('tar', ['tzf', join(tarballs, tarball)], { encoding: 'utf8' }).trim().split('\n')
-  const stray = listed.filter((f) => /(\.tmp\.|scratch|\.test\.|\.bench\.)/i.test(f) || !/^package\/(dist\/|src\/|package\.json$|README\.md$|LICENSE|CHANGELOG\.md$)/.test(f))
+  const listed = execFileSync('tar', ['tzf', join(tarballs, tarball)], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+  const stray = listed.filter(
+    (f) =>
+      /(\.tmp\.|scratch|\.test\.|\.bench\.)/i.test(f) ||
+      !/^package\/(dist\/|src\/|package\.json$|README\.md$|LICENSE|CHANGELOG\.md$)/.test(f),
+  )
   if (stray.length > 0) problems.push(`unexpected files in the tarball: ${stray.join(', ')}`)
-  const missingDocs = ['README.md', 'LICENSE'].filter((doc) => !listed.some((f) => f.startsWith(`package/${doc}`)))
-  if (missingDocs.length > 0) process.stdout.write(`note ${pkg.name}: no ${missingDocs.join(' or ')} in the tarball (npm shows the README; "license": "${manifest.license}" has no license text)\n`)
+  const missingDocs = ['README.md', 'LICENSE'].filter(
+    (doc) => !listed.some((f) => f.startsWith(`package/${doc}`)),
+  )
+  if (missingDocs.length > 0)
+    process.stdout.write(
+      `note ${pkg.name}: no ${missingDocs.join(' or ')} in the tarball (npm shows the README; "license": "${manifest.license}" has no license text)\n`,
+    )
   // typedoc documents the same entry points (packages/<dir>/typedoc.json lists them by source file).
   const typedocConfig = join(source, 'typedoc.json')
   if (existsSync(typedocConfig)) {
-    const documented = new Set(JSON.parse(readFileSync(typedocConfig, 'utf8')).entryPoints.map((e) => `./${e.replace(/^\.\//, '')}`))
-    const sources = Object.values(workspaceManifest.exports ?? {}).flatMap((v) => (v !== null && typeof v === 'object' && typeof v['@busbar/source'] === 'string' ? [v['@busbar/source']] : []))
+    const documented = new Set(
+      JSON.parse(readFileSync(typedocConfig, 'utf8')).entryPoints.map((e) => `./${e.replace(/^\.\//, '')}`),
+    )
+    const sources = Object.values(workspaceManifest.exports ?? {}).flatMap((v) =>
+      v !== null && typeof v === 'object' && typeof v['@busbar/source'] === 'string'
+        ? [v['@busbar/source']]
+        : [],
+    )
     const undocumented = sources.filter((src) => !documented.has(src))
-    if (undocumented.length > 0 || documented.size !== sources.length) problems.push(`packages/${pkg.dir}/typedoc.json entryPoints ${[...documented].join(', ')} differ from the exported sources ${sources.join(', ')}`)
+    if (undocumented.length > 0 || documented.size !== sources.length)
+      problems.push(
+        `packages/${pkg.dir}/typedoc.json entryPoints ${[...documented].join(', ')} differ from the exported sources ${sources.join(', ')}`,
+      )
   }
-  record(problems.length === 0, `${pkg.name} tarball manifest`, problems.length === 0 ? tarball : problems.join('; '))
+  record(
+    problems.length === 0,
+    `${pkg.name} tarball manifest`,
+    problems.length === 0 ? tarball : problems.join('; '),
+  )
 
-  for (const dep of [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]) linkDependency(dep, source)
+  for (const dep of [
+    ...Object.keys(manifest.dependencies ?? {}),
+    ...Object.keys(manifest.peerDependencies ?? {}),
+  ])
+    linkDependency(dep, source)
 }
 
 // ---- probes ------------------------------------------------------------------------------------------
 // Guard: any attempt to load koffi (require, createRequire, or ESM import) throws, naming who asked.
-writeFileSync(join(work, 'guard.cjs'), `
+writeFileSync(
+  join(work, 'guard.cjs'),
+  `
 const Module = require('node:module')
 const original = Module._load
 Module._load = function (request, parent, isMain) {
   if (request === 'koffi' || request.startsWith('koffi/')) throw new Error('koffi loaded by ' + (parent && parent.filename))
   return original.call(this, request, parent, isMain)
 }
-`)
-writeFileSync(join(work, 'guard-hooks.mjs'), `
+`,
+)
+writeFileSync(
+  join(work, 'guard-hooks.mjs'),
+  `
 export async function resolve(specifier, context, next) {
   if (specifier === 'koffi' || specifier.startsWith('koffi/')) throw new Error('koffi imported by ' + context.parentURL)
   return next(specifier, context)
 }
-`)
-writeFileSync(join(work, 'guard.mjs'), `import { register } from 'node:module'\nregister(${JSON.stringify(new URL('guard-hooks.mjs', `file://${work}/`).href)})\n`)
+`,
+)
+writeFileSync(
+  join(work, 'guard.mjs'),
+  `import { register } from 'node:module'\nregister(${JSON.stringify(new URL('guard-hooks.mjs', `file://${work}/`).href)})\n`,
+)
 
 const probeBody = (style, entry) => `
 const rack = ${JSON.stringify(rack)}
@@ -297,17 +370,26 @@ if (koffi.length > 0) throw new Error('koffi was loaded on import: ' + koffi[0])
 console.log(detail)
 `
 const probeFile = (style, entry) => {
-  const file = join(project, `probe-${results.length}-${Math.random().toString(36).slice(2)}.${style === 'import' ? 'mjs' : 'cjs'}`)
+  const file = join(
+    project,
+    `probe-${results.length}-${Math.random().toString(36).slice(2)}.${style === 'import' ? 'mjs' : 'cjs'}`,
+  )
   const prelude =
     style === 'import'
       ? `import { createRequire } from 'node:module'\nconst req = createRequire(import.meta.url)\nconst load = (s) => import(s)\n`
       : `const req = require;\nconst load = async (s) => require(s);\n`
   const body = probeBody(style, entry)
-  writeFileSync(file, style === 'import' ? prelude + body : `${prelude};(async () => {${body}})().catch((e) => { console.error(e && e.stack || e); process.exit(1) })\n`)
+  writeFileSync(
+    file,
+    style === 'import'
+      ? prelude + body
+      : `${prelude};(async () => {${body}})().catch((e) => { console.error(e && e.stack || e); process.exit(1) })\n`,
+  )
   return file
 }
 
-const runNode = (nodeArgs) => spawnSync(process.execPath, nodeArgs, { cwd: project, encoding: 'utf8', timeout: 60_000 })
+const runNode = (nodeArgs) =>
+  spawnSync(process.execPath, nodeArgs, { cwd: project, encoding: 'utf8', timeout: 60_000 })
 const guardArgs = ['--require', join(work, 'guard.cjs'), '--import', join(work, 'guard.mjs')]
 
 // The guard must itself work, or the "never loads koffi" checks below would prove nothing.
@@ -316,7 +398,11 @@ if (linked.has('koffi')) {
     const file = join(project, `guard-selftest.${style === 'import' ? 'mjs' : 'cjs'}`)
     writeFileSync(file, style === 'import' ? `await import('koffi')\n` : `require('koffi')\n`)
     const run = runNode([...guardArgs, file])
-    record(run.status !== 0 && /koffi (imported|loaded) by/.test(run.stderr), `koffi guard self-test (${style})`, run.status !== 0 ? 'guard refuses koffi' : 'guard let koffi load')
+    record(
+      run.status !== 0 && /koffi (imported|loaded) by/.test(run.stderr),
+      `koffi guard self-test (${style})`,
+      run.status !== 0 ? 'guard refuses koffi' : 'guard let koffi load',
+    )
   }
 }
 
@@ -327,8 +413,15 @@ for (const pkg of packages) {
       // Roots and ./mock run under the guard; bindings may load koffi lazily, but not on import (checked in
       // the probe through the module cache).
       const run = runNode([...(entry.binding ? [] : guardArgs), probeFile(style, entry)])
-      const output = run.status === 0 ? run.stdout.trim().split('\n').at(-1) : (run.stderr || run.stdout || String(run.error)).trim().split('\n').slice(0, 4).join(' | ')
-      record(run.status === 0, `${style} ${entry.specifier}${entry.binding ? '' : ' (koffi guarded)'}`, output)
+      const output =
+        run.status === 0
+          ? run.stdout.trim().split('\n').at(-1)
+          : (run.stderr || run.stdout || String(run.error)).trim().split('\n').slice(0, 4).join(' | ')
+      record(
+        run.status === 0,
+        `${style} ${entry.specifier}${entry.binding ? '' : ' (koffi guarded)'}`,
+        output,
+      )
     }
   }
 }
@@ -336,8 +429,19 @@ for (const pkg of packages) {
 // The bin as a user's shell would run it.
 const sim = manifests.get('@busbar/sim')
 if (sim?.bin?.busbar) {
-  const run = runNode([...guardArgs, join(modules, '@busbar', 'sim', sim.bin.busbar), 'plan', join(project, 'rack.json')])
-  record(run.status === 0 && run.stdout.includes('psu2'), 'bin busbar plan rack.json (koffi guarded)', run.status === 0 ? run.stdout.trim().split('\n')[0] : (run.stderr || run.stdout).trim().split('\n').slice(0, 3).join(' | '))
+  const run = runNode([
+    ...guardArgs,
+    join(modules, '@busbar', 'sim', sim.bin.busbar),
+    'plan',
+    join(project, 'rack.json'),
+  ])
+  record(
+    run.status === 0 && run.stdout.includes('psu2'),
+    'bin busbar plan rack.json (koffi guarded)',
+    run.status === 0
+      ? run.stdout.trim().split('\n')[0]
+      : (run.stderr || run.stdout).trim().split('\n').slice(0, 3).join(' | '),
+  )
 }
 
 const failed = results.filter((r) => !r.ok).length

@@ -11,12 +11,23 @@ import { fileURLToPath } from 'node:url'
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 const work = mkdtempSync(join(tmpdir(), 'busbar-undocumented-'))
 const json = join(work, 'api.json')
-const run = spawnSync(join(repo, 'node_modules/.bin/typedoc'), ['--json', json, '--out', join(work, 'html'), '--treatWarningsAsErrors', 'false', '--logLevel', 'Error'], { cwd: repo, encoding: 'utf8' })
+const run = spawnSync(
+  join(repo, 'node_modules/.bin/typedoc'),
+  ['--json', json, '--out', join(work, 'html'), '--treatWarningsAsErrors', 'false', '--logLevel', 'Error'],
+  { cwd: repo, encoding: 'utf8' },
+)
 if (run.status !== 0) {
   process.stderr.write(run.stdout + run.stderr)
   process.exit(1)
 }
-const kinds = new Map([[8, 'enum'], [32, 'variable'], [64, 'function'], [128, 'class'], [256, 'interface'], [2097152, 'type']])
+const kinds = new Map([
+  [8, 'enum'],
+  [32, 'variable'],
+  [64, 'function'],
+  [128, 'class'],
+  [256, 'interface'],
+  [2097152, 'type'],
+])
 const hasSummary = (comment) => (comment?.summary ?? []).some((part) => part.text.trim() !== '')
 const documented = (r) => hasSummary(r.comment) || (r.signatures ?? []).some((s) => hasSummary(s.comment))
 const missing = new Map()

@@ -4,15 +4,39 @@
 export type { GpioError, GpioLineValue, GpioLines, I2cBus } from './lines/GpioLines.js'
 
 // Wiring
-export type { ExpanderKind, ExpanderWiring, FeedbackWiring, Polarity, SignalRef, SwitchWiring, Wiring } from './wiring/Wiring.js'
+export type {
+  ExpanderKind,
+  ExpanderWiring,
+  FeedbackWiring,
+  Polarity,
+  SignalRef,
+  SwitchWiring,
+  Wiring,
+} from './wiring/Wiring.js'
 export { closedFor, levelFor } from './wiring/Wiring.js'
 export type { WiringContext, WiringError, WiringIssue } from './wiring/decodeWiring.js'
-export { decodeWiring, expanderAddressRange, expanderPinRange, formatWiringError } from './wiring/decodeWiring.js'
+export {
+  decodeWiring,
+  expanderAddressRange,
+  expanderPinRange,
+  formatWiringError,
+} from './wiring/decodeWiring.js'
 
 // Expander register codecs (pure)
 export type { ExpanderRegisterMap } from './expander/expanderRegisterMap.js'
-export { expanderRegisterMap, mcp23017Registers, pca9555Registers, tca9555Registers } from './expander/expanderRegisterMap.js'
-export { decodePortWord, encodePortWrite, pinBit, pinLevelsFromInput, withPinBit } from './expander/portWord.js'
+export {
+  expanderRegisterMap,
+  mcp23017Registers,
+  pca9555Registers,
+  tca9555Registers,
+} from './expander/expanderRegisterMap.js'
+export {
+  decodePortWord,
+  encodePortWrite,
+  pinBit,
+  pinLevelsFromInput,
+  withPinBit,
+} from './expander/portWord.js'
 export type { ExpanderPinUse, ExpanderStartupPlan } from './expander/planExpanderStartup.js'
 export { planExpanderStartup } from './expander/planExpanderStartup.js'
 export type { ExpanderSnapshot, HardwareFault } from './expander/readExpanderSnapshot.js'

@@ -18,7 +18,9 @@ const switchChoice = fc.record({
   kind: fc.constantFrom(...kinds),
   polarity: fc.constantFrom(...polarities),
   output: signalChoice,
-  feedback: fc.option(fc.record({ input: signalChoice, polarity: fc.constantFrom(...polarities) }), { nil: undefined }),
+  feedback: fc.option(fc.record({ input: signalChoice, polarity: fc.constantFrom(...polarities) }), {
+    nil: undefined,
+  }),
 })
 
 export const wiringArbitrary: fc.Arbitrary<Wiring> = fc
@@ -50,18 +52,22 @@ export const wiringArbitrary: fc.Arbitrary<Wiring> = fc
       const busIndex = i % 3
       if (Math.floor(i / 3) >= choice.supplies || busIndex >= choice.buses) return
       if (!c.present && switches.length > 0) return
-      const feedback = c.feedback ?? (choice.feedbackEverywhere ? { input: c.output, polarity: c.polarity } : undefined)
+      const feedback =
+        c.feedback ?? (choice.feedbackEverywhere ? { input: c.output, polarity: c.polarity } : undefined)
       switches.push({
         supply,
         bus: busIds[busIndex],
         kind: c.kind,
         polarity: c.polarity,
         output: place(c.output),
-        ...(feedback === undefined ? {} : { feedback: { input: place(feedback.input), polarity: feedback.polarity } }),
+        ...(feedback === undefined
+          ? {}
+          : { feedback: { input: place(feedback.input), polarity: feedback.polarity } }),
       })
     })
     const decoded = decodeWiring({ expanders, switches })
-    if (isLeft(decoded)) throw new Error(`wiringArbitrary built a bad wiring: ${formatWiringError(decoded.left)}`)
+    if (isLeft(decoded))
+      throw new Error(`wiringArbitrary built a bad wiring: ${formatWiringError(decoded.left)}`)
     return decoded.right
   })
 

@@ -4,8 +4,21 @@
  * Run: npx tsx --conditions=@busbar/source packages/adapters-pmbus/bench/readSupply.bench.ts
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { createAlertHandler, createPollRunner, createSupplyBus, decodeLinear11, encodeLinear11, type SupplyBinding } from '../src/index.js'
-import { createVirtualAlertLine, createVirtualBus, createVirtualPca9548, createVirtualSupply, type VirtualSupply } from '../src/mock/index.js'
+import {
+  createAlertHandler,
+  createPollRunner,
+  createSupplyBus,
+  decodeLinear11,
+  encodeLinear11,
+  type SupplyBinding,
+} from '../src/index.js'
+import {
+  createVirtualAlertLine,
+  createVirtualBus,
+  createVirtualPca9548,
+  createVirtualSupply,
+  type VirtualSupply,
+} from '../src/mock/index.js'
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b)
@@ -33,11 +46,18 @@ const rack = (behindMux: boolean, count: number) => {
   for (let i = 0; i < count; i++) {
     const address = 0x58 + (i % 8)
     const channel = Math.floor(i / 8)
-    const s = createVirtualSupply({ address, capacityW: 2000, readings: { vinV: 230, voutV: 12, ioutA: 50, poutW: 600, temperatureC: 35, fanRpm: 8000 } })
+    const s = createVirtualSupply({
+      address,
+      capacityW: 2000,
+      readings: { vinV: 230, voutV: 12, ioutA: 50, poutW: 600, temperatureC: 35, fanRpm: 8000 },
+    })
     ;(behindMux ? mux.channel(channel) : root).attach(address, s)
     line.connect(s)
     supplies.push(s)
-    bindings[`psu${String(i).padStart(2, '0')}`] = { address, ...(behindMux ? { mux: { address: 0x70, channel } } : {}) }
+    bindings[`psu${String(i).padStart(2, '0')}`] = {
+      address,
+      ...(behindMux ? { mux: { address: 0x70, channel } } : {}),
+    }
   }
   const bus = createSupplyBus(root.transport, bindings)
   if (E.isLeft(bus)) throw new Error(bus.left.join('\n'))
@@ -52,8 +72,12 @@ const main = async (): Promise<void> => {
   const runMuxed = createPollRunner({ bus: muxed.bus, nowMs: () => 0 })
   await runDirect.pollRound('full')
   await runMuxed.pollRound('full')
-  const statusDirect = await measure(2_000, 9, () => runDirect.execute({ _tag: 'ReadSupply', supply: 'psu00', mode: 'status' }))
-  const fullDirect = await measure(2_000, 9, () => runDirect.execute({ _tag: 'ReadSupply', supply: 'psu00', mode: 'full' }))
+  const statusDirect = await measure(2_000, 9, () =>
+    runDirect.execute({ _tag: 'ReadSupply', supply: 'psu00', mode: 'status' }),
+  )
+  const fullDirect = await measure(2_000, 9, () =>
+    runDirect.execute({ _tag: 'ReadSupply', supply: 'psu00', mode: 'full' }),
+  )
   // Alternate channels so every read pays a select.
   let flip = false
   const fullMuxed = await measure(2_000, 9, () => {
@@ -79,8 +103,12 @@ const main = async (): Promise<void> => {
   ]
   console.log('median microseconds per operation (9 batches)')
   for (const [name, us] of rows) console.log(`  ${name.padEnd(52)} ${us.toFixed(3).padStart(10)} us`)
-  console.log(`ratios: full/status ${(fullDirect / statusDirect).toFixed(2)}, muxed full/root full ${(fullMuxed / fullDirect).toFixed(2)}`)
-  console.log(`a simulated year of 1 s polls of 12 supplies (full) ≈ ${((fullDirect * 12 * 365 * 24 * 3600) / 1e6).toFixed(0)} s of CPU`)
+  console.log(
+    `ratios: full/status ${(fullDirect / statusDirect).toFixed(2)}, muxed full/root full ${(fullMuxed / fullDirect).toFixed(2)}`,
+  )
+  console.log(
+    `a simulated year of 1 s polls of 12 supplies (full) ≈ ${((fullDirect * 12 * 365 * 24 * 3600) / 1e6).toFixed(0)} s of CPU`,
+  )
 }
 
 await main()

@@ -26,7 +26,12 @@ export {
 } from './codec/decodeStatusDetail.js'
 export { decodeHalf, decodeVout } from './codec/decodeVout.js'
 export type { CodecError, NotRepresentable, UnsupportedFormat } from './codec/CodecError.js'
-export { ALERT_RESPONSE_ADDRESS, CAPABILITY_PEC, CAPABILITY_SMBALERT, PmbusCommand } from './codec/commands.js'
+export {
+  ALERT_RESPONSE_ADDRESS,
+  CAPABILITY_PEC,
+  CAPABILITY_SMBALERT,
+  PmbusCommand,
+} from './codec/commands.js'
 
 // SMBus over the injected transport
 export type { I2cTransport } from './smbus/I2cTransport.js'

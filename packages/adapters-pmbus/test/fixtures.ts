@@ -32,7 +32,10 @@ export const createRig = (specs: readonly RigSupply[]) => {
     ;(s.channel === undefined ? root : mux.channel(s.channel)).attach(s.address, supply)
     wire.connect(supply)
     supplies[s.id] = supply
-    bindings[s.id] = { address: s.address, ...(s.channel === undefined ? {} : { mux: { address: 0x70, channel: s.channel } }) }
+    bindings[s.id] = {
+      address: s.address,
+      ...(s.channel === undefined ? {} : { mux: { address: 0x70, channel: s.channel } }),
+    }
   }
   const bus = createSupplyBus(root.transport, bindings)
   if (E.isLeft(bus)) throw new Error(bus.left.join('\n'))

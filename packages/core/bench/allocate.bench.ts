@@ -37,20 +37,48 @@ interface SizeSpec {
 
 const sizes: readonly SizeSpec[] = [
   { label: '6x2', supplies: 6, buses: 2, instances: 30, quickInstances: 5, milpLimitS: 10, bruteForce: 3 },
-  { label: '12x2', supplies: 12, buses: 2, instances: 30, quickInstances: 5, milpLimitS: 10, bruteForce: 0, targetUs: 20 },
+  {
+    label: '12x2',
+    supplies: 12,
+    buses: 2,
+    instances: 30,
+    quickInstances: 5,
+    milpLimitS: 10,
+    bruteForce: 0,
+    targetUs: 20,
+  },
   // The edge of the spec's exact promise (12 supplies x 3 buses x 24 loads).
   { label: '12x3', supplies: 12, buses: 3, instances: 12, quickInstances: 2, milpLimitS: 10, bruteForce: 0 },
   { label: '16x4', supplies: 16, buses: 4, instances: 12, quickInstances: 2, milpLimitS: 10, bruteForce: 0 },
   { label: '24x4', supplies: 24, buses: 4, instances: 8, quickInstances: 2, milpLimitS: 10, bruteForce: 0 },
-  { label: '48x8', supplies: 48, buses: 8, instances: 5, quickInstances: 1, milpLimitS: 15, bruteForce: 0, targetUs: 1_000 },
+  {
+    label: '48x8',
+    supplies: 48,
+    buses: 8,
+    instances: 5,
+    quickInstances: 1,
+    milpLimitS: 15,
+    bruteForce: 0,
+    targetUs: 1_000,
+  },
   { label: '96x8', supplies: 96, buses: 8, instances: 3, quickInstances: 1, milpLimitS: 15, bruteForce: 0 },
-  { label: '192x16', supplies: 192, buses: 16, instances: 3, quickInstances: 1, milpLimitS: 20, bruteForce: 0, targetUs: 10_000 },
+  {
+    label: '192x16',
+    supplies: 192,
+    buses: 16,
+    instances: 3,
+    quickInstances: 1,
+    milpLimitS: 20,
+    bruteForce: 0,
+    targetUs: 10_000,
+  },
 ]
 
 /** Loads: twice the supplies, capped at 400 (the spec's exact range is 12 x 3 x 24). */
 const loadsFor = (supplies: number): number => Math.min(400, 2 * supplies)
 /** Where the spec promises the exact optimum. */
-const exactPromised = (size: SizeSpec): boolean => size.supplies <= 12 && size.buses <= 3 && loadsFor(size.supplies) <= 24
+const exactPromised = (size: SizeSpec): boolean =>
+  size.supplies <= 12 && size.buses <= 3 && loadsFor(size.supplies) <= 24
 
 /** Fixed per shape, so a rack named in a report can be rebuilt: randomRack(shape, seedOf(size, i)). */
 const seedOf = (size: SizeSpec, i: number): number => 1_000_000 * size.buses + 1_000 * size.supplies + i
@@ -111,8 +139,10 @@ const quick = process.argv.includes('--quick')
 const started = performance.now()
 const highs = await loadHighs()
 
-const fmtUs = (us: number): string => (Number.isNaN(us) ? '-' : us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} us`)
-const fmtMs = (ms: number): string => (Number.isNaN(ms) ? '-' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`)
+const fmtUs = (us: number): string =>
+  Number.isNaN(us) ? '-' : us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} us`
+const fmtMs = (ms: number): string =>
+  Number.isNaN(ms) ? '-' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`
 
 const sameVector = (a: ServiceVector, b: ServiceVector): boolean => compareServiceVectors(a, b) === 0
 /** Lexicographic order of two flattened level lists (larger is better everywhere). */
@@ -128,8 +158,14 @@ const runSize = (size: SizeSpec): SizeResult => {
   const count = quick ? size.quickInstances : size.instances
   // Racks go through the decoder as firmware input would (and a generator bug would show here).
   const racks: RackInput[] = Array.from({ length: count }, (_, i) => {
-    const decoded = decodeRackInput(randomRack({ supplies: size.supplies, buses: size.buses, loads: loadsFor(size.supplies) }, seedOf(size, i)))
-    if (E.isLeft(decoded)) throw new Error(`randomRack ${size.label} #${i} does not decode: ${JSON.stringify(decoded.left)}`)
+    const decoded = decodeRackInput(
+      randomRack(
+        { supplies: size.supplies, buses: size.buses, loads: loadsFor(size.supplies) },
+        seedOf(size, i),
+      ),
+    )
+    if (E.isLeft(decoded))
+      throw new Error(`randomRack ${size.label} #${i} does not decode: ${JSON.stringify(decoded.left)}`)
     return decoded.right
   })
   const result: SizeResult = {
@@ -170,7 +206,9 @@ const runSize = (size: SizeSpec): SizeResult => {
     const judgedLevels = flattenServiceVector(judgedMilp.vector)
     // A proven MILP must agree with the judge exactly. A timed-out one may under-report (an indicator
     // such as "meets N+k" is only allowed, not forced, to be 1), but never over-report.
-    const disagrees = milp.optimal ? JSON.stringify(milpLevels) !== JSON.stringify(judgedLevels) : compareLevels(milpLevels, judgedLevels) > 0
+    const disagrees = milp.optimal
+      ? JSON.stringify(milpLevels) !== JSON.stringify(judgedLevels)
+      : compareLevels(milpLevels, judgedLevels) > 0
     if (!judgedMilp.admissible || disagrees) {
       result.milpInconsistent += 1
       result.milpInconsistency ??= `MILP levels ${JSON.stringify(milpLevels)}, judged ${JSON.stringify(judgedLevels)}, breaches ${judgedMilp.breaches.map((b) => b.message).join('; ')}`
@@ -198,7 +236,8 @@ const runSize = (size: SizeSpec): SizeResult => {
       result.bruteMs.push(performance.now() - t0)
       if (milp.optimal) {
         result.bruteCompared += 1
-        if (sameVector(judgeConfiguration(rack, brute).vector, judgedMilp.vector)) result.bruteAgreesWithMilp += 1
+        if (sameVector(judgeConfiguration(rack, brute).vector, judgedMilp.vector))
+          result.bruteAgreesWithMilp += 1
       }
     }
   }
@@ -206,21 +245,44 @@ const runSize = (size: SizeSpec): SizeResult => {
 }
 
 const results: SizeResult[] = []
-const machine = (): string => `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`
-console.log(`allocate benchmark${quick ? ' (--quick)' : ''}: random racks, supplies x buses, loads = 2 x supplies (max 400); ${machine()}`)
+const machine = (): string =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${cpus().length} cores`
+console.log(
+  `allocate benchmark${quick ? ' (--quick)' : ''}: random racks, supplies x buses, loads = 2 x supplies (max 400); ${machine()}`,
+)
 sizes.forEach((size) => {
   const r = runSize(size)
   results.push(r)
-  console.log(`  ${size.label.padEnd(7)} done: ${r.n} racks, ${((performance.now() - started) / 1000).toFixed(1)} s elapsed`)
+  console.log(
+    `  ${size.label.padEnd(7)} done: ${r.n} racks, ${((performance.now() - started) / 1000).toFixed(1)} s elapsed`,
+  )
 })
 
 const table: string[][] = [
-  ['size', 'racks', 'alloc med', 'alloc p90', 'target', 'MILP med', 'MILP/alloc', 'MILP proven/timeout', 'exact match', 'claims optimal', 'brute med', 'brute=MILP'],
+  [
+    'size',
+    'racks',
+    'alloc med',
+    'alloc p90',
+    'target',
+    'MILP med',
+    'MILP/alloc',
+    'MILP proven/timeout',
+    'exact match',
+    'claims optimal',
+    'brute med',
+    'brute=MILP',
+  ],
 ]
 for (const r of results) {
   const allocMed = median(r.allocUs)
   const milpMed = median(r.milpMs)
-  const target = r.size.targetUs === undefined ? '' : `<= ${fmtUs(r.size.targetUs)} ${allocMed <= r.size.targetUs ? 'MET' : 'MISSED'}`
+  const target =
+    r.size.targetUs === undefined
+      ? ''
+      : `<= ${fmtUs(r.size.targetUs)} ${allocMed <= r.size.targetUs ? 'MET' : 'MISSED'}`
   table.push([
     r.size.label,
     String(r.n),
@@ -245,12 +307,22 @@ for (const [i, row] of table.entries()) {
 }
 
 console.log('')
-console.log('alloc med / p90: per-rack median time of one allocate call, then median and 90th percentile over racks.')
-console.log('MILP med: highs, one solve per sub-level of levels 1-4 in order, each optimum fixed before the next; every rule and')
-console.log('  level is modelled exactly (no approximation); level 5, the id tie-break, is not compared. A timed-out reference')
+console.log(
+  'alloc med / p90: per-rack median time of one allocate call, then median and 90th percentile over racks.',
+)
+console.log(
+  'MILP med: highs, one solve per sub-level of levels 1-4 in order, each optimum fixed before the next; every rule and',
+)
+console.log(
+  '  level is modelled exactly (no approximation); level 5, the id tie-break, is not compared. A timed-out reference',
+)
 console.log('  keeps its best configuration so far and is left out of "exact match".')
-console.log('exact match: allocate equal to the proven MILP optimum on levels 1-4 (judged by judgeConfiguration).')
-console.log('a rack: randomRack({ supplies, buses, loads: min(400, 2 x supplies) }, seed) from bench/randomRack.ts')
+console.log(
+  'exact match: allocate equal to the proven MILP optimum on levels 1-4 (judged by judgeConfiguration).',
+)
+console.log(
+  'a rack: randomRack({ supplies, buses, loads: min(400, 2 x supplies) }, seed) from bench/randomRack.ts',
+)
 const notes: string[] = []
 for (const r of results) {
   const label = r.size.label
@@ -259,17 +331,27 @@ for (const r of results) {
       `${label}: allocate worse than the optimum on ${[...r.worseAtLevel].map(([l, n]) => `${n} at level ${l}`).join(', ')}` +
         ` (seed@level: ${r.worseRacks.slice(0, 6).join(' ')})`,
     )
-  if (r.falseOptimalClaims > 0) notes.push(`${label}: ${r.falseOptimalClaims} plans claim optimal but are not (BUG)`)
+  if (r.falseOptimalClaims > 0)
+    notes.push(`${label}: ${r.falseOptimalClaims} plans claim optimal but are not (BUG)`)
   if (r.allocInadmissible > 0) notes.push(`${label}: ${r.allocInadmissible} plans are not admissible (BUG)`)
-  if (r.beatProvenMilp > 0) notes.push(`${label}: allocate beat a proven MILP optimum ${r.beatProvenMilp} times (MILP model BUG)`)
+  if (r.beatProvenMilp > 0)
+    notes.push(`${label}: allocate beat a proven MILP optimum ${r.beatProvenMilp} times (MILP model BUG)`)
   if (r.milpInconsistent > 0)
-    notes.push(`${label}: ${r.milpInconsistent} MILP results disagree with judgeConfiguration (MILP BUG), first: ${r.milpInconsistency ?? ''}`)
-  if (r.milpTimedOut > 0) notes.push(`${label}: ${r.milpTimedOut} MILP references timed out; allocate >= their incumbent in ${r.unprovenAllocBetterOrEqual}`)
+    notes.push(
+      `${label}: ${r.milpInconsistent} MILP results disagree with judgeConfiguration (MILP BUG), first: ${r.milpInconsistency ?? ''}`,
+    )
+  if (r.milpTimedOut > 0)
+    notes.push(
+      `${label}: ${r.milpTimedOut} MILP references timed out; allocate >= their incumbent in ${r.unprovenAllocBetterOrEqual}`,
+    )
   if (r.bruteAgreesWithMilp !== r.bruteCompared)
     notes.push(`${label}: brute force and MILP disagree on ${r.bruteCompared - r.bruteAgreesWithMilp} racks`)
-  if (exactPromised(r.size) && r.matched !== r.n) notes.push(`${label}: spec promises the exact optimum here; matched ${r.matched}/${r.n}`)
+  if (exactPromised(r.size) && r.matched !== r.n)
+    notes.push(`${label}: spec promises the exact optimum here; matched ${r.matched}/${r.n}`)
 }
-console.log(notes.length === 0 ? 'notes: none (no mismatches, no timeouts)' : `notes:\n  ${notes.join('\n  ')}`)
+console.log(
+  notes.length === 0 ? 'notes: none (no mismatches, no timeouts)' : `notes:\n  ${notes.join('\n  ')}`,
+)
 const cpu = process.cpuUsage()
 console.log(
   `total ${((performance.now() - started) / 1000).toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU; ${machine()}` +

@@ -86,9 +86,14 @@ const num = (n: number): string => String(n)
 const linear = (terms: readonly Term[]): string =>
   terms.length === 0
     ? '0 zero'
-    : terms.map((t, k) => `${t.coef < 0 ? '-' : k === 0 ? '' : '+'} ${num(Math.abs(t.coef))} ${t.name}`).join(' ')
+    : terms
+        .map((t, k) => `${t.coef < 0 ? '-' : k === 0 ? '' : '+'} ${num(Math.abs(t.coef))} ${t.name}`)
+        .join(' ')
 
-const priorityGroupsDescending = <T>(items: readonly T[], priorityOf: (t: T) => number): Array<[number, T[]]> => {
+const priorityGroupsDescending = <T>(
+  items: readonly T[],
+  priorityOf: (t: T) => number,
+): Array<[number, T[]]> => {
   const groups = new Map<number, T[]>()
   for (const item of items) {
     const p = priorityOf(item)
@@ -111,7 +116,10 @@ export const buildAllocationMilp = (input: RackInput): AllocationMilp => {
   const atRisk = (id: string): boolean => {
     const s = supplyById.get(id)
     // No failureRisk means no prediction, so not at risk even when preemptRisk is 0 (as the spec's judge).
-    return s !== undefined && (s.state === 'warning' || (s.failureRisk !== undefined && s.failureRisk >= policy.preemptRisk))
+    return (
+      s !== undefined &&
+      (s.state === 'warning' || (s.failureRisk !== undefined && s.failureRisk >= policy.preemptRisk))
+    )
   }
   const busOf = (id: string): number => {
     const j = busIndex.get(id)
@@ -153,7 +161,13 @@ export const buildAllocationMilp = (input: RackInput): AllocationMilp => {
 
   // Rule 2: a supply never bridges two buses.
   for (const [supply, xs] of switchesOfSupply) {
-    if (xs.length > 1) row(`one_bus_${supplies.findIndex((s) => s.id === supply)}`, xs.map((x) => ({ coef: 1, name: x })), '<=', 1)
+    if (xs.length > 1)
+      row(
+        `one_bus_${supplies.findIndex((s) => s.id === supply)}`,
+        xs.map((x) => ({ coef: 1, name: x })),
+        '<=',
+        1,
+      )
   }
 
   // Rule 4: bus up iff at least one closed switch.
@@ -162,7 +176,16 @@ export const buildAllocationMilp = (input: RackInput): AllocationMilp => {
     binaries.push(y)
     const xs = switchesOfBus[j] ?? []
     row(`up_needs_switch_${j}`, [{ coef: 1, name: y }, ...xs.map((s) => ({ coef: -1, name: s.x }))], '<=', 0)
-    for (const s of xs) row(`switch_makes_up_${s.x}`, [{ coef: 1, name: y }, { coef: -1, name: s.x }], '>=', 0)
+    for (const s of xs)
+      row(
+        `switch_makes_up_${s.x}`,
+        [
+          { coef: 1, name: y },
+          { coef: -1, name: s.x },
+        ],
+        '>=',
+        0,
+      )
   })
 
   // Loads: one binary per served pattern; the pattern must match exactly which of its buses are up.
@@ -185,7 +208,15 @@ export const buildAllocationMilp = (input: RackInput): AllocationMilp => {
     if (b === undefined) {
       const w = `w${l}_0`
       binaries.push(w)
-      row(`w_needs_up_${w}`, [{ coef: 1, name: w }, { coef: -1, name: `y${a}` }], '<=', 0)
+      row(
+        `w_needs_up_${w}`,
+        [
+          { coef: 1, name: w },
+          { coef: -1, name: `y${a}` },
+        ],
+        '<=',
+        0,
+      )
       busShare[a]?.push({ coef: load.powerW, name: w })
       soleThrough[a]?.push(w)
       loadServedColumns.set(load.id, [w])
@@ -193,18 +224,74 @@ export const buildAllocationMilp = (input: RackInput): AllocationMilp => {
     }
     const [onlyA, onlyB, both] = [`w${l}_0`, `w${l}_1`, `w${l}_2`]
     binaries.push(onlyA, onlyB, both)
-    row(`onlyA_needs_a_${l}`, [{ coef: 1, name: onlyA }, { coef: -1, name: `y${a}` }], '<=', 0)
-    row(`onlyA_needs_b_down_${l}`, [{ coef: 1, name: onlyA }, { coef: 1, name: `y${b}` }], '<=', 1)
-    row(`onlyB_needs_b_${l}`, [{ coef: 1, name: onlyB }, { coef: -1, name: `y${b}` }], '<=', 0)
-    row(`onlyB_needs_a_down_${l}`, [{ coef: 1, name: onlyB }, { coef: 1, name: `y${a}` }], '<=', 1)
-    row(`both_needs_a_${l}`, [{ coef: 1, name: both }, { coef: -1, name: `y${a}` }], '<=', 0)
-    row(`both_needs_b_${l}`, [{ coef: 1, name: both }, { coef: -1, name: `y${b}` }], '<=', 0)
-    row(`one_pattern_${l}`, [onlyA, onlyB, both].map((name) => ({ coef: 1, name })), '<=', 1)
+    row(
+      `onlyA_needs_a_${l}`,
+      [
+        { coef: 1, name: onlyA },
+        { coef: -1, name: `y${a}` },
+      ],
+      '<=',
+      0,
+    )
+    row(
+      `onlyA_needs_b_down_${l}`,
+      [
+        { coef: 1, name: onlyA },
+        { coef: 1, name: `y${b}` },
+      ],
+      '<=',
+      1,
+    )
+    row(
+      `onlyB_needs_b_${l}`,
+      [
+        { coef: 1, name: onlyB },
+        { coef: -1, name: `y${b}` },
+      ],
+      '<=',
+      0,
+    )
+    row(
+      `onlyB_needs_a_down_${l}`,
+      [
+        { coef: 1, name: onlyB },
+        { coef: 1, name: `y${a}` },
+      ],
+      '<=',
+      1,
+    )
+    row(
+      `both_needs_a_${l}`,
+      [
+        { coef: 1, name: both },
+        { coef: -1, name: `y${a}` },
+      ],
+      '<=',
+      0,
+    )
+    row(
+      `both_needs_b_${l}`,
+      [
+        { coef: 1, name: both },
+        { coef: -1, name: `y${b}` },
+      ],
+      '<=',
+      0,
+    )
+    row(
+      `one_pattern_${l}`,
+      [onlyA, onlyB, both].map((name) => ({ coef: 1, name })),
+      '<=',
+      1,
+    )
     busShare[a]?.push({ coef: load.powerW, name: onlyA }, { coef: load.powerW / 2, name: both })
     busShare[b]?.push({ coef: load.powerW, name: onlyB }, { coef: load.powerW / 2, name: both })
     soleThrough[a]?.push(onlyA)
     soleThrough[b]?.push(onlyB)
-    for (const [from, to] of [[a, b], [b, a]] as const) {
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       const key = `${from},${to}`
       splitPairs.set(key, [...(splitPairs.get(key) ?? []), { coef: load.powerW / 2, name: both }])
     }
@@ -217,7 +304,12 @@ export const buildAllocationMilp = (input: RackInput): AllocationMilp => {
   buses.forEach((bus, j) => {
     const L = `L${j}`
     continuous.push({ name: L, upper: Infinity })
-    row(`bus_load_${j}`, [{ coef: 1, name: L }, ...(busShare[j] ?? []).map((t) => ({ coef: -t.coef, name: t.name }))], '=', 0)
+    row(
+      `bus_load_${j}`,
+      [{ coef: 1, name: L }, ...(busShare[j] ?? []).map((t) => ({ coef: -t.coef, name: t.name }))],
+      '=',
+      0,
+    )
     row(`powered_${j}`, [...capacityTerms(j), { coef: -1, name: L }], '>=', 0)
     if (bus.maxW !== undefined) row(`rating_${j}`, [{ coef: 1, name: L }], '<=', bus.maxW)
   })
@@ -230,11 +322,23 @@ export const buildAllocationMilp = (input: RackInput): AllocationMilp => {
     const n = `n${j}`
     binaries.push(n)
     levelTwo.push({ priority: bus.priority, n })
-    row(`nk_needs_up_${j}`, [{ coef: 1, name: n }, { coef: -1, name: `y${j}` }], '<=', 0)
+    row(
+      `nk_needs_up_${j}`,
+      [
+        { coef: 1, name: n },
+        { coef: -1, name: `y${j}` },
+      ],
+      '<=',
+      0,
+    )
     const redundant = capacityTerms(j, (s) => !atRisk(s))
     const largest = Math.max(0, ...redundant.map((t) => t.coef))
     // L(b) is bounded by its rating, by what is wired to it and by rule 5 (all it could be fed).
-    const maxLoadW = Math.min(bus.maxW ?? Infinity, wiredPowerW[j] ?? 0, capacityTerms(j).reduce((sum, t) => sum + t.coef, 0))
+    const maxLoadW = Math.min(
+      bus.maxW ?? Infinity,
+      wiredPowerW[j] ?? 0,
+      capacityTerms(j).reduce((sum, t) => sum + t.coef, 0),
+    )
     // With n = 0, t = largest and z = 0 make the left side >= -(k*largest + maxLoadW): that is the big-M.
     const bigM = k * largest + maxLoadW + 1
     const dual: Term[] = []
@@ -245,11 +349,25 @@ export const buildAllocationMilp = (input: RackInput): AllocationMilp => {
       for (const term of redundant) {
         const z = `z${term.name}`
         continuous.push({ name: z, upper: Infinity })
-        row(`excess_${term.name}`, [{ coef: 1, name: z }, { coef: -term.coef, name: term.name }, { coef: 1, name: t }], '>=', 0)
+        row(
+          `excess_${term.name}`,
+          [
+            { coef: 1, name: z },
+            { coef: -term.coef, name: term.name },
+            { coef: 1, name: t },
+          ],
+          '>=',
+          0,
+        )
         dual.push({ coef: -1, name: z })
       }
     }
-    row(`nk_${j}`, [...redundant, ...dual, { coef: -1, name: `L${j}` }, { coef: -bigM, name: n }], '>=', -bigM)
+    row(
+      `nk_${j}`,
+      [...redundant, ...dual, { coef: -1, name: `L${j}` }, { coef: -bigM, name: n }],
+      '>=',
+      -bigM,
+    )
   })
 
   // Level 3: bus-loss survival of up buses that carry load.
@@ -262,17 +380,46 @@ export const buildAllocationMilp = (input: RackInput): AllocationMilp => {
       const v = `v${a}`
       binaries.push(v)
       survival.push({ coef: 1, name: v })
-      row(`survives_needs_load_${a}`, [{ coef: 1, name: v }, ...[...new Set(carrying)].map((name) => ({ coef: -1, name }))], '<=', 0)
+      row(
+        `survives_needs_load_${a}`,
+        [{ coef: 1, name: v }, ...[...new Set(carrying)].map((name) => ({ coef: -1, name }))],
+        '<=',
+        0,
+      )
       // No load may be lost: nothing served through a alone.
-      for (const w of soleThrough[a] ?? []) row(`survives_loses_${a}_${w}`, [{ coef: 1, name: v }, { coef: 1, name: w }], '<=', 1)
+      for (const w of soleThrough[a] ?? [])
+        row(
+          `survives_loses_${a}_${w}`,
+          [
+            { coef: 1, name: v },
+            { coef: 1, name: w },
+          ],
+          '<=',
+          1,
+        )
       // Every other bus still powered with the halves that move onto it.
       buses.forEach((other, c) => {
         const moved = splitPairs.get(`${a},${c}`)
         if (moved === undefined) return
         const bigM = moved.reduce((sum, t) => sum + t.coef, 0) + 1
-        row(`survives_${a}_powers_${c}`, [...capacityTerms(c), { coef: -1, name: `L${c}` }, ...moved.map((t) => ({ coef: -t.coef, name: t.name })), { coef: -bigM, name: v }], '>=', -bigM)
+        row(
+          `survives_${a}_powers_${c}`,
+          [
+            ...capacityTerms(c),
+            { coef: -1, name: `L${c}` },
+            ...moved.map((t) => ({ coef: -t.coef, name: t.name })),
+            { coef: -bigM, name: v },
+          ],
+          '>=',
+          -bigM,
+        )
         if (other.maxW !== undefined) {
-          row(`survives_${a}_rating_${c}`, [{ coef: 1, name: `L${c}` }, ...moved, { coef: bigM, name: v }], '<=', other.maxW + bigM)
+          row(
+            `survives_${a}_rating_${c}`,
+            [{ coef: 1, name: `L${c}` }, ...moved, { coef: bigM, name: v }],
+            '<=',
+            other.maxW + bigM,
+          )
         }
       })
     })
@@ -282,9 +429,18 @@ export const buildAllocationMilp = (input: RackInput): AllocationMilp => {
   const levels: LevelObjective[] = []
   for (const [priority, group] of priorityGroupsDescending(loads, (l) => l.priority)) {
     const served = (coefOf: (powerW: number) => number): Term[] =>
-      group.flatMap((load) => (loadServedColumns.get(load.id) ?? []).map((name) => ({ coef: coefOf(load.powerW), name })))
+      group.flatMap((load) =>
+        (loadServedColumns.get(load.id) ?? []).map((name) => ({ coef: coefOf(load.powerW), name })),
+      )
     const totalW = group.reduce((sum, l) => sum + l.powerW, 0)
-    levels.push({ name: `served count, priority ${priority}`, sense: 'max', terms: served(() => 1), constant: 0, integral: true, bound: group.length })
+    levels.push({
+      name: `served count, priority ${priority}`,
+      sense: 'max',
+      terms: served(() => 1),
+      constant: 0,
+      integral: true,
+      bound: group.length,
+    })
     levels.push({
       name: `served W, priority ${priority}`,
       sense: 'max',
@@ -295,11 +451,32 @@ export const buildAllocationMilp = (input: RackInput): AllocationMilp => {
     })
   }
   for (const [priority, group] of priorityGroupsDescending(levelTwo, (b) => b.priority)) {
-    levels.push({ name: `N+k buses, priority ${priority}`, sense: 'max', terms: group.map((b) => ({ coef: 1, name: b.n })), constant: 0, integral: true, bound: group.length })
+    levels.push({
+      name: `N+k buses, priority ${priority}`,
+      sense: 'max',
+      terms: group.map((b) => ({ coef: 1, name: b.n })),
+      constant: 0,
+      integral: true,
+      bound: group.length,
+    })
   }
   // Always present (0 when busRedundancy is off) so every rack's vector has the same layout.
-  levels.push({ name: 'bus losses survived', sense: 'max', terms: survival, constant: 0, integral: true, bound: survival.length })
-  levels.push({ name: 'switch changes', sense: 'min', terms: disturbance, constant: closedNow + forcedOpenings, integral: true, bound: forcedOpenings })
+  levels.push({
+    name: 'bus losses survived',
+    sense: 'max',
+    terms: survival,
+    constant: 0,
+    integral: true,
+    bound: survival.length,
+  })
+  levels.push({
+    name: 'switch changes',
+    sense: 'min',
+    terms: disturbance,
+    constant: closedNow + forcedOpenings,
+    integral: true,
+    bound: forcedOpenings,
+  })
 
   const lpText = [
     'Maximize',
@@ -319,8 +496,13 @@ export const buildAllocationMilp = (input: RackInput): AllocationMilp => {
 }
 
 /** Every level's terms are binaries: rounding them first keeps solver noise (0.9999999) out of watts. */
-const objectiveValue = (level: LevelObjective, column: ReadonlyMap<string, number>, values: Float64Array): number =>
-  level.constant + level.terms.reduce((sum, t) => sum + t.coef * Math.round(values[column.get(t.name) ?? -1] ?? NaN), 0)
+const objectiveValue = (
+  level: LevelObjective,
+  column: ReadonlyMap<string, number>,
+  values: Float64Array,
+): number =>
+  level.constant +
+  level.terms.reduce((sum, t) => sum + t.coef * Math.round(values[column.get(t.name) ?? -1] ?? NaN), 0)
 
 /** Solves the levels in order; each level's value is fixed before the next (lexicographic optimum). */
 export const milpReference = (highs: Highs, input: RackInput, options: MilpOptions): MilpResult => {
@@ -367,30 +549,48 @@ export const milpReference = (highs: Highs, input: RackInput, options: MilpOptio
         solved = false
       } else {
         model.changeColsCost(all, costs)
-        model.changeObjectiveSense(level.sense === 'max' ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize)
+        model.changeObjectiveSense(
+          level.sense === 'max'
+            ? highs.constants.objectiveSense.maximize
+            : highs.constants.objectiveSense.minimize,
+        )
         model.options.set({ time_limit: Math.max(0.01, remainingS) })
         if (start !== undefined) model.setSolution({ colValue: start })
         const run = model.run()
         solved = run.modelStatus === highs.constants.modelStatus.optimal
         const timedOut = run.modelStatus === highs.constants.modelStatus.timeLimit
-        if (!solved && !timedOut) throw new Error(`MILP level "${level.name}" ended with model status ${run.modelStatus}`)
+        if (!solved && !timedOut)
+          throw new Error(`MILP level "${level.name}" ended with model status ${run.modelStatus}`)
         // 2 = feasible. A solve stopped by the clock may hold no usable point; then keep the incumbent.
         const feasible = Number(model.info.get('primal_solution_status')) === 2
-        if (!feasible && (solved || start === undefined)) throw new Error(`MILP level "${level.name}" has no feasible solution`)
+        if (!feasible && (solved || start === undefined))
+          throw new Error(`MILP level "${level.name}" has no feasible solution`)
         values = feasible ? model.getSolution().colValue : (start ?? new Float64Array(numCols))
         if (timedOut && start !== undefined) {
-          const better = level.sense === 'max' ? objectiveValue(level, column, values) >= incumbentValue : objectiveValue(level, column, values) <= incumbentValue
+          const better =
+            level.sense === 'max'
+              ? objectiveValue(level, column, values) >= incumbentValue
+              : objectiveValue(level, column, values) <= incumbentValue
           if (!better) values = start
         }
       }
       const raw = objectiveValue(level, column, values)
       if (!Number.isFinite(raw)) throw new Error(`MILP level "${level.name}" has no incumbent`)
       const value = level.integral ? Math.round(raw) : raw
-      results.push({ name: level.name, sense: level.sense, value, proven: solved, ms: performance.now() - levelStarted })
+      results.push({
+        name: level.name,
+        sense: level.sense,
+        value,
+        proven: solved,
+        ms: performance.now() - levelStarted,
+      })
       start = values
       // Fix the optimum: later levels may not give any of it up.
       const margin = level.integral ? 0.5 : 1e-6 * Math.max(1, Math.abs(value))
-      const entries = { indices: level.terms.map((t) => column.get(t.name) ?? -1), values: level.terms.map((t) => t.coef) }
+      const entries = {
+        indices: level.terms.map((t) => column.get(t.name) ?? -1),
+        values: level.terms.map((t) => t.coef),
+      }
       if (entries.indices.length > 0) {
         const bound = value - level.constant
         if (level.sense === 'max') model.addRow(bound - margin, Infinity, entries)
@@ -402,7 +602,9 @@ export const milpReference = (highs: Highs, input: RackInput, options: MilpOptio
     const closed = [...milp.switchColumns.entries()]
       .filter(([x]) => on(x))
       .map(([, ref]) => ref)
-      .sort((a, b) => (a.supply < b.supply ? -1 : a.supply > b.supply ? 1 : a.bus < b.bus ? -1 : a.bus > b.bus ? 1 : 0))
+      .sort((a, b) =>
+        a.supply < b.supply ? -1 : a.supply > b.supply ? 1 : a.bus < b.bus ? -1 : a.bus > b.bus ? 1 : 0,
+      )
     const shed = [...milp.loadServedColumns.entries()]
       .filter(([, ws]) => !ws.some(on))
       .map(([id]) => id)

@@ -33,7 +33,9 @@ export const randomRack = (shape: RackShape, seed: number): RackInput => {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
   const between = (lo: number, hi: number): number => lo + random() * (hi - lo)
 
-  const busIds = Array.from({ length: shape.buses }, (_, j) => (shape.buses <= 26 ? String.fromCharCode(65 + j) : `bus${pad(j, 2)}`))
+  const busIds = Array.from({ length: shape.buses }, (_, j) =>
+    shape.buses <= 26 ? String.fromCharCode(65 + j) : `bus${pad(j, 2)}`,
+  )
   const pairs = Math.ceil(shape.buses / 2)
   /** Buses j and j+1 form an A/B pair fed to the same servers; an odd last bus pairs with itself. */
   const pairOf = (p: number): [number, number] => [2 * p, Math.min(2 * p + 1, shape.buses - 1)]
@@ -42,8 +44,18 @@ export const randomRack = (shape: RackShape, seed: number): RackInput => {
     const r = random()
     const state = r < 0.04 ? 'failed' : r < 0.06 ? 'absent' : r < 0.12 ? 'warning' : 'ok'
     const risk = random()
-    const failureRisk = risk < 0.08 ? Math.round(between(50, 95)) / 100 : risk < 0.7 ? Math.round(between(0, 30)) / 100 : undefined
-    return { id: `psu${pad(s + 1, 3)}`, capacityW: pick(ratingsW), state, ...(failureRisk === undefined ? {} : { failureRisk }) }
+    const failureRisk =
+      risk < 0.08
+        ? Math.round(between(50, 95)) / 100
+        : risk < 0.7
+          ? Math.round(between(0, 30)) / 100
+          : undefined
+    return {
+      id: `psu${pad(s + 1, 3)}`,
+      capacityW: pick(ratingsW),
+      state,
+      ...(failureRisk === undefined ? {} : { failureRisk }),
+    }
   })
 
   const switches: Switch[] = []
@@ -53,11 +65,14 @@ export const randomRack = (shape: RackShape, seed: number): RackInput => {
     if (shape.buses > 2 && random() < 0.3) wired.add(Math.floor(random() * shape.buses))
     const order = [...wired]
     const closedAt = random() < (supply.state === 'absent' ? 0.3 : 0.85) ? pick(order) : undefined
-    for (const j of order) switches.push({ supply: supply.id, bus: busIds[j] ?? '', kind: pick(kinds), closed: j === closedAt })
+    for (const j of order)
+      switches.push({ supply: supply.id, bus: busIds[j] ?? '', kind: pick(kinds), closed: j === closedAt })
   })
 
   const derate = random() < 0.8 ? 1 : 0.9
-  const connectableW = supplies.filter((s) => s.state === 'ok' || s.state === 'warning').reduce((sum, s) => sum + s.capacityW * derate, 0)
+  const connectableW = supplies
+    .filter((s) => s.state === 'ok' || s.state === 'warning')
+    .reduce((sum, s) => sum + s.capacityW * derate, 0)
   // Mostly comfortable racks where redundancy is the question; sometimes overloaded ones that must shed.
   const utilisation = random() < 0.15 ? between(0.9, 1.2) : between(0.3, 0.75)
   const raw = Array.from({ length: shape.loads }, () => between(150, 1500))
@@ -83,7 +98,11 @@ export const randomRack = (shape: RackShape, seed: number): RackInput => {
   const pairPriority = Array.from({ length: pairs }, () => pick([1, 2, 2, 3]))
   const buses: Bus[] = busIds.map((id, j) => {
     const maxW = random() < 0.4 ? Math.round((perBusW * between(0.6, 1.3)) / 100) * 100 : undefined
-    return { id, priority: pairPriority[Math.min(Math.floor(j / 2), pairs - 1)] ?? 1, ...(maxW === undefined ? {} : { maxW }) }
+    return {
+      id,
+      priority: pairPriority[Math.min(Math.floor(j / 2), pairs - 1)] ?? 1,
+      ...(maxW === undefined ? {} : { maxW }),
+    }
   })
 
   return {

@@ -5,7 +5,17 @@
  */
 
 // Rack model and plan (the contract of ../spec/allocation.md)
-export type { Bus, Load, Policy, RackInput, Supply, SupplyState, Switch, SwitchKind, SwitchRef } from './model/rack.js'
+export type {
+  Bus,
+  Load,
+  Policy,
+  RackInput,
+  Supply,
+  SupplyState,
+  Switch,
+  SwitchKind,
+  SwitchRef,
+} from './model/rack.js'
 export { defaultPolicy } from './model/rack.js'
 export type { BusReport, Plan, Reason, ServiceGain, SwitchStep } from './model/plan.js'
 
@@ -46,9 +56,20 @@ export type {
 } from './controller/events.js'
 
 // Controller: supply health (status severity table, deglitch)
-export type { StatusClassification, StatusDetailRegister, StatusSeverity, StatusSeverityRow } from './controller/statusSeverity.js'
+export type {
+  StatusClassification,
+  StatusDetailRegister,
+  StatusSeverity,
+  StatusSeverityRow,
+} from './controller/statusSeverity.js'
 export { classifyStatus, isFlagSet, statusSeverityTable } from './controller/statusSeverity.js'
-export type { DeglitchPolicy, HealthAssessment, HealthCause, HealthObservation, SupplyHealth } from './controller/assessHealth.js'
+export type {
+  DeglitchPolicy,
+  HealthAssessment,
+  HealthCause,
+  HealthObservation,
+  SupplyHealth,
+} from './controller/assessHealth.js'
 export { assessHealth, defaultDeglitchPolicy, initialSupplyHealth } from './controller/assessHealth.js'
 // Controller: predictive failure analysis
 export type {
@@ -84,7 +105,11 @@ export type {
   ReallocationPolicy,
   ResolvedControllerConfig,
 } from './controller/controllerConfig.js'
-export { defaultReallocationPolicy, formatControllerConfigError, resolveControllerConfig } from './controller/controllerConfig.js'
+export {
+  defaultReallocationPolicy,
+  formatControllerConfigError,
+  resolveControllerConfig,
+} from './controller/controllerConfig.js'
 export type {
   ActiveAlarm,
   ControllerState,
@@ -94,7 +119,14 @@ export type {
   StepResult,
   SupplyRisk,
 } from './controller/step.js'
-export { allocationInput, expectedClosed, initialControllerState, overloadedBuses, step, unsafeClosedSupplies } from './controller/step.js'
+export {
+  allocationInput,
+  expectedClosed,
+  initialControllerState,
+  overloadedBuses,
+  step,
+  unsafeClosedSupplies,
+} from './controller/step.js'
 
 // Telemetry export vocabulary: a rack snapshot mapped to Redfish PowerSubsystem JSON and Prometheus text
 export type { RackSnapshot, RackSnapshotExtras, SupplySnapshot } from './vocabulary/rackSnapshot.js'

@@ -37,18 +37,31 @@ interface LoopRun {
   readonly software: number[]
   readonly bus: number[]
 }
-const timeLoop = async (seed: number, predictive: boolean, alerts: 'interrupt' | 'polling'): Promise<LoopRun> => {
+const timeLoop = async (
+  seed: number,
+  predictive: boolean,
+  alerts: 'interrupt' | 'polling',
+): Promise<LoopRun> => {
   const software: number[] = []
   const bus: number[] = []
   const w = createRackWorld(scenario, createRng(seed))
   const t0 = performance.now()
-  await runClosedLoop(w, { predictive, alerts, skipQuiet: true, onStepTiming: (s, b) => (software.push(s), bus.push(b)) })
+  await runClosedLoop(w, {
+    predictive,
+    alerts,
+    skipQuiet: true,
+    onStepTiming: (s, b) => (software.push(s), bus.push(b)),
+  })
   return { wallMs: performance.now() - t0, software, bus }
 }
 
-console.log(`busbar sim bench: default rack (8 supplies, 2 buses, 24 servers), ${days} simulated days, ${reps} repetitions, medians`)
+console.log(
+  `busbar sim bench: default rack (8 supplies, 2 buses, 24 servers), ${days} simulated days, ${reps} repetitions, medians`,
+)
 const staticMs = median(Array.from({ length: reps }, (_, i) => timeStatic(i + 1)))
-console.log(`  static world alone:   ${(years / (staticMs / 1000)).toFixed(1)} rack-years/s  (${staticMs.toFixed(0)} ms per run)`)
+console.log(
+  `  static world alone:   ${(years / (staticMs / 1000)).toFixed(1)} rack-years/s  (${staticMs.toFixed(0)} ms per run)`,
+)
 for (const [name, predictive, alerts] of [
   ['reactive, SMBALERT#', false, 'interrupt'],
   ['predictive, SMBALERT#', true, 'interrupt'],
@@ -60,7 +73,9 @@ for (const [name, predictive, alerts] of [
   const software = runs.flatMap((r) => r.software)
   const bus = runs.flatMap((r) => r.bus)
   const ratios = software.map((s, i) => s / Math.max(1e-9, bus[i]!))
-  console.log(`  closed loop, ${name.padEnd(22)} ${(years / (wall / 1000)).toFixed(2)} rack-years/s  (${(wall / staticMs).toFixed(0)}x the static world)`)
+  console.log(
+    `  closed loop, ${name.padEnd(22)} ${(years / (wall / 1000)).toFixed(2)} rack-years/s  (${(wall / staticMs).toFixed(0)}x the static world)`,
+  )
   console.log(
     `      per control cycle: controller software median ${median(software).toFixed(3)} ms (p95 ${quantile(software, 0.95).toFixed(3)}), ` +
       `I2C bus time median ${median(bus).toFixed(2)} ms (p95 ${quantile(bus, 0.95).toFixed(2)}), software/bus median ${median(ratios).toFixed(3)}`,

@@ -28,7 +28,14 @@ export type { EventQueue } from './engine/createEventQueue.js'
 export { createEventQueue } from './engine/createEventQueue.js'
 
 // The physical rack and its electrical outcome
-export type { BusSample, FailureCause, RackWorld, WorldMetrics, WorldNote, WorldOptions } from './rack/createRackWorld.js'
+export type {
+  BusSample,
+  FailureCause,
+  RackWorld,
+  WorldMetrics,
+  WorldNote,
+  WorldOptions,
+} from './rack/createRackWorld.js'
 export { createRackWorld } from './rack/createRackWorld.js'
 export type { BusOutcome, ElectricalOutcome } from './rack/evaluateBuses.js'
 export { evaluateBuses } from './rack/evaluateBuses.js'

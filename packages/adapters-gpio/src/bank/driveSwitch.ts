@@ -24,22 +24,37 @@ export const driveSwitch = async (
   const level = levelFor(sw.polarity, closed)
   const output = sw.output
   if (output._tag === 'GpioLine') {
-    if (bank.gpio === undefined) return left({ _tag: 'TransportError', detail: `gpio line ${output.offset}: no GpioLines given` })
+    if (bank.gpio === undefined)
+      return left({ _tag: 'TransportError', detail: `gpio line ${output.offset}: no GpioLines given` })
     let result
     try {
       result = await bank.gpio.set([{ offset: output.offset, value: level }])
     } catch (thrown) {
-      return left({ _tag: 'TransportError', detail: `gpio set line ${output.offset}: threw ${String(thrown)}` })
+      return left({
+        _tag: 'TransportError',
+        detail: `gpio set line ${output.offset}: threw ${String(thrown)}`,
+      })
     }
-    if (isLeft(result)) return left({ _tag: 'TransportError', detail: `gpio set line ${output.offset}: ${JSON.stringify(result.left)}` })
+    if (isLeft(result))
+      return left({
+        _tag: 'TransportError',
+        detail: `gpio set line ${output.offset}: ${JSON.stringify(result.left)}`,
+      })
     return right(undefined)
   }
   const expander = bank.wiring.expanders.find((e) => e.id === output.expander)
   const current = latches.get(output.expander)
   if (expander === undefined || current === undefined || bank.i2c === undefined)
-    return left({ _tag: 'TransportError', detail: `expander ${output.expander}: not read or no I2C bus given` })
+    return left({
+      _tag: 'TransportError',
+      detail: `expander ${output.expander}: not read or no I2C bus given`,
+    })
   const next = withPinBit(current, output.pin, level)
-  const written = await writePortWord(bank.i2c, expander, encodePortWrite(expanderRegisterMap(expander.kind).outputLatch, next))
+  const written = await writePortWord(
+    bank.i2c,
+    expander,
+    encodePortWrite(expanderRegisterMap(expander.kind).outputLatch, next),
+  )
   if (isLeft(written)) {
     // The chip may or may not have latched the word: forget it so the next drive re-reads it.
     latches.delete(output.expander)

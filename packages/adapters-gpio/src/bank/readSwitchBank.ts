@@ -127,16 +127,22 @@ export const readGpioLevels = async (
   bank: SwitchBank,
   offsets: readonly number[],
 ): Promise<Either<HardwareFault, Map<number, boolean>>> => {
-  if (bank.gpio === undefined) return left({ _tag: 'TransportError', detail: `gpio lines ${offsets.join(', ')}: no GpioLines given` })
+  if (bank.gpio === undefined)
+    return left({ _tag: 'TransportError', detail: `gpio lines ${offsets.join(', ')}: no GpioLines given` })
   let result
   try {
     result = await bank.gpio.get(offsets)
   } catch (thrown) {
     return left({ _tag: 'TransportError', detail: `gpio get ${offsets.join(', ')}: threw ${String(thrown)}` })
   }
-  if (isLeft(result)) return left({ _tag: 'TransportError', detail: `gpio get ${offsets.join(', ')}: ${JSON.stringify(result.left)}` })
+  if (isLeft(result))
+    return left({
+      _tag: 'TransportError',
+      detail: `gpio get ${offsets.join(', ')}: ${JSON.stringify(result.left)}`,
+    })
   const levels = new Map(result.right.map((v) => [v.offset, v.value] as const))
   const missing = offsets.filter((o) => !levels.has(o))
-  if (missing.length > 0) return left({ _tag: 'TransportError', detail: `gpio get: no value for line(s) ${missing.join(', ')}` })
+  if (missing.length > 0)
+    return left({ _tag: 'TransportError', detail: `gpio get: no value for line(s) ${missing.join(', ')}` })
   return right(levels)
 }

@@ -47,15 +47,23 @@ export const readSwitchNow = async (
     }
     const input = await readPortWord(bank.i2c, expander, map.input)
     if (isLeft(input)) return input
-    expanders.set(id, { ...before, outputLatch, pinLevels: pinLevelsFromInput(input.right, before.inputPolarity) })
+    expanders.set(id, {
+      ...before,
+      outputLatch,
+      pinLevels: pinLevelsFromInput(input.right, before.inputPolarity),
+    })
   }
   let gpioLevels = new Map<number, boolean>()
   if (offsets.size > 0) {
-    const levels = await readGpioLevels(bank, [...offsets].sort((a, b) => a - b))
+    const levels = await readGpioLevels(
+      bank,
+      [...offsets].sort((a, b) => a - b),
+    )
     if (isLeft(levels)) return levels
     gpioLevels = levels.right
   }
   const readback = switchReadback(sw, { expanders, gpioLevels })
-  if (readback === undefined) return left({ _tag: 'TransportError', detail: `switch (${sw.supply}, ${sw.bus}): incomplete readback` })
+  if (readback === undefined)
+    return left({ _tag: 'TransportError', detail: `switch (${sw.supply}, ${sw.bus}): incomplete readback` })
   return right(readback)
 }

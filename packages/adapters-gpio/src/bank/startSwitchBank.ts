@@ -63,7 +63,8 @@ export const expanderPinUse = (wiring: Wiring, expanderId: string): ExpanderPinU
 export const startSwitchBank = async (bank: SwitchBank): Promise<Either<StartupFault, StartupReport>> => {
   const expanders: ExpanderStartup[] = []
   for (const expander of bank.wiring.expanders) {
-    if (bank.i2c === undefined) return left({ _tag: 'StartupTransportError', detail: `expander ${expander.id}: no I2C bus given` })
+    if (bank.i2c === undefined)
+      return left({ _tag: 'StartupTransportError', detail: `expander ${expander.id}: no I2C bus given` })
     const map = expanderRegisterMap(expander.kind)
     const before = await readExpanderSnapshot(bank.i2c, expander)
     if (isLeft(before)) return left({ _tag: 'StartupTransportError', detail: before.left.detail })
@@ -76,9 +77,21 @@ export const startSwitchBank = async (bank: SwitchBank): Promise<Either<StartupF
     const after = await readExpanderSnapshot(bank.i2c, expander)
     if (isLeft(after)) return left({ _tag: 'StartupTransportError', detail: after.left.detail })
     if (after.right.outputLatch !== plan.outputLatch)
-      return left({ _tag: 'StartupReadbackMismatch', expander: expander.id, register: 'outputLatch', expected: plan.outputLatch, actual: after.right.outputLatch })
+      return left({
+        _tag: 'StartupReadbackMismatch',
+        expander: expander.id,
+        register: 'outputLatch',
+        expected: plan.outputLatch,
+        actual: after.right.outputLatch,
+      })
     if (after.right.direction !== plan.direction)
-      return left({ _tag: 'StartupReadbackMismatch', expander: expander.id, register: 'direction', expected: plan.direction, actual: after.right.direction })
+      return left({
+        _tag: 'StartupReadbackMismatch',
+        expander: expander.id,
+        register: 'direction',
+        expected: plan.direction,
+        actual: after.right.direction,
+      })
     expanders.push({
       id: expander.id,
       wasConfigured: plan.openedPins.length === 0 && use.outputs.length > 0,
@@ -94,7 +107,10 @@ export const startSwitchBank = async (bank: SwitchBank): Promise<Either<StartupF
   const state = toSwitchStates(readbacks)
   const closedBuses = new Map<string, number>()
   for (const s of state) if (s.closed) closedBuses.set(s.supply, (closedBuses.get(s.supply) ?? 0) + 1)
-  const bridgedSupplies = [...closedBuses].filter(([, n]) => n > 1).map(([supply]) => supply).sort()
+  const bridgedSupplies = [...closedBuses]
+    .filter(([, n]) => n > 1)
+    .map(([supply]) => supply)
+    .sort()
   const feedbackDisagrees = readbacks
     .filter((r) => r.feedbackClosed !== undefined && r.feedbackClosed !== r.driveClosed)
     .map((r) => ({ supply: r.supply, bus: r.bus }))

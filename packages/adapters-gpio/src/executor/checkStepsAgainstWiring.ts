@@ -24,9 +24,13 @@ export const checkStepsAgainstWiring = (
   const resolved: SwitchWiring[] = []
   for (const [i, step] of steps.entries()) {
     const sw = byKey.get(switchKey(step))
-    if (sw === undefined) return left({ failedStep: i, detail: `steps[${i}] (${step.supply}, ${step.bus}) is not in the wiring` })
+    if (sw === undefined)
+      return left({ failedStep: i, detail: `steps[${i}] (${step.supply}, ${step.bus}) is not in the wiring` })
     if (sw.kind !== step.kind)
-      return left({ failedStep: i, detail: `steps[${i}] (${step.supply}, ${step.bus}) says kind ${step.kind} but the wiring says ${sw.kind}` })
+      return left({
+        failedStep: i,
+        detail: `steps[${i}] (${step.supply}, ${step.bus}) says kind ${step.kind} but the wiring says ${sw.kind}`,
+      })
     if (step.op !== 'open' && step.op !== 'close')
       return left({ failedStep: i, detail: `steps[${i}] op ${JSON.stringify(step.op)} is not open | close` })
     resolved.push(sw)

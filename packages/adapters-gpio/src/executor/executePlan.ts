@@ -44,7 +44,10 @@ const bridgedSupplies = (state: readonly SwitchState[]): string[] => {
   return [...count].filter(([, n]) => n > 1).map(([supply]) => supply)
 }
 
-export const executePlan = async (steps: readonly SwitchStep[], deps: ExecutePlanDeps): Promise<PlanExecutionResult> => {
+export const executePlan = async (
+  steps: readonly SwitchStep[],
+  deps: ExecutePlanDeps,
+): Promise<PlanExecutionResult> => {
   const { planId, bank, clock } = deps
   const timing = deps.timing ?? defaultSwitchTiming
 
@@ -54,7 +57,12 @@ export const executePlan = async (steps: readonly SwitchStep[], deps: ExecutePla
   const firstStep = steps[0]
   if (firstStep === undefined) return { _tag: 'Applied', planId, actual: initialState }
 
-  const aborted = (failedStep: number, fault: SwitchFault, restored: boolean, actual: readonly SwitchState[]): PlanExecutionResult => ({
+  const aborted = (
+    failedStep: number,
+    fault: SwitchFault,
+    restored: boolean,
+    actual: readonly SwitchState[],
+  ): PlanExecutionResult => ({
     _tag: 'Aborted',
     planId,
     failedStep,
@@ -67,15 +75,30 @@ export const executePlan = async (steps: readonly SwitchStep[], deps: ExecutePla
   const firstFault = initial.faults[0]
   if (firstFault !== undefined) return aborted(0, firstFault, true, initialState)
 
-  const possiblyClosed = initialReadbacks.filter((r) => r.latchClosed || r.driveClosed || r.feedbackClosed === true)
+  const possiblyClosed = initialReadbacks.filter(
+    (r) => r.latchClosed || r.driveClosed || r.feedbackClosed === true,
+  )
   const checked = checkStepsAgainstWiring(steps, bank.wiring, possiblyClosed)
   if (isLeft(checked))
-    return aborted(checked.left.failedStep, { _tag: 'PlanRejected', detail: checked.left.detail }, true, initialState)
+    return aborted(
+      checked.left.failedStep,
+      { _tag: 'PlanRejected', detail: checked.left.detail },
+      true,
+      initialState,
+    )
   const resolved = checked.right
   for (const [i, sw] of resolved.entries()) {
     const readback = initialReadbacks.find((r) => r.supply === sw.supply && r.bus === sw.bus)
     if (readback !== undefined && !readback.isOutput)
-      return aborted(i, { _tag: 'PlanRejected', detail: `steps[${i}] (${sw.supply}, ${sw.bus}): its drive pin is not an output yet (run startSwitchBank first)` }, true, initialState)
+      return aborted(
+        i,
+        {
+          _tag: 'PlanRejected',
+          detail: `steps[${i}] (${sw.supply}, ${sw.bus}): its drive pin is not an output yet (run startSwitchBank first)`,
+        },
+        true,
+        initialState,
+      )
   }
 
   const known: ReadonlyMap<string, ExpanderSnapshot> = initial.snapshot.expanders
@@ -99,7 +122,9 @@ export const executePlan = async (steps: readonly SwitchStep[], deps: ExecutePla
     const actual = toSwitchStates(switchReadbacks(bank.wiring, final.snapshot))
     const switchReadsOpen = actual.some((s) => s.supply === sw.supply && s.bus === sw.bus && !s.closed)
     const restored =
-      final.faults.length === 0 && bridgedSupplies(actual).length === 0 && (!undoNeeded || (undone && switchReadsOpen))
+      final.faults.length === 0 &&
+      bridgedSupplies(actual).length === 0 &&
+      (!undoNeeded || (undone && switchReadsOpen))
     return aborted(i, outcome.fault, restored, actual)
   }
 
@@ -134,7 +159,11 @@ const applyStep = async (
   if (drive.latchClosed !== target || drive.driveClosed !== target)
     return {
       ok: false,
-      fault: { _tag: 'ReadbackMismatch', expectedClosed: target, actualClosed: drive.driveClosed !== target ? drive.driveClosed : drive.latchClosed },
+      fault: {
+        _tag: 'ReadbackMismatch',
+        expectedClosed: target,
+        actualClosed: drive.driveClosed !== target ? drive.driveClosed : drive.latchClosed,
+      },
     }
   if (sw.feedback === undefined) return { ok: true }
   let current: SwitchReadback = drive
@@ -149,7 +178,9 @@ const applyStep = async (
         ok: false,
         // A contact still closed after an open is the dangerous case (welded relay, stuck breaker): a mismatch.
         // A close whose feedback never shows up is a timeout.
-        fault: target ? { _tag: 'FeedbackTimeout', waitedMs } : { _tag: 'FeedbackMismatch', expectedClosed: false, feedbackClosed: true },
+        fault: target
+          ? { _tag: 'FeedbackTimeout', waitedMs }
+          : { _tag: 'FeedbackMismatch', expectedClosed: false, feedbackClosed: true },
       }
     await clock.sleepMs(Math.min(feedbackPollMs, feedbackDeadlineMs - waitedMs))
     readback = await readSwitchNow(bank, known, sw, 'feedbackOnly')

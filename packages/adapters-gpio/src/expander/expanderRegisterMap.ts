@@ -20,7 +20,11 @@ export interface ExpanderRegisterMap {
   readonly inputPolarity: number
   /** Direction: 1 = input, 0 = output, on all three kinds. */
   readonly direction: number
-  readonly powerUp: { readonly outputLatch: number; readonly inputPolarity: number; readonly direction: number }
+  readonly powerUp: {
+    readonly outputLatch: number
+    readonly inputPolarity: number
+    readonly direction: number
+  }
   /**
    * How a multi-byte access moves the register pointer. PCA9555/TCA9555 toggle within the pair
    * (0x02 -> 0x03 -> 0x02); MCP23017 (IOCON.BANK = 0, SEQOP = 0) increments through the map.

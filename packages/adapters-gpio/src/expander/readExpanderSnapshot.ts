@@ -44,9 +44,14 @@ export const readPortWord = async (
   } catch (thrown) {
     return left({ _tag: 'TransportError', detail: `read ${where}: threw ${String(thrown)}` })
   }
-  if (isLeft(result)) return left({ _tag: 'TransportError', detail: `read ${where}: ${describeBusError(result.left)}` })
+  if (isLeft(result))
+    return left({ _tag: 'TransportError', detail: `read ${where}: ${describeBusError(result.left)}` })
   const word = decodePortWord(result.right)
-  if (word === undefined) return left({ _tag: 'TransportError', detail: `read ${where}: got ${result.right.length} bytes, expected 2` })
+  if (word === undefined)
+    return left({
+      _tag: 'TransportError',
+      detail: `read ${where}: got ${result.right.length} bytes, expected 2`,
+    })
   return right(word)
 }
 
@@ -63,7 +68,8 @@ export const writePortWord = async (
   } catch (thrown) {
     return left({ _tag: 'TransportError', detail: `write ${where}: threw ${String(thrown)}` })
   }
-  if (isLeft(result)) return left({ _tag: 'TransportError', detail: `write ${where}: ${describeBusError(result.left)}` })
+  if (isLeft(result))
+    return left({ _tag: 'TransportError', detail: `write ${where}: ${describeBusError(result.left)}` })
   return right(undefined)
 }
 

@@ -26,5 +26,9 @@ export interface GpioLines {
 export interface I2cBus {
   write(address: number, bytes: Uint8Array): Promise<Either<{ readonly _tag: string }, void>>
   read(address: number, length: number): Promise<Either<{ readonly _tag: string }, Uint8Array>>
-  writeRead(address: number, bytes: Uint8Array, length: number): Promise<Either<{ readonly _tag: string }, Uint8Array>>
+  writeRead(
+    address: number,
+    bytes: Uint8Array,
+    length: number,
+  ): Promise<Either<{ readonly _tag: string }, Uint8Array>>
 }

@@ -40,7 +40,9 @@ export const createMockGpioLines = (options: MockGpioLinesOptions): MockGpioLine
   const listeners = new Set<(values: readonly GpioLineValue[]) => void>()
   const offsets = [...new Set([...outputs, ...inputs])].sort((a, b) => a - b)
   const level = (offset: number): boolean =>
-    outputs.has(offset) ? (faults.stuckLines.get(offset) ?? levels.get(offset) ?? false) : lines.inputLevel(offset)
+    outputs.has(offset)
+      ? (faults.stuckLines.get(offset) ?? levels.get(offset) ?? false)
+      : lines.inputLevel(offset)
   const lines: MockGpioLines = {
     offsets,
     faults,
@@ -53,7 +55,8 @@ export const createMockGpioLines = (options: MockGpioLinesOptions): MockGpioLine
     set: async (values): Promise<Either<GpioError, void>> => {
       for (const v of values) {
         if (!outputs.has(v.offset)) {
-          if (inputs.has(v.offset)) return left({ _tag: 'GpioIoError', detail: `line ${v.offset} is an input` })
+          if (inputs.has(v.offset))
+            return left({ _tag: 'GpioIoError', detail: `line ${v.offset} is an input` })
           return left({ _tag: 'GpioLineNotRequested', offset: v.offset })
         }
       }

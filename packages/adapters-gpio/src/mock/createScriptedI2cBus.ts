@@ -7,9 +7,24 @@ import { left, right } from 'fp-ts/lib/Either.js'
 import type { I2cBus } from '../lines/GpioLines.js'
 
 export type ScriptedI2cCall =
-  | { readonly op: 'write'; readonly address: number; readonly bytes: readonly number[]; readonly nack?: boolean }
-  | { readonly op: 'read'; readonly address: number; readonly length: number; readonly reply: readonly number[] }
-  | { readonly op: 'writeRead'; readonly address: number; readonly bytes: readonly number[]; readonly reply: readonly number[] }
+  | {
+      readonly op: 'write'
+      readonly address: number
+      readonly bytes: readonly number[]
+      readonly nack?: boolean
+    }
+  | {
+      readonly op: 'read'
+      readonly address: number
+      readonly length: number
+      readonly reply: readonly number[]
+    }
+  | {
+      readonly op: 'writeRead'
+      readonly address: number
+      readonly bytes: readonly number[]
+      readonly reply: readonly number[]
+    }
 
 export interface ScriptedI2cBus extends I2cBus {
   /** Calls that did not match the script, described. */
@@ -42,21 +57,28 @@ export const createScriptedI2cBus = (script: readonly ScriptedI2cCall[]): Script
     write: async (address, bytes) => {
       const expected = script[next]
       const actual = `write 0x${address.toString(16)} ${hexBytes(bytes)}`
-      if (expected?.op !== 'write' || expected.address !== address || !same(expected.bytes, bytes)) return fail(actual)
+      if (expected?.op !== 'write' || expected.address !== address || !same(expected.bytes, bytes))
+        return fail(actual)
       next += 1
       return expected.nack === true ? left({ _tag: 'I2cNack' } as const) : right(undefined)
     },
     read: async (address, length) => {
       const expected = script[next]
       const actual = `read 0x${address.toString(16)} ${length} bytes`
-      if (expected?.op !== 'read' || expected.address !== address || expected.length !== length) return fail(actual)
+      if (expected?.op !== 'read' || expected.address !== address || expected.length !== length)
+        return fail(actual)
       next += 1
       return right(Uint8Array.from(expected.reply))
     },
     writeRead: async (address, bytes, length) => {
       const expected = script[next]
       const actual = `writeRead 0x${address.toString(16)} ${hexBytes(bytes)} ${length} bytes`
-      if (expected?.op !== 'writeRead' || expected.address !== address || !same(expected.bytes, bytes) || expected.reply.length !== length)
+      if (
+        expected?.op !== 'writeRead' ||
+        expected.address !== address ||
+        !same(expected.bytes, bytes) ||
+        expected.reply.length !== length
+      )
         return fail(actual)
       next += 1
       return right(Uint8Array.from(expected.reply))

@@ -16,7 +16,8 @@ export interface VirtualExpanderFaults {
   readonly stuckPins: Map<number, boolean>
 }
 
-export type I2cTargetResult<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly tag: 'I2cNack' }
+export type I2cTargetResult<A> =
+  { readonly ok: true; readonly value: A } | { readonly ok: false; readonly tag: 'I2cNack' }
 
 export interface VirtualExpander {
   readonly kind: ExpanderKind
@@ -113,7 +114,8 @@ export const createVirtualExpander = (kind: ExpanderKind): VirtualExpander => {
     writeRead: (bytes, length) => {
       if (consume('nackReads')) return { ok: false, tag: 'I2cNack' }
       const reg = bytes[0]
-      if (bytes.length !== 1 || reg === undefined || reg > map.lastRegister) return { ok: false, tag: 'I2cNack' }
+      if (bytes.length !== 1 || reg === undefined || reg > map.lastRegister)
+        return { ok: false, tag: 'I2cNack' }
       pointer = reg
       return { ok: true, value: readBytes(length) }
     },

@@ -20,7 +20,12 @@ export interface VirtualI2cBus extends I2cBus {
   /** Called after every write attempt, with whether it was acknowledged. */
   onWrite(listener: (address: number, bytes: Uint8Array, acked: boolean) => void): () => void
   /** Every transaction so far. */
-  readonly log: { readonly op: 'write' | 'read' | 'writeRead'; readonly address: number; readonly bytes: Uint8Array; readonly acked: boolean }[]
+  readonly log: {
+    readonly op: 'write' | 'read' | 'writeRead'
+    readonly address: number
+    readonly bytes: Uint8Array
+    readonly acked: boolean
+  }[]
 }
 
 export const createVirtualI2cBus = (): VirtualI2cBus => {
@@ -57,7 +62,8 @@ export const createVirtualI2cBus = (): VirtualI2cBus => {
     writeRead: async (address, bytes, length) => {
       // Combined transfer (repeated start): the pointer write changes no pin, so listeners are not told.
       const target = targets.get(address)
-      const result: I2cTargetResult<Uint8Array> = target === undefined ? { ok: false, tag: 'I2cNack' } : target.writeRead(bytes, length)
+      const result: I2cTargetResult<Uint8Array> =
+        target === undefined ? { ok: false, tag: 'I2cNack' } : target.writeRead(bytes, length)
       log.push({ op: 'writeRead', address, bytes: Uint8Array.from(bytes), acked: result.ok })
       return result.ok ? right(result.value) : nack(address)
     },

@@ -86,7 +86,10 @@ interface SwitchModel {
   faults: VirtualSwitchFaults
 }
 
-export const createVirtualSwitchRig = (wiring: Wiring, options: VirtualSwitchRigOptions): VirtualSwitchRig => {
+export const createVirtualSwitchRig = (
+  wiring: Wiring,
+  options: VirtualSwitchRigOptions,
+): VirtualSwitchRig => {
   const { clock } = options
   const delayMs = options.delayMs ?? (() => 0)
   const bus = createVirtualI2cBus()
@@ -105,20 +108,23 @@ export const createVirtualSwitchRig = (wiring: Wiring, options: VirtualSwitchRig
   const initiallyClosed = new Set((options.configuredWithClosed ?? []).map(switchKey))
   const gpioInitial = new Map<number, boolean>()
   for (const sw of wiring.switches)
-    if (sw.output._tag === 'GpioLine') gpioInitial.set(sw.output.offset, levelFor(sw.polarity, initiallyClosed.has(switchKey(sw))))
+    if (sw.output._tag === 'GpioLine')
+      gpioInitial.set(sw.output.offset, levelFor(sw.polarity, initiallyClosed.has(switchKey(sw))))
   const gpio = createMockGpioLines({ outputs: gpioOutputs, inputs: gpioInputs, initial: gpioInitial })
 
-  const models = wiring.switches.map(
-    (sw): SwitchModel => ({
-      wiring: sw,
-      physical: initiallyClosed.has(switchKey(sw)),
-      pending: undefined,
-      faults: options.faults?.get(switchKey(sw)) ?? {},
-    }),
-  )
+  const models = wiring.switches.map((sw): SwitchModel => ({
+    wiring: sw,
+    physical: initiallyClosed.has(switchKey(sw)),
+    pending: undefined,
+    faults: options.faults?.get(switchKey(sw)) ?? {},
+  }))
   const history: PhysicalEvent[] = []
   const startMs = clock.nowMs()
-  const initialPhysical = models.map((m) => ({ supply: m.wiring.supply, bus: m.wiring.bus, closed: m.physical }))
+  const initialPhysical = models.map((m) => ({
+    supply: m.wiring.supply,
+    bus: m.wiring.bus,
+    closed: m.physical,
+  }))
 
   // Board wiring of inputs: drive pins still configured as inputs sit at the open level (pull resistors);
   // feedback inputs report the physical switch.
@@ -126,7 +132,8 @@ export const createVirtualSwitchRig = (wiring: Wiring, options: VirtualSwitchRig
   const feedbackByPin = new Map<string, SwitchModel>()
   const pinKey = (expander: string, pin: number): string => `${expander}#${pin}`
   for (const m of models) {
-    if (m.wiring.output._tag === 'ExpanderPin') driveByPin.set(pinKey(m.wiring.output.expander, m.wiring.output.pin), m)
+    if (m.wiring.output._tag === 'ExpanderPin')
+      driveByPin.set(pinKey(m.wiring.output.expander, m.wiring.output.pin), m)
     const input = m.wiring.feedback?.input
     if (input?._tag === 'ExpanderPin') feedbackByPin.set(pinKey(input.expander, input.pin), m)
   }
@@ -144,7 +151,11 @@ export const createVirtualSwitchRig = (wiring: Wiring, options: VirtualSwitchRig
       return fb === undefined ? true : feedbackLevel(fb)
     }
   }
-  const gpioFeedback = new Map(models.flatMap((m) => (m.wiring.feedback?.input._tag === 'GpioLine' ? [[m.wiring.feedback.input.offset, m] as const] : [])))
+  const gpioFeedback = new Map(
+    models.flatMap((m) =>
+      m.wiring.feedback?.input._tag === 'GpioLine' ? [[m.wiring.feedback.input.offset, m] as const] : [],
+    ),
+  )
   gpio.inputLevel = (offset) => {
     const m = gpioFeedback.get(offset)
     return m === undefined ? false : feedbackLevel(m)
@@ -173,7 +184,9 @@ export const createVirtualSwitchRig = (wiring: Wiring, options: VirtualSwitchRig
 
   const driveLevel = (m: SwitchModel): boolean => {
     const out = m.wiring.output
-    return out._tag === 'GpioLine' ? gpio.level(out.offset) : (expanders.get(out.expander) as VirtualExpander).pinLevel(out.pin)
+    return out._tag === 'GpioLine'
+      ? gpio.level(out.offset)
+      : (expanders.get(out.expander) as VirtualExpander).pinLevel(out.pin)
   }
   const commanded = (m: SwitchModel): boolean => closedFor(m.wiring.polarity, driveLevel(m))
 
@@ -251,7 +264,10 @@ export const createVirtualSwitchRig = (wiring: Wiring, options: VirtualSwitchRig
         .map((m) => ({ supply: m.wiring.supply, bus: m.wiring.bus, closed: m.physical }))
         .sort(compareSwitchRefs)
     },
-    commandedState: () => models.map((m) => ({ supply: m.wiring.supply, bus: m.wiring.bus, closed: commanded(m) })).sort(compareSwitchRefs),
+    commandedState: () =>
+      models
+        .map((m) => ({ supply: m.wiring.supply, bus: m.wiring.bus, closed: commanded(m) }))
+        .sort(compareSwitchRefs),
     physicalHistory: () => {
       sync()
       return sortedHistory()
@@ -265,7 +281,11 @@ export const createVirtualSwitchRig = (wiring: Wiring, options: VirtualSwitchRig
     movingSwitches: () => {
       sync()
       return models
-        .flatMap((m) => (m.pending === undefined ? [] : [{ supply: m.wiring.supply, bus: m.wiring.bus, closed: m.pending.closed }]))
+        .flatMap((m) =>
+          m.pending === undefined
+            ? []
+            : [{ supply: m.wiring.supply, bus: m.wiring.bus, closed: m.pending.closed }],
+        )
         .sort(compareSwitchRefs)
     },
     setFaults: (ref, faults) => {

@@ -7,7 +7,13 @@ export type { I2cTarget, VirtualI2cBus, VirtualI2cError } from './createVirtualI
 export { createVirtualI2cBus } from './createVirtualI2cBus.js'
 export type { MockGpioFaults, MockGpioLines, MockGpioLinesOptions } from './createMockGpioLines.js'
 export { createMockGpioLines } from './createMockGpioLines.js'
-export type { Bridge, PhysicalEvent, VirtualSwitchFaults, VirtualSwitchRig, VirtualSwitchRigOptions } from './createVirtualSwitchRig.js'
+export type {
+  Bridge,
+  PhysicalEvent,
+  VirtualSwitchFaults,
+  VirtualSwitchRig,
+  VirtualSwitchRigOptions,
+} from './createVirtualSwitchRig.js'
 export { createVirtualSwitchRig } from './createVirtualSwitchRig.js'
 export type { ScriptedI2cBus, ScriptedI2cCall } from './createScriptedI2cBus.js'
 export { createScriptedI2cBus } from './createScriptedI2cBus.js'

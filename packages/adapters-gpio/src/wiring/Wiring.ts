@@ -52,7 +52,9 @@ export const closedFor = (polarity: Polarity, level: boolean): boolean =>
 
 /** One key per signal so two uses of one pin or line can be spotted. */
 export const signalKey = (signal: SignalRef): string =>
-  signal._tag === 'ExpanderPin' ? `expander ${signal.expander} pin ${signal.pin}` : `gpio line ${signal.offset}`
+  signal._tag === 'ExpanderPin'
+    ? `expander ${signal.expander} pin ${signal.pin}`
+    : `gpio line ${signal.offset}`
 
 export const switchKey = (ref: { readonly supply: string; readonly bus: string }): string =>
   JSON.stringify([ref.supply, ref.bus])

@@ -12,7 +12,15 @@ import * as t from 'io-ts'
 import type { Either } from 'fp-ts/lib/Either.js'
 import { isLeft, left, right } from 'fp-ts/lib/Either.js'
 import type { SwitchKind } from '@busbar/core'
-import type { ExpanderKind, ExpanderWiring, FeedbackWiring, Polarity, SignalRef, SwitchWiring, Wiring } from './Wiring.js'
+import type {
+  ExpanderKind,
+  ExpanderWiring,
+  FeedbackWiring,
+  Polarity,
+  SignalRef,
+  SwitchWiring,
+  Wiring,
+} from './Wiring.js'
 import { compareSwitchRefs, signalKey, switchKey } from './Wiring.js'
 
 export interface WiringIssue {
@@ -33,7 +41,8 @@ export interface WiringContext {
   readonly buses?: readonly string[]
 }
 
-export const formatWiringError = (error: WiringError): string => error.issues.map((issue) => issue.message).join('\n')
+export const formatWiringError = (error: WiringError): string =>
+  error.issues.map((issue) => issue.message).join('\n')
 
 const expanderKinds: readonly ExpanderKind[] = ['pca9555', 'tca9555', 'mcp23017']
 const switchKinds: readonly SwitchKind[] = ['fet', 'relay', 'breaker']
@@ -49,14 +58,18 @@ const show = (u: unknown): string => {
   const json = JSON.stringify(u)
   return json === undefined ? String(u) : json.length > 60 ? `${json.slice(0, 57)}...` : json
 }
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u)
+const isRecord = (u: unknown): u is Record<string, unknown> =>
+  typeof u === 'object' && u !== null && !Array.isArray(u)
 
 /** Unknown fields are errors: a misspelt "feedbak" must not silently drop a switch's feedback. */
 const unknownFields = (raw: Record<string, unknown>, known: readonly string[]): string[] =>
   Object.keys(raw).filter((key) => !known.includes(key))
 
 /** Shape only; everything semantic is checked below with the entry's path in the message. */
-const rawShape = t.type({ expanders: t.union([t.array(t.unknown), t.undefined]), switches: t.array(t.unknown) })
+const rawShape = t.type({
+  expanders: t.union([t.array(t.unknown), t.undefined]),
+  switches: t.array(t.unknown),
+})
 
 export const decodeWiring = (u: unknown, context: WiringContext = {}): Either<WiringError, Wiring> => {
   const issues: WiringIssue[] = []
@@ -65,7 +78,8 @@ export const decodeWiring = (u: unknown, context: WiringContext = {}): Either<Wi
   }
   const shape = rawShape.decode(u)
   if (isLeft(shape)) {
-    if (!isRecord(u)) issue('wiring', `must be an object with "switches" (and optional "expanders"), got ${show(u)}`)
+    if (!isRecord(u))
+      issue('wiring', `must be an object with "switches" (and optional "expanders"), got ${show(u)}`)
     else {
       if (!Array.isArray(u['switches'])) issue('switches', `must be an array, got ${show(u['switches'])}`)
       if (u['expanders'] !== undefined && !Array.isArray(u['expanders']))
@@ -74,7 +88,8 @@ export const decodeWiring = (u: unknown, context: WiringContext = {}): Either<Wi
     return left({ _tag: 'WiringError', issues })
   }
   const checkFields = (raw: Record<string, unknown>, path: string, known: readonly string[]): void => {
-    for (const key of unknownFields(raw, known)) issue(path === '' ? key : `${path}.${key}`, `is not a known field (${known.join(', ')})`)
+    for (const key of unknownFields(raw, known))
+      issue(path === '' ? key : `${path}.${key}`, `is not a known field (${known.join(', ')})`)
   }
   if (isRecord(u)) checkFields(u, '', ['expanders', 'switches'])
 
@@ -101,13 +116,22 @@ export const decodeWiring = (u: unknown, context: WiringContext = {}): Either<Wi
       ok = false
     }
     if (address === undefined) {
-      issue(`${path}.address`, `must be an integer I2C address (e.g. 32 or "0x20"), got ${show(raw['address'])}`)
+      issue(
+        `${path}.address`,
+        `must be an integer I2C address (e.g. 32 or "0x20"), got ${show(raw['address'])}`,
+      )
       ok = false
     } else if (address < expanderAddressRange.min || address > expanderAddressRange.max) {
-      issue(`${path}.address`, `${hex(address)} is out of range ${hex(expanderAddressRange.min)}-${hex(expanderAddressRange.max)}`)
+      issue(
+        `${path}.address`,
+        `${hex(address)} is out of range ${hex(expanderAddressRange.min)}-${hex(expanderAddressRange.max)}`,
+      )
       ok = false
     } else if (expanderIndexByAddress.has(address)) {
-      issue(`${path}.address`, `${hex(address)} is already used by expanders[${expanderIndexByAddress.get(address)}]`)
+      issue(
+        `${path}.address`,
+        `${hex(address)} is already used by expanders[${expanderIndexByAddress.get(address)}]`,
+      )
       ok = false
     }
     // Register the id even when another field is bad, so switches naming it do not also report "unknown".
@@ -148,7 +172,8 @@ export const decodeWiring = (u: unknown, context: WiringContext = {}): Either<Wi
     const expander = expanderById.get(expanderId)
     if (expander === undefined) {
       // A declared-but-invalid expander already has its own issue; only report truly unknown ids.
-      if (!expanderIndexById.has(expanderId)) issue(`${path}.expander`, `"${expanderId}" is not a declared expander`)
+      if (!expanderIndexById.has(expanderId))
+        issue(`${path}.expander`, `"${expanderId}" is not a declared expander`)
       return undefined
     }
     if (typeof pin !== 'number' || !Number.isInteger(pin)) {
@@ -156,13 +181,21 @@ export const decodeWiring = (u: unknown, context: WiringContext = {}): Either<Wi
       return undefined
     }
     if (pin < expanderPinRange.min || pin > expanderPinRange.max) {
-      issue(`${path}.pin`, `${pin} is out of range ${expanderPinRange.min}-${expanderPinRange.max} for ${expander.kind}`)
+      issue(
+        `${path}.pin`,
+        `${pin} is out of range ${expanderPinRange.min}-${expanderPinRange.max} for ${expander.kind}`,
+      )
       return undefined
     }
     return { _tag: 'ExpanderPin', expander: expanderId, pin }
   }
 
-  const claimSignal = (signal: SignalRef, path: string, index: number, as: 'output' | 'feedback input'): boolean => {
+  const claimSignal = (
+    signal: SignalRef,
+    path: string,
+    index: number,
+    as: 'output' | 'feedback input',
+  ): boolean => {
     const key = signalKey(signal)
     const previous = signalUse.get(key)
     if (previous !== undefined) {
@@ -218,7 +251,10 @@ export const decodeWiring = (u: unknown, context: WiringContext = {}): Either<Wi
     if (rawFeedback !== undefined) {
       const fpath = `${path}.feedback`
       if (!isRecord(rawFeedback)) {
-        issue(fpath, `must be { "input": signal, "polarity": activeHigh | activeLow } when given, got ${show(rawFeedback)}`)
+        issue(
+          fpath,
+          `must be { "input": signal, "polarity": activeHigh | activeLow } when given, got ${show(rawFeedback)}`,
+        )
         ok = false
       } else {
         checkFields(rawFeedback, fpath, ['input', 'polarity'])

@@ -18,7 +18,14 @@ const wiringOf = (u: unknown): Wiring => {
 const pcaWiring = wiringOf({
   expanders: [{ id: 'u1', kind: 'pca9555', address: 0x20 }],
   switches: [
-    { supply: 's1', bus: 'A', kind: 'relay', polarity: 'activeHigh', output: { expander: 'u1', pin: 0 }, feedback: { input: { expander: 'u1', pin: 8 }, polarity: 'activeHigh' } },
+    {
+      supply: 's1',
+      bus: 'A',
+      kind: 'relay',
+      polarity: 'activeHigh',
+      output: { expander: 'u1', pin: 0 },
+      feedback: { input: { expander: 'u1', pin: 8 }, polarity: 'activeHigh' },
+    },
     { supply: 's1', bus: 'B', kind: 'relay', polarity: 'activeLow', output: { expander: 'u1', pin: 1 } },
   ],
 })
@@ -48,7 +55,9 @@ describe('startSwitchBank', () => {
       { supply: 's1', bus: 'A', closed: false },
       { supply: 's1', bus: 'B', closed: false },
     ])
-    expect(isRight(started) && started.right.expanders).toEqual([{ id: 'u1', wasConfigured: false, keptPins: [], openedPins: [0, 1], writes: 2 }])
+    expect(isRight(started) && started.right.expanders).toEqual([
+      { id: 'u1', wasConfigured: false, keptPins: [], openedPins: [0, 1], writes: 2 },
+    ])
   })
 
   it('already configured with s1-A closed: writes nothing, keeps it closed, reports it', async () => {
@@ -70,11 +79,17 @@ describe('startSwitchBank', () => {
     const clock = createVirtualClock()
     const rig = createVirtualSwitchRig(pcaWiring, {
       clock,
-      configuredWithClosed: [{ supply: 's1', bus: 'A' }, { supply: 's1', bus: 'B' }],
+      configuredWithClosed: [
+        { supply: 's1', bus: 'A' },
+        { supply: 's1', bus: 'B' },
+      ],
       faults: new Map([[JSON.stringify(['s1', 'A']), { feedbackNeverArrives: true }]]),
     })
     const started = await startSwitchBank(rig.bank)
-    expect(isRight(started) && [started.right.feedbackDisagrees, started.right.bridgedSupplies]).toEqual([[{ supply: 's1', bus: 'A' }], ['s1']])
+    expect(isRight(started) && [started.right.feedbackDisagrees, started.right.bridgedSupplies]).toEqual([
+      [{ supply: 's1', bus: 'A' }],
+      ['s1'],
+    ])
     // Found bridged, kept as found: start-up does not switch anything.
     expect(rig.physicalState().filter((s) => s.closed).length).toBe(2)
   })
@@ -102,11 +117,21 @@ describe('startSwitchBank', () => {
     expect(closedSeen).toBe(true)
   })
 
-  test.prop([wiringArbitrary.chain((w) => fc.tuple(fc.constant(w), fc.option(closedSetArbitrary(w), { nil: undefined })))], { numRuns: 150 })(
+  test.prop(
+    [
+      wiringArbitrary.chain((w) =>
+        fc.tuple(fc.constant(w), fc.option(closedSetArbitrary(w), { nil: undefined })),
+      ),
+    ],
+    { numRuns: 150 },
+  )(
     'start-up reads the actual state: closed switches stay closed, nothing else closes at any write, report = hardware',
     async ([wiring, closed]) => {
       const clock = createVirtualClock()
-      const rig = createVirtualSwitchRig(wiring, { clock, ...(closed === undefined ? {} : { configuredWithClosed: closed }) })
+      const rig = createVirtualSwitchRig(wiring, {
+        clock,
+        ...(closed === undefined ? {} : { configuredWithClosed: closed }),
+      })
       const before = rig.physicalState()
       const violations: string[] = []
       rig.onChange(() => {

@@ -18,7 +18,8 @@ export interface GpioFixture {
 
 export const openGpioFixture = async (): Promise<GpioFixture> => {
   const chipPath = await findGpioChipByLabel('busbar-gpio-fixture')
-  if (chipPath === undefined) throw new Error('no gpiochip labelled busbar-gpio-fixture (is the module loaded?)')
+  if (chipPath === undefined)
+    throw new Error('no gpiochip labelled busbar-gpio-fixture (is the module loaded?)')
   return {
     chipPath,
     drive: (offset, level) => writeFileSync(control(offset), level ? '1' : '0'),

@@ -34,7 +34,14 @@ describe('GPIO v2 ioctl numbers and struct sizes (linux/gpio.h, gcc on x86-64)',
     expect(GPIO_GET_CHIPINFO_IOCTL).toBe(ior(0x01, 68))
   })
   test('flag bits', () => {
-    expect(lineFlag).toMatchObject({ activeLow: 2n, input: 4n, output: 8n, edgeRising: 16n, edgeFalling: 32n, openDrain: 64n })
+    expect(lineFlag).toMatchObject({
+      activeLow: 2n,
+      input: 4n,
+      output: 8n,
+      edgeRising: 16n,
+      edgeFalling: 32n,
+      openDrain: 64n,
+    })
   })
 })
 
@@ -48,7 +55,12 @@ describe('struct gpio_v2_line_request', () => {
       eventBufferSize: 0,
     })
     const view = new DataView(bytes.buffer)
-    expect([view.getUint32(0, true), view.getUint32(4, true), view.getUint32(8, true), view.getUint32(12, true)]).toEqual([3, 7, 1, 0])
+    expect([
+      view.getUint32(0, true),
+      view.getUint32(4, true),
+      view.getUint32(8, true),
+      view.getUint32(12, true),
+    ]).toEqual([3, 7, 1, 0])
     expect(new TextDecoder().decode(bytes.subarray(256, 262))).toBe('busbar')
     expect(bytes[262]).toBe(0)
     expect(view.getBigUint64(288, true)).toBe(72n) // config.flags
@@ -60,7 +72,12 @@ describe('struct gpio_v2_line_request', () => {
   })
 
   test('inputs carry no attribute, and the kernel-written fd is read from offset 588', () => {
-    const bytes = encodeLineRequest({ offsets: [0], consumer: 'x', flags: lineFlag.input | lineFlag.edgeFalling, eventBufferSize: 32 })
+    const bytes = encodeLineRequest({
+      offsets: [0],
+      consumer: 'x',
+      flags: lineFlag.input | lineFlag.edgeFalling,
+      eventBufferSize: 32,
+    })
     const view = new DataView(bytes.buffer)
     expect(view.getUint32(296, true)).toBe(0)
     expect(view.getUint32(564, true)).toBe(32)
@@ -70,31 +87,50 @@ describe('struct gpio_v2_line_request', () => {
 
   test('a 64-line request masks all 64 output bits', () => {
     const offsets = Array.from({ length: 64 }, (_, i) => i)
-    const bytes = encodeLineRequest({ offsets, consumer: 'b', flags: lineFlag.output, outputValues: offsets.map(() => false), eventBufferSize: 0 })
+    const bytes = encodeLineRequest({
+      offsets,
+      consumer: 'b',
+      flags: lineFlag.output,
+      outputValues: offsets.map(() => false),
+      eventBufferSize: 0,
+    })
     expect(new DataView(bytes.buffer).getBigUint64(336, true)).toBe((1n << 64n) - 1n)
   })
 
   test('a long consumer is cut to 31 bytes so the field stays NUL-terminated', () => {
-    const bytes = encodeLineRequest({ offsets: [0], consumer: 'c'.repeat(40), flags: lineFlag.input, eventBufferSize: 0 })
+    const bytes = encodeLineRequest({
+      offsets: [0],
+      consumer: 'c'.repeat(40),
+      flags: lineFlag.input,
+      eventBufferSize: 0,
+    })
     expect(bytes[256 + 30]).toBe(0x63)
     expect(bytes[256 + 31]).toBe(0)
   })
 })
 
 describe('struct gpio_v2_line_values', () => {
-  test.prop([fc.uniqueArray(fc.integer({ min: 0, max: 63 }), { minLength: 1, maxLength: 64 }), fc.infiniteStream(fc.boolean())], { numRuns: 200 })(
-    'bits and mask are indexed by position in the request, and read back',
-    (indexes, levels) => {
-      const values = indexes.map((index) => ({ index, value: levels.next().value as boolean }))
-      const bytes = encodeLineValues(values)
-      const mask = new DataView(bytes.buffer).getBigUint64(8, true)
-      for (const { index, value } of values) {
-        expect(lineValueAt(bytes, index)).toBe(value)
-        expect((mask >> BigInt(index)) & 1n).toBe(1n)
-      }
-      expect(mask.toString(2).split('').filter((c) => c === '1').length).toBe(indexes.length)
-    },
-  )
+  test.prop(
+    [
+      fc.uniqueArray(fc.integer({ min: 0, max: 63 }), { minLength: 1, maxLength: 64 }),
+      fc.infiniteStream(fc.boolean()),
+    ],
+    { numRuns: 200 },
+  )('bits and mask are indexed by position in the request, and read back', (indexes, levels) => {
+    const values = indexes.map((index) => ({ index, value: levels.next().value as boolean }))
+    const bytes = encodeLineValues(values)
+    const mask = new DataView(bytes.buffer).getBigUint64(8, true)
+    for (const { index, value } of values) {
+      expect(lineValueAt(bytes, index)).toBe(value)
+      expect((mask >> BigInt(index)) & 1n).toBe(1n)
+    }
+    expect(
+      mask
+        .toString(2)
+        .split('')
+        .filter((c) => c === '1').length,
+    ).toBe(indexes.length)
+  })
 })
 
 describe('struct gpio_v2_line_event', () => {
@@ -129,6 +165,6 @@ test('struct gpiochip_info decodes name, label and line count', () => {
   expect(decodeChipInfo(bytes)).toEqual({ name: 'gpiochip0', label: 'cp2112_gpio', lines: 8 })
 })
 
-test('LinuxAlertLine is usable as the PMBus adapter\'s AlertLine', () => {
+test("LinuxAlertLine is usable as the PMBus adapter's AlertLine", () => {
   expectTypeOf<LinuxAlertLine>().toMatchTypeOf<AlertLine>()
 })

@@ -30,11 +30,20 @@ beforeAll(async () => {
 
 describe('GPIO v2 line requests', () => {
   test('chip info names the chip and its 16 lines', async () => {
-    expect(ok(await readGpioChipInfo(chip.chipPath))).toMatchObject({ label: 'busbar-gpio-fixture', lines: 16 })
+    expect(ok(await readGpioChipInfo(chip.chipPath))).toMatchObject({
+      label: 'busbar-gpio-fixture',
+      lines: 16,
+    })
   })
 
   test('outputs take their initial levels in the request itself', async () => {
-    const lines = ok(await requestLines(chip.chipPath, { offsets: [0, 1, 2], direction: 'output', initialValues: [{ offset: 1, value: true }] }))
+    const lines = ok(
+      await requestLines(chip.chipPath, {
+        offsets: [0, 1, 2],
+        direction: 'output',
+        initialValues: [{ offset: 1, value: true }],
+      }),
+    )
     try {
       expect([0, 1, 2].map((o) => chip.levelOf(o))).toEqual([false, true, false])
     } finally {
@@ -45,9 +54,19 @@ describe('GPIO v2 line requests', () => {
   test('set moves several lines in one call; get reads them back in the order asked', async () => {
     const lines = ok(await requestLines(chip.chipPath, { offsets: [3, 4, 5, 6], direction: 'output' }))
     try {
-      ok(await lines.set([{ offset: 3, value: true }, { offset: 5, value: true }, { offset: 6, value: false }]))
+      ok(
+        await lines.set([
+          { offset: 3, value: true },
+          { offset: 5, value: true },
+          { offset: 6, value: false },
+        ]),
+      )
       expect([3, 4, 5, 6].map((o) => chip.levelOf(o))).toEqual([true, false, true, false])
-      expect(ok(await lines.get([6, 3, 5]))).toEqual([{ offset: 6, value: false }, { offset: 3, value: true }, { offset: 5, value: true }])
+      expect(ok(await lines.get([6, 3, 5]))).toEqual([
+        { offset: 6, value: false },
+        { offset: 3, value: true },
+        { offset: 5, value: true },
+      ])
       ok(await lines.set([{ offset: 3, value: false }]))
       expect([3, 4, 5, 6].map((o) => chip.levelOf(o))).toEqual([false, false, true, false])
     } finally {
@@ -58,8 +77,14 @@ describe('GPIO v2 line requests', () => {
   test('lines outside the request are refused without an ioctl', async () => {
     const lines = ok(await requestLines(chip.chipPath, { offsets: [7], direction: 'output' }))
     try {
-      expect(await lines.set([{ offset: 8, value: true }])).toEqual({ _tag: 'Left', left: { _tag: 'GpioLineNotRequested', offset: 8 } })
-      expect(await lines.get([9])).toEqual({ _tag: 'Left', left: { _tag: 'GpioLineNotRequested', offset: 9 } })
+      expect(await lines.set([{ offset: 8, value: true }])).toEqual({
+        _tag: 'Left',
+        left: { _tag: 'GpioLineNotRequested', offset: 8 },
+      })
+      expect(await lines.get([9])).toEqual({
+        _tag: 'Left',
+        left: { _tag: 'GpioLineNotRequested', offset: 9 },
+      })
       expect(chip.levelOf(7)).toBe(false)
     } finally {
       await lines.close()
@@ -71,11 +96,17 @@ describe('GPIO v2 line requests', () => {
     chip.drive(9, true)
     const lines = ok(await requestLines(chip.chipPath, { offsets: [8, 9], direction: 'input' }))
     try {
-      expect(ok(await lines.get([8, 9]))).toEqual([{ offset: 8, value: false }, { offset: 9, value: true }])
+      expect(ok(await lines.get([8, 9]))).toEqual([
+        { offset: 8, value: false },
+        { offset: 9, value: true },
+      ])
       chip.drive(8, true)
       expect(ok(await lines.get([8]))).toEqual([{ offset: 8, value: true }])
       const refused = await lines.set([{ offset: 8, value: false }])
-      expect(isLeft(refused) && refused.left).toMatchObject({ _tag: 'GpioIoError', detail: expect.stringMatching(/EPERM/) })
+      expect(isLeft(refused) && refused.left).toMatchObject({
+        _tag: 'GpioIoError',
+        detail: expect.stringMatching(/EPERM/),
+      })
     } finally {
       await lines.close()
     }
@@ -83,8 +114,17 @@ describe('GPIO v2 line requests', () => {
 
   test('active-low inverts values in both directions', async () => {
     chip.drive(10, false)
-    const inputs = ok(await requestLines(chip.chipPath, { offsets: [10], direction: 'input', activeLow: true }))
-    const outputs = ok(await requestLines(chip.chipPath, { offsets: [11], direction: 'output', activeLow: true, initialValues: [{ offset: 11, value: true }] }))
+    const inputs = ok(
+      await requestLines(chip.chipPath, { offsets: [10], direction: 'input', activeLow: true }),
+    )
+    const outputs = ok(
+      await requestLines(chip.chipPath, {
+        offsets: [11],
+        direction: 'output',
+        activeLow: true,
+        initialValues: [{ offset: 11, value: true }],
+      }),
+    )
     try {
       expect(ok(await inputs.get([10]))).toEqual([{ offset: 10, value: true }])
       expect(chip.levelOf(11)).toBe(false)
@@ -99,12 +139,18 @@ describe('GPIO v2 line requests', () => {
     const first = ok(await requestLines(chip.chipPath, { offsets: [12], direction: 'input' }))
     try {
       const second = await requestLines(chip.chipPath, { offsets: [12], direction: 'input' })
-      expect(isLeft(second) && second.left).toMatchObject({ _tag: 'GpioIoError', detail: expect.stringMatching(/EBUSY/) })
+      expect(isLeft(second) && second.left).toMatchObject({
+        _tag: 'GpioIoError',
+        detail: expect.stringMatching(/EBUSY/),
+      })
     } finally {
       await first.close()
     }
     const beyond = await requestLines(chip.chipPath, { offsets: [16], direction: 'input' })
-    expect(isLeft(beyond) && beyond.left).toMatchObject({ _tag: 'GpioIoError', detail: expect.stringMatching(/EINVAL/) })
+    expect(isLeft(beyond) && beyond.left).toMatchObject({
+      _tag: 'GpioIoError',
+      detail: expect.stringMatching(/EINVAL/),
+    })
   })
 
   test('released lines can be requested again', async () => {
@@ -113,14 +159,19 @@ describe('GPIO v2 line requests', () => {
     const again = ok(await requestLines(chip.chipPath, { offsets: [12], direction: 'output' }))
     await again.close()
     const afterClose = await first.get([12])
-    expect(isLeft(afterClose) && afterClose.left).toMatchObject({ _tag: 'GpioIoError', detail: expect.stringMatching(/closed/) })
+    expect(isLeft(afterClose) && afterClose.left).toMatchObject({
+      _tag: 'GpioIoError',
+      detail: expect.stringMatching(/closed/),
+    })
   })
 })
 
 describe('edge events', () => {
   test('falling and rising edges arrive in order, on the right line, with timestamps in between the stimuli', async () => {
     chip.drive(13, true)
-    const lines = ok(await requestLines(chip.chipPath, { offsets: [13, 14], direction: 'input', edges: 'both' }))
+    const lines = ok(
+      await requestLines(chip.chipPath, { offsets: [13, 14], direction: 'input', edges: 'both' }),
+    )
     const events: GpioEdgeEvent[] = []
     const unsubscribe = lines.onEdge((event) => events.push(event))
     try {
@@ -133,7 +184,11 @@ describe('edge events', () => {
       const t2 = performance.now()
       chip.drive(14, false)
       await waitFor('the edge on the other line', () => events.length >= 3)
-      expect(events.map((e) => [e.offset, e.edge])).toEqual([[13, 'falling'], [13, 'rising'], [14, 'falling']])
+      expect(events.map((e) => [e.offset, e.edge])).toEqual([
+        [13, 'falling'],
+        [13, 'rising'],
+        [14, 'falling'],
+      ])
       expect(events[0]!.atMs).toBeGreaterThanOrEqual(t0 - 1)
       expect(events[0]!.atMs).toBeLessThanOrEqual(t1 + 1)
       expect(events[1]!.atMs).toBeGreaterThanOrEqual(t1 - 1)
@@ -148,7 +203,9 @@ describe('edge events', () => {
   })
 
   test('a falling-only request does not report rising edges', async () => {
-    const lines = ok(await requestLines(chip.chipPath, { offsets: [15], direction: 'input', edges: 'falling' }))
+    const lines = ok(
+      await requestLines(chip.chipPath, { offsets: [15], direction: 'input', edges: 'falling' }),
+    )
     const events: GpioEdgeEvent[] = []
     const unsubscribe = lines.onEdge((event) => events.push(event))
     try {

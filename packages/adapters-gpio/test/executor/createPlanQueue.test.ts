@@ -10,8 +10,22 @@ import { createVirtualSwitchRig } from '../../src/mock/createVirtualSwitchRig.js
 const decoded = decodeWiring({
   expanders: [{ id: 'u1', kind: 'pca9555', address: 0x20 }],
   switches: [
-    { supply: 's1', bus: 'A', kind: 'relay', polarity: 'activeHigh', output: { expander: 'u1', pin: 0 }, feedback: { input: { expander: 'u1', pin: 8 }, polarity: 'activeHigh' } },
-    { supply: 's1', bus: 'B', kind: 'relay', polarity: 'activeHigh', output: { expander: 'u1', pin: 1 }, feedback: { input: { expander: 'u1', pin: 9 }, polarity: 'activeHigh' } },
+    {
+      supply: 's1',
+      bus: 'A',
+      kind: 'relay',
+      polarity: 'activeHigh',
+      output: { expander: 'u1', pin: 0 },
+      feedback: { input: { expander: 'u1', pin: 8 }, polarity: 'activeHigh' },
+    },
+    {
+      supply: 's1',
+      bus: 'B',
+      kind: 'relay',
+      polarity: 'activeHigh',
+      output: { expander: 'u1', pin: 1 },
+      feedback: { input: { expander: 'u1', pin: 9 }, polarity: 'activeHigh' },
+    },
   ],
 })
 if (isLeft(decoded)) throw new Error('bad wiring')
@@ -30,7 +44,12 @@ const setUp = async (welded = false) => {
   if (isLeft(started)) throw new Error('start-up failed')
   const results: PlanExecutionResult[] = []
   const dropped: [number, number][] = []
-  const queue = createPlanQueue({ bank: rig.bank, clock, onResult: (r) => results.push(r), onDropped: (p, a) => dropped.push([p, a]) })
+  const queue = createPlanQueue({
+    bank: rig.bank,
+    clock,
+    onResult: (r) => results.push(r),
+    onDropped: (p, a) => dropped.push([p, a]),
+  })
   return { rig, queue, results, dropped }
 }
 
@@ -41,9 +60,19 @@ describe('createPlanQueue', () => {
     queue.submit({ planId: 2, steps: [] })
     queue.submit({ planId: 3, steps: [step('open', 'B'), step('close', 'A')] })
     await queue.idle()
-    expect(results.map((r) => [r.planId, r._tag])).toEqual([[1, 'Applied'], [2, 'Applied'], [3, 'Applied']])
-    expect(results[1]?.actual).toEqual([{ supply: 's1', bus: 'A', closed: false }, { supply: 's1', bus: 'B', closed: true }])
-    expect(rig.physicalState()).toEqual([{ supply: 's1', bus: 'A', closed: true }, { supply: 's1', bus: 'B', closed: false }])
+    expect(results.map((r) => [r.planId, r._tag])).toEqual([
+      [1, 'Applied'],
+      [2, 'Applied'],
+      [3, 'Applied'],
+    ])
+    expect(results[1]?.actual).toEqual([
+      { supply: 's1', bus: 'A', closed: false },
+      { supply: 's1', bus: 'B', closed: true },
+    ])
+    expect(rig.physicalState()).toEqual([
+      { supply: 's1', bus: 'A', closed: true },
+      { supply: 's1', bus: 'B', closed: false },
+    ])
   })
 
   it('drops the plans queued behind an aborted one; later submissions run', async () => {

@@ -31,7 +31,14 @@ const wiringFor = (rack: RackInput): Wiring => {
         kind: sw.kind,
         polarity: i % 3 === 0 ? 'activeLow' : 'activeHigh',
         output: i % 2 === 0 ? { expander: 'u1', pin: outPin++ } : { gpioLine: gpioLine++ },
-        ...(sw.kind === 'fet' ? {} : { feedback: { input: { expander: 'u2', pin: feedbackPin++ }, polarity: i % 2 === 0 ? 'activeLow' : 'activeHigh' } }),
+        ...(sw.kind === 'fet'
+          ? {}
+          : {
+              feedback: {
+                input: { expander: 'u2', pin: feedbackPin++ },
+                polarity: i % 2 === 0 ? 'activeLow' : 'activeHigh',
+              },
+            }),
       })),
     },
     { supplies: rack.supplies.map((s) => s.id), buses: rack.buses.map((b) => b.id) },
@@ -42,7 +49,7 @@ const wiringFor = (rack: RackInput): Wiring => {
 
 describe('executing allocated plans', () => {
   test.prop([smallRackArb()], { numRuns: 120 })(
-    'allocate\'s steps apply on the virtual hardware, reach plan.closed, and never bridge a supply',
+    "allocate's steps apply on the virtual hardware, reach plan.closed, and never bridge a supply",
     async (rack) => {
       const wiring = wiringFor(rack)
       const clock = createVirtualClock()
@@ -51,14 +58,19 @@ describe('executing allocated plans', () => {
         clock,
         configuredWithClosed: closedNow,
         // Physical delays within each kind's settle time.
-        delayMs: (ref) => 0.9 * defaultSwitchTiming[wiring.switches.find((s) => switchKey(s) === switchKey(ref))?.kind ?? 'fet'].settleMs,
+        delayMs: (ref) =>
+          0.9 *
+          defaultSwitchTiming[wiring.switches.find((s) => switchKey(s) === switchKey(ref))?.kind ?? 'fet']
+            .settleMs,
       })
       const started = await startSwitchBank(rig.bank)
       expect(started._tag).toBe('Right')
       const plan = allocate(rack)
       const result = await executePlan(plan.steps, { planId: 1, bank: rig.bank, clock })
       expect(result._tag).toBe('Applied')
-      expect(result.actual.filter((s) => s.closed).map(({ supply, bus }) => ({ supply, bus }))).toEqual(plan.closed)
+      expect(result.actual.filter((s) => s.closed).map(({ supply, bus }) => ({ supply, bus }))).toEqual(
+        plan.closed,
+      )
       const bridgedAtStart = new Set<string>()
       const seen = new Set<string>()
       for (const s of closedNow) (seen.has(s.supply) ? bridgedAtStart : seen).add(s.supply)

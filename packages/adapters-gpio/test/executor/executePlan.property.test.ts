@@ -58,7 +58,13 @@ const scenarioArbitrary: fc.Arbitrary<Scenario> = wiringArbitrary.chain((wiring)
       faultsOn: fc.boolean(),
       perSwitch: fc.array(
         fc.record({
-          fault: fc.constantFrom<'none' | 'welded' | 'feedbackNeverArrives' | 'stuckOutput'>('none', 'none', 'welded', 'feedbackNeverArrives', 'stuckOutput'),
+          fault: fc.constantFrom<'none' | 'welded' | 'feedbackNeverArrives' | 'stuckOutput'>(
+            'none',
+            'none',
+            'welded',
+            'feedbackNeverArrives',
+            'stuckOutput',
+          ),
           delayFraction: fc.double({ min: 0, max: 2, noNaN: true }),
         }),
         { minLength: wiring.switches.length, maxLength: wiring.switches.length },
@@ -73,16 +79,28 @@ const scenarioArbitrary: fc.Arbitrary<Scenario> = wiringArbitrary.chain((wiring)
       let steps = planSteps(wiring, initialKeys, new Set(c.target.map(switchKey)))
       if (c.shuffle !== undefined) {
         const order = c.shuffle
-        steps = steps.map((s, i) => [order[i] ?? 0, i, s] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, , s]) => s)
+        steps = steps
+          .map((s, i) => [order[i] ?? 0, i, s] as const)
+          .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+          .map(([, , s]) => s)
       }
       if (c.unknownStepAt !== undefined)
-        steps.splice(Math.min(c.unknownStepAt, steps.length), 0, { op: 'close', supply: 'ghost', bus: 'A', kind: 'fet' })
+        steps.splice(Math.min(c.unknownStepAt, steps.length), 0, {
+          op: 'close',
+          supply: 'ghost',
+          bus: 'A',
+          kind: 'fet',
+        })
       const faults = new Map<string, VirtualSwitchFaults>()
       const delayFractions = new Map<string, number>()
       wiring.switches.forEach((sw, i) => {
         const choice = c.perSwitch[i] as { fault: string; delayFraction: number }
         // Welded contacts and silent feedback can only be seen through a feedback input.
-        const fault = !c.faultsOn ? 'none' : sw.feedback === undefined && choice.fault !== 'stuckOutput' ? 'none' : choice.fault
+        const fault = !c.faultsOn
+          ? 'none'
+          : sw.feedback === undefined && choice.fault !== 'stuckOutput'
+            ? 'none'
+            : choice.fault
         if (fault !== 'none') faults.set(switchKey(sw), { [fault]: true })
         delayFractions.set(switchKey(sw), choice.delayFraction)
       })
@@ -107,15 +125,18 @@ const scenarioArbitrary: fc.Arbitrary<Scenario> = wiringArbitrary.chain((wiring)
  * finish moving within its settle time (nothing can see it otherwise); one with working feedback may
  * take up to twice its feedback deadline (beyond the deadline it must time out and be undone).
  */
-const delayFor = (scenario: Scenario) => (ref: { supply: string; bus: string }): number => {
-  const sw = scenario.wiring.switches.find((s) => switchKey(s) === switchKey(ref))
-  if (sw === undefined) return 0
-  // Fault-free scenarios keep every switch within its deadline (a slower switch is itself a fault).
-  const fraction = (scenario.delayFractions.get(switchKey(ref)) ?? 0) * (scenario.faultsOn ? 1 : 0.45)
-  const t = defaultSwitchTiming[sw.kind]
-  const feedbackTruthful = sw.feedback !== undefined && scenario.faults.get(switchKey(ref))?.feedbackNeverArrives !== true
-  return feedbackTruthful ? fraction * t.feedbackDeadlineMs : (Math.min(fraction, 1) * t.settleMs)
-}
+const delayFor =
+  (scenario: Scenario) =>
+  (ref: { supply: string; bus: string }): number => {
+    const sw = scenario.wiring.switches.find((s) => switchKey(s) === switchKey(ref))
+    if (sw === undefined) return 0
+    // Fault-free scenarios keep every switch within its deadline (a slower switch is itself a fault).
+    const fraction = (scenario.delayFractions.get(switchKey(ref)) ?? 0) * (scenario.faultsOn ? 1 : 0.45)
+    const t = defaultSwitchTiming[sw.kind]
+    const feedbackTruthful =
+      sw.feedback !== undefined && scenario.faults.get(switchKey(ref))?.feedbackNeverArrives !== true
+    return feedbackTruthful ? fraction * t.feedbackDeadlineMs : Math.min(fraction, 1) * t.settleMs
+  }
 
 const bridged = (state: readonly SwitchState[]): string[] => {
   const n = new Map<string, number>()
@@ -150,7 +171,8 @@ const run = async (scenario: Scenario) => {
   if (isLeft(started)) throw new Error(`start-up failed: ${JSON.stringify(started.left)}`)
   // Faults that need the board running: NACK after k writes, GPIO set failure after k sets.
   let writes = 0
-  if (scenario.nackAfterWrites === 0) for (const expander of rig.expanders.values()) expander.faults.nackWrites = scenario.failCount
+  if (scenario.nackAfterWrites === 0)
+    for (const expander of rig.expanders.values()) expander.faults.nackWrites = scenario.failCount
   if (scenario.gpioSetFailAfter === 0) rig.gpio.faults.failSets = scenario.failCount
   rig.bus.onWrite(() => {
     writes += 1
@@ -162,7 +184,8 @@ const run = async (scenario: Scenario) => {
   let sets = 0
   rig.gpio.onSet(() => {
     sets += 1
-    if (scenario.gpioSetFailAfter !== undefined && sets === scenario.gpioSetFailAfter) rig.gpio.faults.failSets = scenario.failCount
+    if (scenario.gpioSetFailAfter !== undefined && sets === scenario.gpioSetFailAfter)
+      rig.gpio.faults.failSets = scenario.failCount
   })
   // Observe the commanded state after every write and the physical state over the whole timeline.
   const commandedBridges: string[] = []
@@ -177,12 +200,15 @@ const run = async (scenario: Scenario) => {
 }
 
 describe('executePlan against the virtual hardware', () => {
-  test.prop([scenarioArbitrary], { numRuns: 250 })('at no instant is a supply closed onto two buses', async (scenario) => {
-    const { clock, rig, commandedBridges } = await run(scenario)
-    clock.advance(10_000)
-    expect(rig.findBridge()).toBeUndefined()
-    expect(commandedBridges).toEqual([])
-  })
+  test.prop([scenarioArbitrary], { numRuns: 250 })(
+    'at no instant is a supply closed onto two buses',
+    async (scenario) => {
+      const { clock, rig, commandedBridges } = await run(scenario)
+      clock.advance(10_000)
+      expect(rig.findBridge()).toBeUndefined()
+      expect(commandedBridges).toEqual([])
+    },
+  )
 
   test.prop([scenarioArbitrary], { numRuns: 250 })(
     'the report is typed, names the failed step, and equals the virtual hardware (moving switches: closed); nothing closes after it',
@@ -224,12 +250,23 @@ describe('executePlan against the virtual hardware', () => {
       if (refused) {
         // Start-up wrote nothing either (the board was configured), so no write at all happened.
         expect(rig.bus.log.filter((e) => e.op === 'write')).toEqual([])
-        expect(rig.physicalState().filter((s) => s.closed).map(switchKey).sort()).toEqual([...initial].sort())
+        expect(
+          rig
+            .physicalState()
+            .filter((s) => s.closed)
+            .map(switchKey)
+            .sort(),
+        ).toEqual([...initial].sort())
       }
       if (!shouldRefuse && !scenario.faultsOn) {
         expect(result._tag).toBe('Applied')
         const target = new Set(scenario.target.map(switchKey))
-        expect((result as PlanExecutionResult).actual.filter((s) => s.closed).map(switchKey).sort()).toEqual([...target].sort())
+        expect(
+          (result as PlanExecutionResult).actual
+            .filter((s) => s.closed)
+            .map(switchKey)
+            .sort(),
+        ).toEqual([...target].sort())
       }
     },
   )

@@ -20,8 +20,22 @@ const wiringOf = (u: unknown): Wiring => {
 const wiring = wiringOf({
   expanders: [{ id: 'u1', kind: 'mcp23017', address: 0x21 }],
   switches: [
-    { supply: 's1', bus: 'A', kind: 'relay', polarity: 'activeLow', output: { expander: 'u1', pin: 0 }, feedback: { input: { expander: 'u1', pin: 8 }, polarity: 'activeLow' } },
-    { supply: 's1', bus: 'B', kind: 'relay', polarity: 'activeHigh', output: { expander: 'u1', pin: 1 }, feedback: { input: { expander: 'u1', pin: 9 }, polarity: 'activeHigh' } },
+    {
+      supply: 's1',
+      bus: 'A',
+      kind: 'relay',
+      polarity: 'activeLow',
+      output: { expander: 'u1', pin: 0 },
+      feedback: { input: { expander: 'u1', pin: 8 }, polarity: 'activeLow' },
+    },
+    {
+      supply: 's1',
+      bus: 'B',
+      kind: 'relay',
+      polarity: 'activeHigh',
+      output: { expander: 'u1', pin: 1 },
+      feedback: { input: { expander: 'u1', pin: 9 }, polarity: 'activeHigh' },
+    },
     { supply: 's2', bus: 'A', kind: 'fet', polarity: 'activeHigh', output: { gpioLine: 3 } },
   ],
 })
@@ -33,7 +47,11 @@ const move: SwitchStep[] = [
 
 const setUp = async (options: Omit<VirtualSwitchRigOptions, 'clock'> = {}) => {
   const clock = createVirtualClock()
-  const rig = createVirtualSwitchRig(wiring, { clock, configuredWithClosed: [{ supply: 's1', bus: 'A' }], ...options })
+  const rig = createVirtualSwitchRig(wiring, {
+    clock,
+    configuredWithClosed: [{ supply: 's1', bus: 'A' }],
+    ...options,
+  })
   const started = await startSwitchBank(rig.bank)
   if (isLeft(started)) throw new Error(JSON.stringify(started.left))
   return { clock, rig }
@@ -64,7 +82,11 @@ describe('executePlan', () => {
 
   it('an empty plan reports the actual state', async () => {
     const { clock, rig } = await setUp()
-    expect(await executePlan([], { planId: 2, bank: rig.bank, clock })).toEqual({ _tag: 'Applied', planId: 2, actual: state(true, false, false) })
+    expect(await executePlan([], { planId: 2, bank: rig.bank, clock })).toEqual({
+      _tag: 'Applied',
+      planId: 2,
+      actual: state(true, false, false),
+    })
   })
 
   const rejected = async (steps: SwitchStep[], detail: string, failedStep: number) => {
@@ -84,10 +106,18 @@ describe('executePlan', () => {
   }
 
   it('refuses an unknown switch before touching hardware', () =>
-    rejected([move[0] as SwitchStep, { op: 'close', supply: 's9', bus: 'B', kind: 'fet' }], 'steps[1] (s9, B) is not in the wiring', 1))
+    rejected(
+      [move[0] as SwitchStep, { op: 'close', supply: 's9', bus: 'B', kind: 'fet' }],
+      'steps[1] (s9, B) is not in the wiring',
+      1,
+    ))
 
   it('refuses a step whose kind differs from the wiring', () =>
-    rejected([{ op: 'open', supply: 's2', bus: 'A', kind: 'relay' }], 'steps[0] (s2, A) says kind relay but the wiring says fet', 0))
+    rejected(
+      [{ op: 'open', supply: 's2', bus: 'A', kind: 'relay' }],
+      'steps[0] (s2, A) says kind relay but the wiring says fet',
+      0,
+    ))
 
   it('refuses a plan whose prefix would close a supply onto a second bus (checked against the state read)', () =>
     rejected([...move].reverse(), 'steps[0] would close s1 onto B while it is (possibly) closed onto A', 0))
@@ -115,12 +145,17 @@ describe('executePlan', () => {
   })
 
   it('feedback that never arrives: the close times out at the deadline and is undone', async () => {
-    const { clock, rig } = await setUp({ faults: new Map([[JSON.stringify(['s1', 'B']), { feedbackNeverArrives: true }]]) })
+    const { clock, rig } = await setUp({
+      faults: new Map([[JSON.stringify(['s1', 'B']), { feedbackNeverArrives: true }]]),
+    })
     const result = await executePlan(move, { planId: 6, bank: rig.bank, clock })
     expect(result._tag).toBe('Aborted')
     if (result._tag !== 'Aborted') return
     expect(result.failedStep).toBe(1)
-    expect(result.fault).toEqual({ _tag: 'FeedbackTimeout', waitedMs: defaultSwitchTiming.relay.feedbackDeadlineMs })
+    expect(result.fault).toEqual({
+      _tag: 'FeedbackTimeout',
+      waitedMs: defaultSwitchTiming.relay.feedbackDeadlineMs,
+    })
     expect(result.restored).toBe(true)
     expect(result.actual).toEqual(state(false, false, false))
     expect(rig.physicalState()).toEqual(state(false, false, false))
@@ -129,16 +164,24 @@ describe('executePlan', () => {
   it('a relay slower than the feedback deadline: timeout, undone before it ever closes', async () => {
     const { clock, rig } = await setUp({ delayMs: (ref) => (ref.bus === 'B' ? 500 : 0) })
     const result = await executePlan(move, { planId: 8, bank: rig.bank, clock })
-    expect(result._tag === 'Aborted' && [result.fault._tag, result.restored]).toEqual(['FeedbackTimeout', true])
+    expect(result._tag === 'Aborted' && [result.fault._tag, result.restored]).toEqual([
+      'FeedbackTimeout',
+      true,
+    ])
     clock.advance(1000)
     expect(rig.physicalState()).toEqual(state(false, false, false))
   })
 
   it('feedback polling ends even when the clock stops advancing (float rounding near the deadline)', async () => {
-    const { rig } = await setUp({ faults: new Map([[JSON.stringify(['s1', 'B']), { feedbackNeverArrives: true }]]) })
+    const { rig } = await setUp({
+      faults: new Map([[JSON.stringify(['s1', 'B']), { feedbackNeverArrives: true }]]),
+    })
     const frozen = { nowMs: () => 1e9 + 0.05, sleepMs: async () => {} }
     const result = await executePlan(move, { planId: 13, bank: rig.bank, clock: frozen })
-    expect(result._tag === 'Aborted' && [result.failedStep, result.fault._tag]).toEqual([1, 'FeedbackTimeout'])
+    expect(result._tag === 'Aborted' && [result.failedStep, result.fault._tag]).toEqual([
+      1,
+      'FeedbackTimeout',
+    ])
   })
 
   it('a close slower than its deadline whose undo fails: not restored, reported closed while still moving', async () => {
@@ -150,12 +193,9 @@ describe('executePlan', () => {
       if (writes === 2) (rig.expanders.get('u1') as { faults: { nackWrites: number } }).faults.nackWrites = 2
     })
     const result = await executePlan(move, { planId: 14, bank: rig.bank, clock })
-    expect(result._tag === 'Aborted' && [result.failedStep, result.fault._tag, result.restored, result.actual]).toEqual([
-      1,
-      'FeedbackTimeout',
-      false,
-      state(false, true, false),
-    ])
+    expect(
+      result._tag === 'Aborted' && [result.failedStep, result.fault._tag, result.restored, result.actual],
+    ).toEqual([1, 'FeedbackTimeout', false, state(false, true, false)])
     expect(rig.movingSwitches()).toEqual([{ supply: 's1', bus: 'B', closed: true }])
     clock.advance(1000)
     expect(rig.physicalState()).toEqual(state(false, true, false))
@@ -169,7 +209,11 @@ describe('executePlan', () => {
       if (writes === 2) (rig.expanders.get('u1') as { faults: { nackWrites: number } }).faults.nackWrites = 1
     })
     const result = await executePlan(move, { planId: 15, bank: rig.bank, clock })
-    expect(result._tag === 'Aborted' && [result.fault._tag, result.restored, result.actual]).toEqual(['FeedbackTimeout', true, state(false, false, false)])
+    expect(result._tag === 'Aborted' && [result.fault._tag, result.restored, result.actual]).toEqual([
+      'FeedbackTimeout',
+      true,
+      state(false, false, false),
+    ])
     clock.advance(1000)
     expect(rig.physicalState()).toEqual(state(false, false, false))
   })
@@ -194,7 +238,10 @@ describe('executePlan', () => {
       planId: 10,
       failedStep: 0,
       step: move[0],
-      fault: { _tag: 'TransportError', detail: 'write mcp23017 u1 at 0x21 register 0x14: I2cNack {"address":33}' },
+      fault: {
+        _tag: 'TransportError',
+        detail: 'write mcp23017 u1 at 0x21 register 0x14: I2cNack {"address":33}',
+      },
       restored: true,
       actual: state(true, false, false),
     })
@@ -203,14 +250,30 @@ describe('executePlan', () => {
   it('a GPIO set failure is a TransportError', async () => {
     const { clock, rig } = await setUp()
     rig.gpio.faults.failSets = 1
-    const result = await executePlan([{ op: 'close', supply: 's2', bus: 'A', kind: 'fet' }], { planId: 11, bank: rig.bank, clock })
-    expect(result._tag === 'Aborted' && [result.fault._tag, result.restored, result.actual]).toEqual(['TransportError', true, state(true, false, false)])
+    const result = await executePlan([{ op: 'close', supply: 's2', bus: 'A', kind: 'fet' }], {
+      planId: 11,
+      bank: rig.bank,
+      clock,
+    })
+    expect(result._tag === 'Aborted' && [result.fault._tag, result.restored, result.actual]).toEqual([
+      'TransportError',
+      true,
+      state(true, false, false),
+    ])
   })
 
   it('a bus that throws is a TransportError, not an exception', async () => {
     const { clock, rig } = await setUp()
-    const throwing = { ...rig.bus, write: async () => { throw new Error('EIO') } }
+    const throwing = {
+      ...rig.bus,
+      write: async () => {
+        throw new Error('EIO')
+      },
+    }
     const result = await executePlan(move, { planId: 12, bank: { ...rig.bank, i2c: throwing }, clock })
-    expect(result._tag === 'Aborted' && result.fault).toEqual({ _tag: 'TransportError', detail: 'write mcp23017 u1 at 0x21 register 0x14: threw Error: EIO' })
+    expect(result._tag === 'Aborted' && result.fault).toEqual({
+      _tag: 'TransportError',
+      detail: 'write mcp23017 u1 at 0x21 register 0x14: threw Error: EIO',
+    })
   })
 })

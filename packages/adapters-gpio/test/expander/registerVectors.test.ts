@@ -5,8 +5,19 @@
 // Bytes are worked out by hand from those maps: pin n is bit n of lo | hi << 8 (pins 8-15 = port 1/B).
 import { describe, expect, it } from 'vitest'
 import { fc, test } from '@fast-check/vitest'
-import { expanderRegisterMap, mcp23017Registers, pca9555Registers, tca9555Registers } from '../../src/expander/expanderRegisterMap.js'
-import { decodePortWord, encodePortWrite, pinBit, pinLevelsFromInput, withPinBit } from '../../src/expander/portWord.js'
+import {
+  expanderRegisterMap,
+  mcp23017Registers,
+  pca9555Registers,
+  tca9555Registers,
+} from '../../src/expander/expanderRegisterMap.js'
+import {
+  decodePortWord,
+  encodePortWrite,
+  pinBit,
+  pinLevelsFromInput,
+  withPinBit,
+} from '../../src/expander/portWord.js'
 import { createVirtualExpander } from '../../src/mock/createVirtualExpander.js'
 
 const bytes = (u: Uint8Array): number[] => Array.from(u)
@@ -27,10 +38,30 @@ describe('register maps', () => {
 
 describe('port word codec vectors', () => {
   const vectors: { name: string; register: number; word: number; frame: number[] }[] = [
-    { name: 'PCA9555 output: pin 0 low, rest high (power-up latch minus pin 0)', register: 0x02, word: 0xfffe, frame: [0x02, 0xfe, 0xff] },
-    { name: 'PCA9555 output: only pin 9 high (port 1 bit 1)', register: 0x02, word: 0x0200, frame: [0x02, 0x00, 0x02] },
-    { name: 'PCA9555 configuration: pins 0-3 outputs, rest inputs', register: 0x06, word: 0xfff0, frame: [0x06, 0xf0, 0xff] },
-    { name: 'PCA9555 configuration: pin 15 output only', register: 0x06, word: 0x7fff, frame: [0x06, 0xff, 0x7f] },
+    {
+      name: 'PCA9555 output: pin 0 low, rest high (power-up latch minus pin 0)',
+      register: 0x02,
+      word: 0xfffe,
+      frame: [0x02, 0xfe, 0xff],
+    },
+    {
+      name: 'PCA9555 output: only pin 9 high (port 1 bit 1)',
+      register: 0x02,
+      word: 0x0200,
+      frame: [0x02, 0x00, 0x02],
+    },
+    {
+      name: 'PCA9555 configuration: pins 0-3 outputs, rest inputs',
+      register: 0x06,
+      word: 0xfff0,
+      frame: [0x06, 0xf0, 0xff],
+    },
+    {
+      name: 'PCA9555 configuration: pin 15 output only',
+      register: 0x06,
+      word: 0x7fff,
+      frame: [0x06, 0xff, 0x7f],
+    },
     { name: 'MCP23017 OLATA/B: pins 7 and 8 high', register: 0x14, word: 0x0180, frame: [0x14, 0x80, 0x01] },
     { name: 'MCP23017 IODIRA/B: all outputs', register: 0x00, word: 0x0000, frame: [0x00, 0x00, 0x00] },
   ]
@@ -55,7 +86,7 @@ describe('port word codec vectors', () => {
   })
 })
 
-describe('virtual expanders follow each chip\'s pointer rules', () => {
+describe("virtual expanders follow each chip's pointer rules", () => {
   it('PCA9555: power-up values; a 2-byte access toggles within the pair', () => {
     const chip = createVirtualExpander('pca9555')
     chip.inputLevel = (pin) => pin === 0 || pin === 9
@@ -105,23 +136,26 @@ describe('virtual expanders follow each chip\'s pointer rules', () => {
 
 describe('codec round trips', () => {
   const kinds = ['pca9555', 'tca9555', 'mcp23017'] as const
-  test.prop([fc.constantFrom(...kinds), fc.constantFrom('outputLatch', 'direction', 'inputPolarity'), fc.integer({ min: 0, max: 0xffff })], { numRuns: 200 })(
-    'a register pair written with encodePortWrite reads back as the same word',
-    (kind, register, word) => {
-      const chip = createVirtualExpander(kind)
-      const address = expanderRegisterMap(kind)[register]
-      expect(chip.write(encodePortWrite(address, word)).ok).toBe(true)
-      const read = chip.writeRead(Uint8Array.of(address), 2)
-      expect(read.ok && decodePortWord(read.value)).toBe(word)
-    },
-  )
+  test.prop(
+    [
+      fc.constantFrom(...kinds),
+      fc.constantFrom('outputLatch', 'direction', 'inputPolarity'),
+      fc.integer({ min: 0, max: 0xffff }),
+    ],
+    { numRuns: 200 },
+  )('a register pair written with encodePortWrite reads back as the same word', (kind, register, word) => {
+    const chip = createVirtualExpander(kind)
+    const address = expanderRegisterMap(kind)[register]
+    expect(chip.write(encodePortWrite(address, word)).ok).toBe(true)
+    const read = chip.writeRead(Uint8Array.of(address), 2)
+    expect(read.ok && decodePortWord(read.value)).toBe(word)
+  })
 
-  test.prop([fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 15 }), fc.boolean()], { numRuns: 200 })(
-    'withPinBit changes exactly one bit',
-    (word, pin, level) => {
-      const next = withPinBit(word, pin, level)
-      expect(pinBit(next, pin)).toBe(level)
-      expect(next & ~(1 << pin)).toBe(word & ~(1 << pin) & 0xffff)
-    },
-  )
+  test.prop([fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 15 }), fc.boolean()], {
+    numRuns: 200,
+  })('withPinBit changes exactly one bit', (word, pin, level) => {
+    const next = withPinBit(word, pin, level)
+    expect(pinBit(next, pin)).toBe(level)
+    expect(next & ~(1 << pin)).toBe(word & ~(1 << pin) & 0xffff)
+  })
 })

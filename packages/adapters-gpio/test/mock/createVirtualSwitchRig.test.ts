@@ -9,14 +9,29 @@ import { createScriptedI2cBus } from '../../src/mock/createScriptedI2cBus.js'
 const decoded = decodeWiring({
   expanders: [{ id: 'u1', kind: 'pca9555', address: 0x20 }],
   switches: [
-    { supply: 's1', bus: 'A', kind: 'relay', polarity: 'activeHigh', output: { expander: 'u1', pin: 0 }, feedback: { input: { expander: 'u1', pin: 8 }, polarity: 'activeLow' } },
+    {
+      supply: 's1',
+      bus: 'A',
+      kind: 'relay',
+      polarity: 'activeHigh',
+      output: { expander: 'u1', pin: 0 },
+      feedback: { input: { expander: 'u1', pin: 8 }, polarity: 'activeLow' },
+    },
     { supply: 's1', bus: 'B', kind: 'relay', polarity: 'activeLow', output: { expander: 'u1', pin: 1 } },
-    { supply: 's2', bus: 'A', kind: 'fet', polarity: 'activeHigh', output: { gpioLine: 4 }, feedback: { input: { gpioLine: 5 }, polarity: 'activeHigh' } },
+    {
+      supply: 's2',
+      bus: 'A',
+      kind: 'fet',
+      polarity: 'activeHigh',
+      output: { gpioLine: 4 },
+      feedback: { input: { gpioLine: 5 }, polarity: 'activeHigh' },
+    },
   ],
 })
 if (isLeft(decoded)) throw new Error('bad wiring')
 const wiring = decoded.right
-const closedOf = (state: { supply: string; bus: string; closed: boolean }[]) => state.filter((s) => s.closed).map((s) => `${s.supply}/${s.bus}`)
+const closedOf = (state: { supply: string; bus: string; closed: boolean }[]) =>
+  state.filter((s) => s.closed).map((s) => `${s.supply}/${s.bus}`)
 
 describe('createVirtualSwitchRig', () => {
   it('physical state follows the drive pins through polarity, after the per-switch delay', async () => {
@@ -49,7 +64,11 @@ describe('createVirtualSwitchRig', () => {
 
   it('findBridge names the first instant a supply is on two buses', async () => {
     const clock = createVirtualClock()
-    const rig = createVirtualSwitchRig(wiring, { clock, configuredWithClosed: [{ supply: 's1', bus: 'A' }], delayMs: (r) => (r.bus === 'A' ? 20 : 3) })
+    const rig = createVirtualSwitchRig(wiring, {
+      clock,
+      configuredWithClosed: [{ supply: 's1', bus: 'A' }],
+      delayMs: (r) => (r.bus === 'A' ? 20 : 3),
+    })
     expect(rig.findBridge()).toBeUndefined()
     clock.advance(7)
     // Open s1/A (pin 0 low) and close s1/B (pin 1 low, active-low) in one write: make-before-break physically.
@@ -60,7 +79,13 @@ describe('createVirtualSwitchRig', () => {
 
   it('welded stays closed; feedback that never arrives reads open; stuck outputs ignore writes', async () => {
     const clock = createVirtualClock()
-    const rig = createVirtualSwitchRig(wiring, { clock, configuredWithClosed: [{ supply: 's1', bus: 'A' }, { supply: 's2', bus: 'A' }] })
+    const rig = createVirtualSwitchRig(wiring, {
+      clock,
+      configuredWithClosed: [
+        { supply: 's1', bus: 'A' },
+        { supply: 's2', bus: 'A' },
+      ],
+    })
     rig.setFaults({ supply: 's1', bus: 'A' }, { welded: true })
     rig.setFaults({ supply: 's2', bus: 'A' }, { feedbackNeverArrives: true })
     await rig.bus.write(0x20, Uint8Array.of(0x02, 0xfe, 0xff))
@@ -77,7 +102,10 @@ describe('createVirtualSwitchRig', () => {
   it('NACKs: an absent address and an injected fault', async () => {
     const clock = createVirtualClock()
     const rig = createVirtualSwitchRig(wiring, { clock })
-    expect(await rig.bus.write(0x27, Uint8Array.of(0x02, 0, 0))).toEqual({ _tag: 'Left', left: { _tag: 'I2cNack', address: 0x27 } })
+    expect(await rig.bus.write(0x27, Uint8Array.of(0x02, 0, 0))).toEqual({
+      _tag: 'Left',
+      left: { _tag: 'I2cNack', address: 0x27 },
+    })
     ;(rig.expanders.get('u1') as { faults: { nackReads: number } }).faults.nackReads = 1
     expect(isLeft(await rig.bus.writeRead(0x20, Uint8Array.of(0x00), 2))).toBe(true)
     expect(isLeft(await rig.bus.writeRead(0x20, Uint8Array.of(0x00), 2))).toBe(false)
@@ -92,7 +120,10 @@ describe('createMockGpioLines', () => {
     await lines.set([{ offset: 2, value: true }])
     const got = await lines.get([1, 2, 7])
     expect(!isLeft(got) && got.right.map((v) => v.value)).toEqual([false, true, true])
-    expect(await lines.set([{ offset: 9, value: true }])).toEqual({ _tag: 'Left', left: { _tag: 'GpioLineNotRequested', offset: 9 } })
+    expect(await lines.set([{ offset: 9, value: true }])).toEqual({
+      _tag: 'Left',
+      left: { _tag: 'GpioLineNotRequested', offset: 9 },
+    })
     expect(isLeft(await lines.set([{ offset: 7, value: true }]))).toBe(true)
     lines.faults.failSets = 1
     expect(isLeft(await lines.set([{ offset: 1, value: true }]))).toBe(true)
@@ -104,7 +135,9 @@ describe('createScriptedI2cBus', () => {
   it('answers the script and records calls that differ', async () => {
     const bus = createScriptedI2cBus([{ op: 'writeRead', address: 0x20, bytes: [0x00], reply: [1, 2] }])
     expect(await bus.write(0x20, Uint8Array.of(0x02, 0, 0))).toMatchObject({ _tag: 'Left' })
-    expect(bus.mismatches).toEqual(['call 0: got write 0x20 [0x02 0x00 0x00], expected writeRead 0x20 [0x00] 2 bytes'])
+    expect(bus.mismatches).toEqual([
+      'call 0: got write 0x20 [0x02 0x00 0x00], expected writeRead 0x20 [0x00] 2 bytes',
+    ])
     const read = await bus.writeRead(0x20, Uint8Array.of(0x00), 2)
     expect(!isLeft(read) && Array.from(read.right)).toEqual([1, 2])
     expect(bus.remaining()).toBe(0)

@@ -5,7 +5,8 @@ import type { SignalRef, Wiring } from '../../src/wiring/Wiring.js'
 import { decodeWiring } from '../../src/wiring/decodeWiring.js'
 import { wiringArbitrary } from '../wiringArbitrary.js'
 
-const encodeSignal = (s: SignalRef) => (s._tag === 'GpioLine' ? { gpioLine: s.offset } : { expander: s.expander, pin: s.pin })
+const encodeSignal = (s: SignalRef) =>
+  s._tag === 'GpioLine' ? { gpioLine: s.offset } : { expander: s.expander, pin: s.pin }
 const encode = (w: Wiring) => ({
   expanders: w.expanders.map((e) => ({ ...e })),
   switches: w.switches.map((s) => ({
@@ -14,7 +15,9 @@ const encode = (w: Wiring) => ({
     kind: s.kind,
     polarity: s.polarity,
     output: encodeSignal(s.output),
-    ...(s.feedback === undefined ? {} : { feedback: { input: encodeSignal(s.feedback.input), polarity: s.feedback.polarity } }),
+    ...(s.feedback === undefined
+      ? {}
+      : { feedback: { input: encodeSignal(s.feedback.input), polarity: s.feedback.polarity } }),
   })),
 })
 
@@ -43,7 +46,8 @@ const corruptions = (i: number, j: number): Corruption[] => [
       b.output = a.output
       return true
     },
-    path: (json) => `switches[${(i + 1 + (j % Math.max(1, json.switches.length - 1))) % json.switches.length}].output`,
+    path: (json) =>
+      `switches[${(i + 1 + (j % Math.max(1, json.switches.length - 1))) % json.switches.length}].output`,
   },
   {
     // Feedback on the switch's own output pin.
@@ -91,10 +95,13 @@ const corruptions = (i: number, j: number): Corruption[] => [
 ]
 
 describe('decodeWiring properties', () => {
-  test.prop([wiringArbitrary], { numRuns: 150 })('a decoded wiring re-encoded decodes to itself', (wiring) => {
-    const again = decodeWiring(encode(wiring))
-    expect(again).toEqual({ _tag: 'Right', right: wiring })
-  })
+  test.prop([wiringArbitrary], { numRuns: 150 })(
+    'a decoded wiring re-encoded decodes to itself',
+    (wiring) => {
+      const again = decodeWiring(encode(wiring))
+      expect(again).toEqual({ _tag: 'Right', right: wiring })
+    },
+  )
 
   test.prop([wiringArbitrary, fc.nat(5), fc.nat(50), fc.nat(50)], { numRuns: 300 })(
     'each corruption of a valid wiring is an error naming the corrupted entry',

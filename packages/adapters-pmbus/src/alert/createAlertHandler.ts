@@ -59,11 +59,17 @@ export const createAlertHandler = (options: AlertHandlerOptions): AlertHandler =
     const result = await transport.read(ALERT_RESPONSE_ADDRESS, araPec ? 2 : 1)
     if (E.isLeft(result)) return result
     const byte = result.right[0]
-    if (byte === undefined) return E.left({ _tag: 'InvalidResponse', address: ALERT_RESPONSE_ADDRESS, detail: 'empty ARA response' })
+    if (byte === undefined)
+      return E.left({
+        _tag: 'InvalidResponse',
+        address: ALERT_RESPONSE_ADDRESS,
+        detail: 'empty ARA response',
+      })
     if (araPec) {
       const expected = pec([(ALERT_RESPONSE_ADDRESS << 1) | 1, byte])
       const actual = result.right[1] ?? 0
-      if (expected !== actual) return E.left({ _tag: 'PecMismatch', address: ALERT_RESPONSE_ADDRESS, expected, actual })
+      if (expected !== actual)
+        return E.left({ _tag: 'PecMismatch', address: ALERT_RESPONSE_ADDRESS, expected, actual })
     }
     return E.right(byte >> 1)
   }
@@ -78,7 +84,10 @@ export const createAlertHandler = (options: AlertHandlerOptions): AlertHandler =
       const transport = bus.transportFor(id)
       if (binding === undefined || transport === undefined) continue
       const identity = bus.identity(id)
-      const dev = smbusDevice(transport, { address: binding.address, pec: identity === undefined ? false : bus.profile(identity, id).pec })
+      const dev = smbusDevice(transport, {
+        address: binding.address,
+        pec: identity === undefined ? false : bus.profile(identity, id).pec,
+      })
       const word = await dev.readWord(C.STATUS_WORD)
       if (E.isLeft(word)) {
         bus.forget(id)

@@ -13,25 +13,67 @@ import type {
 import { assertUint } from './rounding.js'
 
 /** Flag names from bit 7 down to bit 0; `undefined` marks a reserved bit. */
-type BitLayout<F> = readonly ((keyof F) | undefined)[]
+type BitLayout<F> = readonly (keyof F | undefined)[]
 
 export const statusVoutBits: BitLayout<StatusVoutFlags> = [
-  'ovFault', 'ovWarning', 'uvWarning', 'uvFault', 'maxMinWarning', 'tonMaxFault', 'toffMaxWarning', 'trackingError',
+  'ovFault',
+  'ovWarning',
+  'uvWarning',
+  'uvFault',
+  'maxMinWarning',
+  'tonMaxFault',
+  'toffMaxWarning',
+  'trackingError',
 ]
 export const statusIoutBits: BitLayout<StatusIoutFlags> = [
-  'ocFault', 'ocLvFault', 'ocWarning', 'ucFault', 'currentShareFault', 'powerLimiting', 'poutOpFault', 'poutOpWarning',
+  'ocFault',
+  'ocLvFault',
+  'ocWarning',
+  'ucFault',
+  'currentShareFault',
+  'powerLimiting',
+  'poutOpFault',
+  'poutOpWarning',
 ]
 export const statusInputBits: BitLayout<StatusInputFlags> = [
-  'vinOvFault', 'vinOvWarning', 'vinUvWarning', 'vinUvFault', 'unitOffLowInput', 'iinOcFault', 'iinOcWarning', 'pinOpWarning',
+  'vinOvFault',
+  'vinOvWarning',
+  'vinUvWarning',
+  'vinUvFault',
+  'unitOffLowInput',
+  'iinOcFault',
+  'iinOcWarning',
+  'pinOpWarning',
 ]
 export const statusTemperatureBits: BitLayout<StatusTemperatureFlags> = [
-  'otFault', 'otWarning', 'utWarning', 'utFault', undefined, undefined, undefined, undefined,
+  'otFault',
+  'otWarning',
+  'utWarning',
+  'utFault',
+  undefined,
+  undefined,
+  undefined,
+  undefined,
 ]
 export const statusCmlBits: BitLayout<StatusCmlFlags> = [
-  'invalidCommand', 'invalidData', 'pecFailed', 'memoryFault', 'processorFault', undefined, 'otherCommFault', 'otherMemoryLogicFault',
+  'invalidCommand',
+  'invalidData',
+  'pecFailed',
+  'memoryFault',
+  'processorFault',
+  undefined,
+  'otherCommFault',
+  'otherMemoryLogicFault',
 ]
 export const statusFans12Bits: BitLayout<StatusFans12Flags> = [
-  'fan1Fault', 'fan2Fault', 'fan1Warning', 'fan2Warning', 'fan1SpeedOverride', 'fan2SpeedOverride', 'airflowFault', 'airflowWarning',
+  'fan1Fault',
+  'fan2Fault',
+  'fan1Warning',
+  'fan2Warning',
+  'fan1SpeedOverride',
+  'fan2SpeedOverride',
+  'airflowFault',
+  'airflowWarning',
 ]
 
 const decodeBits = <F>(name: string, layout: BitLayout<F>, raw: number): F => {
@@ -44,19 +86,28 @@ const decodeBits = <F>(name: string, layout: BitLayout<F>, raw: number): F => {
 }
 
 const encodeBits = <F>(layout: BitLayout<F>, flags: F): number =>
-  layout.reduce((raw, flag, i) => (flag !== undefined && flags[flag] === true ? raw | (1 << (7 - i)) : raw), 0)
+  layout.reduce(
+    (raw, flag, i) => (flag !== undefined && flags[flag] === true ? raw | (1 << (7 - i)) : raw),
+    0,
+  )
 
-export const decodeStatusVout = (raw: number): StatusVoutFlags => decodeBits('decodeStatusVout', statusVoutBits, raw)
-export const decodeStatusIout = (raw: number): StatusIoutFlags => decodeBits('decodeStatusIout', statusIoutBits, raw)
-export const decodeStatusInput = (raw: number): StatusInputFlags => decodeBits('decodeStatusInput', statusInputBits, raw)
+export const decodeStatusVout = (raw: number): StatusVoutFlags =>
+  decodeBits('decodeStatusVout', statusVoutBits, raw)
+export const decodeStatusIout = (raw: number): StatusIoutFlags =>
+  decodeBits('decodeStatusIout', statusIoutBits, raw)
+export const decodeStatusInput = (raw: number): StatusInputFlags =>
+  decodeBits('decodeStatusInput', statusInputBits, raw)
 export const decodeStatusTemperature = (raw: number): StatusTemperatureFlags =>
   decodeBits('decodeStatusTemperature', statusTemperatureBits, raw)
-export const decodeStatusCml = (raw: number): StatusCmlFlags => decodeBits('decodeStatusCml', statusCmlBits, raw)
-export const decodeStatusFans12 = (raw: number): StatusFans12Flags => decodeBits('decodeStatusFans12', statusFans12Bits, raw)
+export const decodeStatusCml = (raw: number): StatusCmlFlags =>
+  decodeBits('decodeStatusCml', statusCmlBits, raw)
+export const decodeStatusFans12 = (raw: number): StatusFans12Flags =>
+  decodeBits('decodeStatusFans12', statusFans12Bits, raw)
 
 export const encodeStatusVout = (f: StatusVoutFlags): number => encodeBits(statusVoutBits, f)
 export const encodeStatusIout = (f: StatusIoutFlags): number => encodeBits(statusIoutBits, f)
 export const encodeStatusInput = (f: StatusInputFlags): number => encodeBits(statusInputBits, f)
-export const encodeStatusTemperature = (f: StatusTemperatureFlags): number => encodeBits(statusTemperatureBits, f)
+export const encodeStatusTemperature = (f: StatusTemperatureFlags): number =>
+  encodeBits(statusTemperatureBits, f)
 export const encodeStatusCml = (f: StatusCmlFlags): number => encodeBits(statusCmlBits, f)
 export const encodeStatusFans12 = (f: StatusFans12Flags): number => encodeBits(statusFans12Bits, f)

@@ -8,17 +8,44 @@ import { assertUint } from './rounding.js'
 
 /** Flag name per bit, bit 0 first. */
 export const statusWordBits: readonly (keyof StatusWordFlags)[] = [
-  'noneOfTheAbove', 'cml', 'temperature', 'vinUv', 'ioutOc', 'voutOv', 'off', 'busy',
-  'unknown', 'other', 'fans', 'powerGoodNegated', 'mfrSpecific', 'input', 'ioutPout', 'vout',
+  'noneOfTheAbove',
+  'cml',
+  'temperature',
+  'vinUv',
+  'ioutOc',
+  'voutOv',
+  'off',
+  'busy',
+  'unknown',
+  'other',
+  'fans',
+  'powerGoodNegated',
+  'mfrSpecific',
+  'input',
+  'ioutPout',
+  'vout',
 ]
 
 export const decodeStatusWord = (raw: number): StatusWordFlags => {
   assertUint('decodeStatusWord', raw, 16)
   const bit = (n: number): boolean => ((raw >> n) & 1) === 1
   return {
-    busy: bit(7), off: bit(6), voutOv: bit(5), ioutOc: bit(4), vinUv: bit(3), temperature: bit(2), cml: bit(1),
-    noneOfTheAbove: bit(0), vout: bit(15), ioutPout: bit(14), input: bit(13), mfrSpecific: bit(12),
-    powerGoodNegated: bit(11), fans: bit(10), other: bit(9), unknown: bit(8),
+    busy: bit(7),
+    off: bit(6),
+    voutOv: bit(5),
+    ioutOc: bit(4),
+    vinUv: bit(3),
+    temperature: bit(2),
+    cml: bit(1),
+    noneOfTheAbove: bit(0),
+    vout: bit(15),
+    ioutPout: bit(14),
+    input: bit(13),
+    mfrSpecific: bit(12),
+    powerGoodNegated: bit(11),
+    fans: bit(10),
+    other: bit(9),
+    unknown: bit(8),
   }
 }
 

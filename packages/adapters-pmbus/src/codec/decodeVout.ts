@@ -23,18 +23,30 @@ export const decodeHalf = (raw: number): number => {
   return sign * (1 + fraction / 1024) * 2 ** (exponent - 15)
 }
 
-export const decodeVout = (raw: number, voutMode: number, direct?: DirectCoefficients): Either<CodecError, number> => {
+export const decodeVout = (
+  raw: number,
+  voutMode: number,
+  direct?: DirectCoefficients,
+): Either<CodecError, number> => {
   const mode = parseVoutMode(voutMode)
   switch (mode.format) {
     case 'linear':
       return E.right(decodeLinear16(raw, voutMode))
     case 'direct':
       return direct === undefined
-        ? E.left({ _tag: 'UnsupportedFormat', format: 'DIRECT', detail: `VOUT_MODE 0x${voutMode.toString(16)} is DIRECT but no coefficients were given` })
+        ? E.left({
+            _tag: 'UnsupportedFormat',
+            format: 'DIRECT',
+            detail: `VOUT_MODE 0x${voutMode.toString(16)} is DIRECT but no coefficients were given`,
+          })
         : E.right(decodeDirect(raw, direct))
     case 'ieeeHalf':
       return E.right(decodeHalf(raw))
     case 'vid':
-      return E.left({ _tag: 'UnsupportedFormat', format: 'VID', detail: `VOUT_MODE 0x${voutMode.toString(16)} is VID (code type ${mode.parameter}): needs the controller's VID table` })
+      return E.left({
+        _tag: 'UnsupportedFormat',
+        format: 'VID',
+        detail: `VOUT_MODE 0x${voutMode.toString(16)} is VID (code type ${mode.parameter}): needs the controller's VID table`,
+      })
   }
 }

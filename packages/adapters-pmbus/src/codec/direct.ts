@@ -18,7 +18,8 @@ export interface DirectCoefficients {
 }
 
 const checkCoefficients = (where: string, c: DirectCoefficients): void => {
-  if (!Number.isFinite(c.m) || c.m === 0) throw new RangeError(`${where}: coefficient m must be finite and non-zero, got ${c.m}`)
+  if (!Number.isFinite(c.m) || c.m === 0)
+    throw new RangeError(`${where}: coefficient m must be finite and non-zero, got ${c.m}`)
   if (!Number.isFinite(c.b)) throw new RangeError(`${where}: coefficient b must be finite, got ${c.b}`)
   if (!Number.isInteger(c.R)) throw new RangeError(`${where}: coefficient R must be an integer, got ${c.R}`)
 }
@@ -35,10 +36,13 @@ export const decodeDirect = (raw: number, coefficients: DirectCoefficients): num
 
 export const encodeDirect = (value: number, coefficients: DirectCoefficients): Either<CodecError, number> => {
   checkCoefficients('encodeDirect', coefficients)
-  if (!Number.isFinite(value)) return E.left(notRepresentable('DIRECT', value, `DIRECT value must be finite, got ${value}`))
+  if (!Number.isFinite(value))
+    return E.left(notRepresentable('DIRECT', value, `DIRECT value must be finite, got ${value}`))
   const y = roundHalfAwayFromZero(scaleByPow10(coefficients.m * value + coefficients.b, coefficients.R))
   if (y < -32768 || y > 32767) {
-    return E.left(notRepresentable('DIRECT', value, `DIRECT value ${value} gives Y = ${y}, outside -32768..32767`))
+    return E.left(
+      notRepresentable('DIRECT', value, `DIRECT value ${value} gives Y = ${y}, outside -32768..32767`),
+    )
   }
   return E.right(y & 0xffff)
 }

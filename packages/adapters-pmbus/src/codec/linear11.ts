@@ -33,16 +33,25 @@ export interface Linear11Options {
 const pack = (mantissa: number, exponent: number): number => ((exponent & 0x1f) << 11) | (mantissa & 0x7ff)
 
 export const encodeLinear11 = (value: number, options: Linear11Options = {}): Either<CodecError, number> => {
-  if (!Number.isFinite(value)) return E.left(notRepresentable('LINEAR11', value, `LINEAR11 value must be finite, got ${value}`))
+  if (!Number.isFinite(value))
+    return E.left(notRepresentable('LINEAR11', value, `LINEAR11 value must be finite, got ${value}`))
   const fixed = options.exponent
   if (fixed !== undefined) {
     if (!Number.isInteger(fixed) || fixed < -16 || fixed > 15) {
-      return E.left(notRepresentable('LINEAR11', value, `LINEAR11 exponent must be an integer in -16..15, got ${fixed}`))
+      return E.left(
+        notRepresentable('LINEAR11', value, `LINEAR11 exponent must be an integer in -16..15, got ${fixed}`),
+      )
     }
     const mantissa = roundHalfAwayFromZero(value / 2 ** fixed)
     return mantissa >= -1024 && mantissa <= 1023
       ? E.right(pack(mantissa, fixed))
-      : E.left(notRepresentable('LINEAR11', value, `LINEAR11 value ${value} needs mantissa ${mantissa} at exponent ${fixed}, outside -1024..1023`))
+      : E.left(
+          notRepresentable(
+            'LINEAR11',
+            value,
+            `LINEAR11 value ${value} needs mantissa ${mantissa} at exponent ${fixed}, outside -1024..1023`,
+          ),
+        )
   }
   // Start just below the exponent where |value| / 2^e drops under 1024, then step up: at most a few steps.
   const magnitude = Math.abs(value)
@@ -52,6 +61,10 @@ export const encodeLinear11 = (value: number, options: Linear11Options = {}): Ei
     if (mantissa >= -1024 && mantissa <= 1023) return E.right(pack(mantissa, exponent))
   }
   return E.left(
-    notRepresentable('LINEAR11', value, `LINEAR11 value ${value} is outside -1024 × 2^15..1023 × 2^15 (after rounding)`),
+    notRepresentable(
+      'LINEAR11',
+      value,
+      `LINEAR11 value ${value} is outside -1024 × 2^15..1023 × 2^15 (after rounding)`,
+    ),
   )
 }

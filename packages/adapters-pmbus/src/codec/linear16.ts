@@ -20,7 +20,8 @@ export const decodeLinear16 = (raw: number, voutMode: number): number => {
 
 export const encodeLinear16 = (value: number, voutMode: number): Either<CodecError, number> => {
   const exponent = parseVoutMode(voutMode).exponent
-  if (!Number.isFinite(value)) return E.left(notRepresentable('LINEAR16', value, `LINEAR16 value must be finite, got ${value}`))
+  if (!Number.isFinite(value))
+    return E.left(notRepresentable('LINEAR16', value, `LINEAR16 value must be finite, got ${value}`))
   const mantissa = roundHalfAwayFromZero(value / 2 ** exponent)
   if (mantissa < 0 || mantissa > 0xffff) {
     return E.left(

@@ -13,6 +13,8 @@ export const roundHalfAwayFromZero = (x: number): number => {
 export const assertUint = (name: string, raw: number, bits: number): void => {
   const max = 2 ** bits - 1
   if (!Number.isInteger(raw) || raw < 0 || raw > max) {
-    throw new RangeError(`${name}: raw must be an integer in 0..0x${max.toString(16).toUpperCase()}, got ${raw}`)
+    throw new RangeError(
+      `${name}: raw must be an integer in 0..0x${max.toString(16).toUpperCase()}, got ${raw}`,
+    )
   }
 }

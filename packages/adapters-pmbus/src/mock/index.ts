@@ -6,6 +6,12 @@ export type { VirtualBus, VirtualI2cDevice } from './virtualBus.js'
 export { createVirtualPca9548 } from './virtualPca9548.js'
 export type { VirtualPca9548 } from './virtualPca9548.js'
 export { createVirtualSupply, supplyConditions } from './virtualSupply.js'
-export type { InjectedFault, StatusRegisterName, SupplyCondition, VirtualSupply, VirtualSupplyOptions } from './virtualSupply.js'
+export type {
+  InjectedFault,
+  StatusRegisterName,
+  SupplyCondition,
+  VirtualSupply,
+  VirtualSupplyOptions,
+} from './virtualSupply.js'
 export { createVirtualAlertLine } from './virtualAlertLine.js'
 export type { AlertSource, VirtualAlertLine } from './virtualAlertLine.js'

@@ -10,8 +10,19 @@ import type { CommError } from '@busbar/core'
 import type { I2cTransport } from '../smbus/I2cTransport.js'
 
 export type ScriptedStep =
-  | { readonly op: 'write'; readonly address: number; readonly bytes: readonly number[]; readonly error?: CommError }
-  | { readonly op: 'read'; readonly address: number; readonly length: number; readonly reply?: readonly number[]; readonly error?: CommError }
+  | {
+      readonly op: 'write'
+      readonly address: number
+      readonly bytes: readonly number[]
+      readonly error?: CommError
+    }
+  | {
+      readonly op: 'read'
+      readonly address: number
+      readonly length: number
+      readonly reply?: readonly number[]
+      readonly error?: CommError
+    }
   | {
       readonly op: 'writeRead'
       readonly address: number
@@ -59,7 +70,9 @@ export const scriptedTransport = (steps: readonly ScriptedStep[] = []): Scripted
     const expected = script[position]
     if (expected === undefined || !matches(expected)) {
       const message = `scriptedTransport: call #${calls.length} ${text} does not match ${
-        expected === undefined ? 'the end of the script' : `expected step #${position + 1} ${describeStep(expected)}`
+        expected === undefined
+          ? 'the end of the script'
+          : `expected step #${position + 1} ${describeStep(expected)}`
       }`
       failures.push(message)
       throw new Error(message)
@@ -82,22 +95,31 @@ export const scriptedTransport = (steps: readonly ScriptedStep[] = []): Scripted
     assertDone: () => {
       const problems = [...failures]
       if (position < script.length) {
-        problems.push(`scriptedTransport: ${script.length - position} expectation(s) left, next ${describeStep(script[position] as ScriptedStep)}`)
+        problems.push(
+          `scriptedTransport: ${script.length - position} expectation(s) left, next ${describeStep(script[position] as ScriptedStep)}`,
+        )
       }
       if (problems.length > 0) throw new Error(`${problems.join('\n')}\ncalls made:\n  ${calls.join('\n  ')}`)
     },
     write: async (address, bytes) => {
-      const step = next({ op: 'write', address, bytes: Array.from(bytes) }, (s) => s.op === 'write' && s.address === address && sameBytes(s.bytes, bytes))
+      const step = next(
+        { op: 'write', address, bytes: Array.from(bytes) },
+        (s) => s.op === 'write' && s.address === address && sameBytes(s.bytes, bytes),
+      )
       return E.map(() => undefined)(reply(step))
     },
     read: async (address, length) => {
-      const step = next({ op: 'read', address, length }, (s) => s.op === 'read' && s.address === address && s.length === length)
+      const step = next(
+        { op: 'read', address, length },
+        (s) => s.op === 'read' && s.address === address && s.length === length,
+      )
       return reply(step)
     },
     writeRead: async (address, bytes, length) => {
       const step = next(
         { op: 'writeRead', address, bytes: Array.from(bytes), length },
-        (s) => s.op === 'writeRead' && s.address === address && s.length === length && sameBytes(s.bytes, bytes),
+        (s) =>
+          s.op === 'writeRead' && s.address === address && s.length === length && sameBytes(s.bytes, bytes),
       )
       return reply(step)
     },

@@ -66,8 +66,14 @@ export const createVirtualBus = (name = 'bus'): VirtualBus => {
 
   const resolve = (address: number): Either<CommError, VirtualI2cDevice> => {
     const found = bus.reach(address)
-    if (found.length === 0) return E.left({ _tag: 'NoAck', address, detail: `no device at ${hex(address)} on ${name}` })
-    if (found.length > 1) return E.left({ _tag: 'BusError', address, detail: `${found.length} devices answer ${hex(address)} on ${name}` })
+    if (found.length === 0)
+      return E.left({ _tag: 'NoAck', address, detail: `no device at ${hex(address)} on ${name}` })
+    if (found.length > 1)
+      return E.left({
+        _tag: 'BusError',
+        address,
+        detail: `${found.length} devices answer ${hex(address)} on ${name}`,
+      })
     return E.right(found[0] as VirtualI2cDevice)
   }
 
@@ -78,7 +84,12 @@ export const createVirtualBus = (name = 'bus'): VirtualBus => {
       .filter((a): a is { device: VirtualI2cDevice; byte: number } => a.byte !== undefined)
       .sort((a, b) => a.byte - b.byte)
     const winner = answering[0]
-    if (winner === undefined) return E.left({ _tag: 'NoAck', address: ALERT_RESPONSE_ADDRESS, detail: `no device answers the ARA on ${name}` })
+    if (winner === undefined)
+      return E.left({
+        _tag: 'NoAck',
+        address: ALERT_RESPONSE_ADDRESS,
+        detail: `no device answers the ARA on ${name}`,
+      })
     winner.device.alertResponded?.()
     const bytes = new Uint8Array(length).fill(0xff)
     bytes[0] = winner.byte
@@ -86,11 +97,13 @@ export const createVirtualBus = (name = 'bus'): VirtualBus => {
     return E.right(bytes)
   }
 
-  const isAra = (address: number): boolean => address === ALERT_RESPONSE_ADDRESS && bus.reach(address).length === 0
+  const isAra = (address: number): boolean =>
+    address === ALERT_RESPONSE_ADDRESS && bus.reach(address).length === 0
 
   const bus: VirtualBus = {
     attach: (address, device) => {
-      if (!Number.isInteger(address) || address < 0 || address > 0x7f) throw new RangeError(`${name}.attach: address must be 7-bit, got ${address}`)
+      if (!Number.isInteger(address) || address < 0 || address > 0x7f)
+        throw new RangeError(`${name}.attach: address must be 7-bit, got ${address}`)
       if (devices.has(address)) throw new Error(`${name}.attach: address ${hex(address)} is already taken`)
       devices.set(address, device)
     },
@@ -102,8 +115,11 @@ export const createVirtualBus = (name = 'bus'): VirtualBus => {
     transport: {
       write: async (address, bytes) => E.flatMap((d: VirtualI2cDevice) => d.write(bytes))(resolve(address)),
       read: async (address, length) =>
-        isAra(address) ? alertResponse(length) : E.flatMap((d: VirtualI2cDevice) => d.read(length))(resolve(address)),
-      writeRead: async (address, bytes, length) => E.flatMap((d: VirtualI2cDevice) => d.writeRead(bytes, length))(resolve(address)),
+        isAra(address)
+          ? alertResponse(length)
+          : E.flatMap((d: VirtualI2cDevice) => d.read(length))(resolve(address)),
+      writeRead: async (address, bytes, length) =>
+        E.flatMap((d: VirtualI2cDevice) => d.writeRead(bytes, length))(resolve(address)),
     },
   }
   return bus

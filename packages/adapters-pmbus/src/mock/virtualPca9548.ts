@@ -20,7 +20,9 @@ export interface VirtualPca9548 extends VirtualI2cDevice {
 }
 
 export const createVirtualPca9548 = (address = 0x70): VirtualPca9548 => {
-  const channels = Array.from({ length: 8 }, (_, n) => createVirtualBus(`pca9548@0x${address.toString(16)} channel ${n}`))
+  const channels = Array.from({ length: 8 }, (_, n) =>
+    createVirtualBus(`pca9548@0x${address.toString(16)} channel ${n}`),
+  )
   let control = 0
   let nack: { remaining: number | undefined } | null = null
   const writes: number[] = []

@@ -26,7 +26,8 @@ import { pec as crc8 } from '../codec/pec.js'
 import type { VirtualI2cDevice } from './virtualBus.js'
 
 /** The latched detail status registers. */
-export type StatusRegisterName = 'vout' | 'iout' | 'input' | 'temperature' | 'cml' | 'other' | 'mfr' | 'fans12'
+export type StatusRegisterName =
+  'vout' | 'iout' | 'input' | 'temperature' | 'cml' | 'other' | 'mfr' | 'fans12'
 
 export type SupplyCondition =
   | 'inputLoss'
@@ -149,7 +150,9 @@ const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`
 export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSupply => {
   const { address, capacityW } = options
   if (!Number.isInteger(address) || address < 0x08 || address > 0x77) {
-    throw new RangeError(`createVirtualSupply: address must be a 7-bit device address 0x08..0x77, got ${address}`)
+    throw new RangeError(
+      `createVirtualSupply: address must be a 7-bit device address 0x08..0x77, got ${address}`,
+    )
   }
   if (!(capacityW > 0)) throw new RangeError(`createVirtualSupply: capacityW must be > 0, got ${capacityW}`)
   const voutMode = options.voutMode ?? 0x97
@@ -166,15 +169,45 @@ export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSuppl
   const encoder = new TextEncoder()
 
   let readings: SupplyReadings = options.readings ?? {}
-  const latched: Record<StatusRegisterName, number> = { vout: 0, iout: 0, input: 0, temperature: 0, cml: 0, other: 0, mfr: 0, fans12: 0 }
-  const alertMask: Record<StatusRegisterName, number> = { vout: 0, iout: 0, input: 0, temperature: 0, cml: 0, other: 0, mfr: 0, fans12: 0 }
+  const latched: Record<StatusRegisterName, number> = {
+    vout: 0,
+    iout: 0,
+    input: 0,
+    temperature: 0,
+    cml: 0,
+    other: 0,
+    mfr: 0,
+    fans12: 0,
+  }
+  const alertMask: Record<StatusRegisterName, number> = {
+    vout: 0,
+    iout: 0,
+    input: 0,
+    temperature: 0,
+    cml: 0,
+    other: 0,
+    mfr: 0,
+    fans12: 0,
+  }
   const conditions = new Set<SupplyCondition>()
-  const rawConditions: Record<StatusRegisterName, number> = { vout: 0, iout: 0, input: 0, temperature: 0, cml: 0, other: 0, mfr: 0, fans12: 0 }
+  const rawConditions: Record<StatusRegisterName, number> = {
+    vout: 0,
+    iout: 0,
+    input: 0,
+    temperature: 0,
+    cml: 0,
+    other: 0,
+    mfr: 0,
+    fans12: 0,
+  }
   let alertPending = false
   let page = 0
   let transactions = 0
   // An injected fault: `skip` transactions pass first, then `remaining` (undefined = all) are hit.
-  interface Armed { skip: number; remaining: number | undefined }
+  interface Armed {
+    skip: number
+    remaining: number | undefined
+  }
   let nack: Armed | null = null
   let timeout: Armed | null = null
   let pecErrors: Armed | null = null
@@ -220,7 +253,8 @@ export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSuppl
   const statusWord = (): number => {
     const l = latched
     const off = outputOff()
-    const noneOfTheAbove = ((l.vout & 0x7f) | (l.iout & 0x7f) | (l.input & ~0x18) | l.fans12 | l.other | l.mfr) !== 0
+    const noneOfTheAbove =
+      ((l.vout & 0x7f) | (l.iout & 0x7f) | (l.input & ~0x18) | l.fans12 | l.other | l.mfr) !== 0
     const low =
       (off ? 0x40 : 0) |
       (l.vout & 0x80 ? 0x20 : 0) |
@@ -262,26 +296,47 @@ export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSuppl
 
   const invalidCommand = (command: number): CommError => {
     latch('cml', 0x80)
-    return { _tag: 'NoAck', address, command, detail: `command ${hex(command)} not supported by the virtual supply at ${hex(address)}` }
+    return {
+      _tag: 'NoAck',
+      address,
+      command,
+      detail: `command ${hex(command)} not supported by the virtual supply at ${hex(address)}`,
+    }
   }
 
   const readData = (command: number): ReadData => {
     if (unsupported.has(command)) return { error: invalidCommand(command) }
     switch (command) {
-      case C.PAGE: return byte(page)
-      case C.CAPABILITY: return byte((pecSupported ? CAPABILITY_PEC : 0) | (smbalertSupported ? CAPABILITY_SMBALERT : 0) | 0x20)
-      case C.VOUT_MODE: return byte(voutMode)
-      case C.STATUS_BYTE: return byte(statusWord() & 0xff)
-      case C.STATUS_WORD: return word(statusWord())
-      case C.READ_VIN: return word(linear11(readings.vinV))
-      case C.READ_IIN: return word(linear11(readings.iinA))
-      case C.READ_VOUT: return word(linear16(readings.voutV))
-      case C.READ_IOUT: return word(linear11(readings.ioutA))
-      case C.READ_TEMPERATURE_1: return word(linear11(readings.temperatureC))
-      case C.READ_FAN_SPEED_1: return word(linear11(readings.fanRpm))
-      case C.READ_POUT: return word(linear11(readings.poutW))
-      case C.READ_PIN: return word(linear11(readings.pinW))
-      case C.MFR_POUT_MAX: return word(linear11(capacityW))
+      case C.PAGE:
+        return byte(page)
+      case C.CAPABILITY:
+        return byte(
+          (pecSupported ? CAPABILITY_PEC : 0) | (smbalertSupported ? CAPABILITY_SMBALERT : 0) | 0x20,
+        )
+      case C.VOUT_MODE:
+        return byte(voutMode)
+      case C.STATUS_BYTE:
+        return byte(statusWord() & 0xff)
+      case C.STATUS_WORD:
+        return word(statusWord())
+      case C.READ_VIN:
+        return word(linear11(readings.vinV))
+      case C.READ_IIN:
+        return word(linear11(readings.iinA))
+      case C.READ_VOUT:
+        return word(linear16(readings.voutV))
+      case C.READ_IOUT:
+        return word(linear11(readings.ioutA))
+      case C.READ_TEMPERATURE_1:
+        return word(linear11(readings.temperatureC))
+      case C.READ_FAN_SPEED_1:
+        return word(linear11(readings.fanRpm))
+      case C.READ_POUT:
+        return word(linear11(readings.poutW))
+      case C.READ_PIN:
+        return word(linear11(readings.pinW))
+      case C.MFR_POUT_MAX:
+        return word(linear11(capacityW))
       case C.MFR_ID:
       case C.MFR_MODEL:
       case C.MFR_SERIAL:
@@ -297,10 +352,14 @@ export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSuppl
   const writeLength = (command: number): number | undefined => {
     if (unsupported.has(command)) return undefined
     switch (command) {
-      case C.CLEAR_FAULTS: return 0
-      case C.PAGE: return 1
-      case C.SMBALERT_MASK: return 2
-      default: return undefined
+      case C.CLEAR_FAULTS:
+        return 0
+      case C.PAGE:
+        return 1
+      case C.SMBALERT_MASK:
+        return 2
+      default:
+        return undefined
     }
   }
 
@@ -312,7 +371,12 @@ export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSuppl
       case C.PAGE:
         if (data[0] !== 0) {
           latch('cml', 0x40)
-          return E.left({ _tag: 'NoAck', address, command, detail: `PAGE ${data[0]} does not exist (single-page supply)` })
+          return E.left({
+            _tag: 'NoAck',
+            address,
+            command,
+            detail: `PAGE ${data[0]} does not exist (single-page supply)`,
+          })
         }
         page = 0
         return E.right(undefined)
@@ -320,7 +384,12 @@ export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSuppl
         const register = registerNames.find((r) => statusCommandOf[r] === data[0])
         if (register === undefined) {
           latch('cml', 0x40)
-          return E.left({ _tag: 'NoAck', address, command, detail: `SMBALERT_MASK for unknown status command ${hex(data[0] ?? 0)}` })
+          return E.left({
+            _tag: 'NoAck',
+            address,
+            command,
+            detail: `SMBALERT_MASK for unknown status command ${hex(data[0] ?? 0)}`,
+          })
         }
         alertMask[register] = data[1] ?? 0
         return E.right(undefined)
@@ -342,7 +411,8 @@ export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSuppl
     const fault = busFault()
     if (fault !== undefined) return E.left(fault)
     const command = bytes[0]
-    if (command === undefined) return E.left({ _tag: 'NoAck', address, detail: 'quick command / empty write not supported' })
+    if (command === undefined)
+      return E.left({ _tag: 'NoAck', address, detail: 'quick command / empty write not supported' })
     const length = writeLength(command)
     if (length === undefined) return E.left(invalidCommand(command))
     const data = Array.from(bytes.subarray(1, 1 + length))
@@ -354,7 +424,12 @@ export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSuppl
       }
     } else if (bytes.length !== 1 + length) {
       latch('cml', 0x40)
-      return E.left({ _tag: 'NoAck', address, command, detail: `write of ${bytes.length} bytes, command takes ${length} data bytes` })
+      return E.left({
+        _tag: 'NoAck',
+        address,
+        command,
+        detail: `write of ${bytes.length} bytes, command takes ${length} data bytes`,
+      })
     }
     return performWrite(command, data)
   }
@@ -364,7 +439,12 @@ export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSuppl
     if (fault !== undefined) return E.left(fault)
     const command = bytes[0]
     if (bytes.length !== 1 || command === undefined) {
-      return E.left({ _tag: 'NoAck', address, command, detail: 'process calls are not supported by the virtual supply' })
+      return E.left({
+        _tag: 'NoAck',
+        address,
+        command,
+        detail: 'process calls are not supported by the virtual supply',
+      })
     }
     const result = readData(command)
     if ('error' in result) return E.left(result.error)
@@ -385,7 +465,9 @@ export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSuppl
     writeRead,
     read: () => {
       const fault = busFault()
-      return E.left(fault ?? { _tag: 'NoAck', address, detail: 'receive byte not supported by the virtual supply' })
+      return E.left(
+        fault ?? { _tag: 'NoAck', address, detail: 'receive byte not supported by the virtual supply' },
+      )
     },
     alertResponse: () => (alertAsserted() && answersAra ? (address << 1) & 0xff : undefined),
     alertResponded: () => {
@@ -395,14 +477,18 @@ export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSuppl
       readings = next
     },
     setCondition: (condition, present) => {
-      if (supplyConditions[condition] === undefined) throw new RangeError(`setCondition: unknown condition "${String(condition)}"`)
+      if (supplyConditions[condition] === undefined)
+        throw new RangeError(`setCondition: unknown condition "${String(condition)}"`)
       if (present) conditions.add(condition)
       else conditions.delete(condition)
       applyPresentConditions()
     },
     setStatusBits: (register, mask, present) => {
-      if (statusCommandOf[register] === undefined) throw new RangeError(`setStatusBits: unknown register "${String(register)}"`)
-      rawConditions[register] = present ? rawConditions[register] | (mask & 0xff) : rawConditions[register] & ~mask
+      if (statusCommandOf[register] === undefined)
+        throw new RangeError(`setStatusBits: unknown register "${String(register)}"`)
+      rawConditions[register] = present
+        ? rawConditions[register] | (mask & 0xff)
+        : rawConditions[register] & ~mask
       applyPresentConditions()
     },
     setResponding: (responding) => {

@@ -29,7 +29,11 @@ export interface PollRunner {
   pollRound(mode: ReadMode): Promise<readonly ControllerEvent[]>
 }
 
-export const createPollRunner = ({ bus, nowMs, clearFaultsReport = 'snapshot' }: PollRunnerOptions): PollRunner => {
+export const createPollRunner = ({
+  bus,
+  nowMs,
+  clearFaultsReport = 'snapshot',
+}: PollRunnerOptions): PollRunner => {
   const failed = (supply: string, atMs: number, error: CommError): ControllerEvent => {
     bus.forget(supply)
     return { _tag: 'ReadFailed', supply, atMs, error }
@@ -40,9 +44,14 @@ export const createPollRunner = ({ bus, nowMs, clearFaultsReport = 'snapshot' }:
     const identity = await bus.identify(supply)
     if (E.isLeft(identity)) return [failed(supply, startedMs, identity.left)]
     const transport = bus.transportFor(supply)
-    if (transport === undefined) return [failed(supply, startedMs, { _tag: 'BusError', detail: `supply "${supply}" has no PMBus binding` })]
+    if (transport === undefined)
+      return [
+        failed(supply, startedMs, { _tag: 'BusError', detail: `supply "${supply}" has no PMBus binding` }),
+      ]
     const sample = await readSupply(transport, bus.profile(identity.right, supply), supply, mode, nowMs)
-    return E.isLeft(sample) ? [failed(supply, nowMs(), sample.left)] : [{ _tag: 'Telemetry', sample: sample.right }]
+    return E.isLeft(sample)
+      ? [failed(supply, nowMs(), sample.left)]
+      : [{ _tag: 'Telemetry', sample: sample.right }]
   }
 
   const clear = async (supply: string): Promise<readonly ControllerEvent[]> => {
@@ -50,15 +59,26 @@ export const createPollRunner = ({ bus, nowMs, clearFaultsReport = 'snapshot' }:
     const identity = await bus.identify(supply)
     if (E.isLeft(identity)) return [failed(supply, startedMs, identity.left)]
     const transport = bus.transportFor(supply)
-    if (transport === undefined) return [failed(supply, startedMs, { _tag: 'BusError', detail: `supply "${supply}" has no PMBus binding` })]
+    if (transport === undefined)
+      return [
+        failed(supply, startedMs, { _tag: 'BusError', detail: `supply "${supply}" has no PMBus binding` }),
+      ]
     const atMs = nowMs()
     const result = await clearSupplyFaults(transport, bus.profile(identity.right, supply))
     if (E.isLeft(result)) return [failed(supply, nowMs(), result.left)]
     const snapshot: ControllerEvent[] =
       clearFaultsReport === 'snapshot'
-        ? [{ _tag: 'Telemetry', sample: { supply, atMs, status: result.right.snapshot, readings: {} }, afterClearFaults: true }]
+        ? [
+            {
+              _tag: 'Telemetry',
+              sample: { supply, atMs, status: result.right.snapshot, readings: {} },
+              afterClearFaults: true,
+            },
+          ]
         : []
-    return result.right._tag === 'Cleared' ? snapshot : [...snapshot, failed(supply, nowMs(), result.right.error)]
+    return result.right._tag === 'Cleared'
+      ? snapshot
+      : [...snapshot, failed(supply, nowMs(), result.right.error)]
   }
 
   return {

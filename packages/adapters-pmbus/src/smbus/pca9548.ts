@@ -26,7 +26,8 @@ export interface Pca9548 {
   cachedControl(): number | undefined
 }
 
-const describe = (e: CommError): string => ('detail' in e && e.detail !== undefined ? `${e._tag}: ${e.detail}` : e._tag)
+const describe = (e: CommError): string =>
+  'detail' in e && e.detail !== undefined ? `${e._tag}: ${e.detail}` : e._tag
 const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`
 
 const checkAddress = (address: number): void => {
@@ -47,7 +48,8 @@ export interface Pca9548Group {
 /** Muxes at `addresses` on one upstream segment, sharing one queue and closing each other. */
 export const createPca9548Group = (upstream: I2cTransport, addresses: readonly number[]): Pca9548Group => {
   addresses.forEach(checkAddress)
-  if (new Set(addresses).size !== addresses.length) throw new RangeError(`createPca9548Group: duplicate mux address in [${addresses.map(hex).join(', ')}]`)
+  if (new Set(addresses).size !== addresses.length)
+    throw new RangeError(`createPca9548Group: duplicate mux address in [${addresses.map(hex).join(', ')}]`)
   const cache = new Map<number, number | undefined>(addresses.map((a) => [a, undefined]))
   let queue: Promise<unknown> = Promise.resolve()
 
@@ -58,12 +60,21 @@ export const createPca9548Group = (upstream: I2cTransport, addresses: readonly n
     return run
   }
 
-  const writeControl = async (mux: number, control: number, channel: number): Promise<Either<CommError, void>> => {
+  const writeControl = async (
+    mux: number,
+    control: number,
+    channel: number,
+  ): Promise<Either<CommError, void>> => {
     if (cache.get(mux) === control) return E.right(undefined)
     cache.set(mux, undefined)
     const result = await upstream.write(mux, Uint8Array.of(control))
     if (E.isLeft(result)) {
-      return E.left({ _tag: 'MuxError', mux, channel, detail: `writing control ${hex(control)} failed: ${describe(result.left)}` })
+      return E.left({
+        _tag: 'MuxError',
+        mux,
+        channel,
+        detail: `writing control ${hex(control)} failed: ${describe(result.left)}`,
+      })
     }
     cache.set(mux, control)
     return E.right(undefined)
@@ -78,7 +89,11 @@ export const createPca9548Group = (upstream: I2cTransport, addresses: readonly n
     return writeControl(mux, 1 << channel, channel)
   }
 
-  const through = <A>(mux: number, channel: number, transaction: () => Promise<Either<CommError, A>>): Promise<Either<CommError, A>> =>
+  const through = <A>(
+    mux: number,
+    channel: number,
+    transaction: () => Promise<Either<CommError, A>>,
+  ): Promise<Either<CommError, A>> =>
     serialise(async () => {
       const selected = await select(mux, channel)
       if (E.isLeft(selected)) return selected
@@ -100,7 +115,9 @@ export const createPca9548Group = (upstream: I2cTransport, addresses: readonly n
     return E.right(undefined)
   }
 
-  const closedThrough = <A>(transaction: () => Promise<Either<CommError, A>>): Promise<Either<CommError, A>> =>
+  const closedThrough = <A>(
+    transaction: () => Promise<Either<CommError, A>>,
+  ): Promise<Either<CommError, A>> =>
     serialise(async () => {
       const closed = await closeAll()
       return E.isLeft(closed) ? closed : transaction()
@@ -124,7 +141,8 @@ export const createPca9548Group = (upstream: I2cTransport, addresses: readonly n
           return {
             write: (address, bytes) => through(mux, channel, () => upstream.write(address, bytes)),
             read: (address, length) => through(mux, channel, () => upstream.read(address, length)),
-            writeRead: (address, bytes, length) => through(mux, channel, () => upstream.writeRead(address, bytes, length)),
+            writeRead: (address, bytes, length) =>
+              through(mux, channel, () => upstream.writeRead(address, bytes, length)),
           }
         },
         deselect: () => serialise(() => writeControl(mux, 0, -1)),

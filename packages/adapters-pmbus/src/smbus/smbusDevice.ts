@@ -57,7 +57,12 @@ export const smbusDevice = (transport: I2cTransport, options: SmbusDeviceOptions
   const writeAddr = (address << 1) & 0xff
   const readAddr = writeAddr | 1
 
-  const invalid = (command: number, detail: string): CommError => ({ _tag: 'InvalidResponse', address, command, detail })
+  const invalid = (command: number, detail: string): CommError => ({
+    _tag: 'InvalidResponse',
+    address,
+    command,
+    detail,
+  })
 
   /** Combined read: the command byte, repeated START, `length` bytes (PEC byte included when on). */
   const exchange = async (command: number, length: number): Promise<Either<CommError, Uint8Array>> => {
@@ -65,7 +70,9 @@ export const smbusDevice = (transport: I2cTransport, options: SmbusDeviceOptions
     const result = await transport.writeRead(address, Uint8Array.of(command), length)
     if (E.isLeft(result)) return E.left(withCommand(result.left, command))
     if (result.right.length !== length) {
-      return E.left(invalid(command, `expected ${length} bytes from the transport, got ${result.right.length}`))
+      return E.left(
+        invalid(command, `expected ${length} bytes from the transport, got ${result.right.length}`),
+      )
     }
     return E.right(result.right)
   }
@@ -73,7 +80,9 @@ export const smbusDevice = (transport: I2cTransport, options: SmbusDeviceOptions
   /** Checks the PEC byte that follows `data` against the whole exchange; returns `data`. */
   const verifyPec = (command: number, data: Uint8Array, actual: number): Either<CommError, Uint8Array> => {
     const expected = crc8(data, crc8([writeAddr, command, readAddr]))
-    return expected === actual ? E.right(data) : E.left({ _tag: 'PecMismatch', address, command, expected, actual })
+    return expected === actual
+      ? E.right(data)
+      : E.left({ _tag: 'PecMismatch', address, command, expected, actual })
   }
 
   const readFixed = async (command: number, dataLength: number): Promise<Either<CommError, Uint8Array>> => {
@@ -94,14 +103,16 @@ export const smbusDevice = (transport: I2cTransport, options: SmbusDeviceOptions
     address,
     pec,
     readByte: async (command) => E.map((b: Uint8Array) => b[0] ?? 0)(await readFixed(command, 1)),
-    readWord: async (command) => E.map((b: Uint8Array) => (b[0] ?? 0) | ((b[1] ?? 0) << 8))(await readFixed(command, 2)),
+    readWord: async (command) =>
+      E.map((b: Uint8Array) => (b[0] ?? 0) | ((b[1] ?? 0) << 8))(await readFixed(command, 2)),
     readBlock: async (command) => {
       const result = await exchange(command, 1 + maxBlockLength + (pec ? 1 : 0))
       if (E.isLeft(result)) return result
       const bytes = result.right
       const count = bytes[0] ?? 0
       // Check the count before the PEC: a bad count would otherwise show up as a confusing PEC mismatch.
-      if (count > maxBlockLength) return E.left(invalid(command, `block length ${count} is outside 0..${maxBlockLength}`))
+      if (count > maxBlockLength)
+        return E.left(invalid(command, `block length ${count} is outside 0..${maxBlockLength}`))
       if (pec) {
         const checked = verifyPec(command, bytes.subarray(0, 1 + count), bytes[1 + count] ?? 0)
         if (E.isLeft(checked)) return checked

@@ -4,11 +4,29 @@ import type { DirectCoefficients } from '../codec/direct.js'
 
 /** Detail status registers (STATUS_WORD is always read). */
 export type DetailRegister = 'vout' | 'iout' | 'input' | 'temperature' | 'cml' | 'fans12' | 'other' | 'mfr'
-export const allDetailRegisters: readonly DetailRegister[] = ['vout', 'iout', 'input', 'temperature', 'cml', 'fans12', 'other', 'mfr']
+export const allDetailRegisters: readonly DetailRegister[] = [
+  'vout',
+  'iout',
+  'input',
+  'temperature',
+  'cml',
+  'fans12',
+  'other',
+  'mfr',
+]
 
 /** The READ_* values a full visit reads. */
 export type ReadingName = 'vinV' | 'iinA' | 'voutV' | 'ioutA' | 'poutW' | 'pinW' | 'temperatureC' | 'fanRpm'
-export const allReadings: readonly ReadingName[] = ['vinV', 'iinA', 'voutV', 'ioutA', 'poutW', 'pinW', 'temperatureC', 'fanRpm']
+export const allReadings: readonly ReadingName[] = [
+  'vinV',
+  'iinA',
+  'voutV',
+  'ioutA',
+  'poutW',
+  'pinW',
+  'temperatureC',
+  'fanRpm',
+]
 
 export interface SupplyProfile {
   /** 7-bit address on its segment. */

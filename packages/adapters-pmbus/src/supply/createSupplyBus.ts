@@ -67,9 +67,11 @@ export const createSupplyBus = (
   const muxAddresses = new Set<number>()
   for (const id of ids) {
     const b = supplies[id] as SupplyBinding
-    if (!sevenBit(b.address)) problems.push(`supplies["${id}"].address must be a 7-bit address, got ${b.address}`)
+    if (!sevenBit(b.address))
+      problems.push(`supplies["${id}"].address must be a 7-bit address, got ${b.address}`)
     if (b.mux !== undefined) {
-      if (!sevenBit(b.mux.address)) problems.push(`supplies["${id}"].mux.address must be a 7-bit address, got ${b.mux.address}`)
+      if (!sevenBit(b.mux.address))
+        problems.push(`supplies["${id}"].mux.address must be a 7-bit address, got ${b.mux.address}`)
       if (!Number.isInteger(b.mux.channel) || b.mux.channel < 0 || b.mux.channel > 7) {
         problems.push(`supplies["${id}"].mux.channel must be 0..7, got ${b.mux.channel}`)
       }
@@ -78,22 +80,42 @@ export const createSupplyBus = (
   }
   if (problems.length > 0) return E.left(problems)
 
-  const group = createPca9548Group(transport, [...muxAddresses].sort((a, b) => a - b))
+  const group = createPca9548Group(
+    transport,
+    [...muxAddresses].sort((a, b) => a - b),
+  )
   const muxes = group.muxes
-  const segmentKey = (b: SupplyBinding): string => (b.mux === undefined ? 'root' : `mux ${hex(b.mux.address)} channel ${b.mux.channel}`)
-  const segmentMap = new Map<string, { name: string; transport: I2cTransport; mux?: { address: number; channel: number }; supplies: { id: string; address: number }[] }>()
+  const segmentKey = (b: SupplyBinding): string =>
+    b.mux === undefined ? 'root' : `mux ${hex(b.mux.address)} channel ${b.mux.channel}`
+  const segmentMap = new Map<
+    string,
+    {
+      name: string
+      transport: I2cTransport
+      mux?: { address: number; channel: number }
+      supplies: { id: string; address: number }[]
+    }
+  >()
   for (const id of ids) {
     const b = supplies[id] as SupplyBinding
     const key = segmentKey(b)
     let segment = segmentMap.get(key)
     if (segment === undefined) {
-      const segmentTransport = b.mux === undefined ? transport : (muxes.get(b.mux.address) as Pca9548).channel(b.mux.channel)
-      segment = { name: key, transport: segmentTransport, ...(b.mux === undefined ? {} : { mux: b.mux }), supplies: [] }
+      const segmentTransport =
+        b.mux === undefined ? transport : (muxes.get(b.mux.address) as Pca9548).channel(b.mux.channel)
+      segment = {
+        name: key,
+        transport: segmentTransport,
+        ...(b.mux === undefined ? {} : { mux: b.mux }),
+        supplies: [],
+      }
       segmentMap.set(key, segment)
     }
     const clash = segment.supplies.find((s) => s.address === b.address)
-    if (clash !== undefined) problems.push(`supplies["${id}"].address ${hex(b.address)} is also used by "${clash.id}" on ${key}`)
-    if (b.mux === undefined && muxAddresses.has(b.address)) problems.push(`supplies["${id}"].address ${hex(b.address)} is a mux address`)
+    if (clash !== undefined)
+      problems.push(`supplies["${id}"].address ${hex(b.address)} is also used by "${clash.id}" on ${key}`)
+    if (b.mux === undefined && muxAddresses.has(b.address))
+      problems.push(`supplies["${id}"].address ${hex(b.address)} is a mux address`)
     segment.supplies.push({ id, address: b.address })
   }
   // Root devices are on every channel's wire too: a channel device at a root device's address collides.
@@ -102,14 +124,21 @@ export const createSupplyBus = (
     if (segment === rootSegment || rootSegment === undefined) continue
     for (const s of segment.supplies) {
       const clash = rootSegment.supplies.find((r) => r.address === s.address)
-      if (clash !== undefined) problems.push(`supplies["${s.id}"].address ${hex(s.address)} on ${segment.name} collides with "${clash.id}" on root, which every channel reaches`)
+      if (clash !== undefined)
+        problems.push(
+          `supplies["${s.id}"].address ${hex(s.address)} on ${segment.name} collides with "${clash.id}" on root, which every channel reaches`,
+        )
     }
   }
   if (problems.length > 0) return E.left(problems)
 
   // Root first, then muxes by address and channel: the ARA order.
   const segments = [...segmentMap.values()].sort((a, b) =>
-    a.mux === undefined ? -1 : b.mux === undefined ? 1 : a.mux.address - b.mux.address || a.mux.channel - b.mux.channel,
+    a.mux === undefined
+      ? -1
+      : b.mux === undefined
+        ? 1
+        : a.mux.address - b.mux.address || a.mux.channel - b.mux.channel,
   )
   const identities = new Map<string, SupplyIdentity>()
   const root = segmentMap.get('root')
@@ -130,7 +159,8 @@ export const createSupplyBus = (
       if (cached !== undefined) return E.right(cached)
       const b = supplies[id]
       const t = bus.transportFor(id)
-      if (b === undefined || t === undefined) return E.left({ _tag: 'BusError', detail: `supply "${id}" has no PMBus binding` })
+      if (b === undefined || t === undefined)
+        return E.left({ _tag: 'BusError', detail: `supply "${id}" has no PMBus binding` })
       const identity = await identifySupply(t, b.address, b.pec === undefined ? {} : { pec: b.pec })
       if (E.isRight(identity)) identities.set(id, identity.right)
       return identity
@@ -150,7 +180,8 @@ export const createSupplyBus = (
     },
     supplyAt: (segment, address) =>
       // Root supplies are unique across the bus (checked above), so the order only matters for unknown addresses.
-      segment.supplies.find((s) => s.address === address)?.id ?? root?.supplies.find((s) => s.address === address)?.id,
+      segment.supplies.find((s) => s.address === address)?.id ??
+      root?.supplies.find((s) => s.address === address)?.id,
   }
   return E.right(bus)
 }

@@ -61,7 +61,12 @@ export const identifySupply = async (
   if (E.isLeft(poutMax)) return poutMax
   const capacityW = decodeLinear11(poutMax.right)
   if (!(capacityW > 0)) {
-    return E.left({ _tag: 'InvalidResponse', address, command: C.MFR_POUT_MAX, detail: `MFR_POUT_MAX decodes to ${capacityW} W; capacityW must be > 0` })
+    return E.left({
+      _tag: 'InvalidResponse',
+      address,
+      command: C.MFR_POUT_MAX,
+      detail: `MFR_POUT_MAX decodes to ${capacityW} W; capacityW must be > 0`,
+    })
   }
   return E.right({
     address,

@@ -23,7 +23,10 @@ const commandOf: Readonly<Record<ReadingName, number>> = {
   fanRpm: C.READ_FAN_SPEED_1,
 }
 
-export const readReadings = async (dev: SmbusDevice, profile: SupplyProfile): Promise<Either<CommError, SupplyReadings>> => {
+export const readReadings = async (
+  dev: SmbusDevice,
+  profile: SupplyProfile,
+): Promise<Either<CommError, SupplyReadings>> => {
   const readings: Record<string, number> = {}
   for (const name of profile.readings ?? allReadings) {
     const command = commandOf[name]
@@ -31,7 +34,8 @@ export const readReadings = async (dev: SmbusDevice, profile: SupplyProfile): Pr
     if (E.isLeft(raw)) return raw
     if (name === 'voutV') {
       const volts = decodeVout(raw.right, profile.voutMode, profile.voutDirect)
-      if (E.isLeft(volts)) return E.left({ _tag: 'InvalidResponse', address: dev.address, command, detail: volts.left.detail })
+      if (E.isLeft(volts))
+        return E.left({ _tag: 'InvalidResponse', address: dev.address, command, detail: volts.left.detail })
       readings[name] = volts.right
     } else {
       readings[name] = decodeLinear11(raw.right)

@@ -27,12 +27,32 @@ interface DetailSpec {
 }
 
 const details: Readonly<Record<DetailRegister, DetailSpec>> = {
-  vout: { command: C.STATUS_VOUT, flaggedBy: (w) => w.vout || w.voutOv, store: (r) => ({ vout: decodeStatusVout(r) }) },
-  iout: { command: C.STATUS_IOUT, flaggedBy: (w) => w.ioutPout || w.ioutOc, store: (r) => ({ iout: decodeStatusIout(r) }) },
-  input: { command: C.STATUS_INPUT, flaggedBy: (w) => w.input || w.vinUv, store: (r) => ({ input: decodeStatusInput(r) }) },
-  temperature: { command: C.STATUS_TEMPERATURE, flaggedBy: (w) => w.temperature, store: (r) => ({ temperature: decodeStatusTemperature(r) }) },
+  vout: {
+    command: C.STATUS_VOUT,
+    flaggedBy: (w) => w.vout || w.voutOv,
+    store: (r) => ({ vout: decodeStatusVout(r) }),
+  },
+  iout: {
+    command: C.STATUS_IOUT,
+    flaggedBy: (w) => w.ioutPout || w.ioutOc,
+    store: (r) => ({ iout: decodeStatusIout(r) }),
+  },
+  input: {
+    command: C.STATUS_INPUT,
+    flaggedBy: (w) => w.input || w.vinUv,
+    store: (r) => ({ input: decodeStatusInput(r) }),
+  },
+  temperature: {
+    command: C.STATUS_TEMPERATURE,
+    flaggedBy: (w) => w.temperature,
+    store: (r) => ({ temperature: decodeStatusTemperature(r) }),
+  },
   cml: { command: C.STATUS_CML, flaggedBy: (w) => w.cml, store: (r) => ({ cml: decodeStatusCml(r) }) },
-  fans12: { command: C.STATUS_FANS_1_2, flaggedBy: (w) => w.fans, store: (r) => ({ fans12: decodeStatusFans12(r) }) },
+  fans12: {
+    command: C.STATUS_FANS_1_2,
+    flaggedBy: (w) => w.fans,
+    store: (r) => ({ fans12: decodeStatusFans12(r) }),
+  },
   other: { command: C.STATUS_OTHER, flaggedBy: (w) => w.other, store: (r) => ({ otherRaw: r }) },
   mfr: { command: C.STATUS_MFR_SPECIFIC, flaggedBy: (w) => w.mfrSpecific, store: (r) => ({ mfrRaw: r }) },
 }

@@ -6,7 +6,13 @@ import { createVirtualAlertLine, createVirtualBus, type VirtualI2cDevice } from 
 import { createRig } from '../fixtures.js'
 
 const alerts = (events: readonly ControllerEvent[]) =>
-  events.map((e) => (e._tag === 'Alert' ? `Alert ${e.supply ?? '-'}` : e._tag === 'ReadFailed' ? `ReadFailed ${e.supply}` : e._tag))
+  events.map((e) =>
+    e._tag === 'Alert'
+      ? `Alert ${e.supply ?? '-'}`
+      : e._tag === 'ReadFailed'
+        ? `ReadFailed ${e.supply}`
+        : e._tag,
+  )
 
 describe('SMBALERT# handler', () => {
   test('ARA on each channel: every asserting supply is named once, lowest address first; the line releases', async () => {
@@ -33,20 +39,24 @@ describe('SMBALERT# handler', () => {
     expect(handler.lastAraReads()).toBe(5)
   })
 
-  test('a channel left selected by polling does not answer the root ARA in a root supply\'s name', async () => {
+  test("a channel left selected by polling does not answer the root ARA in a root supply's name", async () => {
     const rig = createRig([
       { id: 'c', address: 0x58, channel: 3 },
       { id: 'd', address: 0x5b },
     ])
     const { createPollRunner } = await import('../../src/index.js')
     const runner = createPollRunner({ bus: rig.bus, nowMs: rig.nowMs })
-    expect((await runner.execute({ _tag: 'ReadSupply', supply: 'c', mode: 'status' }))[0]?._tag).toBe('Telemetry')
+    expect((await runner.execute({ _tag: 'ReadSupply', supply: 'c', mode: 'status' }))[0]?._tag).toBe(
+      'Telemetry',
+    )
     expect(rig.mux.control()).toBe(0x08)
     rig.supply('c').setCondition('vinUvWarning', true)
     const handler = createAlertHandler({ bus: rig.bus, line: rig.wire.line, nowMs: rig.nowMs })
     expect(alerts(await handler.handle())).toEqual(['Alert c'])
     // The poll runner still works afterwards: the mux is selected again.
-    expect((await runner.execute({ _tag: 'ReadSupply', supply: 'c', mode: 'status' }))[0]?._tag).toBe('Telemetry')
+    expect((await runner.execute({ _tag: 'ReadSupply', supply: 'c', mode: 'status' }))[0]?._tag).toBe(
+      'Telemetry',
+    )
     // poll selects ch3; the handler closes the mux for the root ARA, selects ch3 for its ARA (c answers, the
     // line releases, the handler stops); the poll finds ch3 still selected.
     expect(rig.mux.writes).toEqual([0x08, 0x00, 0x08])
@@ -81,7 +91,9 @@ describe('SMBALERT# handler', () => {
     // The sweep reads STATUS_WORD 0x0000 from the stuck device: already named, nothing more.
     expect(alerts(await handler.handle())).toEqual(['Alert s'])
     expect(handler.lastAraReads()).toBe(6)
-    expect(() => createAlertHandler({ bus: bus.right, line, nowMs: () => 0, maxAraReads: 0 })).toThrow(/maxAraReads must be an integer >= 1, got 0/)
+    expect(() => createAlertHandler({ bus: bus.right, line, nowMs: () => 0, maxAraReads: 0 })).toThrow(
+      /maxAraReads must be an integer >= 1, got 0/,
+    )
   })
 
   test('nobody answers and the line is already released: one Alert without a supply', async () => {
@@ -104,7 +116,12 @@ describe('SMBALERT# handler', () => {
     ])
     rig.supply('stuck').setCondition('vinUvWarning', true)
     rig.supply('late').setCondition('vinUvWarning', true)
-    const handler = createAlertHandler({ bus: rig.bus, line: rig.wire.line, nowMs: rig.nowMs, maxAraReads: 5 })
+    const handler = createAlertHandler({
+      bus: rig.bus,
+      line: rig.wire.line,
+      nowMs: rig.nowMs,
+      maxAraReads: 5,
+    })
     // 'stuck' (lower address) wins every arbitration, so the ARA never reaches 'late'; after the bound the
     // STATUS_WORD sweep finds it.
     expect(alerts(await handler.handle())).toEqual(['Alert stuck', 'Alert late'])
@@ -114,9 +131,13 @@ describe('SMBALERT# handler', () => {
 
   test('an address with no supply behind it gives an anonymous Alert besides the named ones', async () => {
     const rig = createRig([{ id: 'a', address: 0x58 }])
-    const stranger = { ...rig.supply('a'), alertResponse: () => (0x30 << 1) } as VirtualI2cDevice
+    const stranger = { ...rig.supply('a'), alertResponse: () => 0x30 << 1 } as VirtualI2cDevice
     let answered = false
-    rig.root.attach(0x30, { ...stranger, alertResponse: () => (answered ? undefined : 0x30 << 1), alertResponded: () => void (answered = true) })
+    rig.root.attach(0x30, {
+      ...stranger,
+      alertResponse: () => (answered ? undefined : 0x30 << 1),
+      alertResponded: () => void (answered = true),
+    })
     rig.supply('a').setCondition('vinUvWarning', true)
     const handler = createAlertHandler({ bus: rig.bus, line: rig.wire.line, nowMs: rig.nowMs })
     expect(alerts(await handler.handle())).toEqual(['Alert a', 'Alert -'])
@@ -159,7 +180,10 @@ describe('virtual alert line', () => {
     line.line.onAssert((t) => edges.push(t))
     let a = false
     const listeners = new Set<(x: boolean) => void>()
-    const src = { alertAsserted: () => a, onAlertChange: (l: (x: boolean) => void) => (listeners.add(l), () => listeners.delete(l)) }
+    const src = {
+      alertAsserted: () => a,
+      onAlertChange: (l: (x: boolean) => void) => (listeners.add(l), () => listeners.delete(l)),
+    }
     const disconnect = line.connect(src)
     a = true
     listeners.forEach((l) => l(true))

@@ -24,8 +24,8 @@ describe('I2C_RDWR layout', () => {
       { address: 0x58, read: true, length: 3, bufferAddress: 0x00007f0000001000n },
     ])
     expect([...bytes]).toEqual([
-      0x58, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11,
-      0x58, 0x00, 0x01, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x7f, 0x00, 0x00,
+      0x58, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, 0x58,
+      0x00, 0x01, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x7f, 0x00, 0x00,
     ])
   })
 
@@ -35,17 +35,20 @@ describe('I2C_RDWR layout', () => {
     ])
   })
 
-  test.prop([
-    fc.array(
-      fc.record({
-        address: fc.integer({ min: 0, max: 0x7f }),
-        read: fc.boolean(),
-        length: fc.integer({ min: 0, max: 8192 }),
-        bufferAddress: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
-      }),
-      { maxLength: 42 },
-    ),
-  ], { numRuns: 200 })('messages round-trip through the packed array', (messages) => {
+  test.prop(
+    [
+      fc.array(
+        fc.record({
+          address: fc.integer({ min: 0, max: 0x7f }),
+          read: fc.boolean(),
+          length: fc.integer({ min: 0, max: 8192 }),
+          bufferAddress: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+        }),
+        { maxLength: 42 },
+      ),
+    ],
+    { numRuns: 200 },
+  )('messages round-trip through the packed array', (messages) => {
     const bytes = encodeI2cMessages(messages)
     expect(bytes.length).toBe(messages.length * 16)
     expect(decodeI2cMessages(bytes)).toEqual(messages)

@@ -14,15 +14,22 @@ const source = (path: string) => fileURLToPath(new URL(`../../src/${path}`, impo
 const koffiLoadedAfter = (entries: readonly string[], thenCall?: string): string[] => {
   const dir = mkdtempSync(join(tmpdir(), 'busbar-lazy-'))
   const script = join(dir, 'probe.mjs')
-  writeFileSync(script, [
-    "import { createRequire } from 'node:module'",
-    'const require = createRequire(import.meta.url)',
-    'let last',
-    'for (const entry of process.argv.slice(2)) last = await import(entry)',
-    thenCall ? `await last.${thenCall}()` : '',
-    "console.log(JSON.stringify(Object.keys(require.cache).filter((k) => k.includes('koffi'))))",
-  ].join('\n'))
-  const out = execFileSync(process.execPath, ['--import', 'tsx', '--conditions=@busbar/source', script, ...entries], { cwd: repo, encoding: 'utf8' })
+  writeFileSync(
+    script,
+    [
+      "import { createRequire } from 'node:module'",
+      'const require = createRequire(import.meta.url)',
+      'let last',
+      'for (const entry of process.argv.slice(2)) last = await import(entry)',
+      thenCall ? `await last.${thenCall}()` : '',
+      "console.log(JSON.stringify(Object.keys(require.cache).filter((k) => k.includes('koffi'))))",
+    ].join('\n'),
+  )
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=@busbar/source', script, ...entries],
+    { cwd: repo, encoding: 'utf8' },
+  )
   return JSON.parse(out.trim().split('\n').at(-1)!) as string[]
 }
 

@@ -15,7 +15,10 @@ import { startFakeCp2112 } from '../../../../scripts/kernel/fakeCp2112Client.js'
 // in a TCG guest on a shared host) occasionally misses that and the driver reports ETIMEDOUT. Only
 // that outcome is retried, at most 3 times, and each retry is printed; any other error fails at once.
 // Every operation retried here is idempotent on the fake (a write-read reloads the pointer).
-const retryingBridgeTimeouts = async <A>(what: string, run: () => Promise<Either<CommError, A>>): Promise<Either<CommError, A>> => {
+const retryingBridgeTimeouts = async <A>(
+  what: string,
+  run: () => Promise<Either<CommError, A>>,
+): Promise<Either<CommError, A>> => {
   let result = await run()
   for (let attempt = 1; attempt < 4 && isLeft(result) && result.left._tag === 'Timeout'; attempt++) {
     console.warn(`${what}: bridge answer missed the driver's 50 ms deadline, retry ${attempt}`)
@@ -55,23 +58,34 @@ describe('I2C_RDWR through hid-cp2112', () => {
     ok(await retryingBridgeTimeouts('write', () => bus.write(0x58, Uint8Array.of(0x21, 0x34, 0x12))))
     const seen = await bridge.log()
     expect(seen.length).toBeGreaterThanOrEqual(1)
-    expect(new Set(seen.map((t) => JSON.stringify(t)))).toEqual(new Set([JSON.stringify({ kind: 'write', address: 0x58, write: [0x21, 0x34, 0x12] })]))
+    expect(new Set(seen.map((t) => JSON.stringify(t)))).toEqual(
+      new Set([JSON.stringify({ kind: 'write', address: 0x58, write: [0x21, 0x34, 0x12] })]),
+    )
     expect(await bridge.peek(0x58, 0x21, 2)).toEqual([0x34, 0x12])
   })
 
   test('write-then-read is ONE combined transaction (repeated start), and a word reads back little-endian', async () => {
     await bridge.poke(0x58, 0x79, [0x48, 0x28]) // STATUS_WORD 0x2848 as a device sends it, low byte first
     await bridge.log()
-    expect([...ok(await retryingBridgeTimeouts('write-read', () => bus.writeRead(0x58, Uint8Array.of(0x79), 2)))]).toEqual([0x48, 0x28])
+    expect([
+      ...ok(await retryingBridgeTimeouts('write-read', () => bus.writeRead(0x58, Uint8Array.of(0x79), 2))),
+    ]).toEqual([0x48, 0x28])
     const seen = await bridge.log()
     expect(seen.length).toBeGreaterThanOrEqual(1) // one per attempt; each attempt must be one combined transaction
-    expect(seen.every((t) => JSON.stringify(t) === JSON.stringify({ kind: 'write-read', address: 0x58, write: [0x79], read: 2 }))).toBe(true)
+    expect(
+      seen.every(
+        (t) =>
+          JSON.stringify(t) === JSON.stringify({ kind: 'write-read', address: 0x58, write: [0x79], read: 2 }),
+      ),
+    ).toBe(true)
   })
 
   test('long reads span several bridge reports and come back intact', async () => {
     const data = Array.from({ length: 150 }, (_, i) => (i * 7 + 3) & 0xff)
     await bridge.poke(0x59, 0x40, data)
-    expect([...ok(await retryingBridgeTimeouts('long read', () => bus.writeRead(0x59, Uint8Array.of(0x40), 150)))]).toEqual(data)
+    expect([
+      ...ok(await retryingBridgeTimeouts('long read', () => bus.writeRead(0x59, Uint8Array.of(0x40), 150))),
+    ]).toEqual(data)
   })
 
   test('a plain read continues from the device pointer', async () => {
@@ -81,7 +95,9 @@ describe('I2C_RDWR through hid-cp2112', () => {
       const pointed = await bus.write(0x58, Uint8Array.of(0x10))
       return isLeft(pointed) ? pointed : bus.read(0x58, 3)
     }
-    expect([...ok(await retryingBridgeTimeouts('pointer then read', pointerThenRead))]).toEqual([0xaa, 0xbb, 0xcc])
+    expect([...ok(await retryingBridgeTimeouts('pointer then read', pointerThenRead))]).toEqual([
+      0xaa, 0xbb, 0xcc,
+    ])
     const kinds = (await bridge.log()).map((t) => t.kind)
     expect(kinds.slice(-2)).toEqual(['write', 'read'])
   })
@@ -90,13 +106,21 @@ describe('I2C_RDWR through hid-cp2112', () => {
     await bridge.log()
     const result = await bus.writeRead(0x31, Uint8Array.of(0x79), 2)
     expect(await bridge.log()).toContainEqual({ kind: 'write-read', address: 0x31, write: [0x79], read: 2 })
-    expect(isLeft(result) && result.left).toMatchObject({ _tag: 'Timeout', address: 0x31, detail: expect.stringMatching(/ETIMEDOUT/) })
+    expect(isLeft(result) && result.left).toMatchObject({
+      _tag: 'Timeout',
+      address: 0x31,
+      detail: expect.stringMatching(/ETIMEDOUT/),
+    })
   })
 
   test('reads issued together run in call order on the bus', async () => {
     await bridge.poke(0x58, 0x00, [1, 2, 3, 4])
     await bridge.log()
-    const results = await Promise.all([0, 1, 2, 3].map((register) => retryingBridgeTimeouts('queued read', () => bus.writeRead(0x58, Uint8Array.of(register), 1))))
+    const results = await Promise.all(
+      [0, 1, 2, 3].map((register) =>
+        retryingBridgeTimeouts('queued read', () => bus.writeRead(0x58, Uint8Array.of(register), 1)),
+      ),
+    )
     expect(results.map((r) => [...ok(r)][0])).toEqual([1, 2, 3, 4])
     const order = (await bridge.log()).map((t) => t.write?.[0])
     expect(order.slice(0, 4)).toEqual([0, 1, 2, 3]) // retries, if any, come after the queued four

@@ -30,7 +30,10 @@ describe('i2c-stub through the SMBus ioctl', () => {
     expect(bus.mode).toBe('smbus')
     expect(bus.functionality & 1).toBe(0)
     const forced = await openI2cBus(`/dev/i2c-${stubBus}`, { mode: 'i2c' })
-    expect(isLeft(forced) && forced.left).toMatchObject({ _tag: 'BusError', detail: expect.stringMatching(/lacks I2C_FUNC_I2C/) })
+    expect(isLeft(forced) && forced.left).toMatchObject({
+      _tag: 'BusError',
+      detail: expect.stringMatching(/lacks I2C_FUNC_I2C/),
+    })
   })
 
   test('a word written as [command, low, high] reads back in wire order and is 0x1234 to i2cget', async () => {
@@ -74,17 +77,27 @@ describe('i2c-stub through the SMBus ioctl', () => {
 
   test('an absent address: i2c-stub answers ENODEV, which stays a BusError naming it', async () => {
     const result = await bus.writeRead(0x31, Uint8Array.of(0x79), 2)
-    expect(isLeft(result) && result.left).toMatchObject({ _tag: 'BusError', address: 0x31, detail: expect.stringMatching(/ENODEV/) })
+    expect(isLeft(result) && result.left).toMatchObject({
+      _tag: 'BusError',
+      address: 0x31,
+      detail: expect.stringMatching(/ENODEV/),
+    })
   })
 
   test('a plain multi-byte read has no SMBus form and is refused, not faked', async () => {
     const result = await bus.read(0x58, 4)
-    expect(isLeft(result) && result.left).toMatchObject({ _tag: 'BusError', detail: expect.stringMatching(/plain 4-byte read/) })
+    expect(isLeft(result) && result.left).toMatchObject({
+      _tag: 'BusError',
+      detail: expect.stringMatching(/plain 4-byte read/),
+    })
   })
 
   test('bad arguments are refused with what was wrong', async () => {
     const result = await bus.write(0x80, Uint8Array.of(1))
-    expect(isLeft(result) && result.left).toMatchObject({ _tag: 'BusError', detail: expect.stringMatching(/not a 7-bit I2C address/) })
+    expect(isLeft(result) && result.left).toMatchObject({
+      _tag: 'BusError',
+      detail: expect.stringMatching(/not a 7-bit I2C address/),
+    })
   })
 })
 
@@ -94,7 +107,11 @@ describe('i2c-i801 (QEMU q35 SMBus controller)', () => {
     try {
       expect(bus.mode).toBe('smbus')
       const result = await bus.writeRead(0x31, Uint8Array.of(0x79), 2)
-      expect(isLeft(result) && result.left).toMatchObject({ _tag: 'NoAck', address: 0x31, detail: expect.stringMatching(/ENXIO/) })
+      expect(isLeft(result) && result.left).toMatchObject({
+        _tag: 'NoAck',
+        address: 0x31,
+        detail: expect.stringMatching(/ENXIO/),
+      })
     } finally {
       await bus.close()
     }
@@ -106,11 +123,17 @@ describe('closing', () => {
     const bus = ok(await openI2cBus(findI2cAdapter('SMBus stub driver')))
     await bus.close()
     const result = await bus.write(0x58, Uint8Array.of(0x10, 1))
-    expect(isLeft(result) && result.left).toMatchObject({ _tag: 'BusError', detail: expect.stringMatching(/closed/) })
+    expect(isLeft(result) && result.left).toMatchObject({
+      _tag: 'BusError',
+      detail: expect.stringMatching(/closed/),
+    })
   })
 
   test('a missing device node is a BusError naming the path', async () => {
     const result = await openI2cBus(97)
-    expect(isLeft(result) && result.left).toMatchObject({ _tag: 'BusError', detail: 'cannot open /dev/i2c-97: ENOENT' })
+    expect(isLeft(result) && result.left).toMatchObject({
+      _tag: 'BusError',
+      detail: 'cannot open /dev/i2c-97: ENOENT',
+    })
   })
 })

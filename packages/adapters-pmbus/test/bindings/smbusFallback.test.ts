@@ -10,8 +10,16 @@ import {
 } from '../../src/bindings/linux/smbusFallback.js'
 
 // i2c-stub's functionality: quick, byte, byte data, word data, I2C block (no I2C_FUNC_I2C).
-const stub = i2cFunc.quick | i2cFunc.readByte | i2cFunc.writeByte | i2cFunc.readByteData | i2cFunc.writeByteData |
-  i2cFunc.readWordData | i2cFunc.writeWordData | i2cFunc.readI2cBlock | i2cFunc.writeI2cBlock
+const stub =
+  i2cFunc.quick |
+  i2cFunc.readByte |
+  i2cFunc.writeByte |
+  i2cFunc.readByteData |
+  i2cFunc.writeByteData |
+  i2cFunc.readWordData |
+  i2cFunc.writeWordData |
+  i2cFunc.readI2cBlock |
+  i2cFunc.writeI2cBlock
 
 const planned = (result: ReturnType<typeof planSmbusTransfer>): SmbusTransfer => {
   if (isLeft(result)) throw new Error(result.left)
@@ -26,7 +34,10 @@ describe('planSmbusTransfer', () => {
   })
 
   test('command-only, byte and block writes', () => {
-    expect(planned(planSmbusTransfer({ _tag: 'Write', bytes: Uint8Array.of(0x03) }, stub))).toMatchObject({ size: smbusSize.byte, command: 3 })
+    expect(planned(planSmbusTransfer({ _tag: 'Write', bytes: Uint8Array.of(0x03) }, stub))).toMatchObject({
+      size: smbusSize.byte,
+      command: 3,
+    })
     const byte = planned(planSmbusTransfer({ _tag: 'Write', bytes: Uint8Array.of(0x01, 0x80) }, stub))
     expect(byte).toMatchObject({ size: smbusSize.byteData, command: 1 })
     expect(byte.data[0]).toBe(0x80)
@@ -36,8 +47,12 @@ describe('planSmbusTransfer', () => {
   })
 
   test('reads after a command: byte, word, and I2C block of any length up to 32', () => {
-    expect(planned(planSmbusTransfer({ _tag: 'WriteRead', bytes: Uint8Array.of(0x78), length: 1 }, stub))).toMatchObject({ readWrite: 1, size: smbusSize.byteData })
-    expect(planned(planSmbusTransfer({ _tag: 'WriteRead', bytes: Uint8Array.of(0x79), length: 2 }, stub))).toMatchObject({ size: smbusSize.wordData })
+    expect(
+      planned(planSmbusTransfer({ _tag: 'WriteRead', bytes: Uint8Array.of(0x78), length: 1 }, stub)),
+    ).toMatchObject({ readWrite: 1, size: smbusSize.byteData })
+    expect(
+      planned(planSmbusTransfer({ _tag: 'WriteRead', bytes: Uint8Array.of(0x79), length: 2 }, stub)),
+    ).toMatchObject({ size: smbusSize.wordData })
     const pec = planned(planSmbusTransfer({ _tag: 'WriteRead', bytes: Uint8Array.of(0x79), length: 3 }, stub))
     expect(pec).toMatchObject({ size: smbusSize.i2cBlockData, resultLength: 3 })
     expect(pec.data[0]).toBe(3)
@@ -46,11 +61,17 @@ describe('planSmbusTransfer', () => {
   test('transactions without a wire-identical SMBus form are refused with the reason', () => {
     const longRead = planSmbusTransfer({ _tag: 'Read', length: 4 }, stub)
     expect(isLeft(longRead) && longRead.left).toMatch(/plain 4-byte read/)
-    const twoCommandBytes = planSmbusTransfer({ _tag: 'WriteRead', bytes: Uint8Array.of(1, 2), length: 2 }, stub)
+    const twoCommandBytes = planSmbusTransfer(
+      { _tag: 'WriteRead', bytes: Uint8Array.of(1, 2), length: 2 },
+      stub,
+    )
     expect(isLeft(twoCommandBytes) && twoCommandBytes.left).toMatch(/2-byte write before a repeated start/)
     const tooLong = planSmbusTransfer({ _tag: 'WriteRead', bytes: Uint8Array.of(1), length: 33 }, stub)
     expect(isLeft(tooLong) && tooLong.left).toMatch(/at most 32 bytes/)
-    const noWord = planSmbusTransfer({ _tag: 'WriteRead', bytes: Uint8Array.of(1), length: 2 }, i2cFunc.readByteData)
+    const noWord = planSmbusTransfer(
+      { _tag: 'WriteRead', bytes: Uint8Array.of(1), length: 2 },
+      i2cFunc.readByteData,
+    )
     expect(isLeft(noWord)).toBe(true)
   })
 

@@ -29,7 +29,13 @@ describe('smbusDevice over i2c-stub (SMBus mode)', () => {
     ok(await device.writeWord(PmbusCommand.STATUS_WORD, 0x2848))
     const raw = ok(await device.readWord(PmbusCommand.STATUS_WORD))
     expect(raw).toBe(0x2848)
-    expect(decodeStatusWord(raw)).toMatchObject({ input: true, powerGoodNegated: true, off: true, vinUv: true, vout: false })
+    expect(decodeStatusWord(raw)).toMatchObject({
+      input: true,
+      powerGoodNegated: true,
+      off: true,
+      vinUv: true,
+      vout: false,
+    })
   })
 
   test('a block (count byte, then data) reads back through the 32-byte I2C-block form', async () => {
@@ -77,7 +83,11 @@ describe('smbusDevice with PEC over hid-cp2112 (I2C_RDWR mode)', () => {
 
   test('a word with a correct PEC byte reads back; the PEC covers both address bytes', async () => {
     const [lo, hi] = [0x48, 0x28]
-    await bridge.poke(address, PmbusCommand.STATUS_WORD, [lo, hi, pec([wr, PmbusCommand.STATUS_WORD, rd, lo, hi])])
+    await bridge.poke(address, PmbusCommand.STATUS_WORD, [
+      lo,
+      hi,
+      pec([wr, PmbusCommand.STATUS_WORD, rd, lo, hi]),
+    ])
     const device = smbusDevice(bus, { address, pec: true })
     expect(ok(await retrying(() => device.readWord(PmbusCommand.STATUS_WORD)))).toBe(0x2848)
   })
@@ -88,7 +98,12 @@ describe('smbusDevice with PEC over hid-cp2112 (I2C_RDWR mode)', () => {
     await bridge.poke(address, PmbusCommand.STATUS_WORD, [lo, hi, good ^ 0x01])
     const device = smbusDevice(bus, { address, pec: true })
     const result = await retrying(() => device.readWord(PmbusCommand.STATUS_WORD))
-    expect(isLeft(result) && result.left).toMatchObject({ _tag: 'PecMismatch', address, expected: good, actual: good ^ 0x01 })
+    expect(isLeft(result) && result.left).toMatchObject({
+      _tag: 'PecMismatch',
+      address,
+      expected: good,
+      actual: good ^ 0x01,
+    })
   })
 
   test('a write carries its PEC byte on the wire', async () => {
@@ -96,6 +111,10 @@ describe('smbusDevice with PEC over hid-cp2112 (I2C_RDWR mode)', () => {
     await bridge.log()
     ok(await retrying(() => device.writeWord(0x21, 0x1234)))
     const seen = await bridge.log()
-    expect(seen.at(-1)).toEqual({ kind: 'write', address, write: [0x21, 0x34, 0x12, pec([wr, 0x21, 0x34, 0x12])] })
+    expect(seen.at(-1)).toEqual({
+      kind: 'write',
+      address,
+      write: [0x21, 0x34, 0x12, pec([wr, 0x21, 0x34, 0x12])],
+    })
   })
 })

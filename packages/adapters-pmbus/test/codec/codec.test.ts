@@ -31,7 +31,7 @@ const right = <A>(e: E.Either<unknown, A>): A => {
   if (E.isLeft(e)) throw new Error(`expected Right, got ${JSON.stringify(e.left)}`)
   return e.right
 }
-const lsb11 = (raw: number): number => 2 ** ((raw >> 11) >= 16 ? (raw >> 11) - 32 : raw >> 11)
+const lsb11 = (raw: number): number => 2 ** (raw >> 11 >= 16 ? (raw >> 11) - 32 : raw >> 11)
 
 describe('LINEAR11', () => {
   test.each(linear11Vectors)('decode $raw -> $value ($origin)', ({ raw, value }) => {
@@ -90,17 +90,29 @@ describe('LINEAR11', () => {
       if (exponent > -16) expect(E.isLeft(encodeLinear11(x, { exponent: exponent - 1 }))).toBe(true)
     },
   )
-  test.prop([fc.integer({ min: 0, max: 0xffff })], { numRuns: 300 })('encode(decode(raw)) decodes to the same value', (raw) => {
-    expect(decodeLinear11(right(encodeLinear11(decodeLinear11(raw))))).toBe(decodeLinear11(raw))
-  })
-  test.prop([fc.double({ min: 0, max: 1023 * 2 ** 15, noNaN: true })], { numRuns: 200 })('encode is symmetric in sign', (x) => {
-    expect(decodeLinear11(right(encodeLinear11(-x)))).toBe(-decodeLinear11(right(encodeLinear11(x))) || 0)
-  })
+  test.prop([fc.integer({ min: 0, max: 0xffff })], { numRuns: 300 })(
+    'encode(decode(raw)) decodes to the same value',
+    (raw) => {
+      expect(decodeLinear11(right(encodeLinear11(decodeLinear11(raw))))).toBe(decodeLinear11(raw))
+    },
+  )
+  test.prop([fc.double({ min: 0, max: 1023 * 2 ** 15, noNaN: true })], { numRuns: 200 })(
+    'encode is symmetric in sign',
+    (x) => {
+      expect(decodeLinear11(right(encodeLinear11(-x)))).toBe(-decodeLinear11(right(encodeLinear11(x))) || 0)
+    },
+  )
 })
 
 describe('VOUT_MODE and LINEAR16', () => {
   test('0x97 is linear with exponent -9 and the PMBus 1.3 relative bit (bits 6..5 are the mode)', () => {
-    expect(parseVoutMode(0x97)).toEqual({ raw: 0x97, format: 'linear', relative: true, parameter: 0x17, exponent: -9 })
+    expect(parseVoutMode(0x97)).toEqual({
+      raw: 0x97,
+      format: 'linear',
+      relative: true,
+      parameter: 0x17,
+      exponent: -9,
+    })
     expect(parseVoutMode(0x17)).toMatchObject({ format: 'linear', relative: false, exponent: -9 })
     expect(parseVoutMode(0x20 | 0x01)).toMatchObject({ format: 'vid', parameter: 1 })
     expect(parseVoutMode(0x40)).toMatchObject({ format: 'direct' })
@@ -108,10 +120,13 @@ describe('VOUT_MODE and LINEAR16', () => {
     expect(parseVoutMode(0x0f)).toMatchObject({ format: 'linear', exponent: 15 })
     expect(() => parseVoutMode(0x100)).toThrow(RangeError)
   })
-  test.each(linear16Vectors)('decode $raw with mode $voutMode -> $value ($origin)', ({ raw, voutMode, value }) => {
-    expect(decodeLinear16(raw, voutMode)).toBe(value)
-    expect(right(encodeLinear16(value, voutMode))).toBe(raw)
-  })
+  test.each(linear16Vectors)(
+    'decode $raw with mode $voutMode -> $value ($origin)',
+    ({ raw, voutMode, value }) => {
+      expect(decodeLinear16(raw, voutMode)).toBe(value)
+      expect(right(encodeLinear16(value, voutMode))).toBe(raw)
+    },
+  )
   test('ties away from zero; negative, too large and non-finite values rejected', () => {
     expect(right(encodeLinear16(12 + 0.5 / 512, 0x17))).toBe(6145)
     expect(right(encodeLinear16(12 + 0.49 / 512, 0x17))).toBe(6144)
@@ -122,10 +137,9 @@ describe('VOUT_MODE and LINEAR16', () => {
     expect(E.isLeft(tooBig) && tooBig.left.detail).toMatch(/outside 0..65535/)
     expect(E.isLeft(encodeLinear16(Number.NaN, 0x17))).toBe(true)
   })
-  test.prop(
-    [fc.integer({ min: 0, max: 0x1f }), fc.double({ min: 0, max: 1, noNaN: true })],
-    { numRuns: 300 },
-  )('decode(encode(x)) is within half an LSB', (exponentBits, fraction) => {
+  test.prop([fc.integer({ min: 0, max: 0x1f }), fc.double({ min: 0, max: 1, noNaN: true })], {
+    numRuns: 300,
+  })('decode(encode(x)) is within half an LSB', (exponentBits, fraction) => {
     const voutMode = 0x80 | exponentBits
     const lsb = 2 ** parseVoutMode(voutMode).exponent
     const x = fraction * 65535 * lsb
@@ -135,10 +149,13 @@ describe('VOUT_MODE and LINEAR16', () => {
 })
 
 describe('DIRECT', () => {
-  test.each(directVectors)('decode $raw with m=$m b=$b R=$R -> $value ($origin)', ({ raw, m, b, R, value }) => {
-    expect(decodeDirect(raw, { m, b, R })).toBeCloseTo(value, 12)
-    expect(right(encodeDirect(value, { m, b, R }))).toBe(raw)
-  })
+  test.each(directVectors)(
+    'decode $raw with m=$m b=$b R=$R -> $value ($origin)',
+    ({ raw, m, b, R, value }) => {
+      expect(decodeDirect(raw, { m, b, R })).toBeCloseTo(value, 12)
+      expect(right(encodeDirect(value, { m, b, R }))).toBe(raw)
+    },
+  )
   test('rounding ties away from zero and range', () => {
     // Y = 2.5 -> 3, Y = -2.5 -> -3 (0xFFFD).
     expect(right(encodeDirect(2.5, { m: 1, b: 0, R: 0 }))).toBe(3)
@@ -149,7 +166,12 @@ describe('DIRECT', () => {
     expect(() => decodeDirect(0, { m: 0, b: 0, R: 0 })).toThrow(/coefficient m must be finite and non-zero/)
   })
   test.prop(
-    [fc.integer({ min: 1, max: 30000 }), fc.integer({ min: -500, max: 500 }), fc.integer({ min: -3, max: 2 }), fc.integer({ min: -32768, max: 32767 })],
+    [
+      fc.integer({ min: 1, max: 30000 }),
+      fc.integer({ min: -500, max: 500 }),
+      fc.integer({ min: -3, max: 2 }),
+      fc.integer({ min: -32768, max: 32767 }),
+    ],
     { numRuns: 300 },
   )('decode then encode gives back the wire value', (m, b, R, y) => {
     const raw = y & 0xffff
@@ -170,18 +192,27 @@ describe('PEC', () => {
   test.each(pecVectors)('pec($bytes) = $crc ($origin)', ({ bytes, crc }) => {
     expect(pec(bytes)).toBe(crc)
   })
-  test.prop([fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 40 })], { numRuns: 300 })('appending the PEC gives 0', (bytes) => {
-    expect(pec([...bytes, pec(bytes)])).toBe(0)
-  })
-  test.prop([fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 40 })], { numRuns: 300 })('matches a bitwise CRC-8', (bytes) => {
-    expect(pec(bytes)).toBe(bitwise(bytes))
-  })
+  test.prop([fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 40 })], { numRuns: 300 })(
+    'appending the PEC gives 0',
+    (bytes) => {
+      expect(pec([...bytes, pec(bytes)])).toBe(0)
+    },
+  )
+  test.prop([fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 40 })], { numRuns: 300 })(
+    'matches a bitwise CRC-8',
+    (bytes) => {
+      expect(pec(bytes)).toBe(bitwise(bytes))
+    },
+  )
 })
 
 describe('status registers', () => {
   test.each(statusWordVectors)('STATUS_WORD $raw sets exactly $set ($origin)', ({ raw, set }) => {
     const flags = decodeStatusWord(raw)
-    const on = Object.entries(flags).filter(([, v]) => v).map(([k]) => k).sort()
+    const on = Object.entries(flags)
+      .filter(([, v]) => v)
+      .map(([k]) => k)
+      .sort()
     expect(on).toEqual([...set].sort())
   })
   test.prop([fc.integer({ min: 0, max: 0xffff })], { numRuns: 300 })('STATUS_WORD round-trips', (raw) => {
@@ -192,8 +223,17 @@ describe('status registers', () => {
     expect(decodeStatusVout(0x01).trackingError).toBe(true)
     expect(decodeStatusIout(0x40).ocLvFault).toBe(true)
     expect(decodeStatusIout(0x04).powerLimiting).toBe(true)
-    expect(decodeStatusInput(0x18)).toMatchObject({ vinUvFault: true, unitOffLowInput: true, vinUvWarning: false })
-    expect(decodeStatusTemperature(0xc0)).toEqual({ otFault: true, otWarning: true, utWarning: false, utFault: false })
+    expect(decodeStatusInput(0x18)).toMatchObject({
+      vinUvFault: true,
+      unitOffLowInput: true,
+      vinUvWarning: false,
+    })
+    expect(decodeStatusTemperature(0xc0)).toEqual({
+      otFault: true,
+      otWarning: true,
+      utWarning: false,
+      utFault: false,
+    })
     expect(decodeStatusCml(0x20).pecFailed).toBe(true)
     expect(decodeStatusCml(0x02).otherCommFault).toBe(true)
     expect(decodeStatusFans12(0xa0)).toMatchObject({ fan1Fault: true, fan1Warning: true, fan2Fault: false })
@@ -207,9 +247,12 @@ describe('status registers', () => {
     { name: 'FANS_1_2', decode: decodeStatusFans12, encode: encodeStatusFans12, reserved: 0x00 },
   ] as const
   for (const d of details) {
-    test.prop([fc.integer({ min: 0, max: 0xff })], { numRuns: 100 })(`STATUS_${d.name} round-trips except reserved bits`, (raw) => {
-      expect((d.encode as (f: unknown) => number)(d.decode(raw))).toBe(raw & ~d.reserved)
-    })
+    test.prop([fc.integer({ min: 0, max: 0xff })], { numRuns: 100 })(
+      `STATUS_${d.name} round-trips except reserved bits`,
+      (raw) => {
+        expect((d.encode as (f: unknown) => number)(d.decode(raw))).toBe(raw & ~d.reserved)
+      },
+    )
   }
 })
 

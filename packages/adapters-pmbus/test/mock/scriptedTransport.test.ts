@@ -16,6 +16,8 @@ describe('the scripted transport itself', () => {
   })
   test('a call past the end of the script fails', async () => {
     const t = scriptedTransport()
-    await expect(t.read(0x0c, 1)).rejects.toThrow('call #1 read(0x0c, 1) does not match the end of the script')
+    await expect(t.read(0x0c, 1)).rejects.toThrow(
+      'call #1 read(0x0c, 1) does not match the end of the script',
+    )
   })
 })

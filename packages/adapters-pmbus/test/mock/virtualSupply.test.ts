@@ -1,7 +1,12 @@
 import { describe, expect, test } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import { decodeLinear11, decodeLinear16, PmbusCommand as C, pec, smbusDevice } from '../../src/index.js'
-import { createVirtualAlertLine, createVirtualBus, createVirtualPca9548, createVirtualSupply } from '../../src/mock/index.js'
+import {
+  createVirtualAlertLine,
+  createVirtualBus,
+  createVirtualPca9548,
+  createVirtualSupply,
+} from '../../src/mock/index.js'
 
 const A = 0x58
 
@@ -19,7 +24,14 @@ const ok = <T>(e: E.Either<unknown, T>): T => {
 describe('virtual PMBus supply', () => {
   test('identity registers and telemetry encodings', async () => {
     const { supply, dev } = setup({ mfrId: 'ACME', mfrModel: 'P2400', mfrSerial: 'X1' })
-    supply.setReadings({ vinV: 230.5, voutV: 12.25, ioutA: 100.5, poutW: 1230, temperatureC: 41.5, fanRpm: 9800 })
+    supply.setReadings({
+      vinV: 230.5,
+      voutV: 12.25,
+      ioutA: 100.5,
+      poutW: 1230,
+      temperatureC: 41.5,
+      fanRpm: 9800,
+    })
     expect(new TextDecoder().decode(ok(await dev.readBlock(C.MFR_ID)))).toBe('ACME')
     expect(new TextDecoder().decode(ok(await dev.readBlock(C.MFR_MODEL)))).toBe('P2400')
     expect(decodeLinear11(ok(await dev.readWord(C.MFR_POUT_MAX)))).toBe(2400)
@@ -109,7 +121,9 @@ describe('virtual PMBus supply', () => {
 
   test('a part without PEC pads with 0xFF and rejects a PEC-length write', async () => {
     const { bus } = setup({ pec: false })
-    expect(Array.from(ok(await bus.transport.writeRead(A, Uint8Array.of(C.VOUT_MODE), 2)))).toEqual([0x97, 0xff])
+    expect(Array.from(ok(await bus.transport.writeRead(A, Uint8Array.of(C.VOUT_MODE), 2)))).toEqual([
+      0x97, 0xff,
+    ])
     expect(E.isLeft(await bus.transport.write(A, Uint8Array.of(C.CLEAR_FAULTS, 0x12)))).toBe(true)
   })
 
@@ -124,14 +138,16 @@ describe('virtual PMBus supply', () => {
   test('fault injection: NACK next N, NACK always, PEC error next N, timeout', async () => {
     const { supply, dev } = setup()
     supply.injectFault({ _tag: 'Nack', count: 2 })
-    expect((await dev.readWord(C.STATUS_WORD))).toMatchObject({ left: { _tag: 'NoAck' } })
-    expect((await dev.readWord(C.STATUS_WORD))).toMatchObject({ left: { _tag: 'NoAck' } })
+    expect(await dev.readWord(C.STATUS_WORD)).toMatchObject({ left: { _tag: 'NoAck' } })
+    expect(await dev.readWord(C.STATUS_WORD)).toMatchObject({ left: { _tag: 'NoAck' } })
     expect(await dev.readWord(C.STATUS_WORD)).toEqual(E.right(0))
     supply.setResponding(false)
     for (let i = 0; i < 5; i++) expect(E.isLeft(await dev.readWord(C.STATUS_WORD))).toBe(true)
     supply.setResponding(true)
     supply.injectFault({ _tag: 'PecError', count: 1 })
-    expect(await dev.readWord(C.STATUS_WORD)).toMatchObject({ left: { _tag: 'PecMismatch', address: A, command: C.STATUS_WORD } })
+    expect(await dev.readWord(C.STATUS_WORD)).toMatchObject({
+      left: { _tag: 'PecMismatch', address: A, command: C.STATUS_WORD },
+    })
     expect(await dev.readWord(C.STATUS_WORD)).toEqual(E.right(0))
     supply.injectFault({ _tag: 'Timeout', count: 1 })
     expect(await dev.sendByte(C.CLEAR_FAULTS)).toMatchObject({ left: { _tag: 'Timeout', address: A } })
@@ -139,7 +155,9 @@ describe('virtual PMBus supply', () => {
   })
 
   test('bad construction arguments throw with a clear message', () => {
-    expect(() => createVirtualSupply({ address: 0x80, capacityW: 1 })).toThrow(/address must be a 7-bit device address/)
+    expect(() => createVirtualSupply({ address: 0x80, capacityW: 1 })).toThrow(
+      /address must be a 7-bit device address/,
+    )
     expect(() => createVirtualSupply({ address: 0x58, capacityW: 0 })).toThrow(/capacityW must be > 0, got 0/)
   })
 })
@@ -147,7 +165,9 @@ describe('virtual PMBus supply', () => {
 describe('virtual bus and PCA9548', () => {
   test('empty address is NoAck; taken address throws', async () => {
     const bus = createVirtualBus('root')
-    expect(await bus.transport.writeRead(0x40, Uint8Array.of(0), 1)).toMatchObject({ left: { _tag: 'NoAck', address: 0x40 } })
+    expect(await bus.transport.writeRead(0x40, Uint8Array.of(0), 1)).toMatchObject({
+      left: { _tag: 'NoAck', address: 0x40 },
+    })
     bus.attach(A, createVirtualSupply({ address: A, capacityW: 1 }))
     expect(() => bus.attach(A, createVirtualSupply({ address: A, capacityW: 1 }))).toThrow(/already taken/)
   })

@@ -4,9 +4,16 @@ import { fc, test } from '@fast-check/vitest'
 import { createVirtualSupply, supplyConditions, type SupplyCondition } from '../../src/mock/index.js'
 
 const names = Object.keys(supplyConditions) as SupplyCondition[]
-type Step = { readonly kind: 'set'; readonly condition: SupplyCondition; readonly present: boolean } | { readonly kind: 'clear' } | { readonly kind: 'ara' }
+type Step =
+  | { readonly kind: 'set'; readonly condition: SupplyCondition; readonly present: boolean }
+  | { readonly kind: 'clear' }
+  | { readonly kind: 'ara' }
 const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constant('set' as const), condition: fc.constantFrom(...names), present: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('set' as const),
+    condition: fc.constantFrom(...names),
+    present: fc.boolean(),
+  }),
   fc.constant({ kind: 'clear' as const }),
   fc.constant({ kind: 'ara' as const }),
 )
@@ -42,7 +49,8 @@ test.prop([fc.array(step, { maxLength: 40 })], { numRuns: 300 })(
         expect(s.alertAsserted()).toBe(false)
       }
       const latched = s.statusRegisters()
-      for (const [reg, bits] of Object.entries(presentBits())) expect((latched[reg as keyof typeof latched] & bits) === bits).toBe(true)
+      for (const [reg, bits] of Object.entries(presentBits()))
+        expect((latched[reg as keyof typeof latched] & bits) === bits).toBe(true)
       const off = [...present].some((c) => supplyConditions[c].off)
       expect(((s.statusWord() >> 6) & 1) === 1).toBe(off)
       expect(((s.statusWord() >> 11) & 1) === 1).toBe(off)

@@ -14,7 +14,8 @@ const rig3 = () =>
 
 const telemetry = (events: readonly ControllerEvent[]) => {
   const e = events[0]
-  if (events.length !== 1 || e?._tag !== 'Telemetry') throw new Error(`expected one Telemetry event, got ${JSON.stringify(events)}`)
+  if (events.length !== 1 || e?._tag !== 'Telemetry')
+    throw new Error(`expected one Telemetry event, got ${JSON.stringify(events)}`)
   return e.sample
 }
 
@@ -23,7 +24,11 @@ describe('poll runner against virtual supplies behind a virtual PCA9548', () => 
     const rig = rig3()
     const runner = createPollRunner({ bus: rig.bus, nowMs: rig.nowMs })
     rig.setNow(100)
-    for (const [id, vin] of [['psu-a', 230], ['psu-b', 231], ['psu-c', 232]] as const) {
+    for (const [id, vin] of [
+      ['psu-a', 230],
+      ['psu-b', 231],
+      ['psu-c', 232],
+    ] as const) {
       const sample = telemetry(await runner.execute({ _tag: 'ReadSupply', supply: id, mode: 'full' }))
       expect(sample).toMatchObject({ supply: id, atMs: 100, readings: { vinV: vin } })
     }
@@ -48,10 +53,19 @@ describe('poll runner against virtual supplies behind a virtual PCA9548', () => 
     rig.supply('psu-a').setResponding(false)
     rig.setNow(7)
     const events = await runner.execute({ _tag: 'ReadSupply', supply: 'psu-a', mode: 'full' })
-    expect(events).toEqual([{ _tag: 'ReadFailed', supply: 'psu-a', atMs: 7, error: { _tag: 'NoAck', address: 0x58, command: C.STATUS_WORD, detail: 'injected NACK' } }])
+    expect(events).toEqual([
+      {
+        _tag: 'ReadFailed',
+        supply: 'psu-a',
+        atMs: 7,
+        error: { _tag: 'NoAck', address: 0x58, command: C.STATUS_WORD, detail: 'injected NACK' },
+      },
+    ])
     expect(rig.bus.identity('psu-a')).toBeUndefined()
     // While dead, identification is what fails (CAPABILITY NACKs are taken for a PMBus 1.0 part; VOUT_MODE NACKs too).
-    expect(await runner.execute({ _tag: 'ReadSupply', supply: 'psu-a', mode: 'full' })).toMatchObject([{ _tag: 'ReadFailed', error: { _tag: 'NoAck', command: C.VOUT_MODE } }])
+    expect(await runner.execute({ _tag: 'ReadSupply', supply: 'psu-a', mode: 'full' })).toMatchObject([
+      { _tag: 'ReadFailed', error: { _tag: 'NoAck', command: C.VOUT_MODE } },
+    ])
     rig.supply('psu-a').setResponding(true)
     telemetry(await runner.execute({ _tag: 'ReadSupply', supply: 'psu-a', mode: 'full' }))
   })
@@ -63,7 +77,9 @@ describe('poll runner against virtual supplies behind a virtual PCA9548', () => 
     await runner.execute({ _tag: 'ReadSupply', supply: 'psu-a', mode: 'status' })
     expect(rig.mux.writes).toEqual([0x01])
     rig.supply('psu-a').injectFault({ _tag: 'Nack', count: 1 })
-    expect((await runner.execute({ _tag: 'ReadSupply', supply: 'psu-a', mode: 'status' }))[0]?._tag).toBe('ReadFailed')
+    expect((await runner.execute({ _tag: 'ReadSupply', supply: 'psu-a', mode: 'status' }))[0]?._tag).toBe(
+      'ReadFailed',
+    )
     // The mux was reset behind our back (e.g. a power glitch): the cache was dropped, so we select again.
     rig.mux.reset()
     telemetry(await runner.execute({ _tag: 'ReadSupply', supply: 'psu-a', mode: 'status' }))
@@ -90,9 +106,16 @@ describe('poll runner against virtual supplies behind a virtual PCA9548', () => 
     const events = await runner.execute({ _tag: 'ClearFaults', supply: 'psu-c' })
     expect(events).toMatchObject([{ _tag: 'Telemetry', afterClearFaults: true }])
     const sample = telemetry(events)
-    expect(sample).toMatchObject({ supply: 'psu-c', atMs: 55, readings: {}, status: { temperature: { otWarning: true } } })
+    expect(sample).toMatchObject({
+      supply: 'psu-c',
+      atMs: 55,
+      readings: {},
+      status: { temperature: { otWarning: true } },
+    })
     // An ordinary read is not marked.
-    expect((await runner.execute({ _tag: 'ReadSupply', supply: 'psu-c', mode: 'status' }))[0]).not.toHaveProperty('afterClearFaults')
+    expect(
+      (await runner.execute({ _tag: 'ReadSupply', supply: 'psu-c', mode: 'status' }))[0],
+    ).not.toHaveProperty('afterClearFaults')
     expect(s.statusWord()).toBe(0)
   })
 
@@ -115,7 +138,9 @@ describe('poll runner against virtual supplies behind a virtual PCA9548', () => 
     // identified; now psu-b NACKs after STATUS_WORD and two READ_*s.
     rig.supply('psu-b').injectFault({ _tag: 'Nack', after: 3, count: 1 })
     const events = await runner.pollRound('full')
-    expect(events.map((e) => [e._tag, 'supply' in e ? e.supply : e._tag === 'Telemetry' ? e.sample.supply : ''])).toEqual([
+    expect(
+      events.map((e) => [e._tag, 'supply' in e ? e.supply : e._tag === 'Telemetry' ? e.sample.supply : '']),
+    ).toEqual([
       ['Telemetry', 'psu-a'],
       ['ReadFailed', 'psu-b'],
       ['Telemetry', 'psu-c'],
@@ -127,7 +152,12 @@ describe('poll runner against virtual supplies behind a virtual PCA9548', () => 
     const rig = rig3()
     const runner = createPollRunner({ bus: rig.bus, nowMs: rig.nowMs })
     expect(await runner.execute({ _tag: 'ReadSupply', supply: 'nope', mode: 'status' })).toEqual([
-      { _tag: 'ReadFailed', supply: 'nope', atMs: 0, error: { _tag: 'BusError', detail: 'supply "nope" has no PMBus binding' } },
+      {
+        _tag: 'ReadFailed',
+        supply: 'nope',
+        atMs: 0,
+        error: { _tag: 'BusError', detail: 'supply "nope" has no PMBus binding' },
+      },
     ])
     expect(await runner.execute({ _tag: 'ClearAlarm', kind: 'commFault', subject: 'x', atMs: 0 })).toEqual([])
   })
@@ -140,8 +170,14 @@ describe('two muxes on one segment', () => {
     const m1 = createVirtualPca9548(0x74)
     root.attach(0x70, m0)
     root.attach(0x74, m1)
-    m0.channel(0).attach(0x58, createVirtualSupply({ address: 0x58, capacityW: 1000, readings: { vinV: 200 } }))
-    m1.channel(0).attach(0x58, createVirtualSupply({ address: 0x58, capacityW: 3000, readings: { vinV: 210 } }))
+    m0.channel(0).attach(
+      0x58,
+      createVirtualSupply({ address: 0x58, capacityW: 1000, readings: { vinV: 200 } }),
+    )
+    m1.channel(0).attach(
+      0x58,
+      createVirtualSupply({ address: 0x58, capacityW: 3000, readings: { vinV: 210 } }),
+    )
     const bus = createSupplyBus(root.transport, {
       x: { address: 0x58, mux: { address: 0x70, channel: 0 } },
       y: { address: 0x58, mux: { address: 0x74, channel: 0 } },
@@ -163,13 +199,24 @@ describe('createSupplyBus validation', () => {
       a: { address: 0x80 },
       b: { address: 0x58, mux: { address: 0x70, channel: 9 } },
     })
-    expect(result).toEqual(E.left(['supplies["a"].address must be a 7-bit address, got 128', 'supplies["b"].mux.channel must be 0..7, got 9']))
-    expect(createSupplyBus(t, { a: { address: 0x58 }, b: { address: 0x58 } })).toEqual(E.left(['supplies["b"].address 0x58 is also used by "a" on root']))
-    expect(createSupplyBus(t, { a: { address: 0x58 }, b: { address: 0x58, mux: { address: 0x70, channel: 2 } } })).toEqual(
-      E.left(['supplies["b"].address 0x58 on mux 0x70 channel 2 collides with "a" on root, which every channel reaches']),
+    expect(result).toEqual(
+      E.left([
+        'supplies["a"].address must be a 7-bit address, got 128',
+        'supplies["b"].mux.channel must be 0..7, got 9',
+      ]),
     )
-    expect(createSupplyBus(t, { a: { address: 0x70 }, b: { address: 0x58, mux: { address: 0x70, channel: 0 } } })).toEqual(
-      E.left(['supplies["a"].address 0x70 is a mux address']),
+    expect(createSupplyBus(t, { a: { address: 0x58 }, b: { address: 0x58 } })).toEqual(
+      E.left(['supplies["b"].address 0x58 is also used by "a" on root']),
     )
+    expect(
+      createSupplyBus(t, { a: { address: 0x58 }, b: { address: 0x58, mux: { address: 0x70, channel: 2 } } }),
+    ).toEqual(
+      E.left([
+        'supplies["b"].address 0x58 on mux 0x70 channel 2 collides with "a" on root, which every channel reaches',
+      ]),
+    )
+    expect(
+      createSupplyBus(t, { a: { address: 0x70 }, b: { address: 0x58, mux: { address: 0x70, channel: 0 } } }),
+    ).toEqual(E.left(['supplies["a"].address 0x70 is a mux address']))
   })
 })

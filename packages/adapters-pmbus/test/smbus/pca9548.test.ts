@@ -49,7 +49,9 @@ describe('PCA9548 decorator', () => {
     const mux = createPca9548(t, MUX)
     const d = smbusDevice(mux.channel(0), { address: A, pec: false })
     const failed = await d.readWord(0x79)
-    expect(failed).toEqual(E.left({ _tag: 'MuxError', mux: MUX, channel: 0, detail: 'writing control 0x01 failed: NoAck' }))
+    expect(failed).toEqual(
+      E.left({ _tag: 'MuxError', mux: MUX, channel: 0, detail: 'writing control 0x01 failed: NoAck' }),
+    )
     expect(await d.readWord(0x79)).toEqual(E.right(1))
     t.assertDone()
   })
@@ -118,7 +120,9 @@ describe('PCA9548 decorator', () => {
     expect(await group.closed.read(0x0c, 1)).toEqual(E.right(Uint8Array.of(0xb0)))
     expect(E.isLeft(await group.closed.read(0x0c, 1))).toBe(true)
     expect(await smbusDevice(m0.channel(2), { address: A, pec: false }).readWord(0x79)).toEqual(E.right(0))
-    expect(await group.closed.read(0x0c, 1)).toEqual(E.left({ _tag: 'MuxError', mux: 0x70, channel: -1, detail: 'writing control 0x00 failed: NoAck' }))
+    expect(await group.closed.read(0x0c, 1)).toEqual(
+      E.left({ _tag: 'MuxError', mux: 0x70, channel: -1, detail: 'writing control 0x00 failed: NoAck' }),
+    )
     t.assertDone()
   })
 

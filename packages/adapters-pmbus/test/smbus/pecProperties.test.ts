@@ -25,25 +25,33 @@ const flipping = (inner: I2cTransport, byteIndex: number, bit: number): I2cTrans
 const commands = [C.STATUS_WORD, C.READ_VIN, C.READ_VOUT, C.MFR_POUT_MAX, C.VOUT_MODE, C.MFR_MODEL] as const
 
 test.prop(
-  [fc.constantFrom(...commands), fc.nat(40), fc.integer({ min: 0, max: 7 }), fc.double({ min: 90, max: 264, noNaN: true })],
+  [
+    fc.constantFrom(...commands),
+    fc.nat(40),
+    fc.integer({ min: 0, max: 7 }),
+    fc.double({ min: 90, max: 264, noNaN: true }),
+  ],
   { numRuns: 300 },
-)('with PEC on, a single flipped bit in the covered bytes is always PecMismatch or InvalidResponse', async (command, byteIndex, bit, vin) => {
-  const bus = createVirtualBus()
-  const supply = createVirtualSupply({ address: A, capacityW: 1600, readings: { vinV: vin, voutV: 12 } })
-  supply.setCondition('vinUvWarning', vin < 180)
-  bus.attach(A, supply)
-  const clean = smbusDevice(bus.transport, { address: A, pec: true })
-  const dirty = smbusDevice(flipping(bus.transport, byteIndex, bit), { address: A, pec: true })
-  const kind = command === C.MFR_MODEL ? 'block' : command === C.VOUT_MODE ? 'byte' : 'word'
-  const read = (d: typeof clean): Promise<E.Either<CommError, unknown>> =>
-    kind === 'block' ? d.readBlock(command) : kind === 'byte' ? d.readByte(command) : d.readWord(command)
-  const good = await read(clean)
-  const bad = await read(dirty)
-  expect(E.isRight(good)).toBe(true)
-  if (E.isRight(bad)) {
-    // Only a flip outside what PEC covers (the idle padding after a short block) may pass, with the same data.
-    expect(bad.right).toEqual((good as E.Right<unknown>).right)
-  } else {
-    expect(['PecMismatch', 'InvalidResponse']).toContain(bad.left._tag)
-  }
-})
+)(
+  'with PEC on, a single flipped bit in the covered bytes is always PecMismatch or InvalidResponse',
+  async (command, byteIndex, bit, vin) => {
+    const bus = createVirtualBus()
+    const supply = createVirtualSupply({ address: A, capacityW: 1600, readings: { vinV: vin, voutV: 12 } })
+    supply.setCondition('vinUvWarning', vin < 180)
+    bus.attach(A, supply)
+    const clean = smbusDevice(bus.transport, { address: A, pec: true })
+    const dirty = smbusDevice(flipping(bus.transport, byteIndex, bit), { address: A, pec: true })
+    const kind = command === C.MFR_MODEL ? 'block' : command === C.VOUT_MODE ? 'byte' : 'word'
+    const read = (d: typeof clean): Promise<E.Either<CommError, unknown>> =>
+      kind === 'block' ? d.readBlock(command) : kind === 'byte' ? d.readByte(command) : d.readWord(command)
+    const good = await read(clean)
+    const bad = await read(dirty)
+    expect(E.isRight(good)).toBe(true)
+    if (E.isRight(bad)) {
+      // Only a flip outside what PEC covers (the idle padding after a short block) may pass, with the same data.
+      expect(bad.right).toEqual((good as E.Right<unknown>).right)
+    } else {
+      expect(['PecMismatch', 'InvalidResponse']).toContain(bad.left._tag)
+    }
+  },
+)

@@ -18,7 +18,13 @@ describe('without PEC', () => {
     const t = scriptedTransport([
       { op: 'writeRead', address: A, bytes: [0x20], length: 1, reply: [0x97] },
       { op: 'writeRead', address: A, bytes: [0x79], length: 2, reply: [0x48, 0x28] },
-      { op: 'writeRead', address: A, bytes: [0x99], length: 32, reply: [3, 0x41, 0x43, 0x4d, ...new Array(28).fill(0xff)] },
+      {
+        op: 'writeRead',
+        address: A,
+        bytes: [0x99],
+        length: 32,
+        reply: [3, 0x41, 0x43, 0x4d, ...new Array(28).fill(0xff)],
+      },
       { op: 'write', address: A, bytes: [0x00, 0x01] },
       { op: 'write', address: A, bytes: [0x1b, 0x7c, 0x10] },
       { op: 'write', address: A, bytes: [0x03] },
@@ -40,14 +46,26 @@ describe('without PEC', () => {
       { _tag: 'Timeout', address: A },
       { _tag: 'BusError', address: A, detail: 'arbitration lost' },
     ]
-    const t = scriptedTransport(errors.map((error) => ({ op: 'writeRead', address: A, bytes: [0x79], length: 2, error })))
+    const t = scriptedTransport(
+      errors.map((error) => ({ op: 'writeRead', address: A, bytes: [0x79], length: 2, error })),
+    )
     const d = smbusDevice(t, { address: A, pec: false })
     for (const error of errors) expect(leftOf(await d.readWord(0x79))).toEqual({ ...error, command: 0x79 })
     t.expect({ op: 'write', address: A, bytes: [0x03], error: { _tag: 'NoAck', address: A, command: 0x42 } })
     // A command the transport already named is kept.
     expect(leftOf(await d.sendByte(0x03))).toEqual({ _tag: 'NoAck', address: A, command: 0x42 })
-    t.expect({ op: 'write', address: A, bytes: [0x00, 0x00], error: { _tag: 'MuxError', mux: 0x70, channel: 1, detail: 'x' } })
-    expect(leftOf(await d.writeByte(0x00, 0))).toEqual({ _tag: 'MuxError', mux: 0x70, channel: 1, detail: 'x' })
+    t.expect({
+      op: 'write',
+      address: A,
+      bytes: [0x00, 0x00],
+      error: { _tag: 'MuxError', mux: 0x70, channel: 1, detail: 'x' },
+    })
+    expect(leftOf(await d.writeByte(0x00, 0))).toEqual({
+      _tag: 'MuxError',
+      mux: 0x70,
+      channel: 1,
+      detail: 'x',
+    })
     t.assertDone()
   })
 
@@ -64,7 +82,10 @@ describe('without PEC', () => {
       { op: 'writeRead', address: A, bytes: [0x9e], length: 32, reply: [31, ...new Array(31).fill(0x41)] },
       { op: 'writeRead', address: A, bytes: [0x9e], length: 33, reply: [32, ...new Array(32).fill(0x41)] },
     ])
-    expect(leftOf(await smbusDevice(t, { address: A, pec: false }).readBlock(0x9e))).toMatchObject({ _tag: 'InvalidResponse', detail: 'block length 32 is outside 0..31' })
+    expect(leftOf(await smbusDevice(t, { address: A, pec: false }).readBlock(0x9e))).toMatchObject({
+      _tag: 'InvalidResponse',
+      detail: 'block length 32 is outside 0..31',
+    })
     const ok31 = await smbusDevice(t, { address: A, pec: false }).readBlock(0x9e)
     expect(E.isRight(ok31) && ok31.right.length).toBe(31)
     const ok32 = await smbusDevice(t, { address: A, pec: false, maxBlockLength: 32 }).readBlock(0x9e)
@@ -73,15 +94,24 @@ describe('without PEC', () => {
   })
 
   test('a block count above the maximum is InvalidResponse', async () => {
-    const t = scriptedTransport([{ op: 'writeRead', address: A, bytes: [0x9a], length: 9, reply: [9, 1, 2, 3, 4, 5, 6, 7, 8] }])
+    const t = scriptedTransport([
+      { op: 'writeRead', address: A, bytes: [0x9a], length: 9, reply: [9, 1, 2, 3, 4, 5, 6, 7, 8] },
+    ])
     const e = leftOf(await smbusDevice(t, { address: A, pec: false, maxBlockLength: 8 }).readBlock(0x9a))
-    expect(e).toEqual({ _tag: 'InvalidResponse', address: A, command: 0x9a, detail: 'block length 9 is outside 0..8' })
+    expect(e).toEqual({
+      _tag: 'InvalidResponse',
+      address: A,
+      command: 0x9a,
+      detail: 'block length 9 is outside 0..8',
+    })
     t.assertDone()
   })
 
   test('bad arguments are programming errors and throw with a clear message', () => {
     const t = scriptedTransport()
-    expect(() => smbusDevice(t, { address: 0x80, pec: false })).toThrow(/address must be an integer in 0..0x7f, got 128/)
+    expect(() => smbusDevice(t, { address: 0x80, pec: false })).toThrow(
+      /address must be an integer in 0..0x7f, got 128/,
+    )
     const d = smbusDevice(t, { address: A, pec: false })
     expect(() => d.writeByte(0x01, 256)).toThrow(/value must be an integer in 0..0xff, got 256/)
     expect(() => d.writeWord(0x01, 0x10000)).toThrow(/value/)
@@ -99,7 +129,13 @@ describe('with PEC', () => {
     ])
     const d = smbusDevice(t, { address: A, pec: true })
     expect(await d.readWord(0x79)).toEqual(E.right(0x2848))
-    expect(leftOf(await d.readWord(0x79))).toEqual({ _tag: 'PecMismatch', address: A, command: 0x79, expected: good, actual: good ^ 0x01 })
+    expect(leftOf(await d.readWord(0x79))).toEqual({
+      _tag: 'PecMismatch',
+      address: A,
+      command: 0x79,
+      expected: good,
+      actual: good ^ 0x01,
+    })
     expect(await d.readByte(0x20)).toEqual(E.right(0x97))
     t.assertDone()
   })
@@ -134,4 +170,3 @@ describe('with PEC', () => {
     t.assertDone()
   })
 })
-

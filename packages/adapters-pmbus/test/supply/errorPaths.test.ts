@@ -2,7 +2,13 @@
 import { describe, expect, test } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import type { CommError } from '@busbar/core'
-import { clearSupplyFaults, PmbusCommand as C, readReadings, readSupply, smbusDevice } from '../../src/index.js'
+import {
+  clearSupplyFaults,
+  PmbusCommand as C,
+  readReadings,
+  readSupply,
+  smbusDevice,
+} from '../../src/index.js'
 import { scriptedTransport, type ScriptedStep } from '../../src/mock/index.js'
 
 const A = 0x58
@@ -13,22 +19,51 @@ const errors: readonly CommError[] = [
   { _tag: 'BusError', address: A, detail: 'arbitration lost' },
   { _tag: 'MuxError', mux: 0x70, channel: 2, detail: 'selecting control 0x04 failed: NoAck' },
 ]
-const readWord = (command: number, reply: number[]): ScriptedStep => ({ op: 'writeRead', address: A, bytes: [command], length: 2, reply })
-const readByte = (command: number, reply: number): ScriptedStep => ({ op: 'writeRead', address: A, bytes: [command], length: 1, reply: [reply] })
-const withCommand = (e: CommError, command: number): CommError => (e._tag === 'MuxError' ? e : { ...e, command })
+const readWord = (command: number, reply: number[]): ScriptedStep => ({
+  op: 'writeRead',
+  address: A,
+  bytes: [command],
+  length: 2,
+  reply,
+})
+const readByte = (command: number, reply: number): ScriptedStep => ({
+  op: 'writeRead',
+  address: A,
+  bytes: [command],
+  length: 1,
+  reply: [reply],
+})
+const withCommand = (e: CommError, command: number): CommError =>
+  e._tag === 'MuxError' ? e : { ...e, command }
 
-const telemetryOrder = [C.READ_VIN, C.READ_IIN, C.READ_VOUT, C.READ_IOUT, C.READ_POUT, C.READ_PIN, C.READ_TEMPERATURE_1, C.READ_FAN_SPEED_1]
+const telemetryOrder = [
+  C.READ_VIN,
+  C.READ_IIN,
+  C.READ_VOUT,
+  C.READ_IOUT,
+  C.READ_POUT,
+  C.READ_PIN,
+  C.READ_TEMPERATURE_1,
+  C.READ_FAN_SPEED_1,
+]
 
 describe('readSupply error paths', () => {
   for (const error of errors) {
     test(`${error._tag} on STATUS_WORD`, async () => {
       const t = scriptedTransport([{ op: 'writeRead', address: A, bytes: [C.STATUS_WORD], length: 2, error }])
-      expect(await readSupply(t, profile, 's', 'full', () => 0)).toEqual(E.left(withCommand(error, C.STATUS_WORD)))
+      expect(await readSupply(t, profile, 's', 'full', () => 0)).toEqual(
+        E.left(withCommand(error, C.STATUS_WORD)),
+      )
       t.assertDone()
     })
     test(`${error._tag} on a flagged detail register`, async () => {
-      const t = scriptedTransport([readWord(C.STATUS_WORD, [0x00, 0x80]), { op: 'writeRead', address: A, bytes: [C.STATUS_VOUT], length: 1, error }])
-      expect(await readSupply(t, profile, 's', 'status', () => 0)).toEqual(E.left(withCommand(error, C.STATUS_VOUT)))
+      const t = scriptedTransport([
+        readWord(C.STATUS_WORD, [0x00, 0x80]),
+        { op: 'writeRead', address: A, bytes: [C.STATUS_VOUT], length: 1, error },
+      ])
+      expect(await readSupply(t, profile, 's', 'status', () => 0)).toEqual(
+        E.left(withCommand(error, C.STATUS_VOUT)),
+      )
       t.assertDone()
     })
   }
@@ -40,19 +75,25 @@ describe('readSupply error paths', () => {
         ...telemetryOrder.slice(0, index).map((c) => readWord(c, [0, 0])),
         { op: 'writeRead', address: A, bytes: [failing], length: 2, error: { _tag: 'NoAck', address: A } },
       ])
-      expect(await readSupply(t, profile, 's', 'full', () => 0)).toEqual(E.left({ _tag: 'NoAck', address: A, command: failing }))
+      expect(await readSupply(t, profile, 's', 'full', () => 0)).toEqual(
+        E.left({ _tag: 'NoAck', address: A, command: failing }),
+      )
       t.assertDone()
     })
   })
   test('a one-byte answer to a word read is InvalidResponse', async () => {
     const t = scriptedTransport([readWord(C.STATUS_WORD, [0])])
-    expect(await readSupply(t, profile, 's', 'status', () => 0)).toMatchObject({ left: { _tag: 'InvalidResponse', command: C.STATUS_WORD } })
+    expect(await readSupply(t, profile, 's', 'status', () => 0)).toMatchObject({
+      left: { _tag: 'InvalidResponse', command: C.STATUS_WORD },
+    })
     t.assertDone()
   })
   test('VOUT_MODE in VID: READ_VOUT is InvalidResponse naming the VID table', async () => {
     const t = scriptedTransport([readWord(C.READ_VOUT, [0x10, 0])])
     const dev = smbusDevice(t, { address: A, pec: false })
-    expect(await readReadings(dev, { address: A, pec: false, voutMode: 0x21, readings: ['voutV'] })).toMatchObject({
+    expect(
+      await readReadings(dev, { address: A, pec: false, voutMode: 0x21, readings: ['voutV'] }),
+    ).toMatchObject({
       left: { _tag: 'InvalidResponse', command: C.READ_VOUT, detail: expect.stringMatching(/VID table/) },
     })
     t.assertDone()
@@ -73,20 +114,46 @@ describe('clearSupplyFaults error paths', () => {
   ]
   for (const error of errors) {
     test(`${error._tag} on CLEAR_FAULTS keeps the snapshot`, async () => {
-      const t = scriptedTransport([...snapshotSteps(), { op: 'write', address: A, bytes: [C.CLEAR_FAULTS], error }])
+      const t = scriptedTransport([
+        ...snapshotSteps(),
+        { op: 'write', address: A, bytes: [C.CLEAR_FAULTS], error },
+      ])
       const result = await clearSupplyFaults(t, profile)
-      expect(result).toMatchObject({ right: { _tag: 'ClearFailed', snapshot: { fans12: { fan1Fault: true } }, error: withCommand(error, C.CLEAR_FAULTS) } })
+      expect(result).toMatchObject({
+        right: {
+          _tag: 'ClearFailed',
+          snapshot: { fans12: { fan1Fault: true } },
+          error: withCommand(error, C.CLEAR_FAULTS),
+        },
+      })
       t.assertDone()
     })
   }
   test('a snapshot read failing sends no CLEAR_FAULTS', async () => {
-    const t = scriptedTransport([...snapshotSteps().slice(0, 3), { op: 'writeRead', address: A, bytes: [C.STATUS_INPUT], length: 1, error: { _tag: 'Timeout', address: A } }])
-    expect(await clearSupplyFaults(t, profile)).toEqual(E.left({ _tag: 'Timeout', address: A, command: C.STATUS_INPUT }))
+    const t = scriptedTransport([
+      ...snapshotSteps().slice(0, 3),
+      {
+        op: 'writeRead',
+        address: A,
+        bytes: [C.STATUS_INPUT],
+        length: 1,
+        error: { _tag: 'Timeout', address: A },
+      },
+    ])
+    expect(await clearSupplyFaults(t, profile)).toEqual(
+      E.left({ _tag: 'Timeout', address: A, command: C.STATUS_INPUT }),
+    )
     t.assertDone()
   })
   test('the profile can drop registers a part lacks from the snapshot', async () => {
-    const t = scriptedTransport([readWord(C.STATUS_WORD, [0, 0]), readByte(C.STATUS_INPUT, 0), { op: 'write', address: A, bytes: [C.CLEAR_FAULTS] }])
-    expect(await clearSupplyFaults(t, { ...profile, statusRegisters: ['input'] })).toMatchObject({ right: { _tag: 'Cleared' } })
+    const t = scriptedTransport([
+      readWord(C.STATUS_WORD, [0, 0]),
+      readByte(C.STATUS_INPUT, 0),
+      { op: 'write', address: A, bytes: [C.CLEAR_FAULTS] },
+    ])
+    expect(await clearSupplyFaults(t, { ...profile, statusRegisters: ['input'] })).toMatchObject({
+      right: { _tag: 'Cleared' },
+    })
     t.assertDone()
   })
 })

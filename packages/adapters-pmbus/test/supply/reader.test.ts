@@ -20,7 +20,14 @@ const ok = <T>(e: E.Either<unknown, T>): T => {
 
 const setup = (options: Partial<Parameters<typeof createVirtualSupply>[0]> = {}) => {
   const bus = createVirtualBus()
-  const supply = createVirtualSupply({ address: A, capacityW: 2400, mfrId: 'ACME', mfrModel: 'P2400', mfrSerial: 'S123', ...options })
+  const supply = createVirtualSupply({
+    address: A,
+    capacityW: 2400,
+    mfrId: 'ACME',
+    mfrModel: 'P2400',
+    mfrSerial: 'S123',
+    ...options,
+  })
   bus.attach(A, supply)
   return { bus, supply }
 }
@@ -30,12 +37,22 @@ describe('identifySupply', () => {
     const { bus } = setup()
     const id = ok(await identifySupply(bus.transport, A))
     expect(id).toMatchObject({
-      address: A, mfrId: 'ACME', mfrModel: 'P2400', mfrSerial: 'S123', capacityW: 2400,
-      pecSupported: true, smbalertSupported: true, voutMode: { format: 'linear', exponent: -9, relative: true },
+      address: A,
+      mfrId: 'ACME',
+      mfrModel: 'P2400',
+      mfrSerial: 'S123',
+      capacityW: 2400,
+      pecSupported: true,
+      smbalertSupported: true,
+      voutMode: { format: 'linear', exponent: -9, relative: true },
       profile: { address: A, pec: true, voutMode: 0x97 },
     })
     const noPec = setup({ pec: false, smbalert: false })
-    expect(ok(await identifySupply(noPec.bus.transport, A))).toMatchObject({ pecSupported: false, smbalertSupported: false, profile: { pec: false } })
+    expect(ok(await identifySupply(noPec.bus.transport, A))).toMatchObject({
+      pecSupported: false,
+      smbalertSupported: false,
+      profile: { pec: false },
+    })
   })
 
   test('the wire sequence: CAPABILITY without PEC, the rest with PEC; trailing pad stripped', async () => {
@@ -53,15 +70,32 @@ describe('identifySupply', () => {
       { op: 'writeRead', address: A, bytes: [C.MFR_MODEL], length: 32, reply: block(C.MFR_MODEL, 'M\0') },
       { op: 'writeRead', address: A, bytes: [C.MFR_SERIAL], length: 32, reply: block(C.MFR_SERIAL, '') },
       // 0x192C = 2400 W (hand-checked in test/codec/vectors.ts)
-      { op: 'writeRead', address: A, bytes: [C.MFR_POUT_MAX], length: 3, reply: withPec(C.MFR_POUT_MAX, [0x2c, 0x19]) },
+      {
+        op: 'writeRead',
+        address: A,
+        bytes: [C.MFR_POUT_MAX],
+        length: 3,
+        reply: withPec(C.MFR_POUT_MAX, [0x2c, 0x19]),
+      },
     ])
-    expect(ok(await identifySupply(t, A))).toMatchObject({ mfrId: 'ACME', mfrModel: 'M', mfrSerial: '', capacityW: 2400 })
+    expect(ok(await identifySupply(t, A))).toMatchObject({
+      mfrId: 'ACME',
+      mfrModel: 'M',
+      mfrSerial: '',
+      capacityW: 2400,
+    })
     t.assertDone()
   })
 
   test('a PMBus 1.0 part without CAPABILITY is read without PEC', async () => {
     const { bus } = setup({ unsupportedCommands: [C.CAPABILITY] })
-    expect(ok(await identifySupply(bus.transport, A))).toMatchObject({ capability: undefined, pecSupported: false, smbalertSupported: false, capacityW: 2400, profile: { pec: false } })
+    expect(ok(await identifySupply(bus.transport, A))).toMatchObject({
+      capability: undefined,
+      pecSupported: false,
+      smbalertSupported: false,
+      capacityW: 2400,
+      profile: { pec: false },
+    })
   })
 
   test('MFR_POUT_MAX of 0 W is InvalidResponse; a NACK is passed on', async () => {
@@ -69,16 +103,40 @@ describe('identifySupply', () => {
       { op: 'writeRead', address: A, bytes: [C.CAPABILITY], length: 1, reply: [0x00] },
       { op: 'writeRead', address: A, bytes: [C.VOUT_MODE], length: 1, reply: [0x17] },
       { op: 'writeRead', address: A, bytes: [C.MFR_ID], length: 32, reply: [0, ...new Array(31).fill(0xff)] },
-      { op: 'writeRead', address: A, bytes: [C.MFR_MODEL], length: 32, reply: [0, ...new Array(31).fill(0xff)] },
-      { op: 'writeRead', address: A, bytes: [C.MFR_SERIAL], length: 32, reply: [0, ...new Array(31).fill(0xff)] },
+      {
+        op: 'writeRead',
+        address: A,
+        bytes: [C.MFR_MODEL],
+        length: 32,
+        reply: [0, ...new Array(31).fill(0xff)],
+      },
+      {
+        op: 'writeRead',
+        address: A,
+        bytes: [C.MFR_SERIAL],
+        length: 32,
+        reply: [0, ...new Array(31).fill(0xff)],
+      },
       { op: 'writeRead', address: A, bytes: [C.MFR_POUT_MAX], length: 2, reply: [0, 0] },
       // An absent device: CAPABILITY and then VOUT_MODE NACKed; the error names VOUT_MODE.
       { op: 'writeRead', address: A, bytes: [C.CAPABILITY], length: 1, error: { _tag: 'NoAck', address: A } },
       { op: 'writeRead', address: A, bytes: [C.VOUT_MODE], length: 1, error: { _tag: 'NoAck', address: A } },
       // Other errors on CAPABILITY stop at once.
-      { op: 'writeRead', address: A, bytes: [C.CAPABILITY], length: 1, error: { _tag: 'Timeout', address: A } },
+      {
+        op: 'writeRead',
+        address: A,
+        bytes: [C.CAPABILITY],
+        length: 1,
+        error: { _tag: 'Timeout', address: A },
+      },
     ])
-    expect(await identifySupply(t, A)).toMatchObject({ left: { _tag: 'InvalidResponse', command: C.MFR_POUT_MAX, detail: expect.stringMatching(/capacityW must be > 0/) } })
+    expect(await identifySupply(t, A)).toMatchObject({
+      left: {
+        _tag: 'InvalidResponse',
+        command: C.MFR_POUT_MAX,
+        detail: expect.stringMatching(/capacityW must be > 0/),
+      },
+    })
     expect(await identifySupply(t, A)).toEqual(E.left({ _tag: 'NoAck', address: A, command: C.VOUT_MODE }))
     expect(await identifySupply(t, A)).toEqual(E.left({ _tag: 'Timeout', address: A, command: C.CAPABILITY }))
     t.assertDone()
@@ -87,7 +145,9 @@ describe('identifySupply', () => {
 
 describe('readStatus', () => {
   test('fast path: STATUS_WORD only when it is zero', async () => {
-    const t = scriptedTransport([{ op: 'writeRead', address: A, bytes: [C.STATUS_WORD], length: 2, reply: [0, 0] }])
+    const t = scriptedTransport([
+      { op: 'writeRead', address: A, bytes: [C.STATUS_WORD], length: 2, reply: [0, 0] },
+    ])
     const status = ok(await readStatus(smbusDevice(t, { address: A, pec: false })))
     expect(Object.keys(status)).toEqual(['word'])
     t.assertDone()
@@ -119,8 +179,14 @@ describe('readStatus', () => {
     ])
     const status = ok(await readStatus(smbusDevice(t, { address: A, pec: false })))
     expect(status).toMatchObject({
-      vout: { ovWarning: true }, iout: { ocWarning: true }, input: { vinUvWarning: true }, temperature: { otWarning: true },
-      cml: { pecFailed: true }, fans12: { fan1Warning: true }, otherRaw: 0x01, mfrRaw: 0x80,
+      vout: { ovWarning: true },
+      iout: { ocWarning: true },
+      input: { vinUvWarning: true },
+      temperature: { otWarning: true },
+      cml: { pecFailed: true },
+      fans12: { fan1Warning: true },
+      otherRaw: 0x01,
+      mfrRaw: 0x80,
     })
     t.assertDone()
   })
@@ -128,9 +194,17 @@ describe('readStatus', () => {
   test('a detail read that fails fails the status read', async () => {
     const t = scriptedTransport([
       { op: 'writeRead', address: A, bytes: [C.STATUS_WORD], length: 2, reply: [0x04, 0x00] },
-      { op: 'writeRead', address: A, bytes: [C.STATUS_TEMPERATURE], length: 1, error: { _tag: 'Timeout', address: A } },
+      {
+        op: 'writeRead',
+        address: A,
+        bytes: [C.STATUS_TEMPERATURE],
+        length: 1,
+        error: { _tag: 'Timeout', address: A },
+      },
     ])
-    expect(await readStatus(smbusDevice(t, { address: A, pec: false }))).toEqual(E.left({ _tag: 'Timeout', address: A, command: C.STATUS_TEMPERATURE }))
+    expect(await readStatus(smbusDevice(t, { address: A, pec: false }))).toEqual(
+      E.left({ _tag: 'Timeout', address: A, command: C.STATUS_TEMPERATURE }),
+    )
     t.assertDone()
   })
 })
@@ -139,7 +213,18 @@ describe('readSupply against the virtual supply', () => {
   const profile: SupplyProfile = { address: A, pec: true, voutMode: 0x97 }
 
   test('full read gives a TelemetrySample in SI units, time from the injected clock', async () => {
-    const { bus, supply } = setup({ readings: { vinV: 230, iinA: 5.5, voutV: 12.1, ioutA: 95.5, poutW: 1154, pinW: 1240, temperatureC: 38.25, fanRpm: 8000 } })
+    const { bus, supply } = setup({
+      readings: {
+        vinV: 230,
+        iinA: 5.5,
+        voutV: 12.1,
+        ioutA: 95.5,
+        poutW: 1154,
+        pinW: 1240,
+        temperatureC: 38.25,
+        fanRpm: 8000,
+      },
+    })
     supply.setCondition('ioutOcWarning', true)
     const sample = ok(await readSupply(bus.transport, profile, 'psu1', 'full', () => 1234))
     expect(sample.supply).toBe('psu1')
@@ -147,7 +232,15 @@ describe('readSupply against the virtual supply', () => {
     expect(sample.status.word).toMatchObject({ ioutPout: true, noneOfTheAbove: true, off: false })
     expect(sample.status.iout).toMatchObject({ ocWarning: true, ocFault: false })
     const r = sample.readings
-    expect(r).toMatchObject({ vinV: 230, iinA: 5.5, ioutA: 95.5, poutW: 1154, pinW: 1240, temperatureC: 38.25, fanRpm: 8000 })
+    expect(r).toMatchObject({
+      vinV: 230,
+      iinA: 5.5,
+      ioutA: 95.5,
+      poutW: 1154,
+      pinW: 1240,
+      temperatureC: 38.25,
+      fanRpm: 8000,
+    })
     expect(Math.abs((r.voutV ?? 0) - 12.1)).toBeLessThanOrEqual(2 ** -10)
   })
 
@@ -164,23 +257,33 @@ describe('readSupply against the virtual supply', () => {
     // STATUS_WORD, READ_VIN, READ_IIN pass; READ_VOUT is NACKed.
     supply.injectFault({ _tag: 'Nack', after: 3, count: 1 })
     const result = await readSupply(bus.transport, profile, 'psu1', 'full', () => 0)
-    expect(result).toEqual(E.left({ _tag: 'NoAck', address: A, command: C.READ_VOUT, detail: 'injected NACK' }))
+    expect(result).toEqual(
+      E.left({ _tag: 'NoAck', address: A, command: C.READ_VOUT, detail: 'injected NACK' }),
+    )
     expect(E.isRight(await readSupply(bus.transport, profile, 'psu1', 'full', () => 0))).toBe(true)
   })
 
   test('a corrupted PEC mid-sweep is PecMismatch', async () => {
     const { bus, supply } = setup()
     supply.injectFault({ _tag: 'PecError', after: 2, count: 1 })
-    expect(await readSupply(bus.transport, profile, 'psu1', 'full', () => 0)).toMatchObject({ left: { _tag: 'PecMismatch', command: C.READ_IIN } })
+    expect(await readSupply(bus.transport, profile, 'psu1', 'full', () => 0)).toMatchObject({
+      left: { _tag: 'PecMismatch', command: C.READ_IIN },
+    })
   })
 
   test('readings the profile leaves out are not read; VOUT in DIRECT needs coefficients', async () => {
     const { bus } = setup({ unsupportedCommands: [C.READ_FAN_SPEED_1, C.READ_PIN], voutMode: 0x40 })
     const p: SupplyProfile = { address: A, pec: true, voutMode: 0x40, readings: ['vinV', 'voutV'] }
     expect(await readSupply(bus.transport, p, 'x', 'full', () => 0)).toMatchObject({
-      left: { _tag: 'InvalidResponse', command: C.READ_VOUT, detail: expect.stringMatching(/DIRECT but no coefficients/) },
+      left: {
+        _tag: 'InvalidResponse',
+        command: C.READ_VOUT,
+        detail: expect.stringMatching(/DIRECT but no coefficients/),
+      },
     })
-    const direct = ok(await readSupply(bus.transport, { ...p, voutDirect: { m: 1, b: 0, R: 0 } }, 'x', 'full', () => 0))
+    const direct = ok(
+      await readSupply(bus.transport, { ...p, voutDirect: { m: 1, b: 0, R: 0 } }, 'x', 'full', () => 0),
+    )
     expect(Object.keys(direct.readings).sort()).toEqual(['vinV', 'voutV'])
   })
 })
@@ -204,12 +307,18 @@ describe('clearSupplyFaults', () => {
     supply.setCondition('fan1Fault', true)
     supply.setCondition('fan1Fault', false)
     supply.injectFault({ _tag: 'Nack', after: 2, count: 1 })
-    expect(await clearSupplyFaults(bus.transport, { address: A, pec: true, voutMode: 0x97 })).toMatchObject({ left: { _tag: 'NoAck' } })
+    expect(await clearSupplyFaults(bus.transport, { address: A, pec: true, voutMode: 0x97 })).toMatchObject({
+      left: { _tag: 'NoAck' },
+    })
     expect(supply.statusRegisters().fans12).toBe(0x80)
     // Snapshot: STATUS_WORD + 8 detail registers = 9 transactions; the 10th (CLEAR_FAULTS) is NACKed.
     supply.injectFault({ _tag: 'Nack', after: 9, count: 1 })
     const failedClear = ok(await clearSupplyFaults(bus.transport, { address: A, pec: true, voutMode: 0x97 }))
-    expect(failedClear).toMatchObject({ _tag: 'ClearFailed', snapshot: { fans12: { fan1Fault: true } }, error: { _tag: 'NoAck', command: C.CLEAR_FAULTS } })
+    expect(failedClear).toMatchObject({
+      _tag: 'ClearFailed',
+      snapshot: { fans12: { fan1Fault: true } },
+      error: { _tag: 'NoAck', command: C.CLEAR_FAULTS },
+    })
     expect(supply.statusRegisters().fans12).toBe(0x80)
   })
 })

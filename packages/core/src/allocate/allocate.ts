@@ -75,7 +75,8 @@ export const largeWorkBudget = 600_000
 const localShare = 0.75
 
 /** The sizes for which allocate guarantees the exact optimum. */
-export const isExactSize = (ix: RackIndex): boolean => ix.supplyCount <= 12 && ix.busCount <= 3 && ix.loadCount <= 24
+export const isExactSize = (ix: RackIndex): boolean =>
+  ix.supplyCount <= 12 && ix.busCount <= 3 && ix.loadCount <= 24
 
 /** The current state made admissible on rules 1-3: failed opened, one bus per supply. */
 export const repairedCurrent = (ix: RackIndex): Int32Array => {
@@ -171,6 +172,14 @@ export const allocate = (input: RackInput): Plan => {
   const shed = ix.loadIds.filter((_, l) => target.served[l] === 0)
   const buses = busReports(ix, inc.assign, target)
   const steps = planSwitchStepsIndexed(ix, targetClosed, target.served)
-  const reasons = explainChanges({ ix, target, targetAssign: inc.assign, targetBuses: buses, currentAsIs, currentBest, currentBestAssign })
+  const reasons = explainChanges({
+    ix,
+    target,
+    targetAssign: inc.assign,
+    targetBuses: buses,
+    currentAsIs,
+    currentBest,
+    currentBestAssign,
+  })
   return { closed, shed, preempted, steps, buses, reasons, optimal: proven }
 }

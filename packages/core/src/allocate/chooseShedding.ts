@@ -81,7 +81,8 @@ export interface SheddingWorkspace {
 export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
   const L = ix.loadCount
   const B = ix.busCount
-  const byRank = (a: number, b: number) => (ix.loadPriorityRank[a] ?? 0) - (ix.loadPriorityRank[b] ?? 0) || a - b
+  const byRank = (a: number, b: number) =>
+    (ix.loadPriorityRank[a] ?? 0) - (ix.loadPriorityRank[b] ?? 0) || a - b
   const order = Int32Array.from({ length: L }, (_, i) => i).sort(byRank)
   const orderBySize = Int32Array.from({ length: L }, (_, i) => i).sort(
     (a, b) =>
@@ -228,7 +229,13 @@ const completeVector = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide):
 }
 
 /** Compare a finished ws.vec / ws.served (for side.assign) with the incumbent; adopt it when better. */
-export const offer = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, inc: Incumbent, served: Uint8Array = ws.served): boolean => {
+export const offer = (
+  ix: RackIndex,
+  ws: SheddingWorkspace,
+  side: SwitchSide,
+  inc: Incumbent,
+  served: Uint8Array = ws.served,
+): boolean => {
   const v = ws.vec
   let better: number
   if (inc.vector === null) better = 1
@@ -327,7 +334,8 @@ const evaluateAllServed = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSid
   for (let b = 0; same && b < B; b++) if (ws.cacheUp[b] !== side.up[b]) same = false
   if (!same) buildCache(ix, ws, side)
   ws.work += B * B + B
-  for (let b = 0; b < B; b++) if (side.up[b] === 1 && (ws.cacheLoadU[b] ?? 0) > (side.limitU[b] ?? 0)) return false
+  for (let b = 0; b < B; b++)
+    if (side.up[b] === 1 && (ws.cacheLoadU[b] ?? 0) > (side.limitU[b] ?? 0)) return false
   const P = ix.loadPriorities.length
   const BP = ix.busPriorities.length
   const vec = ws.vec
@@ -378,21 +386,31 @@ export const evaluateGreedy = (ix: RackIndex, ws: SheddingWorkspace, side: Switc
  * Evaluate `side` with a given served set (loads without an up bus dropped) into ws.vec, ws.served and
  * ws.loadU. Returns false when that set does not fit (some up bus over its limit).
  */
-export const evaluateServed = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, served: Uint8Array): boolean => {
+export const evaluateServed = (
+  ix: RackIndex,
+  ws: SheddingWorkspace,
+  side: SwitchSide,
+  served: Uint8Array,
+): boolean => {
   const n = prepare(ix, ws, side, ws.order)
   ws.work += 2 * n
   for (let i = 0; i < n; i++) {
     const l = ws.cand[i] ?? 0
     if (served[l] === 1) addLoad(ix, ws, l, 1)
   }
-  for (let b = 0; b < ix.busCount; b++) if (side.up[b] === 1 && (ws.loadU[b] ?? 0) > (side.limitU[b] ?? 0)) return false
+  for (let b = 0; b < ix.busCount; b++)
+    if (side.up[b] === 1 && (ws.loadU[b] ?? 0) > (side.limitU[b] ?? 0)) return false
   completeVector(ix, ws, side)
   return true
 }
 
 /** Greedy shedding for `side`, offered to the incumbent; true when it improved. */
-export const chooseSheddingGreedy = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, inc: Incumbent): boolean =>
-  offer(ix, ws, side, inc, evaluateGreedy(ix, ws, side) ? ws.cacheServed : ws.served)
+export const chooseSheddingGreedy = (
+  ix: RackIndex,
+  ws: SheddingWorkspace,
+  side: SwitchSide,
+  inc: Incumbent,
+): boolean => offer(ix, ws, side, inc, evaluateGreedy(ix, ws, side) ? ws.cacheServed : ws.served)
 
 /**
  * Exact. Returns true when the incumbent was improved. Gives up (returns what it has) when
@@ -414,7 +432,10 @@ export const chooseSheddingExact = (
   for (let i = n - 1; i >= 0; i--) {
     const r = ix.loadPriorityRank[ws.cand[i] ?? 0] ?? 0
     const next = ws.cand[i + 1]
-    ws.groupEnd[i] = i === n - 1 || next === undefined || (ix.loadPriorityRank[next] ?? 0) !== r ? i + 1 : (ws.groupEnd[i + 1] ?? n)
+    ws.groupEnd[i] =
+      i === n - 1 || next === undefined || (ix.loadPriorityRank[next] ?? 0) !== r
+        ? i + 1
+        : (ws.groupEnd[i + 1] ?? n)
   }
   let improved = false
   const P = ix.loadPriorities.length
@@ -434,7 +455,8 @@ export const chooseSheddingExact = (
       // The rest of this priority group: loads that still fit one by one, and together no more than the
       // spare capacity of all up buses (smallest first for the count; candidates are in size order).
       let spare = 0
-      for (let b = 0; b < ix.busCount; b++) if (side.up[b] === 1) spare += Math.max(0, (side.limitU[b] ?? 0) - (ws.loadU[b] ?? 0))
+      for (let b = 0; b < ix.busCount; b++)
+        if (side.up[b] === 1) spare += Math.max(0, (side.limitU[b] ?? 0) - (ws.loadU[b] ?? 0))
       let count = 0
       let used = 0
       let fitW = 0
@@ -511,7 +533,12 @@ export const chooseSheddingExact = (
  * highest priority first, until none applies; the result is offered to the incumbent. Returns true when
  * it improved. The incumbent's assign must be `side.assign`.
  */
-export const serveByPrioritySwaps = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, inc: Incumbent): boolean => {
+export const serveByPrioritySwaps = (
+  ix: RackIndex,
+  ws: SheddingWorkspace,
+  side: SwitchSide,
+  inc: Incumbent,
+): boolean => {
   if (inc.vector === null || !evaluateServed(ix, ws, side, inc.served)) return false
   const order = ws.order
   let changed = true

@@ -6,13 +6,19 @@
  * first, and it costs at most supplies x buses evaluations a round. Each accepted close strictly improves
  * the objective and never reopens anything, so the rounds end (at most one per idle supply).
  */
-import { evaluateGreedy, evaluateServed, offer, type Incumbent, type SheddingWorkspace } from './chooseShedding.js'
+import {
+  evaluateGreedy,
+  evaluateServed,
+  offer,
+  type Incumbent,
+  type SheddingWorkspace,
+} from './chooseShedding.js'
 import type { RackIndex } from './indexRack.js'
 import { moveSupply, switchSideOf } from './switchSide.js'
 
 export const closeIdleSupplies = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent): void => {
   if (inc.vector === null) return
-  for (let improved = true; improved; ) {
+  for (let improved = true; improved;) {
     improved = false
     for (let s = 0; s < ix.supplyCount; s++) {
       if ((inc.assign[s] ?? -1) >= 0 || ix.usable[s] !== 1) continue

@@ -105,7 +105,11 @@ export const busLossScenarios = (
 }
 
 /** Evaluate one configuration (a bus per supply, a served flag per load) from scratch. */
-export const evaluateConfiguration = (ix: RackIndex, assign: Int32Array, requested: Uint8Array): Evaluation => {
+export const evaluateConfiguration = (
+  ix: RackIndex,
+  assign: Int32Array,
+  requested: Uint8Array,
+): Evaluation => {
   const B = ix.busCount
   const P = ix.loadPriorities.length
   const BP = ix.busPriorities.length

@@ -22,7 +22,11 @@ import { unitsPerWatt, type RackIndex } from './indexRack.js'
 const watts = (u: number): number => u / unitsPerWatt
 
 /** The level of the first difference between two service vectors, as a ServiceGain. */
-export const firstGain = (ix: RackIndex, target: ArrayLike<number>, current: ArrayLike<number>): ServiceGain => {
+export const firstGain = (
+  ix: RackIndex,
+  target: ArrayLike<number>,
+  current: ArrayLike<number>,
+): ServiceGain => {
   const P = ix.loadPriorities.length
   const BP = ix.busPriorities.length
   for (let i = 0; i < ix.vectorLength; i++) {
@@ -63,7 +67,11 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
     for (let b = 0; b < B; b++) if (ix.currentClosed[s * B + b] === 1) closedNow.push(b)
     if ((state === 'failed' || state === 'absent') && closedNow.length > 0) {
       for (const b of closedNow) {
-        reasons.push({ _tag: 'CurrentStateInadmissible', rule: 3, detail: `supply ${id} is ${state} and closed onto bus ${ix.busIds[b]}` })
+        reasons.push({
+          _tag: 'CurrentStateInadmissible',
+          rule: 3,
+          detail: `supply ${id} is ${state} and closed onto bus ${ix.busIds[b]}`,
+        })
       }
     }
     if (closedNow.length > 1) {
@@ -95,21 +103,35 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
     const closedNow: number[] = []
     for (let b = 0; b < B; b++) if (ix.currentClosed[s * B + b] === 1) closedNow.push(b)
     if (state === 'failed' || state === 'absent') {
-      for (const b of closedNow) reasons.push({ _tag: 'SupplyUnavailable', supply: id, bus: ix.busIds[b] ?? '', state })
+      for (const b of closedNow)
+        reasons.push({ _tag: 'SupplyUnavailable', supply: id, bus: ix.busIds[b] ?? '', state })
       continue
     }
     const leaving = closedNow.filter((b) => b !== to)
     const stays = closedNow.includes(to)
     if (to >= 0 && !stays && leaving.length === 1) {
-      reasons.push({ _tag: 'SupplyMoved', supply: id, from: ix.busIds[leaving[0] ?? 0] ?? '', to: ix.busIds[to] ?? '', why })
+      reasons.push({
+        _tag: 'SupplyMoved',
+        supply: id,
+        from: ix.busIds[leaving[0] ?? 0] ?? '',
+        to: ix.busIds[to] ?? '',
+        why,
+      })
     } else {
-      for (const b of leaving) reasons.push({ _tag: 'SupplyDisconnected', supply: id, bus: ix.busIds[b] ?? '', why })
-      if (to >= 0 && !stays) reasons.push({ _tag: 'SupplyConnected', supply: id, bus: ix.busIds[to] ?? '', why })
+      for (const b of leaving)
+        reasons.push({ _tag: 'SupplyDisconnected', supply: id, bus: ix.busIds[b] ?? '', why })
+      if (to >= 0 && !stays)
+        reasons.push({ _tag: 'SupplyConnected', supply: id, bus: ix.busIds[to] ?? '', why })
     }
     if (ix.atRisk[s] === 1 && to >= 0 && target.nPlusK[to] === 1) {
       const before = c.currentBestAssign[s] ?? -1
       if (before !== to || c.currentBest.nPlusK[to] !== 1) {
-        reasons.push({ _tag: 'SupplyPreempted', supply: id, bus: ix.busIds[to] ?? '', failureRisk: ix.failureRisk[s] })
+        reasons.push({
+          _tag: 'SupplyPreempted',
+          supply: id,
+          bus: ix.busIds[to] ?? '',
+          failureRisk: ix.failureRisk[s],
+        })
       }
     }
   }
@@ -136,7 +158,12 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
   for (let b = 0; b < B; b++) {
     if (target.up[b] === 1 && ix.busWired[b] === 1 && target.nPlusK[b] === 0) {
       const report = c.targetBuses[b]
-      reasons.push({ _tag: 'RedundancyLost', bus: ix.busIds[b] ?? '', loadW: report?.loadW ?? 0, redundantW: report?.redundantW ?? 0 })
+      reasons.push({
+        _tag: 'RedundancyLost',
+        bus: ix.busIds[b] ?? '',
+        loadW: report?.loadW ?? 0,
+        redundantW: report?.redundantW ?? 0,
+      })
     }
   }
   return reasons

@@ -17,7 +17,13 @@
  * exact shedding the point may have come with.
  */
 import { compareTieBreak } from './compareServiceVectors.js'
-import { evaluateGreedy, evaluateServed, offer, type Incumbent, type SheddingWorkspace } from './chooseShedding.js'
+import {
+  evaluateGreedy,
+  evaluateServed,
+  offer,
+  type Incumbent,
+  type SheddingWorkspace,
+} from './chooseShedding.js'
 import type { RackIndex } from './indexRack.js'
 import { moveSupply, switchSideOf, type MutableSwitchSide } from './switchSide.js'
 
@@ -38,7 +44,15 @@ interface Climb {
 }
 
 /** Offer ws.vec (with `served`) to the incumbent and write its guide vector into `g`. */
-const guide = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb, served: Uint8Array, loadU: Float64Array, g: Float64Array): void => {
+const guide = (
+  ix: RackIndex,
+  ws: SheddingWorkspace,
+  inc: Incumbent,
+  c: Climb,
+  served: Uint8Array,
+  loadU: Float64Array,
+  g: Float64Array,
+): void => {
   offer(ix, ws, c.side, inc, served)
   const P = ix.loadPriorities.length
   const BP = ix.busPriorities.length
@@ -46,7 +60,8 @@ const guide = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb, s
   for (let i = 0; i < 2 * P + BP; i++) g[i] = v[i] ?? 0
   let deficit = 0
   for (let b = 0; b < ix.busCount; b++) {
-    if (c.side.up[b] === 1 && ix.busWired[b] === 1) deficit += Math.max(0, (loadU[b] ?? 0) - (c.side.redundantU[b] ?? 0))
+    if (c.side.up[b] === 1 && ix.busWired[b] === 1)
+      deficit += Math.max(0, (loadU[b] ?? 0) - (c.side.redundantU[b] ?? 0))
   }
   g[2 * P + BP] = c.guided ? -deficit : 0
   g[2 * P + BP + 1] = v[2 * P + BP] ?? 0
@@ -107,7 +122,12 @@ const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb)
 }
 
 /** Hill-climb from the incumbent within `workLimit`; the incumbent only ever improves. */
-export const improveLocally = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, workLimit: number): void => {
+export const improveLocally = (
+  ix: RackIndex,
+  ws: SheddingWorkspace,
+  inc: Incumbent,
+  workLimit: number,
+): void => {
   if (ix.supplyCount === 0) return
   // Guided first, with most of the budget; then plainly from the incumbent, so that the result is a
   // local optimum of the true objective (the guided climb may have wandered off the incumbent).
@@ -116,7 +136,13 @@ export const improveLocally = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumb
   climb(ix, ws, inc, workLimit, false)
 }
 
-const climb = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, workLimit: number, guided: boolean): void => {
+const climb = (
+  ix: RackIndex,
+  ws: SheddingWorkspace,
+  inc: Incumbent,
+  workLimit: number,
+  guided: boolean,
+): void => {
   const n = ix.vectorLength + 1
   const c: Climb = {
     side: switchSideOf(ix, Int32Array.from(inc.assign)),
@@ -144,7 +170,13 @@ const climb = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, workLimit: 
 }
 
 /** Single-supply moves until a full cycle over the supplies finds nothing. */
-const singleMoves = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb, workLimit: number): void => {
+const singleMoves = (
+  ix: RackIndex,
+  ws: SheddingWorkspace,
+  inc: Incumbent,
+  c: Climb,
+  workLimit: number,
+): void => {
   const S = ix.supplyCount
   const side = c.side
   let s = 0
@@ -173,7 +205,13 @@ const singleMoves = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Cl
  * which rebalances capacity without the dip a single move makes. Adopts the first that improves the
  * guide and returns whether there was one.
  */
-const swaps = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb, workLimit: number): boolean => {
+const swaps = (
+  ix: RackIndex,
+  ws: SheddingWorkspace,
+  inc: Incumbent,
+  c: Climb,
+  workLimit: number,
+): boolean => {
   const S = ix.supplyCount
   const B = ix.busCount
   const side = c.side
@@ -198,7 +236,13 @@ const swaps = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb, w
 }
 
 /** Whole-bus moves; adopts the first that improves the guide and returns whether there was one. */
-const busMoves = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb, workLimit: number): boolean => {
+const busMoves = (
+  ix: RackIndex,
+  ws: SheddingWorkspace,
+  inc: Incumbent,
+  c: Climb,
+  workLimit: number,
+): boolean => {
   const S = ix.supplyCount
   const B = ix.busCount
   const side = c.side

@@ -103,7 +103,8 @@ export const indexRack = (input: RackInput): RackIndex => {
     capacityU[i] = Math.max(0, capacityUnits(s.capacityW * policy.derate))
     usableW[i] = s.capacityW * policy.derate
     usable[i] = s.state === 'failed' || s.state === 'absent' ? 0 : 1
-    atRisk[i] = s.state === 'warning' || (s.failureRisk !== undefined && s.failureRisk >= policy.preemptRisk) ? 1 : 0
+    atRisk[i] =
+      s.state === 'warning' || (s.failureRisk !== undefined && s.failureRisk >= policy.preemptRisk) ? 1 : 0
   })
 
   const switchKind = new Int8Array(supplyCount * busCount).fill(-1)
@@ -147,9 +148,9 @@ export const indexRack = (input: RackInput): RackIndex => {
     loadQ[i] = Math.ceil(l.powerW * quantaPerWatt)
     loadW[i] = l.powerW
     loadPriorityRank[i] = loadPriorities.indexOf(l.priority)
-    const wired = Array.from(new Set(l.buses.map((id) => busPos.get(id)).filter((b): b is number => b !== undefined))).sort(
-      (a, b) => a - b,
-    )
+    const wired = Array.from(
+      new Set(l.buses.map((id) => busPos.get(id)).filter((b): b is number => b !== undefined)),
+    ).sort((a, b) => a - b)
     loadBusA[i] = wired[0] ?? -1
     loadBusB[i] = wired[1] ?? -1
     for (const b of wired) busWired[b] = 1

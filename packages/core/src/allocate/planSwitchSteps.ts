@@ -102,7 +102,11 @@ const countUnpowered = (
  * Indexed form. `target` is a closed matrix (supply * busCount + bus); `served[l]` is 1 when load l is
  * not shed in the target.
  */
-export const planSwitchStepsIndexed = (ix: RackIndex, target: Uint8Array, served: Uint8Array): SwitchStep[] => {
+export const planSwitchStepsIndexed = (
+  ix: RackIndex,
+  target: Uint8Array,
+  served: Uint8Array,
+): SwitchStep[] => {
   const S = ix.supplyCount
   const B = ix.busCount
   const state = Uint8Array.from(ix.currentClosed)
@@ -137,7 +141,8 @@ export const planSwitchStepsIndexed = (ix: RackIndex, target: Uint8Array, served
   const targetPowered = poweredBuses(ix, target, served)
   const isProtected = new Uint8Array(B)
   for (let b = 0; b < B; b++) isProtected[b] = nowPowered[b] === 1 && targetPowered[b] === 1 ? 1 : 0
-  const unpoweredProtected = (): number => countUnpowered(ix, countOn, capOn, loadScratch, served, isProtected)
+  const unpoweredProtected = (): number =>
+    countUnpowered(ix, countOn, capOn, loadScratch, served, isProtected)
 
   // 1. failed/absent supplies.
   for (let s = 0; s < S; s++) {
@@ -292,7 +297,11 @@ export const planSwitchStepsIndexed = (ix: RackIndex, target: Uint8Array, served
  * Public form: the steps from `input`'s current switch states to the `target` closed switches, with
  * the loads in `shed` shed during the switching. Unknown ids in target or shed are ignored.
  */
-export const planSwitchSteps = (input: RackInput, target: readonly SwitchRef[], shed: readonly string[]): SwitchStep[] => {
+export const planSwitchSteps = (
+  input: RackInput,
+  target: readonly SwitchRef[],
+  shed: readonly string[],
+): SwitchStep[] => {
   const ix = indexRack(input)
   const B = ix.busCount
   const supplyPos = new Map(ix.supplyIds.map((id, i) => [id, i]))

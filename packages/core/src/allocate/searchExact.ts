@@ -36,7 +36,12 @@
  * order: any optimum can be permuted into that form without losing on levels 1-4, and the tie-break
  * prefers it.
  */
-import { chooseSheddingExact, createIncumbent, type Incumbent, type SheddingWorkspace } from './chooseShedding.js'
+import {
+  chooseSheddingExact,
+  createIncumbent,
+  type Incumbent,
+  type SheddingWorkspace,
+} from './chooseShedding.js'
 import { redundantOf } from './switchSide.js'
 import { changesFor, type RackIndex } from './indexRack.js'
 
@@ -229,7 +234,11 @@ const sortPrefix = (a: Float64Array, n: number): void => {
  * can reach it. Shares are fixed by the up set and a larger limit never serves less, so the best over
  * up sets bounds every configuration. Null when there are too many buses to enumerate their subsets.
  */
-export const levelOneBound = (ix: RackIndex, ws: SheddingWorkspace, workLimit: number): Float64Array | null => {
+export const levelOneBound = (
+  ix: RackIndex,
+  ws: SheddingWorkspace,
+  workLimit: number,
+): Float64Array | null => {
   const B = ix.busCount
   const P = ix.loadPriorities.length
   if (B > 4) return null
@@ -255,7 +264,13 @@ export const levelOneBound = (ix: RackIndex, ws: SheddingWorkspace, workLimit: n
     }
     if (!ok) continue
     const inc = createIncumbent(ix)
-    chooseSheddingExact(ix, ws, { assign, up, limitU, redundantU: new Float64Array(B), changes: 0 }, inc, workLimit)
+    chooseSheddingExact(
+      ix,
+      ws,
+      { assign, up, limitU, redundantU: new Float64Array(B), changes: 0 },
+      inc,
+      workLimit,
+    )
     if (ws.work > workLimit) return null
     const v = inc.vector
     if (v === null) continue
@@ -278,7 +293,11 @@ export const levelOneBound = (ix: RackIndex, ws: SheddingWorkspace, workLimit: n
  * to the incumbent (or any better one) on level 1 serves every candidate load of the priorities where
  * the incumbent serves all of them (as in `pruned`, with the root's candidates). Null when unknown.
  */
-const mustServeLoads = (ix: RackIndex, ctx: SearchContext, inc: Incumbent): { wired: [number, number]; loads: number[] } | null => {
+const mustServeLoads = (
+  ix: RackIndex,
+  ctx: SearchContext,
+  inc: Incumbent,
+): { wired: [number, number]; loads: number[] } | null => {
   const vecInc = inc.vector
   const B = ix.busCount
   const P = ix.loadPriorities.length
@@ -287,7 +306,8 @@ const mustServeLoads = (ix: RackIndex, ctx: SearchContext, inc: Incumbent): { wi
   for (let b = 0; b < B; b++) if (ix.busWired[b] === 1) wired.push(b)
   if (wired.length !== 2) return null
   const limit = new Float64Array(B)
-  for (let b = 0; b < B; b++) limit[b] = (ctx.remReach[b] ?? 0) > 0 ? Math.min(ix.maxU[b] ?? Infinity, ctx.remCap[b] ?? 0) : -1
+  for (let b = 0; b < B; b++)
+    limit[b] = (ctx.remReach[b] ?? 0) > 0 ? Math.min(ix.maxU[b] ?? Infinity, ctx.remCap[b] ?? 0) : -1
   const candCount = new Float64Array(P)
   const candQ = new Float64Array(P)
   const servable = new Uint8Array(ix.loadCount)
@@ -304,10 +324,15 @@ const mustServeLoads = (ix: RackIndex, ctx: SearchContext, inc: Incumbent): { wi
     candQ[r] = (candQ[r] ?? 0) + q
   }
   let mustRanks = 0
-  while (mustRanks < P && (vecInc[2 * mustRanks] ?? 0) === candCount[mustRanks] && (vecInc[2 * mustRanks + 1] ?? 0) === candQ[mustRanks])
+  while (
+    mustRanks < P &&
+    (vecInc[2 * mustRanks] ?? 0) === candCount[mustRanks] &&
+    (vecInc[2 * mustRanks + 1] ?? 0) === candQ[mustRanks]
+  )
     mustRanks++
   const loads: number[] = []
-  for (let l = 0; l < ix.loadCount; l++) if (servable[l] === 1 && (ix.loadPriorityRank[l] ?? 0) < mustRanks) loads.push(l)
+  for (let l = 0; l < ix.loadCount; l++)
+    if (servable[l] === 1 && (ix.loadPriorityRank[l] ?? 0) < mustRanks) loads.push(l)
   return { wired: [wired[0] ?? 0, wired[1] ?? 0], loads }
 }
 
@@ -337,7 +362,8 @@ const someSplit = (
     const cap = ix.capacityU[s] ?? 0
     const risky = ix.atRisk[s] ?? 0
     const side = to0 && to1 ? -1 : to0 ? 0 : 1
-    const same = side === -1 ? items.find((it) => it.side === -1 && it.cap === cap && it.risky === risky) : undefined
+    const same =
+      side === -1 ? items.find((it) => it.side === -1 && it.cap === cap && it.risky === risky) : undefined
     if (same !== undefined) same.count++
     else items.push({ cap, risky, side, count: 1 })
   }
@@ -394,7 +420,11 @@ const someSplit = (
  * must serve puts exactly its share on them, a least load per bus; false when no split of the non-risk
  * supplies covers both (then at most one of them meets N+k in any configuration that matters).
  */
-const bothWiredCanMeetNPlusK = (ix: RackIndex, must: ReturnType<typeof mustServeLoads>, vecInc: Float64Array | null): boolean => {
+const bothWiredCanMeetNPlusK = (
+  ix: RackIndex,
+  must: ReturnType<typeof mustServeLoads>,
+  vecInc: Float64Array | null,
+): boolean => {
   if (must === null || vecInc === null) return true
   // The incumbent already has them both: nothing to bound.
   let met = 0
@@ -424,7 +454,11 @@ const bothWiredCanMeetNPlusK = (ix: RackIndex, must: ReturnType<typeof mustServe
  * require still meet N+k with their least loads; each scenario is tried over every split of the
  * supplies. Returns the number of scenarios that some split allows (2 when unknown).
  */
-const survivableScenarios = (ix: RackIndex, must: ReturnType<typeof mustServeLoads>, vecInc: Float64Array): number => {
+const survivableScenarios = (
+  ix: RackIndex,
+  must: ReturnType<typeof mustServeLoads>,
+  vecInc: Float64Array,
+): number => {
   if (must === null) return ix.busCount
   const [w0, w1] = must.wired
   const P = ix.loadPriorities.length
@@ -458,7 +492,8 @@ const survivableScenarios = (ix: RackIndex, must: ReturnType<typeof mustServeLoa
       perRank.set(r, (perRank.get(r) ?? 0) + 1)
     })
     let consistent = true
-    for (let r = 0; r < ix.busPriorities.length; r++) if ((perRank.get(r) ?? 0) !== (vecInc[2 * P + r] ?? 0)) consistent = false
+    for (let r = 0; r < ix.busPriorities.length; r++)
+      if ((perRank.get(r) ?? 0) !== (vecInc[2 * P + r] ?? 0)) consistent = false
     if (consistent) meetSets.push(set)
   }
   const feasible = [false, false] // per lost bus index (0: w0 lost, 1: w1 lost)
@@ -596,12 +631,16 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
     if (vecInc === null) return false
     if (capped && cheaplyPruned(i, vecInc)) return true
     ws.work += 2 * ix.loadCount + B * B + i * k
-    for (let b = 0; b < B; b++) possiblyUp[b] = (busCount[b] ?? 0) > 0 || (ctx.remReach[i * B + b] ?? 0) > 0 ? 1 : 0
+    for (let b = 0; b < B; b++)
+      possiblyUp[b] = (busCount[b] ?? 0) > 0 || (ctx.remReach[i * B + b] ?? 0) > 0 ? 1 : 0
     // Candidates: loads that some still possible up-set and capacity could serve (each bus limited by
     // its rating and by every supply that could still join it).
     let limSum = 0
     for (let b = 0; b < B; b++) {
-      limitMax[b] = possiblyUp[b] === 1 ? Math.min(ix.maxU[b] ?? Infinity, (busCap[b] ?? 0) + (ctx.remCap[i * B + b] ?? 0)) : -1
+      limitMax[b] =
+        possiblyUp[b] === 1
+          ? Math.min(ix.maxU[b] ?? Infinity, (busCap[b] ?? 0) + (ctx.remCap[i * B + b] ?? 0))
+          : -1
       if (possiblyUp[b] === 1) limSum += limitMax[b] ?? 0
     }
     candCount.fill(0)
@@ -625,7 +664,11 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
     // Ranks where the incumbent serves every candidate (and so at every higher rank): a rival must
     // serve all those candidates too, or lose on level 1.
     let mustRanks = 0
-    while (mustRanks < P && (vecInc[2 * mustRanks] ?? 0) === candCount[mustRanks] && (vecInc[2 * mustRanks + 1] ?? 0) === candQ[mustRanks])
+    while (
+      mustRanks < P &&
+      (vecInc[2 * mustRanks] ?? 0) === candCount[mustRanks] &&
+      (vecInc[2 * mustRanks + 1] ?? 0) === candQ[mustRanks]
+    )
       mustRanks++
     // Buses that must be up: already up, or the only possible bus of a load a rival must serve.
     mustUp.fill(0)
@@ -833,7 +876,8 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
       sortPrefix(needCap, n)
       let m = 0
       let acc = 0
-      while (m < n && acc + (needCap[m] ?? 0) <= keep - m * k * (minX === Infinity ? 0 : minX)) acc += needCap[m++] ?? 0
+      while (m < n && acc + (needCap[m] ?? 0) <= keep - m * k * (minX === Infinity ? 0 : minX))
+        acc += needCap[m++] ?? 0
       maxBuses = free + m
       // All of them meeting N+k: every served load sits on those buses, and a rival equal on level 1
       // serves the incumbent's watts, so their redundant capacity together (at most `keep`) covers it.
@@ -909,7 +953,8 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
         for (let b = 0; b < B && ok; b++) {
           if (b === a || (busCount[b] ?? 0) === 0) continue
           const need = (mandatory[b] ?? 0) + (pairQ[a * B + b] ?? 0)
-          if (need > (ix.maxU[b] ?? Infinity) || need > (busCap[b] ?? 0) + (ctx.remCap[i * B + b] ?? 0)) ok = false
+          if (need > (ix.maxU[b] ?? Infinity) || need > (busCap[b] ?? 0) + (ctx.remCap[i * B + b] ?? 0))
+            ok = false
           else deficit += Math.max(0, need - (busCap[b] ?? 0))
         }
         if (!ok || deficit > totalRem) continue

@@ -56,7 +56,12 @@ export const redundantOfBus = (ix: RackIndex, assign: Int32Array, bus: number): 
 }
 
 /** Redundant capacity per bus (at-risk removed, then the k largest), written into `out`. */
-export const redundantOf = (ix: RackIndex, assign: Int32Array, out: Float64Array, up: Uint8Array): Float64Array => {
+export const redundantOf = (
+  ix: RackIndex,
+  assign: Int32Array,
+  out: Float64Array,
+  up: Uint8Array,
+): Float64Array => {
   for (let b = 0; b < ix.busCount; b++) out[b] = up[b] === 1 ? redundantOfBus(ix, assign, b) : 0
   return out
 }
@@ -79,7 +84,15 @@ export const switchSideOf = (ix: RackIndex, assign: Int32Array): MutableSwitchSi
   }
   const limitU = new Float64Array(B)
   for (let b = 0; b < B; b++) limitU[b] = Math.min(capacityU[b] ?? 0, ix.maxU[b] ?? Infinity)
-  return { assign, up, limitU, redundantU: redundantOf(ix, assign, new Float64Array(B), up), changes, capacityU, supplyCountOn }
+  return {
+    assign,
+    up,
+    limitU,
+    redundantU: redundantOf(ix, assign, new Float64Array(B), up),
+    changes,
+    capacityU,
+    supplyCountOn,
+  }
 }
 
 const refreshBus = (ix: RackIndex, side: MutableSwitchSide, b: number): void => {

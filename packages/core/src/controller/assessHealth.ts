@@ -69,7 +69,8 @@ export const defaultDeglitchPolicy: DeglitchPolicy = {
 }
 
 /** Why the state is what it is. */
-export type HealthCause = 'none' | 'faultFlags' | 'powerNotGood' | 'inputLoss' | 'warningFlags' | 'commFault' | 'noResponse'
+export type HealthCause =
+  'none' | 'faultFlags' | 'powerNotGood' | 'inputLoss' | 'warningFlags' | 'commFault' | 'noResponse'
 
 /** One supply's health record: deglitched state, its cause, saturating counters and active alarms. */
 export interface SupplyHealth {
@@ -119,7 +120,14 @@ const bump = (n: number, when: boolean): number => (when ? Math.min(n + 1, strea
 export const initialSupplyHealth = (supply: string, state: SupplyState = 'ok'): SupplyHealth => ({
   supply,
   state,
-  cause: state === 'absent' ? 'noResponse' : state === 'failed' ? 'faultFlags' : state === 'warning' ? 'warningFlags' : 'none',
+  cause:
+    state === 'absent'
+      ? 'noResponse'
+      : state === 'failed'
+        ? 'faultFlags'
+        : state === 'warning'
+          ? 'warningFlags'
+          : 'none',
   causeDetail: state === 'ok' ? [] : ['initial state'],
   faultStreak: 0,
   powerStreak: 0,
@@ -144,7 +152,9 @@ interface Verdict {
 const settle = (prev: SupplyHealth, target: Verdict, canRecover: (from: SupplyState) => boolean): Verdict => {
   if (target.state === prev.state) return target
   if (rank[target.state] >= rank[prev.state]) return target // worse or sideways (absent <-> failed): at once
-  return canRecover(prev.state) ? target : { state: prev.state, cause: prev.cause, causeDetail: prev.causeDetail }
+  return canRecover(prev.state)
+    ? target
+    : { state: prev.state, cause: prev.cause, causeDetail: prev.causeDetail }
 }
 
 const alarmsFor = (h: SupplyHealth, policy: DeglitchPolicy): AlarmKind[] => {
@@ -258,7 +268,9 @@ export const assessHealth = (
             : { state: 'ok', cause: 'none', causeDetail: [] }
 
   const verdict = settle(prev, target, (from) =>
-    from === 'warning' ? counted.quietStreak >= policy.recoverPolls : counted.cleanStreak >= policy.recoverPolls,
+    from === 'warning'
+      ? counted.quietStreak >= policy.recoverPolls
+      : counted.cleanStreak >= policy.recoverPolls,
   )
   const health: SupplyHealth = { ...counted, ...verdict }
   const { want, raised, cleared } = diffAlarms(prev, health, policy, sample.atMs)

@@ -89,17 +89,30 @@ export const formatControllerConfigError = (e: ControllerConfigError): string =>
 type Check = (path: string, value: unknown) => string | undefined
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
-const intAtLeast = (min: number): Check => (_p, v) =>
-  isNum(v) && Number.isInteger(v) && v >= min ? undefined : `must be an integer >= ${min}, got ${show(v)}`
-const numAtLeast = (min: number): Check => (_p, v) => (isNum(v) && v >= min ? undefined : `must be a finite number >= ${min}, got ${show(v)}`)
-const numAbove = (min: number): Check => (_p, v) => (isNum(v) && v > min ? undefined : `must be a finite number > ${min}, got ${show(v)}`)
-const inRange = (lo: number, hi: number, loOpen: boolean, hiOpen: boolean): Check => (_p, v) =>
-  isNum(v) && (loOpen ? v > lo : v >= lo) && (hiOpen ? v < hi : v <= hi)
-    ? undefined
-    : `must be in ${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}, got ${show(v)}`
+const intAtLeast =
+  (min: number): Check =>
+  (_p, v) =>
+    isNum(v) && Number.isInteger(v) && v >= min ? undefined : `must be an integer >= ${min}, got ${show(v)}`
+const numAtLeast =
+  (min: number): Check =>
+  (_p, v) =>
+    isNum(v) && v >= min ? undefined : `must be a finite number >= ${min}, got ${show(v)}`
+const numAbove =
+  (min: number): Check =>
+  (_p, v) =>
+    isNum(v) && v > min ? undefined : `must be a finite number > ${min}, got ${show(v)}`
+const inRange =
+  (lo: number, hi: number, loOpen: boolean, hiOpen: boolean): Check =>
+  (_p, v) =>
+    isNum(v) && (loOpen ? v > lo : v >= lo) && (hiOpen ? v < hi : v <= hi)
+      ? undefined
+      : `must be in ${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}, got ${show(v)}`
 const finiteNum: Check = (_p, v) => (isNum(v) ? undefined : `must be a finite number, got ${show(v)}`)
 const flagList: Check = (_p, v) =>
-  Array.isArray(v) && v.every((f) => typeof f === 'string' && statusSeverityTable.some((r) => r.flag === f && r.severity === 'warning'))
+  Array.isArray(v) &&
+  v.every(
+    (f) => typeof f === 'string' && statusSeverityTable.some((r) => r.flag === f && r.severity === 'warning'),
+  )
     ? undefined
     : `must be a list of warning flag names of statusSeverityTable, got ${Array.isArray(v) ? JSON.stringify(v) : show(v)}`
 const bool: Check = (_p, v) => (typeof v === 'boolean' ? undefined : `must be a boolean, got ${show(v)}`)
@@ -112,7 +125,8 @@ const show = (v: unknown): string => {
   return Array.isArray(v) ? 'an array' : typeof v
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** Merge `given` over `defaults` for the listed fields, checking each given value. */
 const mergeChecked = <T extends object>(
@@ -143,47 +157,76 @@ const mergeChecked = <T extends object>(
 }
 
 /** Validate a controller configuration: all problems at once, each with its path. */
-export const resolveControllerConfig = (config: ControllerConfig): E.Either<ControllerConfigError, ResolvedControllerConfig> => {
+export const resolveControllerConfig = (
+  config: ControllerConfig,
+): E.Either<ControllerConfigError, ResolvedControllerConfig> => {
   const issues: DecodeIssue[] = []
   if (!isRecord(config)) {
-    return E.left({ _tag: 'ControllerConfigError', issues: [{ path: 'config', message: `must be an object, got ${show(config)}` }] })
+    return E.left({
+      _tag: 'ControllerConfigError',
+      issues: [{ path: 'config', message: `must be an object, got ${show(config)}` }],
+    })
   }
   for (const key of Object.keys(config)) {
     if (!['rack', 'deglitch', 'prediction', 'poll', 'reallocation'].includes(key)) {
-      issues.push({ path: key, message: 'is not a known setting (rack, deglitch, prediction, poll, reallocation)' })
+      issues.push({
+        path: key,
+        message: 'is not a known setting (rack, deglitch, prediction, poll, reallocation)',
+      })
     }
   }
   const rack = decodeRackInput(config.rack)
   if (E.isLeft(rack)) {
-    for (const i of rack.left.issues) issues.push({ path: i.path === '' ? 'rack' : `rack.${i.path}`, message: i.message })
+    for (const i of rack.left.issues)
+      issues.push({ path: i.path === '' ? 'rack' : `rack.${i.path}`, message: i.message })
   }
 
-  const deglitch = mergeChecked('deglitch', config.deglitch, defaultDeglitchPolicy, {
-    faultPolls: intAtLeast(1),
-    powerGoodPolls: intAtLeast(1),
-    commFaultReads: intAtLeast(1),
-    absentReads: intAtLeast(1),
-    inputLossMemoryPolls: intAtLeast(0),
-    recoverPolls: intAtLeast(1),
-  }, issues)
+  const deglitch = mergeChecked(
+    'deglitch',
+    config.deglitch,
+    defaultDeglitchPolicy,
+    {
+      faultPolls: intAtLeast(1),
+      powerGoodPolls: intAtLeast(1),
+      commFaultReads: intAtLeast(1),
+      absentReads: intAtLeast(1),
+      inputLossMemoryPolls: intAtLeast(0),
+      recoverPolls: intAtLeast(1),
+    },
+    issues,
+  )
 
-  const poll = mergeChecked('poll', config.poll, defaultPollPolicy, {
-    roundIntervalMs: numAbove(0),
-    fullEvery: intAtLeast(1),
-    absentProbeEvery: intAtLeast(1),
-  }, issues)
+  const poll = mergeChecked(
+    'poll',
+    config.poll,
+    defaultPollPolicy,
+    {
+      roundIntervalMs: numAbove(0),
+      fullEvery: intAtLeast(1),
+      absentProbeEvery: intAtLeast(1),
+    },
+    issues,
+  )
 
-  const reallocation = mergeChecked('reallocation', config.reallocation, defaultReallocationPolicy, {
-    minDwellMs: numAtLeast(0),
-    loadMarginW: numAtLeast(0),
-    loadMarginFraction: inRange(0, 1, false, true),
-    riskHysteresis: inRange(0, 1, false, true),
-    switchQuarantineMs: numAtLeast(0),
-    planTimeoutMs: numAbove(0),
-  }, issues)
+  const reallocation = mergeChecked(
+    'reallocation',
+    config.reallocation,
+    defaultReallocationPolicy,
+    {
+      minDwellMs: numAtLeast(0),
+      loadMarginW: numAtLeast(0),
+      loadMarginFraction: inRange(0, 1, false, true),
+      riskHysteresis: inRange(0, 1, false, true),
+      switchQuarantineMs: numAtLeast(0),
+      planTimeoutMs: numAbove(0),
+    },
+    issues,
+  )
 
   const givenPrediction = config.prediction
-  const { signals: givenSignals, ...predictionRest } = isRecord(givenPrediction) ? givenPrediction : { signals: undefined }
+  const { signals: givenSignals, ...predictionRest } = isRecord(givenPrediction)
+    ? givenPrediction
+    : { signals: undefined }
   const predictionBase = mergeChecked(
     'prediction',
     givenPrediction === undefined ? undefined : isRecord(givenPrediction) ? predictionRest : givenPrediction,
@@ -208,17 +251,30 @@ export const resolveControllerConfig = (config: ControllerConfig): E.Either<Cont
   const signalsRecord = isRecord(givenSignals) ? givenSignals : {}
   for (const key of Object.keys(signalsRecord)) {
     if (!(signalNames as readonly string[]).includes(key)) {
-      issues.push({ path: `prediction.signals.${key}`, message: `is not a signal (${signalNames.join(', ')})` })
+      issues.push({
+        path: `prediction.signals.${key}`,
+        message: `is not a signal (${signalNames.join(', ')})`,
+      })
     }
   }
   for (const name of signalNames) {
     const path = `prediction.signals.${name}`
-    const s = mergeChecked(path, signalsRecord[name], defaultPredictionPolicy.signals[name], {
-      onset: finiteNum,
-      limit: finiteNum,
-      weight: inRange(0, 1, false, false),
-    }, issues)
-    if (!(s.limit > s.onset)) issues.push({ path: `${path}.limit`, message: `must be greater than onset (${s.onset}), got ${s.limit}` })
+    const s = mergeChecked(
+      path,
+      signalsRecord[name],
+      defaultPredictionPolicy.signals[name],
+      {
+        onset: finiteNum,
+        limit: finiteNum,
+        weight: inRange(0, 1, false, false),
+      },
+      issues,
+    )
+    if (!(s.limit > s.onset))
+      issues.push({
+        path: `${path}.limit`,
+        message: `must be greater than onset (${s.onset}), got ${s.limit}`,
+      })
     signals[name] = s
   }
   const prediction: PredictionPolicy = { ...predictionBase, signals }

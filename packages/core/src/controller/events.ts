@@ -77,7 +77,12 @@ export interface Alarm {
 export type ControllerCommand =
   | { readonly _tag: 'ReadSupply'; readonly supply: string; readonly mode: 'status' | 'full' }
   | { readonly _tag: 'ClearFaults'; readonly supply: string }
-  | { readonly _tag: 'ApplyPlan'; readonly planId: number; readonly steps: readonly SwitchStep[]; readonly plan: Plan }
+  | {
+      readonly _tag: 'ApplyPlan'
+      readonly planId: number
+      readonly steps: readonly SwitchStep[]
+      readonly plan: Plan
+    }
   | { readonly _tag: 'RaiseAlarm'; readonly alarm: Alarm }
   | { readonly _tag: 'ClearAlarm'; readonly kind: AlarmKind; readonly subject: string; readonly atMs: number }
 

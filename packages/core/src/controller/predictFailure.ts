@@ -106,7 +106,13 @@ export const defaultPredictionPolicy: PredictionPolicy = {
   warmupSamples: 20,
   baselineAdaptAlpha: 0,
   sagFraction: 0.1,
-  loadWarningFlags: ['iout.ocWarning', 'iout.poutOpWarning', 'iout.powerLimiting', 'input.iinOcWarning', 'input.pinOpWarning'],
+  loadWarningFlags: [
+    'iout.ocWarning',
+    'iout.poutOpWarning',
+    'iout.powerLimiting',
+    'input.iinOcWarning',
+    'input.pinOpWarning',
+  ],
   ambientCompensation: true,
   signals: {
     warningHeld: { onset: 0.25, limit: 0.9, weight: 0.8 },
@@ -233,13 +239,23 @@ export const trendSlope = (s: EwTrend): number => (s.n >= 3 && s.varT > 1e-9 ? s
 /** Indicator signals (0/1 per observation) start from a healthy 0, so one bad poll is not a trend. */
 const indicatorPrior: EwStats = { n: 1, mean: 0, variance: 0 }
 
-const track = (s: SignalTrack, atMs: number, x: number, policy: PredictionPolicy, indicator = false): SignalTrack => ({
+const track = (
+  s: SignalTrack,
+  atMs: number,
+  x: number,
+  policy: PredictionPolicy,
+  indicator = false,
+): SignalTrack => ({
   stats: updateStats(indicator && s.stats.n === 0 ? indicatorPrior : s.stats, x, policy.smoothingAlpha),
   trend: updateTrend(s.trend, atMs, x, policy.trendAlpha),
 })
 
 const scoreOf = (value: number, p: SignalPolicy): number =>
-  p.limit > p.onset ? Math.min(1, Math.max(0, (value - p.onset) / (p.limit - p.onset))) : value >= p.limit ? 1 : 0
+  p.limit > p.onset
+    ? Math.min(1, Math.max(0, (value - p.onset) / (p.limit - p.onset)))
+    : value >= p.limit
+      ? 1
+      : 0
 
 /** Expected temperature at `poutW`; the slope waits for a spread of output power (watts are coarser than ms). */
 const thermalExpected = (b: ThermalBaseline, poutW: number): number => {
@@ -276,7 +292,9 @@ export const isOffSample = (
   const c = classifyStatus(sample.status)
   const vin = sample.readings.vinV
   const vinLost = vin !== undefined && Number.isFinite(vin) && prev.vin.n > 0 && vin < prev.vin.mean * 0.5
-  return context.inputLossRemembered === true || c.inputLoss.length > 0 || c.powerNotGood.length > 0 || vinLost
+  return (
+    context.inputLossRemembered === true || c.inputLoss.length > 0 || c.powerNotGood.length > 0 || vinLost
+  )
 }
 
 const observeSample = (
@@ -318,7 +336,8 @@ const observeSample = (
       lastResidualC = raw
       const residual = raw - (policy.ambientCompensation ? (context.commonModeC ?? 0) : 0)
       signals.temperatureResidualC = track(prev.signals.temperatureResidualC, t, residual, policy)
-      if (adapt > 0 && below('temperatureResidualC')) thermal = updateTrend(thermal, r.poutW, r.temperatureC, adapt)
+      if (adapt > 0 && below('temperatureResidualC'))
+        thermal = updateTrend(thermal, r.poutW, r.temperatureC, adapt)
     }
     if (fanOk && fanRatio.n > 0 && fanRatio.mean > 0) {
       const ratio = (r.fanRpm as number) / (r.fanCommandPct as number)
@@ -328,14 +347,30 @@ const observeSample = (
     const nominal = policy.nominalVoutV ?? (vout.n > 0 ? vout.mean : undefined)
     if (finite(r.voutV) && nominal !== undefined && nominal > 0) {
       voutShort = updateStats(voutShort, r.voutV, policy.smoothingAlpha)
-      signals.voutDeviation = track(prev.signals.voutDeviation, t, Math.abs(r.voutV - nominal) / nominal, policy)
+      signals.voutDeviation = track(
+        prev.signals.voutDeviation,
+        t,
+        Math.abs(r.voutV - nominal) / nominal,
+        policy,
+      )
       const rippleV = finite(r.voutRippleV) ? r.voutRippleV : 2 * Math.SQRT2 * Math.sqrt(voutShort.variance)
       signals.ripple = track(prev.signals.ripple, t, rippleV / nominal, policy)
-      if (adapt > 0 && policy.nominalVoutV === undefined && below('voutDeviation')) vout = updateStats(vout, r.voutV, adapt)
+      if (adapt > 0 && policy.nominalVoutV === undefined && below('voutDeviation'))
+        vout = updateStats(vout, r.voutV, adapt)
     }
     if (finite(r.vinV) && adapt > 0 && !inputFlag && !vinSag) vin = updateStats(vin, r.vinV, adapt)
   }
-  return { ...prev, fullSamples: sat(prev.fullSamples), thermal, fanRatio, vout, vin, voutShort, lastResidualC, signals }
+  return {
+    ...prev,
+    fullSamples: sat(prev.fullSamples),
+    thermal,
+    fanRatio,
+    vout,
+    vin,
+    voutShort,
+    lastResidualC,
+    signals,
+  }
 }
 
 /** Advance a predictor by one observation (a telemetry sample or a failed read). */
@@ -346,13 +381,22 @@ export const observeForPrediction = (
   context: PredictionContext = {},
 ): PredictorState => {
   if (observation._tag === 'ReadFailed') {
-    return { ...prev, signals: { ...prev.signals, commErrors: track(prev.signals.commErrors, observation.atMs, 1, policy, true) } }
+    return {
+      ...prev,
+      signals: {
+        ...prev.signals,
+        commErrors: track(prev.signals.commErrors, observation.atMs, 1, policy, true),
+      },
+    }
   }
   return observeSample(prev, observation.sample, policy, context)
 }
 
 /** The prediction implied by a predictor record (see the module comment for the method). */
-export const currentPrediction = (state: PredictorState, policy: PredictionPolicy = defaultPredictionPolicy): FailurePrediction => {
+export const currentPrediction = (
+  state: PredictorState,
+  policy: PredictionPolicy = defaultPredictionPolicy,
+): FailurePrediction => {
   const scores = {} as Record<SignalName, number>
   let survive = 1
   let ttf: number | undefined
@@ -383,10 +427,14 @@ export const currentPrediction = (state: PredictorState, policy: PredictionPolic
  * latest raw residuals, or 0 with fewer than two of them.
  */
 export const commonModeResidualC = (others: readonly PredictorState[]): number => {
-  const values = others.flatMap((p) => (p.lastResidualC === undefined ? [] : [p.lastResidualC])).sort((a, b) => a - b)
+  const values = others
+    .flatMap((p) => (p.lastResidualC === undefined ? [] : [p.lastResidualC]))
+    .sort((a, b) => a - b)
   if (values.length < 2) return 0
   const mid = Math.floor(values.length / 2)
-  return values.length % 2 === 1 ? (values[mid] as number) : ((values[mid - 1] as number) + (values[mid] as number)) / 2
+  return values.length % 2 === 1
+    ? (values[mid] as number)
+    : ((values[mid - 1] as number) + (values[mid] as number)) / 2
 }
 
 /** One step: observe, then predict. */

@@ -71,7 +71,8 @@ import type { StatusRegisters } from '../telemetry/telemetry.js'
 export type StatusSeverity = 'failed' | 'powerNotGood' | 'inputLoss' | 'warning' | 'info'
 
 /** Detail registers a STATUS_WORD summary bit points at. */
-export type StatusDetailRegister = 'vout' | 'iout' | 'input' | 'temperature' | 'cml' | 'fans12' | 'otherRaw' | 'mfrRaw'
+export type StatusDetailRegister =
+  'vout' | 'iout' | 'input' | 'temperature' | 'cml' | 'fans12' | 'otherRaw' | 'mfrRaw'
 
 /** One row of the severity table: a flag and its class. */
 export interface StatusSeverityRow {
@@ -183,7 +184,8 @@ export const isFlagSet = (status: StatusRegisters, flag: string): boolean => {
   return (flags as Record<string, unknown>)[name] === true
 }
 
-const detailRead = (status: StatusRegisters, register: StatusDetailRegister): boolean => status[register] !== undefined
+const detailRead = (status: StatusRegisters, register: StatusDetailRegister): boolean =>
+  status[register] !== undefined
 
 interface CompiledRow extends StatusSeverityRow {
   readonly register: string
@@ -196,7 +198,9 @@ const compile = (table: readonly StatusSeverityRow[]): readonly CompiledRow[] =>
   if (rows === undefined) {
     rows = table.map((r) => {
       const dot = r.flag.indexOf('.')
-      return dot < 0 ? { ...r, register: r.flag, name: '' } : { ...r, register: r.flag.slice(0, dot), name: r.flag.slice(dot + 1) }
+      return dot < 0
+        ? { ...r, register: r.flag, name: '' }
+        : { ...r, register: r.flag.slice(0, dot), name: r.flag.slice(dot + 1) }
     })
     compiled.set(table, rows)
   }
@@ -214,7 +218,13 @@ export const classifyStatus = (
   status: StatusRegisters,
   table: readonly StatusSeverityRow[] = statusSeverityTable,
 ): StatusClassification => {
-  const out: Record<StatusSeverity, string[]> = { failed: [], powerNotGood: [], inputLoss: [], warning: [], info: [] }
+  const out: Record<StatusSeverity, string[]> = {
+    failed: [],
+    powerNotGood: [],
+    inputLoss: [],
+    warning: [],
+    info: [],
+  }
   let complete = true
   let anySet = false
   for (const r of compile(table)) {

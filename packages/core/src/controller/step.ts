@@ -49,8 +49,20 @@ import * as E from 'fp-ts/lib/Either.js'
 import { allocate } from '../allocate/allocate.js'
 import type { Plan, SwitchStep } from '../model/plan.js'
 import type { RackInput, Supply, SwitchRef } from '../model/rack.js'
-import type { Alarm, AlarmKind, ControllerCommand, ControllerEvent, PlanExecutionResult, SwitchFault } from './events.js'
-import { assessHealth, initialSupplyHealth, type HealthObservation, type SupplyHealth } from './assessHealth.js'
+import type {
+  Alarm,
+  AlarmKind,
+  ControllerCommand,
+  ControllerEvent,
+  PlanExecutionResult,
+  SwitchFault,
+} from './events.js'
+import {
+  assessHealth,
+  initialSupplyHealth,
+  type HealthObservation,
+  type SupplyHealth,
+} from './assessHealth.js'
 import {
   resolveControllerConfig,
   type ControllerConfig,
@@ -58,7 +70,12 @@ import {
   type ResolvedControllerConfig,
 } from './controllerConfig.js'
 import { alertReads, initialPollState, pollSchedule, type PollState } from './pollSchedule.js'
-import { commonModeResidualC, initialPredictorState, predictFailure, type PredictorState } from './predictFailure.js'
+import {
+  commonModeResidualC,
+  initialPredictorState,
+  predictFailure,
+  type PredictorState,
+} from './predictFailure.js'
 
 /** Why a plan was issued: an emergency (at once) or routine (rate-limited by the dwell). */
 export type PlanKind = 'emergency' | 'routine'
@@ -142,7 +159,9 @@ export interface StepResult {
 }
 
 /** Validate `config` and build the starting state (every supply believed as configured, usually ok). */
-export const initialControllerState = (config: ControllerConfig): E.Either<ControllerConfigError, ControllerState> =>
+export const initialControllerState = (
+  config: ControllerConfig,
+): E.Either<ControllerConfigError, ControllerState> =>
   E.map((resolved: ResolvedControllerConfig): ControllerState => {
     const { rack } = resolved
     const ids = rack.supplies.map((s) => s.id)
@@ -152,7 +171,9 @@ export const initialControllerState = (config: ControllerConfig): E.Either<Contr
       nowMs: undefined,
       health: Object.fromEntries(rack.supplies.map((s) => [s.id, initialSupplyHealth(s.id, s.state)])),
       predictors: Object.fromEntries(ids.map((id) => [id, initialPredictorState(id)])),
-      risk: Object.fromEntries(ids.map((id) => [id, { failureRisk: 0, timeToFailureMs: undefined, atRisk: false }])),
+      risk: Object.fromEntries(
+        ids.map((id) => [id, { failureRisk: 0, timeToFailureMs: undefined, atRisk: false }]),
+      ),
       loadW: Object.fromEntries(rack.loads.map((l) => [l.id, l.powerW])),
       plannedLoadW: Object.fromEntries(rack.loads.map((l) => [l.id, l.powerW])),
       believedClosed: rack.switches.map((s) => s.closed),
@@ -205,7 +226,10 @@ export const allocationInput = (s: ControllerState): RackInput => {
   const pre = rack.policy.preemptRisk
   const supplies: Supply[] = rack.supplies.map((sp) => {
     const state = s.health[sp.id]?.state ?? sp.state
-    if (!policies.prediction.enabled) return sp.failureRisk === undefined ? { id: sp.id, capacityW: sp.capacityW, state } : { id: sp.id, capacityW: sp.capacityW, state, failureRisk: sp.failureRisk }
+    if (!policies.prediction.enabled)
+      return sp.failureRisk === undefined
+        ? { id: sp.id, capacityW: sp.capacityW, state }
+        : { id: sp.id, capacityW: sp.capacityW, state, failureRisk: sp.failureRisk }
     const r = s.risk[sp.id]
     const risk = r === undefined ? 0 : r.atRisk ? Math.max(r.failureRisk, pre) : r.failureRisk
     return { id: sp.id, capacityW: sp.capacityW, state, failureRisk: Math.min(1, Math.max(0, risk)) }
@@ -295,7 +319,8 @@ const clear = (x: Scratch, kind: AlarmKind, subject: string): void => {
 
 const read = (x: Scratch, supply: string, mode: 'status' | 'full'): void => {
   x.ioCommands.push({ _tag: 'ReadSupply', supply, mode })
-  if (x.s.clearPending[supply] === true) x.s = { ...x.s, clearPending: { ...x.s.clearPending, [supply]: false } }
+  if (x.s.clearPending[supply] === true)
+    x.s = { ...x.s, clearPending: { ...x.s.clearPending, [supply]: false } }
 }
 
 const observe = (x: Scratch, supply: string, observation: HealthObservation): void => {
@@ -306,7 +331,8 @@ const observe = (x: Scratch, supply: string, observation: HealthObservation): vo
   const a = assessHealth(prev, observation, deglitch)
   x.s = { ...x.s, health: { ...x.s.health, [supply]: a.health } }
   for (const alarm of a.raised) x.alarmCommands.push({ _tag: 'RaiseAlarm', alarm })
-  for (const kind of a.cleared) x.alarmCommands.push({ _tag: 'ClearAlarm', kind, subject: supply, atMs: x.atMs })
+  for (const kind of a.cleared)
+    x.alarmCommands.push({ _tag: 'ClearAlarm', kind, subject: supply, atMs: x.atMs })
   if (a.needDetail) read(x, supply, 'full')
   if (a.clearFaults && !(x.s.clearPending[supply] ?? false)) {
     x.ioCommands.push({ _tag: 'ClearFaults', supply })
@@ -325,7 +351,8 @@ const observe = (x: Scratch, supply: string, observation: HealthObservation): vo
     // back is likely a replacement); a failed one keeps its history but is not "at risk".
     x.s = {
       ...x.s,
-      predictors: after === 'absent' ? { ...x.s.predictors, [supply]: initialPredictorState(supply) } : x.s.predictors,
+      predictors:
+        after === 'absent' ? { ...x.s.predictors, [supply]: initialPredictorState(supply) } : x.s.predictors,
       risk: { ...x.s.risk, [supply]: { failureRisk: 0, timeToFailureMs: undefined, atRisk: false } },
     }
     clear(x, 'predictedFailure', supply)
@@ -336,7 +363,9 @@ const observe = (x: Scratch, supply: string, observation: HealthObservation): vo
   // not fed to it (a 30 s outage of a working supply's PMBus is not a predicted failure).
   if (observation._tag === 'ReadFailed' && a.health.failedReadStreak > deglitch.commFaultReads) return
   const predictor = x.s.predictors[supply] ?? initialPredictorState(supply)
-  const peers = Object.values(x.s.predictors).filter((q) => q.supply !== supply && !unusable(x.s.health[q.supply]?.state))
+  const peers = Object.values(x.s.predictors).filter(
+    (q) => q.supply !== supply && !unusable(x.s.health[q.supply]?.state),
+  )
   const p = predictFailure(predictor, observation, prediction, {
     commonModeC: commonModeResidualC(peers),
     inputLossRemembered: a.health.inputLossMemory > 0,
@@ -351,7 +380,11 @@ const observe = (x: Scratch, supply: string, observation: HealthObservation): vo
     predictors: { ...x.s.predictors, [supply]: p.state },
     risk: {
       ...x.s.risk,
-      [supply]: { failureRisk: p.prediction.failureRisk, timeToFailureMs: p.prediction.timeToFailureMs, atRisk },
+      [supply]: {
+        failureRisk: p.prediction.failureRisk,
+        timeToFailureMs: p.prediction.timeToFailureMs,
+        atRisk,
+      },
     },
   }
   if (atRisk !== wasAtRisk) {
@@ -374,7 +407,10 @@ const quarantineSwitch = (x: Scratch, sw: SwitchRef, detail: string): void => {
   const untilMs = x.now + x.s.config.policies.reallocation.switchQuarantineMs
   x.s = {
     ...x.s,
-    quarantine: [...x.s.quarantine.filter((q) => !sameSwitch(q, sw)), { supply: sw.supply, bus: sw.bus, untilMs }],
+    quarantine: [
+      ...x.s.quarantine.filter((q) => !sameSwitch(q, sw)),
+      { supply: sw.supply, bus: sw.bus, untilMs },
+    ],
   }
   raise(x, 'switchFault', switchName(sw), detail)
   // A repeat fault on a quarantined switch waits for the dwell: no tight retry loop with the executor.
@@ -393,7 +429,8 @@ const onSwitchResult = (x: Scratch, result: PlanExecutionResult): void => {
   x.s = { ...x.s, believedClosed }
   clear(x, 'switchFault', 'executor')
   const applying = x.s.applying
-  if (applying === undefined || result.planId < applying.firstPlanId || result.planId > applying.planId) return
+  if (applying === undefined || result.planId < applying.firstPlanId || result.planId > applying.planId)
+    return
 
   if (result._tag === 'Aborted') {
     x.s = { ...x.s, applying: undefined } // later queued plans are dropped by the executor
@@ -417,7 +454,11 @@ const onSwitchResult = (x: Scratch, result: PlanExecutionResult): void => {
     const a = result.actual.find((r) => sameSwitch(r, st))
     const want = applying.target.some((t) => sameSwitch(t, st))
     if (a !== undefined && a.closed !== want) {
-      quarantineSwitch(x, st, `plan ${result.planId} applied but ${switchName(st)} reads ${a.closed ? 'closed' : 'open'}`)
+      quarantineSwitch(
+        x,
+        st,
+        `plan ${result.planId} applied but ${switchName(st)} reads ${a.closed ? 'closed' : 'open'}`,
+      )
     } else clear(x, 'switchFault', switchName(st))
   }
 }
@@ -429,12 +470,19 @@ const plan = (x: Scratch, kind: PlanKind): void => {
   const shedChanged = result.shed.length !== s.shed.length || result.shed.some((l) => !s.shed.includes(l))
   x.s = { ...x.s, replanPending: false, plannedLoadW: { ...s.loadW }, shed: [...result.shed] }
   for (const l of rack.loads) {
-    if (result.shed.includes(l.id)) raise(x, 'loadShed', l.id, `shed (priority ${l.priority}, ${s.loadW[l.id] ?? l.powerW} W)`)
+    if (result.shed.includes(l.id))
+      raise(x, 'loadShed', l.id, `shed (priority ${l.priority}, ${s.loadW[l.id] ?? l.powerW} W)`)
     else clear(x, 'loadShed', l.id)
   }
   for (const b of result.buses) {
     const wired = rack.loads.some((l) => l.buses.includes(b.id) && !result.shed.includes(l.id))
-    if (wired && !b.nPlusK) raise(x, 'redundancyLost', b.id, `N+${rack.policy.supplyRedundancy} not met: load ${b.loadW} W, redundant capacity ${b.redundantW} W`)
+    if (wired && !b.nPlusK)
+      raise(
+        x,
+        'redundancyLost',
+        b.id,
+        `N+${rack.policy.supplyRedundancy} not met: load ${b.loadW} W, redundant capacity ${b.redundantW} W`,
+      )
     else clear(x, 'redundancyLost', b.id)
   }
   if (result.steps.length === 0 && !shedChanged) return
@@ -494,7 +542,10 @@ export const step = (state: ControllerState, event: ControllerEvent): StepResult
       const planned = Object.hasOwn(x.s.plannedLoadW, event.load) ? x.s.plannedLoadW[event.load] : undefined
       if (planned === undefined || !Number.isFinite(event.powerW) || event.powerW < 0) break
       x.s = { ...x.s, loadW: { ...x.s.loadW, [event.load]: event.powerW } }
-      const margin = Math.max(policies.reallocation.loadMarginW, policies.reallocation.loadMarginFraction * planned)
+      const margin = Math.max(
+        policies.reallocation.loadMarginW,
+        policies.reallocation.loadMarginFraction * planned,
+      )
       if (Math.abs(event.powerW - planned) > margin) x.s = { ...x.s, replanPending: true }
       break
     }
@@ -520,13 +571,17 @@ export const step = (state: ControllerState, event: ControllerEvent): StepResult
   // switch cannot make the controller re-issue plans in a loop).
   // Hazards can only appear when health, loads or switch states change (or on the very first event).
   const hazardsMayChange =
-    x.healthChanged || event._tag === 'ServerPower' || event._tag === 'SwitchResult' || state.startedAtMs === undefined
+    x.healthChanged ||
+    event._tag === 'ServerPower' ||
+    event._tag === 'SwitchResult' ||
+    state.startedAtMs === undefined
   if (hazardsMayChange) {
     const overloaded = overloadedBuses(x.s).length > 0
     const unsafeClosed = unsafeClosedSupplies(x.s).length > 0
     if (x.hazardsMayInterrupt) {
       if (overloaded && !x.s.overloaded) x.emergency ??= 'bus overloaded'
-      if (unsafeClosed && !x.s.unsafeClosed) x.emergency ??= 'failed/absent supply connected, or a supply on two buses'
+      if (unsafeClosed && !x.s.unsafeClosed)
+        x.emergency ??= 'failed/absent supply connected, or a supply on two buses'
     } else if ((overloaded && !x.s.overloaded) || (unsafeClosed && !x.s.unsafeClosed)) {
       x.s = { ...x.s, replanPending: true }
     }
@@ -549,7 +604,11 @@ export const step = (state: ControllerState, event: ControllerEvent): StepResult
   }
   // After a plan the expected state is its target: an overload it removes is over.
   if (planned) {
-    x.s = { ...x.s, overloaded: overloadedBuses(x.s).length > 0, unsafeClosed: unsafeClosedSupplies(x.s).length > 0 }
+    x.s = {
+      ...x.s,
+      overloaded: overloadedBuses(x.s).length > 0,
+      unsafeClosed: unsafeClosedSupplies(x.s).length > 0,
+    }
   }
 
   return { state: x.s, commands: [...x.planCommands, ...x.ioCommands, ...x.alarmCommands] }

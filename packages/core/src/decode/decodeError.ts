@@ -18,4 +18,6 @@ export interface DecodeError {
 
 /** One line per issue: `supplies[2].capacityW must be a finite number > 0, got -5`. */
 export const formatDecodeError = (error: DecodeError): string =>
-  error.issues.map((issue) => (issue.path === '' ? `input ${issue.message}` : `${issue.path} ${issue.message}`)).join('\n')
+  error.issues
+    .map((issue) => (issue.path === '' ? `input ${issue.message}` : `${issue.path} ${issue.message}`))
+    .join('\n')

@@ -18,7 +18,10 @@ export const decodeRackInput = (u: unknown): E.Either<DecodeError, RackInput> =>
     return decodeUnsafe(u)
   } catch (thrown) {
     // readPlainData already isolates the input, so this is a last resort against a bug here.
-    return E.left({ _tag: 'DecodeError', issues: [{ path: '', message: `could not be decoded: ${String(thrown)}` }] })
+    return E.left({
+      _tag: 'DecodeError',
+      issues: [{ path: '', message: `could not be decoded: ${String(thrown)}` }],
+    })
   }
 }
 
@@ -67,13 +70,18 @@ const decodeUnsafe = (u: unknown): E.Either<DecodeError, RackInput> => {
   rawEntries(root, 'switches').forEach((sw, index) => {
     const supply = sw['supply']
     const bus = sw['bus']
-    if (isId(supply) && !supplyIds.has(supply)) report(`switches[${index}].supply`, `names unknown supply ${quote(supply)}`)
+    if (isId(supply) && !supplyIds.has(supply))
+      report(`switches[${index}].supply`, `names unknown supply ${quote(supply)}`)
     if (isId(bus) && !busIds.has(bus)) report(`switches[${index}].bus`, `names unknown bus ${quote(bus)}`)
     if (!isId(supply) || !isId(bus)) return
     const key = JSON.stringify([supply, bus])
     const first = switchAt.get(key)
     if (first === undefined) switchAt.set(key, index)
-    else report(`switches[${index}]`, `duplicates switches[${first}] (supply ${quote(supply)}, bus ${quote(bus)})`)
+    else
+      report(
+        `switches[${index}]`,
+        `duplicates switches[${first}] (supply ${quote(supply)}, bus ${quote(bus)})`,
+      )
   })
 
   if (issues.length > 0 || policy === undefined) return E.left({ _tag: 'DecodeError', issues })
@@ -93,10 +101,20 @@ interface Decoded<A> {
 }
 
 /** Decodes each entry of `root[key]` on its own, so that every bad entry is reported. */
-const decodeEntries = <A>(root: Record<string, unknown>, key: string, codec: t.Decoder<unknown, A>, report: Report): Decoded<A> => {
+const decodeEntries = <A>(
+  root: Record<string, unknown>,
+  key: string,
+  codec: t.Decoder<unknown, A>,
+  report: Report,
+): Decoded<A> => {
   const entries = root[key]
   if (!Array.isArray(entries)) {
-    report(key, entries === undefined ? `is missing (must be an array)` : `must be an array, got ${describeValue(entries)}`)
+    report(
+      key,
+      entries === undefined
+        ? `is missing (must be an array)`
+        : `must be an array, got ${describeValue(entries)}`,
+    )
     return { decoded: [] }
   }
   const decoded: { index: number; value: A }[] = []
@@ -154,7 +172,9 @@ const reportValidationError = (error: t.ValidationError, report: Report): void =
   if (error.value === unreadable) return
   const message =
     error.message ??
-    (error.value === undefined ? `is missing (must be ${expected})` : `must be ${expected}, got ${describeValue(error.value)}`)
+    (error.value === undefined
+      ? `is missing (must be ${expected})`
+      : `must be ${expected}, got ${describeValue(error.value)}`)
   report(pathOf(error.context), message)
 }
 
@@ -169,7 +189,10 @@ const pathOf = (context: t.Context): string => {
       return
     }
     let parent = context[i - 1]?.type as Tagged | undefined
-    while (parent !== undefined && (parent._tag === 'ExactType' || parent._tag === 'ReadonlyType' || parent._tag === 'RefinementType'))
+    while (
+      parent !== undefined &&
+      (parent._tag === 'ExactType' || parent._tag === 'ReadonlyType' || parent._tag === 'RefinementType')
+    )
       parent = parent.type as Tagged | undefined
     if (parent?._tag === 'IntersectionType') return
     path += /^(0|[1-9][0-9]*)$/.test(entry.key) ? `[${entry.key}]` : path === '' ? entry.key : `.${entry.key}`
@@ -187,12 +210,16 @@ const rawEntries = (root: Record<string, unknown>, key: string): readonly Record
 const isId = (u: unknown): u is string => typeof u === 'string' && u.length > 0
 
 const isBlocked = (path: string, blocked: ReadonlySet<string>): boolean => {
-  for (const b of blocked) if (b === '' || path === b || path.startsWith(`${b}.`) || path.startsWith(`${b}[`)) return true
+  for (const b of blocked)
+    if (b === '' || path === b || path.startsWith(`${b}.`) || path.startsWith(`${b}[`)) return true
   return false
 }
 
 const isRecord = (u: unknown): u is Record<string, unknown> =>
-  typeof u === 'object' && u !== null && !Array.isArray(u) && Object.prototype.toString.call(u) === '[object Object]'
+  typeof u === 'object' &&
+  u !== null &&
+  !Array.isArray(u) &&
+  Object.prototype.toString.call(u) === '[object Object]'
 
 const quote = (s: string): string => JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}…` : s)
 

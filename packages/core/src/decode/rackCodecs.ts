@@ -20,11 +20,23 @@ const isFiniteNumber = (u: unknown): u is number => typeof u === 'number' && Num
 
 export const idCodec = leaf('a non-empty string', (u): u is string => typeof u === 'string' && u.length > 0)
 export const positiveWattsCodec = leaf('a finite number > 0', (u): u is number => isFiniteNumber(u) && u > 0)
-export const nonNegativeWattsCodec = leaf('a finite number >= 0', (u): u is number => isFiniteNumber(u) && u >= 0)
-export const unitIntervalCodec = leaf('a number in [0, 1]', (u): u is number => isFiniteNumber(u) && u >= 0 && u <= 1)
-export const derateCodec = leaf('a number in (0, 1]', (u): u is number => isFiniteNumber(u) && u > 0 && u <= 1)
+export const nonNegativeWattsCodec = leaf(
+  'a finite number >= 0',
+  (u): u is number => isFiniteNumber(u) && u >= 0,
+)
+export const unitIntervalCodec = leaf(
+  'a number in [0, 1]',
+  (u): u is number => isFiniteNumber(u) && u >= 0 && u <= 1,
+)
+export const derateCodec = leaf(
+  'a number in (0, 1]',
+  (u): u is number => isFiniteNumber(u) && u > 0 && u <= 1,
+)
 export const priorityCodec = leaf('an integer', (u): u is number => Number.isSafeInteger(u))
-export const redundancyCodec = leaf('a non-negative integer', (u): u is number => Number.isSafeInteger(u) && (u as number) >= 0)
+export const redundancyCodec = leaf(
+  'a non-negative integer',
+  (u): u is number => Number.isSafeInteger(u) && (u as number) >= 0,
+)
 export const booleanCodec = leaf('a boolean', (u): u is boolean => typeof u === 'boolean')
 
 const supplyStates: readonly SupplyState[] = ['ok', 'warning', 'failed', 'absent']
@@ -61,7 +73,11 @@ export const supplyCodec = objectOf(
   { failureRisk: unitIntervalCodec },
 )
 
-export const busCodec = objectOf('a bus object', { id: idCodec, priority: priorityCodec }, { maxW: nonNegativeWattsCodec })
+export const busCodec = objectOf(
+  'a bus object',
+  { id: idCodec, priority: priorityCodec },
+  { maxW: nonNegativeWattsCodec },
+)
 
 export const loadCodec = objectOf(
   'a load object',
@@ -79,5 +95,10 @@ export const switchCodec = objectOf(
 export const policyCodec = objectOf(
   'a policy object',
   {},
-  { supplyRedundancy: redundancyCodec, busRedundancy: booleanCodec, derate: derateCodec, preemptRisk: unitIntervalCodec },
+  {
+    supplyRedundancy: redundancyCodec,
+    busRedundancy: booleanCodec,
+    derate: derateCodec,
+    preemptRisk: unitIntervalCodec,
+  },
 )

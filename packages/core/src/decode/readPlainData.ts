@@ -59,7 +59,8 @@ export const readPlainData = (input: unknown, maxDepth: number): PlainData => {
           return unreadable
         }
         const out: unknown[] = []
-        for (let i = 0; i < length; i++) out.push(copy(readProperty(u, i, childPath(path, i)), depth + 1, childPath(path, i)))
+        for (let i = 0; i < length; i++)
+          out.push(copy(readProperty(u, i, childPath(path, i)), depth + 1, childPath(path, i)))
         return out
       }
       if (!isPlainObjectTag(u)) return u

@@ -27,18 +27,56 @@ export interface BusReport {
 
 /** Why the plan changes something, or why it could not do better. One entry per change at least. */
 export type Reason =
-  | { readonly _tag: 'SupplyUnavailable'; readonly supply: string; readonly bus: string; readonly state: 'failed' | 'absent' }
-  | { readonly _tag: 'SupplyPreempted'; readonly supply: string; readonly bus: string; readonly failureRisk: number | undefined }
-  | { readonly _tag: 'SupplyMoved'; readonly supply: string; readonly from: string; readonly to: string; readonly why: ServiceGain }
-  | { readonly _tag: 'SupplyConnected'; readonly supply: string; readonly bus: string; readonly why: ServiceGain }
-  | { readonly _tag: 'SupplyDisconnected'; readonly supply: string; readonly bus: string; readonly why: ServiceGain }
-  | { readonly _tag: 'LoadShed'; readonly load: string; readonly priority: number; readonly powerW: number; readonly why: 'noBusUp' | 'insufficientCapacity' | 'busRating' }
+  | {
+      readonly _tag: 'SupplyUnavailable'
+      readonly supply: string
+      readonly bus: string
+      readonly state: 'failed' | 'absent'
+    }
+  | {
+      readonly _tag: 'SupplyPreempted'
+      readonly supply: string
+      readonly bus: string
+      readonly failureRisk: number | undefined
+    }
+  | {
+      readonly _tag: 'SupplyMoved'
+      readonly supply: string
+      readonly from: string
+      readonly to: string
+      readonly why: ServiceGain
+    }
+  | {
+      readonly _tag: 'SupplyConnected'
+      readonly supply: string
+      readonly bus: string
+      readonly why: ServiceGain
+    }
+  | {
+      readonly _tag: 'SupplyDisconnected'
+      readonly supply: string
+      readonly bus: string
+      readonly why: ServiceGain
+    }
+  | {
+      readonly _tag: 'LoadShed'
+      readonly load: string
+      readonly priority: number
+      readonly powerW: number
+      readonly why: 'noBusUp' | 'insufficientCapacity' | 'busRating'
+    }
   | { readonly _tag: 'LoadRestored'; readonly load: string }
-  | { readonly _tag: 'RedundancyLost'; readonly bus: string; readonly loadW: number; readonly redundantW: number }
+  | {
+      readonly _tag: 'RedundancyLost'
+      readonly bus: string
+      readonly loadW: number
+      readonly redundantW: number
+    }
   | { readonly _tag: 'CurrentStateInadmissible'; readonly rule: 1 | 2 | 3 | 4 | 5; readonly detail: string }
 
 /** Which level of the objective a change serves (the first that differs from the current state's). */
-export type ServiceGain = 'serveLoads' | 'supplyRedundancy' | 'busLossSurvival' | 'leastDisturbance' | 'tieBreak'
+export type ServiceGain =
+  'serveLoads' | 'supplyRedundancy' | 'busLossSurvival' | 'leastDisturbance' | 'tieBreak'
 
 export interface Plan {
   /** Target switch matrix: the closed switches, sorted by (supply, bus). */

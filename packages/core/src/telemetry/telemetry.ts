@@ -133,14 +133,48 @@ export interface TelemetrySample {
 /** A failed bus transaction, as a typed value. Adapters may carry more detail in `detail`. */
 export type CommError =
   | { readonly _tag: 'NoAck'; readonly address: number; readonly command?: number; readonly detail?: string }
-  | { readonly _tag: 'PecMismatch'; readonly address: number; readonly command?: number; readonly expected: number; readonly actual: number }
-  | { readonly _tag: 'Timeout'; readonly address: number; readonly command?: number; readonly detail?: string }
-  | { readonly _tag: 'BusError'; readonly address?: number; readonly command?: number; readonly detail: string }
+  | {
+      readonly _tag: 'PecMismatch'
+      readonly address: number
+      readonly command?: number
+      readonly expected: number
+      readonly actual: number
+    }
+  | {
+      readonly _tag: 'Timeout'
+      readonly address: number
+      readonly command?: number
+      readonly detail?: string
+    }
+  | {
+      readonly _tag: 'BusError'
+      readonly address?: number
+      readonly command?: number
+      readonly detail: string
+    }
   | { readonly _tag: 'MuxError'; readonly mux: number; readonly channel: number; readonly detail: string }
-  | { readonly _tag: 'InvalidResponse'; readonly address: number; readonly command?: number; readonly detail: string }
+  | {
+      readonly _tag: 'InvalidResponse'
+      readonly address: number
+      readonly command?: number
+      readonly detail: string
+    }
 
 export const noStatusFlags: StatusWordFlags = {
-  busy: false, off: false, voutOv: false, ioutOc: false, vinUv: false, temperature: false, cml: false,
-  noneOfTheAbove: false, vout: false, ioutPout: false, input: false, mfrSpecific: false,
-  powerGoodNegated: false, fans: false, other: false, unknown: false,
+  busy: false,
+  off: false,
+  voutOv: false,
+  ioutOc: false,
+  vinUv: false,
+  temperature: false,
+  cml: false,
+  noneOfTheAbove: false,
+  vout: false,
+  ioutPout: false,
+  input: false,
+  mfrSpecific: false,
+  powerGoodNegated: false,
+  fans: false,
+  other: false,
+  unknown: false,
 }

@@ -6,7 +6,13 @@
 import type { Plan } from '../model/plan.js'
 import type { RackInput, SwitchRef } from '../model/rack.js'
 import type { AdmissibilityRule, ConfigurationJudgement } from './judgeConfiguration.js'
-import { currentClosed, isAtRisk, isUnavailable, judgeConfiguration, switchKey } from './judgeConfiguration.js'
+import {
+  currentClosed,
+  isAtRisk,
+  isUnavailable,
+  judgeConfiguration,
+  switchKey,
+} from './judgeConfiguration.js'
 
 export type PlanRule =
   | AdmissibilityRule
@@ -37,7 +43,8 @@ export interface Violation {
 
 /** Relative slack for float noise when comparing watts computed by someone else. */
 const slack = 1e-9
-const closeTo = (a: number, b: number): boolean => Math.abs(a - b) <= slack * Math.max(1, Math.abs(a), Math.abs(b))
+const closeTo = (a: number, b: number): boolean =>
+  Math.abs(a - b) <= slack * Math.max(1, Math.abs(a), Math.abs(b))
 
 const isSortedBy = <A>(xs: readonly A[], key: (a: A) => readonly string[]): boolean =>
   xs.every((x, i) => {
@@ -72,7 +79,8 @@ export const checkPlan = (input: RackInput, plan: Plan): Violation[] => {
     if (shedSeen.has(id)) fail('shed.valid', `shed lists ${id} twice`)
     shedSeen.add(id)
   }
-  if (!isSortedBy(plan.closed, (r) => [r.supply, r.bus])) fail('plan.sorted', 'closed is not sorted by (supply, bus)')
+  if (!isSortedBy(plan.closed, (r) => [r.supply, r.bus]))
+    fail('plan.sorted', 'closed is not sorted by (supply, bus)')
   if (!isSortedBy(plan.shed, (id) => [id])) fail('plan.sorted', 'shed is not sorted')
   if (!isSortedBy(plan.preempted, (id) => [id])) fail('plan.sorted', 'preempted is not sorted')
 
@@ -99,18 +107,36 @@ const checkReport = (input: RackInput, plan: Plan, judged: ConfigurationJudgemen
     }
     if (seen.has(report.id)) fail('report.buses', `report lists bus ${report.id} twice`)
     seen.add(report.id)
-    if (report.up !== expected.up) fail('report.up', `bus ${report.id}: up is ${report.up}, expected ${expected.up}`)
-    if (!closeTo(report.loadW, expected.loadW)) fail('report.busLoad', `bus ${report.id}: loadW is ${report.loadW}, expected ${expected.loadW}`)
+    if (report.up !== expected.up)
+      fail('report.up', `bus ${report.id}: up is ${report.up}, expected ${expected.up}`)
+    if (!closeTo(report.loadW, expected.loadW))
+      fail('report.busLoad', `bus ${report.id}: loadW is ${report.loadW}, expected ${expected.loadW}`)
     if (!closeTo(report.capacityW, expected.capacityW))
-      fail('report.capacity', `bus ${report.id}: capacityW is ${report.capacityW}, expected ${expected.capacityW}`)
+      fail(
+        'report.capacity',
+        `bus ${report.id}: capacityW is ${report.capacityW}, expected ${expected.capacityW}`,
+      )
     if (!closeTo(report.redundantW, expected.redundantW))
-      fail('report.redundantW', `bus ${report.id}: redundantW is ${report.redundantW}, expected ${expected.redundantW}`)
-    if (report.nPlusK !== expected.nPlusK) fail('report.nPlusK', `bus ${report.id}: nPlusK is ${report.nPlusK}, expected ${expected.nPlusK}`)
+      fail(
+        'report.redundantW',
+        `bus ${report.id}: redundantW is ${report.redundantW}, expected ${expected.redundantW}`,
+      )
+    if (report.nPlusK !== expected.nPlusK)
+      fail('report.nPlusK', `bus ${report.id}: nPlusK is ${report.nPlusK}, expected ${expected.nPlusK}`)
     // Defined only for an up bus that carries load, and only counted when busRedundancy is on.
-    if (input.policy.busRedundancy && expected.up && expected.carriesLoad && report.survivesLoss !== expected.survivesLoss)
-      fail('report.survivesLoss', `bus ${report.id}: survivesLoss is ${report.survivesLoss}, expected ${expected.survivesLoss}`)
+    if (
+      input.policy.busRedundancy &&
+      expected.up &&
+      expected.carriesLoad &&
+      report.survivesLoss !== expected.survivesLoss
+    )
+      fail(
+        'report.survivesLoss',
+        `bus ${report.id}: survivesLoss is ${report.survivesLoss}, expected ${expected.survivesLoss}`,
+      )
   }
-  for (const bus of input.buses) if (!seen.has(bus.id)) fail('report.buses', `report has no entry for bus ${bus.id}`)
+  for (const bus of input.buses)
+    if (!seen.has(bus.id)) fail('report.buses', `report has no entry for bus ${bus.id}`)
 }
 
 /** preempted = at-risk supplies closed onto a bus that meets N+k (which never counts them). */
@@ -119,8 +145,12 @@ const checkPreempted = (input: RackInput, plan: Plan, judged: ConfigurationJudge
   for (const bus of judged.buses.values())
     if (bus.nPlusK) for (const supply of bus.supplies) if (isAtRisk(input, supply)) expected.add(supply.id)
   const actual = new Set(plan.preempted)
-  for (const id of expected) if (!actual.has(id)) fail('preempted', `at-risk supply ${id} is covered by N+k but not listed as preempted`)
-  for (const id of actual) if (!expected.has(id)) fail('preempted', `${id} is listed as preempted but is not an at-risk supply on a bus meeting N+k`)
+  for (const id of expected)
+    if (!actual.has(id))
+      fail('preempted', `at-risk supply ${id} is covered by N+k but not listed as preempted`)
+  for (const id of actual)
+    if (!expected.has(id))
+      fail('preempted', `${id} is listed as preempted but is not an at-risk supply on a bus meeting N+k`)
 }
 
 const checkSteps = (input: RackInput, plan: Plan, fail: Fail): void => {
@@ -139,15 +169,19 @@ const checkSteps = (input: RackInput, plan: Plan, fail: Fail): void => {
     const where = `steps[${i}] (${step.op} ${refName(step)})`
     const sw = switchByKey.get(key)
     if (sw === undefined) fail('steps.switchExists', `${where} operates a switch not in the input`)
-    else if (sw.kind !== step.kind) fail('steps.kind', `${where} has kind ${step.kind}, the switch is a ${sw.kind}`)
+    else if (sw.kind !== step.kind)
+      fail('steps.kind', `${where} has kind ${step.kind}, the switch is a ${sw.kind}`)
     if (operated.has(key)) fail('steps.minimal', `${where} operates the same switch again`)
-    else if (!mustChange.has(key)) fail('steps.minimal', `${where} operates a switch whose state does not change`)
+    else if (!mustChange.has(key))
+      fail('steps.minimal', `${where} operates a switch whose state does not change`)
     operated.add(key)
-    if ((step.op === 'close') === state.has(key)) fail('steps.minimal', `${where} does not change the switch's state`)
+    if ((step.op === 'close') === state.has(key))
+      fail('steps.minimal', `${where} does not change the switch's state`)
 
     const supply = supplyById.get(step.supply)
     const opensUnavailable = step.op === 'open' && supply !== undefined && isUnavailable(supply)
-    if (opensUnavailable && otherStepSeen) fail('steps.failedFirst', `${where} opens a ${supply.state} supply after other steps`)
+    if (opensUnavailable && otherStepSeen)
+      fail('steps.failedFirst', `${where} opens a ${supply.state} supply after other steps`)
     if (!opensUnavailable) otherStepSeen = true
 
     if (step.op === 'close') {
@@ -185,7 +219,9 @@ const checkMakeBeforeBreak = (input: RackInput, plan: Plan, fail: Fail): void =>
   const protectedBuses = new Set(
     input.buses
       .map((b) => b.id)
-      .filter((id) => currentJudged.buses.get(id)?.powered === true && targetJudged.buses.get(id)?.powered === true),
+      .filter(
+        (id) => currentJudged.buses.get(id)?.powered === true && targetJudged.buses.get(id)?.powered === true,
+      ),
   )
   if (protectedBuses.size === 0) return
 
@@ -202,7 +238,10 @@ const checkMakeBeforeBreak = (input: RackInput, plan: Plan, fail: Fail): void =>
     if (step.op === 'close') state.close(step)
     else state.open(step)
     if (protectedBuses.has(step.bus) && state.closedOnBus(step.bus) === 0) {
-      fail('steps.makeBeforeBreak', `after steps[${i}] bus ${step.bus} is down, though an order exists that keeps it up`)
+      fail(
+        'steps.makeBeforeBreak',
+        `after steps[${i}] bus ${step.bus} is down, though an order exists that keeps it up`,
+      )
       return
     }
   }
@@ -239,7 +278,8 @@ const safeOrderExists = (
   protectedBuses: ReadonlySet<string>,
 ): boolean => {
   const state = new SwitchCounts(current)
-  const downsProtected = (ref: SwitchRef): boolean => protectedBuses.has(ref.bus) && state.closedOnBus(ref.bus) === 1
+  const downsProtected = (ref: SwitchRef): boolean =>
+    protectedBuses.has(ref.bus) && state.closedOnBus(ref.bus) === 1
   for (const ref of toOpen.filter((r) => unavailable.has(r.supply))) {
     if (downsProtected(ref)) return false
     state.open(ref)
@@ -266,11 +306,15 @@ const checkReasons = (input: RackInput, plan: Plan, fail: Fail): void => {
   const current = new Set(currentClosed(input).map(switchKey))
   const target = new Set(plan.closed.map(switchKey))
   const changedSupplies = new Set(
-    input.switches.filter((sw) => current.has(switchKey(sw)) !== target.has(switchKey(sw))).map((sw) => sw.supply),
+    input.switches
+      .filter((sw) => current.has(switchKey(sw)) !== target.has(switchKey(sw)))
+      .map((sw) => sw.supply),
   )
   const explainedSupplies = new Set(plan.reasons.flatMap((r) => ('supply' in r ? [r.supply] : [])))
   for (const supply of changedSupplies)
-    if (!explainedSupplies.has(supply)) fail('reasons.coverage', `supply ${supply} changes with no reason naming it`)
+    if (!explainedSupplies.has(supply))
+      fail('reasons.coverage', `supply ${supply} changes with no reason naming it`)
   const shedReasons = new Set(plan.reasons.flatMap((r) => (r._tag === 'LoadShed' ? [r.load] : [])))
-  for (const load of plan.shed) if (!shedReasons.has(load)) fail('reasons.coverage', `load ${load} is shed with no LoadShed reason`)
+  for (const load of plan.shed)
+    if (!shedReasons.has(load)) fail('reasons.coverage', `load ${load} is shed with no LoadShed reason`)
 }

@@ -16,12 +16,56 @@ import { noStatusFlags } from '../telemetry/telemetry.js'
 import { statusSeverityTable } from '../controller/statusSeverity.js'
 
 const noDetail = {
-  vout: { ovFault: false, ovWarning: false, uvWarning: false, uvFault: false, maxMinWarning: false, tonMaxFault: false, toffMaxWarning: false, trackingError: false },
-  iout: { ocFault: false, ocLvFault: false, ocWarning: false, ucFault: false, currentShareFault: false, powerLimiting: false, poutOpFault: false, poutOpWarning: false },
-  input: { vinOvFault: false, vinOvWarning: false, vinUvWarning: false, vinUvFault: false, unitOffLowInput: false, iinOcFault: false, iinOcWarning: false, pinOpWarning: false },
+  vout: {
+    ovFault: false,
+    ovWarning: false,
+    uvWarning: false,
+    uvFault: false,
+    maxMinWarning: false,
+    tonMaxFault: false,
+    toffMaxWarning: false,
+    trackingError: false,
+  },
+  iout: {
+    ocFault: false,
+    ocLvFault: false,
+    ocWarning: false,
+    ucFault: false,
+    currentShareFault: false,
+    powerLimiting: false,
+    poutOpFault: false,
+    poutOpWarning: false,
+  },
+  input: {
+    vinOvFault: false,
+    vinOvWarning: false,
+    vinUvWarning: false,
+    vinUvFault: false,
+    unitOffLowInput: false,
+    iinOcFault: false,
+    iinOcWarning: false,
+    pinOpWarning: false,
+  },
   temperature: { otFault: false, otWarning: false, utWarning: false, utFault: false },
-  cml: { invalidCommand: false, invalidData: false, pecFailed: false, memoryFault: false, processorFault: false, otherCommFault: false, otherMemoryLogicFault: false },
-  fans12: { fan1Fault: false, fan2Fault: false, fan1Warning: false, fan2Warning: false, fan1SpeedOverride: false, fan2SpeedOverride: false, airflowFault: false, airflowWarning: false },
+  cml: {
+    invalidCommand: false,
+    invalidData: false,
+    pecFailed: false,
+    memoryFault: false,
+    processorFault: false,
+    otherCommFault: false,
+    otherMemoryLogicFault: false,
+  },
+  fans12: {
+    fan1Fault: false,
+    fan2Fault: false,
+    fan1Warning: false,
+    fan2Warning: false,
+    fan1SpeedOverride: false,
+    fan2SpeedOverride: false,
+    airflowFault: false,
+    airflowWarning: false,
+  },
 } as const
 
 /** The STATUS_WORD summary bit that points at each detail register, as a real device sets it. */
@@ -47,7 +91,8 @@ export const statusWithFlags = (flags: readonly string[]): StatusRegisters => {
   let otherRaw: number | undefined
   let mfrRaw: number | undefined
   for (const flag of flags) {
-    if (!statusSeverityTable.some((r) => r.flag === flag)) throw new Error(`statusWithFlags: unknown flag '${flag}'`)
+    if (!statusSeverityTable.some((r) => r.flag === flag))
+      throw new Error(`statusWithFlags: unknown flag '${flag}'`)
     if (flag === 'otherRaw' || flag === 'mfrRaw') {
       if (flag === 'otherRaw') otherRaw = 0x01
       else mfrRaw = 0x01
@@ -86,7 +131,11 @@ export const telemetryEvent = (
   readings: SupplyReadings = {},
 ): ControllerEvent => ({ _tag: 'Telemetry', sample: sampleWithFlags(supply, atMs, flags, readings) })
 
-export const readFailedEvent = (supply: string, atMs: number, tag: CommError['_tag'] = 'NoAck'): ControllerEvent => ({
+export const readFailedEvent = (
+  supply: string,
+  atMs: number,
+  tag: CommError['_tag'] = 'NoAck',
+): ControllerEvent => ({
   _tag: 'ReadFailed',
   supply,
   atMs,
@@ -121,21 +170,32 @@ export const statusFlagsArb = (): fc.Arbitrary<string[]> =>
   )
 
 export const commErrorArb = (): fc.Arbitrary<CommError> =>
-  fc.constantFrom<CommError['_tag']>('NoAck', 'PecMismatch', 'Timeout', 'BusError', 'MuxError', 'InvalidResponse').map(commErrorOf)
+  fc
+    .constantFrom<CommError['_tag']>(
+      'NoAck',
+      'PecMismatch',
+      'Timeout',
+      'BusError',
+      'MuxError',
+      'InvalidResponse',
+    )
+    .map(commErrorOf)
 
 /** Plausible READ_* values of a 12 V supply, optionally absent (status fast path). */
 export const supplyReadingsArb = (): fc.Arbitrary<SupplyReadings> =>
-  fc.option(
-    fc.record({
-      vinV: fc.double({ min: 180, max: 250, noNaN: true }),
-      voutV: fc.double({ min: 11.5, max: 12.5, noNaN: true }),
-      poutW: fc.double({ min: 0, max: 3000, noNaN: true }),
-      temperatureC: fc.double({ min: 20, max: 90, noNaN: true }),
-      fanRpm: fc.double({ min: 0, max: 20000, noNaN: true }),
-      fanCommandPct: fc.double({ min: 0, max: 100, noNaN: true }),
-    }),
-    { nil: undefined, freq: 3 },
-  ).map((r) => r ?? {})
+  fc
+    .option(
+      fc.record({
+        vinV: fc.double({ min: 180, max: 250, noNaN: true }),
+        voutV: fc.double({ min: 11.5, max: 12.5, noNaN: true }),
+        poutW: fc.double({ min: 0, max: 3000, noNaN: true }),
+        temperatureC: fc.double({ min: 20, max: 90, noNaN: true }),
+        fanRpm: fc.double({ min: 0, max: 20000, noNaN: true }),
+        fanCommandPct: fc.double({ min: 0, max: 100, noNaN: true }),
+      }),
+      { nil: undefined, freq: 3 },
+    )
+    .map((r) => r ?? {})
 
 /** Status flag sets a supply commonly shows: healthy most of the time, then faults, warnings, input loss. */
 export const typicalFlagProfiles: readonly (readonly string[])[] = [
@@ -171,22 +231,36 @@ export const controllerEventArb = (rack: EventRack): fc.Arbitrary<(atMs: number)
         arbitrary: fc
           .tuple(
             fc.constantFrom(...supplyIds),
-            fc.oneof({ weight: 4, arbitrary: fc.constant<readonly string[]>([]) }, { weight: 3, arbitrary: fc.constantFrom(...typicalFlagProfiles) }),
+            fc.oneof(
+              { weight: 4, arbitrary: fc.constant<readonly string[]>([]) },
+              { weight: 3, arbitrary: fc.constantFrom(...typicalFlagProfiles) },
+            ),
             supplyReadingsArb(),
           )
-          .map(([supply, flags, readings]) => (atMs: number) => telemetryEvent(supply, atMs, flags, readings)),
+          .map(
+            ([supply, flags, readings]) =>
+              (atMs: number) =>
+                telemetryEvent(supply, atMs, flags, readings),
+          ),
       },
       {
         weight: 2,
         arbitrary: fc
           .tuple(fc.constantFrom(...supplyIds), commErrorArb())
-          .map(([supply, error]) => (atMs: number): ControllerEvent => ({ _tag: 'ReadFailed', supply, atMs, error })),
+          .map(([supply, error]) => (atMs: number): ControllerEvent => ({
+            _tag: 'ReadFailed',
+            supply,
+            atMs,
+            error,
+          })),
       },
       {
         weight: 1,
-        arbitrary: fc
-          .option(fc.constantFrom(...supplyIds), { nil: undefined })
-          .map((supply) => (atMs: number): ControllerEvent => (supply === undefined ? { _tag: 'Alert', atMs } : { _tag: 'Alert', atMs, supply })),
+        arbitrary: fc.option(fc.constantFrom(...supplyIds), { nil: undefined }).map(
+          (supply) =>
+            (atMs: number): ControllerEvent =>
+              supply === undefined ? { _tag: 'Alert', atMs } : { _tag: 'Alert', atMs, supply },
+        ),
       },
     )
   }
@@ -195,7 +269,12 @@ export const controllerEventArb = (rack: EventRack): fc.Arbitrary<(atMs: number)
       weight: 3,
       arbitrary: fc
         .tuple(fc.constantFrom(...loads), fc.double({ min: 0, max: 2, noNaN: true }))
-        .map(([load, factor]) => (atMs: number): ControllerEvent => ({ _tag: 'ServerPower', atMs, load: load.id, powerW: load.powerW * factor })),
+        .map(([load, factor]) => (atMs: number): ControllerEvent => ({
+          _tag: 'ServerPower',
+          atMs,
+          load: load.id,
+          powerW: load.powerW * factor,
+        })),
     })
   }
   if (rack.switches.length > 0) {
@@ -203,9 +282,18 @@ export const controllerEventArb = (rack: EventRack): fc.Arbitrary<(atMs: number)
     arbs.push({
       weight: 1,
       arbitrary: fc
-        .tuple(fc.integer({ min: 1, max: 20 }), fc.boolean(), fc.array(fc.boolean(), { minLength: rack.switches.length, maxLength: rack.switches.length }), fc.nat())
+        .tuple(
+          fc.integer({ min: 1, max: 20 }),
+          fc.boolean(),
+          fc.array(fc.boolean(), { minLength: rack.switches.length, maxLength: rack.switches.length }),
+          fc.nat(),
+        )
         .map(([planId, applied, closed, at]) => (atMs: number): ControllerEvent => {
-          const actual = rack.switches.map((s, i) => ({ supply: s.supply, bus: s.bus, closed: closed[i] ?? false }))
+          const actual = rack.switches.map((s, i) => ({
+            supply: s.supply,
+            bus: s.bus,
+            closed: closed[i] ?? false,
+          }))
           const sw = rack.switches[at % rack.switches.length] as { supply: string; bus: string }
           return applied
             ? { _tag: 'SwitchResult', atMs, result: { _tag: 'Applied', planId, actual } }
@@ -231,7 +319,12 @@ export const controllerEventArb = (rack: EventRack): fc.Arbitrary<(atMs: number)
 /** A time-ordered sequence of events for `rack`, gaps of 0..maxGapMs between them. */
 export const eventSequenceArb = (
   rack: EventRack,
-  options: { readonly minLength?: number; readonly maxLength?: number; readonly startMs?: number; readonly maxGapMs?: number } = {},
+  options: {
+    readonly minLength?: number
+    readonly maxLength?: number
+    readonly startMs?: number
+    readonly maxGapMs?: number
+  } = {},
 ): fc.Arbitrary<ControllerEvent[]> =>
   fc
     .array(fc.tuple(fc.integer({ min: 0, max: options.maxGapMs ?? 2000 }), controllerEventArb(rack)), {

@@ -30,6 +30,19 @@ export {
   redundantCapacityW,
   usableW,
 } from './judgeConfiguration.js'
-export type { AdmissibilityRule, BusJudgement, Configuration, ConfigurationJudgement, RuleBreach, ServiceVector } from './judgeConfiguration.js'
-export { largeRackArb, rackInputArb, realisticRackArb, shuffledRackArb, smallRackArb } from './rackArbitraries.js'
+export type {
+  AdmissibilityRule,
+  BusJudgement,
+  Configuration,
+  ConfigurationJudgement,
+  RuleBreach,
+  ServiceVector,
+} from './judgeConfiguration.js'
+export {
+  largeRackArb,
+  rackInputArb,
+  realisticRackArb,
+  shuffledRackArb,
+  smallRackArb,
+} from './rackArbitraries.js'
 export type { RackArbOptions } from './rackArbitraries.js'

@@ -5,7 +5,8 @@
  */
 import type { Load, RackInput, Supply, SwitchRef } from '../model/rack.js'
 
-export type AdmissibilityRule = 'admissible.1' | 'admissible.2' | 'admissible.3' | 'admissible.4' | 'admissible.5'
+export type AdmissibilityRule =
+  'admissible.1' | 'admissible.2' | 'admissible.3' | 'admissible.4' | 'admissible.5'
 
 export interface RuleBreach<Rule extends string = string> {
   readonly rule: Rule
@@ -67,9 +68,11 @@ export interface ServiceVector {
 export const usableW = (input: RackInput, supply: Supply): number => supply.capacityW * input.policy.derate
 
 export const isAtRisk = (input: RackInput, supply: Supply): boolean =>
-  supply.state === 'warning' || (supply.failureRisk !== undefined && supply.failureRisk >= input.policy.preemptRisk)
+  supply.state === 'warning' ||
+  (supply.failureRisk !== undefined && supply.failureRisk >= input.policy.preemptRisk)
 
-export const isUnavailable = (supply: Supply): boolean => supply.state === 'failed' || supply.state === 'absent'
+export const isUnavailable = (supply: Supply): boolean =>
+  supply.state === 'failed' || supply.state === 'absent'
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0)
 
@@ -100,8 +103,13 @@ export const switchKey = (ref: SwitchRef): string => JSON.stringify([ref.supply,
  * `slack` is a relative tolerance on "capacity covers load" comparisons (rule 5, N+k, bus loss):
  * 0 for the exact reference; a tiny value where float noise in someone else's sums must not count.
  */
-export const judgeConfiguration = (input: RackInput, config: Configuration, slack = 0): ConfigurationJudgement => {
-  const covers = (capacityW: number, loadW: number): boolean => capacityW >= loadW - slack * Math.max(1, Math.abs(loadW))
+export const judgeConfiguration = (
+  input: RackInput,
+  config: Configuration,
+  slack = 0,
+): ConfigurationJudgement => {
+  const covers = (capacityW: number, loadW: number): boolean =>
+    capacityW >= loadW - slack * Math.max(1, Math.abs(loadW))
   const breaches: RuleBreach<AdmissibilityRule>[] = []
   const supplyById = new Map(input.supplies.map((s) => [s.id, s]))
   const existing = new Set(input.switches.map(switchKey))
@@ -117,14 +125,21 @@ export const judgeConfiguration = (input: RackInput, config: Configuration, slac
   const closedCount = new Map<string, number>()
   for (const ref of closed) {
     if (!existing.has(switchKey(ref)))
-      breaches.push({ rule: 'admissible.1', message: `closes switch ${ref.supply}->${ref.bus}, which is not in the input` })
+      breaches.push({
+        rule: 'admissible.1',
+        message: `closes switch ${ref.supply}->${ref.bus}, which is not in the input`,
+      })
     closedCount.set(ref.supply, (closedCount.get(ref.supply) ?? 0) + 1)
     const supply = supplyById.get(ref.supply)
     if (supply !== undefined && isUnavailable(supply))
-      breaches.push({ rule: 'admissible.3', message: `connects ${supply.state} supply ${supply.id} to bus ${ref.bus}` })
+      breaches.push({
+        rule: 'admissible.3',
+        message: `connects ${supply.state} supply ${supply.id} to bus ${ref.bus}`,
+      })
   }
   for (const [supply, count] of closedCount)
-    if (count > 1) breaches.push({ rule: 'admissible.2', message: `supply ${supply} has ${count} closed switches` })
+    if (count > 1)
+      breaches.push({ rule: 'admissible.2', message: `supply ${supply} has ${count} closed switches` })
 
   // Rule 4: up buses, served loads and their shares.
   const suppliesOn = new Map<string, Supply[]>(input.buses.map((b) => [b.id, []]))
@@ -160,9 +175,15 @@ export const judgeConfiguration = (input: RackInput, config: Configuration, slac
     if (!isUp(bus.id)) continue
     const load = loadW.get(bus.id) ?? 0
     if (!covers(capacityOf(bus.id), load))
-      breaches.push({ rule: 'admissible.5', message: `bus ${bus.id} carries ${load} W on ${capacityOf(bus.id)} W of usable capacity` })
+      breaches.push({
+        rule: 'admissible.5',
+        message: `bus ${bus.id} carries ${load} W on ${capacityOf(bus.id)} W of usable capacity`,
+      })
     if (bus.maxW !== undefined && !covers(bus.maxW, load))
-      breaches.push({ rule: 'admissible.5', message: `bus ${bus.id} carries ${load} W over its ${bus.maxW} W rating` })
+      breaches.push({
+        rule: 'admissible.5',
+        message: `bus ${bus.id} carries ${load} W over its ${bus.maxW} W rating`,
+      })
   }
 
   // Bus-loss scenarios.
@@ -178,7 +199,8 @@ export const judgeConfiguration = (input: RackInput, config: Configuration, slac
       extraW.set(other, (extraW.get(other) ?? 0) + powerW - powerW / through.length)
     }
     return input.buses.every(
-      (b) => b.id === lost || !isUp(b.id) || poweredWith(b.id, (loadW.get(b.id) ?? 0) + (extraW.get(b.id) ?? 0)),
+      (b) =>
+        b.id === lost || !isUp(b.id) || poweredWith(b.id, (loadW.get(b.id) ?? 0) + (extraW.get(b.id) ?? 0)),
     )
   }
 
@@ -209,8 +231,16 @@ export const judgeConfiguration = (input: RackInput, config: Configuration, slac
     const servedHere = input.loads.filter((l) => l.priority === priority && served.has(l.id))
     return [priority, servedHere.length, sum(servedHere.map((l) => l.powerW))] as const
   })
-  const redundancy = distinctDescending(input.buses.filter((b) => wired.has(b.id)).map((b) => b.priority)).map(
-    (priority) => [priority, input.buses.filter((b) => b.priority === priority && buses.get(b.id)?.wired && buses.get(b.id)?.nPlusK).length] as const,
+  const redundancy = distinctDescending(
+    input.buses.filter((b) => wired.has(b.id)).map((b) => b.priority),
+  ).map(
+    (priority) =>
+      [
+        priority,
+        input.buses.filter(
+          (b) => b.priority === priority && buses.get(b.id)?.wired && buses.get(b.id)?.nPlusK,
+        ).length,
+      ] as const,
   )
   const survival = input.policy.busRedundancy
     ? [...buses.values()].filter((b) => b.up && b.carriesLoad && b.survivesLoss).length

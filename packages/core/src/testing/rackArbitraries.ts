@@ -81,13 +81,19 @@ export const rackInputArb = (options: RackArbOptions = {}): fc.Arbitrary<RackInp
     wiring: fc.integer({ min: 0, max: maxMask - 1 }),
     kinds: fc.array(fc.constantFrom(...kinds), { minLength: maxBuses, maxLength: maxBuses }),
     /** 0: all open (1 in 5); i: close its i-th wired switch (wrapping). */
-    current: fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 4, arbitrary: fc.integer({ min: 1, max: 16 }) }),
+    current: fc.oneof(
+      { weight: 1, arbitrary: fc.constant(0) },
+      { weight: 4, arbitrary: fc.integer({ min: 1, max: 16 }) },
+    ),
     /** Rarely (1 in 16), close every wired switch (two closed: an inadmissible current state). */
     bridged: fc.nat({ max: 15 }).map((n) => n === 0),
   })
   const busSpecArb = fc.record({
     priority: fc.constantFrom(...busPriorities),
-    maxW: fc.option(fc.integer({ min: 1, max: 12 }).map((n) => n * 1000), { nil: undefined, freq: 4 }),
+    maxW: fc.option(
+      fc.integer({ min: 1, max: 12 }).map((n) => n * 1000),
+      { nil: undefined, freq: 4 },
+    ),
   })
   const loadSpecArb = fc.record({
     quarterWatts: fc.integer({ min: 0, max: Math.round(maxLoadW * 4) }),
@@ -107,7 +113,9 @@ export const rackInputArb = (options: RackArbOptions = {}): fc.Arbitrary<RackInp
     .map(({ supplies: supplySpecs, buses: busSpecs, loads: loadSpecs, policy }) => {
       const busIds = busSpecs.map((_, i) => busName(i))
       const buses: Bus[] = busSpecs.map((spec, i) =>
-        spec.maxW === undefined ? { id: busName(i), priority: spec.priority } : { id: busName(i), priority: spec.priority, maxW: spec.maxW },
+        spec.maxW === undefined
+          ? { id: busName(i), priority: spec.priority }
+          : { id: busName(i), priority: spec.priority, maxW: spec.maxW },
       )
       const supplies: Supply[] = supplySpecs.map((spec, i) => {
         const base = { id: `psu${i}`, capacityW: spec.capacityW, state: spec.state }
@@ -127,7 +135,8 @@ export const rackInputArb = (options: RackArbOptions = {}): fc.Arbitrary<RackInp
       const loads: Load[] = (busIds.length === 0 ? [] : loadSpecs).map((spec, i) => {
         const first = spec.firstBus % busIds.length
         const second = (first + 1 + (spec.secondBus % Math.max(1, busIds.length - 1))) % busIds.length
-        const loadBuses = spec.dual && busIds.length > 1 ? [busIds[first]!, busIds[second]!] : [busIds[first]!]
+        const loadBuses =
+          spec.dual && busIds.length > 1 ? [busIds[first]!, busIds[second]!] : [busIds[first]!]
         return { id: `srv${i}`, powerW: spec.quarterWatts / 4, priority: spec.priority, buses: loadBuses }
       })
       return { supplies, buses, loads, switches, policy }
@@ -180,12 +189,17 @@ export const shuffledRackArb = (input: RackInput): fc.Arbitrary<RackInput> =>
       buses: fc.shuffledSubarray([...input.buses], { minLength: input.buses.length }),
       loads: fc.shuffledSubarray([...input.loads], { minLength: input.loads.length }),
       switches: fc.shuffledSubarray([...input.switches], { minLength: input.switches.length }),
-      reverseBusLists: fc.array(fc.boolean(), { minLength: input.loads.length, maxLength: input.loads.length }),
+      reverseBusLists: fc.array(fc.boolean(), {
+        minLength: input.loads.length,
+        maxLength: input.loads.length,
+      }),
     })
     .map(({ supplies, buses, loads, switches, reverseBusLists }) => ({
       supplies,
       buses,
-      loads: loads.map((l) => (reverseBusLists[input.loads.indexOf(l)] ? { ...l, buses: [...l.buses].reverse() } : l)),
+      loads: loads.map((l) =>
+        reverseBusLists[input.loads.indexOf(l)] ? { ...l, buses: [...l.buses].reverse() } : l,
+      ),
       switches,
       policy: input.policy,
     }))

@@ -56,10 +56,16 @@ export interface RackSnapshotExtras {
   readonly plansIssued?: number
 }
 
-const byId = <T extends { readonly id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+const byId = <T extends { readonly id: string }>(a: T, b: T): number =>
+  a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 
 /** Build the snapshot of `input` as `plan` leaves it. */
-export const rackSnapshot = (rack: string, input: RackInput, plan: Plan, extras: RackSnapshotExtras = {}): RackSnapshot => {
+export const rackSnapshot = (
+  rack: string,
+  input: RackInput,
+  plan: Plan,
+  extras: RackSnapshotExtras = {},
+): RackSnapshot => {
   const busOf = new Map(plan.closed.map((ref) => [ref.supply, ref.bus]))
   const inputLoss = new Set(extras.inputLoss ?? [])
   const supplies = input.supplies
@@ -73,7 +79,10 @@ export const rackSnapshot = (rack: string, input: RackInput, plan: Plan, extras:
       atRisk: s.state === 'warning' || (s.failureRisk ?? 0) >= input.policy.preemptRisk,
       inputLoss: inputLoss.has(s.id),
       // Own keys only: a supply named `constructor` must not read Object.prototype's.
-      readings: extras.readings !== undefined && Object.hasOwn(extras.readings, s.id) ? (extras.readings[s.id] ?? {}) : {},
+      readings:
+        extras.readings !== undefined && Object.hasOwn(extras.readings, s.id)
+          ? (extras.readings[s.id] ?? {})
+          : {},
     }))
     .sort(byId)
   return {

@@ -22,10 +22,15 @@ export interface ControllerSnapshotOptions {
  * predictor's own estimate and `atRisk` its latched decision (with hysteresis) or a `warning` state, not a
  * recomputation from the estimate.
  */
-export const snapshotFromController = (state: ControllerState, options: ControllerSnapshotOptions): RackSnapshot => {
+export const snapshotFromController = (
+  state: ControllerState,
+  options: ControllerSnapshotOptions,
+): RackSnapshot => {
   const snapshot = rackSnapshot(options.rack, allocationInput(state), options.plan, {
     ...(options.readings === undefined ? {} : { readings: options.readings }),
-    inputLoss: Object.values(state.health).filter((h) => h.cause === 'inputLoss').map((h) => h.supply),
+    inputLoss: Object.values(state.health)
+      .filter((h) => h.cause === 'inputLoss')
+      .map((h) => h.supply),
     alarms: state.alarms,
     plansIssued: state.nextPlanId - 1,
   })
@@ -35,7 +40,9 @@ export const snapshotFromController = (state: ControllerState, options: Controll
     ...snapshot,
     supplies: snapshot.supplies.map((supply) => {
       const risk = Object.hasOwn(state.risk, supply.id) ? state.risk[supply.id] : undefined
-      return risk === undefined ? supply : { ...supply, failureRisk: risk.failureRisk, atRisk: supply.state === 'warning' || risk.atRisk }
+      return risk === undefined
+        ? supply
+        : { ...supply, failureRisk: risk.failureRisk, atRisk: supply.state === 'warning' || risk.atRisk }
     }),
   }
 }

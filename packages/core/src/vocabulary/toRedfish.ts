@@ -54,7 +54,9 @@ export interface RedfishPowerSubsystem {
   readonly PowerSupplyRedundancy: readonly RedfishRedundantGroup[]
   readonly PowerSupplies: RedfishLink
   readonly Status: RedfishStatus
-  readonly Oem: { readonly Busbar: { readonly ShedLoads: readonly string[]; readonly SupplyRedundancy: number } }
+  readonly Oem: {
+    readonly Busbar: { readonly ShedLoads: readonly string[]; readonly SupplyRedundancy: number }
+  }
 }
 
 /** Redfish `PowerSupplyCollection.PowerSupplyCollection`. */
@@ -77,7 +79,13 @@ export interface RedfishPowerSupply {
   readonly LineInputStatus?: 'Normal' | 'LossOfInput'
   readonly Status: RedfishStatus
   readonly Metrics: RedfishLink
-  readonly Oem: { readonly Busbar: { readonly ConnectedBus: string | null; readonly FailureRisk: number | null; readonly AtRisk: boolean } }
+  readonly Oem: {
+    readonly Busbar: {
+      readonly ConnectedBus: string | null
+      readonly FailureRisk: number | null
+      readonly AtRisk: boolean
+    }
+  }
 }
 
 /** Redfish `PowerSupplyMetrics.PowerSupplyMetrics`; readings the supply did not report are omitted. */
@@ -138,12 +146,15 @@ const minNeeded = (group: readonly SupplySnapshot[], loadW: number): number => {
 }
 
 const groupStatus = (bus: BusReport): RedfishStatus =>
-  !bus.up ? { State: 'Disabled', Health: bus.loadW > 0 ? 'Critical' : 'OK' } : { State: 'Enabled', Health: bus.nPlusK ? 'OK' : 'Warning' }
+  !bus.up
+    ? { State: 'Disabled', Health: bus.loadW > 0 ? 'Critical' : 'OK' }
+    : { State: 'Enabled', Health: bus.nPlusK ? 'OK' : 'Warning' }
 
 const worst = (healths: readonly (RedfishHealth | null)[]): RedfishHealth =>
   healths.includes('Critical') ? 'Critical' : healths.includes('Warning') ? 'Warning' : 'OK'
 
-const reading = (value: number | undefined): { readonly Reading: number } | undefined => (value === undefined ? undefined : { Reading: value })
+const reading = (value: number | undefined): { readonly Reading: number } | undefined =>
+  value === undefined ? undefined : { Reading: value }
 
 /** Map a snapshot to its Redfish power resources. */
 export const toRedfish = (snapshot: RackSnapshot, options: RedfishOptions = {}): RedfishPowerResources => {
@@ -157,7 +168,9 @@ export const toRedfish = (snapshot: RackSnapshot, options: RedfishOptions = {}):
     Id: s.id,
     Name: `Power supply ${s.id}`,
     PowerCapacityWatts: s.capacityW,
-    ...(s.state === 'absent' ? {} : { LineInputStatus: s.inputLoss ? ('LossOfInput' as const) : ('Normal' as const) }),
+    ...(s.state === 'absent'
+      ? {}
+      : { LineInputStatus: s.inputLoss ? ('LossOfInput' as const) : ('Normal' as const) }),
     Status: supplyStatus(s),
     Metrics: { '@odata.id': `${supplyPath(s.id)}/Metrics` },
     Oem: { Busbar: { ConnectedBus: s.bus ?? null, FailureRisk: s.failureRisk ?? null, AtRisk: s.atRisk } },

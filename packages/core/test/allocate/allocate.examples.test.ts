@@ -8,10 +8,19 @@ import type { Plan, RackInput, Supply, Switch, SwitchKind, SwitchRef } from '@bu
 import { checkPlan } from '@busbar/core/testing'
 import { referenceAllocate } from './referenceAllocate.js'
 
-const supply = (id: string, capacityW: number, extra: Partial<Supply> = {}): Supply => ({ id, capacityW, state: 'ok', ...extra })
+const supply = (id: string, capacityW: number, extra: Partial<Supply> = {}): Supply => ({
+  id,
+  capacityW,
+  state: 'ok',
+  ...extra,
+})
 /** Switches from `supply` to each bus; `closedOn` names the bus it is on now, if any. */
-const wire = (supplyId: string, buses: readonly string[], closedOn?: string, kind: SwitchKind = 'fet'): Switch[] =>
-  buses.map((bus) => ({ supply: supplyId, bus, kind, closed: bus === closedOn }))
+const wire = (
+  supplyId: string,
+  buses: readonly string[],
+  closedOn?: string,
+  kind: SwitchKind = 'fet',
+): Switch[] => buses.map((bus) => ({ supply: supplyId, bus, kind, closed: bus === closedOn }))
 const on = (supplyId: string, bus: string): SwitchRef => ({ supply: supplyId, bus })
 
 interface Example {
@@ -32,7 +41,13 @@ const examples: readonly Example[] = [
     // and either bus can be lost (the other takes 3000 W of 4000). Opening p1 comes first.
     name: 'one supply fails on a 2-bus rack: disconnect it, switch the spare in',
     input: {
-      supplies: [supply('p1', 2000, { state: 'failed' }), supply('p2', 2000), supply('p3', 2000), supply('p4', 2000), supply('p5', 2000)],
+      supplies: [
+        supply('p1', 2000, { state: 'failed' }),
+        supply('p2', 2000),
+        supply('p3', 2000),
+        supply('p4', 2000),
+        supply('p5', 2000),
+      ],
       buses: [
         { id: 'A', priority: 1 },
         { id: 'B', priority: 1 },
@@ -41,7 +56,13 @@ const examples: readonly Example[] = [
         { id: 's1', powerW: 1500, priority: 1, buses: ['A', 'B'] },
         { id: 's2', powerW: 1500, priority: 1, buses: ['A', 'B'] },
       ],
-      switches: [...wire('p1', ['A'], 'A', 'breaker'), ...wire('p2', ['A'], 'A'), ...wire('p3', ['B'], 'B'), ...wire('p4', ['B'], 'B'), ...wire('p5', ['A', 'B'], undefined, 'relay')],
+      switches: [
+        ...wire('p1', ['A'], 'A', 'breaker'),
+        ...wire('p2', ['A'], 'A'),
+        ...wire('p3', ['B'], 'B'),
+        ...wire('p4', ['B'], 'B'),
+        ...wire('p5', ['A', 'B'], undefined, 'relay'),
+      ],
       policy: defaultPolicy,
     },
     closed: [on('p2', 'A'), on('p3', 'B'), on('p4', 'B'), on('p5', 'A')],
@@ -63,7 +84,13 @@ const examples: readonly Example[] = [
     // Disconnecting p1 as well would cost a second switch for no gain.
     name: 'a predicted failure: a spare is switched in before the supply fails',
     input: {
-      supplies: [supply('p1', 3000, { failureRisk: 0.8 }), supply('p2', 3000), supply('p3', 3000), supply('p4', 3000), supply('p5', 3000)],
+      supplies: [
+        supply('p1', 3000, { failureRisk: 0.8 }),
+        supply('p2', 3000),
+        supply('p3', 3000),
+        supply('p4', 3000),
+        supply('p5', 3000),
+      ],
       buses: [
         { id: 'A', priority: 1 },
         { id: 'B', priority: 1 },
@@ -73,7 +100,13 @@ const examples: readonly Example[] = [
         { id: 's2', powerW: 1000, priority: 1, buses: ['A'] },
         { id: 's3', powerW: 1000, priority: 1, buses: ['B'] },
       ],
-      switches: [...wire('p1', ['A'], 'A'), ...wire('p2', ['A'], 'A'), ...wire('p3', ['B'], 'B'), ...wire('p4', ['B'], 'B'), ...wire('p5', ['A', 'B'])],
+      switches: [
+        ...wire('p1', ['A'], 'A'),
+        ...wire('p2', ['A'], 'A'),
+        ...wire('p3', ['B'], 'B'),
+        ...wire('p4', ['B'], 'B'),
+        ...wire('p5', ['A', 'B']),
+      ],
       policy: defaultPolicy,
     },
     closed: [on('p1', 'A'), on('p2', 'A'), on('p3', 'B'), on('p4', 'B'), on('p5', 'A')],
@@ -92,7 +125,12 @@ const examples: readonly Example[] = [
     // both; p3's assignment differs first, and A comes before B: p3 moves to A, p4 stays on B.
     name: 'dual bus A/B with bus A lost (all its supplies failed)',
     input: {
-      supplies: [supply('p1', 2000, { state: 'failed' }), supply('p2', 2000, { state: 'failed' }), supply('p3', 2000), supply('p4', 2000)],
+      supplies: [
+        supply('p1', 2000, { state: 'failed' }),
+        supply('p2', 2000, { state: 'failed' }),
+        supply('p3', 2000),
+        supply('p4', 2000),
+      ],
       buses: [
         { id: 'A', priority: 1 },
         { id: 'B', priority: 1 },
@@ -102,7 +140,12 @@ const examples: readonly Example[] = [
         { id: 's2', powerW: 1000, priority: 2, buses: ['A', 'B'] },
         { id: 's3', powerW: 800, priority: 1, buses: ['A'] },
       ],
-      switches: [...wire('p1', ['A'], 'A', 'breaker'), ...wire('p2', ['A'], 'A', 'breaker'), ...wire('p3', ['A', 'B'], 'B', 'relay'), ...wire('p4', ['A', 'B'], 'B', 'relay')],
+      switches: [
+        ...wire('p1', ['A'], 'A', 'breaker'),
+        ...wire('p2', ['A'], 'A', 'breaker'),
+        ...wire('p3', ['A', 'B'], 'B', 'relay'),
+        ...wire('p4', ['A', 'B'], 'B', 'relay'),
+      ],
       policy: defaultPolicy,
     },
     closed: [on('p3', 'A'), on('p4', 'B')],
@@ -152,7 +195,12 @@ const examples: readonly Example[] = [
         { id: 's1', powerW: 2000, priority: 1, buses: ['A'] },
         { id: 's2', powerW: 1000, priority: 1, buses: ['B'] },
       ],
-      switches: [...wire('p1', ['A', 'B']), ...wire('p2', ['A', 'B']), ...wire('p3', ['A', 'B']), ...wire('p4', ['A', 'B'])],
+      switches: [
+        ...wire('p1', ['A', 'B']),
+        ...wire('p2', ['A', 'B']),
+        ...wire('p3', ['A', 'B']),
+        ...wire('p4', ['A', 'B']),
+      ],
       policy: { ...defaultPolicy, busRedundancy: false },
     },
     closed: [on('p1', 'A'), on('p2', 'B'), on('p3', 'B'), on('p4', 'B')],
@@ -177,7 +225,10 @@ describe('allocate on real rack situations', () => {
     expect(plan.optimal).toBe(true)
     expect(checkPlan(example.input, plan)).toEqual([])
     const reference = referenceAllocate(example.input)
-    expect({ closed: reference.closed, shed: reference.shed }).toEqual({ closed: example.closed, shed: example.shed })
+    expect({ closed: reference.closed, shed: reference.shed }).toEqual({
+      closed: example.closed,
+      shed: example.shed,
+    })
   })
 
   it('sheds with a LoadShed reason naming the load', () => {
@@ -189,6 +240,8 @@ describe('allocate on real rack situations', () => {
   it('opens a failed supply first and says why', () => {
     const failed = examples[0]!
     const plan = allocate(failed.input)
-    expect(plan.reasons).toContainEqual(expect.objectContaining({ _tag: 'SupplyUnavailable', supply: 'p1', bus: 'A', state: 'failed' }))
+    expect(plan.reasons).toContainEqual(
+      expect.objectContaining({ _tag: 'SupplyUnavailable', supply: 'p1', bus: 'A', state: 'failed' }),
+    )
   })
 })

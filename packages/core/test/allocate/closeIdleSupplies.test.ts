@@ -16,10 +16,18 @@ const improvableCloses = (rackInput: RackInput): string[] => {
   const base = judgeConfiguration(rackInput, { closed: plan.closed, shed: plan.shed })
   const used = new Set(plan.closed.map((r) => r.supply))
   const found: string[] = []
-  for (const supply of rackInput.supplies.filter((s) => !used.has(s.id) && s.state !== 'failed' && s.state !== 'absent'))
+  for (const supply of rackInput.supplies.filter(
+    (s) => !used.has(s.id) && s.state !== 'failed' && s.state !== 'absent',
+  ))
     for (const sw of rackInput.switches.filter((w) => w.supply === supply.id)) {
-      const judged = judgeConfiguration(rackInput, { closed: [...plan.closed, { supply: sw.supply, bus: sw.bus }], shed: plan.shed })
-      if (judged.admissible && compareServiceVectors({ ...judged.vector, disturbance: 0 }, { ...base.vector, disturbance: 0 }) > 0)
+      const judged = judgeConfiguration(rackInput, {
+        closed: [...plan.closed, { supply: sw.supply, bus: sw.bus }],
+        shed: plan.shed,
+      })
+      if (
+        judged.admissible &&
+        compareServiceVectors({ ...judged.vector, disturbance: 0 }, { ...base.vector, disturbance: 0 }) > 0
+      )
         found.push(`${sw.supply}->${sw.bus}`)
     }
   return found

@@ -97,20 +97,35 @@ describe('evaluateConfiguration', () => {
       ],
     })
     const ix = indexRack(input)
-    expect(evaluateConfiguration(ix, Int32Array.from([A, -1, -1]), Uint8Array.from([1, 1])).admissible).toBe(false)
+    expect(evaluateConfiguration(ix, Int32Array.from([A, -1, -1]), Uint8Array.from([1, 1])).admissible).toBe(
+      false,
+    )
     // Dyadic watts are exact: 0.25 W on 0.25 W is powered.
-    const exact = indexRack(rack({ supplies: [{ id: 'p1', capacityW: 0.25, state: 'ok' }], loads: [{ id: 's1', powerW: 0.25, priority: 1, buses: ['A'] }] }))
+    const exact = indexRack(
+      rack({
+        supplies: [{ id: 'p1', capacityW: 0.25, state: 'ok' }],
+        loads: [{ id: 's1', powerW: 0.25, priority: 1, buses: ['A'] }],
+      }),
+    )
     expect(evaluateConfiguration(exact, Int32Array.from([A]), Uint8Array.from([1])).admissible).toBe(true)
   })
 
   it('rejects a supply on a bus it has no switch to, or a failed supply', () => {
-    const ix = indexRack(rack({ supplies: [...rack().supplies.slice(0, 2), { id: 'p3', capacityW: 500, state: 'failed' }] }))
-    expect(evaluateConfiguration(ix, Int32Array.from([B, -1, -1]), Uint8Array.from([1, 1])).invalidSupplies).toEqual([0])
-    expect(evaluateConfiguration(ix, Int32Array.from([A, -1, B]), Uint8Array.from([1, 1])).invalidSupplies).toEqual([2])
+    const ix = indexRack(
+      rack({ supplies: [...rack().supplies.slice(0, 2), { id: 'p3', capacityW: 500, state: 'failed' }] }),
+    )
+    expect(
+      evaluateConfiguration(ix, Int32Array.from([B, -1, -1]), Uint8Array.from([1, 1])).invalidSupplies,
+    ).toEqual([0])
+    expect(
+      evaluateConfiguration(ix, Int32Array.from([A, -1, B]), Uint8Array.from([1, 1])).invalidSupplies,
+    ).toEqual([2])
   })
 
   it('counts survival 0 when bus redundancy is off, and a move as two changes', () => {
-    const ix = indexRack(rack({ policy: { supplyRedundancy: 1, busRedundancy: false, derate: 1, preemptRisk: 0.5 } }))
+    const ix = indexRack(
+      rack({ policy: { supplyRedundancy: 1, busRedundancy: false, derate: 1, preemptRisk: 0.5 } }),
+    )
     const e = evaluateConfiguration(ix, Int32Array.from([B, -1, -1]), Uint8Array.from([1, 1]))
     expect(e.vector[e.vector.length - 2]).toBe(0)
     expect(e.vector[e.vector.length - 1]).toBe(-2)

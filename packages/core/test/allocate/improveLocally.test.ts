@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { allocate, repairedCurrent } from '../../src/allocate/allocate.js'
-import { chooseSheddingGreedy, createIncumbent, createSheddingWorkspace } from '../../src/allocate/chooseShedding.js'
+import {
+  chooseSheddingGreedy,
+  createIncumbent,
+  createSheddingWorkspace,
+} from '../../src/allocate/chooseShedding.js'
 import { compareServiceVectors } from '../../src/allocate/compareServiceVectors.js'
 import { evaluateConfiguration } from '../../src/allocate/evaluateConfiguration.js'
 import { improveLocally } from '../../src/allocate/improveLocally.js'
@@ -33,7 +37,12 @@ const largeRack = (seed: number, supplies = 192, buses = 16, loads = 400): RackI
     if (random() < 0.3) wired.push(Math.floor(random() * buses))
     const uniq = [...new Set(wired)]
     const closedAt = random() < 0.8 ? pick(uniq) : -1
-    return uniq.map((j) => ({ supply: s.id, bus: busIds[j] ?? '', kind: pick(['fet', 'relay', 'breaker'] as const), closed: j === closedAt }))
+    return uniq.map((j) => ({
+      supply: s.id,
+      bus: busIds[j] ?? '',
+      kind: pick(['fet', 'relay', 'breaker'] as const),
+      closed: j === closedAt,
+    }))
   })
   const loadList = Array.from({ length: loads }, (_, l) => {
     const p = Math.floor(random() * pairs)
@@ -42,7 +51,9 @@ const largeRack = (seed: number, supplies = 192, buses = 16, loads = 400): RackI
       id: `srv${String(l).padStart(3, '0')}`,
       powerW: Math.round(150 + random() * 700),
       priority: pick([1, 2, 3]),
-      buses: dual ? [busIds[2 * p] ?? '', busIds[2 * p + 1] ?? ''] : [busIds[2 * p + Math.floor(random() * 2)] ?? ''],
+      buses: dual
+        ? [busIds[2 * p] ?? '', busIds[2 * p + 1] ?? '']
+        : [busIds[2 * p + Math.floor(random() * 2)] ?? ''],
     }
   })
   return {
@@ -55,8 +66,15 @@ const largeRack = (seed: number, supplies = 192, buses = 16, loads = 400): RackI
 }
 
 const shuffled = (input: RackInput, seed: number): RackInput => {
-  const rot = <T>(xs: readonly T[]) => [...xs.slice(seed % Math.max(1, xs.length)), ...xs.slice(0, seed % Math.max(1, xs.length))].reverse()
-  return { ...input, supplies: rot(input.supplies), buses: rot(input.buses), loads: rot(input.loads), switches: rot(input.switches) }
+  const rot = <T>(xs: readonly T[]) =>
+    [...xs.slice(seed % Math.max(1, xs.length)), ...xs.slice(0, seed % Math.max(1, xs.length))].reverse()
+  return {
+    ...input,
+    supplies: rot(input.supplies),
+    buses: rot(input.buses),
+    loads: rot(input.loads),
+    switches: rot(input.switches),
+  }
 }
 
 describe('improveLocally', () => {
@@ -157,7 +175,8 @@ describe('allocate on 192 supplies x 16 buses x 400 loads', () => {
     expect(target.invalidSupplies).toEqual([])
     // Never a failed supply connected, never a supply on two buses.
     expect(new Set(plan.closed.map((r) => r.supply)).size).toBe(plan.closed.length)
-    for (const r of plan.closed) expect(['failed', 'absent']).not.toContain(input.supplies.find((s) => s.id === r.supply)?.state)
+    for (const r of plan.closed)
+      expect(['failed', 'absent']).not.toContain(input.supplies.find((s) => s.id === r.supply)?.state)
     // Never worse than the current state with failed supplies opened and its best greedy shedding.
     const ws = createSheddingWorkspace(ix)
     const current = createIncumbent(ix)

@@ -16,16 +16,27 @@ const scenario = fc
     let i = 0
     const next = (m: number) => (seed[i++ % seed.length] ?? 0) % m
     const states = ['ok', 'ok', 'ok', 'warning', 'failed', 'absent'] as const
-    const supplies = Array.from({ length: nS }, (_, s) => ({ id: `p${s}`, capacityW: [500, 1000][next(2)] ?? 500, state: states[next(6)] ?? 'ok' }))
+    const supplies = Array.from({ length: nS }, (_, s) => ({
+      id: `p${s}`,
+      capacityW: [500, 1000][next(2)] ?? 500,
+      state: states[next(6)] ?? 'ok',
+    }))
     const buses = Array.from({ length: nB }, (_, b) => ({ id: `b${b}`, priority: 1 }))
     const loads = Array.from({ length: nL }, (_, l) => {
       const a = next(nB)
       const c = next(nB)
-      return { id: `l${l}`, powerW: [250, 500, 750][next(3)] ?? 250, priority: 1, buses: a === c ? [`b${a}`] : [`b${a}`, `b${c}`] }
+      return {
+        id: `l${l}`,
+        powerW: [250, 500, 750][next(3)] ?? 250,
+        priority: 1,
+        buses: a === c ? [`b${a}`] : [`b${a}`, `b${c}`],
+      }
     })
     const kinds = ['fet', 'relay', 'breaker'] as const
     const switches = supplies.flatMap((s) =>
-      buses.filter(() => next(4) !== 0).map((b) => ({ supply: s.id, bus: b.id, kind: kinds[next(3)] ?? 'fet', closed: next(3) === 0 })),
+      buses
+        .filter(() => next(4) !== 0)
+        .map((b) => ({ supply: s.id, bus: b.id, kind: kinds[next(3)] ?? 'fet', closed: next(3) === 0 })),
     )
     const target: SwitchRef[] = []
     for (const s of supplies) {
@@ -36,7 +47,13 @@ const scenario = fc
       if (w !== undefined) target.push({ supply: w.supply, bus: w.bus })
     }
     const shed = loads.filter(() => next(4) === 0).map((l) => l.id)
-    const rack: RackInput = { supplies, buses, loads, switches, policy: { supplyRedundancy: 1, busRedundancy: true, derate: 1, preemptRisk: 0.5 } }
+    const rack: RackInput = {
+      supplies,
+      buses,
+      loads,
+      switches,
+      policy: { supplyRedundancy: 1, busRedundancy: true, derate: 1, preemptRisk: 0.5 },
+    }
     return { rack, target, shed }
   })
 
@@ -50,7 +67,8 @@ const powered = (rack: RackInput, closed: ReadonlySet<string>, shed: readonly st
     if (!closed.has(key(w.supply, w.bus))) continue
     up.add(w.bus)
     const s = rack.supplies.find((x) => x.id === w.supply)
-    if (s !== undefined && s.state !== 'failed' && s.state !== 'absent') cap.set(w.bus, (cap.get(w.bus) ?? 0) + s.capacityW)
+    if (s !== undefined && s.state !== 'failed' && s.state !== 'absent')
+      cap.set(w.bus, (cap.get(w.bus) ?? 0) + s.capacityW)
   }
   const load = new Map<string, number>()
   for (const l of rack.loads) {
@@ -61,7 +79,8 @@ const powered = (rack: RackInput, closed: ReadonlySet<string>, shed: readonly st
   return new Set([...up].filter((b) => (load.get(b) ?? 0) <= (cap.get(b) ?? 0)))
 }
 
-const initial = (rack: RackInput) => new Set(rack.switches.filter((w) => w.closed).map((w) => key(w.supply, w.bus)))
+const initial = (rack: RackInput) =>
+  new Set(rack.switches.filter((w) => w.closed).map((w) => key(w.supply, w.bus)))
 const targetSet = (target: readonly SwitchRef[]) => new Set(target.map((t) => key(t.supply, t.bus)))
 const protectedBuses = (rack: RackInput, target: readonly SwitchRef[], shed: readonly string[]) => {
   const now = powered(rack, initial(rack), shed)
@@ -70,9 +89,15 @@ const protectedBuses = (rack: RackInput, target: readonly SwitchRef[], shed: rea
 }
 
 /** Whether applying `steps` keeps every protected bus powered after every step (once failed switches are open). */
-const keepsProtectedPowered = (rack: RackInput, steps: readonly { op: string; supply: string; bus: string }[], prot: readonly string[]) => {
+const keepsProtectedPowered = (
+  rack: RackInput,
+  steps: readonly { op: string; supply: string; bus: string }[],
+  prot: readonly string[],
+) => {
   const state = initial(rack)
-  const failed = new Set(rack.supplies.filter((s) => s.state === 'failed' || s.state === 'absent').map((s) => s.id))
+  const failed = new Set(
+    rack.supplies.filter((s) => s.state === 'failed' || s.state === 'absent').map((s) => s.id),
+  )
   for (const step of steps) {
     if (step.op === 'open') state.delete(key(step.supply, step.bus))
     else state.add(key(step.supply, step.bus))
@@ -85,8 +110,13 @@ const keepsProtectedPowered = (rack: RackInput, steps: readonly { op: string; su
 const shedOf = new WeakMap<RackInput, readonly string[]>()
 
 /** Every order of the differing switches that keeps rule 2 and opens failed supplies first. */
-const validOrders = function* (rack: RackInput, ops: { op: 'open' | 'close'; supply: string; bus: string }[]) {
-  const failed = new Set(rack.supplies.filter((s) => s.state === 'failed' || s.state === 'absent').map((s) => s.id))
+const validOrders = function* (
+  rack: RackInput,
+  ops: { op: 'open' | 'close'; supply: string; bus: string }[],
+) {
+  const failed = new Set(
+    rack.supplies.filter((s) => s.state === 'failed' || s.state === 'absent').map((s) => s.id),
+  )
   const firstOps = ops.filter((o) => failed.has(o.supply))
   const rest = ops.filter((o) => !failed.has(o.supply))
   const perm = function* (left: typeof rest, state: Set<string>, acc: typeof rest): Generator<typeof rest> {
@@ -110,38 +140,48 @@ const validOrders = function* (rack: RackInput, ops: { op: 'open' | 'close'; sup
 }
 
 describe('planSwitchSteps', () => {
-  test.prop([scenario], { numRuns: 300 })('reaches the target with each differing switch once, safely ordered', ({ rack, target, shed }) => {
-    shedOf.set(rack, shed)
-    const steps: readonly SwitchStep[] = planSwitchSteps(rack, target, shed)
-    const want = targetSet(target)
-    const now = initial(rack)
-    const differing = rack.switches.filter((w) => now.has(key(w.supply, w.bus)) !== want.has(key(w.supply, w.bus)))
-    expect(steps.map((s) => key(s.supply, s.bus)).sort()).toEqual(differing.map((w) => key(w.supply, w.bus)).sort())
-    // Each step carries its switch kind and the right direction.
-    for (const step of steps) {
-      const w = rack.switches.find((x) => x.supply === step.supply && x.bus === step.bus)
-      expect(step.kind).toBe(w?.kind)
-      expect(step.op).toBe(w?.closed ? 'open' : 'close')
-    }
-    // Failed/absent supplies' opens come first.
-    const failed = new Set(rack.supplies.filter((s) => s.state === 'failed' || s.state === 'absent').map((s) => s.id))
-    const firstOther = steps.findIndex((s) => !failed.has(s.supply))
-    if (firstOther >= 0) expect(steps.slice(firstOther).some((s) => failed.has(s.supply))).toBe(false)
-    // Rule 2: a close never gives a supply a second closed switch.
-    const state = initial(rack)
-    for (const step of steps) {
-      if (step.op === 'close') expect([...state].some((k) => k.startsWith(`${step.supply}|`))).toBe(false)
-      if (step.op === 'open') state.delete(key(step.supply, step.bus))
-      else state.add(key(step.supply, step.bus))
-    }
-    expect([...state].sort()).toEqual([...want].sort())
-    // Make before break: when some valid order keeps the protected buses powered, ours does.
-    const prot = protectedBuses(rack, target, shed)
-    if (steps.length <= 6 && !keepsProtectedPowered(rack, steps, prot)) {
-      const ops = steps.map((s) => ({ op: s.op, supply: s.supply, bus: s.bus }))
-      for (const order of validOrders(rack, ops)) expect(keepsProtectedPowered(rack, order, prot)).toBe(false)
-    }
-  })
+  test.prop([scenario], { numRuns: 300 })(
+    'reaches the target with each differing switch once, safely ordered',
+    ({ rack, target, shed }) => {
+      shedOf.set(rack, shed)
+      const steps: readonly SwitchStep[] = planSwitchSteps(rack, target, shed)
+      const want = targetSet(target)
+      const now = initial(rack)
+      const differing = rack.switches.filter(
+        (w) => now.has(key(w.supply, w.bus)) !== want.has(key(w.supply, w.bus)),
+      )
+      expect(steps.map((s) => key(s.supply, s.bus)).sort()).toEqual(
+        differing.map((w) => key(w.supply, w.bus)).sort(),
+      )
+      // Each step carries its switch kind and the right direction.
+      for (const step of steps) {
+        const w = rack.switches.find((x) => x.supply === step.supply && x.bus === step.bus)
+        expect(step.kind).toBe(w?.kind)
+        expect(step.op).toBe(w?.closed ? 'open' : 'close')
+      }
+      // Failed/absent supplies' opens come first.
+      const failed = new Set(
+        rack.supplies.filter((s) => s.state === 'failed' || s.state === 'absent').map((s) => s.id),
+      )
+      const firstOther = steps.findIndex((s) => !failed.has(s.supply))
+      if (firstOther >= 0) expect(steps.slice(firstOther).some((s) => failed.has(s.supply))).toBe(false)
+      // Rule 2: a close never gives a supply a second closed switch.
+      const state = initial(rack)
+      for (const step of steps) {
+        if (step.op === 'close') expect([...state].some((k) => k.startsWith(`${step.supply}|`))).toBe(false)
+        if (step.op === 'open') state.delete(key(step.supply, step.bus))
+        else state.add(key(step.supply, step.bus))
+      }
+      expect([...state].sort()).toEqual([...want].sort())
+      // Make before break: when some valid order keeps the protected buses powered, ours does.
+      const prot = protectedBuses(rack, target, shed)
+      if (steps.length <= 6 && !keepsProtectedPowered(rack, steps, prot)) {
+        const ops = steps.map((s) => ({ op: s.op, supply: s.supply, bus: s.bus }))
+        for (const order of validOrders(rack, ops))
+          expect(keepsProtectedPowered(rack, order, prot)).toBe(false)
+      }
+    },
+  )
 
   it('closes the incoming supply before opening the outgoing one on a shared bus', () => {
     // p1 leaves A for B, p2 joins A; A must never be left without capacity.
@@ -164,7 +204,17 @@ describe('planSwitchSteps', () => {
       ],
       policy: { supplyRedundancy: 1, busRedundancy: true, derate: 1, preemptRisk: 0.5 },
     }
-    expect(planSwitchSteps(rack, [{ supply: 'p1', bus: 'B' }, { supply: 'p2', bus: 'A' }, { supply: 'p3', bus: 'B' }], [])).toEqual([
+    expect(
+      planSwitchSteps(
+        rack,
+        [
+          { supply: 'p1', bus: 'B' },
+          { supply: 'p2', bus: 'A' },
+          { supply: 'p3', bus: 'B' },
+        ],
+        [],
+      ),
+    ).toEqual([
       { op: 'close', supply: 'p2', bus: 'A', kind: 'fet' },
       { op: 'open', supply: 'p1', bus: 'A', kind: 'relay' },
       { op: 'close', supply: 'p1', bus: 'B', kind: 'relay' },
@@ -219,7 +269,56 @@ describe('planSwitchSteps', () => {
 describe('planSwitchSteps when a protected bus cannot stay powered', () => {
   // Found by checkPlan's steps.makeBeforeBreak: opening the failed psu8 overloads C (srv6 moves onto
   // it), so no order keeps C powered; moving psu2 onto C before psu12 leaves it still keeps C up.
-  const input: RackInput = {"supplies": [{"id": "psu0", "capacityW": 800, "state": "ok"}, {"id": "psu1", "capacityW": 800, "state": "ok"}, {"id": "psu2", "capacityW": 3000, "state": "ok"}, {"id": "psu3", "capacityW": 800, "state": "ok"}, {"id": "psu4", "capacityW": 800, "state": "ok"}, {"id": "psu5", "capacityW": 800, "state": "warning"}, {"id": "psu6", "capacityW": 800, "state": "ok"}, {"id": "psu7", "capacityW": 800, "state": "ok"}, {"id": "psu8", "capacityW": 800, "state": "failed"}, {"id": "psu9", "capacityW": 800, "state": "ok"}, {"id": "psu10", "capacityW": 800, "state": "failed"}, {"id": "psu11", "capacityW": 800, "state": "ok"}, {"id": "psu12", "capacityW": 1600, "state": "ok"}, {"id": "psu13", "capacityW": 800, "state": "ok"}, {"id": "psu14", "capacityW": 800, "state": "ok"}], "buses": [{"id": "A", "priority": 0}, {"id": "B", "priority": 0}, {"id": "C", "priority": 0}, {"id": "D", "priority": 0}, {"id": "E", "priority": 0}], "loads": [{"id": "srv0", "powerW": 0, "priority": 0, "buses": ["A", "B"]}, {"id": "srv1", "powerW": 750.25, "priority": 3, "buses": ["E", "C"]}, {"id": "srv2", "powerW": 0, "priority": 0, "buses": ["A", "B"]}, {"id": "srv3", "powerW": 0, "priority": 0, "buses": ["A", "B"]}, {"id": "srv4", "powerW": 0, "priority": 0, "buses": ["A", "B"]}, {"id": "srv5", "powerW": 0, "priority": 0, "buses": ["A", "B"]}, {"id": "srv6", "powerW": 825, "priority": 3, "buses": ["C", "B"]}, {"id": "srv7", "powerW": 0, "priority": 0, "buses": ["A", "B"]}, {"id": "srv8", "powerW": 0, "priority": 0, "buses": ["A", "B"]}, {"id": "srv9", "powerW": 0, "priority": 0, "buses": ["A", "D"]}], "switches": [{"supply": "psu2", "bus": "C", "kind": "fet", "closed": false}, {"supply": "psu2", "bus": "D", "kind": "fet", "closed": true}, {"supply": "psu2", "bus": "E", "kind": "fet", "closed": false}, {"supply": "psu5", "bus": "E", "kind": "fet", "closed": true}, {"supply": "psu8", "bus": "B", "kind": "fet", "closed": true}, {"supply": "psu9", "bus": "D", "kind": "fet", "closed": true}, {"supply": "psu9", "bus": "E", "kind": "fet", "closed": true}, {"supply": "psu12", "bus": "C", "kind": "fet", "closed": true}, {"supply": "psu12", "bus": "E", "kind": "fet", "closed": false}], "policy": {"supplyRedundancy": 0, "busRedundancy": false, "derate": 0.75, "preemptRisk": 0.5}}
+  const input: RackInput = {
+    supplies: [
+      { id: 'psu0', capacityW: 800, state: 'ok' },
+      { id: 'psu1', capacityW: 800, state: 'ok' },
+      { id: 'psu2', capacityW: 3000, state: 'ok' },
+      { id: 'psu3', capacityW: 800, state: 'ok' },
+      { id: 'psu4', capacityW: 800, state: 'ok' },
+      { id: 'psu5', capacityW: 800, state: 'warning' },
+      { id: 'psu6', capacityW: 800, state: 'ok' },
+      { id: 'psu7', capacityW: 800, state: 'ok' },
+      { id: 'psu8', capacityW: 800, state: 'failed' },
+      { id: 'psu9', capacityW: 800, state: 'ok' },
+      { id: 'psu10', capacityW: 800, state: 'failed' },
+      { id: 'psu11', capacityW: 800, state: 'ok' },
+      { id: 'psu12', capacityW: 1600, state: 'ok' },
+      { id: 'psu13', capacityW: 800, state: 'ok' },
+      { id: 'psu14', capacityW: 800, state: 'ok' },
+    ],
+    buses: [
+      { id: 'A', priority: 0 },
+      { id: 'B', priority: 0 },
+      { id: 'C', priority: 0 },
+      { id: 'D', priority: 0 },
+      { id: 'E', priority: 0 },
+    ],
+    loads: [
+      { id: 'srv0', powerW: 0, priority: 0, buses: ['A', 'B'] },
+      { id: 'srv1', powerW: 750.25, priority: 3, buses: ['E', 'C'] },
+      { id: 'srv2', powerW: 0, priority: 0, buses: ['A', 'B'] },
+      { id: 'srv3', powerW: 0, priority: 0, buses: ['A', 'B'] },
+      { id: 'srv4', powerW: 0, priority: 0, buses: ['A', 'B'] },
+      { id: 'srv5', powerW: 0, priority: 0, buses: ['A', 'B'] },
+      { id: 'srv6', powerW: 825, priority: 3, buses: ['C', 'B'] },
+      { id: 'srv7', powerW: 0, priority: 0, buses: ['A', 'B'] },
+      { id: 'srv8', powerW: 0, priority: 0, buses: ['A', 'B'] },
+      { id: 'srv9', powerW: 0, priority: 0, buses: ['A', 'D'] },
+    ],
+    switches: [
+      { supply: 'psu2', bus: 'C', kind: 'fet', closed: false },
+      { supply: 'psu2', bus: 'D', kind: 'fet', closed: true },
+      { supply: 'psu2', bus: 'E', kind: 'fet', closed: false },
+      { supply: 'psu5', bus: 'E', kind: 'fet', closed: true },
+      { supply: 'psu8', bus: 'B', kind: 'fet', closed: true },
+      { supply: 'psu9', bus: 'D', kind: 'fet', closed: true },
+      { supply: 'psu9', bus: 'E', kind: 'fet', closed: true },
+      { supply: 'psu12', bus: 'C', kind: 'fet', closed: true },
+      { supply: 'psu12', bus: 'E', kind: 'fet', closed: false },
+    ],
+    policy: { supplyRedundancy: 0, busRedundancy: false, derate: 0.75, preemptRisk: 0.5 },
+  }
 
   it('keeps the bus up when an order allows it', () => {
     const target = [
@@ -233,7 +332,10 @@ describe('planSwitchSteps when a protected bus cannot stay powered', () => {
     for (const step of steps) {
       if (step.op === 'open') closed.delete(`${step.supply}/${step.bus}`)
       else closed.add(`${step.supply}/${step.bus}`)
-      expect([...closed].some((key) => key.endsWith('/C')), JSON.stringify(step)).toBe(true)
+      expect(
+        [...closed].some((key) => key.endsWith('/C')),
+        JSON.stringify(step),
+      ).toBe(true)
     }
     expect(steps).toHaveLength(6)
   })

@@ -8,8 +8,14 @@ import { compareTieBreak, referenceAllocate } from './referenceAllocate.js'
 /** The reference without its one shortcut (maximal served sets only): every shed set is scored. */
 const naiveOptimum = (input: RackInput) => {
   const supplies = [...input.supplies].sort((a, b) => (a.id < b.id ? -1 : 1))
-  const options = supplies.map((s) => (isUnavailable(s) ? [undefined] : [undefined, ...input.switches.filter((w) => w.supply === s.id).map((w) => w.bus)]))
-  let best: { closed: SwitchRef[]; shed: string[]; vector: ReturnType<typeof judgeConfiguration>['vector'] } | undefined
+  const options = supplies.map((s) =>
+    isUnavailable(s)
+      ? [undefined]
+      : [undefined, ...input.switches.filter((w) => w.supply === s.id).map((w) => w.bus)],
+  )
+  let best:
+    | { closed: SwitchRef[]; shed: string[]; vector: ReturnType<typeof judgeConfiguration>['vector'] }
+    | undefined
   const total = options.reduce((n, o) => n * o.length, 1)
   for (let code = 0; code < total; code++) {
     let rest = code
@@ -22,23 +28,30 @@ const naiveOptimum = (input: RackInput) => {
     })
     closed.sort((a, b) => (a.supply < b.supply ? -1 : a.supply > b.supply ? 1 : a.bus < b.bus ? -1 : 1))
     for (let mask = 0; mask < 2 ** input.loads.length; mask++) {
-      const shed = input.loads.filter((_, j) => (mask >> j) % 2 === 1).map((l) => l.id).sort()
+      const shed = input.loads
+        .filter((_, j) => (mask >> j) % 2 === 1)
+        .map((l) => l.id)
+        .sort()
       const judged = judgeConfiguration(input, { closed, shed })
       if (!judged.admissible) continue
       const candidate = { closed, shed, vector: judged.vector }
       const order = best === undefined ? 1 : compareServiceVectors(candidate.vector, best.vector)
-      if (best === undefined || order > 0 || (order === 0 && compareTieBreak(input, candidate, best) < 0)) best = candidate
+      if (best === undefined || order > 0 || (order === 0 && compareTieBreak(input, candidate, best) < 0))
+        best = candidate
     }
   }
   return best!
 }
 
 describe('referenceAllocate', () => {
-  test.prop([smallRackArb({ maxSupplies: 3, maxLoads: 4 })], { numRuns: 150 })('equals scoring every shed set (its one shortcut is sound)', (input) => {
-    const naive = naiveOptimum(input)
-    const reference = referenceAllocate(input)
-    expect({ closed: reference.closed, shed: reference.shed, vector: reference.vector }).toEqual(naive)
-  })
+  test.prop([smallRackArb({ maxSupplies: 3, maxLoads: 4 })], { numRuns: 150 })(
+    'equals scoring every shed set (its one shortcut is sound)',
+    (input) => {
+      const naive = naiveOptimum(input)
+      const reference = referenceAllocate(input)
+      expect({ closed: reference.closed, shed: reference.shed, vector: reference.vector }).toEqual(naive)
+    },
+  )
 
   it('breaks ties by supply id (open first, then buses by id), then by load id (served first)', () => {
     const input: RackInput = {
@@ -59,8 +72,12 @@ describe('referenceAllocate', () => {
     }
     const cfg = (closed: SwitchRef[], shed: string[] = []) => ({ closed, shed })
     // 'p10' < 'p2' in UTF-16 order, so p10's assignment is compared first.
-    expect(compareTieBreak(input, cfg([{ supply: 'p2', bus: 'A' }]), cfg([{ supply: 'p10', bus: 'A' }]))).toBeLessThan(0)
-    expect(compareTieBreak(input, cfg([{ supply: 'p10', bus: 'A' }]), cfg([{ supply: 'p10', bus: 'B' }]))).toBeLessThan(0)
+    expect(
+      compareTieBreak(input, cfg([{ supply: 'p2', bus: 'A' }]), cfg([{ supply: 'p10', bus: 'A' }])),
+    ).toBeLessThan(0)
+    expect(
+      compareTieBreak(input, cfg([{ supply: 'p10', bus: 'A' }]), cfg([{ supply: 'p10', bus: 'B' }])),
+    ).toBeLessThan(0)
     expect(compareTieBreak(input, cfg([], ['y']), cfg([], ['x']))).toBeLessThan(0)
     expect(compareTieBreak(input, cfg([], ['x']), cfg([], ['x']))).toBe(0)
   })

@@ -5,7 +5,12 @@
  */
 import type { RackInput, SwitchRef } from '../../src/model/rack.js'
 import type { ServiceVector } from '../../src/testing/judgeConfiguration.js'
-import { compareServiceVectors, isUnavailable, judgeConfiguration, usableW } from '../../src/testing/judgeConfiguration.js'
+import {
+  compareServiceVectors,
+  isUnavailable,
+  judgeConfiguration,
+  usableW,
+} from '../../src/testing/judgeConfiguration.js'
 
 export interface ReferenceResult {
   /** Sorted by (supply, bus). */
@@ -16,8 +21,11 @@ export interface ReferenceResult {
 }
 
 /** Levels 1-4 of a configuration (the spec's objective without the tie-break). */
-export const serviceVector = (input: RackInput, closed: readonly SwitchRef[], shed: readonly string[]): ServiceVector =>
-  judgeConfiguration(input, { closed, shed }).vector
+export const serviceVector = (
+  input: RackInput,
+  closed: readonly SwitchRef[],
+  shed: readonly string[],
+): ServiceVector => judgeConfiguration(input, { closed, shed }).vector
 
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
@@ -31,7 +39,8 @@ export const compareTieBreak = (
   a: { readonly closed: readonly SwitchRef[]; readonly shed: readonly string[] },
   b: { readonly closed: readonly SwitchRef[]; readonly shed: readonly string[] },
 ): number => {
-  const busOf = (closed: readonly SwitchRef[], supply: string): string | undefined => closed.find((r) => r.supply === supply)?.bus
+  const busOf = (closed: readonly SwitchRef[], supply: string): string | undefined =>
+    closed.find((r) => r.supply === supply)?.bus
   for (const supply of input.supplies.map((s) => s.id).sort(byCodeUnits)) {
     const [x, y] = [busOf(a.closed, supply), busOf(b.closed, supply)]
     if (x === y) continue
@@ -50,7 +59,15 @@ export const referenceAllocate = (input: RackInput): ReferenceResult => {
   const supplies = [...input.supplies].sort((a, b) => byCodeUnits(a.id, b.id))
   const loads = [...input.loads].sort((a, b) => byCodeUnits(a.id, b.id))
   const optionsOf = supplies.map((s) =>
-    isUnavailable(s) ? [undefined] : [undefined, ...input.switches.filter((sw) => sw.supply === s.id).map((sw) => sw.bus).sort(byCodeUnits)],
+    isUnavailable(s)
+      ? [undefined]
+      : [
+          undefined,
+          ...input.switches
+            .filter((sw) => sw.supply === s.id)
+            .map((sw) => sw.bus)
+            .sort(byCodeUnits),
+        ],
   )
 
   let best: ReferenceResult | undefined
@@ -94,7 +111,11 @@ export const referenceAllocate = (input: RackInput): ReferenceResult => {
  * serving one more load strictly improves level 1 (one more served at its priority, nothing above
  * changes), so a non-maximal served set is always beaten by a feasible superset.
  */
-const maximalShedSets = (input: RackInput, closed: readonly SwitchRef[], loads: RackInput['loads']): string[][] => {
+const maximalShedSets = (
+  input: RackInput,
+  closed: readonly SwitchRef[],
+  loads: RackInput['loads'],
+): string[][] => {
   const capacity = new Map<string, number>()
   for (const ref of closed) {
     const supply = input.supplies.find((s) => s.id === ref.supply)

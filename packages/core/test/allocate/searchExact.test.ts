@@ -4,7 +4,11 @@ import type { RackInput } from '../../src/model/rack.js'
 import { indexRack, type RackIndex } from '../../src/allocate/indexRack.js'
 import { evaluateConfiguration } from '../../src/allocate/evaluateConfiguration.js'
 import { compareServiceVectors, compareTieBreak } from '../../src/allocate/compareServiceVectors.js'
-import { chooseSheddingExact, createIncumbent, createSheddingWorkspace } from '../../src/allocate/chooseShedding.js'
+import {
+  chooseSheddingExact,
+  createIncumbent,
+  createSheddingWorkspace,
+} from '../../src/allocate/chooseShedding.js'
 import { createSearchContext, searchExact } from '../../src/allocate/searchExact.js'
 import { switchSideOf } from '../../src/allocate/switchSide.js'
 import { repairedCurrent } from '../../src/allocate/allocate.js'
@@ -74,8 +78,13 @@ const bruteForce = (ix: RackIndex): { vector: Float64Array; assign: Int32Array; 
         if (!e.admissible) continue
         // Only canonical shed sets: requested exactly the effective served set.
         if (e.served.some((v, l) => v !== requested[l])) continue
-        const cmp = best === null ? 1 : compareServiceVectors(e.vector, best.vector) || compareTieBreak(assign, e.served, best.assign, best.served)
-        if (cmp > 0) best = { vector: e.vector, assign: Int32Array.from(assign), served: Uint8Array.from(e.served) }
+        const cmp =
+          best === null
+            ? 1
+            : compareServiceVectors(e.vector, best.vector) ||
+              compareTieBreak(assign, e.served, best.assign, best.served)
+        if (cmp > 0)
+          best = { vector: e.vector, assign: Int32Array.from(assign), served: Uint8Array.from(e.served) }
       }
       return
     }
@@ -110,12 +119,15 @@ describe('searchExact', () => {
     expect(Array.from(inc.served)).toEqual(Array.from(brute.served))
   })
 
-  test.prop([tinyRack(6, 2, 4)], { numRuns: 100 })('finds the same optimum with identical supplies (symmetry)', (rack) => {
-    const same = { ...rack, supplies: rack.supplies.map((s) => ({ ...s, capacityW: 1000 })) }
-    const ix = indexRack(same)
-    const brute = bruteForce(ix)
-    const { inc } = runExact(ix)
-    expect(Array.from(inc.assign)).toEqual(Array.from(brute.assign))
-    expect(Array.from(inc.served)).toEqual(Array.from(brute.served))
-  })
+  test.prop([tinyRack(6, 2, 4)], { numRuns: 100 })(
+    'finds the same optimum with identical supplies (symmetry)',
+    (rack) => {
+      const same = { ...rack, supplies: rack.supplies.map((s) => ({ ...s, capacityW: 1000 })) }
+      const ix = indexRack(same)
+      const brute = bruteForce(ix)
+      const { inc } = runExact(ix)
+      expect(Array.from(inc.assign)).toEqual(Array.from(brute.assign))
+      expect(Array.from(inc.served)).toEqual(Array.from(brute.served))
+    },
+  )
 })

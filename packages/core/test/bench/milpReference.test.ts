@@ -15,10 +15,29 @@ beforeAll(async () => {
   highs = await loadHighs()
 })
 
-const ok = (id: string, capacityW: number, extra: Partial<Supply> = {}): Supply => ({ id, capacityW, state: 'ok', ...extra })
-const bus = (id: string, priority = 1, maxW?: number): Bus => ({ id, priority, ...(maxW === undefined ? {} : { maxW }) })
-const load = (id: string, powerW: number, buses: string[], priority = 1): Load => ({ id, powerW, priority, buses })
-const sw = (supply: string, busId: string, closed = false): Switch => ({ supply, bus: busId, kind: 'fet', closed })
+const ok = (id: string, capacityW: number, extra: Partial<Supply> = {}): Supply => ({
+  id,
+  capacityW,
+  state: 'ok',
+  ...extra,
+})
+const bus = (id: string, priority = 1, maxW?: number): Bus => ({
+  id,
+  priority,
+  ...(maxW === undefined ? {} : { maxW }),
+})
+const load = (id: string, powerW: number, buses: string[], priority = 1): Load => ({
+  id,
+  powerW,
+  priority,
+  buses,
+})
+const sw = (supply: string, busId: string, closed = false): Switch => ({
+  supply,
+  bus: busId,
+  kind: 'fet',
+  closed,
+})
 const rack = (parts: Omit<RackInput, 'policy'> & { policy?: Partial<RackInput['policy']> }): RackInput => ({
   ...parts,
   policy: { ...defaultPolicy, ...parts.policy },
@@ -237,12 +256,20 @@ describe('milpReference against the brute-force reference', () => {
     expect(values(input)).toEqual([1, 500, 1, 0, 0])
   })
 
-  test.prop([smallRackArb()], { numRuns: 120 })('on the spec\'s small rack arbitraries (varied policy)', (rack) => {
-    expectSameAsBruteForce(rack)
-  })
+  test.prop([smallRackArb()], { numRuns: 120 })(
+    "on the spec's small rack arbitraries (varied policy)",
+    (rack) => {
+      expectSameAsBruteForce(rack)
+    },
+  )
 
   test.prop(
-    [fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 2, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 6 })],
+    [
+      fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+      fc.integer({ min: 2, max: 4 }),
+      fc.integer({ min: 1, max: 3 }),
+      fc.integer({ min: 1, max: 6 }),
+    ],
     { numRuns: 60 },
   )('on small racks from the bench generator', (seed, supplies, buses, loads) => {
     expectSameAsBruteForce(randomRack({ supplies, buses, loads }, seed))

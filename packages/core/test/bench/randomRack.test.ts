@@ -18,7 +18,11 @@ describe('randomRack', () => {
       const rack = randomRack(shape, seed)
       const decoded = decodeRackInput(JSON.parse(JSON.stringify(rack)))
       expect(E.isRight(decoded) ? decoded.right : decoded.left).toEqual(rack)
-      expect([rack.supplies.length, rack.buses.length, rack.loads.length]).toEqual([shape.supplies, shape.buses, shape.loads])
+      expect([rack.supplies.length, rack.buses.length, rack.loads.length]).toEqual([
+        shape.supplies,
+        shape.buses,
+        shape.loads,
+      ])
     },
   )
 

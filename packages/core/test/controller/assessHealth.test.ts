@@ -22,7 +22,11 @@ interface Trace {
   readonly last: SupplyHealth
 }
 
-const run = (polls: readonly Poll[], policy: DeglitchPolicy = defaultDeglitchPolicy, start: SupplyState = 'ok'): Trace => {
+const run = (
+  polls: readonly Poll[],
+  policy: DeglitchPolicy = defaultDeglitchPolicy,
+  start: SupplyState = 'ok',
+): Trace => {
   let h = initialSupplyHealth('psu1', start)
   const states: SupplyState[] = []
   const raised: AlarmKind[][] = []
@@ -41,7 +45,7 @@ const run = (polls: readonly Poll[], policy: DeglitchPolicy = defaultDeglitchPol
   return { states, raised, cleared, last: h }
 }
 
-const times = <const T,>(n: number, x: T): T[] => Array.from({ length: n }, () => x)
+const times = <const T>(n: number, x: T): T[] => Array.from({ length: n }, () => x)
 const clean: string[] = []
 const ot = ['temperature.otFault']
 const pg = ['word.powerGoodNegated']
@@ -52,21 +56,77 @@ const sag = ['input.vinUvFault'] // latched: output held
 
 describe('assessHealth: deglitch table', () => {
   const rows: { name: string; polls: Poll[]; states: SupplyState[] }[] = [
-    { name: 'a fault counts after 3 consecutive polls', polls: times(4, ot), states: ['ok', 'ok', 'failed', 'failed'] },
-    { name: 'a fault interrupted by a clean poll never counts', polls: [ot, ot, clean, ot, ot, clean], states: times(6, 'ok') },
-    { name: 'POWER_GOOD# counts after 5 polls', polls: times(6, pg), states: ['ok', 'ok', 'ok', 'ok', 'failed', 'failed'] },
+    {
+      name: 'a fault counts after 3 consecutive polls',
+      polls: times(4, ot),
+      states: ['ok', 'ok', 'failed', 'failed'],
+    },
+    {
+      name: 'a fault interrupted by a clean poll never counts',
+      polls: [ot, ot, clean, ot, ot, clean],
+      states: times(6, 'ok'),
+    },
+    {
+      name: 'POWER_GOOD# counts after 5 polls',
+      polls: times(6, pg),
+      states: ['ok', 'ok', 'ok', 'ok', 'failed', 'failed'],
+    },
     { name: 'OFF counts after 5 polls', polls: times(5, off), states: ['ok', 'ok', 'ok', 'ok', 'failed'] },
-    { name: 'POWER_GOOD# glitch of 4 polls is ignored', polls: [...times(4, pg), clean], states: times(5, 'ok') },
-    { name: 'a warning bit held 3 polls is a warning', polls: times(3, warn), states: ['ok', 'ok', 'warning'] },
-    { name: '3 NoAck in a row: comm fault, warning (not yet absent)', polls: ['NoAck', 'NoAck', 'NoAck'], states: ['ok', 'ok', 'warning'] },
-    { name: '60 NoAck in a row: absent', polls: times(60, 'NoAck'), states: [...times(2, 'ok'), ...times(57, 'warning'), 'absent'] },
-    { name: '59 NoAck then an answer: never absent', polls: [...times(59, 'NoAck'), clean], states: [...times(2, 'ok'), ...times(58, 'warning')] },
-    { name: '3 PEC errors in a row: comm fault, warning', polls: ['PecMismatch', 'PecMismatch', 'PecMismatch'], states: ['ok', 'ok', 'warning'] },
-    { name: '3 timeouts in a row: comm fault, warning', polls: ['Timeout', 'Timeout', 'Timeout'], states: ['ok', 'ok', 'warning'] },
-    { name: 'NoAck mixed with a timeout is a comm fault, not absent', polls: ['NoAck', 'Timeout', 'NoAck'], states: ['ok', 'ok', 'warning'] },
-    { name: 'two failed reads then a good one: nothing', polls: ['NoAck', 'NoAck', clean, 'NoAck', 'NoAck'], states: times(5, 'ok') },
-    { name: 'sustained input loss fails after 3 polls', polls: times(3, inputLost), states: ['ok', 'ok', 'failed'] },
-    { name: 'a momentary (latched) input sag does not change the state', polls: [sag, clean, clean], states: times(3, 'ok') },
+    {
+      name: 'POWER_GOOD# glitch of 4 polls is ignored',
+      polls: [...times(4, pg), clean],
+      states: times(5, 'ok'),
+    },
+    {
+      name: 'a warning bit held 3 polls is a warning',
+      polls: times(3, warn),
+      states: ['ok', 'ok', 'warning'],
+    },
+    {
+      name: '3 NoAck in a row: comm fault, warning (not yet absent)',
+      polls: ['NoAck', 'NoAck', 'NoAck'],
+      states: ['ok', 'ok', 'warning'],
+    },
+    {
+      name: '60 NoAck in a row: absent',
+      polls: times(60, 'NoAck'),
+      states: [...times(2, 'ok'), ...times(57, 'warning'), 'absent'],
+    },
+    {
+      name: '59 NoAck then an answer: never absent',
+      polls: [...times(59, 'NoAck'), clean],
+      states: [...times(2, 'ok'), ...times(58, 'warning')],
+    },
+    {
+      name: '3 PEC errors in a row: comm fault, warning',
+      polls: ['PecMismatch', 'PecMismatch', 'PecMismatch'],
+      states: ['ok', 'ok', 'warning'],
+    },
+    {
+      name: '3 timeouts in a row: comm fault, warning',
+      polls: ['Timeout', 'Timeout', 'Timeout'],
+      states: ['ok', 'ok', 'warning'],
+    },
+    {
+      name: 'NoAck mixed with a timeout is a comm fault, not absent',
+      polls: ['NoAck', 'Timeout', 'NoAck'],
+      states: ['ok', 'ok', 'warning'],
+    },
+    {
+      name: 'two failed reads then a good one: nothing',
+      polls: ['NoAck', 'NoAck', clean, 'NoAck', 'NoAck'],
+      states: times(5, 'ok'),
+    },
+    {
+      name: 'sustained input loss fails after 3 polls',
+      polls: times(3, inputLost),
+      states: ['ok', 'ok', 'failed'],
+    },
+    {
+      name: 'a momentary (latched) input sag does not change the state',
+      polls: [sag, clean, clean],
+      states: times(3, 'ok'),
+    },
     {
       name: 'recovery from failed takes 3 clean polls',
       polls: [...times(3, ot), clean, clean, clean],
@@ -85,12 +145,30 @@ describe('assessHealth: deglitch table', () => {
     {
       name: 'an absent supply that answers with POWER_GOOD# stays out until clean',
       polls: [...times(60, 'NoAck'), pg, pg, clean, clean, clean],
-      states: [...times(2, 'ok'), ...times(57, 'warning'), 'absent', 'absent', 'absent', 'absent', 'absent', 'ok'],
+      states: [
+        ...times(2, 'ok'),
+        ...times(57, 'warning'),
+        'absent',
+        'absent',
+        'absent',
+        'absent',
+        'absent',
+        'ok',
+      ],
     },
     {
       name: 'an absent supply that keeps POWER_GOOD# becomes failed',
       polls: [...times(60, 'NoAck'), ...times(5, pg)],
-      states: [...times(2, 'ok'), ...times(57, 'warning'), 'absent', 'absent', 'absent', 'absent', 'absent', 'failed'],
+      states: [
+        ...times(2, 'ok'),
+        ...times(57, 'warning'),
+        'absent',
+        'absent',
+        'absent',
+        'absent',
+        'absent',
+        'failed',
+      ],
     },
     {
       name: 'failed reads never improve a failed supply',
@@ -108,7 +186,14 @@ describe('assessHealth: deglitch table', () => {
   })
 
   it('each count is policy data', () => {
-    const strict: DeglitchPolicy = { faultPolls: 1, powerGoodPolls: 2, commFaultReads: 1, absentReads: 1, inputLossMemoryPolls: 1, recoverPolls: 1 }
+    const strict: DeglitchPolicy = {
+      faultPolls: 1,
+      powerGoodPolls: 2,
+      commFaultReads: 1,
+      absentReads: 1,
+      inputLossMemoryPolls: 1,
+      recoverPolls: 1,
+    }
     expect(run([ot, clean], strict).states).toEqual(['failed', 'ok'])
     expect(run([pg, pg], strict).states).toEqual(['ok', 'failed'])
     expect(run(['Timeout'], strict).states).toEqual(['warning'])
@@ -191,7 +276,15 @@ describe('assessHealth: CLEAR_FAULTS only after a complete snapshot', () => {
     expect(r.needDetail).toBe(false)
   })
   it('asks for detail and does not clear when a summary bit lacks its register', () => {
-    const r = assessHealth(h, { _tag: 'Sample', sample: { supply: 'psu1', atMs: 1, readings: {}, status: { word: { ...noStatusFlags, temperature: true } } } })
+    const r = assessHealth(h, {
+      _tag: 'Sample',
+      sample: {
+        supply: 'psu1',
+        atMs: 1,
+        readings: {},
+        status: { word: { ...noStatusFlags, temperature: true } },
+      },
+    })
     expect(r.clearFaults).toBe(false)
     expect(r.needDetail).toBe(true)
   })

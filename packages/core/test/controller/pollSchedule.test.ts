@@ -13,7 +13,13 @@ interface Visit extends PollRead {
   readonly atMs: number
 }
 
-const simulate = (ids: string[], absent: Set<string>, tickMs: number, untilMs: number, policy: PollPolicy = defaultPollPolicy) => {
+const simulate = (
+  ids: string[],
+  absent: Set<string>,
+  tickMs: number,
+  untilMs: number,
+  policy: PollPolicy = defaultPollPolicy,
+) => {
   let state = initialPollState(ids)
   const visits: Visit[] = []
   for (let t = 0; t <= untilMs; t += tickMs) {
@@ -44,7 +50,9 @@ describe('pollSchedule', () => {
         const times = visits.filter((v) => v.supply === id).map((v) => v.atMs)
         expect(times[0]).toBeLessThanOrEqual(defaultPollPolicy.roundIntervalMs + tickMs)
         for (let i = 1; i < times.length; i++) {
-          expect(times[i]! - times[i - 1]!).toBeLessThanOrEqual(defaultPollPolicy.roundIntervalMs + tickMs + 1e-6)
+          expect(times[i]! - times[i - 1]!).toBeLessThanOrEqual(
+            defaultPollPolicy.roundIntervalMs + tickMs + 1e-6,
+          )
         }
       }
     },
@@ -62,7 +70,8 @@ describe('pollSchedule', () => {
       for (const id of present) expect(Math.abs(count(id) - count(present[0] ?? id))).toBeLessThanOrEqual(1)
       for (const id of absent) {
         expect(count(id)).toBeGreaterThanOrEqual(1)
-        if (present.length > 0) expect(count(id)).toBeLessThanOrEqual(Math.ceil(count(present[0]!) / probeEvery) + 1)
+        if (present.length > 0)
+          expect(count(id)).toBeLessThanOrEqual(Math.ceil(count(present[0]!) / probeEvery) + 1)
       }
     },
   )

@@ -69,7 +69,9 @@ describe('predictFailure: healthy supplies', () => {
     'a healthy noisy supply under varying load stays low and never reaches preemption',
     (seed, sigma) => {
       const { uniform, gauss } = rng(seed)
-      const obs = Array.from({ length: 600 }, (_, i) => sampleObs(i, healthy(300 + 2500 * uniform(), gauss, sigma)))
+      const obs = Array.from({ length: 600 }, (_, i) =>
+        sampleObs(i, healthy(300 + 2500 * uniform(), gauss, sigma)),
+      )
       const { trace } = runAll(obs)
       const worst = Math.max(...trace.map((p) => p.failureRisk))
       expect(worst).toBeLessThan(0.2)
@@ -82,33 +84,34 @@ describe('predictFailure: degrading supplies', () => {
     const { gauss } = rng(seed)
     return Array.from({ length: n }, (_, i) => {
       const k = Math.max(0, i - WARMUP - 20) * perSample
-      const d = kind === 'temp' ? { tempC: k } : kind === 'fan' ? { fanLoss: Math.min(0.95, k) } : { voutV: -k }
+      const d =
+        kind === 'temp' ? { tempC: k } : kind === 'fan' ? { fanLoss: Math.min(0.95, k) } : { voutV: -k }
       return sampleObs(i, healthy(1500, gauss, sigma, d))
     })
   }
 
-  test.prop([fc.constantFrom('temp', 'fan', 'vout'), fc.double({ min: 0.2, max: 1, noNaN: true })], { numRuns: 60 })(
-    'a steadily degrading noise-free signal raises risk monotonically, up to preemption',
-    (kind, speed) => {
-      const per = kind === 'temp' ? 0.1 * speed : kind === 'fan' ? 0.003 * speed : 0.003 * speed
-      const { trace } = runAll(ramp(kind, per, 0, 1))
-      for (let i = 1; i < trace.length; i++) {
-        expect(trace[i]!.failureRisk).toBeGreaterThanOrEqual(trace[i - 1]!.failureRisk - 1e-12)
-      }
-      expect(trace[trace.length - 1]!.failureRisk).toBeGreaterThanOrEqual(0.5)
-    },
-  )
+  test.prop([fc.constantFrom('temp', 'fan', 'vout'), fc.double({ min: 0.2, max: 1, noNaN: true })], {
+    numRuns: 60,
+  })('a steadily degrading noise-free signal raises risk monotonically, up to preemption', (kind, speed) => {
+    const per = kind === 'temp' ? 0.1 * speed : kind === 'fan' ? 0.003 * speed : 0.003 * speed
+    const { trace } = runAll(ramp(kind, per, 0, 1))
+    for (let i = 1; i < trace.length; i++) {
+      expect(trace[i]!.failureRisk).toBeGreaterThanOrEqual(trace[i - 1]!.failureRisk - 1e-12)
+    }
+    expect(trace[trace.length - 1]!.failureRisk).toBeGreaterThanOrEqual(0.5)
+  })
 
-  test.prop([fc.constantFrom('temp', 'fan', 'vout'), fc.integer(), fc.double({ min: 0.2, max: 1, noNaN: true })], { numRuns: 60 })(
-    'with noise, risk sampled every 50 polls is non-decreasing within 0.1',
-    (kind, seed, speed) => {
-      const per = kind === 'temp' ? 0.1 * speed : kind === 'fan' ? 0.003 * speed : 0.003 * speed
-      const { trace } = runAll(ramp(kind, per, 1, seed))
-      const checkpoints = trace.filter((_, i) => i % 50 === 49).map((p) => p.failureRisk)
-      for (let i = 1; i < checkpoints.length; i++) expect(checkpoints[i]!).toBeGreaterThanOrEqual(checkpoints[i - 1]! - 0.1)
-      expect(checkpoints[checkpoints.length - 1]!).toBeGreaterThanOrEqual(0.5)
-    },
-  )
+  test.prop(
+    [fc.constantFrom('temp', 'fan', 'vout'), fc.integer(), fc.double({ min: 0.2, max: 1, noNaN: true })],
+    { numRuns: 60 },
+  )('with noise, risk sampled every 50 polls is non-decreasing within 0.1', (kind, seed, speed) => {
+    const per = kind === 'temp' ? 0.1 * speed : kind === 'fan' ? 0.003 * speed : 0.003 * speed
+    const { trace } = runAll(ramp(kind, per, 1, seed))
+    const checkpoints = trace.filter((_, i) => i % 50 === 49).map((p) => p.failureRisk)
+    for (let i = 1; i < checkpoints.length; i++)
+      expect(checkpoints[i]!).toBeGreaterThanOrEqual(checkpoints[i - 1]! - 0.1)
+    expect(checkpoints[checkpoints.length - 1]!).toBeGreaterThanOrEqual(0.5)
+  })
 
   it('estimates the time to failure of a linear temperature rise within a factor of 2', () => {
     const { trace } = runAll(ramp('temp', 0.05, 0, 1, 1200))
@@ -140,7 +143,9 @@ describe('predictFailure: degrading supplies', () => {
 
   it('rising comm errors raise risk', () => {
     const obs: HealthObservation[] = Array.from({ length: 100 }, (_, i) =>
-      i % 2 === 0 ? { _tag: 'ReadFailed', atMs: i * POLL_MS, error: commErrorOf('PecMismatch') } : sampleObs(i, {}),
+      i % 2 === 0
+        ? { _tag: 'ReadFailed', atMs: i * POLL_MS, error: commErrorOf('PecMismatch') }
+        : sampleObs(i, {}),
     )
     const { trace } = runAll(obs)
     expect(trace[99]!.scores.commErrors).toBeGreaterThan(0.5)
@@ -148,7 +153,9 @@ describe('predictFailure: degrading supplies', () => {
   })
 
   it('repeated input sags raise risk', () => {
-    const obs = Array.from({ length: 100 }, (_, i) => sampleObs(i, {}, i % 3 === 0 ? ['input.vinUvWarning'] : []))
+    const obs = Array.from({ length: 100 }, (_, i) =>
+      sampleObs(i, {}, i % 3 === 0 ? ['input.vinUvWarning'] : []),
+    )
     const { trace } = runAll(obs)
     expect(trace[99]!.scores.inputSags).toBeGreaterThan(0.3)
   })
@@ -174,10 +181,17 @@ describe('predictFailure: bounded memory', () => {
         const o: HealthObservation =
           i % 17 === 0
             ? { _tag: 'ReadFailed', atMs: i * POLL_MS, error: commErrorOf('Timeout') }
-            : sampleObs(i, healthy(2000 * uniform(), gauss, 1, { tempC: i * 0.001 }), i % 5 === 0 ? ['iout.ocWarning'] : [])
+            : sampleObs(
+                i,
+                healthy(2000 * uniform(), gauss, 1, { tempC: i * 0.001 }),
+                i % 5 === 0 ? ['iout.ocWarning'] : [],
+              )
         state = predictFailure(state, o).state
       }
-      return { json: JSON.stringify(state), keys: JSON.stringify(state, (_k, v) => (typeof v === 'number' ? 0 : v)) }
+      return {
+        json: JSON.stringify(state),
+        keys: JSON.stringify(state, (_k, v) => (typeof v === 'number' ? 0 : v)),
+      }
     }
     const small = size(50)
     const large = size(20_000)
@@ -202,7 +216,9 @@ describe('predictFailure: no alarm from one bad poll', () => {
 
 describe('predictFailure: load warnings are not degradation', () => {
   it('a supply held near its power limit does not build warningHeld', () => {
-    const obs = Array.from({ length: 60 }, (_, i) => sampleObs(i, {}, ['iout.poutOpWarning', 'iout.powerLimiting']))
+    const obs = Array.from({ length: 60 }, (_, i) =>
+      sampleObs(i, {}, ['iout.poutOpWarning', 'iout.powerLimiting']),
+    )
     const { trace } = runAll(obs)
     expect(trace[59]!.scores.warningHeld).toBe(0)
     expect(trace[59]!.failureRisk).toBe(0)
@@ -210,7 +226,13 @@ describe('predictFailure: load warnings are not degradation', () => {
 })
 
 describe('predictFailure: input losses are not wear', () => {
-  const lostInput = ['word.vinUv', 'input.vinUvFault', 'input.unitOffLowInput', 'word.powerGoodNegated', 'word.off']
+  const lostInput = [
+    'word.vinUv',
+    'input.vinUvFault',
+    'input.unitOffLowInput',
+    'word.powerGoodNegated',
+    'word.off',
+  ]
   const outage = { poutW: 0, vinV: 0, voutV: 0, temperatureC: 25, fanCommandPct: 0, fanRpm: 0 }
 
   test.prop([fc.integer(), fc.integer({ min: 2, max: 6 }), fc.integer({ min: 5, max: 60 })], { numRuns: 40 })(
@@ -221,7 +243,8 @@ describe('predictFailure: input losses are not wear', () => {
       let i = 0
       for (let k = 0; k < losses; k++) {
         for (let j = 0; j < 80; j++) obs.push(sampleObs(i++, healthy(300 + 2500 * uniform(), gauss, 0.5)))
-        for (let j = 0; j < outageSamples; j++) obs.push(sampleObs(i++, outage, j % 2 === 0 ? lostInput : ['word.powerGoodNegated', 'word.off']))
+        for (let j = 0; j < outageSamples; j++)
+          obs.push(sampleObs(i++, outage, j % 2 === 0 ? lostInput : ['word.powerGoodNegated', 'word.off']))
       }
       const { trace } = runAll(obs)
       expect(Math.max(...trace.map((p) => p.failureRisk))).toBeLessThan(0.2)
@@ -230,13 +253,19 @@ describe('predictFailure: input losses are not wear', () => {
 
   it('freezes the statistics during an outage (does not reset them)', () => {
     const { gauss, uniform } = rng(3)
-    const before = runAll(Array.from({ length: 50 }, (_, i) => sampleObs(i, healthy(300 + 2500 * uniform(), gauss, 0.5)))).state
+    const before = runAll(
+      Array.from({ length: 50 }, (_, i) => sampleObs(i, healthy(300 + 2500 * uniform(), gauss, 0.5))),
+    ).state
     let s = before
     for (let j = 0; j < 20; j++) s = predictFailure(s, sampleObs(50 + j, outage, lostInput)).state
     expect(s).toEqual(before)
     // VIN gone without any flag (a supply whose status read is stale): also skipped.
     expect(predictFailure(before, sampleObs(71, { ...outage }, [])).state).toEqual(before)
     // Remembered by the controller after the flags cleared: skipped too.
-    expect(predictFailure(before, sampleObs(72, healthy(1000, gauss, 0)), defaultPredictionPolicy, { inputLossRemembered: true }).state).toEqual(before)
+    expect(
+      predictFailure(before, sampleObs(72, healthy(1000, gauss, 0)), defaultPredictionPolicy, {
+        inputLossRemembered: true,
+      }).state,
+    ).toEqual(before)
   })
 })

@@ -21,7 +21,25 @@ const config: ControllerConfig = {
   reallocation: { minDwellMs: 5_000 },
 }
 
-test.prop([eventSequenceArb({ supplies: [{ id: 'psu1', capacityW: 2000 }, { id: 'psu2', capacityW: 3000 }], loads: [{ id: 'srv1', powerW: 900 }], switches: [{ supply: 'psu1', bus: 'A' }, { supply: 'psu2', bus: 'A' }] }, { maxLength: 150 })], { numRuns: 50 })(
+test.prop(
+  [
+    eventSequenceArb(
+      {
+        supplies: [
+          { id: 'psu1', capacityW: 2000 },
+          { id: 'psu2', capacityW: 3000 },
+        ],
+        loads: [{ id: 'srv1', powerW: 900 }],
+        switches: [
+          { supply: 'psu1', bus: 'A' },
+          { supply: 'psu2', bus: 'A' },
+        ],
+      },
+      { maxLength: 150 },
+    ),
+  ],
+  { numRuns: 50 },
+)(
   'through the public API: no plan ever closes a supply the controller believes failed or absent',
   (events) => {
     const init = initialControllerState(config)

@@ -1,34 +1,77 @@
 import { describe, expect, it } from 'vitest'
-import { classifyStatus, statusSeverityTable, type StatusSeverity } from '../../src/controller/statusSeverity.js'
+import {
+  classifyStatus,
+  statusSeverityTable,
+  type StatusSeverity,
+} from '../../src/controller/statusSeverity.js'
 import { statusWithFlags } from '../../src/testing/eventArbitraries.js'
 import { noStatusFlags } from '../../src/telemetry/telemetry.js'
 
 // The documented table, restated independently: a change to statusSeverityTable must change this too.
 const expected: Record<string, StatusSeverity> = {
-  'word.busy': 'info', 'word.off': 'powerNotGood', 'word.voutOv': 'failed', 'word.ioutOc': 'failed',
-  'word.vinUv': 'inputLoss', 'word.noneOfTheAbove': 'info', 'word.powerGoodNegated': 'powerNotGood',
+  'word.busy': 'info',
+  'word.off': 'powerNotGood',
+  'word.voutOv': 'failed',
+  'word.ioutOc': 'failed',
+  'word.vinUv': 'inputLoss',
+  'word.noneOfTheAbove': 'info',
+  'word.powerGoodNegated': 'powerNotGood',
   'word.unknown': 'warning',
-  'vout.ovFault': 'failed', 'vout.ovWarning': 'warning', 'vout.uvWarning': 'warning', 'vout.uvFault': 'failed',
-  'vout.maxMinWarning': 'warning', 'vout.tonMaxFault': 'failed', 'vout.toffMaxWarning': 'warning',
+  'vout.ovFault': 'failed',
+  'vout.ovWarning': 'warning',
+  'vout.uvWarning': 'warning',
+  'vout.uvFault': 'failed',
+  'vout.maxMinWarning': 'warning',
+  'vout.tonMaxFault': 'failed',
+  'vout.toffMaxWarning': 'warning',
   'vout.trackingError': 'warning',
-  'iout.ocFault': 'failed', 'iout.ocLvFault': 'failed', 'iout.ocWarning': 'warning', 'iout.ucFault': 'failed',
-  'iout.currentShareFault': 'warning', 'iout.powerLimiting': 'warning', 'iout.poutOpFault': 'failed',
+  'iout.ocFault': 'failed',
+  'iout.ocLvFault': 'failed',
+  'iout.ocWarning': 'warning',
+  'iout.ucFault': 'failed',
+  'iout.currentShareFault': 'warning',
+  'iout.powerLimiting': 'warning',
+  'iout.poutOpFault': 'failed',
   'iout.poutOpWarning': 'warning',
-  'input.vinOvFault': 'inputLoss', 'input.vinOvWarning': 'warning', 'input.vinUvWarning': 'warning',
-  'input.vinUvFault': 'inputLoss', 'input.unitOffLowInput': 'inputLoss', 'input.iinOcFault': 'failed',
-  'input.iinOcWarning': 'warning', 'input.pinOpWarning': 'warning',
-  'temperature.otFault': 'failed', 'temperature.otWarning': 'warning', 'temperature.utWarning': 'warning',
+  'input.vinOvFault': 'inputLoss',
+  'input.vinOvWarning': 'warning',
+  'input.vinUvWarning': 'warning',
+  'input.vinUvFault': 'inputLoss',
+  'input.unitOffLowInput': 'inputLoss',
+  'input.iinOcFault': 'failed',
+  'input.iinOcWarning': 'warning',
+  'input.pinOpWarning': 'warning',
+  'temperature.otFault': 'failed',
+  'temperature.otWarning': 'warning',
+  'temperature.utWarning': 'warning',
   'temperature.utFault': 'failed',
-  'cml.invalidCommand': 'info', 'cml.invalidData': 'info', 'cml.pecFailed': 'warning', 'cml.memoryFault': 'failed',
-  'cml.processorFault': 'failed', 'cml.otherCommFault': 'warning', 'cml.otherMemoryLogicFault': 'failed',
-  'fans12.fan1Fault': 'failed', 'fans12.fan2Fault': 'failed', 'fans12.fan1Warning': 'warning',
-  'fans12.fan2Warning': 'warning', 'fans12.fan1SpeedOverride': 'info', 'fans12.fan2SpeedOverride': 'info',
-  'fans12.airflowFault': 'failed', 'fans12.airflowWarning': 'warning',
-  otherRaw: 'warning', mfrRaw: 'warning',
+  'cml.invalidCommand': 'info',
+  'cml.invalidData': 'info',
+  'cml.pecFailed': 'warning',
+  'cml.memoryFault': 'failed',
+  'cml.processorFault': 'failed',
+  'cml.otherCommFault': 'warning',
+  'cml.otherMemoryLogicFault': 'failed',
+  'fans12.fan1Fault': 'failed',
+  'fans12.fan2Fault': 'failed',
+  'fans12.fan1Warning': 'warning',
+  'fans12.fan2Warning': 'warning',
+  'fans12.fan1SpeedOverride': 'info',
+  'fans12.fan2SpeedOverride': 'info',
+  'fans12.airflowFault': 'failed',
+  'fans12.airflowWarning': 'warning',
+  otherRaw: 'warning',
+  mfrRaw: 'warning',
 }
 const summaries: Record<string, string> = {
-  'word.temperature': 'temperature', 'word.cml': 'cml', 'word.vout': 'vout', 'word.ioutPout': 'iout',
-  'word.input': 'input', 'word.mfrSpecific': 'mfrRaw', 'word.fans': 'fans12', 'word.other': 'otherRaw',
+  'word.temperature': 'temperature',
+  'word.cml': 'cml',
+  'word.vout': 'vout',
+  'word.ioutPout': 'iout',
+  'word.input': 'input',
+  'word.mfrSpecific': 'mfrRaw',
+  'word.fans': 'fans12',
+  'word.other': 'otherRaw',
 }
 
 describe('statusSeverityTable', () => {
@@ -43,7 +86,9 @@ describe('statusSeverityTable', () => {
   describe.each(Object.entries(expected))('%s', (flag, severity) => {
     it(`is classified ${severity}`, () => {
       const c = classifyStatus(statusWithFlags([flag]))
-      const found = (['failed', 'powerNotGood', 'inputLoss', 'warning', 'info'] as const).filter((s) => c[s].includes(flag))
+      const found = (['failed', 'powerNotGood', 'inputLoss', 'warning', 'info'] as const).filter((s) =>
+        c[s].includes(flag),
+      )
       expect(found).toEqual([severity])
       expect(c.complete).toBe(true)
       expect(c.anySet).toBe(true)
@@ -67,7 +112,15 @@ describe('statusSeverityTable', () => {
   })
 
   it('classifies the usual input-loss pattern 0x2848 (INPUT, POWER_GOOD#, OFF, VIN_UV)', () => {
-    const c = classifyStatus(statusWithFlags(['word.powerGoodNegated', 'word.off', 'word.vinUv', 'input.vinUvFault', 'input.unitOffLowInput']))
+    const c = classifyStatus(
+      statusWithFlags([
+        'word.powerGoodNegated',
+        'word.off',
+        'word.vinUv',
+        'input.vinUvFault',
+        'input.unitOffLowInput',
+      ]),
+    )
     expect(c.inputLoss).toEqual(['word.vinUv', 'input.vinUvFault', 'input.unitOffLowInput'])
     expect(c.powerNotGood).toEqual(['word.off', 'word.powerGoodNegated'])
     expect(c.failed).toEqual([])
@@ -75,6 +128,14 @@ describe('statusSeverityTable', () => {
 
   it('a clear snapshot is complete with nothing set', () => {
     const c = classifyStatus({ word: noStatusFlags })
-    expect(c).toEqual({ failed: [], powerNotGood: [], inputLoss: [], warning: [], info: [], complete: true, anySet: false })
+    expect(c).toEqual({
+      failed: [],
+      powerNotGood: [],
+      inputLoss: [],
+      warning: [],
+      info: [],
+      complete: true,
+      anySet: false,
+    })
   })
 })

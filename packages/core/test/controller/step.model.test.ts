@@ -4,7 +4,12 @@ import type { ControllerEvent } from '../../src/controller/events.js'
 import type { SwitchStep } from '../../src/model/plan.js'
 import type { SwitchRef } from '../../src/model/rack.js'
 import { expectedClosed, step, type ControllerState } from '../../src/controller/step.js'
-import { commErrorOf, eventSequenceArb, telemetryEvent, typicalFlagProfiles } from '../../src/testing/eventArbitraries.js'
+import {
+  commErrorOf,
+  eventSequenceArb,
+  telemetryEvent,
+  typicalFlagProfiles,
+} from '../../src/testing/eventArbitraries.js'
 import type { CommError } from '../../src/telemetry/telemetry.js'
 import { rack, start } from './stepFixtures.js'
 
@@ -33,7 +38,8 @@ const feed = (m: Model, r: Real, event: ControllerEvent): void => {
 
   // 1. A plan never closes a supply that is failed or absent in the controller's current beliefs.
   for (const p of plans) {
-    for (const c of p.plan.closed) expect(unusable(state.health[c.supply]?.state), `plan ${p.planId} closes ${c.supply}`).toBe(false)
+    for (const c of p.plan.closed)
+      expect(unusable(state.health[c.supply]?.state), `plan ${p.planId} closes ${c.supply}`).toBe(false)
     for (const s of p.steps) if (s.op === 'close') expect(unusable(state.health[s.supply]?.state)).toBe(false)
   }
   // 2. Every failure of a connected supply is answered in the same step by a plan that opens it.
@@ -42,7 +48,9 @@ const feed = (m: Model, r: Real, event: ControllerEvent): void => {
     if (unusable(prev.health[id]?.state) || !unusable(state.health[id]?.state)) continue
     rack.switches.forEach((sw, i) => {
       if (sw.supply !== id || !expected[i]) return
-      const opened = plans.some((p) => p.steps.some((s) => s.op === 'open' && s.supply === id && s.bus === sw.bus))
+      const opened = plans.some((p) =>
+        p.steps.some((s) => s.op === 'open' && s.supply === id && s.bus === sw.bus),
+      )
       expect(opened, `${id} failed while closed on ${sw.bus}, no plan opened it`).toBe(true)
     })
   }
@@ -61,7 +69,11 @@ const feed = (m: Model, r: Real, event: ControllerEvent): void => {
 }
 
 class PollCmd implements fc.Command<Model, Real> {
-  constructor(readonly supply: string, readonly flags: readonly string[], readonly repeat: number) {}
+  constructor(
+    readonly supply: string,
+    readonly flags: readonly string[],
+    readonly repeat: number,
+  ) {}
   check = () => true
   run(m: Model, r: Real) {
     for (let i = 0; i < this.repeat; i++) {
@@ -73,7 +85,11 @@ class PollCmd implements fc.Command<Model, Real> {
 }
 
 class FailReadCmd implements fc.Command<Model, Real> {
-  constructor(readonly supply: string, readonly tag: CommError['_tag'], readonly repeat: number) {}
+  constructor(
+    readonly supply: string,
+    readonly tag: CommError['_tag'],
+    readonly repeat: number,
+  ) {}
   check = () => true
   run(m: Model, r: Real) {
     for (let i = 0; i < this.repeat; i++) {
@@ -85,7 +101,10 @@ class FailReadCmd implements fc.Command<Model, Real> {
 }
 
 class LoadCmd implements fc.Command<Model, Real> {
-  constructor(readonly load: string, readonly powerW: number) {}
+  constructor(
+    readonly load: string,
+    readonly powerW: number,
+  ) {}
   check = () => true
   run(m: Model, r: Real) {
     m.now += 10
@@ -109,7 +128,13 @@ class AlertCmd implements fc.Command<Model, Real> {
   check = () => true
   run(m: Model, r: Real) {
     m.now += 1
-    feed(m, r, this.supply === undefined ? { _tag: 'Alert', atMs: m.now } : { _tag: 'Alert', atMs: m.now, supply: this.supply })
+    feed(
+      m,
+      r,
+      this.supply === undefined
+        ? { _tag: 'Alert', atMs: m.now }
+        : { _tag: 'Alert', atMs: m.now, supply: this.supply },
+    )
   }
   toString = () => `Alert(${this.supply ?? '?'})`
 }
@@ -131,7 +156,11 @@ class ExecuteCmd implements fc.Command<Model, Real> {
         expect(closedCount, `${id} on two buses after plan ${p.planId} step ${i}`).toBeLessThanOrEqual(1)
       }
     }
-    const actual = rack.switches.map((sw, j) => ({ supply: sw.supply, bus: sw.bus, closed: m.hw[j] ?? false }))
+    const actual = rack.switches.map((sw, j) => ({
+      supply: sw.supply,
+      bus: sw.bus,
+      closed: m.hw[j] ?? false,
+    }))
     m.now += 20
     if (abortAt === undefined) {
       feed(m, r, { _tag: 'SwitchResult', atMs: m.now, result: { _tag: 'Applied', planId: p.planId, actual } })
@@ -140,7 +169,15 @@ class ExecuteCmd implements fc.Command<Model, Real> {
       feed(m, r, {
         _tag: 'SwitchResult',
         atMs: m.now,
-        result: { _tag: 'Aborted', planId: p.planId, failedStep: abortAt, step: p.steps[abortAt]!, fault: { _tag: 'FeedbackTimeout', waitedMs: 30 }, restored: true, actual },
+        result: {
+          _tag: 'Aborted',
+          planId: p.planId,
+          failedStep: abortAt,
+          step: p.steps[abortAt]!,
+          fault: { _tag: 'FeedbackTimeout', waitedMs: 30 },
+          restored: true,
+          actual,
+        },
       })
     }
   }
@@ -149,9 +186,19 @@ class ExecuteCmd implements fc.Command<Model, Real> {
 
 const supplyArb = fc.constantFrom(...supplies)
 const commands = [
-  fc.tuple(supplyArb, fc.constantFrom(...typicalFlagProfiles), fc.integer({ min: 1, max: 6 })).map(([s, f, n]) => new PollCmd(s, f, n)),
-  fc.tuple(supplyArb, fc.constantFrom<CommError['_tag']>('NoAck', 'PecMismatch', 'Timeout'), fc.integer({ min: 1, max: 4 })).map(([s, t, n]) => new FailReadCmd(s, t, n)),
-  fc.tuple(fc.constantFrom(...rack.loads.map((l) => l.id)), fc.double({ min: 0, max: 4000, noNaN: true })).map(([l, w]) => new LoadCmd(l, w)),
+  fc
+    .tuple(supplyArb, fc.constantFrom(...typicalFlagProfiles), fc.integer({ min: 1, max: 6 }))
+    .map(([s, f, n]) => new PollCmd(s, f, n)),
+  fc
+    .tuple(
+      supplyArb,
+      fc.constantFrom<CommError['_tag']>('NoAck', 'PecMismatch', 'Timeout'),
+      fc.integer({ min: 1, max: 4 }),
+    )
+    .map(([s, t, n]) => new FailReadCmd(s, t, n)),
+  fc
+    .tuple(fc.constantFrom(...rack.loads.map((l) => l.id)), fc.double({ min: 0, max: 4000, noNaN: true }))
+    .map(([l, w]) => new LoadCmd(l, w)),
   fc.integer({ min: 10, max: 40_000 }).map((dt) => new TickCmd(dt)),
   fc.option(supplyArb, { nil: undefined }).map((s) => new AlertCmd(s)),
   fc.option(fc.nat({ max: 4 }), { nil: undefined, freq: 3 }).map((a) => new ExecuteCmd(a)),
@@ -163,8 +210,19 @@ describe('step: model-based', () => {
     'safety, same-step failure response and dwell hold over random event sequences',
     (cmds, k) => {
       const setup = () => ({
-        model: { hw: rack.switches.map((s) => s.closed), queue: [], now: 0, lastPlanMs: undefined, routinePlans: [] } as Model,
-        real: { state: start({ rack: { ...rack, policy: { ...rack.policy, supplyRedundancy: k } }, reallocation: { minDwellMs: MIN_DWELL } }) },
+        model: {
+          hw: rack.switches.map((s) => s.closed),
+          queue: [],
+          now: 0,
+          lastPlanMs: undefined,
+          routinePlans: [],
+        } as Model,
+        real: {
+          state: start({
+            rack: { ...rack, policy: { ...rack.policy, supplyRedundancy: k } },
+            reallocation: { minDwellMs: MIN_DWELL },
+          }),
+        },
       })
       fc.modelRun(setup, cmds)
     },
@@ -188,7 +246,10 @@ describe('step: model-based', () => {
 
 describe('step: bounded state', () => {
   it('the state stays bounded in size over 10k random events', () => {
-    const [events] = fc.sample(eventSequenceArb(rack, { minLength: 10_000, maxLength: 10_000, maxGapMs: 500 }), { numRuns: 1, seed: 42 })
+    const [events] = fc.sample(
+      eventSequenceArb(rack, { minLength: 10_000, maxLength: 10_000, maxGapMs: 500 }),
+      { numRuns: 1, seed: 42 },
+    )
     let s = start()
     let max = 0
     let at1k = 0
@@ -210,8 +271,14 @@ describe('step: closed loop with a shell that reports every command', () => {
   // cascade must end: no command storm, whatever the faults.
   test.prop(
     [
-      fc.array(fc.tuple(fc.constantFrom(...supplies), fc.constantFrom(...typicalFlagProfiles)), { minLength: 1, maxLength: 6 }),
-      fc.array(fc.oneof(fc.constant<'tick'>('tick'), fc.option(fc.constantFrom(...supplies), { nil: undefined })), { minLength: 1, maxLength: 40 }),
+      fc.array(fc.tuple(fc.constantFrom(...supplies), fc.constantFrom(...typicalFlagProfiles)), {
+        minLength: 1,
+        maxLength: 6,
+      }),
+      fc.array(
+        fc.oneof(fc.constant<'tick'>('tick'), fc.option(fc.constantFrom(...supplies), { nil: undefined })),
+        { minLength: 1, maxLength: 40 },
+      ),
     ],
     { numRuns: 100 },
   )('each Tick or Alert leads to a bounded cascade of events', (conditions, triggers) => {
@@ -220,7 +287,13 @@ describe('step: closed loop with a shell that reports every command', () => {
     let now = 0
     for (const t of triggers) {
       now += 250
-      const pending: ControllerEvent[] = [t === 'tick' ? { _tag: 'Tick', atMs: now } : t === undefined ? { _tag: 'Alert', atMs: now } : { _tag: 'Alert', atMs: now, supply: t }]
+      const pending: ControllerEvent[] = [
+        t === 'tick'
+          ? { _tag: 'Tick', atMs: now }
+          : t === undefined
+            ? { _tag: 'Alert', atMs: now }
+            : { _tag: 'Alert', atMs: now, supply: t },
+      ]
       let processed = 0
       while (pending.length > 0) {
         processed++
@@ -228,7 +301,8 @@ describe('step: closed loop with a shell that reports every command', () => {
         const r = step(s, pending.shift()!)
         s = r.state
         for (const c of r.commands) {
-          if (c._tag === 'ReadSupply' || c._tag === 'ClearFaults') pending.push(telemetryEvent(c.supply, now, live.get(c.supply) ?? []))
+          if (c._tag === 'ReadSupply' || c._tag === 'ClearFaults')
+            pending.push(telemetryEvent(c.supply, now, live.get(c.supply) ?? []))
         }
       }
     }
@@ -236,7 +310,7 @@ describe('step: closed loop with a shell that reports every command', () => {
 })
 
 describe('step: pure', () => {
-  const deepFreeze = <T,>(o: T): T => {
+  const deepFreeze = <T>(o: T): T => {
     if (typeof o === 'object' && o !== null && !Object.isFrozen(o)) {
       Object.freeze(o)
       for (const v of Object.values(o)) deepFreeze(v)

@@ -56,16 +56,28 @@ describe('step: polling', () => {
   })
 
   it('an alert reads the named supply at once, or sweeps all', () => {
-    expect(step(start(), { _tag: 'Alert', atMs: 5, supply: 'psu2' }).commands).toEqual([{ _tag: 'ReadSupply', supply: 'psu2', mode: 'status' }])
-    expect(step(start(), { _tag: 'Alert', atMs: 5 }).commands.map((c) => c._tag === 'ReadSupply' && c.supply)).toEqual(['psu1', 'psu2', 'psu3'])
+    expect(step(start(), { _tag: 'Alert', atMs: 5, supply: 'psu2' }).commands).toEqual([
+      { _tag: 'ReadSupply', supply: 'psu2', mode: 'status' },
+    ])
+    expect(
+      step(start(), { _tag: 'Alert', atMs: 5 }).commands.map((c) => c._tag === 'ReadSupply' && c.supply),
+    ).toEqual(['psu1', 'psu2', 'psu3'])
   })
 
   it('clears faults only after a complete snapshot, and asks for detail otherwise', () => {
     const s = start()
-    expect(step(s, telemetryEvent('psu1', 10, ot)).commands).toContainEqual({ _tag: 'ClearFaults', supply: 'psu1' })
+    expect(step(s, telemetryEvent('psu1', 10, ot)).commands).toContainEqual({
+      _tag: 'ClearFaults',
+      supply: 'psu1',
+    })
     const partial: ControllerEvent = {
       _tag: 'Telemetry',
-      sample: { supply: 'psu1', atMs: 10, readings: {}, status: { word: { ...telemetryWord(), temperature: true } } },
+      sample: {
+        supply: 'psu1',
+        atMs: 10,
+        readings: {},
+        status: { word: { ...telemetryWord(), temperature: true } },
+      },
     }
     const cmds = step(s, partial).commands
     expect(cmds).toContainEqual({ _tag: 'ReadSupply', supply: 'psu1', mode: 'full' })
@@ -88,11 +100,20 @@ describe('step: reallocation on failure (emergency)', () => {
     expect(plans.some((p) => p.plan.closed.some((c) => c.supply === 'psu3'))).toBe(true)
     const gone = step(d.state, readFailedEvent('psu2', 9100, 'NoAck'))
     expect(gone.state.health.psu2?.state).toBe('absent')
-    expect(plansIn(gone.commands)[0]?.plan.steps).toContainEqual({ op: 'open', supply: 'psu2', bus: 'B', kind: 'relay' })
+    expect(plansIn(gone.commands)[0]?.plan.steps).toContainEqual({
+      op: 'open',
+      supply: 'psu2',
+      bus: 'B',
+      kind: 'relay',
+    })
   })
 
   it('opens a failed supply in the same step it is declared failed, and moves the spare in', () => {
-    const d = drive(start(), [telemetryEvent('psu1', 10, ot), telemetryEvent('psu1', 20, ot), telemetryEvent('psu1', 30, ot)])
+    const d = drive(start(), [
+      telemetryEvent('psu1', 10, ot),
+      telemetryEvent('psu1', 20, ot),
+      telemetryEvent('psu1', 30, ot),
+    ])
     expect(plansIn(d.commands[0]!)).toEqual([])
     expect(plansIn(d.commands[1]!)).toEqual([])
     const [p] = plansIn(d.commands[2]!)
@@ -107,16 +128,28 @@ describe('step: reallocation on failure (emergency)', () => {
   })
 
   it('an absent supply (absentReads NoAcks) is opened at once too', () => {
-    const d = drive(start({ deglitch: { absentReads: 3 } }), [readFailedEvent('psu2', 1), readFailedEvent('psu2', 2), readFailedEvent('psu2', 3)])
+    const d = drive(start({ deglitch: { absentReads: 3 } }), [
+      readFailedEvent('psu2', 1),
+      readFailedEvent('psu2', 2),
+      readFailedEvent('psu2', 3),
+    ])
     const [p] = plansIn(d.commands[2]!)
     expect(p!.plan.steps).toContainEqual({ op: 'open', supply: 'psu2', bus: 'B', kind: 'relay' })
     expect(alarmsRaised(d.commands[2]!)).toContain('supplyAbsent:psu2')
   })
 
-  it('a failure during an applying plan still replans at once, from that plan\'s target', () => {
-    const s0 = drive(start(), [telemetryEvent('psu1', 10, ot), telemetryEvent('psu1', 20, ot), telemetryEvent('psu1', 30, ot)])
+  it("a failure during an applying plan still replans at once, from that plan's target", () => {
+    const s0 = drive(start(), [
+      telemetryEvent('psu1', 10, ot),
+      telemetryEvent('psu1', 20, ot),
+      telemetryEvent('psu1', 30, ot),
+    ])
     expect(s0.state.applying).toBeDefined()
-    const d = drive(s0.state, [telemetryEvent('psu3', 40, ot), telemetryEvent('psu3', 50, ot), telemetryEvent('psu3', 60, ot)])
+    const d = drive(s0.state, [
+      telemetryEvent('psu3', 40, ot),
+      telemetryEvent('psu3', 50, ot),
+      telemetryEvent('psu3', 60, ot),
+    ])
     const [p] = plansIn(d.commands[2]!)
     expect(p).toBeDefined()
     expect(p!.plan.steps).toContainEqual({ op: 'open', supply: 'psu3', bus: 'A', kind: 'relay' })
@@ -159,9 +192,17 @@ describe('step: rate-limited reallocation', () => {
 
   it('a recovered supply is taken back only after the dwell', () => {
     const minDwellMs = 30_000
-    let d = drive(ready(), [telemetryEvent('psu1', 1100, ot), telemetryEvent('psu1', 1200, ot), telemetryEvent('psu1', 1300, ot)])
+    let d = drive(ready(), [
+      telemetryEvent('psu1', 1100, ot),
+      telemetryEvent('psu1', 1200, ot),
+      telemetryEvent('psu1', 1300, ot),
+    ])
     const firstPlan = plansIn(d.commands[2]!)[0]!
-    const actual = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: firstPlan.plan.closed.some((c) => c.supply === sw.supply && c.bus === sw.bus) }))
+    const actual = rack.switches.map((sw) => ({
+      supply: sw.supply,
+      bus: sw.bus,
+      closed: firstPlan.plan.closed.some((c) => c.supply === sw.supply && c.bus === sw.bus),
+    }))
     d = drive(d.state, [
       { _tag: 'SwitchResult', atMs: 1400, result: { _tag: 'Applied', planId: firstPlan.planId, actual } },
       telemetryEvent('psu1', 2000, []),
@@ -179,13 +220,26 @@ describe('step: rate-limited reallocation', () => {
 })
 
 describe('step: switch results', () => {
-  const failed = () => drive(start(), [telemetryEvent('psu1', 10, ot), telemetryEvent('psu1', 20, ot), telemetryEvent('psu1', 30, ot)])
+  const failed = () =>
+    drive(start(), [
+      telemetryEvent('psu1', 10, ot),
+      telemetryEvent('psu1', 20, ot),
+      telemetryEvent('psu1', 30, ot),
+    ])
 
   it('Applied: the believed state becomes the actual one and the plan is done', () => {
     const d = failed()
     const p = plansIn(d.commands[2]!)[0]!
-    const actual = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: p.plan.closed.some((c) => c.supply === sw.supply && c.bus === sw.bus) }))
-    const r = step(d.state, { _tag: 'SwitchResult', atMs: 40, result: { _tag: 'Applied', planId: p.planId, actual } })
+    const actual = rack.switches.map((sw) => ({
+      supply: sw.supply,
+      bus: sw.bus,
+      closed: p.plan.closed.some((c) => c.supply === sw.supply && c.bus === sw.bus),
+    }))
+    const r = step(d.state, {
+      _tag: 'SwitchResult',
+      atMs: 40,
+      result: { _tag: 'Applied', planId: p.planId, actual },
+    })
     expect(r.state.applying).toBeUndefined()
     expect(r.state.believedClosed).toEqual(actual.map((a) => a.closed))
     expect(r.commands.filter((c) => c._tag === 'RaiseAlarm')).toEqual([])
@@ -195,7 +249,11 @@ describe('step: switch results', () => {
     const d = failed()
     const p = plansIn(d.commands[2]!)[0]!
     // psu1 opened, but closing psu3 onto A failed: actual has A with no supply.
-    const actual = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: sw.supply === 'psu2' && sw.bus === 'B' }))
+    const actual = rack.switches.map((sw) => ({
+      supply: sw.supply,
+      bus: sw.bus,
+      closed: sw.supply === 'psu2' && sw.bus === 'B',
+    }))
     const r = step(d.state, {
       _tag: 'SwitchResult',
       atMs: 40,
@@ -225,8 +283,16 @@ describe('step: switch results', () => {
     expect(plansIn(r.commands)).toEqual([])
     expect(r.state.applying).toBeDefined()
     const p = plansIn(d.commands[2]!)[0]!
-    const actual = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: p.plan.closed.some((c) => c.supply === sw.supply && c.bus === sw.bus) }))
-    const late = step(r.state, { _tag: 'SwitchResult', atMs: 20_000, result: { _tag: 'Applied', planId: p.planId, actual } })
+    const actual = rack.switches.map((sw) => ({
+      supply: sw.supply,
+      bus: sw.bus,
+      closed: p.plan.closed.some((c) => c.supply === sw.supply && c.bus === sw.bus),
+    }))
+    const late = step(r.state, {
+      _tag: 'SwitchResult',
+      atMs: 20_000,
+      result: { _tag: 'Applied', planId: p.planId, actual },
+    })
     expect(alarmsCleared(late.commands)).toContain('switchFault:executor')
     expect(late.state.applying).toBeUndefined()
   })
@@ -275,7 +341,10 @@ describe('initialControllerState: cross-checks', () => {
 describe('step: plan alarms and start-up hazards', () => {
   it('a supply configured failed but closed is opened at the first event', () => {
     const s = start({
-      rack: { ...rack, supplies: [{ id: 'psu1', capacityW: 3000, state: 'failed' }, ...rack.supplies.slice(1)] },
+      rack: {
+        ...rack,
+        supplies: [{ id: 'psu1', capacityW: 3000, state: 'failed' }, ...rack.supplies.slice(1)],
+      },
     })
     const r = step(s, tick(0))
     const [p] = plansIn(r.commands)
@@ -311,7 +380,11 @@ describe('step: plan alarms and start-up hazards', () => {
 
   it('a stuck switch does not make the controller re-issue plans in a loop', () => {
     // psu1 fails; the executor cannot open psu1->A (stays closed) and reports Aborted twice.
-    const d = drive(start(), [telemetryEvent('psu1', 10, ot), telemetryEvent('psu1', 20, ot), telemetryEvent('psu1', 30, ot)])
+    const d = drive(start(), [
+      telemetryEvent('psu1', 10, ot),
+      telemetryEvent('psu1', 20, ot),
+      telemetryEvent('psu1', 30, ot),
+    ])
     const stuck = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: sw.closed }))
     const abort = (planId: number, atMs: number): ControllerEvent => ({
       _tag: 'SwitchResult',
@@ -354,7 +427,10 @@ describe('step: ClearFaults is never looped', () => {
   it('a snapshot marked afterClearFaults is not counted as a poll', () => {
     const poll = (atMs: number): ControllerEvent[] => [
       telemetryEvent('psu1', atMs, ot),
-      { ...(telemetryEvent('psu1', atMs + 1, ot) as Extract<ControllerEvent, { _tag: 'Telemetry' }>), afterClearFaults: true },
+      {
+        ...(telemetryEvent('psu1', atMs + 1, ot) as Extract<ControllerEvent, { _tag: 'Telemetry' }>),
+        afterClearFaults: true,
+      },
     ]
     const d = drive(start(), [...poll(10), ...poll(20)])
     expect(d.state.health.psu1?.faultStreak).toBe(2)
@@ -392,7 +468,9 @@ describe('step: preemption from readings (claims 24, 25)', () => {
       events.push(tick(2000 + i * 1000 + 1))
     }
     const d = drive(start(), events)
-    const preemptedAt = d.commands.findIndex((c) => plansIn(c).some((p) => p.plan.closed.some((k) => k.supply === 'psu3' && k.bus === 'A')))
+    const preemptedAt = d.commands.findIndex((c) =>
+      plansIn(c).some((p) => p.plan.closed.some((k) => k.supply === 'psu3' && k.bus === 'A')),
+    )
     expect(preemptedAt).toBeGreaterThan(0)
     const warnedAt = d.commands.findIndex((c) => alarmsRaised(c).includes('predictedFailure:psu1'))
     expect(warnedAt).toBeGreaterThan(0)
@@ -406,7 +484,11 @@ describe('step: preemption from readings (claims 24, 25)', () => {
 describe('step: hardware reports that break the rules', () => {
   it('a supply reported on two buses is an emergency: the plan leaves it on one', () => {
     const s = drive(start(), [tick(0), tick(1000)]).state
-    const actual = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: sw.closed || sw.supply === 'psu3' }))
+    const actual = rack.switches.map((sw) => ({
+      supply: sw.supply,
+      bus: sw.bus,
+      closed: sw.closed || sw.supply === 'psu3',
+    }))
     const r = step(s, { _tag: 'SwitchResult', atMs: 1100, result: { _tag: 'Applied', planId: 99, actual } })
     const [p] = plansIn(r.commands)
     expect(p).toBeDefined()
@@ -416,12 +498,24 @@ describe('step: hardware reports that break the rules', () => {
   })
 
   it('an abort naming a switch the rack does not have blames the executor, without quarantining it', () => {
-    const d = drive(start(), [telemetryEvent('psu1', 10, ot), telemetryEvent('psu1', 20, ot), telemetryEvent('psu1', 30, ot)])
+    const d = drive(start(), [
+      telemetryEvent('psu1', 10, ot),
+      telemetryEvent('psu1', 20, ot),
+      telemetryEvent('psu1', 30, ot),
+    ])
     const actual = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: sw.closed }))
     const r = step(d.state, {
       _tag: 'SwitchResult',
       atMs: 40,
-      result: { _tag: 'Aborted', planId: 1, failedStep: 0, step: { op: 'close', supply: 'ghost', bus: 'Z', kind: 'fet' }, fault: { _tag: 'PlanRejected', detail: 'unknown switch' }, restored: true, actual },
+      result: {
+        _tag: 'Aborted',
+        planId: 1,
+        failedStep: 0,
+        step: { op: 'close', supply: 'ghost', bus: 'Z', kind: 'fet' },
+        fault: { _tag: 'PlanRejected', detail: 'unknown switch' },
+        restored: true,
+        actual,
+      },
     })
     expect(alarmsRaised(r.commands)).toEqual(['switchFault:executor'])
     expect(r.state.quarantine).toEqual([])
@@ -431,7 +525,11 @@ describe('step: hardware reports that break the rules', () => {
 
 describe('step: round-robin through ticks', () => {
   it('every present supply is read once per round; an absent one only on probe rounds', () => {
-    let s = drive(start({ deglitch: { absentReads: 3 } }), [readFailedEvent('psu3', 1), readFailedEvent('psu3', 2), readFailedEvent('psu3', 3)]).state
+    let s = drive(start({ deglitch: { absentReads: 3 } }), [
+      readFailedEvent('psu3', 1),
+      readFailedEvent('psu3', 2),
+      readFailedEvent('psu3', 3),
+    ]).state
     expect(s.health.psu3?.state).toBe('absent')
     const reads: string[] = []
     for (let t = 10; t < 10 + 10 * 1000; t += 50) {
@@ -454,7 +552,16 @@ describe('step: ambient excursions are not degradation', () => {
     for (let i = 0; i < 150; i++) {
       for (const id of ['psu1', 'psu2', 'psu3']) {
         const hot = i >= 40 && heated.includes(id) ? 12 : 0 // +12 C inlet excursion from sample 40 on
-        events.push(telemetryEvent(id, 2000 + i * 1000, [], { poutW: 1400, vinV: 230, voutV: 12, temperatureC: 40 + hot, fanCommandPct: 50, fanRpm: 7500 }))
+        events.push(
+          telemetryEvent(id, 2000 + i * 1000, [], {
+            poutW: 1400,
+            vinV: 230,
+            voutV: 12,
+            temperatureC: 40 + hot,
+            fanCommandPct: 50,
+            fanRpm: 7500,
+          }),
+        )
       }
       events.push(tick(2000 + i * 1000 + 1))
     }
@@ -468,16 +575,19 @@ describe('step: ambient excursions are not degradation', () => {
 
   it('without compensation the same excursion alarms every supply (the test can fail)', () => {
     const d = run(false, ['psu1', 'psu2', 'psu3'])
-    expect(d.commands.flatMap(alarmsRaised).filter((a) => a.startsWith('predictedFailure')).sort()).toEqual([
-      'predictedFailure:psu1',
-      'predictedFailure:psu2',
-      'predictedFailure:psu3',
-    ])
+    expect(
+      d.commands
+        .flatMap(alarmsRaised)
+        .filter((a) => a.startsWith('predictedFailure'))
+        .sort(),
+    ).toEqual(['predictedFailure:psu1', 'predictedFailure:psu2', 'predictedFailure:psu3'])
   })
 
   it('one supply running hot while its peers do not is still predicted', () => {
     const d = run(true, ['psu2'])
-    expect(d.commands.flatMap(alarmsRaised).filter((a) => a.startsWith('predictedFailure'))).toEqual(['predictedFailure:psu2'])
+    expect(d.commands.flatMap(alarmsRaised).filter((a) => a.startsWith('predictedFailure'))).toEqual([
+      'predictedFailure:psu2',
+    ])
   })
 })
 
@@ -494,7 +604,12 @@ describe('step: a PMBus outage is a comm fault, not a predicted failure', () => 
 
   it('intermittent errors (every other read) still build the commErrors signal', () => {
     const events: ControllerEvent[] = []
-    for (let i = 0; i < 60; i++) events.push(i % 2 === 0 ? readFailedEvent('psu2', 2000 + i * 1000, 'PecMismatch') : telemetryEvent('psu2', 2000 + i * 1000, []))
+    for (let i = 0; i < 60; i++)
+      events.push(
+        i % 2 === 0
+          ? readFailedEvent('psu2', 2000 + i * 1000, 'PecMismatch')
+          : telemetryEvent('psu2', 2000 + i * 1000, []),
+      )
     const d = drive(start(), [tick(0), ...events])
     expect(d.state.predictors.psu2?.signals.commErrors.stats.mean).toBeGreaterThan(0.3)
     expect(d.state.risk.psu2?.failureRisk).toBeGreaterThan(0.3)
@@ -503,7 +618,13 @@ describe('step: a PMBus outage is a comm fault, not a predicted failure', () => 
 
 describe('step: feed losses do not look like wear (lead priority)', () => {
   it('supplies on a lost feed, through several feed losses, are never predicted to fail', () => {
-    const lostInput = ['word.vinUv', 'input.vinUvFault', 'input.unitOffLowInput', 'word.powerGoodNegated', 'word.off']
+    const lostInput = [
+      'word.vinUv',
+      'input.vinUvFault',
+      'input.unitOffLowInput',
+      'word.powerGoodNegated',
+      'word.off',
+    ]
     const good = { poutW: 1400, vinV: 230, voutV: 12, temperatureC: 40, fanCommandPct: 50, fanRpm: 7500 }
     const dead = { poutW: 0, vinV: 0, voutV: 0, temperatureC: 25, fanCommandPct: 0, fanRpm: 0 }
     const events: ControllerEvent[] = [tick(0)]
@@ -513,7 +634,9 @@ describe('step: feed losses do not look like wear (lead priority)', () => {
         const outage = i >= 30 && i < 45
         for (const id of ['psu1', 'psu2', 'psu3']) {
           const onLostFeed = id !== 'psu3'
-          events.push(telemetryEvent(id, t, outage && onLostFeed ? lostInput : [], outage && onLostFeed ? dead : good))
+          events.push(
+            telemetryEvent(id, t, outage && onLostFeed ? lostInput : [], outage && onLostFeed ? dead : good),
+          )
         }
         events.push(tick(t + 1))
         t += 1000
@@ -529,20 +652,23 @@ describe('step: feed losses do not look like wear (lead priority)', () => {
 })
 
 describe('step: ids that are Object.prototype names', () => {
-  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('an event naming %s (not configured) is ignored', (id) => {
-    const s = start()
-    for (const e of [
-      telemetryEvent(id, 10, ['temperature.otFault']),
-      readFailedEvent(id, 11, 'NoAck'),
-      { _tag: 'ServerPower', atMs: 12, load: id, powerW: 500 } as ControllerEvent,
-      { _tag: 'Alert', atMs: 13, supply: id } as ControllerEvent,
-    ]) {
-      const r = step(s, e)
-      expect(r.commands.filter((c) => c._tag !== 'ReadSupply')).toEqual([])
-      expect(Object.keys(r.state.health)).toEqual(['psu1', 'psu2', 'psu3'])
-      expect(Object.keys(r.state.loadW)).toEqual(['srv1', 'srv2'])
-    }
-  })
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'an event naming %s (not configured) is ignored',
+    (id) => {
+      const s = start()
+      for (const e of [
+        telemetryEvent(id, 10, ['temperature.otFault']),
+        readFailedEvent(id, 11, 'NoAck'),
+        { _tag: 'ServerPower', atMs: 12, load: id, powerW: 500 } as ControllerEvent,
+        { _tag: 'Alert', atMs: 13, supply: id } as ControllerEvent,
+      ]) {
+        const r = step(s, e)
+        expect(r.commands.filter((c) => c._tag !== 'ReadSupply')).toEqual([])
+        expect(Object.keys(r.state.health)).toEqual(['psu1', 'psu2', 'psu3'])
+        expect(Object.keys(r.state.loadW)).toEqual(['srv1', 'srv2'])
+      }
+    },
+  )
 
   it('a rack whose ids are Object.prototype names works', () => {
     const weird = {
@@ -557,8 +683,17 @@ describe('step: ids that are Object.prototype names', () => {
       ],
       loads: [{ id: 'toString', powerW: 800, priority: 1, buses: ['A', 'B'] }],
     }
-    const d = drive(start({ rack: weird }), [telemetryEvent('constructor', 10, ot), telemetryEvent('constructor', 20, ot), telemetryEvent('constructor', 30, ot)])
+    const d = drive(start({ rack: weird }), [
+      telemetryEvent('constructor', 10, ot),
+      telemetryEvent('constructor', 20, ot),
+      telemetryEvent('constructor', 30, ot),
+    ])
     expect(d.state.health['constructor']?.state).toBe('failed')
-    expect(plansIn(d.commands[2]!)[0]?.plan.steps).toContainEqual({ op: 'open', supply: 'constructor', bus: 'A', kind: 'relay' })
+    expect(plansIn(d.commands[2]!)[0]?.plan.steps).toContainEqual({
+      op: 'open',
+      supply: 'constructor',
+      bus: 'A',
+      kind: 'relay',
+    })
   })
 })

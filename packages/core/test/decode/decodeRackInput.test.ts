@@ -42,7 +42,9 @@ describe('decodeRackInput accepts valid racks', () => {
   })
 
   it('fills a missing policy, and each missing policy field, from defaultPolicy', () => {
-    expect(decodeRackInput(edited((r) => delete r.policy))).toEqual(E.right({ ...validRack(), policy: defaultPolicy }))
+    expect(decodeRackInput(edited((r) => delete r.policy))).toEqual(
+      E.right({ ...validRack(), policy: defaultPolicy }),
+    )
     const partial = decodeRackInput(edited((r) => (r.policy = { supplyRedundancy: 2 })))
     expect(E.isRight(partial) && partial.right.policy).toEqual({ ...defaultPolicy, supplyRedundancy: 2 })
     const empty = decodeRackInput(edited((r) => (r.policy = {})))
@@ -79,44 +81,149 @@ describe('decodeRackInput accepts valid racks', () => {
 describe('decodeRackInput names what is wrong and where', () => {
   // [what, edit, path, message pattern]
   const cases: readonly [string, (rack: any) => void, string, RegExp][] = [
-    ['capacityW zero', (r) => (r.supplies[1].capacityW = 0), 'supplies[1].capacityW', /must be a finite number > 0, got 0/],
+    [
+      'capacityW zero',
+      (r) => (r.supplies[1].capacityW = 0),
+      'supplies[1].capacityW',
+      /must be a finite number > 0, got 0/,
+    ],
     ['capacityW negative', (r) => (r.supplies[0].capacityW = -5), 'supplies[0].capacityW', /> 0, got -5/],
-    ['capacityW infinite', (r) => (r.supplies[0].capacityW = Infinity), 'supplies[0].capacityW', /got Infinity/],
+    [
+      'capacityW infinite',
+      (r) => (r.supplies[0].capacityW = Infinity),
+      'supplies[0].capacityW',
+      /got Infinity/,
+    ],
     ['capacityW NaN', (r) => (r.supplies[0].capacityW = NaN), 'supplies[0].capacityW', /got NaN/],
     ['capacityW as string', (r) => (r.supplies[0].capacityW = '3000'), 'supplies[0].capacityW', /got "3000"/],
     ['capacityW missing', (r) => delete r.supplies[0].capacityW, 'supplies[0].capacityW', /is missing/],
-    ['failureRisk above 1', (r) => (r.supplies[0].failureRisk = 1.5), 'supplies[0].failureRisk', /in \[0, 1\], got 1.5/],
-    ['failureRisk negative', (r) => (r.supplies[0].failureRisk = -0.1), 'supplies[0].failureRisk', /in \[0, 1\]/],
+    [
+      'failureRisk above 1',
+      (r) => (r.supplies[0].failureRisk = 1.5),
+      'supplies[0].failureRisk',
+      /in \[0, 1\], got 1.5/,
+    ],
+    [
+      'failureRisk negative',
+      (r) => (r.supplies[0].failureRisk = -0.1),
+      'supplies[0].failureRisk',
+      /in \[0, 1\]/,
+    ],
     ['failureRisk null', (r) => (r.supplies[0].failureRisk = null), 'supplies[0].failureRisk', /got null/],
-    ['state unknown', (r) => (r.supplies[1].state = 'dead'), 'supplies[1].state', /one of "ok", "warning", "failed", "absent", got "dead"/],
+    [
+      'state unknown',
+      (r) => (r.supplies[1].state = 'dead'),
+      'supplies[1].state',
+      /one of "ok", "warning", "failed", "absent", got "dead"/,
+    ],
     ['empty supply id', (r) => (r.supplies[0].id = ''), 'supplies[0].id', /non-empty string/],
     ['supply not an object', (r) => (r.supplies[1] = 7), 'supplies[1]', /must be a supply object, got 7/],
-    ['bus priority fractional', (r) => (r.buses[0].priority = 1.5), 'buses[0].priority', /must be an integer, got 1.5/],
-    ['bus priority infinite', (r) => (r.buses[0].priority = -Infinity), 'buses[0].priority', /must be an integer/],
+    [
+      'bus priority fractional',
+      (r) => (r.buses[0].priority = 1.5),
+      'buses[0].priority',
+      /must be an integer, got 1.5/,
+    ],
+    [
+      'bus priority infinite',
+      (r) => (r.buses[0].priority = -Infinity),
+      'buses[0].priority',
+      /must be an integer/,
+    ],
     ['bus maxW negative', (r) => (r.buses[0].maxW = -1), 'buses[0].maxW', />= 0, got -1/],
     ['load powerW negative', (r) => (r.loads[0].powerW = -1), 'loads[0].powerW', />= 0, got -1/],
     ['load priority fractional', (r) => (r.loads[0].priority = 0.5), 'loads[0].priority', /integer/],
     ['load with no bus', (r) => (r.loads[0].buses = []), 'loads[0].buses', /one or two buses, got 0/],
-    ['load with three buses', (r) => (r.loads[0].buses = ['A', 'B', 'A']), 'loads[0].buses', /one or two buses, got 3/],
+    [
+      'load with three buses',
+      (r) => (r.loads[0].buses = ['A', 'B', 'A']),
+      'loads[0].buses',
+      /one or two buses, got 3/,
+    ],
     ['load buses not an array', (r) => (r.loads[0].buses = 'A'), 'loads[0].buses', /got "A"/],
-    ['load names a bus twice', (r) => (r.loads[0].buses = ['B', 'B']), 'loads[0].buses[1]', /repeats bus "B"/],
-    ['load names an unknown bus', (r) => (r.loads[0].buses = ['A', 'C']), 'loads[0].buses[1]', /unknown bus "C"/],
-    ['switch kind unknown', (r) => (r.switches[0].kind = 'wire'), 'switches[0].kind', /one of "fet", "relay", "breaker", got "wire"/],
-    ['switch closed missing', (r) => delete r.switches[1].closed, 'switches[1].closed', /is missing \(must be a boolean\)/],
-    ['switch names unknown supply', (r) => (r.switches[1].supply = 'psu9'), 'switches[1].supply', /unknown supply "psu9"/],
+    [
+      'load names a bus twice',
+      (r) => (r.loads[0].buses = ['B', 'B']),
+      'loads[0].buses[1]',
+      /repeats bus "B"/,
+    ],
+    [
+      'load names an unknown bus',
+      (r) => (r.loads[0].buses = ['A', 'C']),
+      'loads[0].buses[1]',
+      /unknown bus "C"/,
+    ],
+    [
+      'switch kind unknown',
+      (r) => (r.switches[0].kind = 'wire'),
+      'switches[0].kind',
+      /one of "fet", "relay", "breaker", got "wire"/,
+    ],
+    [
+      'switch closed missing',
+      (r) => delete r.switches[1].closed,
+      'switches[1].closed',
+      /is missing \(must be a boolean\)/,
+    ],
+    [
+      'switch names unknown supply',
+      (r) => (r.switches[1].supply = 'psu9'),
+      'switches[1].supply',
+      /unknown supply "psu9"/,
+    ],
     ['switch names unknown bus', (r) => (r.switches[1].bus = 'Z'), 'switches[1].bus', /unknown bus "Z"/],
-    ['duplicate switch', (r) => r.switches.push({ supply: 'psu1', bus: 'A', kind: 'breaker', closed: false }), 'switches[2]', /duplicates switches\[0\]/],
-    ['duplicate supply id', (r) => (r.supplies[1].id = 'psu1'), 'supplies[1].id', /duplicates supplies\[0\]\.id "psu1"/],
-    ['duplicate bus id', (r) => r.buses.push({ id: 'A', priority: 3 }), 'buses[2].id', /duplicates buses\[0\]\.id "A"/],
-    ['duplicate load id', (r) => r.loads.push({ id: 'srv1', powerW: 1, priority: 0, buses: ['A'] }), 'loads[1].id', /duplicates loads\[0\]\.id/],
+    [
+      'duplicate switch',
+      (r) => r.switches.push({ supply: 'psu1', bus: 'A', kind: 'breaker', closed: false }),
+      'switches[2]',
+      /duplicates switches\[0\]/,
+    ],
+    [
+      'duplicate supply id',
+      (r) => (r.supplies[1].id = 'psu1'),
+      'supplies[1].id',
+      /duplicates supplies\[0\]\.id "psu1"/,
+    ],
+    [
+      'duplicate bus id',
+      (r) => r.buses.push({ id: 'A', priority: 3 }),
+      'buses[2].id',
+      /duplicates buses\[0\]\.id "A"/,
+    ],
+    [
+      'duplicate load id',
+      (r) => r.loads.push({ id: 'srv1', powerW: 1, priority: 0, buses: ['A'] }),
+      'loads[1].id',
+      /duplicates loads\[0\]\.id/,
+    ],
     ['supplies missing', (r) => delete r.supplies, 'supplies', /is missing \(must be an array\)/],
     ['buses not an array', (r) => (r.buses = {}), 'buses', /must be an array, got an object/],
-    ['policy k negative', (r) => (r.policy.supplyRedundancy = -1), 'policy.supplyRedundancy', /non-negative integer, got -1/],
-    ['policy k fractional', (r) => (r.policy.supplyRedundancy = 1.5), 'policy.supplyRedundancy', /non-negative integer/],
+    [
+      'policy k negative',
+      (r) => (r.policy.supplyRedundancy = -1),
+      'policy.supplyRedundancy',
+      /non-negative integer, got -1/,
+    ],
+    [
+      'policy k fractional',
+      (r) => (r.policy.supplyRedundancy = 1.5),
+      'policy.supplyRedundancy',
+      /non-negative integer/,
+    ],
     ['policy derate zero', (r) => (r.policy.derate = 0), 'policy.derate', /in \(0, 1\], got 0/],
     ['policy derate above 1', (r) => (r.policy.derate = 1.1), 'policy.derate', /in \(0, 1\]/],
-    ['policy preemptRisk above 1', (r) => (r.policy.preemptRisk = 2), 'policy.preemptRisk', /in \[0, 1\], got 2/],
-    ['policy busRedundancy not boolean', (r) => (r.policy.busRedundancy = 'yes'), 'policy.busRedundancy', /boolean/],
+    [
+      'policy preemptRisk above 1',
+      (r) => (r.policy.preemptRisk = 2),
+      'policy.preemptRisk',
+      /in \[0, 1\], got 2/,
+    ],
+    [
+      'policy busRedundancy not boolean',
+      (r) => (r.policy.busRedundancy = 'yes'),
+      'policy.busRedundancy',
+      /boolean/,
+    ],
     ['policy not an object', (r) => (r.policy = 3), 'policy', /must be a policy object, got 3/],
   ]
 
@@ -140,7 +247,14 @@ describe('decodeRackInput names what is wrong and where', () => {
       }),
     )
     expect(issues.map((i) => i.path).sort()).toEqual(
-      ['buses[1].priority', 'loads[0].buses[1]', 'policy.derate', 'supplies[0].capacityW', 'supplies[1].state', 'switches[1].supply'].sort(),
+      [
+        'buses[1].priority',
+        'loads[0].buses[1]',
+        'policy.derate',
+        'supplies[0].capacityW',
+        'supplies[1].state',
+        'switches[1].supply',
+      ].sort(),
     )
   })
 
@@ -193,7 +307,9 @@ describe('decodeRackInput never throws', () => {
         },
       }),
     )
-    expect(issuesOf(throwingGetter)).toEqual([{ path: 'supplies[0].capacityW', message: 'could not be read: sensor gone' }])
+    expect(issuesOf(throwingGetter)).toEqual([
+      { path: 'supplies[0].capacityW', message: 'could not be read: sensor gone' },
+    ])
 
     const hostile = new Proxy(
       {},
@@ -206,7 +322,9 @@ describe('decodeRackInput never throws', () => {
         },
       },
     )
-    expect(issuesOf(hostile)).toEqual([{ path: '', message: expect.stringMatching(/^could not be read: (get|keys)$/) }])
+    expect(issuesOf(hostile)).toEqual([
+      { path: '', message: expect.stringMatching(/^could not be read: (get|keys)$/) },
+    ])
 
     const revocable = Proxy.revocable([], {})
     revocable.revoke()
@@ -246,29 +364,93 @@ describe('decodeRackInput never throws', () => {
     expect(E.isRight(decodeRackInput(idProto))).toBe(true)
   })
 
-  test.prop([fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true })], {
-    numRuns: 300,
-  })('on arbitrary values, returning Left with at least one issue or Right', (u) => {
+  test.prop(
+    [
+      fc.anything({
+        withBigInt: true,
+        withDate: true,
+        withMap: true,
+        withSet: true,
+        withTypedArray: true,
+        withNullPrototype: true,
+      }),
+    ],
+    {
+      numRuns: 300,
+    },
+  )('on arbitrary values, returning Left with at least one issue or Right', (u) => {
     const result = decodeRackInput(u)
     if (E.isLeft(result)) expect(result.left.issues.length).toBeGreaterThan(0)
   })
 
   const looseRack = fc.record({
-    supplies: fc.array(fc.record({ id: fc.constantFrom('a', 'b', ''), capacityW: fc.oneof(fc.double(), fc.string()), state: fc.string() }, { requiredKeys: [] }), { maxLength: 3 }),
-    buses: fc.array(fc.record({ id: fc.constantFrom('A', 'B'), priority: fc.oneof(fc.integer(), fc.double()), maxW: fc.double() }, { requiredKeys: [] }), { maxLength: 3 }),
-    loads: fc.array(fc.record({ id: fc.string(), powerW: fc.double(), priority: fc.integer(), buses: fc.array(fc.constantFrom('A', 'B', 'C', 7)) }, { requiredKeys: [] }), { maxLength: 3 }),
-    switches: fc.array(fc.record({ supply: fc.constantFrom('a', 'b', 'z'), bus: fc.constantFrom('A', 'B', 'Z'), kind: fc.constantFrom('fet', 'relay', 'breaker', 'x'), closed: fc.anything() }, { requiredKeys: [] }), { maxLength: 4 }),
-    policy: fc.option(fc.record({ supplyRedundancy: fc.integer({ min: -2, max: 3 }), derate: fc.double(), preemptRisk: fc.double(), busRedundancy: fc.boolean() }, { requiredKeys: [] }), { nil: undefined }),
+    supplies: fc.array(
+      fc.record(
+        {
+          id: fc.constantFrom('a', 'b', ''),
+          capacityW: fc.oneof(fc.double(), fc.string()),
+          state: fc.string(),
+        },
+        { requiredKeys: [] },
+      ),
+      { maxLength: 3 },
+    ),
+    buses: fc.array(
+      fc.record(
+        { id: fc.constantFrom('A', 'B'), priority: fc.oneof(fc.integer(), fc.double()), maxW: fc.double() },
+        { requiredKeys: [] },
+      ),
+      { maxLength: 3 },
+    ),
+    loads: fc.array(
+      fc.record(
+        {
+          id: fc.string(),
+          powerW: fc.double(),
+          priority: fc.integer(),
+          buses: fc.array(fc.constantFrom('A', 'B', 'C', 7)),
+        },
+        { requiredKeys: [] },
+      ),
+      { maxLength: 3 },
+    ),
+    switches: fc.array(
+      fc.record(
+        {
+          supply: fc.constantFrom('a', 'b', 'z'),
+          bus: fc.constantFrom('A', 'B', 'Z'),
+          kind: fc.constantFrom('fet', 'relay', 'breaker', 'x'),
+          closed: fc.anything(),
+        },
+        { requiredKeys: [] },
+      ),
+      { maxLength: 4 },
+    ),
+    policy: fc.option(
+      fc.record(
+        {
+          supplyRedundancy: fc.integer({ min: -2, max: 3 }),
+          derate: fc.double(),
+          preemptRisk: fc.double(),
+          busRedundancy: fc.boolean(),
+        },
+        { requiredKeys: [] },
+      ),
+      { nil: undefined },
+    ),
   })
 
-  test.prop([looseRack], { numRuns: 300 })('on near-valid racks: every issue has a path inside the input and a message', (u) => {
-    const result = decodeRackInput(u)
-    if (E.isRight(result)) return
-    for (const issue of result.left.issues) {
-      expect(issue.message.length).toBeGreaterThan(0)
-      expect(issue.path).toMatch(/^(supplies|buses|loads|switches|policy)(\[\d+\])?(\.\w+(\[\d+\])?)?$/)
-    }
-  })
+  test.prop([looseRack], { numRuns: 300 })(
+    'on near-valid racks: every issue has a path inside the input and a message',
+    (u) => {
+      const result = decodeRackInput(u)
+      if (E.isRight(result)) return
+      for (const issue of result.left.issues) {
+        expect(issue.message.length).toBeGreaterThan(0)
+        expect(issue.path).toMatch(/^(supplies|buses|loads|switches|policy)(\[\d+\])?(\.\w+(\[\d+\])?)?$/)
+      }
+    },
+  )
 })
 
 describe('decodeRackInput and the rack arbitraries agree', () => {
@@ -283,9 +465,19 @@ describe('decodeRackInput and the rack arbitraries agree', () => {
 
 /** Fields that can be broken, with a value each rule rejects. */
 const breakable = {
-  supplies: { capacityW: [0, -1, NaN, Infinity, '800'], state: ['dead', 1, null], failureRisk: [-0.1, 1.5, NaN, '0.2'], id: ['', 7] },
+  supplies: {
+    capacityW: [0, -1, NaN, Infinity, '800'],
+    state: ['dead', 1, null],
+    failureRisk: [-0.1, 1.5, NaN, '0.2'],
+    id: ['', 7],
+  },
   buses: { priority: [0.5, NaN, -Infinity, '1'], maxW: [-1, NaN, Infinity], id: ['', null] },
-  loads: { powerW: [-0.25, NaN, Infinity], priority: [1.5, '2'], buses: [[], ['A', 'B', 'C'], 'A'], id: [''] },
+  loads: {
+    powerW: [-0.25, NaN, Infinity],
+    priority: [1.5, '2'],
+    buses: [[], ['A', 'B', 'C'], 'A'],
+    id: [''],
+  },
   switches: { kind: ['wire', 0], closed: [1, 'true', null], supply: ['nope', ''], bus: ['nope', ''] },
 } as const
 
@@ -293,14 +485,20 @@ describe('decodeRackInput names the broken field, wherever it is', () => {
   test.prop(
     [
       rackInputArb({ minLoads: 1 }).chain((rack) =>
-        fc.constantFrom(...(Object.keys(breakable) as (keyof typeof breakable)[])).chain((kind) =>
-          fc.tuple(
-            fc.constant(rack),
-            fc.constant(kind),
-            fc.nat(),
-            fc.constantFrom(...Object.entries(breakable[kind]).flatMap(([field, values]) => (values as readonly unknown[]).map((v) => [field, v] as const))),
+        fc
+          .constantFrom(...(Object.keys(breakable) as (keyof typeof breakable)[]))
+          .chain((kind) =>
+            fc.tuple(
+              fc.constant(rack),
+              fc.constant(kind),
+              fc.nat(),
+              fc.constantFrom(
+                ...Object.entries(breakable[kind]).flatMap(([field, values]) =>
+                  (values as readonly unknown[]).map((v) => [field, v] as const),
+                ),
+              ),
+            ),
           ),
-        ),
       ),
     ],
     { numRuns: 300 },
@@ -311,6 +509,9 @@ describe('decodeRackInput names the broken field, wherever it is', () => {
     const broken = { ...rack, [kind]: entries.map((e, i) => (i === index ? { ...e, [field]: value } : e)) }
     const result = decodeRackInput(broken)
     expect(E.isLeft(result)).toBe(true)
-    if (E.isLeft(result)) expect(result.left.issues.map((i) => i.path)).toContainEqual(expect.stringMatching(new RegExp(`^${kind}\\[${index}\\]\\.${field}`)))
+    if (E.isLeft(result))
+      expect(result.left.issues.map((i) => i.path)).toContainEqual(
+        expect.stringMatching(new RegExp(`^${kind}\\[${index}\\]\\.${field}`)),
+      )
   })
 })

@@ -27,8 +27,16 @@ describe('core purity lint', () => {
     ['Math.random()', 'export const r = Math.random()\n', 'no-restricted-properties'],
     ['setTimeout', 'export const h = setTimeout(() => undefined, 1)\n', 'no-restricted-globals'],
     ['process', 'export const e = process.env\n', 'no-restricted-globals'],
-    ['node:fs', "import { readFileSync } from 'node:fs'\nexport const f = readFileSync\n", 'no-restricted-imports'],
-    ['an adapter', "import { pec } from '@busbar/adapters-pmbus'\nexport const p = pec\n", 'no-restricted-imports'],
+    [
+      'node:fs',
+      "import { readFileSync } from 'node:fs'\nexport const f = readFileSync\n",
+      'no-restricted-imports',
+    ],
+    [
+      'an adapter',
+      "import { pec } from '@busbar/adapters-pmbus'\nexport const p = pec\n",
+      'no-restricted-imports',
+    ],
     ['the simulator', "export * from '@busbar/sim'\n", 'no-restricted-imports'],
   ])('rejects %s in core', async (_name, code, rule) => {
     expect(await rulesHit(code)).toContain(rule)

@@ -66,7 +66,8 @@ const goodPlan: Plan = {
   optimal: true,
 }
 
-const rulesOf = (input: RackInput, plan: Plan): string[] => [...new Set(checkPlan(input, plan).map((v) => v.rule))].sort()
+const rulesOf = (input: RackInput, plan: Plan): string[] =>
+  [...new Set(checkPlan(input, plan).map((v) => v.rule))].sort()
 
 describe('checkPlan', () => {
   it('accepts the hand-checked plan', () => {
@@ -80,34 +81,107 @@ describe('checkPlan', () => {
     [
       'admissible.1',
       'closes a switch the wiring does not have',
-      { ...goodPlan, closed: [...goodPlan.closed.filter((r) => r.supply !== 'psu5'), { supply: 'psu5', bus: 'B' }] },
+      {
+        ...goodPlan,
+        closed: [...goodPlan.closed.filter((r) => r.supply !== 'psu5'), { supply: 'psu5', bus: 'B' }],
+      },
     ],
-    ['admissible.2', 'puts psu1 on both buses', { ...goodPlan, closed: [{ supply: 'psu1', bus: 'A' }, { supply: 'psu1', bus: 'B' }, ...goodPlan.closed.slice(1)] }],
-    ['admissible.3', 'leaves the failed psu3 connected', { ...goodPlan, closed: [...goodPlan.closed, { supply: 'psu3', bus: 'A' }].sort((a, b) => (a.supply < b.supply ? -1 : 1)) }],
-    ['admissible.4', 'takes B down without shedding srv3', { ...goodPlan, closed: goodPlan.closed.filter((r) => r.bus !== 'B') }],
+    [
+      'admissible.2',
+      'puts psu1 on both buses',
+      {
+        ...goodPlan,
+        closed: [{ supply: 'psu1', bus: 'A' }, { supply: 'psu1', bus: 'B' }, ...goodPlan.closed.slice(1)],
+      },
+    ],
+    [
+      'admissible.3',
+      'leaves the failed psu3 connected',
+      {
+        ...goodPlan,
+        closed: [...goodPlan.closed, { supply: 'psu3', bus: 'A' }].sort((a, b) =>
+          a.supply < b.supply ? -1 : 1,
+        ),
+      },
+    ],
+    [
+      'admissible.4',
+      'takes B down without shedding srv3',
+      { ...goodPlan, closed: goodPlan.closed.filter((r) => r.bus !== 'B') },
+    ],
     [
       'admissible.5',
       'leaves A with only the 800 W psu4 for 1000 W',
-      { ...goodPlan, closed: [{ supply: 'psu2', bus: 'B' }, { supply: 'psu4', bus: 'A' }] },
+      {
+        ...goodPlan,
+        closed: [
+          { supply: 'psu2', bus: 'B' },
+          { supply: 'psu4', bus: 'A' },
+        ],
+      },
     ],
-    ['admissible.5', 'exceeds the bus rating of B', goodPlan, { ...rack, buses: [rack.buses[0]!, { id: 'B', priority: 1, maxW: 800 }] }],
-    ['closed.valid', 'lists a closed switch twice', { ...goodPlan, closed: [goodPlan.closed[0]!, ...goodPlan.closed] }],
+    [
+      'admissible.5',
+      'exceeds the bus rating of B',
+      goodPlan,
+      { ...rack, buses: [rack.buses[0]!, { id: 'B', priority: 1, maxW: 800 }] },
+    ],
+    [
+      'closed.valid',
+      'lists a closed switch twice',
+      { ...goodPlan, closed: [goodPlan.closed[0]!, ...goodPlan.closed] },
+    ],
     ['shed.valid', 'sheds a load that does not exist', { ...goodPlan, shed: ['ghost'] }],
     ['plan.sorted', 'lists closed out of order', { ...goodPlan, closed: [...goodPlan.closed].reverse() }],
     ['report.buses', 'omits bus B from the report', { ...goodPlan, buses: [busA] }],
     ['report.up', 'reports B down', { ...goodPlan, buses: [busA, { ...busB, up: false }] }],
-    ['report.busLoad', 'reports the wrong load on A', { ...goodPlan, buses: [{ ...busA, loadW: 1500 }, busB] }],
-    ['report.capacity', 'reports the wrong capacity on B', { ...goodPlan, buses: [busA, { ...busB, capacityW: 3000 }] }],
-    ['report.redundantW', 'counts the at-risk psu4 in redundantW', { ...goodPlan, buses: [{ ...busA, redundantW: 2800 }, busB] }],
+    [
+      'report.busLoad',
+      'reports the wrong load on A',
+      { ...goodPlan, buses: [{ ...busA, loadW: 1500 }, busB] },
+    ],
+    [
+      'report.capacity',
+      'reports the wrong capacity on B',
+      { ...goodPlan, buses: [busA, { ...busB, capacityW: 3000 }] },
+    ],
+    [
+      'report.redundantW',
+      'counts the at-risk psu4 in redundantW',
+      { ...goodPlan, buses: [{ ...busA, redundantW: 2800 }, busB] },
+    ],
     ['report.nPlusK', 'claims N+1 on B', { ...goodPlan, buses: [busA, { ...busB, nPlusK: true }] }],
-    ['report.survivesLoss', 'claims A can be lost (srv2 would be)', { ...goodPlan, buses: [{ ...busA, survivesLoss: true }, busB] }],
+    [
+      'report.survivesLoss',
+      'claims A can be lost (srv2 would be)',
+      { ...goodPlan, buses: [{ ...busA, survivesLoss: true }, busB] },
+    ],
     ['preempted', 'does not list psu4 as preempted', { ...goodPlan, preempted: [] }],
     ['preempted', 'lists a healthy supply as preempted', { ...goodPlan, preempted: ['psu1', 'psu4'] }],
-    ['steps.kind', 'gives psu5 the wrong kind', { ...goodPlan, steps: goodPlan.steps.map((s) => (s.supply === 'psu5' ? { ...s, kind: 'fet' as const } : s)) }],
-    ['steps.switchExists', 'operates a switch the wiring does not have', { ...goodPlan, steps: [...goodPlan.steps, { op: 'open', supply: 'psu5', bus: 'B', kind: 'fet' }] }],
-    ['steps.minimal', 'closes an already closed switch', { ...goodPlan, steps: [...goodPlan.steps, { op: 'close', supply: 'psu1', bus: 'A', kind: 'fet' }] }],
+    [
+      'steps.kind',
+      'gives psu5 the wrong kind',
+      {
+        ...goodPlan,
+        steps: goodPlan.steps.map((s) => (s.supply === 'psu5' ? { ...s, kind: 'fet' as const } : s)),
+      },
+    ],
+    [
+      'steps.switchExists',
+      'operates a switch the wiring does not have',
+      { ...goodPlan, steps: [...goodPlan.steps, { op: 'open', supply: 'psu5', bus: 'B', kind: 'fet' }] },
+    ],
+    [
+      'steps.minimal',
+      'closes an already closed switch',
+      { ...goodPlan, steps: [...goodPlan.steps, { op: 'close', supply: 'psu1', bus: 'A', kind: 'fet' }] },
+    ],
     ['steps.reachesTarget', 'forgets to close psu5', { ...goodPlan, steps: goodPlan.steps.slice(0, 2) }],
-    ['steps.failedFirst', 'opens the failed psu3 last', { ...goodPlan, steps: [...goodPlan.steps.slice(1), goodPlan.steps[0]!] }],
+    [
+      'steps.failedFirst',
+      'opens the failed psu3 last',
+      { ...goodPlan, steps: [...goodPlan.steps.slice(1), goodPlan.steps[0]!] },
+    ],
     ['reasons.coverage', 'gives no reason for psu5', { ...goodPlan, reasons: goodPlan.reasons.slice(0, 2) }],
   ]
 
@@ -142,14 +216,35 @@ describe('checkPlan', () => {
     policy: { ...defaultPolicy, supplyRedundancy: 0, busRedundancy: false },
   }
   /** k = 0, so redundantW is the whole capacity. */
-  const movePlan = (steps: Plan['steps'], closed: Plan['closed'], capacityAW = 2000, capacityBW = 2000): Plan => ({
+  const movePlan = (
+    steps: Plan['steps'],
+    closed: Plan['closed'],
+    capacityAW = 2000,
+    capacityBW = 2000,
+  ): Plan => ({
     closed,
     shed: [],
     preempted: [],
     steps,
     buses: [
-      { id: 'A', up: true, loadW: 600, capacityW: capacityAW, redundantW: capacityAW, nPlusK: true, survivesLoss: false },
-      { id: 'B', up: true, loadW: 600, capacityW: capacityBW, redundantW: capacityBW, nPlusK: true, survivesLoss: false },
+      {
+        id: 'A',
+        up: true,
+        loadW: 600,
+        capacityW: capacityAW,
+        redundantW: capacityAW,
+        nPlusK: true,
+        survivesLoss: false,
+      },
+      {
+        id: 'B',
+        up: true,
+        loadW: 600,
+        capacityW: capacityBW,
+        redundantW: capacityBW,
+        nPlusK: true,
+        survivesLoss: false,
+      },
     ],
     reasons: [
       { _tag: 'SupplyMoved', supply: 'psu1', from: 'A', to: 'B', why: 'tieBreak' },

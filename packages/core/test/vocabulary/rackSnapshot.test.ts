@@ -3,7 +3,12 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect } from 'vitest'
 import { allocate } from '../../src/allocate/allocate.js'
 import type { ControllerCommand, ControllerEvent } from '../../src/controller/events.js'
-import { allocationInput, initialControllerState, step, type ControllerState } from '../../src/controller/step.js'
+import {
+  allocationInput,
+  initialControllerState,
+  step,
+  type ControllerState,
+} from '../../src/controller/step.js'
 import type { Plan } from '../../src/model/plan.js'
 import { telemetryEvent } from '../../src/testing/eventArbitraries.js'
 import { smallRackArb } from '../../src/testing/rackArbitraries.js'
@@ -16,8 +21,28 @@ import { awkwardId, parseExposition, tinyInput, tinyPlan, tinySnapshot } from '.
 describe('rackSnapshot', () => {
   test('the tiny rack: sorted by id, connected per plan.closed, derated, at risk per the spec', () => {
     expect(tinySnapshot.supplies).toEqual([
-      { id: awkwardId, capacityW: 3000, usableW: 2700, state: 'ok', bus: 'A', failureRisk: 0.75, atRisk: true, inputLoss: false, readings: { vinV: 230.5, poutW: 1200, temperatureC: 44 } },
-      { id: 'psu2', capacityW: 2000, usableW: 1800, state: 'failed', bus: undefined, failureRisk: undefined, atRisk: false, inputLoss: true, readings: {} },
+      {
+        id: awkwardId,
+        capacityW: 3000,
+        usableW: 2700,
+        state: 'ok',
+        bus: 'A',
+        failureRisk: 0.75,
+        atRisk: true,
+        inputLoss: false,
+        readings: { vinV: 230.5, poutW: 1200, temperatureC: 44 },
+      },
+      {
+        id: 'psu2',
+        capacityW: 2000,
+        usableW: 1800,
+        state: 'failed',
+        bus: undefined,
+        failureRisk: undefined,
+        atRisk: false,
+        inputLoss: true,
+        readings: {},
+      },
     ])
     expect(tinySnapshot.buses).toEqual(tinyPlan.buses)
     expect(tinySnapshot.shed).toEqual(['batch\n7'])
@@ -25,26 +50,39 @@ describe('rackSnapshot', () => {
   })
 
   test('a supply named like an Object.prototype member gets empty readings, not the prototype', () => {
-    const input = { ...tinyInput, supplies: [{ id: 'constructor', capacityW: 1000, state: 'ok' as const }], switches: [] }
+    const input = {
+      ...tinyInput,
+      supplies: [{ id: 'constructor', capacityW: 1000, state: 'ok' as const }],
+      switches: [],
+    }
     const snapshot = rackSnapshot('r', input, { ...tinyPlan, closed: [] }, { readings: {} })
     expect(snapshot.supplies[0]?.readings).toEqual({})
   })
 
-  test.prop([smallRackArb()], { numRuns: 100 })('from allocate: every supply once, on the bus the plan closes it onto; buses are the plan report', (input) => {
-    const plan = allocate(input)
-    const snapshot = rackSnapshot('rack', input, plan)
-    expect(snapshot.supplies.map((s) => s.id)).toEqual(input.supplies.map((s) => s.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)))
-    for (const supply of snapshot.supplies) {
-      const closed = plan.closed.filter((c) => c.supply === supply.id).map((c) => c.bus)
-      expect(supply.bus === undefined ? [] : [supply.bus]).toEqual(closed)
-      const original = input.supplies.find((s) => s.id === supply.id)!
-      expect(supply.atRisk).toBe(original.state === 'warning' || (original.failureRisk ?? 0) >= input.policy.preemptRisk)
-    }
-    expect(new Set(snapshot.buses.map((b) => b.id))).toEqual(new Set(plan.buses.map((b) => b.id)))
-    // And the export names each supply once.
-    const info = parseExposition(toPrometheus(snapshot)).samples.filter((s) => s.name === 'busbar_supply_info')
-    expect(info.map((s) => s.labels['supply']).sort()).toEqual(snapshot.supplies.map((s) => s.id).sort())
-  })
+  test.prop([smallRackArb()], { numRuns: 100 })(
+    'from allocate: every supply once, on the bus the plan closes it onto; buses are the plan report',
+    (input) => {
+      const plan = allocate(input)
+      const snapshot = rackSnapshot('rack', input, plan)
+      expect(snapshot.supplies.map((s) => s.id)).toEqual(
+        input.supplies.map((s) => s.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+      )
+      for (const supply of snapshot.supplies) {
+        const closed = plan.closed.filter((c) => c.supply === supply.id).map((c) => c.bus)
+        expect(supply.bus === undefined ? [] : [supply.bus]).toEqual(closed)
+        const original = input.supplies.find((s) => s.id === supply.id)!
+        expect(supply.atRisk).toBe(
+          original.state === 'warning' || (original.failureRisk ?? 0) >= input.policy.preemptRisk,
+        )
+      }
+      expect(new Set(snapshot.buses.map((b) => b.id))).toEqual(new Set(plan.buses.map((b) => b.id)))
+      // And the export names each supply once.
+      const info = parseExposition(toPrometheus(snapshot)).samples.filter(
+        (s) => s.name === 'busbar_supply_info',
+      )
+      expect(info.map((s) => s.labels['supply']).sort()).toEqual(snapshot.supplies.map((s) => s.id).sort())
+    },
+  )
 })
 
 describe('snapshotFromController', () => {
@@ -68,7 +106,11 @@ describe('snapshotFromController', () => {
     const state = initialControllerState({ rack })
     if (E.isLeft(state)) throw new Error(JSON.stringify(state.left))
     const plan = allocate(allocationInput(state.right))
-    const snapshot = snapshotFromController(state.right, { rack: 'shelf-1', plan, readings: { psu1: { poutW: 640 } } })
+    const snapshot = snapshotFromController(state.right, {
+      rack: 'shelf-1',
+      plan,
+      readings: { psu1: { poutW: 640 } },
+    })
     expect(snapshot.rack).toBe('shelf-1')
     expect(snapshot.supplies.map((s) => [s.id, s.state, s.bus ?? null])).toEqual([
       ['psu1', 'ok', 'A'],
@@ -77,19 +119,27 @@ describe('snapshotFromController', () => {
     ])
     expect(snapshot.supplies[0]?.readings).toEqual({ poutW: 640 })
     // Risk comes from the predictor's state (nothing predicted yet), not from the allocation input.
-    expect(snapshot.supplies.map((s) => [s.failureRisk, s.atRisk])).toEqual(snapshot.supplies.map((s) => [state.right.risk[s.id]?.failureRisk, false]))
+    expect(snapshot.supplies.map((s) => [s.failureRisk, s.atRisk])).toEqual(
+      snapshot.supplies.map((s) => [state.right.risk[s.id]?.failureRisk, false]),
+    )
     expect(snapshot.plansIssued).toBe(0)
     expect(snapshot.alarms).toEqual([])
     expect(snapshot.buses).toEqual(plan.buses)
   })
 
-  test.prop([fc.constantFrom('shelf-1', 'r"2')], { numRuns: 2 })('the rack id becomes the Prometheus rack label', (id) => {
-    const state = initialControllerState({ rack })
-    if (E.isLeft(state)) throw new Error(JSON.stringify(state.left))
-    const snapshot = snapshotFromController(state.right, { rack: id, plan: allocate(allocationInput(state.right)) })
-    const samples = parseExposition(toPrometheus(snapshot)).samples
-    expect(samples.every((s) => s.labels['rack'] === id)).toBe(true)
-  })
+  test.prop([fc.constantFrom('shelf-1', 'r"2')], { numRuns: 2 })(
+    'the rack id becomes the Prometheus rack label',
+    (id) => {
+      const state = initialControllerState({ rack })
+      if (E.isLeft(state)) throw new Error(JSON.stringify(state.left))
+      const snapshot = snapshotFromController(state.right, {
+        rack: id,
+        plan: allocate(allocationInput(state.right)),
+      })
+      const samples = parseExposition(toPrometheus(snapshot)).samples
+      expect(samples.every((s) => s.labels['rack'] === id)).toBe(true)
+    },
+  )
 
   test('after a supply fails: the controller plan, the failed supply open and Critical, one plan counted', () => {
     const init = initialControllerState({ rack })
@@ -103,8 +153,16 @@ describe('snapshotFromController', () => {
       for (const command of result.commands as ControllerCommand[]) {
         if (command._tag !== 'ApplyPlan') continue
         applied = command.plan
-        const actual = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: command.plan.closed.some((c) => c.supply === sw.supply && c.bus === sw.bus) }))
-        const answer = step(state, { _tag: 'SwitchResult', atMs, result: { _tag: 'Applied', planId: command.planId, actual } })
+        const actual = rack.switches.map((sw) => ({
+          supply: sw.supply,
+          bus: sw.bus,
+          closed: command.plan.closed.some((c) => c.supply === sw.supply && c.bus === sw.bus),
+        }))
+        const answer = step(state, {
+          _tag: 'SwitchResult',
+          atMs,
+          result: { _tag: 'Applied', planId: command.planId, actual },
+        })
         state = answer.state
       }
     }
@@ -122,9 +180,19 @@ describe('snapshotFromController', () => {
     expect(snapshot.plansIssued).toBe(state.nextPlanId - 1)
     expect(snapshot.plansIssued).toBeGreaterThanOrEqual(1)
     const redfish = toRedfish(snapshot)
-    expect(redfish.supplies.find((s) => s.Id === 'psu1')?.Status).toEqual({ State: 'UnavailableOffline', Health: 'Critical' })
+    expect(redfish.supplies.find((s) => s.Id === 'psu1')?.Status).toEqual({
+      State: 'UnavailableOffline',
+      Health: 'Critical',
+    })
     const samples = parseExposition(toPrometheus(snapshot)).samples
-    expect(samples.find((s) => s.name === 'busbar_supply_state' && s.labels['supply'] === 'psu1' && s.labels['state'] === 'failed')?.value).toBe('1')
-    expect(samples.find((s) => s.name === 'busbar_plans_issued_total')?.value).toBe(String(snapshot.plansIssued))
+    expect(
+      samples.find(
+        (s) =>
+          s.name === 'busbar_supply_state' && s.labels['supply'] === 'psu1' && s.labels['state'] === 'failed',
+      )?.value,
+    ).toBe('1')
+    expect(samples.find((s) => s.name === 'busbar_plans_issued_total')?.value).toBe(
+      String(snapshot.plansIssued),
+    )
   })
 })

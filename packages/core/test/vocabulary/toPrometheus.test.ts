@@ -1,11 +1,18 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
-import { escapeLabelValue, labelNamePattern, metricNamePattern, toPrometheus, unescapeLabelValue } from '../../src/vocabulary/toPrometheus.js'
+import {
+  escapeLabelValue,
+  labelNamePattern,
+  metricNamePattern,
+  toPrometheus,
+  unescapeLabelValue,
+} from '../../src/vocabulary/toPrometheus.js'
 import { parseExposition, rackSnapshotArb, tinySnapshot } from './vocabularyFixtures.js'
 
 describe('toPrometheus golden output', () => {
   test('a two-supply rack with an awkward supply id', () => {
-    expect(toPrometheus(tinySnapshot)).toBe(`# HELP busbar_supply_info Always 1; the bus label is the bus the supply is closed onto, empty when it is not connected.
+    expect(toPrometheus(tinySnapshot))
+      .toBe(`# HELP busbar_supply_info Always 1; the bus label is the bus the supply is closed onto, empty when it is not connected.
 # TYPE busbar_supply_info gauge
 busbar_supply_info{rack="r1",supply="psu \\"north\\"\\\\1",bus="A"} 1
 busbar_supply_info{rack="r1",supply="psu2",bus=""} 1
@@ -85,46 +92,64 @@ busbar_plans_issued_total{rack="r1"} 2
 })
 
 describe('toPrometheus properties', () => {
-  test.prop([rackSnapshotArb], { numRuns: 200 })('every supply appears exactly once in busbar_supply_info, with its bus', (snapshot) => {
-    const samples = parseExposition(toPrometheus(snapshot)).samples.filter((s) => s.name === 'busbar_supply_info')
-    expect(samples.map((s) => s.labels['supply']).sort()).toEqual(snapshot.supplies.map((s) => s.id).sort())
-    for (const supply of snapshot.supplies) {
-      const sample = samples.find((s) => s.labels['supply'] === supply.id)
-      expect(sample?.labels['bus']).toBe(supply.bus ?? '')
-    }
-  })
+  test.prop([rackSnapshotArb], { numRuns: 200 })(
+    'every supply appears exactly once in busbar_supply_info, with its bus',
+    (snapshot) => {
+      const samples = parseExposition(toPrometheus(snapshot)).samples.filter(
+        (s) => s.name === 'busbar_supply_info',
+      )
+      expect(samples.map((s) => s.labels['supply']).sort()).toEqual(snapshot.supplies.map((s) => s.id).sort())
+      for (const supply of snapshot.supplies) {
+        const sample = samples.find((s) => s.labels['supply'] === supply.id)
+        expect(sample?.labels['bus']).toBe(supply.bus ?? '')
+      }
+    },
+  )
 
-  test.prop([rackSnapshotArb], { numRuns: 200 })('each supply has exactly one busbar_supply_state at 1, and it is its state', (snapshot) => {
-    const samples = parseExposition(toPrometheus(snapshot)).samples.filter((s) => s.name === 'busbar_supply_state' && s.value === '1')
-    expect(samples.map((s) => `${s.labels['supply']}/${s.labels['state']}`).sort()).toEqual(snapshot.supplies.map((s) => `${s.id}/${s.state}`).sort())
-  })
+  test.prop([rackSnapshotArb], { numRuns: 200 })(
+    'each supply has exactly one busbar_supply_state at 1, and it is its state',
+    (snapshot) => {
+      const samples = parseExposition(toPrometheus(snapshot)).samples.filter(
+        (s) => s.name === 'busbar_supply_state' && s.value === '1',
+      )
+      expect(samples.map((s) => `${s.labels['supply']}/${s.labels['state']}`).sort()).toEqual(
+        snapshot.supplies.map((s) => `${s.id}/${s.state}`).sort(),
+      )
+    },
+  )
 
-  test.prop([rackSnapshotArb], { numRuns: 200 })('valid names; one HELP and one TYPE per family, before its samples; counters end in _total', (snapshot) => {
-    const { families, samples, lines } = parseExposition(toPrometheus(snapshot))
-    for (const family of families) {
-      expect(family.name).toMatch(metricNamePattern)
-      expect(family.helpCount).toBe(1)
-      expect(family.typeCount).toBe(1)
-      expect(family.type === 'counter').toBe(family.name.endsWith('_total'))
-    }
-    for (const sample of samples) {
-      expect(sample.name).toMatch(metricNamePattern)
-      for (const name of Object.keys(sample.labels)) expect(name).toMatch(labelNamePattern)
-      // A sample belongs to the family declared last, and the value is a number Prometheus reads.
-      expect(sample.family).toBe(sample.name)
-      expect(sample.value).toMatch(/^(NaN|[+-]Inf|-?\d+(\.\d+)?(e[+-]\d+)?|-?\d(\.\d+)?e[+-]\d+)$/)
-    }
-    expect(new Set(families.map((f) => f.name)).size).toBe(families.length)
-    expect(lines.at(-1)).toBe('')
-  })
+  test.prop([rackSnapshotArb], { numRuns: 200 })(
+    'valid names; one HELP and one TYPE per family, before its samples; counters end in _total',
+    (snapshot) => {
+      const { families, samples, lines } = parseExposition(toPrometheus(snapshot))
+      for (const family of families) {
+        expect(family.name).toMatch(metricNamePattern)
+        expect(family.helpCount).toBe(1)
+        expect(family.typeCount).toBe(1)
+        expect(family.type === 'counter').toBe(family.name.endsWith('_total'))
+      }
+      for (const sample of samples) {
+        expect(sample.name).toMatch(metricNamePattern)
+        for (const name of Object.keys(sample.labels)) expect(name).toMatch(labelNamePattern)
+        // A sample belongs to the family declared last, and the value is a number Prometheus reads.
+        expect(sample.family).toBe(sample.name)
+        expect(sample.value).toMatch(/^(NaN|[+-]Inf|-?\d+(\.\d+)?(e[+-]\d+)?|-?\d(\.\d+)?e[+-]\d+)$/)
+      }
+      expect(new Set(families.map((f) => f.name)).size).toBe(families.length)
+      expect(lines.at(-1)).toBe('')
+    },
+  )
 
-  test.prop([fc.string({ unit: 'binary' })], { numRuns: 300 })('label escaping round-trips any string', (value) => {
-    const escaped = escapeLabelValue(value)
-    expect(unescapeLabelValue(escaped)).toBe(value)
-    // No raw line feed and no unescaped quote survives: the value stays on its line and inside its quotes.
-    expect(escaped).not.toContain('\n')
-    expect(escaped.replace(/\\./gs, '')).not.toContain('"')
-  })
+  test.prop([fc.string({ unit: 'binary' })], { numRuns: 300 })(
+    'label escaping round-trips any string',
+    (value) => {
+      const escaped = escapeLabelValue(value)
+      expect(unescapeLabelValue(escaped)).toBe(value)
+      // No raw line feed and no unescaped quote survives: the value stays on its line and inside its quotes.
+      expect(escaped).not.toContain('\n')
+      expect(escaped.replace(/\\./gs, '')).not.toContain('"')
+    },
+  )
 
   test('escaping the three special characters', () => {
     expect(escapeLabelValue('a\\b"c\nd')).toBe('a\\\\b\\"c\\nd')

@@ -85,56 +85,79 @@ describe('toRedfish golden output', () => {
   test('chassisPath option moves every URI', () => {
     const { subsystem, supplies } = toRedfish(tinySnapshot, { chassisPath: '/redfish/v1/Chassis/Shelf9' })
     expect(subsystem['@odata.id']).toBe('/redfish/v1/Chassis/Shelf9/PowerSubsystem')
-    expect(supplies.every((s) => s['@odata.id'].startsWith('/redfish/v1/Chassis/Shelf9/PowerSubsystem/PowerSupplies/'))).toBe(true)
+    expect(
+      supplies.every((s) =>
+        s['@odata.id'].startsWith('/redfish/v1/Chassis/Shelf9/PowerSubsystem/PowerSupplies/'),
+      ),
+    ).toBe(true)
   })
 })
 
 describe('toRedfish properties', () => {
-  test.prop([rackSnapshotArb], { numRuns: 200 })('every supply appears once in the collection, as a PowerSupply and as Metrics', (snapshot) => {
-    const { supplyCollection, supplies, metrics } = toRedfish(snapshot)
-    const ids = snapshot.supplies.map((s) => s.id)
-    expect(supplies.map((s) => s.Id)).toEqual(ids)
-    expect(supplyCollection.Members.map((m) => m['@odata.id'])).toEqual(supplies.map((s) => s['@odata.id']))
-    expect(supplyCollection['Members@odata.count']).toBe(ids.length)
-    expect(metrics.map((m) => m['@odata.id'])).toEqual(supplies.map((s) => s.Metrics['@odata.id']))
-    // URIs are distinct whenever ids are (ids are percent-encoded, so '/' cannot merge two paths).
-    expect(new Set(supplies.map((s) => s['@odata.id'])).size).toBe(ids.length)
-  })
+  test.prop([rackSnapshotArb], { numRuns: 200 })(
+    'every supply appears once in the collection, as a PowerSupply and as Metrics',
+    (snapshot) => {
+      const { supplyCollection, supplies, metrics } = toRedfish(snapshot)
+      const ids = snapshot.supplies.map((s) => s.id)
+      expect(supplies.map((s) => s.Id)).toEqual(ids)
+      expect(supplyCollection.Members.map((m) => m['@odata.id'])).toEqual(supplies.map((s) => s['@odata.id']))
+      expect(supplyCollection['Members@odata.count']).toBe(ids.length)
+      expect(metrics.map((m) => m['@odata.id'])).toEqual(supplies.map((s) => s.Metrics['@odata.id']))
+      // URIs are distinct whenever ids are (ids are percent-encoded, so '/' cannot merge two paths).
+      expect(new Set(supplies.map((s) => s['@odata.id'])).size).toBe(ids.length)
+    },
+  )
 
-  test.prop([rackSnapshotArb], { numRuns: 200 })('each connected supply is in exactly its bus group; groups are N+M; MinNeededInGroup covers the load', (snapshot) => {
-    const { subsystem, supplies } = toRedfish(snapshot)
-    expect(subsystem.PowerSupplyRedundancy.map((g) => g.GroupName)).toEqual(snapshot.buses.map((b) => b.id))
-    for (const [i, supply] of snapshot.supplies.entries()) {
-      const uri = supplies[i]?.['@odata.id']
-      const groups = subsystem.PowerSupplyRedundancy.filter((g) => g.RedundancyGroup.some((l) => l['@odata.id'] === uri))
-      const busKnown = snapshot.buses.some((b) => b.id === supply.bus)
-      expect(groups.map((g) => g.GroupName)).toEqual(supply.bus !== undefined && busKnown ? [supply.bus] : [])
-    }
-    for (const group of subsystem.PowerSupplyRedundancy) {
-      expect(group.RedundancyType).toBe('NPlusM')
-      expect(group['RedundancyGroup@odata.count']).toBe(group.RedundancyGroup.length)
-      const bus = snapshot.buses.find((b) => b.id === group.GroupName)!
-      const usable = snapshot.supplies.filter((s) => s.bus === bus.id).map((s) => s.usableW).sort((a, b) => b - a)
-      expect(group.MinNeededInGroup).toBeLessThanOrEqual(usable.length)
-      const covered = usable.slice(0, group.MinNeededInGroup).reduce((a, b) => a + b, 0)
-      // Either the fewest supplies that cover the load, or all of them when even all fall short.
-      if (covered >= bus.loadW) {
-        const fewer = usable.slice(0, Math.max(0, group.MinNeededInGroup - 1)).reduce((a, b) => a + b, 0)
-        if (group.MinNeededInGroup > 0) expect(fewer).toBeLessThan(bus.loadW)
-      } else expect(group.MinNeededInGroup).toBe(usable.length)
-    }
-  })
+  test.prop([rackSnapshotArb], { numRuns: 200 })(
+    'each connected supply is in exactly its bus group; groups are N+M; MinNeededInGroup covers the load',
+    (snapshot) => {
+      const { subsystem, supplies } = toRedfish(snapshot)
+      expect(subsystem.PowerSupplyRedundancy.map((g) => g.GroupName)).toEqual(snapshot.buses.map((b) => b.id))
+      for (const [i, supply] of snapshot.supplies.entries()) {
+        const uri = supplies[i]?.['@odata.id']
+        const groups = subsystem.PowerSupplyRedundancy.filter((g) =>
+          g.RedundancyGroup.some((l) => l['@odata.id'] === uri),
+        )
+        const busKnown = snapshot.buses.some((b) => b.id === supply.bus)
+        expect(groups.map((g) => g.GroupName)).toEqual(
+          supply.bus !== undefined && busKnown ? [supply.bus] : [],
+        )
+      }
+      for (const group of subsystem.PowerSupplyRedundancy) {
+        expect(group.RedundancyType).toBe('NPlusM')
+        expect(group['RedundancyGroup@odata.count']).toBe(group.RedundancyGroup.length)
+        const bus = snapshot.buses.find((b) => b.id === group.GroupName)!
+        const usable = snapshot.supplies
+          .filter((s) => s.bus === bus.id)
+          .map((s) => s.usableW)
+          .sort((a, b) => b - a)
+        expect(group.MinNeededInGroup).toBeLessThanOrEqual(usable.length)
+        const covered = usable.slice(0, group.MinNeededInGroup).reduce((a, b) => a + b, 0)
+        // Either the fewest supplies that cover the load, or all of them when even all fall short.
+        if (covered >= bus.loadW) {
+          const fewer = usable.slice(0, Math.max(0, group.MinNeededInGroup - 1)).reduce((a, b) => a + b, 0)
+          if (group.MinNeededInGroup > 0) expect(fewer).toBeLessThan(bus.loadW)
+        } else expect(group.MinNeededInGroup).toBe(usable.length)
+      }
+    },
+  )
 
-  test.prop([rackSnapshotArb], { numRuns: 200 })('status: absent supplies have no Health; failed ones are Critical; shed loads make the subsystem Critical', (snapshot) => {
-    const { subsystem, supplies } = toRedfish(snapshot)
-    for (const [i, supply] of snapshot.supplies.entries()) {
-      const status = supplies[i]!.Status
-      if (supply.state === 'absent') expect(status).toEqual({ State: 'Absent', Health: null })
-      if (supply.state === 'failed') expect(status.Health).toBe('Critical')
-      if (supply.state === 'ok' && !supply.atRisk && !supply.inputLoss) expect(status.Health).toBe('OK')
-    }
-    if (snapshot.shed.length > 0) expect(subsystem.Status.Health).toBe('Critical')
-    // CapacityWatts counts connected supplies only.
-    expect(subsystem.CapacityWatts).toBeCloseTo(snapshot.supplies.filter((s) => s.bus !== undefined).reduce((a, s) => a + s.usableW, 0), 6)
-  })
+  test.prop([rackSnapshotArb], { numRuns: 200 })(
+    'status: absent supplies have no Health; failed ones are Critical; shed loads make the subsystem Critical',
+    (snapshot) => {
+      const { subsystem, supplies } = toRedfish(snapshot)
+      for (const [i, supply] of snapshot.supplies.entries()) {
+        const status = supplies[i]!.Status
+        if (supply.state === 'absent') expect(status).toEqual({ State: 'Absent', Health: null })
+        if (supply.state === 'failed') expect(status.Health).toBe('Critical')
+        if (supply.state === 'ok' && !supply.atRisk && !supply.inputLoss) expect(status.Health).toBe('OK')
+      }
+      if (snapshot.shed.length > 0) expect(subsystem.Status.Health).toBe('Critical')
+      // CapacityWatts counts connected supplies only.
+      expect(subsystem.CapacityWatts).toBeCloseTo(
+        snapshot.supplies.filter((s) => s.bus !== undefined).reduce((a, s) => a + s.usableW, 0),
+        6,
+      )
+    },
+  )
 })

@@ -31,7 +31,9 @@ export const tinyPlan: Plan = {
   shed: ['batch\n7'],
   preempted: [],
   steps: [{ op: 'open', supply: 'psu2', bus: 'A', kind: 'fet' }],
-  buses: [{ id: 'A', up: true, loadW: 1200, capacityW: 2700, redundantW: 0, nPlusK: false, survivesLoss: false }],
+  buses: [
+    { id: 'A', up: true, loadW: 1200, capacityW: 2700, redundantW: 0, nPlusK: false, survivesLoss: false },
+  ],
   reasons: [],
   optimal: true,
 }
@@ -44,7 +46,13 @@ export const tinySnapshot: RackSnapshot = rackSnapshot('r1', tinyInput, tinyPlan
 })
 
 const states: readonly SupplyState[] = ['ok', 'warning', 'failed', 'absent']
-const alarmKinds: readonly AlarmKind[] = ['supplyFailed', 'predictedFailure', 'redundancyLost', 'loadShed', 'switchFault']
+const alarmKinds: readonly AlarmKind[] = [
+  'supplyFailed',
+  'predictedFailure',
+  'redundancyLost',
+  'loadShed',
+  'switchFault',
+]
 const anyId = fc.string({ unit: 'binary', maxLength: 8 })
 const reading = fc.option(fc.double(), { nil: undefined })
 
@@ -62,21 +70,47 @@ export const rackSnapshotArb: fc.Arbitrary<RackSnapshot> = fc
       supplyRedundancy: fc.nat(2),
       supplies: fc.tuple(
         ...supplyIds.map((id) =>
-          fc.record({
-            id: fc.constant(id),
-            capacityW: fc.integer({ min: 1, max: 5000 }),
-            state: fc.constantFrom(...states),
-            bus: busIds.length === 0 ? fc.constant(undefined) : fc.option(fc.constantFrom(...busIds), { nil: undefined }),
-            failureRisk: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
-            atRisk: fc.boolean(),
-            inputLoss: fc.boolean(),
-            readings: fc.record({ vinV: reading, iinA: reading, pinW: reading, voutV: reading, ioutA: reading, poutW: reading, temperatureC: reading, fanRpm: reading }),
-          }).map((s): SupplySnapshot => ({ ...s, usableW: s.capacityW * derate, readings: Object.fromEntries(Object.entries(s.readings).filter(([, v]) => v !== undefined)) })),
+          fc
+            .record({
+              id: fc.constant(id),
+              capacityW: fc.integer({ min: 1, max: 5000 }),
+              state: fc.constantFrom(...states),
+              bus:
+                busIds.length === 0
+                  ? fc.constant(undefined)
+                  : fc.option(fc.constantFrom(...busIds), { nil: undefined }),
+              failureRisk: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+              atRisk: fc.boolean(),
+              inputLoss: fc.boolean(),
+              readings: fc.record({
+                vinV: reading,
+                iinA: reading,
+                pinW: reading,
+                voutV: reading,
+                ioutA: reading,
+                poutW: reading,
+                temperatureC: reading,
+                fanRpm: reading,
+              }),
+            })
+            .map((s): SupplySnapshot => ({
+              ...s,
+              usableW: s.capacityW * derate,
+              readings: Object.fromEntries(Object.entries(s.readings).filter(([, v]) => v !== undefined)),
+            })),
         ),
       ),
       buses: fc.tuple(
         ...busIds.map((id) =>
-          fc.record({ id: fc.constant(id), up: fc.boolean(), loadW: fc.nat(9000), capacityW: fc.nat(9000), redundantW: fc.nat(9000), nPlusK: fc.boolean(), survivesLoss: fc.boolean() }),
+          fc.record({
+            id: fc.constant(id),
+            up: fc.boolean(),
+            loadW: fc.nat(9000),
+            capacityW: fc.nat(9000),
+            redundantW: fc.nat(9000),
+            nPlusK: fc.boolean(),
+            survivesLoss: fc.boolean(),
+          }),
         ),
       ),
       shed: fc.uniqueArray(anyId, { maxLength: 3 }),
@@ -85,7 +119,8 @@ export const rackSnapshotArb: fc.Arbitrary<RackSnapshot> = fc
     }),
   )
   .map((s): RackSnapshot => {
-    const byId = <T extends { readonly id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    const byId = <T extends { readonly id: string }>(a: T, b: T): number =>
+      a.id < b.id ? -1 : a.id > b.id ? 1 : 0
     return { ...s, supplies: [...s.supplies].sort(byId), buses: [...s.buses].sort(byId) }
   })
 
@@ -105,9 +140,14 @@ export interface ParsedFamily {
 }
 
 /** Read the text format character by character, as Prometheus' parser does. Throws on malformed lines. */
-export const parseExposition = (text: string): { families: ParsedFamily[]; samples: ParsedSample[]; lines: string[] } => {
+export const parseExposition = (
+  text: string,
+): { families: ParsedFamily[]; samples: ParsedSample[]; lines: string[] } => {
   const lines = text.split('\n')
-  const families = new Map<string, { name: string; type: string | undefined; helpCount: number; typeCount: number }>()
+  const families = new Map<
+    string,
+    { name: string; type: string | undefined; helpCount: number; typeCount: number }
+  >()
   const family = (name: string) => {
     const found = families.get(name) ?? { name, type: undefined, helpCount: 0, typeCount: 0 }
     families.set(name, found)

@@ -35,8 +35,14 @@ export const formatPlan = (plan: Plan): string => {
   lines.push('')
   lines.push('buses:')
   for (const b of plan.buses) {
-    const flags = [b.up ? 'up' : 'DOWN', b.nPlusK ? 'N+k' : 'no N+k', b.survivesLoss ? 'survives other bus loss' : 'does not survive bus loss']
-    lines.push(`  ${b.id}: load ${w(b.loadW)} / capacity ${w(b.capacityW)}, redundant ${w(b.redundantW)}  [${flags.join(', ')}]`)
+    const flags = [
+      b.up ? 'up' : 'DOWN',
+      b.nPlusK ? 'N+k' : 'no N+k',
+      b.survivesLoss ? 'survives other bus loss' : 'does not survive bus loss',
+    ]
+    lines.push(
+      `  ${b.id}: load ${w(b.loadW)} / capacity ${w(b.capacityW)}, redundant ${w(b.redundantW)}  [${flags.join(', ')}]`,
+    )
   }
   lines.push('')
   lines.push('closed switches:')
@@ -46,7 +52,9 @@ export const formatPlan = (plan: Plan): string => {
   if (plan.preempted.length > 0) lines.push('', `preempted (at risk, covered): ${plan.preempted.join(', ')}`)
   lines.push('')
   lines.push(plan.steps.length === 0 ? 'steps: none (the current state is already the target)' : 'steps:')
-  plan.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s.op.padEnd(5)} ${s.supply} -> ${s.bus} (${s.kind})`))
+  plan.steps.forEach((s, i) =>
+    lines.push(`  ${i + 1}. ${s.op.padEnd(5)} ${s.supply} -> ${s.bus} (${s.kind})`),
+  )
   if (plan.reasons.length > 0) {
     lines.push('')
     lines.push('reasons:')

@@ -42,12 +42,15 @@ const isEntry = (): boolean => {
 }
 
 if (isEntry()) {
-  main(process.argv.slice(2), { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) }).then(
+  main(process.argv.slice(2), {
+    out: (s) => process.stdout.write(`${s}\n`),
+    err: (s) => process.stderr.write(`${s}\n`),
+  }).then(
     (code) => {
       process.exitCode = code
     },
     (e: unknown) => {
-      process.stderr.write(`busbar: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`)
+      process.stderr.write(`busbar: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
       process.exitCode = 1
     },
   )

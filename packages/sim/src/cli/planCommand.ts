@@ -16,7 +16,11 @@ export const planUsage = `usage: busbar plan FILE.json [--json]
 export const planCommand = async (args: readonly string[], io: CliIo): Promise<number> => {
   let parsed
   try {
-    parsed = parseArgs({ args: [...args], options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true })
+    parsed = parseArgs({
+      args: [...args],
+      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+    })
   } catch (e) {
     io.err(`busbar plan: ${e instanceof Error ? e.message : String(e)}\n${planUsage}`)
     return 2

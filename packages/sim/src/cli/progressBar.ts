@@ -7,7 +7,10 @@ export interface ProgressBar {
   readonly finish: () => void
 }
 
-export const createProgressBar = (label: string, stream: NodeJS.WriteStream = process.stderr): ProgressBar => {
+export const createProgressBar = (
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+): ProgressBar => {
   const started = performance.now()
   let drawn = false
   const enabled = stream.isTTY === true

@@ -35,10 +35,17 @@ export interface CliIo {
 
 const fail = (message: string): Either<string, never> => E.left(message)
 
-const intOption = (name: string, raw: string | undefined, dflt: number, min: number): Either<string, number> => {
+const intOption = (
+  name: string,
+  raw: string | undefined,
+  dflt: number,
+  min: number,
+): Either<string, number> => {
   if (raw === undefined) return E.right(dflt)
   const n = Number(raw)
-  return Number.isInteger(n) && n >= min ? E.right(n) : fail(`--${name} must be an integer >= ${min}, got "${raw}"`)
+  return Number.isInteger(n) && n >= min
+    ? E.right(n)
+    : fail(`--${name} must be an integer >= ${min}, got "${raw}"`)
 }
 
 export const loadScenario = (file: string | undefined): Either<string, Scenario> => {
@@ -63,7 +70,9 @@ const parsePolicies = (raw: string | undefined): Either<string, PolicyName[]> =>
   if (raw === undefined || raw === 'all') return E.right([...policyNames])
   const names = raw.split(',').map((s) => s.trim())
   const bad = names.find((n) => !(policyNames as readonly string[]).includes(n))
-  return bad !== undefined ? fail(`--policy: unknown policy "${bad}" (expected ${policyNames.join(', ')} or all)`) : E.right(names as PolicyName[])
+  return bad !== undefined
+    ? fail(`--policy: unknown policy "${bad}" (expected ${policyNames.join(', ')} or all)`)
+    : E.right(names as PolicyName[])
 }
 
 /** Returns the process exit code. */
@@ -97,7 +106,12 @@ export const simCommand = async (args: readonly string[], io: CliIo): Promise<nu
   const scenarioE = loadScenario(v.scenario)
   const seedE = intOption('seed', v.seed, 1, 0)
   const runsE = intOption('runs', v.runs, 1, 1)
-  const daysE = v.days === undefined ? E.right(undefined) : Number(v.days) > 0 ? E.right(Number(v.days)) : fail(`--days must be > 0, got "${v.days}"`)
+  const daysE =
+    v.days === undefined
+      ? E.right(undefined)
+      : Number(v.days) > 0
+        ? E.right(Number(v.days))
+        : fail(`--days must be > 0, got "${v.days}"`)
   const workersE = intOption('workers', v.workers, -1, 0)
   const policiesE = parsePolicies(v.policy)
   for (const e of [scenarioE, seedE, runsE, daysE, workersE, policiesE]) {
@@ -117,15 +131,31 @@ export const simCommand = async (args: readonly string[], io: CliIo): Promise<nu
   const wantReport = v.report !== undefined
 
   const jobs: SimJob[] = []
-  for (const s of seeds) for (const policy of policies) jobs.push({ index: jobs.length, scenario, seed: s, policy, keepDetail: wantReport && s === seed })
+  for (const s of seeds)
+    for (const policy of policies)
+      jobs.push({ index: jobs.length, scenario, seed: s, policy, keepDetail: wantReport && s === seed })
   // The same controller run with the other alert mode, to compare fault-to-switch latency.
-  const latencyPolicy = policies.includes('reactive') ? 'reactive' : policies.includes('predictive') ? 'predictive' : undefined
+  const latencyPolicy = policies.includes('reactive')
+    ? 'reactive'
+    : policies.includes('predictive')
+      ? 'predictive'
+      : undefined
   const otherMode = scenario.control.alerts === 'interrupt' ? 'polling' : 'interrupt'
-  if (latencyPolicy !== undefined) for (const s of seeds) jobs.push({ index: jobs.length, scenario, seed: s, policy: latencyPolicy, alerts: otherMode, keepDetail: false })
+  if (latencyPolicy !== undefined)
+    for (const s of seeds)
+      jobs.push({
+        index: jobs.length,
+        scenario,
+        seed: s,
+        policy: latencyPolicy,
+        alerts: otherMode,
+        keepDetail: false,
+      })
 
   // Longest first (predictive, reactive, polling-only comparison, static) so the workers finish together;
   // results come back in job order whatever the schedule.
-  const cost = (j: SimJob): number => (j.policy === 'static' ? 0 : j.alerts !== undefined ? 1 : j.policy === 'reactive' ? 2 : 3)
+  const cost = (j: SimJob): number =>
+    j.policy === 'static' ? 0 : j.alerts !== undefined ? 1 : j.policy === 'reactive' ? 2 : 3
   const schedule = [...jobs].sort((a, b) => cost(b) - cost(a) || a.index - b.index)
   const bar = createProgressBar('simulating')
   const scheduled = await runJobs(schedule, { ...(workers >= 0 ? { workers } : {}), onProgress: bar.update })
@@ -146,7 +176,10 @@ export const simCommand = async (args: readonly string[], io: CliIo): Promise<nu
   })
   const ran = policies.filter((p) => !failures.has(p))
   const summaries = ran.map((p) => summarise(p, byPolicy.get(p)!))
-  const otherSummary = latencyPolicy !== undefined && otherModeResults.length > 0 ? summarise(latencyPolicy, otherModeResults) : undefined
+  const otherSummary =
+    latencyPolicy !== undefined && otherModeResults.length > 0
+      ? summarise(latencyPolicy, otherModeResults)
+      : undefined
 
   if (v.json === true) {
     io.out(
@@ -155,7 +188,15 @@ export const simCommand = async (args: readonly string[], io: CliIo): Promise<nu
           scenario: scenario.name,
           seeds,
           summaries,
-          latencyComparison: otherSummary === undefined ? undefined : { policy: latencyPolicy, [otherMode]: otherSummary.faultToSwitchMs, [scenario.control.alerts]: summaries.find((s) => s.policy === latencyPolicy)?.faultToSwitchMs },
+          latencyComparison:
+            otherSummary === undefined
+              ? undefined
+              : {
+                  policy: latencyPolicy,
+                  [otherMode]: otherSummary.faultToSwitchMs,
+                  [scenario.control.alerts]: summaries.find((s) => s.policy === latencyPolicy)
+                    ?.faultToSwitchMs,
+                },
           runs: [...byPolicy.values()].flat().map(({ notes: _n, busSamples: _b, ...r }) => r),
           failed: Object.fromEntries(failures),
         },
@@ -166,7 +207,9 @@ export const simCommand = async (args: readonly string[], io: CliIo): Promise<nu
   } else {
     const years = scenario.durationMs / (365 * 86_400_000)
     io.out(`busbar sim: ${scenario.name}`)
-    io.out(`${scenario.supplies.length} supplies, ${scenario.buses.length} buses, ${scenario.servers.length} servers; ${years >= 0.99 ? `${years.toFixed(years % 1 === 0 ? 0 : 2)} year(s)` : `${(scenario.durationMs / 86_400_000).toFixed(1)} days`} simulated; ${runs} run(s) per policy, seeds ${seeds[0]}..${seeds[seeds.length - 1]}${runs > 1 ? '; mean ± 95% CI' : ''}`)
+    io.out(
+      `${scenario.supplies.length} supplies, ${scenario.buses.length} buses, ${scenario.servers.length} servers; ${years >= 0.99 ? `${years.toFixed(years % 1 === 0 ? 0 : 2)} year(s)` : `${(scenario.durationMs / 86_400_000).toFixed(1)} days`} simulated; ${runs} run(s) per policy, seeds ${seeds[0]}..${seeds[seeds.length - 1]}${runs > 1 ? '; mean ± 95% CI' : ''}`,
+    )
     io.out('')
     if (summaries.length > 0) io.out(formatComparison(summaries, scenario.policy.supplyRedundancy))
     const main = summaries.find((s) => s.policy === latencyPolicy)
@@ -174,8 +217,12 @@ export const simCommand = async (args: readonly string[], io: CliIo): Promise<nu
       const f = (x: number | undefined): string => (x === undefined ? '-' : `${x.toFixed(2)} ms`)
       io.out('')
       io.out(`fault-to-switch latency (${latencyPolicy}), median / p95 over answered faults:`)
-      io.out(`  ${scenario.control.alerts.padEnd(9)} ${f(main.faultToSwitchMs.median)} / ${f(main.faultToSwitchMs.p95)}  (${main.faultToSwitchMs.count} faults)`)
-      io.out(`  ${otherMode.padEnd(9)} ${f(otherSummary.faultToSwitchMs.median)} / ${f(otherSummary.faultToSwitchMs.p95)}  (${otherSummary.faultToSwitchMs.count} faults)`)
+      io.out(
+        `  ${scenario.control.alerts.padEnd(9)} ${f(main.faultToSwitchMs.median)} / ${f(main.faultToSwitchMs.p95)}  (${main.faultToSwitchMs.count} faults)`,
+      )
+      io.out(
+        `  ${otherMode.padEnd(9)} ${f(otherSummary.faultToSwitchMs.median)} / ${f(otherSummary.faultToSwitchMs.p95)}  (${otherSummary.faultToSwitchMs.count} faults)`,
+      )
     }
   }
   if (wantReport && summaries.length > 0) {

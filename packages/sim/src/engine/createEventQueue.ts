@@ -25,7 +25,8 @@ interface Entry<E> {
   readonly event: E
 }
 
-const before = <E>(x: Entry<E>, y: Entry<E>): boolean => x.atMs < y.atMs || (x.atMs === y.atMs && x.seq < y.seq)
+const before = <E>(x: Entry<E>, y: Entry<E>): boolean =>
+  x.atMs < y.atMs || (x.atMs === y.atMs && x.seq < y.seq)
 
 export const createEventQueue = <E>(startMs = 0): EventQueue<E> => {
   const heap: Entry<E>[] = []

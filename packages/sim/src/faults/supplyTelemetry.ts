@@ -83,9 +83,16 @@ export const supplyView = (c: SupplyCondition): SupplyView => {
   const delivering = c.health === 'ok' && c.inputOk
   const temperatureC = supplyTemperatureC(c)
   const loadShare = delivering ? c.outputW / c.capacityW : 0
-  const fanCommandPct = c.cooling === 'builtIn' ? Math.min(100, 30 + 70 * loadShare + Math.max(0, temperatureC - 50) * 2) : undefined
+  const fanCommandPct =
+    c.cooling === 'builtIn'
+      ? Math.min(100, 30 + 70 * loadShare + Math.max(0, temperatureC - 50) * 2)
+      : undefined
   const fanRpm =
-    fanCommandPct === undefined ? undefined : c.health === 'failed' ? 0 : Math.round((maxFanRpm * fanCommandPct * (1 - 0.6 * c.fanSeverity)) / 100)
+    fanCommandPct === undefined
+      ? undefined
+      : c.health === 'failed'
+        ? 0
+        : Math.round((maxFanRpm * fanCommandPct * (1 - 0.6 * c.fanSeverity)) / 100)
   const cs2 = c.capacitorSeverity * c.capacitorSeverity
   const voutV = delivering ? nominalVoutV - 0.6 * cs2 : 0
   const voutRippleV = delivering ? 0.04 + 0.36 * cs2 : 0
@@ -101,7 +108,11 @@ export const supplyView = (c: SupplyCondition): SupplyView => {
     voutUvFault: c.health === 'failed' && c.inputOk,
     otWarning: temperatureC >= otWarningC,
     otFault: temperatureC >= otFaultC,
-    fan1Warning: fanCommandPct !== undefined && fanRpm !== undefined && delivering && fanRpm < 0.75 * (maxFanRpm * fanCommandPct) / 100,
+    fan1Warning:
+      fanCommandPct !== undefined &&
+      fanRpm !== undefined &&
+      delivering &&
+      fanRpm < (0.75 * (maxFanRpm * fanCommandPct)) / 100,
     fan1Fault: fanRpm === 0 && c.cooling === 'builtIn' && c.health === 'failed' && c.fanSeverity >= 1,
     ioutOcWarning: delivering && c.outputW > 0.95 * c.capacityW,
   }

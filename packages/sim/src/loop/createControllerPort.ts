@@ -17,10 +17,19 @@ export interface ControllerPort {
 export const controllerConfig = (scenario: Scenario, predictive: boolean): ControllerConfig => ({
   rack: {
     supplies: scenario.supplies.map((s) => ({ id: s.id, capacityW: s.capacityW, state: 'ok' })),
-    buses: scenario.buses.map((b) => (b.maxW === undefined ? { id: b.id, priority: b.priority } : { id: b.id, priority: b.priority, maxW: b.maxW })),
+    buses: scenario.buses.map((b) =>
+      b.maxW === undefined
+        ? { id: b.id, priority: b.priority }
+        : { id: b.id, priority: b.priority, maxW: b.maxW },
+    ),
     // Until the first report, a server is believed to draw its peak (the safe side).
     loads: scenario.servers.map((s) => ({ id: s.id, powerW: s.peakW, priority: s.priority, buses: s.buses })),
-    switches: scenario.switches.map((w) => ({ supply: w.supply, bus: w.bus, kind: w.kind, closed: w.closed })),
+    switches: scenario.switches.map((w) => ({
+      supply: w.supply,
+      bus: w.bus,
+      kind: w.kind,
+      closed: w.closed,
+    })),
     policy: scenario.policy,
   },
   // Full telemetry on every visit: about 8 ms of each second's bus time for 8 supplies at 100 kHz, and
@@ -29,9 +38,15 @@ export const controllerConfig = (scenario: Scenario, predictive: boolean): Contr
   prediction: { enabled: predictive },
 })
 
-export const createControllerPort = (scenario: Scenario, options: { readonly predictive: boolean }): ControllerPort => {
+export const createControllerPort = (
+  scenario: Scenario,
+  options: { readonly predictive: boolean },
+): ControllerPort => {
   const initial = initialControllerState(controllerConfig(scenario, options.predictive))
-  if (E.isLeft(initial)) throw new Error(`controller configuration from scenario "${scenario.name}" is invalid:\n${formatControllerConfigError(initial.left)}`)
+  if (E.isLeft(initial))
+    throw new Error(
+      `controller configuration from scenario "${scenario.name}" is invalid:\n${formatControllerConfigError(initial.left)}`,
+    )
   let state = initial.right
   return {
     handle: (event) => {

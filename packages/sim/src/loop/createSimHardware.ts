@@ -16,7 +16,9 @@ import { createVirtualRack, muxAddress } from './createVirtualRack.js'
 
 export interface SimHardware {
   /** Perform a ReadSupply or ClearFaults through the PMBus adapter; its resulting events. */
-  readonly pmbus: (command: Extract<ControllerCommand, { _tag: 'ReadSupply' | 'ClearFaults' }>) => Promise<readonly ControllerEvent[]>
+  readonly pmbus: (
+    command: Extract<ControllerCommand, { _tag: 'ReadSupply' | 'ClearFaults' }>,
+  ) => Promise<readonly ControllerEvent[]>
   /** Execute switch steps through the GPIO adapter's plan executor. */
   readonly applyPlan: (planId: number, steps: readonly SwitchStep[]) => Promise<PlanExecutionResult>
   /** SMBALERT# asserted since the last handling (always false when polling only). */
@@ -28,21 +30,26 @@ export interface SimHardware {
   readonly onSupplyChanged: (listener: (supply: string) => void) => void
 }
 
-export const createSimHardware = (world: RackWorld, options: { readonly alerts: 'polling' | 'interrupt' }): SimHardware => {
+export const createSimHardware = (
+  world: RackWorld,
+  options: { readonly alerts: 'polling' | 'interrupt' },
+): SimHardware => {
   const rack = createVirtualRack(world)
   const clock = { now: world.now, advanceTo: world.advanceTo }
   const transport = createTimedTransport(rack.root.transport, clock, world.scenario.control.i2cKHz)
   const bindings: Record<string, SupplyBinding> = {}
-  for (const [id, p] of rack.placement) bindings[id] = { address: p.address, mux: { address: muxAddress, channel: p.channel } }
+  for (const [id, p] of rack.placement)
+    bindings[id] = { address: p.address, mux: { address: muxAddress, channel: p.channel } }
   const bus = createSupplyBus(transport, bindings)
   if (E.isLeft(bus)) throw new Error(`supply bus wiring is invalid: ${bus.left.join('; ')}`)
   const nowMs = (): number => world.now()
   const runner = createPollRunner({ bus: bus.right, nowMs })
   const alertHandler = createAlertHandler({ bus: bus.right, line: rack.alertLine.line, nowMs })
   let pending = false
-  if (options.alerts === 'interrupt') rack.alertLine.line.onAssert(() => {
-    pending = true
-  })
+  if (options.alerts === 'interrupt')
+    rack.alertLine.line.onAssert(() => {
+      pending = true
+    })
   const execClock: Clock = {
     nowMs,
     sleepMs: async (ms) => world.advanceTo(world.now() + Math.max(0, ms)),

@@ -30,7 +30,12 @@ export const transactionMs = (kHz: number, written: number, read: number, combin
 
 export const createTimedTransport = (inner: I2cTransport, clock: BusClock, kHz: number): TimedTransport => {
   let spent = 0
-  const timed = async <A>(written: number, read: number, combined: boolean, run: () => Promise<Either<CommError, A>>): Promise<Either<CommError, A>> => {
+  const timed = async <A>(
+    written: number,
+    read: number,
+    combined: boolean,
+    run: () => Promise<Either<CommError, A>>,
+  ): Promise<Either<CommError, A>> => {
     const result = await run()
     const ms = transactionMs(kHz, written, read, combined)
     spent += ms
@@ -40,7 +45,8 @@ export const createTimedTransport = (inner: I2cTransport, clock: BusClock, kHz: 
   return {
     write: (address, bytes) => timed(bytes.length, 0, false, () => inner.write(address, bytes)),
     read: (address, length) => timed(0, length, false, () => inner.read(address, length)),
-    writeRead: (address, bytes, length) => timed(bytes.length, length, true, () => inner.writeRead(address, bytes, length)),
+    writeRead: (address, bytes, length) =>
+      timed(bytes.length, length, true, () => inner.writeRead(address, bytes, length)),
     busTimeMs: () => spent,
   }
 }

@@ -7,8 +7,18 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { Either } from 'fp-ts/lib/Either.js'
 import type { CommError } from '@busbar/core'
-import { createVirtualAlertLine, createVirtualBus, createVirtualPca9548, createVirtualSupply } from '@busbar/adapters-pmbus/mock'
-import type { VirtualAlertLine, VirtualBus, VirtualI2cDevice, VirtualSupply } from '@busbar/adapters-pmbus/mock'
+import {
+  createVirtualAlertLine,
+  createVirtualBus,
+  createVirtualPca9548,
+  createVirtualSupply,
+} from '@busbar/adapters-pmbus/mock'
+import type {
+  VirtualAlertLine,
+  VirtualBus,
+  VirtualI2cDevice,
+  VirtualSupply,
+} from '@busbar/adapters-pmbus/mock'
 import { createVirtualExpander } from '@busbar/adapters-gpio/mock'
 import type { VirtualExpander } from '@busbar/adapters-gpio/mock'
 import { expanderRegisterMap } from '@busbar/adapters-gpio'
@@ -71,16 +81,25 @@ export const createVirtualRack = (world: RackWorld): VirtualRack => {
 
   // Switch wiring: switch i drives pin i % 16 of drive expander i / 16 (active high); its feedback
   // contact reads the same pin of the matching feedback expander.
-  const sorted = [...scenario.switches].sort((a, b) => (a.supply < b.supply ? -1 : a.supply > b.supply ? 1 : a.bus < b.bus ? -1 : a.bus > b.bus ? 1 : 0))
+  const sorted = [...scenario.switches].sort((a, b) =>
+    a.supply < b.supply ? -1 : a.supply > b.supply ? 1 : a.bus < b.bus ? -1 : a.bus > b.bus ? 1 : 0,
+  )
   const banks = Math.ceil(sorted.length / 16)
-  const expanders = Array.from({ length: banks * 2 }, (_, i) => ({ id: i < banks ? `drive${i}` : `feedback${i - banks}`, kind: 'pca9555' as const, address: firstExpanderAddress + i }))
+  const expanders = Array.from({ length: banks * 2 }, (_, i) => ({
+    id: i < banks ? `drive${i}` : `feedback${i - banks}`,
+    kind: 'pca9555' as const,
+    address: firstExpanderAddress + i,
+  }))
   const switchWiring: SwitchWiring[] = sorted.map((w, i) => ({
     supply: w.supply,
     bus: w.bus,
     kind: w.kind,
     output: { _tag: 'ExpanderPin', expander: `drive${Math.floor(i / 16)}`, pin: i % 16 },
     polarity: 'activeHigh',
-    feedback: { input: { _tag: 'ExpanderPin', expander: `feedback${Math.floor(i / 16)}`, pin: i % 16 }, polarity: 'activeHigh' },
+    feedback: {
+      input: { _tag: 'ExpanderPin', expander: `feedback${Math.floor(i / 16)}`, pin: i % 16 },
+      polarity: 'activeHigh',
+    },
   }))
   const wiring: Wiring = { expanders, switches: switchWiring }
 
@@ -108,7 +127,10 @@ export const createVirtualRack = (world: RackWorld): VirtualRack => {
       for (const { w, i } of mine) world.commandSwitch(w.supply, w.bus, drive.pinLevel(i % 16))
     }
     root.attach(firstExpanderAddress + b, asDevice(firstExpanderAddress + b, drive, afterDriveWrite))
-    root.attach(firstExpanderAddress + banks + b, asDevice(firstExpanderAddress + banks + b, feedback, () => undefined))
+    root.attach(
+      firstExpanderAddress + banks + b,
+      asDevice(firstExpanderAddress + banks + b, feedback, () => undefined),
+    )
   }
 
   // Registers follow the world: only supplies whose view changed are touched.
@@ -143,5 +165,12 @@ export const createVirtualRack = (world: RackWorld): VirtualRack => {
   }
   sync()
   world.onChange(sync)
-  return { root, supplies, alertLine, wiring, placement, onSupplyChanged: (l) => void changeListeners.push(l) }
+  return {
+    root,
+    supplies,
+    alertLine,
+    wiring,
+    placement,
+    onSupplyChanged: (l) => void changeListeners.push(l),
+  }
 }

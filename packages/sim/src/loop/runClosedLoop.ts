@@ -51,7 +51,9 @@ const setFlags = (status: StatusRegisters): string => {
   for (const [register, flags] of Object.entries(status)) {
     if (typeof flags === 'number') {
       if (flags !== 0) out.push(`${register}=${flags}`)
-    } else if (flags !== undefined) for (const [flag, on] of Object.entries(flags as Record<string, boolean>)) if (on) out.push(`${register}.${flag}`)
+    } else if (flags !== undefined)
+      for (const [flag, on] of Object.entries(flags as Record<string, boolean>))
+        if (on) out.push(`${register}.${flag}`)
   }
   return out.sort().join(',')
 }
@@ -65,7 +67,10 @@ export const powerReportDeadbandW = 50
 /** Bound on events handled in one activation: a controller that never settles is a bug, not a hang. */
 const maxEventsPerActivation = 10_000
 
-export const runClosedLoop = async (world: RackWorld, options: ClosedLoopOptions): Promise<ControllerRecord> => {
+export const runClosedLoop = async (
+  world: RackWorld,
+  options: ClosedLoopOptions,
+): Promise<ControllerRecord> => {
   const scenario = world.scenario
   const pollMs = scenario.control.pollIntervalMs
   const endMs = scenario.durationMs
@@ -87,7 +92,8 @@ export const runClosedLoop = async (world: RackWorld, options: ClosedLoopOptions
   }
   // Supplies whose registers changed since the controller last read them in full.
   const unseen = new Set<string>(scenario.supplies.map((s) => s.id))
-  const settled = (): boolean => unseen.size === 0 && [...streak.values()].every((n) => n >= settleObservations)
+  const settled = (): boolean =>
+    unseen.size === 0 && [...streak.values()].every((n) => n >= settleObservations)
   const reportedPower = new Map<string, number>()
   const deferred: ControllerEvent[] = []
   const lastStatus = new Map<string, string>()
@@ -109,7 +115,10 @@ export const runClosedLoop = async (world: RackWorld, options: ClosedLoopOptions
     const busBefore = hw.busTimeMs()
     let handled = 0
     while (queue.length > 0) {
-      if (++handled > maxEventsPerActivation) throw new Error(`controller did not settle within ${maxEventsPerActivation} events at ${world.now()} ms`)
+      if (++handled > maxEventsPerActivation)
+        throw new Error(
+          `controller did not settle within ${maxEventsPerActivation} events at ${world.now()} ms`,
+        )
       const event = queue.shift()!
       if (event._tag === 'Telemetry') {
         if (event.sample.readings.poutW !== undefined) unseen.delete(event.sample.supply)
@@ -141,7 +150,8 @@ export const runClosedLoop = async (world: RackWorld, options: ClosedLoopOptions
               break
             }
             const events = await hw.pmbus(command)
-            for (const e of events) if (e._tag === 'Telemetry') clearedStatus.set(command.supply, setFlags(e.sample.status))
+            for (const e of events)
+              if (e._tag === 'Telemetry') clearedStatus.set(command.supply, setFlags(e.sample.status))
             deferred.push(...events)
             break
           }
@@ -155,7 +165,8 @@ export const runClosedLoop = async (world: RackWorld, options: ClosedLoopOptions
           case 'RaiseAlarm':
             quiet = false
             // A "prediction" about a supply that is already dead is not one.
-            if (command.alarm.kind === 'predictedFailure' && !world.supplyFailed(command.alarm.subject)) predictionAlarms.push({ supply: command.alarm.subject, atMs: command.alarm.atMs })
+            if (command.alarm.kind === 'predictedFailure' && !world.supplyFailed(command.alarm.subject))
+              predictionAlarms.push({ supply: command.alarm.subject, atMs: command.alarm.atMs })
             break
           case 'ClearAlarm':
             quiet = false
@@ -202,7 +213,9 @@ export const runClosedLoop = async (world: RackWorld, options: ClosedLoopOptions
     const cs = controller.state()
     if (options.skipQuiet && lastTickQuiet && cs.applying === undefined && settled()) {
       const nextPhysical = world.nextEventTime() ?? endMs + tickMs
-      const dwellEnd = cs.replanPending ? (cs.lastPlanMs ?? 0) + cs.config.policies.reallocation.minDwellMs : Number.POSITIVE_INFINITY
+      const dwellEnd = cs.replanPending
+        ? (cs.lastPlanMs ?? 0) + cs.config.policies.reallocation.minDwellMs
+        : Number.POSITIVE_INFINITY
       const target = Math.min(nextPhysical, dwellEnd)
       // First slot at or after the target (and never before the current slot).
       slot = Math.max(slot, Math.ceil(target / tickMs))

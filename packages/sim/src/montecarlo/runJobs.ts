@@ -8,7 +8,9 @@ import { runPolicy } from '../policy/runPolicy.js'
 import type { PolicyResult } from '../policy/PolicyResult.js'
 import type { SimJob } from './SimJob.js'
 
-export type JobOutcome = { readonly _tag: 'Done'; readonly result: PolicyResult } | { readonly _tag: 'Failed'; readonly error: string }
+export type JobOutcome =
+  | { readonly _tag: 'Done'; readonly result: PolicyResult }
+  | { readonly _tag: 'Failed'; readonly error: string }
 
 export interface RunJobsOptions {
   /** Worker count; 0 runs in this thread. Default: available cores, at most 4. */
@@ -28,11 +30,20 @@ const createWorker = (): Worker => {
   return new Worker(bootstrap, { eval: true })
 }
 
-const runInThread = async (jobs: readonly SimJob[], onProgress?: (done: number, total: number) => void): Promise<JobOutcome[]> => {
+const runInThread = async (
+  jobs: readonly SimJob[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<JobOutcome[]> => {
   const out: JobOutcome[] = []
   for (const job of jobs) {
     try {
-      out.push({ _tag: 'Done', result: await runPolicy(job.scenario, job.seed, job.policy, { keepDetail: job.keepDetail, ...(job.alerts === undefined ? {} : { alerts: job.alerts }) }) })
+      out.push({
+        _tag: 'Done',
+        result: await runPolicy(job.scenario, job.seed, job.policy, {
+          keepDetail: job.keepDetail,
+          ...(job.alerts === undefined ? {} : { alerts: job.alerts }),
+        }),
+      })
     } catch (error) {
       out.push({ _tag: 'Failed', error: error instanceof Error ? error.message : String(error) })
     }
@@ -41,7 +52,10 @@ const runInThread = async (jobs: readonly SimJob[], onProgress?: (done: number, 
   return out
 }
 
-export const runJobs = async (jobs: readonly SimJob[], options: RunJobsOptions = {}): Promise<JobOutcome[]> => {
+export const runJobs = async (
+  jobs: readonly SimJob[],
+  options: RunJobsOptions = {},
+): Promise<JobOutcome[]> => {
   const wanted = options.workers ?? Math.min(4, availableParallelism())
   const count = Math.min(wanted, jobs.length)
   if (count <= 1) return runInThread(jobs, options.onProgress)
@@ -65,7 +79,9 @@ export const runJobs = async (jobs: readonly SimJob[], options: RunJobsOptions =
       const w = createWorker()
       workers.push(w)
       w.on('message', (msg: { index: number; ok: boolean; result?: PolicyResult; error?: string }) => {
-        results[msg.index] = msg.ok ? { _tag: 'Done', result: msg.result! } : { _tag: 'Failed', error: msg.error ?? 'unknown error' }
+        results[msg.index] = msg.ok
+          ? { _tag: 'Done', result: msg.result! }
+          : { _tag: 'Failed', error: msg.error ?? 'unknown error' }
         done++
         options.onProgress?.(done, jobs.length)
         if (done === jobs.length) {

@@ -19,13 +19,18 @@ export interface ObservedFailure {
 /** An alarm counts as true when its supply fails within this horizon after it. */
 export const predictionHorizonMs = 30 * 24 * 3_600_000
 
-export const predictionOutcome = (alarms: readonly PredictionAlarm[], failures: readonly ObservedFailure[]): PredictionOutcome => {
+export const predictionOutcome = (
+  alarms: readonly PredictionAlarm[],
+  failures: readonly ObservedFailure[],
+): PredictionOutcome => {
   let trueAlarms = 0
   let falseAlarms = 0
   const warned = new Set<ObservedFailure>()
   const leadTimesMs: number[] = []
   for (const a of alarms) {
-    const hit = failures.find((f) => f.supply === a.supply && f.atMs >= a.atMs && f.atMs - a.atMs <= predictionHorizonMs)
+    const hit = failures.find(
+      (f) => f.supply === a.supply && f.atMs >= a.atMs && f.atMs - a.atMs <= predictionHorizonMs,
+    )
     if (hit !== undefined) {
       trueAlarms++
       if (!warned.has(hit)) {

@@ -19,7 +19,12 @@ export interface RunOptions {
   readonly skipQuiet?: boolean
 }
 
-export const runPolicy = async (scenario: Scenario, seed: number, policy: PolicyName, options: RunOptions = {}): Promise<PolicyResult> => {
+export const runPolicy = async (
+  scenario: Scenario,
+  seed: number,
+  policy: PolicyName,
+  options: RunOptions = {},
+): Promise<PolicyResult> => {
   const keep = { notes: options.keepDetail === true, samples: options.keepDetail === true }
   const world = createRackWorld(scenario, createRng(seed), { sampleBuses: keep.samples })
   if (policy === 'static') {

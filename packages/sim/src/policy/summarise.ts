@@ -31,13 +31,20 @@ export interface PolicySummary {
   readonly medianLeadTimeHours: number | undefined
   readonly warnedFailures: number
   /** Fault-to-switch latency, ms, over all answered faults of all runs. */
-  readonly faultToSwitchMs: { readonly median: number | undefined; readonly p95: number | undefined; readonly count: number }
+  readonly faultToSwitchMs: {
+    readonly median: number | undefined
+    readonly p95: number | undefined
+    readonly count: number
+  }
   readonly safetyViolations: number
   readonly alertMode: PolicyResult['alertMode']
 }
 
 /** Two-sided 97.5% quantiles of Student's t for df 1..30; beyond that the normal 1.96. */
-const t975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042]
+const t975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+]
 
 export const estimate = (xs: readonly number[]): Estimate => {
   const n = xs.length
@@ -74,7 +81,9 @@ export const summarise = (policy: PolicyName, runs: readonly PolicyResult[]): Po
     ridesThrough: of((r) => r.ridesThrough),
     shedEvents: of((r) => r.shedEvents),
     busDarkEpisodes: of((r) => r.busDarkEpisodes),
-    hoursWithoutNPlusK: Object.fromEntries(buses.map((b) => [b, of((r) => (r.timeWithoutNPlusKMs[b] ?? 0) / HOUR)])),
+    hoursWithoutNPlusK: Object.fromEntries(
+      buses.map((b) => [b, of((r) => (r.timeWithoutNPlusKMs[b] ?? 0) / HOUR)]),
+    ),
     switchOperations: of((r) => r.switchOperations),
     switchFaults: of((r) => r.switchFaults),
     supplyFailures: of((r) => r.supplyFailures),
@@ -83,7 +92,11 @@ export const summarise = (policy: PolicyName, runs: readonly PolicyResult[]): Po
     missedWearOuts: of((r) => r.prediction.missedWearOuts),
     medianLeadTimeHours: median === undefined ? undefined : median / HOUR,
     warnedFailures: leads.length,
-    faultToSwitchMs: { median: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), count: latencies.length },
+    faultToSwitchMs: {
+      median: quantile(latencies, 0.5),
+      p95: quantile(latencies, 0.95),
+      count: latencies.length,
+    },
     safetyViolations: runs.reduce((a, r) => a + r.safetyViolations, 0),
     alertMode: runs[0]?.alertMode ?? 'none',
   }

@@ -13,7 +13,12 @@ export interface ControllerRecord {
   readonly alertMode: PolicyResult['alertMode']
 }
 
-export const noController: ControllerRecord = { predictionAlarms: [], controllerCycles: 0, i2cBusMs: 0, alertMode: 'none' }
+export const noController: ControllerRecord = {
+  predictionAlarms: [],
+  controllerCycles: 0,
+  i2cBusMs: 0,
+  alertMode: 'none',
+}
 
 /** A switch commanded this long after a fault is not counted as its answer. */
 const answerWindowMs = 60_000
@@ -24,7 +29,9 @@ export const faultToSwitchMs = (notes: readonly WorldNote[]): number[] => {
   const moves = notes.flatMap((n) => (n._tag === 'SwitchMoved' ? [n] : []))
   for (const n of notes) {
     if (n._tag !== 'SupplyFailed' && n._tag !== 'FeedLost') continue
-    const answer = moves.find((mv) => mv.commandedAtMs >= n.atMs && mv.commandedAtMs - n.atMs <= answerWindowMs)
+    const answer = moves.find(
+      (mv) => mv.commandedAtMs >= n.atMs && mv.commandedAtMs - n.atMs <= answerWindowMs,
+    )
     if (answer !== undefined) out.push(answer.atMs - n.atMs)
   }
   return out

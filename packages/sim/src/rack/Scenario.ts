@@ -102,10 +102,21 @@ export interface ControlSpec {
 
 export type ScriptedFault =
   | { readonly kind: 'supplyFail'; readonly atMs: number; readonly supply: string }
-  | { readonly kind: 'supplyDegrade'; readonly atMs: number; readonly supply: string; readonly failAfterMs: number }
+  | {
+      readonly kind: 'supplyDegrade'
+      readonly atMs: number
+      readonly supply: string
+      readonly failAfterMs: number
+    }
   | { readonly kind: 'feedLoss'; readonly atMs: number; readonly feed: string; readonly durationMs: number }
   | { readonly kind: 'commLoss'; readonly atMs: number; readonly supply: string; readonly durationMs: number }
-  | { readonly kind: 'switchFault'; readonly atMs: number; readonly supply: string; readonly bus: string; readonly mode: 'stuckOpen' | 'welded' | 'slow' }
+  | {
+      readonly kind: 'switchFault'
+      readonly atMs: number
+      readonly supply: string
+      readonly bus: string
+      readonly mode: 'stuckOpen' | 'welded' | 'slow'
+    }
 
 export interface Scenario {
   readonly name: string

@@ -26,7 +26,12 @@ export type SwitchFaultMode = 'stuckOpen' | 'welded' | 'slow'
 
 export type PhysicalEvent =
   | { readonly _tag: 'Epoch' }
-  | { readonly _tag: 'SupplyFail'; readonly supply: string; readonly cause: FailureCause; readonly generation: number }
+  | {
+      readonly _tag: 'SupplyFail'
+      readonly supply: string
+      readonly cause: FailureCause
+      readonly generation: number
+    }
   | { readonly _tag: 'SupplyReplaced'; readonly supply: string }
   | { readonly _tag: 'FeedDown'; readonly feed: string; readonly durationMs: number }
   | { readonly _tag: 'FeedUp'; readonly feed: string }
@@ -34,27 +39,72 @@ export type PhysicalEvent =
   | { readonly _tag: 'CommUp'; readonly supply: string }
   | { readonly _tag: 'CoolingFault'; readonly on: boolean; readonly durationMs: number }
   | { readonly _tag: 'DegradeStart'; readonly supply: string; readonly failAfterMs: number }
-  | { readonly _tag: 'SwitchFaultArmed'; readonly supply: string; readonly bus: string; readonly mode: SwitchFaultMode }
-  | { readonly _tag: 'SwitchSettled'; readonly supply: string; readonly bus: string; readonly closed: boolean; readonly op: number }
+  | {
+      readonly _tag: 'SwitchFaultArmed'
+      readonly supply: string
+      readonly bus: string
+      readonly mode: SwitchFaultMode
+    }
+  | {
+      readonly _tag: 'SwitchSettled'
+      readonly supply: string
+      readonly bus: string
+      readonly closed: boolean
+      readonly op: number
+    }
   | { readonly _tag: 'SwitchRepaired'; readonly supply: string; readonly bus: string }
   | { readonly _tag: 'HoldUpExpired'; readonly server: string; readonly token: number }
   | { readonly _tag: 'BootDone'; readonly server: string; readonly token: number }
 
 /** Something that happened, for the timeline, the metrics and the report. */
 export type WorldNote =
-  | { readonly _tag: 'SupplyFailed'; readonly atMs: number; readonly supply: string; readonly cause: FailureCause }
+  | {
+      readonly _tag: 'SupplyFailed'
+      readonly atMs: number
+      readonly supply: string
+      readonly cause: FailureCause
+    }
   | { readonly _tag: 'SupplyReplaced'; readonly atMs: number; readonly supply: string }
   | { readonly _tag: 'FeedLost'; readonly atMs: number; readonly feed: string }
   | { readonly _tag: 'FeedRestored'; readonly atMs: number; readonly feed: string }
   | { readonly _tag: 'CommLost'; readonly atMs: number; readonly supply: string }
   | { readonly _tag: 'CoolingFault'; readonly atMs: number; readonly on: boolean }
-  | { readonly _tag: 'SwitchMoved'; readonly atMs: number; readonly supply: string; readonly bus: string; readonly closed: boolean; readonly commandedAtMs: number }
-  | { readonly _tag: 'SwitchStuck'; readonly atMs: number; readonly supply: string; readonly bus: string; readonly mode: SwitchFaultMode }
-  | { readonly _tag: 'SwitchRepaired'; readonly atMs: number; readonly supply: string; readonly bus: string; readonly closed: boolean }
+  | {
+      readonly _tag: 'SwitchMoved'
+      readonly atMs: number
+      readonly supply: string
+      readonly bus: string
+      readonly closed: boolean
+      readonly commandedAtMs: number
+    }
+  | {
+      readonly _tag: 'SwitchStuck'
+      readonly atMs: number
+      readonly supply: string
+      readonly bus: string
+      readonly mode: SwitchFaultMode
+    }
+  | {
+      readonly _tag: 'SwitchRepaired'
+      readonly atMs: number
+      readonly supply: string
+      readonly bus: string
+      readonly closed: boolean
+    }
   | { readonly _tag: 'BusDark'; readonly atMs: number; readonly bus: string }
   | { readonly _tag: 'BusLive'; readonly atMs: number; readonly bus: string }
-  | { readonly _tag: 'ServerDown'; readonly atMs: number; readonly server: string; readonly gapStartMs: number }
-  | { readonly _tag: 'ServerUp'; readonly atMs: number; readonly server: string; readonly downSinceMs: number }
+  | {
+      readonly _tag: 'ServerDown'
+      readonly atMs: number
+      readonly server: string
+      readonly gapStartMs: number
+    }
+  | {
+      readonly _tag: 'ServerUp'
+      readonly atMs: number
+      readonly server: string
+      readonly downSinceMs: number
+    }
   | { readonly _tag: 'RideThrough'; readonly atMs: number; readonly server: string; readonly gapMs: number }
   | { readonly _tag: 'ServerShed'; readonly atMs: number; readonly server: string }
   | { readonly _tag: 'SafetyViolation'; readonly atMs: number; readonly detail: string }
@@ -167,7 +217,10 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
   let coolingFaultOn = false
   const supplies = new Map<string, SupplyState>()
   const switches = new Map<string, SwitchPhysical>()
-  const servers = new Map<string, { spec: ServerSpec; state: ServerState; demandW: number; shedRequested: boolean; rng: Rng }>()
+  const servers = new Map<
+    string,
+    { spec: ServerSpec; state: ServerState; demandW: number; shedRequested: boolean; rng: Rng }
+  >()
   const listeners: ((atMs: number) => void)[] = []
   const notes: WorldNote[] = []
   const samples: BusSample[] = []
@@ -194,7 +247,12 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
   }
   const swKey = (supply: string, bus: string): string => `${supply}\u0000${bus}`
 
-  const newUnit = (spec: SupplySpec, atMs: number, fresh: boolean, unitRng: Rng): Omit<SupplyState, 'view' | 'outputW'> => {
+  const newUnit = (
+    spec: SupplySpec,
+    atMs: number,
+    fresh: boolean,
+    unitRng: Rng,
+  ): Omit<SupplyState, 'view' | 'outputW'> => {
     const fanLifeMs = spec.fanLifeHours * HOUR
     // A fan's life is Weibull (shape 3: wear-out); an installed fan has already used part of it.
     const fanFailAtMs =
@@ -216,9 +274,17 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
   const inletC = (): number => scenario.cooling.ambientC + (coolingFaultOn ? scenario.cooling.faultRiseC : 0)
 
   const severities = (s: SupplyState, atMs: number): { capacitor: number; fan: number } => {
-    const capFromAge = Math.min(1, Math.max(0, (s.capacitorAge - capacitorVisibleFrom) / (1 - capacitorVisibleFrom)))
-    const capFromScript = s.degrade === undefined ? 0 : Math.min(1, Math.max(0, (atMs - s.degrade.startMs) / (s.degrade.failAtMs - s.degrade.startMs)))
-    const fan = Number.isFinite(s.fanFailAtMs) ? Math.min(1, Math.max(0, 1 - (s.fanFailAtMs - atMs) / fanWarningWindowMs)) : 0
+    const capFromAge = Math.min(
+      1,
+      Math.max(0, (s.capacitorAge - capacitorVisibleFrom) / (1 - capacitorVisibleFrom)),
+    )
+    const capFromScript =
+      s.degrade === undefined
+        ? 0
+        : Math.min(1, Math.max(0, (atMs - s.degrade.startMs) / (s.degrade.failAtMs - s.degrade.startMs)))
+    const fan = Number.isFinite(s.fanFailAtMs)
+      ? Math.min(1, Math.max(0, 1 - (s.fanFailAtMs - atMs) / fanWarningWindowMs))
+      : 0
     return { capacitor: Math.max(capFromAge, capFromScript), fan }
   }
 
@@ -246,11 +312,25 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
     supplies.set(spec.id, state)
   }
   for (const w of scenario.switches) {
-    switches.set(swKey(w.supply, w.bus), { supply: w.supply, bus: w.bus, kind: w.kind, closed: w.closed, commanded: w.closed, armedFault: undefined, op: 0 })
+    switches.set(swKey(w.supply, w.bus), {
+      supply: w.supply,
+      bus: w.bus,
+      kind: w.kind,
+      closed: w.closed,
+      commanded: w.closed,
+      armedFault: undefined,
+      op: 0,
+    })
   }
   for (const spec of scenario.servers) {
     const serverRng = loadRng.fork(`server:${spec.id}`)
-    servers.set(spec.id, { spec, state: { _tag: 'up' }, demandW: serverDemandW(spec, 0, serverRng), shedRequested: false, rng: serverRng })
+    servers.set(spec.id, {
+      spec,
+      state: { _tag: 'up' },
+      demandW: serverDemandW(spec, 0, serverRng),
+      shedRequested: false,
+      rng: serverRng,
+    })
   }
 
   // --- electrical evaluation ---
@@ -271,19 +351,28 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
     // Account the stretch since the last evaluation under the previous outcome.
     const dt = atMs - lastEvalMs
     if (dt > 0) {
-      for (const b of last.buses) if (wiredBuses.has(b.id) && !b.nPlusK) withoutNPlusK.set(b.id, (withoutNPlusK.get(b.id) ?? 0) + dt)
+      for (const b of last.buses)
+        if (wiredBuses.has(b.id) && !b.nPlusK) withoutNPlusK.set(b.id, (withoutNPlusK.get(b.id) ?? 0) + dt)
     }
     lastEvalMs = atMs
     const derate = scenario.policy.derate
     const outcome = evaluateBuses(
       scenario.buses,
-      [...supplies.values()].map((s) => ({ id: s.spec.id, deliverW: delivering(s) ? s.spec.capacityW * derate : 0, closedTo: closedTo(s.spec.id) })),
+      [...supplies.values()].map((s) => ({
+        id: s.spec.id,
+        deliverW: delivering(s) ? s.spec.capacityW * derate : 0,
+        closedTo: closedTo(s.spec.id),
+      })),
       [...servers.values()].map((s) => ({ id: s.spec.id, buses: s.spec.buses, demandW: serverWants(s) })),
       k,
     )
     if (outcome.bridged.length > 0 && outcome.bridged.join() !== last.bridged.join()) {
       m.safetyViolations++
-      note({ _tag: 'SafetyViolation', atMs, detail: `supply ${outcome.bridged.join(', ')} bridges two buses` })
+      note({
+        _tag: 'SafetyViolation',
+        atMs,
+        detail: `supply ${outcome.bridged.join(', ')} bridges two buses`,
+      })
     }
     last = outcome
     // Supplies share their bus's load in proportion to their ratings.
@@ -291,7 +380,10 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
     for (const s of supplies.values()) {
       const bus = closedTo(s.spec.id)[0]
       const b = bus === undefined ? undefined : busById.get(bus)
-      s.outputW = b !== undefined && b.live && delivering(s) && b.capacityW > 0 ? (b.loadW * s.spec.capacityW * derate) / b.capacityW : 0
+      s.outputW =
+        b !== undefined && b.live && delivering(s) && b.capacityW > 0
+          ? (b.loadW * s.spec.capacityW * derate) / b.capacityW
+          : 0
     }
     for (const b of outcome.buses) {
       const was = busLive.get(b.id) ?? false
@@ -347,28 +439,49 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
   const scheduleAbrupt = (s: SupplyState, fromMs: number): void => {
     if (!randomFaults || s.spec.abruptMtbfHours <= 0) return
     const at = fromMs + faultRng.exponential(s.spec.abruptMtbfHours * HOUR)
-    if (at <= scenario.durationMs) queue.schedule(at, { _tag: 'SupplyFail', supply: s.spec.id, cause: 'abrupt', generation: s.generation })
+    if (at <= scenario.durationMs)
+      queue.schedule(at, { _tag: 'SupplyFail', supply: s.spec.id, cause: 'abrupt', generation: s.generation })
   }
   const scheduleFan = (s: SupplyState): void => {
     if (!randomFaults || !Number.isFinite(s.fanFailAtMs) || s.fanFailAtMs > scenario.durationMs) return
-    queue.schedule(s.fanFailAtMs, { _tag: 'SupplyFail', supply: s.spec.id, cause: 'fan', generation: s.generation })
+    queue.schedule(s.fanFailAtMs, {
+      _tag: 'SupplyFail',
+      supply: s.spec.id,
+      cause: 'fan',
+      generation: s.generation,
+    })
   }
   const scheduleFeedOutage = (feed: Scenario['feeds'][number], fromMs: number): void => {
     if (!randomFaults || feed.outageMtbfHours <= 0) return
     const at = fromMs + faultRng.exponential(feed.outageMtbfHours * HOUR)
-    if (at <= scenario.durationMs) queue.schedule(at, { _tag: 'FeedDown', feed: feed.id, durationMs: faultRng.exponential(feed.outageMeanMinutes * 60_000) })
+    if (at <= scenario.durationMs)
+      queue.schedule(at, {
+        _tag: 'FeedDown',
+        feed: feed.id,
+        durationMs: faultRng.exponential(feed.outageMeanMinutes * 60_000),
+      })
   }
   const scheduleComm = (supply: string, fromMs: number): void => {
     const c = scenario.commFaults
     if (!randomFaults || c.nackMtbfHours <= 0) return
     const at = fromMs + faultRng.exponential(c.nackMtbfHours * HOUR)
-    if (at <= scenario.durationMs) queue.schedule(at, { _tag: 'CommDown', supply, durationMs: faultRng.exponential(c.nackMeanSeconds * 1000) })
+    if (at <= scenario.durationMs)
+      queue.schedule(at, {
+        _tag: 'CommDown',
+        supply,
+        durationMs: faultRng.exponential(c.nackMeanSeconds * 1000),
+      })
   }
   const scheduleCooling = (fromMs: number): void => {
     const c = scenario.cooling
     if (!randomFaults || c.faultMtbfHours <= 0) return
     const at = fromMs + faultRng.exponential(c.faultMtbfHours * HOUR)
-    if (at <= scenario.durationMs) queue.schedule(at, { _tag: 'CoolingFault', on: true, durationMs: faultRng.exponential(c.faultMeanHours * HOUR) })
+    if (at <= scenario.durationMs)
+      queue.schedule(at, {
+        _tag: 'CoolingFault',
+        on: true,
+        durationMs: faultRng.exponential(c.faultMeanHours * HOUR),
+      })
   }
 
   for (const s of supplies.values()) {
@@ -407,7 +520,8 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
     // Scripted-only runs (hand-checked cases) replace nothing: every outcome follows from the script.
     if (!randomFaults) return
     const repairAt = atMs + faultRng.exponential(scenario.control.repairMeanHours * HOUR)
-    if (repairAt <= scenario.durationMs) queue.schedule(repairAt, { _tag: 'SupplyReplaced', supply: s.spec.id })
+    if (repairAt <= scenario.durationMs)
+      queue.schedule(repairAt, { _tag: 'SupplyReplaced', supply: s.spec.id })
   }
 
   const epoch = (atMs: number): void => {
@@ -422,7 +536,8 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
     for (const sv of servers.values()) sv.demandW = serverDemandW(sv.spec, atMs, sv.rng)
     if (options.sampleBuses === true) {
       evaluate(atMs)
-      for (const b of last.buses) samples.push({ atMs, bus: b.id, loadW: b.loadW, capacityW: b.capacityW, live: b.live })
+      for (const b of last.buses)
+        samples.push({ atMs, bus: b.id, loadW: b.loadW, capacityW: b.capacityW, live: b.live })
     }
     if (atMs + stepMs <= scenario.durationMs) queue.schedule(atMs + stepMs, { _tag: 'Epoch' })
   }
@@ -442,7 +557,13 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
         const old = supplies.get(e.supply)
         if (old === undefined) return
         const unit = newUnit(old.spec, atMs, true, faultRng.fork(`unit:${old.spec.id}:${old.generation + 1}`))
-        const s: SupplyState = { ...unit, generation: old.generation + 1, responding: old.responding, view: old.view, outputW: 0 }
+        const s: SupplyState = {
+          ...unit,
+          generation: old.generation + 1,
+          responding: old.responding,
+          view: old.view,
+          outputW: 0,
+        }
         supplies.set(e.supply, s)
         note({ _tag: 'SupplyReplaced', atMs, supply: e.supply })
         scheduleAbrupt(s, atMs)
@@ -488,7 +609,12 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
         const s = supplies.get(e.supply)
         if (s === undefined || s.health !== 'ok') return
         s.degrade = { startMs: atMs, failAtMs: atMs + e.failAfterMs }
-        queue.schedule(atMs + e.failAfterMs, { _tag: 'SupplyFail', supply: e.supply, cause: 'scripted', generation: s.generation })
+        queue.schedule(atMs + e.failAfterMs, {
+          _tag: 'SupplyFail',
+          supply: e.supply,
+          cause: 'scripted',
+          generation: s.generation,
+        })
         break
       }
       case 'SwitchFaultArmed': {
@@ -586,7 +712,12 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
         m.switchFaults++
         note({ _tag: 'SwitchStuck', atMs, supply, bus, mode })
         // A technician replaces the switch; until then it ignores its control input.
-        if (randomFaults) queue.schedule(atMs + faultRng.exponential(scenario.control.repairMeanHours * HOUR), { _tag: 'SwitchRepaired', supply, bus })
+        if (randomFaults)
+          queue.schedule(atMs + faultRng.exponential(scenario.control.repairMeanHours * HOUR), {
+            _tag: 'SwitchRepaired',
+            supply,
+            bus,
+          })
         return
       }
       if (mode === 'slow') m.switchFaults++
@@ -604,7 +735,8 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
         s.shedRequested = want
         if (want) {
           if (s.state._tag === 'down' || s.state._tag === 'shed') continue
-          const since = s.state._tag === 'booting' ? s.state.downSinceMs : s.state._tag === 'gap' ? s.state.sinceMs : atMs
+          const since =
+            s.state._tag === 'booting' ? s.state.downSinceMs : s.state._tag === 'gap' ? s.state.sinceMs : atMs
           if (s.state._tag === 'up' || s.state._tag === 'gap') {
             m.outages++
             m.shedEvents++
@@ -621,7 +753,8 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
       // Only running servers report: a server that is down, booting or shed has no running OS to report
       // from, so the controller keeps its last report (what the server will draw when it comes back).
       const out = new Map<string, number>()
-      for (const s of servers.values()) if (s.state._tag === 'up' || s.state._tag === 'gap') out.set(s.spec.id, s.demandW)
+      for (const s of servers.values())
+        if (s.state._tag === 'up' || s.state._tag === 'gap') out.set(s.spec.id, s.demandW)
       return out
     },
     outcome: () => last,

@@ -22,7 +22,10 @@ const HOUR = 3_600_000
 
 const kind = t.keyof({ fet: null, relay: null, breaker: null })
 
-const FeedC = t.intersection([t.type({ id: t.string }), t.partial({ outageMtbfHours: t.number, outageMeanMinutes: t.number })])
+const FeedC = t.intersection([
+  t.type({ id: t.string }),
+  t.partial({ outageMtbfHours: t.number, outageMeanMinutes: t.number }),
+])
 const BusC = t.intersection([t.type({ id: t.string, priority: t.number }), t.partial({ maxW: t.number })])
 const SupplyC = t.intersection([
   t.type({ id: t.string, capacityW: t.number, feed: t.string }),
@@ -39,7 +42,12 @@ const SupplyC = t.intersection([
 const SwitchC = t.type({ supply: t.string, bus: t.string, kind, closed: t.boolean })
 const ServerC = t.intersection([
   t.type({ id: t.string, priority: t.number, buses: t.array(t.string), peakW: t.number }),
-  t.partial({ idleW: t.number, profile: t.keyof({ flat: null, diurnal: null, bursty: null }), holdUpMs: t.number, bootSeconds: t.number }),
+  t.partial({
+    idleW: t.number,
+    profile: t.keyof({ flat: null, diurnal: null, bursty: null }),
+    holdUpMs: t.number,
+    bootSeconds: t.number,
+  }),
 ])
 const ScriptedC = t.union([
   t.type({ kind: t.literal('supplyFail'), atHours: t.number, supply: t.string }),
@@ -84,7 +92,12 @@ export const ScenarioJson = t.intersection([
       profileStepMinutes: t.number,
       repairMeanHours: t.number,
     }),
-    policy: t.partial({ supplyRedundancy: t.number, busRedundancy: t.boolean, derate: t.number, preemptRisk: t.number }),
+    policy: t.partial({
+      supplyRedundancy: t.number,
+      busRedundancy: t.boolean,
+      derate: t.number,
+      preemptRisk: t.number,
+    }),
     scripted: t.array(ScriptedC),
   }),
 ])
@@ -103,7 +116,7 @@ const pathOf = (context: t.Context): string => {
   return path === '' ? '(root)' : path
 }
 
-const describe = (v: unknown): string => (v === undefined ? 'missing' : JSON.stringify(v) ?? String(v))
+const describe = (v: unknown): string => (v === undefined ? 'missing' : (JSON.stringify(v) ?? String(v)))
 
 const structuralIssues = (errors: t.Errors): ScenarioIssue[] => {
   const seen = new Set<string>()
@@ -140,10 +153,22 @@ const semantic = (j: ScenarioJson): Either<ScenarioIssue[], Scenario> => {
     })
     return seen
   }
-  const feeds = unique('feeds', j.feeds.map((f) => f.id))
-  const buses = unique('buses', j.buses.map((b) => b.id))
-  const supplies = unique('supplies', j.supplies.map((s) => s.id))
-  unique('servers', j.servers.map((s) => s.id))
+  const feeds = unique(
+    'feeds',
+    j.feeds.map((f) => f.id),
+  )
+  const buses = unique(
+    'buses',
+    j.buses.map((b) => b.id),
+  )
+  const supplies = unique(
+    'supplies',
+    j.supplies.map((s) => s.id),
+  )
+  unique(
+    'servers',
+    j.servers.map((s) => s.id),
+  )
   if (j.buses.length === 0) bad('buses', 'must not be empty')
   if (j.supplies.length === 0) bad('supplies', 'must not be empty')
 
@@ -161,18 +186,25 @@ const semantic = (j: ScenarioJson): Either<ScenarioIssue[], Scenario> => {
     positive(`${p}.capacityW`, s.capacityW)
     if (!feeds.has(s.feed)) bad(`${p}.feed`, `names unknown feed "${s.feed}"`)
     const address = s.address ?? 0x58
-    if (!Number.isInteger(address) || address < 0x08 || address > 0x77) bad(`${p}.address`, `must be a 7-bit address in 0x08..0x77, got ${address}`)
+    if (!Number.isInteger(address) || address < 0x08 || address > 0x77)
+      bad(`${p}.address`, `must be a 7-bit address in 0x08..0x77, got ${address}`)
     const channel = s.muxChannel ?? i % 8
-    if (!Number.isInteger(channel) || channel < 0 || channel > 7) bad(`${p}.muxChannel`, `must be an integer 0..7, got ${channel}`)
+    if (!Number.isInteger(channel) || channel < 0 || channel > 7)
+      bad(`${p}.muxChannel`, `must be an integer 0..7, got ${channel}`)
     const key = `${channel}:${address}`
-    if (usedAddresses.has(key)) bad(`${p}.address`, `0x${address.toString(16)} on mux channel ${channel} is already used by supplies[${usedAddresses.get(key)}]`)
+    if (usedAddresses.has(key))
+      bad(
+        `${p}.address`,
+        `0x${address.toString(16)} on mux channel ${channel} is already used by supplies[${usedAddresses.get(key)}]`,
+      )
     usedAddresses.set(key, i)
     nonNegative(`${p}.abruptMtbfHours`, s.abruptMtbfHours)
     nonNegative(`${p}.capacitorLifeHours`, s.capacitorLifeHours)
     nonNegative(`${p}.fanLifeHours`, s.fanLifeHours)
     if (s.capacitorAgeAtStart !== undefined && !(s.capacitorAgeAtStart >= 0 && s.capacitorAgeAtStart < 1))
       bad(`${p}.capacitorAgeAtStart`, `must be in [0, 1), got ${s.capacitorAgeAtStart}`)
-    if (s.efficiency !== undefined && !(s.efficiency > 0 && s.efficiency <= 1)) bad(`${p}.efficiency`, `must be in (0, 1], got ${s.efficiency}`)
+    if (s.efficiency !== undefined && !(s.efficiency > 0 && s.efficiency <= 1))
+      bad(`${p}.efficiency`, `must be in (0, 1], got ${s.efficiency}`)
   })
   const switchKeys = new Set<string>()
   const closedBySupply = new Map<string, number>()
@@ -184,27 +216,34 @@ const semantic = (j: ScenarioJson): Either<ScenarioIssue[], Scenario> => {
     if (switchKeys.has(key)) bad(p, `duplicates the switch ${w.supply}->${w.bus}`)
     switchKeys.add(key)
     if (w.closed) {
-      if (closedBySupply.has(w.supply)) bad(`${p}.closed`, `closes a second switch of supply "${w.supply}" (a supply never bridges two buses)`)
+      if (closedBySupply.has(w.supply))
+        bad(
+          `${p}.closed`,
+          `closes a second switch of supply "${w.supply}" (a supply never bridges two buses)`,
+        )
       closedBySupply.set(w.supply, i)
     }
   })
   j.servers.forEach((s, i) => {
     const p = `servers[${i}]`
     if (!Number.isInteger(s.priority)) bad(`${p}.priority`, `must be an integer, got ${s.priority}`)
-    if (s.buses.length < 1 || s.buses.length > 2) bad(`${p}.buses`, `must name one or two buses, got ${s.buses.length}`)
+    if (s.buses.length < 1 || s.buses.length > 2)
+      bad(`${p}.buses`, `must name one or two buses, got ${s.buses.length}`)
     if (s.buses.length === 2 && s.buses[0] === s.buses[1]) bad(`${p}.buses`, 'names the same bus twice')
     s.buses.forEach((b, k) => {
       if (!buses.has(b)) bad(`${p}.buses[${k}]`, `names unknown bus "${b}"`)
     })
     nonNegative(`${p}.peakW`, s.peakW)
     nonNegative(`${p}.idleW`, s.idleW)
-    if (s.idleW !== undefined && s.idleW > s.peakW) bad(`${p}.idleW`, `must be <= peakW (${s.peakW}), got ${s.idleW}`)
+    if (s.idleW !== undefined && s.idleW > s.peakW)
+      bad(`${p}.idleW`, `must be <= peakW (${s.peakW}), got ${s.idleW}`)
     positive(`${p}.holdUpMs`, s.holdUpMs)
     nonNegative(`${p}.bootSeconds`, s.bootSeconds)
   })
   positive('durationDays', j.durationDays)
   positive('durationHours', j.durationHours)
-  if (j.durationDays !== undefined && j.durationHours !== undefined) bad('durationHours', 'must not be given together with durationDays')
+  if (j.durationDays !== undefined && j.durationHours !== undefined)
+    bad('durationHours', 'must not be given together with durationDays')
   const c = j.control ?? {}
   positive('control.pollIntervalMs', c.pollIntervalMs)
   positive('control.i2cKHz', c.i2cKHz)
@@ -214,16 +253,23 @@ const semantic = (j: ScenarioJson): Either<ScenarioIssue[], Scenario> => {
   nonNegative('cooling.faultMtbfHours', cool.faultMtbfHours)
   positive('cooling.faultMeanHours', cool.faultMeanHours)
   const sf = j.switchFaults ?? {}
-  for (const [k, v] of Object.entries(sf)) if (!(v >= 0 && v <= 1)) bad(`switchFaults.${k}`, `must be a probability in [0, 1], got ${v}`)
+  for (const [k, v] of Object.entries(sf))
+    if (!(v >= 0 && v <= 1)) bad(`switchFaults.${k}`, `must be a probability in [0, 1], got ${v}`)
   const cf = j.commFaults ?? {}
   nonNegative('commFaults.nackMtbfHours', cf.nackMtbfHours)
   positive('commFaults.nackMeanSeconds', cf.nackMeanSeconds)
   const pol = j.policy ?? {}
-  if (pol.supplyRedundancy !== undefined && !(Number.isInteger(pol.supplyRedundancy) && pol.supplyRedundancy >= 0))
+  if (
+    pol.supplyRedundancy !== undefined &&
+    !(Number.isInteger(pol.supplyRedundancy) && pol.supplyRedundancy >= 0)
+  )
     bad('policy.supplyRedundancy', `must be an integer >= 0, got ${pol.supplyRedundancy}`)
-  if (pol.derate !== undefined && !(pol.derate > 0 && pol.derate <= 1)) bad('policy.derate', `must be in (0, 1], got ${pol.derate}`)
-  if (pol.preemptRisk !== undefined && !(pol.preemptRisk >= 0 && pol.preemptRisk <= 1)) bad('policy.preemptRisk', `must be in [0, 1], got ${pol.preemptRisk}`)
-  const durationMs = j.durationHours !== undefined ? j.durationHours * HOUR : (j.durationDays ?? 365) * 24 * HOUR
+  if (pol.derate !== undefined && !(pol.derate > 0 && pol.derate <= 1))
+    bad('policy.derate', `must be in (0, 1], got ${pol.derate}`)
+  if (pol.preemptRisk !== undefined && !(pol.preemptRisk >= 0 && pol.preemptRisk <= 1))
+    bad('policy.preemptRisk', `must be in [0, 1], got ${pol.preemptRisk}`)
+  const durationMs =
+    j.durationHours !== undefined ? j.durationHours * HOUR : (j.durationDays ?? 365) * 24 * HOUR
 
   const scripted: ScriptedFault[] = []
   ;(j.scripted ?? []).forEach((f, i) => {
@@ -252,7 +298,8 @@ const semantic = (j: ScenarioJson): Either<ScenarioIssue[], Scenario> => {
         scripted.push({ kind: f.kind, atMs, supply: f.supply, durationMs: f.durationMinutes * 60_000 })
         break
       case 'switchFault':
-        if (!switchKeys.has(`${f.supply}\u0000${f.bus}`)) bad(p, `names no existing switch ${f.supply}->${f.bus}`)
+        if (!switchKeys.has(`${f.supply}\u0000${f.bus}`))
+          bad(p, `names no existing switch ${f.supply}->${f.bus}`)
         scripted.push({ kind: f.kind, atMs, supply: f.supply, bus: f.bus, mode: f.mode })
         break
     }
@@ -263,8 +310,16 @@ const semantic = (j: ScenarioJson): Either<ScenarioIssue[], Scenario> => {
     name: j.name ?? 'scenario',
     durationMs,
     randomFaults: j.randomFaults ?? true,
-    feeds: j.feeds.map((f) => ({ id: f.id, outageMtbfHours: f.outageMtbfHours ?? 0, outageMeanMinutes: f.outageMeanMinutes ?? 30 })),
-    buses: j.buses.map((b) => (b.maxW === undefined ? { id: b.id, priority: b.priority } : { id: b.id, priority: b.priority, maxW: b.maxW })),
+    feeds: j.feeds.map((f) => ({
+      id: f.id,
+      outageMtbfHours: f.outageMtbfHours ?? 0,
+      outageMeanMinutes: f.outageMeanMinutes ?? 30,
+    })),
+    buses: j.buses.map((b) =>
+      b.maxW === undefined
+        ? { id: b.id, priority: b.priority }
+        : { id: b.id, priority: b.priority, maxW: b.maxW },
+    ),
     supplies: j.supplies.map((s, i) => ({
       id: s.id,
       capacityW: s.capacityW,
@@ -295,7 +350,11 @@ const semantic = (j: ScenarioJson): Either<ScenarioIssue[], Scenario> => {
       faultMeanHours: cool.faultMeanHours ?? 6,
       faultRiseC: cool.faultRiseC ?? 15,
     },
-    switchFaults: { stuckOpenPerOp: sf.stuckOpenPerOp ?? 0, weldedPerOp: sf.weldedPerOp ?? 0, slowPerOp: sf.slowPerOp ?? 0 },
+    switchFaults: {
+      stuckOpenPerOp: sf.stuckOpenPerOp ?? 0,
+      weldedPerOp: sf.weldedPerOp ?? 0,
+      slowPerOp: sf.slowPerOp ?? 0,
+    },
     commFaults: { nackMtbfHours: cf.nackMtbfHours ?? 0, nackMeanSeconds: cf.nackMeanSeconds ?? 20 },
     control: {
       pollIntervalMs: c.pollIntervalMs ?? 1000,
@@ -311,10 +370,12 @@ const semantic = (j: ScenarioJson): Either<ScenarioIssue[], Scenario> => {
 
 export const decodeScenario = (u: unknown): Either<ScenarioError, Scenario> => {
   const structural = ScenarioJson.decode(u)
-  if (E.isLeft(structural)) return E.left({ _tag: 'ScenarioError', issues: structuralIssues(structural.left) })
+  if (E.isLeft(structural))
+    return E.left({ _tag: 'ScenarioError', issues: structuralIssues(structural.left) })
   const checked = semantic(structural.right)
   return E.isLeft(checked) ? E.left({ _tag: 'ScenarioError', issues: checked.left }) : E.right(checked.right)
 }
 
 export const formatScenarioError = (e: ScenarioError): string =>
-  `invalid scenario (${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}):\n` + e.issues.map((i) => `  - ${i.message}`).join('\n')
+  `invalid scenario (${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}):\n` +
+  e.issues.map((i) => `  - ${i.message}`).join('\n')

@@ -7,7 +7,13 @@ import * as E from 'fp-ts/lib/Either.js'
 import { decodeScenario, formatScenarioError } from './decodeScenario.js'
 import type { Scenario } from './Scenario.js'
 
-const supply = (id: string, capacityW: number, feed: string, muxChannel: number, capacitorAgeAtStart: number) => ({
+const supply = (
+  id: string,
+  capacityW: number,
+  feed: string,
+  muxChannel: number,
+  capacitorAgeAtStart: number,
+) => ({
   id,
   capacityW,
   feed,
@@ -23,8 +29,23 @@ const pair = (s: string, kind: 'fet' | 'relay' | 'breaker', home: 'A' | 'B') => 
   { supply: s, bus: 'B', kind, closed: home === 'B' },
 ]
 
-const servers = (prefix: string, n: number, priority: number, buses: string[][], peakW: number, idleW: number, profile: 'diurnal' | 'bursty') =>
-  Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i + 1}`, priority, buses: buses[i % buses.length]!, peakW, idleW, profile }))
+const servers = (
+  prefix: string,
+  n: number,
+  priority: number,
+  buses: string[][],
+  peakW: number,
+  idleW: number,
+  profile: 'diurnal' | 'bursty',
+) =>
+  Array.from({ length: n }, (_, i) => ({
+    id: `${prefix}${i + 1}`,
+    priority,
+    buses: buses[i % buses.length]!,
+    peakW,
+    idleW,
+    profile,
+  }))
 
 export const defaultScenarioJson = {
   name: 'two-bus rack, 8 mixed supplies, 24 servers, one year',
@@ -66,12 +87,19 @@ export const defaultScenarioJson = {
   cooling: { kind: 'builtIn', ambientC: 32, faultMtbfHours: 4000, faultMeanHours: 4, faultRiseC: 12 },
   switchFaults: { stuckOpenPerOp: 0.002, weldedPerOp: 0.001, slowPerOp: 0.01 },
   commFaults: { nackMtbfHours: 3000, nackMeanSeconds: 30 },
-  control: { pollIntervalMs: 1000, alerts: 'interrupt', i2cKHz: 100, profileStepMinutes: 240, repairMeanHours: 48 },
+  control: {
+    pollIntervalMs: 1000,
+    alerts: 'interrupt',
+    i2cKHz: 100,
+    profileStepMinutes: 240,
+    repairMeanHours: 48,
+  },
   policy: { supplyRedundancy: 1, busRedundancy: true, derate: 1, preemptRisk: 0.5 },
 } as const
 
 export const defaultScenario = (): Scenario => {
   const decoded = decodeScenario(defaultScenarioJson)
-  if (E.isLeft(decoded)) throw new Error(`embedded default scenario is invalid: ${formatScenarioError(decoded.left)}`)
+  if (E.isLeft(decoded))
+    throw new Error(`embedded default scenario is invalid: ${formatScenarioError(decoded.left)}`)
   return decoded.right
 }

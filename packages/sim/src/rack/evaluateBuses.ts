@@ -62,7 +62,10 @@ export const evaluateBuses = (
   const capacity = new Map<string, number>()
   for (const [id, ws] of supplyW) {
     ws.sort((a, b) => b - a)
-    capacity.set(id, ws.reduce((a, w) => a + w, 0))
+    capacity.set(
+      id,
+      ws.reduce((a, w) => a + w, 0),
+    )
   }
   const live = new Set(buses.filter((b) => (capacity.get(b.id) ?? 0) > 0).map((b) => b.id))
   let load = new Map<string, number>()
@@ -93,7 +96,14 @@ export const evaluateBuses = (
       const cap = capacity.get(b.id) ?? 0
       const l = load.get(b.id) ?? 0
       const afterK = ws.slice(k).reduce((a, w) => a + w, 0)
-      return { id: b.id, live: live.has(b.id), capacityW: cap, loadW: l, supplyW: ws, nPlusK: live.has(b.id) && afterK + 1e-9 >= l }
+      return {
+        id: b.id,
+        live: live.has(b.id),
+        capacityW: cap,
+        loadW: l,
+        supplyW: ws,
+        nPlusK: live.has(b.id) && afterK + 1e-9 >= l,
+      }
     }),
     powered,
     bridged,

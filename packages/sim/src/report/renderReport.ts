@@ -8,7 +8,8 @@ import type { Scenario } from '../rack/Scenario.js'
 import type { BusSample, WorldNote } from '../rack/createRackWorld.js'
 import { comparisonRows } from '../cli/formatComparison.js'
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
 const DAY = 86_400_000
 const W = 900
@@ -43,7 +44,9 @@ const axes = (xMaxMs: number, yMax: number, yLabel: string): string => {
   for (let i = 0; i <= 4; i++) {
     const y = M.top + plotH - (plotH * i) / 4
     ticks.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${y}" y2="${y}" stroke="${colors.grid}"/>`)
-    ticks.push(`<text x="${M.left - 6}" y="${y + 4}" text-anchor="end" font-size="11">${Math.round((yMax * i) / 4)}</text>`)
+    ticks.push(
+      `<text x="${M.left - 6}" y="${y + 4}" text-anchor="end" font-size="11">${Math.round((yMax * i) / 4)}</text>`,
+    )
   }
   const days = xMaxMs / DAY
   const step = days > 60 ? 30 : days > 10 ? 7 : 1
@@ -51,11 +54,18 @@ const axes = (xMaxMs: number, yMax: number, yLabel: string): string => {
     const x = M.left + (plotW * d * DAY) / xMaxMs
     ticks.push(`<text x="${x}" y="${H - 10}" text-anchor="middle" font-size="11">d${d}</text>`)
   }
-  ticks.push(`<text x="12" y="${M.top + plotH / 2}" font-size="11" transform="rotate(-90 12 ${M.top + plotH / 2})" text-anchor="middle">${esc(yLabel)}</text>`)
+  ticks.push(
+    `<text x="12" y="${M.top + plotH / 2}" font-size="11" transform="rotate(-90 12 ${M.top + plotH / 2})" text-anchor="middle">${esc(yLabel)}</text>`,
+  )
   return ticks.join('')
 }
 
-export const busChart = (bus: string, samples: readonly BusSample[], durationMs: number, title: string): string => {
+export const busChart = (
+  bus: string,
+  samples: readonly BusSample[],
+  durationMs: number,
+  title: string,
+): string => {
   const pts = downsample(
     samples.filter((s) => s.bus === bus),
     900,
@@ -65,8 +75,14 @@ export const busChart = (bus: string, samples: readonly BusSample[], durationMs:
   const plotH = H - M.top - M.bottom
   const x = (t: number): number => M.left + (plotW * t) / durationMs
   const y = (v: number): number => M.top + plotH - (plotH * v) / yMax
-  const line = (f: (p: BusSample) => number): string => pts.map((p) => `${x(p.atMs).toFixed(1)},${y(f(p)).toFixed(1)}`).join(' ')
-  const dark = pts.filter((p) => !p.live).map((p) => `<rect x="${x(p.atMs).toFixed(1)}" y="${M.top}" width="2" height="${plotH}" fill="${colors.dark}" opacity="0.5"/>`)
+  const line = (f: (p: BusSample) => number): string =>
+    pts.map((p) => `${x(p.atMs).toFixed(1)},${y(f(p)).toFixed(1)}`).join(' ')
+  const dark = pts
+    .filter((p) => !p.live)
+    .map(
+      (p) =>
+        `<rect x="${x(p.atMs).toFixed(1)}" y="${M.top}" width="2" height="${plotH}" fill="${colors.dark}" opacity="0.5"/>`,
+    )
   return `<figure><figcaption>${esc(title)}</figcaption>
 <svg class="chart" data-chart="bus-${esc(bus)}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">
 ${axes(durationMs, yMax, 'watts')}
@@ -105,7 +121,10 @@ export const timelineChart = (notes: readonly WorldNote[], durationMs: number, t
     const y = M.top + i * laneH + laneH / 2
     const marks = notes
       .filter(lane.pick)
-      .map((n) => `<circle cx="${x(n.atMs).toFixed(1)}" cy="${y}" r="4" fill="${lane.color}"><title>${esc(`${lane.label} at day ${(n.atMs / DAY).toFixed(2)}: ${JSON.stringify(n)}`)}</title></circle>`)
+      .map(
+        (n) =>
+          `<circle cx="${x(n.atMs).toFixed(1)}" cy="${y}" r="4" fill="${lane.color}"><title>${esc(`${lane.label} at day ${(n.atMs / DAY).toFixed(2)}: ${JSON.stringify(n)}`)}</title></circle>`,
+      )
     return `<text x="4" y="${y + 4}" font-size="11">${esc(lane.label)}</text><line x1="150" x2="${W - M.right}" y1="${y}" y2="${y}" stroke="${colors.grid}"/>${marks.join('')}`
   })
   return `<figure><figcaption>${esc(title)}</figcaption>
@@ -117,7 +136,10 @@ export const comparisonChart = (summaries: readonly PolicySummary[]): string => 
   const metrics: { label: string; value: (s: PolicySummary) => number }[] = [
     { label: 'server outages', value: (s) => s.outages.mean },
     { label: 'downtime (server-h)', value: (s) => s.downtimeHours.mean },
-    { label: 'hours without N+k (all buses)', value: (s) => Object.values(s.hoursWithoutNPlusK).reduce((a, e) => a + e.mean, 0) },
+    {
+      label: 'hours without N+k (all buses)',
+      value: (s) => Object.values(s.hoursWithoutNPlusK).reduce((a, e) => a + e.mean, 0),
+    },
     { label: 'switch operations', value: (s) => s.switchOperations.mean },
   ]
   const palette = ['#868e96', '#1971c2', '#2b8a3e', '#e8590c']
@@ -154,7 +176,14 @@ export const renderReport = (input: ReportInput): string => {
     .map((r) => `<tr><td>${esc(r.label)}</td>${r.cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`
   const perPolicy = detail.map((d) => {
-    const charts = scenario.buses.map((b) => busChart(b.id, d.busSamples ?? [], scenario.durationMs, `${d.policy}: bus ${b.id} load vs capacity (seed ${d.seed})`))
+    const charts = scenario.buses.map((b) =>
+      busChart(
+        b.id,
+        d.busSamples ?? [],
+        scenario.durationMs,
+        `${d.policy}: bus ${b.id} load vs capacity (seed ${d.seed})`,
+      ),
+    )
     return `<section><h2>${esc(d.policy)}</h2>${charts.join('')}${timelineChart(d.notes ?? [], scenario.durationMs, `${d.policy}: events (seed ${d.seed})`)}</section>`
   })
   return `<!doctype html>

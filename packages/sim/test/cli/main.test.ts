@@ -25,7 +25,18 @@ describe('busbar CLI', () => {
   })
 
   test('--json gives machine-readable summaries; --runs gives confidence intervals', async () => {
-    const r = await run(['sim', '--scenario', join(examples, 'one-failure.json'), '--policy', 'static,reactive', '--runs', '2', '--json', '--workers', '0'])
+    const r = await run([
+      'sim',
+      '--scenario',
+      join(examples, 'one-failure.json'),
+      '--policy',
+      'static,reactive',
+      '--runs',
+      '2',
+      '--json',
+      '--workers',
+      '0',
+    ])
     expect(r.code).toBe(0)
     const json = JSON.parse(r.out)
     expect(json.seeds).toEqual([1, 2])

@@ -13,25 +13,30 @@ describe('createEventQueue', () => {
         popped.push(e)
         expect(q.now()).toBe(e.atMs)
       }
-      const expected = times.map((t, i) => ({ atMs: t, event: i })).sort((a, b) => a.atMs - b.atMs || a.event - b.event)
+      const expected = times
+        .map((t, i) => ({ atMs: t, event: i }))
+        .sort((a, b) => a.atMs - b.atMs || a.event - b.event)
       expect(popped).toEqual(expected)
     },
   )
 
-  test.prop([fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 100 }), fc.array(fc.nat(), { maxLength: 50 })], { numRuns: 200 })(
-    'cancelled events never pop; size counts only pending ones',
-    (times, cancelPicks) => {
-      const q = createEventQueue<number>()
-      const handles = times.map((t, i) => q.schedule(t, i))
-      const cancelled = new Set(cancelPicks.map((p) => p % handles.length))
-      for (const i of cancelled) q.cancel(handles[i]!)
-      expect(q.size()).toBe(times.length - cancelled.size)
-      const seen: number[] = []
-      for (let e = q.pop(); e !== undefined; e = q.pop()) seen.push(e.event)
-      expect(seen.sort((a, b) => a - b)).toEqual(times.map((_, i) => i).filter((i) => !cancelled.has(i)))
-      expect(q.size()).toBe(0)
-    },
-  )
+  test.prop(
+    [
+      fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 100 }),
+      fc.array(fc.nat(), { maxLength: 50 }),
+    ],
+    { numRuns: 200 },
+  )('cancelled events never pop; size counts only pending ones', (times, cancelPicks) => {
+    const q = createEventQueue<number>()
+    const handles = times.map((t, i) => q.schedule(t, i))
+    const cancelled = new Set(cancelPicks.map((p) => p % handles.length))
+    for (const i of cancelled) q.cancel(handles[i]!)
+    expect(q.size()).toBe(times.length - cancelled.size)
+    const seen: number[] = []
+    for (let e = q.pop(); e !== undefined; e = q.pop()) seen.push(e.event)
+    expect(seen.sort((a, b) => a - b)).toEqual(times.map((_, i) => i).filter((i) => !cancelled.has(i)))
+    expect(q.size()).toBe(0)
+  })
 
   test('an event scheduled in the past runs now, never moving the clock back', () => {
     const q = createEventQueue<string>()

@@ -3,22 +3,28 @@ import { test, fc } from '@fast-check/vitest'
 import { createRng } from '../../src/engine/createRng.js'
 
 describe('createRng', () => {
-  test.prop([fc.integer({ min: 0, max: 2 ** 32 - 1 })], { numRuns: 100 })('same seed, same sequence', (seed) => {
-    const a = createRng(seed)
-    const b = createRng(seed)
-    for (let i = 0; i < 20; i++) expect(a.nextU32()).toBe(b.nextU32())
-  })
+  test.prop([fc.integer({ min: 0, max: 2 ** 32 - 1 })], { numRuns: 100 })(
+    'same seed, same sequence',
+    (seed) => {
+      const a = createRng(seed)
+      const b = createRng(seed)
+      for (let i = 0; i < 20; i++) expect(a.nextU32()).toBe(b.nextU32())
+    },
+  )
 
-  test.prop([fc.integer({ min: 0, max: 2 ** 32 - 1 })], { numRuns: 100 })('next() is in [0, 1) and int(n) in [0, n)', (seed) => {
-    const r = createRng(seed)
-    for (let i = 0; i < 50; i++) {
-      const x = r.next()
-      expect(x).toBeGreaterThanOrEqual(0)
-      expect(x).toBeLessThan(1)
-      const k = r.int(7)
-      expect(Number.isInteger(k) && k >= 0 && k < 7).toBe(true)
-    }
-  })
+  test.prop([fc.integer({ min: 0, max: 2 ** 32 - 1 })], { numRuns: 100 })(
+    'next() is in [0, 1) and int(n) in [0, n)',
+    (seed) => {
+      const r = createRng(seed)
+      for (let i = 0; i < 50; i++) {
+        const x = r.next()
+        expect(x).toBeGreaterThanOrEqual(0)
+        expect(x).toBeLessThan(1)
+        const k = r.int(7)
+        expect(Number.isInteger(k) && k >= 0 && k < 7).toBe(true)
+      }
+    },
+  )
 
   test('different seeds and different fork labels give different streams', () => {
     expect(createRng(1).nextU32()).not.toBe(createRng(2).nextU32())

@@ -38,7 +38,9 @@ describe('supply thermal model by cooling kind', () => {
     const fresh = supplyView(base)
     const worn = supplyView({ ...base, fanSeverity: 0.8 })
     expect(worn.readings.temperatureC).toBeGreaterThan(fresh.readings.temperatureC)
-    expect(worn.readings.fanRpm! / worn.readings.fanCommandPct!).toBeLessThan(fresh.readings.fanRpm! / fresh.readings.fanCommandPct!)
+    expect(worn.readings.fanRpm! / worn.readings.fanCommandPct!).toBeLessThan(
+      fresh.readings.fanRpm! / fresh.readings.fanCommandPct!,
+    )
     expect(fresh.status.fan1Warning).toBe(false)
     expect(worn.status.fan1Warning).toBe(true)
   })
@@ -49,11 +51,14 @@ describe('supply thermal model by cooling kind', () => {
     )
   })
 
-  propTest.prop([fc.constantFrom<'builtIn' | 'consolidated'>('builtIn', 'consolidated'), fc.double({ min: 0, max: 2000, noNaN: true }), fc.double({ min: 0, max: 2000, noNaN: true })])(
-    'with either cooling, more output never runs cooler',
-    (cooling, a, b) => {
-      const [lo, hi] = a <= b ? [a, b] : [b, a]
-      expect(supplyTemperatureC({ ...base, cooling, outputW: hi })).toBeGreaterThanOrEqual(supplyTemperatureC({ ...base, cooling, outputW: lo }))
-    },
-  )
+  propTest.prop([
+    fc.constantFrom<'builtIn' | 'consolidated'>('builtIn', 'consolidated'),
+    fc.double({ min: 0, max: 2000, noNaN: true }),
+    fc.double({ min: 0, max: 2000, noNaN: true }),
+  ])('with either cooling, more output never runs cooler', (cooling, a, b) => {
+    const [lo, hi] = a <= b ? [a, b] : [b, a]
+    expect(supplyTemperatureC({ ...base, cooling, outputW: hi })).toBeGreaterThanOrEqual(
+      supplyTemperatureC({ ...base, cooling, outputW: lo }),
+    )
+  })
 })

@@ -4,33 +4,41 @@ import type { PolicyResult } from '../../src/policy/PolicyResult.js'
 import { example, HOUR } from '../support/examples.js'
 
 const moves = (r: PolicyResult) =>
-  (r.notes ?? []).flatMap((n) => (n._tag === 'SwitchMoved' ? [`${n.closed ? 'close' : 'open'} ${n.supply}->${n.bus}`] : []))
+  (r.notes ?? []).flatMap((n) =>
+    n._tag === 'SwitchMoved' ? [`${n.closed ? 'close' : 'open'} ${n.supply}->${n.bus}`] : [],
+  )
 
 describe('closed loop, hand-checked: one supply fails on a two-bus rack', () => {
   // A: psu1 + psu2 (3 kW each) carry a1 (2 kW); B: psu3..psu5 carry b1 (2 kW). psu1 fails at 1 h.
   // Static: A keeps 3 kW >= 2 kW (no outage) but has no N+1 for the remaining 3 h.
   // Controller: open the failed psu1, then move one of B's three supplies to A (break before make):
   // A has N+1 again (6 kW - 3 kW >= 2 kW) and so does B (6 kW - 3 kW >= 2 kW).
-  test.each(['reactive', 'predictive'] as const)('%s restores N+1 on A within ~50 ms (interrupt)', async (policy) => {
-    const r = await runPolicy(example('one-failure'), 1, policy, { keepDetail: true })
-    expect(r.outages).toBe(0)
-    expect(r.supplyFailures).toBe(1)
-    expect(moves(r)).toEqual(['open psu1->A', 'open psu3->B', 'close psu3->A'])
-    expect(r.switchOperations).toBe(3)
-    // Detection via SMBALERT# (ARA, status, full read at 100 kHz) and a FET opening: off the bus within 50 ms.
-    expect(r.faultToSwitchMs).toHaveLength(1)
-    expect(r.faultToSwitchMs[0]).toBeGreaterThan(0)
-    expect(r.faultToSwitchMs[0]).toBeLessThan(50)
-    // N+1 on A is lost from the failure until psu3's relay closes on A (12 ms settle, plus I2C time).
-    expect(r.timeWithoutNPlusKMs.A).toBeGreaterThan(12)
-    expect(r.timeWithoutNPlusKMs.A).toBeLessThan(150)
-    expect(r.timeWithoutNPlusKMs.B).toBe(0)
-    expect(r.safetyViolations).toBe(0)
-  })
+  test.each(['reactive', 'predictive'] as const)(
+    '%s restores N+1 on A within ~50 ms (interrupt)',
+    async (policy) => {
+      const r = await runPolicy(example('one-failure'), 1, policy, { keepDetail: true })
+      expect(r.outages).toBe(0)
+      expect(r.supplyFailures).toBe(1)
+      expect(moves(r)).toEqual(['open psu1->A', 'open psu3->B', 'close psu3->A'])
+      expect(r.switchOperations).toBe(3)
+      // Detection via SMBALERT# (ARA, status, full read at 100 kHz) and a FET opening: off the bus within 50 ms.
+      expect(r.faultToSwitchMs).toHaveLength(1)
+      expect(r.faultToSwitchMs[0]).toBeGreaterThan(0)
+      expect(r.faultToSwitchMs[0]).toBeLessThan(50)
+      // N+1 on A is lost from the failure until psu3's relay closes on A (12 ms settle, plus I2C time).
+      expect(r.timeWithoutNPlusKMs.A).toBeGreaterThan(12)
+      expect(r.timeWithoutNPlusKMs.A).toBeLessThan(150)
+      expect(r.timeWithoutNPlusKMs.B).toBe(0)
+      expect(r.safetyViolations).toBe(0)
+    },
+  )
 
   test('polling only: same answer, later (the next round of 1 Hz polls)', async () => {
     const interrupt = await runPolicy(example('one-failure'), 1, 'reactive', { keepDetail: true })
-    const polling = await runPolicy(example('one-failure'), 1, 'reactive', { keepDetail: true, alerts: 'polling' })
+    const polling = await runPolicy(example('one-failure'), 1, 'reactive', {
+      keepDetail: true,
+      alerts: 'polling',
+    })
     expect(moves(polling)).toEqual(moves(interrupt))
     expect(polling.outages).toBe(0)
     expect(polling.faultToSwitchMs[0]).toBeGreaterThan(interrupt.faultToSwitchMs[0]!)
@@ -62,7 +70,8 @@ describe('closed loop, hand-checked: a degrading supply is preempted before it f
   test('predictive moves the spare earlier than reactive, which waits for the warning bit', async () => {
     const pred = await runPolicy(example('predicted-failure'), 1, 'predictive', { keepDetail: true })
     const reac = await runPolicy(example('predicted-failure'), 1, 'reactive', { keepDetail: true })
-    const firstMove = (r: PolicyResult) => (r.notes ?? []).find((n) => n._tag === 'SwitchMoved')?.atMs ?? Number.POSITIVE_INFINITY
+    const firstMove = (r: PolicyResult) =>
+      (r.notes ?? []).find((n) => n._tag === 'SwitchMoved')?.atMs ?? Number.POSITIVE_INFINITY
     expect(reac.prediction.alarms).toBe(0)
     expect(firstMove(pred)).toBeLessThan(firstMove(reac))
   })

@@ -43,8 +43,16 @@ describe('safety invariants of core hold at every simulated instant', () => {
       // stuck or its feed was down (then it shows input loss, not a fault: nobody can tell it failed).
       const notes = world.notes()
       const closedAt = (supply: string, atMs: number): boolean => {
-        const state = new Map(scenario.switches.filter((w) => w.supply === supply).map((w) => [w.bus, w.closed]))
-        for (const n of notes) if ((n._tag === 'SwitchMoved' || n._tag === 'SwitchRepaired') && n.supply === supply && n.atMs <= atMs) state.set(n.bus, n.closed)
+        const state = new Map(
+          scenario.switches.filter((w) => w.supply === supply).map((w) => [w.bus, w.closed]),
+        )
+        for (const n of notes)
+          if (
+            (n._tag === 'SwitchMoved' || n._tag === 'SwitchRepaired') &&
+            n.supply === supply &&
+            n.atMs <= atMs
+          )
+            state.set(n.bus, n.closed)
         return [...state.values()].some((c) => c)
       }
       const feedDownAt = (feed: string, atMs: number): boolean => {
@@ -62,11 +70,24 @@ describe('safety invariants of core hold at every simulated instant', () => {
         if (feedDownAt(feed, f.atMs + 5000)) continue
         // A stuck (welded or stuck-open) switch of this supply not yet replaced: the executor reports it,
         // the controller cannot open what will not open.
-        const stuck = notes.filter((n) => n._tag === 'SwitchStuck' && n.supply === f.supply && n.atMs <= f.atMs + 5000)
-        const unrepaired = stuck.some((st) => !notes.some((n) => n._tag === 'SwitchRepaired' && n.supply === f.supply && n.bus === (st as { bus: string }).bus && n.atMs > st.atMs && n.atMs <= f.atMs))
+        const stuck = notes.filter(
+          (n) => n._tag === 'SwitchStuck' && n.supply === f.supply && n.atMs <= f.atMs + 5000,
+        )
+        const unrepaired = stuck.some(
+          (st) =>
+            !notes.some(
+              (n) =>
+                n._tag === 'SwitchRepaired' &&
+                n.supply === f.supply &&
+                n.bus === (st as { bus: string }).bus &&
+                n.atMs > st.atMs &&
+                n.atMs <= f.atMs,
+            ),
+        )
         if (unrepaired) continue
         if (f.atMs + 5000 > scenario.durationMs) continue
-        if (closedAt(f.supply, f.atMs + 5000)) violations.push(`${f.supply} failed at ${f.atMs} and was still connected 5 s later`)
+        if (closedAt(f.supply, f.atMs + 5000))
+          violations.push(`${f.supply} failed at ${f.atMs} and was still connected 5 s later`)
       }
       expect(violations).toEqual([])
     },

@@ -5,8 +5,16 @@ import type { Scenario } from '../../src/rack/Scenario.js'
 import { example, HOUR } from '../support/examples.js'
 
 // Short scenarios, so the run without skipping (every 125 ms tick, every supply read each second) stays small.
-const shortOneFailure = (): Scenario => ({ ...example('one-failure'), durationMs: 0.2 * HOUR, scripted: [{ kind: 'supplyFail', atMs: 0.1 * HOUR, supply: 'psu1' }] })
-const shortFeedLoss = (): Scenario => ({ ...example('feed-loss'), durationMs: 0.2 * HOUR, scripted: [{ kind: 'feedLoss', atMs: 0.05 * HOUR, feed: 'feedA', durationMs: 0.05 * HOUR }] })
+const shortOneFailure = (): Scenario => ({
+  ...example('one-failure'),
+  durationMs: 0.2 * HOUR,
+  scripted: [{ kind: 'supplyFail', atMs: 0.1 * HOUR, supply: 'psu1' }],
+})
+const shortFeedLoss = (): Scenario => ({
+  ...example('feed-loss'),
+  durationMs: 0.2 * HOUR,
+  scripted: [{ kind: 'feedLoss', atMs: 0.05 * HOUR, feed: 'feedA', durationMs: 0.05 * HOUR }],
+})
 
 /** What must not change: every discrete outcome and the order of switch operations. */
 const discrete = (r: PolicyResult) => ({
@@ -15,7 +23,9 @@ const discrete = (r: PolicyResult) => ({
   ridesThrough: r.ridesThrough,
   busDark: r.busDarkEpisodes,
   switchOperations: r.switchOperations,
-  moves: (r.notes ?? []).flatMap((n) => (n._tag === 'SwitchMoved' ? [`${n.closed ? 'close' : 'open'} ${n.supply}->${n.bus}`] : [])),
+  moves: (r.notes ?? []).flatMap((n) =>
+    n._tag === 'SwitchMoved' ? [`${n.closed ? 'close' : 'open'} ${n.supply}->${n.bus}`] : [],
+  ),
   alarms: r.prediction.alarms,
   safety: r.safetyViolations,
 })
@@ -51,9 +61,13 @@ describe('skipping quiet stretches does not change the outcome', () => {
     // change can be seen up to one round (1 s) earlier than strict round-robin would see it.
     const tolerance = alerts === 'interrupt' ? 250 : 1000
     expect(skipping.faultToSwitchMs.length).toBe(every.faultToSwitchMs.length)
-    skipping.faultToSwitchMs.forEach((ms, i) => expect(Math.abs(ms - every.faultToSwitchMs[i]!)).toBeLessThanOrEqual(tolerance))
+    skipping.faultToSwitchMs.forEach((ms, i) =>
+      expect(Math.abs(ms - every.faultToSwitchMs[i]!)).toBeLessThanOrEqual(tolerance),
+    )
     for (const bus of Object.keys(every.timeWithoutNPlusKMs)) {
-      expect(Math.abs(skipping.timeWithoutNPlusKMs[bus]! - every.timeWithoutNPlusKMs[bus]!)).toBeLessThanOrEqual(tolerance)
+      expect(
+        Math.abs(skipping.timeWithoutNPlusKMs[bus]! - every.timeWithoutNPlusKMs[bus]!),
+      ).toBeLessThanOrEqual(tolerance)
     }
   })
 })

@@ -33,6 +33,12 @@ describe('predictionOutcome', () => {
         { supply: 'p4', atMs: 5 * H, cause: 'abrupt' },
       ],
     )
-    expect(out).toEqual({ alarms: 4, trueAlarms: 2, falseAlarms: 2, leadTimesMs: [10 * H], missedWearOuts: 1 })
+    expect(out).toEqual({
+      alarms: 4,
+      trueAlarms: 2,
+      falseAlarms: 2,
+      leadTimesMs: [10 * H],
+      missedWearOuts: 1,
+    })
   })
 })

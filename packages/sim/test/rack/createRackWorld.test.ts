@@ -50,7 +50,13 @@ describe('createRackWorld (static wiring, no controller)', () => {
 
   test('a bus that loses its last supply: single-corded servers ride through nothing and go down after hold-up', () => {
     const s = example('one-failure')
-    const scripted: Scenario = { ...s, scripted: [{ kind: 'supplyFail', atMs: HOUR, supply: 'psu1' }, { kind: 'supplyFail', atMs: HOUR, supply: 'psu2' }] }
+    const scripted: Scenario = {
+      ...s,
+      scripted: [
+        { kind: 'supplyFail', atMs: HOUR, supply: 'psu1' },
+        { kind: 'supplyFail', atMs: HOUR, supply: 'psu2' },
+      ],
+    }
     const w = runStatic(scripted)
     const m = w.metrics()
     expect(m.outages).toBe(1)

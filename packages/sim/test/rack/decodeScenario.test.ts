@@ -13,14 +13,21 @@ const clone = (): any => JSON.parse(JSON.stringify(defaultScenarioJson))
 
 describe('decodeScenario', () => {
   test('the example file is the embedded default scenario', () => {
-    const file = JSON.parse(readFileSync(new URL('../../examples/default-rack.json', import.meta.url), 'utf8'))
+    const file = JSON.parse(
+      readFileSync(new URL('../../examples/default-rack.json', import.meta.url), 'utf8'),
+    )
     const decoded = decodeScenario(file)
     expect(E.isRight(decoded)).toBe(true)
     expect(E.isRight(decoded) && decoded.right).toEqual(defaultScenario())
   })
 
   test('every example scenario decodes', () => {
-    for (const name of ['default-rack.json', 'one-failure.json', 'predicted-failure.json', 'feed-loss.json']) {
+    for (const name of [
+      'default-rack.json',
+      'one-failure.json',
+      'predicted-failure.json',
+      'feed-loss.json',
+    ]) {
       const file = JSON.parse(readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8'))
       const decoded = decodeScenario(file)
       expect(E.isLeft(decoded) ? decoded.left.issues : [], name).toEqual([])
@@ -38,7 +45,10 @@ describe('decodeScenario', () => {
     const j = clone()
     j.supplies[2].capacityW = 'big'
     delete j.servers[1].peakW
-    expect(messages(j)).toEqual(['supplies[2].capacityW must be number, got "big"', 'servers[1].peakW must be number, got missing'])
+    expect(messages(j)).toEqual([
+      'supplies[2].capacityW must be number, got "big"',
+      'servers[1].peakW must be number, got missing',
+    ])
   })
 
   test('semantic errors name the path and the problem', () => {
@@ -60,7 +70,10 @@ describe('decodeScenario', () => {
   test('duplicate ids and bad scripted faults are reported', () => {
     const j = clone()
     j.buses.push({ id: 'A', priority: 0 })
-    j.scripted = [{ kind: 'supplyFail', atHours: 1, supply: 'nope' }, { kind: 'switchFault', atHours: 1, supply: 'psu1', bus: 'C', mode: 'welded' }]
+    j.scripted = [
+      { kind: 'supplyFail', atHours: 1, supply: 'nope' },
+      { kind: 'switchFault', atHours: 1, supply: 'psu1', bus: 'C', mode: 'welded' },
+    ]
     expect(messages(j)).toEqual([
       'buses[2].id duplicates "A"',
       'scripted[0].supply names unknown supply "nope"',

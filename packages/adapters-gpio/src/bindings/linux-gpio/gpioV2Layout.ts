@@ -83,7 +83,9 @@ export const decodeLineRequestFd = (bytes: Uint8Array): number =>
   new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getInt32(588, true)
 
 /** struct gpio_v2_line_values for the lines at `indexes` (positions in the request) set to `values`. */
-export const encodeLineValues = (entries: readonly { readonly index: number; readonly value: boolean }[]): Uint8Array => {
+export const encodeLineValues = (
+  entries: readonly { readonly index: number; readonly value: boolean }[],
+): Uint8Array => {
   const bytes = new Uint8Array(LINE_VALUES_SIZE)
   const view = new DataView(bytes.buffer)
   let bits = 0n

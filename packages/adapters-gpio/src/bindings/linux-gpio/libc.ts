@@ -71,13 +71,19 @@ const bind = (koffi: Koffi): GpioLibc => {
         const seen = typeof status === 'object' && status !== null ? (status as typeof events) : events
         if (seen?.readable || seen?.disconnect) onReadable()
       }
-      const handle = koffi.node.poll(fd, { readable: true }, onPoll as unknown as Parameters<typeof koffi.node.poll>[1])
+      const handle = koffi.node.poll(
+        fd,
+        { readable: true },
+        onPoll as unknown as Parameters<typeof koffi.node.poll>[1],
+      )
       return { ref: () => handle.ref(), unref: () => handle.unref(), close: () => handle.close() }
     },
   }
 }
 
 export const loadGpioLibc = (): Promise<GpioLibc> => {
-  loading ??= import('koffi').then((module: unknown) => bind(((module as { default?: unknown }).default ?? module) as Koffi))
+  loading ??= import('koffi').then((module: unknown) =>
+    bind(((module as { default?: unknown }).default ?? module) as Koffi),
+  )
   return loading
 }

@@ -53,13 +53,15 @@ const alertLineOver = (lines: LinuxGpioLines, offset: number): LinuxAlertLine =>
   isAsserted: async () => {
     const values = await lines.get([offset])
     if (values._tag === 'Left') {
-      const detail = values.left._tag === 'GpioIoError' ? values.left.detail : `line ${values.left.offset} not requested`
+      const detail =
+        values.left._tag === 'GpioIoError' ? values.left.detail : `line ${values.left.offset} not requested`
       return left({ _tag: 'BusError', detail: `SMBALERT# line ${offset} on ${lines.chipPath}: ${detail}` })
     }
     return right(values.right[0]?.value === true)
   },
-  onAssert: (listener) => lines.onEdge((event) => {
-    if (event.edge === 'rising') listener(event.atMs)
-  }),
+  onAssert: (listener) =>
+    lines.onEdge((event) => {
+      if (event.edge === 'rising') listener(event.atMs)
+    }),
   close: () => lines.close(),
 })

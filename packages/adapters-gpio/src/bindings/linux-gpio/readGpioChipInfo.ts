@@ -14,12 +14,19 @@ export const readGpioChipInfo = async (chipPath: string): Promise<Either<GpioErr
   try {
     fd = openSync(chipPath, 'r')
   } catch (error) {
-    return left({ _tag: 'GpioIoError', detail: `cannot open ${chipPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` })
+    return left({
+      _tag: 'GpioIoError',
+      detail: `cannot open ${chipPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    })
   }
   const block = libc.alloc(CHIP_INFO_SIZE)
   try {
     const outcome = libc.ioctl(fd, GPIO_GET_CHIPINFO_IOCTL, block)
-    if (outcome.result < 0) return left({ _tag: 'GpioIoError', detail: `GPIO_GET_CHIPINFO_IOCTL on ${chipPath}: ${errnoName(outcome.errno)}` })
+    if (outcome.result < 0)
+      return left({
+        _tag: 'GpioIoError',
+        detail: `GPIO_GET_CHIPINFO_IOCTL on ${chipPath}: ${errnoName(outcome.errno)}`,
+      })
     return right(decodeChipInfo(block.bytes))
   } finally {
     block.free()
@@ -29,7 +36,9 @@ export const readGpioChipInfo = async (chipPath: string): Promise<Either<GpioErr
 
 /** The /dev/gpiochipN whose label is `label`, if any. */
 export const findGpioChipByLabel = async (label: string): Promise<string | undefined> => {
-  const chips = readdirSync('/dev').filter((name) => /^gpiochip\d+$/.test(name)).map((name) => `/dev/${name}`)
+  const chips = readdirSync('/dev')
+    .filter((name) => /^gpiochip\d+$/.test(name))
+    .map((name) => `/dev/${name}`)
   for (const chip of chips) {
     const info = await readGpioChipInfo(chip)
     if (info._tag === 'Right' && info.right.label === label) return chip

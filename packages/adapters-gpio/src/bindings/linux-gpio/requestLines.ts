@@ -85,23 +85,31 @@ export const performanceNowFromMonotonic = (): ((timestampNs: bigint) => number)
 export const checkRequestLinesOptions = (options: RequestLinesOptions): string | undefined => {
   const { offsets } = options
   if (offsets.length === 0) return 'offsets must name at least one line'
-  if (offsets.length > GPIO_V2_LINES_MAX) return `offsets names ${offsets.length} lines; one request holds at most ${GPIO_V2_LINES_MAX}`
+  if (offsets.length > GPIO_V2_LINES_MAX)
+    return `offsets names ${offsets.length} lines; one request holds at most ${GPIO_V2_LINES_MAX}`
   const bad = offsets.findIndex((offset) => !Number.isInteger(offset) || offset < 0 || offset > 0xffffffff)
-  if (bad >= 0) return `offsets[${bad}] = ${String(offsets[bad])} is not a line offset (a non-negative integer)`
+  if (bad >= 0)
+    return `offsets[${bad}] = ${String(offsets[bad])} is not a line offset (a non-negative integer)`
   const duplicate = offsets.findIndex((offset, index) => offsets.indexOf(offset) !== index)
   if (duplicate >= 0) return `offsets[${duplicate}] = ${offsets[duplicate]!} appears twice`
-  if (options.direction !== 'input' && options.direction !== 'output') return `direction must be "input" or "output"`
+  if (options.direction !== 'input' && options.direction !== 'output')
+    return `direction must be "input" or "output"`
   if (options.direction === 'output' && options.edges !== undefined && options.edges !== 'none') {
     return 'edges can only be detected on input lines'
   }
   if (options.direction === 'input' && options.drive !== undefined && options.drive !== 'push-pull') {
     return 'drive (open-drain/open-source) applies to output lines only'
   }
-  if (options.direction === 'input' && options.initialValues !== undefined && options.initialValues.length > 0) {
+  if (
+    options.direction === 'input' &&
+    options.initialValues !== undefined &&
+    options.initialValues.length > 0
+  ) {
     return 'initialValues apply to output lines only'
   }
   const stranger = (options.initialValues ?? []).findIndex((entry) => !offsets.includes(entry.offset))
-  if (stranger >= 0) return `initialValues[${stranger}].offset ${options.initialValues![stranger]!.offset} is not in offsets`
+  if (stranger >= 0)
+    return `initialValues[${stranger}].offset ${options.initialValues![stranger]!.offset} is not in offsets`
   if ((options.consumer ?? '').length > 31) return 'consumer must be at most 31 bytes'
   return undefined
 }
@@ -121,7 +129,10 @@ export const lineFlagsFor = (options: RequestLinesOptions): bigint => {
 }
 
 /** Requests `options.offsets` of the chip at `chipPath` (e.g. /dev/gpiochip0). */
-export const requestLines = async (chipPath: string, options: RequestLinesOptions): Promise<Either<GpioError, LinuxGpioLines>> => {
+export const requestLines = async (
+  chipPath: string,
+  options: RequestLinesOptions,
+): Promise<Either<GpioError, LinuxGpioLines>> => {
   const invalid = checkRequestLinesOptions(options)
   if (invalid !== undefined) return left(ioError(`requestLines(${chipPath}): ${invalid}`))
   const libc = await loadGpioLibc()
@@ -134,17 +145,30 @@ export const requestLines = async (chipPath: string, options: RequestLinesOption
   const block = libc.alloc(LINE_REQUEST_SIZE)
   try {
     const initial = new Map((options.initialValues ?? []).map((entry) => [entry.offset, entry.value]))
-    block.bytes.set(encodeLineRequest({
-      offsets: options.offsets,
-      consumer: options.consumer ?? 'busbar',
-      flags: lineFlagsFor(options),
-      eventBufferSize: options.eventBufferSize ?? 0,
-      ...(options.direction === 'output' ? { outputValues: options.offsets.map((offset) => initial.get(offset) ?? false) } : {}),
-    }))
+    block.bytes.set(
+      encodeLineRequest({
+        offsets: options.offsets,
+        consumer: options.consumer ?? 'busbar',
+        flags: lineFlagsFor(options),
+        eventBufferSize: options.eventBufferSize ?? 0,
+        ...(options.direction === 'output'
+          ? { outputValues: options.offsets.map((offset) => initial.get(offset) ?? false) }
+          : {}),
+      }),
+    )
     const outcome = libc.ioctl(chipFd, GPIO_V2_GET_LINE_IOCTL, block)
     if (outcome.result < 0) {
-      const hint = outcome.errno === 16 ? ' (a line is already requested)' : outcome.errno === 22 ? ' (an offset is beyond the chip, or the flags are not supported)' : ''
-      return left(ioError(`GPIO_V2_GET_LINE_IOCTL on ${chipPath} for lines [${options.offsets.join(', ')}]: ${errnoName(outcome.errno)}${hint}`))
+      const hint =
+        outcome.errno === 16
+          ? ' (a line is already requested)'
+          : outcome.errno === 22
+            ? ' (an offset is beyond the chip, or the flags are not supported)'
+            : ''
+      return left(
+        ioError(
+          `GPIO_V2_GET_LINE_IOCTL on ${chipPath} for lines [${options.offsets.join(', ')}]: ${errnoName(outcome.errno)}${hint}`,
+        ),
+      )
     }
     const lineFd = decodeLineRequestFd(block.bytes)
     return right(makeLines(libc, chipPath, lineFd, options))
@@ -154,7 +178,12 @@ export const requestLines = async (chipPath: string, options: RequestLinesOption
   }
 }
 
-const makeLines = (libc: GpioLibc, chipPath: string, fd: number, options: RequestLinesOptions): LinuxGpioLines => {
+const makeLines = (
+  libc: GpioLibc,
+  chipPath: string,
+  fd: number,
+  options: RequestLinesOptions,
+): LinuxGpioLines => {
   const offsets = [...options.offsets]
   const toMs = options.monotonicNsToMs ?? performanceNowFromMonotonic()
   const listeners = new Set<(event: GpioEdgeEvent) => void>()
@@ -171,7 +200,13 @@ const makeLines = (libc: GpioLibc, chipPath: string, fd: number, options: Reques
       return // EAGAIN after a spurious wake-up; the next readable event retries
     }
     for (const event of events) {
-      const edge: GpioEdgeEvent = { offset: event.offset, edge: event.edge, atMs: toMs(event.timestampNs), seqno: event.seqno, lineSeqno: event.lineSeqno }
+      const edge: GpioEdgeEvent = {
+        offset: event.offset,
+        edge: event.edge,
+        atMs: toMs(event.timestampNs),
+        seqno: event.seqno,
+        lineSeqno: event.lineSeqno,
+      }
       for (const listener of [...listeners]) listener(edge)
     }
   }
@@ -191,21 +226,26 @@ const makeLines = (libc: GpioLibc, chipPath: string, fd: number, options: Reques
     return run
   }
 
-  const valuesIoctl = (request: number, bytes: Uint8Array, what: string): Promise<Either<GpioError, Uint8Array>> => serially(async () => {
-    if (closed) return left(ioError(`${what} on ${chipPath}: the lines are closed`))
-    const block = libc.alloc(LINE_VALUES_SIZE)
-    try {
-      block.bytes.set(bytes)
-      const outcome = await libc.ioctlAsync(fd, request, block)
-      if (outcome.result < 0) {
-        const hint = outcome.errno === 1 ? ' (the lines are inputs)' : ''
-        return left(ioError(`${what} on ${chipPath}: ${errnoName(outcome.errno)}${hint}`))
+  const valuesIoctl = (
+    request: number,
+    bytes: Uint8Array,
+    what: string,
+  ): Promise<Either<GpioError, Uint8Array>> =>
+    serially(async () => {
+      if (closed) return left(ioError(`${what} on ${chipPath}: the lines are closed`))
+      const block = libc.alloc(LINE_VALUES_SIZE)
+      try {
+        block.bytes.set(bytes)
+        const outcome = await libc.ioctlAsync(fd, request, block)
+        if (outcome.result < 0) {
+          const hint = outcome.errno === 1 ? ' (the lines are inputs)' : ''
+          return left(ioError(`${what} on ${chipPath}: ${errnoName(outcome.errno)}${hint}`))
+        }
+        return right(block.bytes.slice())
+      } finally {
+        block.free()
       }
-      return right(block.bytes.slice())
-    } finally {
-      block.free()
-    }
-  })
+    })
 
   return {
     chipPath,

@@ -80,6 +80,8 @@ const bind = (koffi: Koffi): Libc => {
 
 /** libc through koffi; koffi is imported here, on first call, never when the package root loads. */
 export const loadLibc = (): Promise<Libc> => {
-  loading ??= import('koffi').then((module: unknown) => bind(((module as { default?: unknown }).default ?? module) as Koffi))
+  loading ??= import('koffi').then((module: unknown) =>
+    bind(((module as { default?: unknown }).default ?? module) as Koffi),
+  )
   return loading
 }

@@ -98,13 +98,23 @@ export const openI2cBus = async (
   const wanted = options.mode ?? 'auto'
   if (wanted === 'i2c' && !canI2c) {
     libc.close(fd)
-    return left(busError(`${path.right}: the adapter lacks I2C_FUNC_I2C, so I2C_RDWR is unavailable (use mode 'smbus')`))
+    return left(
+      busError(
+        `${path.right}: the adapter lacks I2C_FUNC_I2C, so I2C_RDWR is unavailable (use mode 'smbus')`,
+      ),
+    )
   }
   const mode: I2cBusMode = wanted === 'auto' ? (canI2c ? 'i2c' : 'smbus') : wanted
   return right(makeBus(libc, fd, path.right, mode, functionality))
 }
 
-const makeBus = (libc: Libc, fd: number, path: string, mode: I2cBusMode, functionality: number): LinuxI2cBus => {
+const makeBus = (
+  libc: Libc,
+  fd: number,
+  path: string,
+  mode: I2cBusMode,
+  functionality: number,
+): LinuxI2cBus => {
   let closed = false
   let tail: Promise<unknown> = Promise.resolve()
   let slaveAddress = -1
@@ -115,7 +125,11 @@ const makeBus = (libc: Libc, fd: number, path: string, mode: I2cBusMode, functio
     return run
   }
 
-  const rdwr = async (address: number, transfer: RawTransfer, operation: string): Promise<Either<CommError, Uint8Array>> => {
+  const rdwr = async (
+    address: number,
+    transfer: RawTransfer,
+    operation: string,
+  ): Promise<Either<CommError, Uint8Array>> => {
     const writeBytes = transfer._tag === 'Read' ? new Uint8Array(0) : transfer.bytes
     const readLength = transfer._tag === 'Write' ? 0 : transfer.length
     const parts = [
@@ -128,7 +142,12 @@ const makeBus = (libc: Libc, fd: number, path: string, mode: I2cBusMode, functio
     try {
       let offset = dataAt
       const messages: I2cMessage[] = parts.map((part) => {
-        const message = { address, read: part.read, length: part.length, bufferAddress: block.address + BigInt(offset) }
+        const message = {
+          address,
+          read: part.read,
+          length: part.length,
+          bufferAddress: block.address + BigInt(offset),
+        }
         offset += part.length
         return message
       })
@@ -138,7 +157,12 @@ const makeBus = (libc: Libc, fd: number, path: string, mode: I2cBusMode, functio
       const outcome = await libc.ioctlPointerAsync(fd, I2C_RDWR, block)
       if (outcome.result < 0) return left(commErrorFromErrno(outcome.errno, address, operation))
       if (outcome.result !== messages.length) {
-        return left(busError(`${operation}: the adapter completed ${outcome.result} of ${messages.length} messages`, address))
+        return left(
+          busError(
+            `${operation}: the adapter completed ${outcome.result} of ${messages.length} messages`,
+            address,
+          ),
+        )
       }
       const readAt = dataAt + writeBytes.length
       return right(block.bytes.slice(readAt, readAt + readLength))
@@ -147,14 +171,24 @@ const makeBus = (libc: Libc, fd: number, path: string, mode: I2cBusMode, functio
     }
   }
 
-  const smbus = async (address: number, transfer: RawTransfer, operation: string): Promise<Either<CommError, Uint8Array>> => {
+  const smbus = async (
+    address: number,
+    transfer: RawTransfer,
+    operation: string,
+  ): Promise<Either<CommError, Uint8Array>> => {
     const planned = planSmbusTransfer(transfer, functionality)
     if (isLeft(planned)) return left(busError(`${operation} on SMBus-only ${path}: ${planned.left}`, address))
     if (slaveAddress !== address) {
       const selected = libc.ioctlValue(fd, I2C_SLAVE, address)
       if (selected.result < 0) {
-        return left(busError(`${operation}: cannot address 0x${address.toString(16)} (I2C_SLAVE: ${errnoName(selected.errno)}${
-          selected.errno === 16 ? ', a kernel driver owns it' : ''})`, address))
+        return left(
+          busError(
+            `${operation}: cannot address 0x${address.toString(16)} (I2C_SLAVE: ${errnoName(selected.errno)}${
+              selected.errno === 16 ? ', a kernel driver owns it' : ''
+            })`,
+            address,
+          ),
+        )
       }
       slaveAddress = address
     }
@@ -171,9 +205,16 @@ const makeBus = (libc: Libc, fd: number, path: string, mode: I2cBusMode, functio
     }
   }
 
-  const transact = (address: number, transfer: RawTransfer, operation: string): Promise<Either<CommError, Uint8Array>> => {
-    const invalid = checkAddress(address) ??
-      (transfer._tag === 'Read' ? undefined : checkLength(`${operation} byte count`, transfer.bytes.length, transfer._tag === 'Write' ? 0 : 1)) ??
+  const transact = (
+    address: number,
+    transfer: RawTransfer,
+    operation: string,
+  ): Promise<Either<CommError, Uint8Array>> => {
+    const invalid =
+      checkAddress(address) ??
+      (transfer._tag === 'Read'
+        ? undefined
+        : checkLength(`${operation} byte count`, transfer.bytes.length, transfer._tag === 'Write' ? 0 : 1)) ??
       (transfer._tag === 'Write' ? undefined : checkLength(`${operation} length`, transfer.length, 1))
     if (invalid) return Promise.resolve(left(invalid))
     return serially(async () => {
@@ -191,7 +232,8 @@ const makeBus = (libc: Libc, fd: number, path: string, mode: I2cBusMode, functio
       return isLeft(result) ? result : right(undefined)
     },
     read: (address, length) => transact(address, { _tag: 'Read', length }, 'read'),
-    writeRead: (address, bytes, length) => transact(address, { _tag: 'WriteRead', bytes, length }, 'write-read'),
+    writeRead: (address, bytes, length) =>
+      transact(address, { _tag: 'WriteRead', bytes, length }, 'write-read'),
     close: () =>
       serially(async () => {
         if (closed) return

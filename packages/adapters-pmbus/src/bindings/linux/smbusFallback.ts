@@ -54,8 +54,13 @@ export interface SmbusTransfer {
 
 const has = (functionality: number, bit: number): boolean => (functionality & bit) !== 0
 
-const plan = (readWrite: 0 | 1, command: number, size: number, data: Uint8Array, resultLength: number): SmbusTransfer =>
-  ({ readWrite, command, size, data, resultLength })
+const plan = (
+  readWrite: 0 | 1,
+  command: number,
+  size: number,
+  data: Uint8Array,
+  resultLength: number,
+): SmbusTransfer => ({ readWrite, command, size, data, resultLength })
 
 const blockData = (bytes: Uint8Array): Uint8Array => {
   const data = new Uint8Array(SMBUS_DATA_SIZE)
@@ -71,7 +76,10 @@ const lengthOnly = (length: number): Uint8Array => {
 }
 
 /** The SMBus ioctl with the same wire form as `transfer`, or why there is none on this adapter. */
-export const planSmbusTransfer = (transfer: RawTransfer, functionality: number): Either<string, SmbusTransfer> => {
+export const planSmbusTransfer = (
+  transfer: RawTransfer,
+  functionality: number,
+): Either<string, SmbusTransfer> => {
   const refuse = (what: string, needs: string): Either<string, SmbusTransfer> =>
     left(`${what} has no SMBus equivalent this adapter supports (needs ${needs})`)
   switch (transfer._tag) {
@@ -100,7 +108,12 @@ export const planSmbusTransfer = (transfer: RawTransfer, functionality: number):
       if (n >= 2 && n - 1 <= SMBUS_BLOCK_MAX && has(functionality, i2cFunc.writeI2cBlock)) {
         return right(plan(smbusWrite, command, smbusSize.i2cBlockData, blockData(Uint8Array.from(rest)), 0))
       }
-      return refuse(`a ${n}-byte write`, n - 1 > SMBUS_BLOCK_MAX ? `at most ${SMBUS_BLOCK_MAX + 1} bytes` : 'a byte/word/I2C-block write function')
+      return refuse(
+        `a ${n}-byte write`,
+        n - 1 > SMBUS_BLOCK_MAX
+          ? `at most ${SMBUS_BLOCK_MAX + 1} bytes`
+          : 'a byte/word/I2C-block write function',
+      )
     }
     case 'Read': {
       if (transfer.length === 1 && has(functionality, i2cFunc.readByte)) {
@@ -112,7 +125,10 @@ export const planSmbusTransfer = (transfer: RawTransfer, functionality: number):
       const n = transfer.length
       const command = transfer.bytes[0]
       if (transfer.bytes.length !== 1 || command === undefined) {
-        return refuse(`a ${transfer.bytes.length}-byte write before a repeated start`, 'exactly one command byte')
+        return refuse(
+          `a ${transfer.bytes.length}-byte write before a repeated start`,
+          'exactly one command byte',
+        )
       }
       if (n === 1 && has(functionality, i2cFunc.readByteData)) {
         return right(plan(smbusRead, command, smbusSize.byteData, new Uint8Array(SMBUS_DATA_SIZE), 1))
@@ -123,7 +139,10 @@ export const planSmbusTransfer = (transfer: RawTransfer, functionality: number):
       if (n >= 1 && n <= SMBUS_BLOCK_MAX && has(functionality, i2cFunc.readI2cBlock)) {
         return right(plan(smbusRead, command, smbusSize.i2cBlockData, lengthOnly(n), n))
       }
-      return refuse(`a ${n}-byte read after a command`, n > SMBUS_BLOCK_MAX ? `at most ${SMBUS_BLOCK_MAX} bytes` : 'a byte/word/I2C-block read function')
+      return refuse(
+        `a ${n}-byte read after a command`,
+        n > SMBUS_BLOCK_MAX ? `at most ${SMBUS_BLOCK_MAX} bytes` : 'a byte/word/I2C-block read function',
+      )
     }
   }
 }
