@@ -513,6 +513,30 @@ const survivableScenarios = (
   return (feasible[0] ? 1 : 0) + (feasible[1] ? 1 : 0)
 }
 
+/**
+ * What a search node derives from the loads: its candidates (servable loads, per rank count and watts,
+ * and per (bus * P + rank) the watts of candidates wired to the bus), and per number of must-serve ranks
+ * the buses forced up and, per set of possibly-up buses, the levels view. It depends on the node only
+ * through its per-bus limits; when every possibly-up bus could carry each of its loads alone, only
+ * through which buses are possibly up, so the search memoises it by that set.
+ */
+interface LoadView {
+  readonly servable: Uint8Array
+  servableCount: number
+  readonly candCount: Float64Array
+  readonly candQ: Float64Array
+  readonly wiredQ: Float64Array
+  readonly must: ({ readonly forcedUp: Uint8Array; readonly levels: Map<number, LevelsView> } | undefined)[]
+}
+
+interface LevelsView {
+  readonly mandatory: Float64Array
+  readonly pairQ: Float64Array
+  readonly loses: Uint8Array
+  readonly through: Uint8Array
+  mustLost: boolean
+}
+
 /** Branch and bound from the incumbent; true when finished within `workLimit` (the incumbent is optimal). */
 export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: number): boolean => {
   const { ix, ws } = ctx
@@ -533,20 +557,17 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
   const busCount = new Int32Array(B)
   const topK = new Float64Array(Math.max(1, B * k))
   const possiblyUp = new Uint8Array(B)
-  const candCount = new Float64Array(P)
-  const candQ = new Float64Array(P)
-  const mandatory = new Float64Array(B)
+  let mandatory: Float64Array = new Float64Array(B)
   const limitMax = new Float64Array(B)
   const mustUp = new Uint8Array(B)
-  const servable = new Uint8Array(ix.loadCount)
-  const pairQ = new Float64Array(B * B)
+  let pairQ: Float64Array = new Float64Array(B * B)
   const nonRiskCount = new Int32Array(B)
   const needCap = new Float64Array(B)
   const needCount = new Float64Array(B)
   const wiredUp = new Int32Array(Math.max(1, BP))
   const topX = new Float64Array(Math.max(1, k))
-  const loses = new Uint8Array(B)
-  const through = new Uint8Array(B)
+  let loses: Uint8Array = new Uint8Array(B)
+  let through: Uint8Array = new Uint8Array(B)
   const opt = new Float64Array(ix.vectorLength)
   const up = new Uint8Array(B)
   const limitU = new Float64Array(B)
@@ -556,6 +577,117 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
   let exhausted = false
   /** Set by `pruned`: the node's bound on levels 1-3 is no better than the incumbent's. */
   let capFlag = false
+
+  // Per-node views of the loads (candidates, and the least loads that must-serve loads put on each
+  // bus), memoised by the set of possibly-up buses; see LoadView.
+  /** The most any one load puts on each bus (its full watts), so a limit at least this serves each alone. */
+  const fullMax = new Float64Array(B)
+  for (let l = 0; l < ix.loadCount; l++) {
+    const q2 = 2 * (ix.loadQ[l] ?? 0)
+    for (const b of [ix.loadBusA[l] ?? -1, ix.loadBusB[l] ?? -1])
+      if (b >= 0 && q2 > (fullMax[b] ?? 0)) fullMax[b] = q2
+  }
+  const memoLimit = B <= 30 ? 4096 : 0
+  const views = new Map<number, LoadView>()
+  const newLoadView = (): LoadView => ({
+    servable: new Uint8Array(ix.loadCount),
+    servableCount: 0,
+    candCount: new Float64Array(P),
+    candQ: new Float64Array(P),
+    wiredQ: new Float64Array(B * P),
+    must: [],
+  })
+  const newLevelsView = (): LevelsView => ({
+    mandatory: new Float64Array(B),
+    pairQ: new Float64Array(B * B),
+    loses: new Uint8Array(B),
+    through: new Uint8Array(B),
+    mustLost: false,
+  })
+  const scratchView = newLoadView()
+  const scratchLevels = newLevelsView()
+  /** Candidates for the node's limitMax: loads some still possible up set and capacity could serve. */
+  const fillLoadView = (v: LoadView): void => {
+    v.candCount.fill(0)
+    v.candQ.fill(0)
+    v.wiredQ.fill(0)
+    v.must.length = 0
+    let servableCount = 0
+    for (let l = 0; l < ix.loadCount; l++) {
+      const a = ix.loadBusA[l] ?? -1
+      const b = ix.loadBusB[l] ?? -1
+      const q = ix.loadQ[l] ?? 0
+      const limA = a >= 0 ? (limitMax[a] ?? -1) : -1
+      const limB = b >= 0 ? (limitMax[b] ?? -1) : -1
+      const ok = limA >= 2 * q || limB >= 2 * q || (limA >= q && limB >= q)
+      v.servable[l] = ok ? 1 : 0
+      if (ok) {
+        servableCount++
+        const r = ix.loadPriorityRank[l] ?? 0
+        v.candCount[r] = (v.candCount[r] ?? 0) + 1
+        v.candQ[r] = (v.candQ[r] ?? 0) + q
+        if (a >= 0) v.wiredQ[a * P + r] = (v.wiredQ[a * P + r] ?? 0) + q
+        if (b >= 0 && b !== a) v.wiredQ[b * P + r] = (v.wiredQ[b * P + r] ?? 0) + q
+      }
+    }
+    v.servableCount = servableCount
+  }
+  /** Buses that are the only possibly-up bus of a load of the first `mustRanks` ranks. */
+  const fillForcedUp = (v: LoadView, mustRanks: number, forcedUp: Uint8Array): void => {
+    forcedUp.fill(0)
+    for (let l = 0; l < ix.loadCount; l++) {
+      if (v.servable[l] === 0 || (ix.loadPriorityRank[l] ?? 0) >= mustRanks) continue
+      const a = ix.loadBusA[l] ?? -1
+      const c = ix.loadBusB[l] ?? -1
+      const aP = a >= 0 && possiblyUp[a] === 1
+      const cP = c >= 0 && possiblyUp[c] === 1
+      if (aP && !cP) forcedUp[a] = 1
+      else if (cP && !aP) forcedUp[c] = 1
+    }
+  }
+  /**
+   * For the current possibly-up buses: the least load each bus must carry (the must-serve loads'
+   * shares), the must-serve load moved between each pair on a loss, the buses a must-serve load has
+   * alone (loses) or any candidate passes through, and whether a must-serve load has no bus left.
+   */
+  const fillLevelsView = (v: LoadView, mustRanks: number, lv: LevelsView): void => {
+    lv.mandatory.fill(0)
+    lv.pairQ.fill(0)
+    lv.loses.fill(0)
+    lv.through.fill(0)
+    lv.mustLost = false
+    for (let l = 0; l < ix.loadCount; l++) {
+      if (v.servable[l] === 0) continue
+      const a = ix.loadBusA[l] ?? -1
+      const b = ix.loadBusB[l] ?? -1
+      const aP = a >= 0 && possiblyUp[a] === 1
+      const bP = b >= 0 && possiblyUp[b] === 1
+      const must = (ix.loadPriorityRank[l] ?? 0) < mustRanks
+      if (!aP && !bP) {
+        if (must) {
+          lv.mustLost = true
+          return
+        }
+        continue
+      }
+      const q = must ? (ix.loadQ[l] ?? 0) : -1
+      if (aP && bP) {
+        lv.through[a] = 1
+        lv.through[b] = 1
+        if (q < 0) continue
+        lv.mandatory[a] = (lv.mandatory[a] ?? 0) + q
+        lv.mandatory[b] = (lv.mandatory[b] ?? 0) + q
+        lv.pairQ[a * B + b] = (lv.pairQ[a * B + b] ?? 0) + q
+        lv.pairQ[b * B + a] = (lv.pairQ[b * B + a] ?? 0) + q
+      } else {
+        const only = aP ? a : b
+        lv.through[only] = 1
+        if (q < 0) continue
+        lv.mandatory[only] = (lv.mandatory[only] ?? 0) + 2 * q
+        lv.loses[only] = 1
+      }
+    }
+  }
 
   /**
    * Under a node whose bound on levels 1-3 was no better than the incumbent, only level 4 and the
@@ -643,24 +775,30 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
           : -1
       if (possiblyUp[b] === 1) limSum += limitMax[b] ?? 0
     }
-    candCount.fill(0)
-    candQ.fill(0)
-    let servableCount = 0
-    for (let l = 0; l < ix.loadCount; l++) {
-      const a = ix.loadBusA[l] ?? -1
-      const b = ix.loadBusB[l] ?? -1
-      const q = ix.loadQ[l] ?? 0
-      const limA = a >= 0 ? (limitMax[a] ?? -1) : -1
-      const limB = b >= 0 ? (limitMax[b] ?? -1) : -1
-      const ok = limA >= 2 * q || limB >= 2 * q || (limA >= q && limB >= q)
-      servable[l] = ok ? 1 : 0
-      if (ok) {
-        servableCount++
-        const r = ix.loadPriorityRank[l] ?? 0
-        candCount[r] = (candCount[r] ?? 0) + 1
-        candQ[r] = (candQ[r] ?? 0) + q
-      }
+    // When every possibly-up bus could carry any one of its loads in full, the candidates depend on
+    // the set of possibly-up buses alone: memoised per set (most nodes), else computed here.
+    let upMask = 0
+    let memo = memoLimit > 0
+    for (let b = 0; b < B && memo; b++) {
+      if (possiblyUp[b] === 0) continue
+      upMask |= 1 << b
+      if ((limitMax[b] ?? 0) < (fullMax[b] ?? 0)) memo = false
     }
+    let view: LoadView
+    if (memo) {
+      const known = views.get(upMask)
+      if (known !== undefined) view = known
+      else {
+        if (views.size >= memoLimit) views.clear()
+        view = newLoadView()
+        fillLoadView(view)
+        views.set(upMask, view)
+      }
+    } else {
+      view = scratchView
+      fillLoadView(view)
+    }
+    const { servable, candCount, candQ, servableCount } = view
     // Ranks where the incumbent serves every candidate (and so at every higher rank): a rival must
     // serve all those candidates too, or lose on level 1.
     let mustRanks = 0
@@ -671,17 +809,13 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
     )
       mustRanks++
     // Buses that must be up: already up, or the only possible bus of a load a rival must serve.
-    mustUp.fill(0)
-    for (let b = 0; b < B; b++) if ((busCount[b] ?? 0) > 0) mustUp[b] = 1
-    for (let l = 0; l < ix.loadCount; l++) {
-      if (servable[l] === 0 || (ix.loadPriorityRank[l] ?? 0) >= mustRanks) continue
-      const a = ix.loadBusA[l] ?? -1
-      const c = ix.loadBusB[l] ?? -1
-      const aP = a >= 0 && possiblyUp[a] === 1
-      const cP = c >= 0 && possiblyUp[c] === 1
-      if (aP && !cP) mustUp[a] = 1
-      else if (cP && !aP) mustUp[c] = 1
+    let must = view.must[mustRanks]
+    if (must === undefined) {
+      must = { forcedUp: new Uint8Array(B), levels: new Map() }
+      fillForcedUp(view, mustRanks, must.forcedUp)
+      if (view !== scratchView) view.must[mustRanks] = must
     }
+    for (let b = 0; b < B; b++) mustUp[b] = (busCount[b] ?? 0) > 0 ? 1 : (must.forcedUp[b] ?? 0)
     // Level 1 on each bus that must be up: every served load wired to it puts at least half its watts
     // on it, so those loads pass through its limit like a knapsack (smallest first bounds the count);
     // loads not wired to it are counted in full. Prune when that bound is below the incumbent.
@@ -695,12 +829,8 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
         let count = candCount[r] ?? 0
         let watts = candQ[r] ?? 0
         if (!cutDone) {
-          if (servableCount === ix.loadCount) wiredQ = ctx.wiredQ[b * P + r] ?? 0
-          else
-            for (let l = 0; l < ix.loadCount; l++) {
-              if (servable[l] === 0 || (ix.loadPriorityRank[l] ?? 0) !== r) continue
-              if (ix.loadBusA[l] === b || ix.loadBusB[l] === b) wiredQ += ix.loadQ[l] ?? 0
-            }
+          wiredQ =
+            servableCount === ix.loadCount ? (ctx.wiredQ[b * P + r] ?? 0) : (view.wiredQ[b * P + r] ?? 0)
           if (wiredQ <= room) room -= wiredQ
           else {
             // Keep the smallest wired loads that fit; drop the rest from the count.
@@ -777,38 +907,16 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
     // ever carry must stay down (then its loads lean on their other bus, so repeat): if it is already
     // up, nothing below this node can match the incumbent on level 1.
     for (;;) {
-      mandatory.fill(0)
-      pairQ.fill(0)
-      loses.fill(0)
-      through.fill(0)
-      for (let l = 0; l < ix.loadCount; l++) {
-        if (servable[l] === 0) continue
-        const a = ix.loadBusA[l] ?? -1
-        const b = ix.loadBusB[l] ?? -1
-        const aP = a >= 0 && possiblyUp[a] === 1
-        const bP = b >= 0 && possiblyUp[b] === 1
-        const must = (ix.loadPriorityRank[l] ?? 0) < mustRanks
-        if (!aP && !bP) {
-          if (must) return true
-          continue
-        }
-        const q = must ? (ix.loadQ[l] ?? 0) : -1
-        if (aP && bP) {
-          through[a] = 1
-          through[b] = 1
-          if (q < 0) continue
-          mandatory[a] = (mandatory[a] ?? 0) + q
-          mandatory[b] = (mandatory[b] ?? 0) + q
-          pairQ[a * B + b] = (pairQ[a * B + b] ?? 0) + q
-          pairQ[b * B + a] = (pairQ[b * B + a] ?? 0) + q
-        } else {
-          const only = aP ? a : b
-          through[only] = 1
-          if (q < 0) continue
-          mandatory[only] = (mandatory[only] ?? 0) + 2 * q
-          loses[only] = 1
-        }
+      let nowMask = 0
+      for (let b = 0; b < B; b++) if (possiblyUp[b] === 1) nowMask |= 1 << b
+      let lv = view === scratchView ? undefined : must.levels.get(nowMask)
+      if (lv === undefined) {
+        lv = view === scratchView ? scratchLevels : newLevelsView()
+        fillLevelsView(view, mustRanks, lv)
+        if (view !== scratchView) must.levels.set(nowMask, lv)
       }
+      if (lv.mustLost) return true
+      ;({ mandatory, pairQ, loses, through } = lv)
       let changed = false
       for (let b = 0; b < B; b++) {
         if (possiblyUp[b] === 0 || (mandatory[b] ?? 0) <= (limitMax[b] ?? 0)) continue
