@@ -27,9 +27,9 @@
  * - level 3 for racks with two wired buses: only scenarios that some supply split can survive while
  *   keeping the incumbent's N+k counts (survivableScenarios, redone when the incumbent's levels 1-2
  *   change);
- * - level 4: changes so far plus the least each remaining supply must change, plus one least extra
- *   change for each bus that must be up, powered or N+k and cannot be with the supplies free on it
- *   (forcedExtraChanges);
+ * - level 4: changes so far plus the least each remaining supply must change, plus, for each bus that
+ *   must be up, powered or N+k and cannot be with the supplies free on it, the fewest other supplies
+ *   that could cover what it lacks times their least extra change (forcedExtraChanges);
  * - below a node whose bound on levels 1-3 was no better than the incumbent, the subtree first tries
  *   the O(i) level-4 and tie-break test alone (cheaplyPruned).
  * Identical supplies (same capacity, risk, switches and current state) take non-decreasing options in id
@@ -80,6 +80,10 @@ export interface SearchContext {
   readonly minExtra: Float64Array
   /** Per (b * P + r): watts (quanta) of the loads of priority rank r wired to bus b. */
   readonly wiredQ: Float64Array
+  /** Per bus: the supplies that could be closed onto it, largest capacity first (then id). */
+  readonly reachByCap: readonly Int32Array[]
+  /** Per (s * B + b): the extra change (over its least) of supply s joining bus b; 0 when free there. */
+  readonly extraOn: Float64Array
 }
 
 /** Build the search tables for a rack. */
@@ -191,6 +195,18 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
     if (a >= 0) wiredQ[a * P + r] = (wiredQ[a * P + r] ?? 0) + (ix.loadQ[l] ?? 0)
     if (c >= 0 && c !== a) wiredQ[c * P + r] = (wiredQ[c * P + r] ?? 0) + (ix.loadQ[l] ?? 0)
   }
+  const reachByCap = Array.from({ length: B }, (_, b) => {
+    const list: number[] = []
+    for (let s = 0; s < S; s++) if ((ix.options[s] ?? new Int32Array(0)).includes(b)) list.push(s)
+    list.sort((x, y) => (ix.capacityU[y] ?? 0) - (ix.capacityU[x] ?? 0) || x - y)
+    return Int32Array.from(list)
+  })
+  const extraOn = new Float64Array(S * B)
+  for (let s = 0; s < S; s++) {
+    const costs = changeCost[s] ?? new Float64Array(1)
+    const least = Math.min(...costs)
+    ;(ix.options[s] ?? []).forEach((b, j) => (extraOn[s * B + b] = (costs[j + 1] ?? 0) - least))
+  }
   return {
     ix,
     ws,
@@ -212,6 +228,8 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
     freeTop,
     minExtra,
     wiredQ,
+    reachByCap,
+    extraOn,
   }
 }
 
@@ -450,7 +468,7 @@ const bothWiredCanMeetNPlusK = (
  * Level 3 for racks with two wired buses: how many bus-loss scenarios a configuration equal to the
  * incumbent on levels 1-2 can survive at most. Losing bus a is survived only when the other bus o is
  * up and carries every load a rival must serve through it in full (within its rating and capacity),
- * no such load is on a alone, and, to stay equal on level 2, the buses the incumbent's N+k counts
+ * both buses carry their shares of those loads before the loss, no such load is on a alone, and, to stay equal on level 2, the buses the incumbent's N+k counts
  * require still meet N+k with their least loads; each scenario is tried over every split of the
  * supplies. Returns the number of scenarios that some split allows (2 when unknown).
  */
@@ -499,6 +517,9 @@ const survivableScenarios = (
   const feasible = [false, false] // per lost bus index (0: w0 lost, 1: w1 lost)
   const known = someSplit(ix, must.wired, true, (cap0, cap1, red0, red1, count0, count1) => {
     if (count0 === 0 || count1 === 0) return false
+    // Both up: each bus carries its share of the must-serve loads now, before any loss.
+    if (Math.min(cap0, ix.maxU[w0] ?? Infinity) < (share[0] ?? 0)) return false
+    if (Math.min(cap1, ix.maxU[w1] ?? Infinity) < (share[1] ?? 0)) return false
     const meets0 = red0 >= (share[0] ?? 0)
     const meets1 = red1 >= (share[1] ?? 0)
     if (!meetSets.some(([m0, m1]) => (!m0 || meets0) && (!m1 || meets1))) return false
@@ -710,8 +731,9 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
    * keeps every bus that must be up (already up, or the only bus of a must-serve load) up and powered
    * for its least load, and when the incumbent's N+k count of a bus priority equals the number of wired
    * buses of that priority that could be up, meets N+k on each of them. When even every remaining
-   * supply that is free on a bus (joins it at its least change cost) cannot give it that, some other
-   * supply must join it at an extra cost; each such bus needs its own supply, so the extras add up.
+   * supply that is free on a bus (joins it at its least change cost) cannot give it that, other
+   * supplies must join it at an extra cost, at least as many as the largest of them needed to cover
+   * the gap; each supply joins one bus, so the extras of different buses add up.
    * Uses mandatory, loses, possiblyUp and topK as computed for this node.
    */
   const forcedExtraChanges = (i: number, vecInc: Float64Array): number => {
@@ -730,9 +752,15 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
       if (!mustMeet && (busCount[b] ?? 0) === 0 && loses[b] === 0) continue
       const at = i * B + b
       const mand = mandatory[b] ?? 0
-      let short = (busCount[b] ?? 0) === 0 && (ctx.freeCount[at] ?? 0) === 0
-      if (!short) short = (busCap[b] ?? 0) + (ctx.freeCap[at] ?? 0) < mand
-      if (!short && mustMeet && mand > 0) {
+      // How many supplies must join at an extra change: at least one for a bus that must be up and
+      // has none, and enough of the largest to cover what it lacks in capacity and, when it must meet
+      // N+k, in redundant capacity (a supply of capacity c adds at most c to either).
+      let needed = (busCount[b] ?? 0) === 0 && (ctx.freeCount[at] ?? 0) === 0 ? 1 : 0
+      needed = Math.max(
+        needed,
+        suppliesToCover(i, b, mand - (busCap[b] ?? 0) - (ctx.freeCap[at] ?? 0), false),
+      )
+      if (mustMeet && mand > 0) {
         // Redundant capacity of the bus's non-risk supplies plus the free ones (the most it can reach
         // without an extra change: adding a supply never lowers it): the k largest of both lists out.
         let x = 0
@@ -749,11 +777,32 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
             y++
           }
         }
-        short = (busNonRisk[b] ?? 0) + (ctx.freeNonRiskCap[at] ?? 0) - top < mand
+        const lacks = mand - ((busNonRisk[b] ?? 0) + (ctx.freeNonRiskCap[at] ?? 0) - top)
+        needed = Math.max(needed, suppliesToCover(i, b, lacks, true))
       }
-      if (short) extra += ctx.minExtra[at] ?? Infinity
+      if (needed > 0) extra += needed * (ctx.minExtra[at] ?? Infinity)
     }
     return extra
+  }
+
+  /**
+   * The fewest supplies i.. that are not free on bus b (non-risk ones only when `nonRisk`) whose
+   * capacities together reach `lacking`: 0 when nothing lacks, Infinity when all of them fall short.
+   */
+  const suppliesToCover = (i: number, b: number, lacking: number, nonRisk: boolean): number => {
+    if (lacking <= 0) return 0
+    const list = ctx.reachByCap[b] ?? new Int32Array(0)
+    ws.work += list.length
+    let acc = 0
+    let n = 0
+    for (let j = 0; j < list.length; j++) {
+      const s = list[j] ?? 0
+      if (s < i || (ctx.extraOn[s * B + b] ?? 0) === 0 || (nonRisk && ix.atRisk[s] === 1)) continue
+      acc += ix.capacityU[s] ?? 0
+      n++
+      if (acc >= lacking) return n
+    }
+    return Infinity
   }
 
   /** True when no completion of assign[0..i) can beat the incumbent. */
