@@ -147,7 +147,8 @@ export const allocate = (input: RackInput): Plan => {
   const currentBest = evaluateConfiguration(ix, currentBestAssign, inc.served)
   const currentAsIs = evaluateConfiguration(ix, start, new Uint8Array(ix.loadCount).fill(1))
 
-  improveLocally(ix, ws, inc, exact ? ws.work + largeWorkBudget : ws.work + localShare * largeWorkBudget)
+  // In the exact range the search proves (or improves) whatever the climb ends on: no plain climb.
+  improveLocally(ix, ws, inc, ws.work + (exact ? 1 : localShare) * largeWorkBudget, !exact)
   const proven = searchExact(createSearchContext(ix, ws), inc, budget)
   // An unfinished search may stop on a configuration that single moves still improve.
   if (!proven) improveLocally(ix, ws, inc, ws.work + (1 - localShare) * largeWorkBudget)

@@ -96,7 +96,9 @@ const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb)
   guide(ix, ws, inc, c, greedyServed, fromCache ? ws.cacheLoadU : ws.loadU, c.there)
   c.greedyServed.set(greedyServed)
   const greedyWins = beatsHere(c, c.there, c.greedyServed) > 0
-  if (c.started && evaluateServed(ix, ws, c.side, c.servedHere)) {
+  // When greedy serves every load with an up bus, the point's served set can only serve a subset:
+  // no better on level 1, so not worth evaluating.
+  if (!fromCache && c.started && evaluateServed(ix, ws, c.side, c.servedHere)) {
     guide(ix, ws, inc, c, ws.served, ws.loadU, c.kept)
     if (beatsHere(c, c.kept, ws.served) > 0) {
       let keptBetter = !greedyWins
@@ -121,19 +123,23 @@ const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb)
   return true
 }
 
-/** Hill-climb from the incumbent within `workLimit`; the incumbent only ever improves. */
+/**
+ * Hill-climb from the incumbent within `workLimit`; the incumbent only ever improves. `plain: false`
+ * skips the final plain climb, for callers whose exact search takes over from the incumbent anyway.
+ */
 export const improveLocally = (
   ix: RackIndex,
   ws: SheddingWorkspace,
   inc: Incumbent,
   workLimit: number,
+  plain = true,
 ): void => {
   if (ix.supplyCount === 0) return
   // Guided first, with most of the budget; then plainly from the incumbent, so that the result is a
   // local optimum of the true objective (the guided climb may have wandered off the incumbent).
   const start = ws.work
-  climb(ix, ws, inc, start + 0.7 * (workLimit - start), true)
-  climb(ix, ws, inc, workLimit, false)
+  climb(ix, ws, inc, plain ? start + 0.7 * (workLimit - start) : workLimit, true)
+  if (plain) climb(ix, ws, inc, workLimit, false)
 }
 
 const climb = (

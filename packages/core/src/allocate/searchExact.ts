@@ -268,9 +268,25 @@ export const levelOneBound = (
       reachable[b] = 1
     }
   }
+  // Every load with a reachable bus served: nothing can beat that on level 1.
+  const everything = new Float64Array(2 * P)
+  for (let l = 0; l < ix.loadCount; l++) {
+    const a = ix.loadBusA[l] ?? -1
+    const c = ix.loadBusB[l] ?? -1
+    if ((a < 0 || reachable[a] === 0) && (c < 0 || reachable[c] === 0)) continue
+    const r = ix.loadPriorityRank[l] ?? 0
+    everything[2 * r] = (everything[2 * r] ?? 0) + 1
+    everything[2 * r + 1] = (everything[2 * r + 1] ?? 0) + (ix.loadQ[l] ?? 0)
+  }
+  let reachMask = 0
+  for (let b = 0; b < B; b++) if (reachable[b] === 1) reachMask |= 1 << b
   let best: Float64Array | null = null
   const assign = new Int32Array(ix.supplyCount).fill(-1)
-  for (let mask = 1; mask < 1 << B; mask++) {
+  // The up set of every reachable bus first: when it serves everything, the other sets cannot beat it.
+  for (let t = 0; t < 1 << B; t++) {
+    const mask = t === 0 ? reachMask : t
+    if (mask === 0 || (t !== 0 && mask === reachMask)) continue
+    if (t === 1 && best !== null && best.every((x, j) => x === everything[j])) break
     const up = new Uint8Array(B)
     const limitU = new Float64Array(B)
     let ok = true
