@@ -59,6 +59,11 @@ export interface SheddingWorkspace {
   readonly vec: Float64Array
   readonly opt: Float64Array
   readonly moved: Float64Array
+  /** Per bus, for the shedding bound: fitting loads through it, their watts, how many fit it, their use. */
+  readonly busFitCount: Float64Array
+  readonly busFitW: Float64Array
+  readonly busCount: Float64Array
+  readonly busUsed: Float64Array
   readonly loses: Uint8Array
   readonly carries: Uint8Array
   /** Work counter (nodes and leaves), for the deterministic budget. */
@@ -118,6 +123,10 @@ export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
     vec: new Float64Array(ix.vectorLength),
     opt: new Float64Array(ix.vectorLength),
     moved: new Float64Array(B * B),
+    busFitCount: new Float64Array(B),
+    busFitW: new Float64Array(B),
+    busCount: new Float64Array(B),
+    busUsed: new Float64Array(B),
     loses: new Uint8Array(B),
     carries: new Uint8Array(B),
     work: 0,
@@ -457,21 +466,48 @@ export const chooseSheddingExact = (
       let spare = 0
       for (let b = 0; b < ix.busCount; b++)
         if (side.up[b] === 1) spare += Math.max(0, (side.limitU[b] ?? 0) - (ws.loadU[b] ?? 0))
+      // And per up bus: the loads through it put at least q each on it (smallest first for the count),
+      // so they add at most its spare in watts and as many as fit in it; the others are counted in full.
       let count = 0
       let used = 0
       let fitW = 0
+      let fitCount = 0
+      const B = ix.busCount
+      ws.busFitCount.fill(0)
+      ws.busFitW.fill(0)
+      ws.busCount.fill(0)
+      ws.busUsed.fill(0)
       for (let j = i; j < end; j++) {
         const l = ws.cand[j] ?? 0
         if (!fits(ws, side.limitU, l)) continue
         const q = ix.loadQ[l] ?? 0
         fitW += q
+        fitCount++
         if (used + 2 * q <= spare) {
           used += 2 * q
           count++
         }
+        for (let t = 0; t < 2; t++) {
+          const b = (t === 0 ? ws.shareBusA[l] : ws.shareBusB[l]) ?? -1
+          if (b < 0) continue
+          ws.busFitCount[b] = (ws.busFitCount[b] ?? 0) + 1
+          ws.busFitW[b] = (ws.busFitW[b] ?? 0) + q
+          if ((ws.busUsed[b] ?? 0) + q <= (side.limitU[b] ?? 0) - (ws.loadU[b] ?? 0)) {
+            ws.busUsed[b] = (ws.busUsed[b] ?? 0) + q
+            ws.busCount[b] = (ws.busCount[b] ?? 0) + 1
+          }
+        }
       }
+      let watts = Math.min(fitW, Math.floor(spare / 2))
+      for (let b = 0; b < B; b++) {
+        if (side.up[b] === 0 || (ws.busFitCount[b] ?? 0) === 0) continue
+        const room = Math.max(0, (side.limitU[b] ?? 0) - (ws.loadU[b] ?? 0))
+        count = Math.min(count, fitCount - (ws.busFitCount[b] ?? 0) + (ws.busCount[b] ?? 0))
+        watts = Math.min(watts, fitW - (ws.busFitW[b] ?? 0) + Math.min(ws.busFitW[b] ?? 0, room))
+      }
+      ws.work += (end - i) * 2 + B
       opt[2 * r0] = (opt[2 * r0] ?? 0) + count
-      opt[2 * r0 + 1] = (opt[2 * r0 + 1] ?? 0) + Math.min(fitW, Math.floor(spare / 2))
+      opt[2 * r0 + 1] = (opt[2 * r0 + 1] ?? 0) + watts
       for (let r = r0 + 1; r < P; r++) {
         opt[2 * r] = (opt[2 * r] ?? 0) + (ws.candCount[r] ?? 0)
         opt[2 * r + 1] = (opt[2 * r + 1] ?? 0) + (ws.candQ[r] ?? 0)
