@@ -83,7 +83,7 @@ export type {
   SignalTrack,
   ThermalBaseline,
 } from './controller/predictFailure.js'
-export type { PredictionContext } from './controller/predictFailure.js'
+export type { PredictionContext, RiskBand } from './controller/predictFailure.js'
 export {
   commonModeResidualC,
   currentPrediction,
@@ -91,7 +91,9 @@ export {
   defaultPredictionPolicy,
   initialPredictorState,
   observeForPrediction,
+  observeRepeated,
   predictFailure,
+  repeatedObservationsWithinRisk,
   signalNames,
 } from './controller/predictFailure.js'
 // Controller: round-robin polling
