@@ -17,7 +17,7 @@ export type {
   SwitchRef,
 } from './model/rack.js'
 export { defaultPolicy } from './model/rack.js'
-export type { BusReport, Plan, Reason, ServiceGain, SwitchStep } from './model/plan.js'
+export type { BusReport, FeedReport, Plan, Reason, ServiceGain, SwitchStep } from './model/plan.js'
 
 // Allocator (the contract of ../spec/allocation.md)
 export { allocate } from './allocate/allocate.js'
