@@ -27,6 +27,7 @@ export interface BusReport {
 
 /** The feed-loss scenario of one AC feed in the target. */
 export interface FeedReport {
+  /** The feed's id, as the supplies name it. */
   readonly id: string
   /**
    * Losing the feed (its supplies deliver 0 W) leaves no served load unpowered and every bus that

@@ -39,7 +39,9 @@ export interface BusJudgement {
   readonly survivesLoss: boolean
 }
 
+/** One AC feed's loss scenario (the spec's level 3, feed part). */
 export interface FeedJudgement {
+  /** The feed's id, as the supplies name it. */
   readonly id: string
   /** Closed supplies drawing from this feed, in input order. */
   readonly supplies: readonly Supply[]
