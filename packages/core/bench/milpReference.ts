@@ -11,6 +11,8 @@
  *   n{j}      bus j meets N+k;  t{j} >= 0, z{i} >= 0 continuous: sum-of-k-largest by LP duality
  *   v{j}      bus-loss scenario of bus j is survived
  * Levels are solved one after the other; each optimum is then fixed as a constraint for the next.
+ * AC feeds (feed-loss scenarios on level 3) are not modelled: a rack whose supplies name a feed is
+ * refused with an error rather than compared on a different objective.
  */
 import type { Highs, Model } from 'highs'
 import type { RackInput, SwitchRef } from '../src/model/rack.js'
@@ -105,6 +107,11 @@ const priorityGroupsDescending = <T>(
 /** Builds the model of the spec's rules 1-5 and the four service levels. */
 export const buildAllocationMilp = (input: RackInput): AllocationMilp => {
   const { supplies, buses, loads, switches, policy } = input
+  const fed = supplies.findIndex((s) => s.feed !== undefined)
+  if (fed >= 0)
+    throw new Error(
+      `supplies[${fed}].feed: the MILP reference does not model AC feeds (feed-loss scenarios); strip feeds first`,
+    )
   const k = policy.supplyRedundancy
   const busIndex = new Map(buses.map((b, j) => [b.id, j]))
   const supplyById = new Map(supplies.map((s) => [s.id, s]))

@@ -17,7 +17,7 @@ export type {
   SwitchRef,
 } from './model/rack.js'
 export { defaultPolicy } from './model/rack.js'
-export type { BusReport, Plan, Reason, ServiceGain, SwitchStep } from './model/plan.js'
+export type { BusReport, FeedReport, Plan, Reason, ServiceGain, SwitchStep } from './model/plan.js'
 
 // Allocator (the contract of ../spec/allocation.md)
 export { allocate } from './allocate/allocate.js'
@@ -83,7 +83,7 @@ export type {
   SignalTrack,
   ThermalBaseline,
 } from './controller/predictFailure.js'
-export type { PredictionContext } from './controller/predictFailure.js'
+export type { PredictionContext, RiskBand } from './controller/predictFailure.js'
 export {
   commonModeResidualC,
   currentPrediction,
@@ -91,7 +91,9 @@ export {
   defaultPredictionPolicy,
   initialPredictorState,
   observeForPrediction,
+  observeRepeated,
   predictFailure,
+  repeatedObservationsWithinRisk,
   signalNames,
 } from './controller/predictFailure.js'
 // Controller: round-robin polling

@@ -5,6 +5,7 @@
 import type { GpioLines, I2cBus } from '../lines/GpioLines.js'
 import type { Wiring } from '../wiring/Wiring.js'
 
+/** A rack's switch hardware: the decoded wiring plus the injected I2C bus and GPIO lines it names. */
 export interface SwitchBank {
   readonly wiring: Wiring
   /** Needed when the wiring declares expanders. */

@@ -12,6 +12,7 @@ import type { SignalRef, SwitchWiring, Wiring } from '../wiring/Wiring.js'
 import { closedFor } from '../wiring/Wiring.js'
 import type { SwitchBank } from './SwitchBank.js'
 
+/** Raw levels read from a bank: each expander's registers by id and each GPIO line's level by offset. */
 export interface BankSnapshot {
   readonly expanders: ReadonlyMap<string, ExpanderSnapshot>
   readonly gpioLevels: ReadonlyMap<number, boolean>
@@ -40,6 +41,10 @@ export interface SwitchReadback {
 export const reportedClosed = (readback: SwitchReadback): boolean =>
   readback.driveClosed || readback.feedbackClosed === true
 
+/**
+ * Pure. Turns readbacks into core `SwitchState`s, a switch counting as closed when its drive pin or its
+ * feedback says closed.
+ */
 export const toSwitchStates = (readbacks: readonly SwitchReadback[]): SwitchState[] =>
   readbacks.map((r) => ({ supply: r.supply, bus: r.bus, closed: reportedClosed(r) }))
 

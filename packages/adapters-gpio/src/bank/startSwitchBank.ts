@@ -16,6 +16,10 @@ import type { SwitchReadback } from './readSwitchBank.js'
 import { readSwitchBank, switchReadbacks, toSwitchStates } from './readSwitchBank.js'
 import type { SwitchBank } from './SwitchBank.js'
 
+/**
+ * Why `startSwitchBank` stopped: an I2C/GPIO transport failure, or a register that read back other than
+ * written.
+ */
 export type StartupFault =
   | { readonly _tag: 'StartupTransportError'; readonly detail: string }
   | {
@@ -26,6 +30,10 @@ export type StartupFault =
       readonly actual: number
     }
 
+/**
+ * What start-up did to one expander: pins whose level it kept, pins it drove open, and how many writes it
+ * took.
+ */
 export interface ExpanderStartup {
   readonly id: string
   /** Every pin driving a switch was already an output: the expander had been configured before. */
@@ -35,6 +43,9 @@ export interface ExpanderStartup {
   readonly writes: number
 }
 
+/**
+ * The bank as read back after start-up: per-switch readbacks, the reported switch state, and anomalies found.
+ */
 export interface StartupReport {
   readonly _tag: 'Started'
   readonly expanders: readonly ExpanderStartup[]
@@ -60,6 +71,10 @@ export const expanderPinUse = (wiring: Wiring, expanderId: string): ExpanderPinU
   return { outputs, inputs }
 }
 
+/**
+ * I/O. Configures every expander without dropping a closed switch (latch before direction), then reads the
+ * bank back.
+ */
 export const startSwitchBank = async (bank: SwitchBank): Promise<Either<StartupFault, StartupReport>> => {
   const expanders: ExpanderStartup[] = []
   for (const expander of bank.wiring.expanders) {

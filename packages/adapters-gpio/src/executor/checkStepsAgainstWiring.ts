@@ -9,6 +9,9 @@ import type { SwitchStep } from '@busbar/core'
 import type { SwitchWiring, Wiring } from '../wiring/Wiring.js'
 import { switchKey } from '../wiring/Wiring.js'
 
+/**
+ * Why a plan was refused before any write: the index of the first offending step and a sentence naming it.
+ */
 export interface StepRejection {
   readonly failedStep: number
   readonly detail: string

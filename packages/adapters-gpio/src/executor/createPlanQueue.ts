@@ -10,6 +10,7 @@ import type { Clock } from './Clock.js'
 import { executePlan } from './executePlan.js'
 import type { SwitchTimingPolicy } from './switchTiming.js'
 
+/** What a `PlanQueue` drives (bank, clock, timing) and where it reports each plan's result or drop. */
 export interface PlanQueueOptions {
   readonly bank: SwitchBank
   readonly clock: Clock
@@ -20,6 +21,7 @@ export interface PlanQueueOptions {
   readonly onDropped?: (planId: number, abortedPlanId: number) => void
 }
 
+/** A serial queue of ApplyPlan commands: submit plans, see how many wait, await idle. */
 export interface PlanQueue {
   submit(plan: { readonly planId: number; readonly steps: readonly SwitchStep[] }): void
   /** Plans waiting (not counting the one running). */
@@ -28,6 +30,9 @@ export interface PlanQueue {
   idle(): Promise<void>
 }
 
+/**
+ * Runs submitted plans one at a time in order with `executePlan`; drops those queued behind an aborted plan.
+ */
 export const createPlanQueue = (options: PlanQueueOptions): PlanQueue => {
   const queue: { readonly planId: number; readonly steps: readonly SwitchStep[] }[] = []
   let running: Promise<void> | undefined

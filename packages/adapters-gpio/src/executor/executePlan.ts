@@ -28,6 +28,10 @@ import { checkStepsAgainstWiring } from './checkStepsAgainstWiring.js'
 import type { SwitchTimingPolicy } from './switchTiming.js'
 import { defaultSwitchTiming } from './switchTiming.js'
 
+/**
+ * What `executePlan` needs: the controller's plan id, the switch bank, a clock for waits, and per-kind
+ * timing.
+ */
 export interface ExecutePlanDeps {
   readonly planId: number
   readonly bank: SwitchBank
@@ -44,6 +48,10 @@ const bridgedSupplies = (state: readonly SwitchState[]): string[] => {
   return [...count].filter(([, n]) => n > 1).map(([supply]) => supply)
 }
 
+/**
+ * I/O. Applies a plan's switch steps in order with readback and feedback checks; on the first fault stops,
+ * restores safety and reports `Aborted`.
+ */
 export const executePlan = async (
   steps: readonly SwitchStep[],
   deps: ExecutePlanDeps,

@@ -9,6 +9,9 @@
  */
 import type { SwitchKind } from '@busbar/core'
 
+/**
+ * Timing of one switch kind, in ms: settle time before readback, feedback deadline, feedback poll interval.
+ */
 export interface SwitchTiming {
   /** Wait after the write before reading the drive pin back. */
   readonly settleMs: number
@@ -18,8 +21,13 @@ export interface SwitchTiming {
   readonly feedbackPollMs: number
 }
 
+/** `SwitchTiming` for every switch kind (fet, relay, breaker). */
 export type SwitchTimingPolicy = Readonly<Record<SwitchKind, SwitchTiming>>
 
+/**
+ * Default timing per switch kind (FET 0.05 ms settle, relay 15 ms, breaker 50 ms), from the domain timing
+ * budget.
+ */
 export const defaultSwitchTiming: SwitchTimingPolicy = {
   fet: { settleMs: 0.05, feedbackDeadlineMs: 1, feedbackPollMs: 0.05 },
   relay: { settleMs: 15, feedbackDeadlineMs: 30, feedbackPollMs: 1 },

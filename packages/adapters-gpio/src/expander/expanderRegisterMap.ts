@@ -10,6 +10,7 @@
  */
 import type { ExpanderKind } from '../wiring/Wiring.js'
 
+/** Register addresses, power-up values and register-pointer behaviour of one 16-bit I/O expander kind. */
 export interface ExpanderRegisterMap {
   readonly kind: ExpanderKind
   /** Pin levels as seen at the pins, for inputs and outputs alike (after input polarity inversion). */
@@ -46,10 +47,12 @@ const pca9555Map = (kind: 'pca9555' | 'tca9555'): ExpanderRegisterMap => ({
   lastRegister: 0x07,
 })
 
+/** Register map of NXP's PCA9555 (input 0x00, output 0x02, polarity 0x04, configuration 0x06). */
 export const pca9555Registers: ExpanderRegisterMap = pca9555Map('pca9555')
 /** TI's TCA9555 is register-compatible with NXP's PCA9555. */
 export const tca9555Registers: ExpanderRegisterMap = pca9555Map('tca9555')
 
+/** Register map of Microchip's MCP23017 with IOCON.BANK = 0 (IODIR 0x00, IPOL 0x02, GPIO 0x12, OLAT 0x14). */
 export const mcp23017Registers: ExpanderRegisterMap = {
   kind: 'mcp23017',
   input: 0x12,
@@ -61,5 +64,6 @@ export const mcp23017Registers: ExpanderRegisterMap = {
   lastRegister: 0x15,
 }
 
+/** Pure. The register map of an expander kind. */
 export const expanderRegisterMap = (kind: ExpanderKind): ExpanderRegisterMap =>
   kind === 'mcp23017' ? mcp23017Registers : kind === 'tca9555' ? tca9555Registers : pca9555Registers

@@ -11,6 +11,7 @@ import type { ExpanderRegisterMap } from './expanderRegisterMap.js'
 import type { ExpanderSnapshot } from './readExpanderSnapshot.js'
 import { encodePortWrite, pinBit, withPinBit } from './portWord.js'
 
+/** Which pins of one expander the wiring uses: switch drive outputs (with polarity) and feedback inputs. */
 export interface ExpanderPinUse {
   /** Pins that drive a switch, with the switch's polarity. */
   readonly outputs: readonly { readonly pin: number; readonly polarity: Polarity }[]
@@ -18,6 +19,7 @@ export interface ExpanderPinUse {
   readonly inputs: readonly number[]
 }
 
+/** The register words an expander should end up with and the ordered frames that write them. */
 export interface ExpanderStartupPlan {
   readonly outputLatch: number
   readonly direction: number
@@ -29,6 +31,10 @@ export interface ExpanderStartupPlan {
   readonly openedPins: readonly number[]
 }
 
+/**
+ * Pure. The writes that configure an expander from what it holds now, keeping driven pins' levels and opening
+ * new outputs first.
+ */
 export const planExpanderStartup = (
   map: ExpanderRegisterMap,
   snapshot: ExpanderSnapshot,

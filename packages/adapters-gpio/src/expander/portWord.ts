@@ -13,8 +13,10 @@ export const decodePortWord = (bytes: Uint8Array): number | undefined => {
   return (bytes[0] as number) | ((bytes[1] as number) << 8)
 }
 
+/** Pure. Whether bit `pin` (0-15) of a 16-bit port word is set. */
 export const pinBit = (word: number, pin: number): boolean => ((word >>> pin) & 1) === 1
 
+/** Pure. A 16-bit port word with bit `pin` (0-15) set to `level`, other bits unchanged. */
 export const withPinBit = (word: number, pin: number, level: boolean): number =>
   (level ? word | (1 << pin) : word & ~(1 << pin)) & 0xffff
 

@@ -9,6 +9,10 @@ import type { ExpanderWiring } from '../wiring/Wiring.js'
 import { expanderRegisterMap } from './expanderRegisterMap.js'
 import { decodePortWord, pinLevelsFromInput } from './portWord.js'
 
+/**
+ * An expander's registers as read: output latch, direction, input polarity and actual pin levels (16-bit
+ * words).
+ */
 export interface ExpanderSnapshot {
   readonly outputLatch: number
   /** 1 = input, 0 = output. */
@@ -18,6 +22,7 @@ export interface ExpanderSnapshot {
   readonly pinLevels: number
 }
 
+/** A failed expander or GPIO transaction (NACK, I/O error, thrown exception, short read), described. */
 export interface HardwareFault {
   readonly _tag: 'TransportError'
   readonly detail: string
@@ -73,6 +78,7 @@ export const writePortWord = async (
   return right(undefined)
 }
 
+/** I/O, read-only. Reads an expander's four register pairs over I2C into an `ExpanderSnapshot`. */
 export const readExpanderSnapshot = async (
   bus: I2cBus,
   expander: ExpanderWiring,

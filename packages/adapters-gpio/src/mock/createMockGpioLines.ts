@@ -6,6 +6,9 @@ import type { Either } from 'fp-ts/lib/Either.js'
 import { left, right } from 'fp-ts/lib/Either.js'
 import type { GpioError, GpioLineValue, GpioLines } from '../lines/GpioLines.js'
 
+/**
+ * Faults a test injects into mock GPIO lines (mutable): failing sets and gets, output lines stuck at a level.
+ */
 export interface MockGpioFaults {
   /** Fail the next n `set` calls (Infinity: all) with GpioIoError, changing nothing. */
   failSets: number
@@ -24,6 +27,7 @@ export interface MockGpioLines extends GpioLines {
   onSet(listener: (values: readonly GpioLineValue[]) => void): () => void
 }
 
+/** Which mock line offsets are outputs and inputs, and the outputs' initial levels. */
 export interface MockGpioLinesOptions {
   readonly outputs: readonly number[]
   readonly inputs?: readonly number[]
@@ -31,6 +35,10 @@ export interface MockGpioLinesOptions {
   readonly initial?: ReadonlyMap<number, boolean>
 }
 
+/**
+ * A mock `GpioLines` in memory: outputs hold the level last set, inputs read `inputLevel`, with injectable
+ * faults.
+ */
 export const createMockGpioLines = (options: MockGpioLinesOptions): MockGpioLines => {
   const outputs = new Set(options.outputs)
   const inputs = new Set(options.inputs ?? [])

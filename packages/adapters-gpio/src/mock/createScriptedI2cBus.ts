@@ -6,6 +6,10 @@
 import { left, right } from 'fp-ts/lib/Either.js'
 import type { I2cBus } from '../lines/GpioLines.js'
 
+/**
+ * One expected I2C transaction of a script: a write (optionally NACKed), or a read / write-read with its
+ * reply.
+ */
 export type ScriptedI2cCall =
   | {
       readonly op: 'write'
@@ -36,6 +40,9 @@ export interface ScriptedI2cBus extends I2cBus {
 const hexBytes = (bytes: ArrayLike<number>): string =>
   `[${Array.from(bytes, (b) => `0x${b.toString(16).padStart(2, '0')}`).join(' ')}]`
 
+/**
+ * An `I2cBus` that checks every call against an exact script and answers from it; mismatches are recorded.
+ */
 export const createScriptedI2cBus = (script: readonly ScriptedI2cCall[]): ScriptedI2cBus => {
   let next = 0
   const mismatches: string[] = []

@@ -10,6 +10,9 @@ export interface VirtualClock extends Clock {
   onAdvance(listener: (nowMs: number) => void): () => void
 }
 
+/**
+ * A virtual `Clock` starting at `startMs`: `sleepMs` advances time at once and listeners hear every advance.
+ */
 export const createVirtualClock = (startMs = 0): VirtualClock => {
   let now = startMs
   const listeners = new Set<(nowMs: number) => void>()

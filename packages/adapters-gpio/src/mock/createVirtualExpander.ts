@@ -7,6 +7,10 @@ import type { ExpanderKind } from '../wiring/Wiring.js'
 import { expanderRegisterMap } from '../expander/expanderRegisterMap.js'
 import { pinBit } from '../expander/portWord.js'
 
+/**
+ * Faults a test injects into a virtual expander (mutable): NACKed writes and reads, output pins stuck at a
+ * level.
+ */
 export interface VirtualExpanderFaults {
   /** NACK the next n writes (Infinity: all). */
   nackWrites: number
@@ -16,9 +20,13 @@ export interface VirtualExpanderFaults {
   readonly stuckPins: Map<number, boolean>
 }
 
+/** What a virtual I2C target answers to one transaction: a value, or a NACK. */
 export type I2cTargetResult<A> =
   { readonly ok: true; readonly value: A } | { readonly ok: false; readonly tag: 'I2cNack' }
 
+/**
+ * A virtual I/O expander register file acting as an I2C target, with inspection and fault hooks for tests.
+ */
 export interface VirtualExpander {
   readonly kind: ExpanderKind
   readonly faults: VirtualExpanderFaults
@@ -38,6 +46,7 @@ export interface VirtualExpander {
   writeRead(bytes: Uint8Array, length: number): I2cTargetResult<Uint8Array>
 }
 
+/** A virtual PCA9555 / TCA9555 / MCP23017 at its power-up register values. */
 export const createVirtualExpander = (kind: ExpanderKind): VirtualExpander => {
   const map = expanderRegisterMap(kind)
   const regs = new Uint8Array(map.lastRegister + 1)

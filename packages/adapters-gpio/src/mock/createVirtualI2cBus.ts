@@ -7,12 +7,14 @@ import { left, right } from 'fp-ts/lib/Either.js'
 import type { I2cBus } from '../lines/GpioLines.js'
 import type { I2cTargetResult } from './createVirtualExpander.js'
 
+/** A device on a virtual I2C bus: answers writes, reads and combined write-reads, or NACKs. */
 export interface I2cTarget {
   write(bytes: Uint8Array): I2cTargetResult<void>
   read(length: number): I2cTargetResult<Uint8Array>
   writeRead(bytes: Uint8Array, length: number): I2cTargetResult<Uint8Array>
 }
 
+/** The only error of a virtual I2C bus: the address did not acknowledge (no target, or the target NACKed). */
 export type VirtualI2cError = { readonly _tag: 'I2cNack'; readonly address: number }
 
 export interface VirtualI2cBus extends I2cBus {
@@ -28,6 +30,9 @@ export interface VirtualI2cBus extends I2cBus {
   }[]
 }
 
+/**
+ * An empty virtual I2C bus segment implementing `I2cBus`; attach targets by address, absent addresses NACK.
+ */
 export const createVirtualI2cBus = (): VirtualI2cBus => {
   const targets = new Map<number, I2cTarget>()
   const listeners = new Set<(address: number, bytes: Uint8Array, acked: boolean) => void>()

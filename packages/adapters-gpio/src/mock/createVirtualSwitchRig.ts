@@ -20,6 +20,7 @@ import { createVirtualExpander } from './createVirtualExpander.js'
 import type { VirtualI2cBus } from './createVirtualI2cBus.js'
 import { createVirtualI2cBus } from './createVirtualI2cBus.js'
 
+/** Faults of one virtual switch: welded contact, feedback that never arrives, drive pin stuck. */
 export interface VirtualSwitchFaults {
   /** Once physically closed, the switch stays closed whatever it is commanded (welded relay contact). */
   readonly welded?: boolean
@@ -29,6 +30,7 @@ export interface VirtualSwitchFaults {
   readonly stuckOutput?: boolean
 }
 
+/** A virtual switch physically changing state at a time on the rig's clock (ms). */
 export interface PhysicalEvent {
   readonly atMs: number
   readonly supply: string
@@ -36,12 +38,19 @@ export interface PhysicalEvent {
   readonly closed: boolean
 }
 
+/**
+ * A supply found physically closed onto more than one bus at a time (ms): the unsafe state the executor must
+ * never reach.
+ */
 export interface Bridge {
   readonly atMs: number
   readonly supply: string
   readonly buses: readonly string[]
 }
 
+/**
+ * How to build a virtual rig: the clock, per-switch physical delays, the configured start state, and faults.
+ */
 export interface VirtualSwitchRigOptions {
   readonly clock: Clock
   /** Physical delay per switch in ms (default 0), keyed by (supply, bus). */
@@ -54,6 +63,10 @@ export interface VirtualSwitchRigOptions {
   readonly faults?: ReadonlyMap<string, VirtualSwitchFaults>
 }
 
+/**
+ * A virtual board for a wiring: its bank for the executor, plus the physical state and history for
+ * assertions.
+ */
 export interface VirtualSwitchRig {
   readonly bus: VirtualI2cBus
   readonly gpio: MockGpioLines
@@ -86,6 +99,7 @@ interface SwitchModel {
   faults: VirtualSwitchFaults
 }
 
+/** Builds the virtual expanders, I2C bus, GPIO lines and physical switches a wiring describes. */
 export const createVirtualSwitchRig = (
   wiring: Wiring,
   options: VirtualSwitchRigOptions,

@@ -4,11 +4,13 @@
  */
 import type { SwitchKind } from '@busbar/core'
 
+/** The supported 16-bit I2C I/O expanders. */
 export type ExpanderKind = 'pca9555' | 'tca9555' | 'mcp23017'
 
 /** Which electrical level closes the switch (or, for feedback, means "closed"). */
 export type Polarity = 'activeHigh' | 'activeLow'
 
+/** One I/O expander on the bank's I2C segment: its id in the wiring, its kind and 7-bit address. */
 export interface ExpanderWiring {
   readonly id: string
   readonly kind: ExpanderKind
@@ -21,11 +23,13 @@ export type SignalRef =
   | { readonly _tag: 'ExpanderPin'; readonly expander: string; readonly pin: number }
   | { readonly _tag: 'GpioLine'; readonly offset: number }
 
+/** A switch's feedback input and the level that means "closed". */
 export interface FeedbackWiring {
   readonly input: SignalRef
   readonly polarity: Polarity
 }
 
+/** One supply-to-bus switch: its kind, the output that drives it at which polarity, and optional feedback. */
 export interface SwitchWiring {
   readonly supply: string
   readonly bus: string
@@ -36,6 +40,7 @@ export interface SwitchWiring {
   readonly feedback?: FeedbackWiring
 }
 
+/** A validated wiring (from `decodeWiring`): the expanders and every supply-to-bus switch. */
 export interface Wiring {
   readonly expanders: readonly ExpanderWiring[]
   /** Sorted by (supply, bus), ids compared by UTF-16 code units. */

@@ -23,6 +23,7 @@ import type {
 } from './Wiring.js'
 import { compareSwitchRefs, signalKey, switchKey } from './Wiring.js'
 
+/** One problem with a wiring: where it is (`switches[3].output.pin`) and the whole sentence. */
 export interface WiringIssue {
   /** Where, e.g. `switches[3].output.pin`. */
   readonly path: string
@@ -30,6 +31,7 @@ export interface WiringIssue {
   readonly message: string
 }
 
+/** Why a wiring was refused: every issue found, not just the first. */
 export interface WiringError {
   readonly _tag: 'WiringError'
   readonly issues: readonly WiringIssue[]
@@ -41,6 +43,7 @@ export interface WiringContext {
   readonly buses?: readonly string[]
 }
 
+/** Pure. The error's issues, one sentence a line. */
 export const formatWiringError = (error: WiringError): string =>
   error.issues.map((issue) => issue.message).join('\n')
 
@@ -50,6 +53,7 @@ const polarities: readonly Polarity[] = ['activeHigh', 'activeLow']
 
 /** Expander addresses: A2..A0 strapped, base 0x20 (PCA9555/TCA9555 and MCP23017 alike). */
 export const expanderAddressRange = { min: 0x20, max: 0x27 } as const
+/** Valid expander pin numbers: 0-7 are port 0/A, 8-15 port 1/B. */
 export const expanderPinRange = { min: 0, max: 15 } as const
 
 const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`
@@ -71,6 +75,10 @@ const rawShape = t.type({
   switches: t.array(t.unknown),
 })
 
+/**
+ * Pure. Validates wiring JSON (optionally against the rack's supply and bus ids) into a `Wiring`, or every
+ * issue found.
+ */
 export const decodeWiring = (u: unknown, context: WiringContext = {}): Either<WiringError, Wiring> => {
   const issues: WiringIssue[] = []
   const issue = (path: string, text: string): void => {

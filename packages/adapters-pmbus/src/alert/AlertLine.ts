@@ -5,6 +5,9 @@
 import type { Either } from 'fp-ts/lib/Either.js'
 import type { CommError } from '@busbar/core'
 
+/**
+ * The SMBALERT# input as the alert handler sees it: sample it, or hear each assertion with its time in ms.
+ */
 export interface AlertLine {
   /** Whether some device is holding the line asserted (low) now. */
   isAsserted(): Promise<Either<CommError, boolean>>

@@ -23,6 +23,7 @@ import { smbusDevice } from '../smbus/smbusDevice.js'
 import type { BusSegment, SupplyBus } from '../supply/createSupplyBus.js'
 import type { AlertLine } from './AlertLine.js'
 
+/** What the alert handler needs: the supply bus, the SMBALERT# line, a clock (ms), and ARA read bounds. */
 export interface AlertHandlerOptions {
   readonly bus: SupplyBus
   readonly line: AlertLine
@@ -33,6 +34,10 @@ export interface AlertHandlerOptions {
   readonly araPec?: boolean
 }
 
+/**
+ * Turns SMBALERT# assertions into core `Alert` (and `ReadFailed`) events, once per call or on every
+ * assertion.
+ */
 export interface AlertHandler {
   /** One handling of an assertion: ARA loop, sweep fallback; returns the events. */
   handle(): Promise<readonly ControllerEvent[]>
@@ -42,6 +47,10 @@ export interface AlertHandler {
   lastAraReads(): number
 }
 
+/**
+ * Builds an alert handler that names asserting supplies through the Alert Response Address, with a
+ * STATUS_WORD sweep as fallback.
+ */
 export const createAlertHandler = (options: AlertHandlerOptions): AlertHandler => {
   const { bus, line, nowMs } = options
   const maxAraReads = options.maxAraReads ?? Math.max(8, 2 * bus.ids.length)

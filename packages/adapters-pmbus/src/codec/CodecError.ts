@@ -16,6 +16,7 @@ export interface UnsupportedFormat {
   readonly detail: string
 }
 
+/** Why a PMBus value could not be encoded (`NotRepresentable`) or decoded (`UnsupportedFormat`). */
 export type CodecError = NotRepresentable | UnsupportedFormat
 
 export const notRepresentable = (format: string, value: number, detail: string): CodecError => ({

@@ -34,4 +34,5 @@ export const ALERT_RESPONSE_ADDRESS = 0x0c
 
 /** CAPABILITY (0x19) bits. */
 export const CAPABILITY_PEC = 0x80
+/** CAPABILITY (0x19) bit 4: the part can assert SMBALERT#. */
 export const CAPABILITY_SMBALERT = 0x10

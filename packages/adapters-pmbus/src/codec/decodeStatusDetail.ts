@@ -91,23 +91,38 @@ const encodeBits = <F>(layout: BitLayout<F>, flags: F): number =>
     0,
   )
 
+/** Pure. STATUS_VOUT (one byte) to named flags; throws RangeError on a value outside 0-255. */
 export const decodeStatusVout = (raw: number): StatusVoutFlags =>
   decodeBits('decodeStatusVout', statusVoutBits, raw)
+/** Pure. STATUS_IOUT (one byte) to named flags; throws RangeError on a value outside 0-255. */
 export const decodeStatusIout = (raw: number): StatusIoutFlags =>
   decodeBits('decodeStatusIout', statusIoutBits, raw)
+/** Pure. STATUS_INPUT (one byte) to named flags; throws RangeError on a value outside 0-255. */
 export const decodeStatusInput = (raw: number): StatusInputFlags =>
   decodeBits('decodeStatusInput', statusInputBits, raw)
+/**
+ * Pure. STATUS_TEMPERATURE (one byte) to named flags, reserved bits 3-0 ignored; throws RangeError outside
+ * 0-255.
+ */
 export const decodeStatusTemperature = (raw: number): StatusTemperatureFlags =>
   decodeBits('decodeStatusTemperature', statusTemperatureBits, raw)
+/** Pure. STATUS_CML (one byte) to named flags, reserved bit 2 ignored; throws RangeError outside 0-255. */
 export const decodeStatusCml = (raw: number): StatusCmlFlags =>
   decodeBits('decodeStatusCml', statusCmlBits, raw)
+/** Pure. STATUS_FANS_1_2 (one byte) to named flags; throws RangeError on a value outside 0-255. */
 export const decodeStatusFans12 = (raw: number): StatusFans12Flags =>
   decodeBits('decodeStatusFans12', statusFans12Bits, raw)
 
+/** Pure. Named STATUS_VOUT flags to the register byte (inverse of `decodeStatusVout`). */
 export const encodeStatusVout = (f: StatusVoutFlags): number => encodeBits(statusVoutBits, f)
+/** Pure. Named STATUS_IOUT flags to the register byte (inverse of `decodeStatusIout`). */
 export const encodeStatusIout = (f: StatusIoutFlags): number => encodeBits(statusIoutBits, f)
+/** Pure. Named STATUS_INPUT flags to the register byte (inverse of `decodeStatusInput`). */
 export const encodeStatusInput = (f: StatusInputFlags): number => encodeBits(statusInputBits, f)
+/** Pure. Named STATUS_TEMPERATURE flags to the register byte (reserved bits 0). */
 export const encodeStatusTemperature = (f: StatusTemperatureFlags): number =>
   encodeBits(statusTemperatureBits, f)
+/** Pure. Named STATUS_CML flags to the register byte (reserved bit 0). */
 export const encodeStatusCml = (f: StatusCmlFlags): number => encodeBits(statusCmlBits, f)
+/** Pure. Named STATUS_FANS_1_2 flags to the register byte (inverse of `decodeStatusFans12`). */
 export const encodeStatusFans12 = (f: StatusFans12Flags): number => encodeBits(statusFans12Bits, f)

@@ -26,6 +26,7 @@ export const statusWordBits: readonly (keyof StatusWordFlags)[] = [
   'vout',
 ]
 
+/** Pure. STATUS_WORD (16 bits) to named flags; throws RangeError on a value outside 0-65535. */
 export const decodeStatusWord = (raw: number): StatusWordFlags => {
   assertUint('decodeStatusWord', raw, 16)
   const bit = (n: number): boolean => ((raw >> n) & 1) === 1
@@ -49,5 +50,6 @@ export const decodeStatusWord = (raw: number): StatusWordFlags => {
   }
 }
 
+/** Pure. Named STATUS_WORD flags to the 16-bit register value (inverse of `decodeStatusWord`). */
 export const encodeStatusWord = (flags: StatusWordFlags): number =>
   statusWordBits.reduce((raw, name, bit) => (flags[name] ? raw | (1 << bit) : raw), 0)

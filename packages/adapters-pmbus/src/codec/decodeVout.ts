@@ -23,6 +23,10 @@ export const decodeHalf = (raw: number): number => {
   return sign * (1 + fraction / 1024) * 2 ** (exponent - 15)
 }
 
+/**
+ * Pure. A READ_VOUT word to volts as VOUT_MODE says (LINEAR16, DIRECT with coefficients, IEEE half); VID is
+ * `UnsupportedFormat`.
+ */
 export const decodeVout = (
   raw: number,
   voutMode: number,

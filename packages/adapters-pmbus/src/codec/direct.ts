@@ -8,6 +8,7 @@ import type { Either } from 'fp-ts/lib/Either.js'
 import { notRepresentable, type CodecError } from './CodecError.js'
 import { assertUint, roundHalfAwayFromZero } from './rounding.js'
 
+/** A part's DIRECT-format coefficients: X = (Y × 10^−R − b) / m. */
 export interface DirectCoefficients {
   /** Slope, non-zero. */
   readonly m: number
@@ -27,6 +28,7 @@ const checkCoefficients = (where: string, c: DirectCoefficients): void => {
 // Multiply or divide by a power of ten so that 10^-R never becomes an inexact fraction like 0.1.
 const scaleByPow10 = (x: number, r: number): number => (r >= 0 ? x * 10 ** r : x / 10 ** -r)
 
+/** Pure. A 16-bit DIRECT wire value (two's complement) to a real value with the part's coefficients. */
 export const decodeDirect = (raw: number, coefficients: DirectCoefficients): number => {
   assertUint('decodeDirect', raw, 16)
   checkCoefficients('decodeDirect', coefficients)
@@ -34,6 +36,7 @@ export const decodeDirect = (raw: number, coefficients: DirectCoefficients): num
   return (scaleByPow10(y, -coefficients.R) - coefficients.b) / coefficients.m
 }
 
+/** Pure. A real value to a 16-bit DIRECT wire value (rounded half away from zero), or `NotRepresentable`. */
 export const encodeDirect = (value: number, coefficients: DirectCoefficients): Either<CodecError, number> => {
   checkCoefficients('encodeDirect', coefficients)
   if (!Number.isFinite(value))

@@ -25,6 +25,7 @@ export const decodeLinear11 = (raw: number): number => {
   return linear11Mantissa(raw) * 2 ** linear11Exponent(raw)
 }
 
+/** LINEAR11 encoding options: force a fixed exponent for parts that accept only their own. */
 export interface Linear11Options {
   /** Force this exponent (−16..15): some parts accept only their own fixed exponent on writes. */
   readonly exponent?: number

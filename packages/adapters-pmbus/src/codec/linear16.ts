@@ -13,11 +13,16 @@ import { notRepresentable, type CodecError } from './CodecError.js'
 import { assertUint, roundHalfAwayFromZero } from './rounding.js'
 import { parseVoutMode } from './voutMode.js'
 
+/** Pure. A LINEAR16 word to a value, with the exponent from VOUT_MODE bits 4-0 (volts for READ_VOUT). */
 export const decodeLinear16 = (raw: number, voutMode: number): number => {
   assertUint('decodeLinear16', raw, 16)
   return raw * 2 ** parseVoutMode(voutMode).exponent
 }
 
+/**
+ * Pure. A value to a LINEAR16 word with VOUT_MODE's exponent (rounded half away from zero), or
+ * `NotRepresentable`.
+ */
 export const encodeLinear16 = (value: number, voutMode: number): Either<CodecError, number> => {
   const exponent = parseVoutMode(voutMode).exponent
   if (!Number.isFinite(value))

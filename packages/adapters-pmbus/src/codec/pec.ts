@@ -12,6 +12,7 @@ const table: Uint8Array = (() => {
   return t
 })()
 
+/** Pure. SMBus Packet Error Code (CRC-8, polynomial 0x07) of `bytes`, continuing from `initial`. */
 export const pec = (bytes: ArrayLike<number>, initial = 0): number => {
   let crc = initial & 0xff
   for (let i = 0; i < bytes.length; i++) crc = table[(crc ^ (bytes[i] ?? 0)) & 0xff] ?? 0

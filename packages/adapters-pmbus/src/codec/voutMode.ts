@@ -8,8 +8,13 @@
  */
 import { assertUint } from './rounding.js'
 
+/** The VOUT data format VOUT_MODE bits 6-5 select. */
 export type VoutDataFormat = 'linear' | 'vid' | 'direct' | 'ieeeHalf'
 
+/**
+ * A VOUT_MODE byte taken apart: data format, relative flag, and the 5-bit parameter (exponent in linear
+ * mode).
+ */
 export interface VoutMode {
   readonly raw: number
   readonly format: VoutDataFormat
@@ -23,6 +28,7 @@ export interface VoutMode {
 
 const formats: readonly VoutDataFormat[] = ['linear', 'vid', 'direct', 'ieeeHalf']
 
+/** Pure. Takes a VOUT_MODE byte apart; throws RangeError on a value outside 0-255. */
 export const parseVoutMode = (raw: number): VoutMode => {
   assertUint('parseVoutMode', raw, 8)
   const parameter = raw & 0x1f

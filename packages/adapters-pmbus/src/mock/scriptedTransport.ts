@@ -9,6 +9,9 @@ import type { Either } from 'fp-ts/lib/Either.js'
 import type { CommError } from '@busbar/core'
 import type { I2cTransport } from '../smbus/I2cTransport.js'
 
+/**
+ * One expected transaction of a scripted transport (write, read or write-read) with its reply or `CommError`.
+ */
 export type ScriptedStep =
   | {
       readonly op: 'write'
@@ -32,6 +35,9 @@ export type ScriptedStep =
       readonly error?: CommError
     }
 
+/**
+ * An `I2cTransport` that plays a script, checking every call; `assertDone` fails on mismatches or leftovers.
+ */
 export interface ScriptedTransport extends I2cTransport {
   /** Appends expectations to the script. */
   expect(...steps: readonly ScriptedStep[]): void

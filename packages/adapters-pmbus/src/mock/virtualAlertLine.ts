@@ -8,11 +8,15 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { CommError } from '@busbar/core'
 import type { AlertLine } from '../alert/AlertLine.js'
 
+/** Something that drives SMBALERT# (a virtual supply): whether it asserts now, and a change listener. */
 export interface AlertSource {
   alertAsserted(): boolean
   onAlertChange(listener: (asserted: boolean) => void): () => void
 }
 
+/**
+ * A virtual SMBALERT# wire: the `AlertLine` to hand to the handler, plus sources to connect and read faults.
+ */
 export interface VirtualAlertLine {
   readonly line: AlertLine
   /** Wires a source to the line; returns disconnect. */
@@ -22,6 +26,7 @@ export interface VirtualAlertLine {
   failReads(error: CommError | null): void
 }
 
+/** Creates a wired-OR SMBALERT# line that timestamps each assertion with `nowMs` (ms). */
 export const createVirtualAlertLine = (nowMs: () => number): VirtualAlertLine => {
   const sources = new Map<AlertSource, () => void>()
   const listeners = new Set<(atMs: number) => void>()

@@ -13,6 +13,10 @@ import { ALERT_RESPONSE_ADDRESS } from '../codec/commands.js'
 import { pec } from '../codec/pec.js'
 import type { I2cTransport } from '../smbus/I2cTransport.js'
 
+/**
+ * A device on a virtual bus: answers transactions synchronously, optionally extends the bus (mux) or answers
+ * the ARA.
+ */
 export interface VirtualI2cDevice {
   write(bytes: Uint8Array): Either<CommError, void>
   read(length: number): Either<CommError, Uint8Array>
@@ -25,6 +29,7 @@ export interface VirtualI2cDevice {
   alertResponded?(): void
 }
 
+/** A virtual I2C bus segment: its host-side `I2cTransport` and the devices attached to it. */
 export interface VirtualBus {
   /** The segment as seen by a host driving it. */
   readonly transport: I2cTransport
@@ -39,6 +44,7 @@ export interface VirtualBus {
 
 const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`
 
+/** Creates an empty virtual bus segment; `name` appears in its error details. */
 export const createVirtualBus = (name = 'bus'): VirtualBus => {
   const devices = new Map<number, VirtualI2cDevice>()
 

@@ -7,6 +7,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { CommError } from '@busbar/core'
 import { createVirtualBus, type VirtualBus, type VirtualI2cDevice } from './virtualBus.js'
 
+/** A virtual PCA9548 I2C switch: eight downstream segments, its control byte, reset and NACK injection. */
 export interface VirtualPca9548 extends VirtualI2cDevice {
   readonly address: number
   channel(n: number): VirtualBus
@@ -19,6 +20,7 @@ export interface VirtualPca9548 extends VirtualI2cDevice {
   readonly writes: readonly number[]
 }
 
+/** Creates a virtual PCA9548 at power-up (no channel selected), by default at address 0x70. */
 export const createVirtualPca9548 = (address = 0x70): VirtualPca9548 => {
   const channels = Array.from({ length: 8 }, (_, n) =>
     createVirtualBus(`pca9548@0x${address.toString(16)} channel ${n}`),

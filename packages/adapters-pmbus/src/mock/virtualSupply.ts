@@ -29,6 +29,7 @@ import type { VirtualI2cDevice } from './virtualBus.js'
 export type StatusRegisterName =
   'vout' | 'iout' | 'input' | 'temperature' | 'cml' | 'other' | 'mfr' | 'fans12'
 
+/** Named physical conditions a virtual supply can be put in; each sets its PMBus status bits. */
 export type SupplyCondition =
   | 'inputLoss'
   | 'vinUvWarning'
@@ -98,6 +99,7 @@ export type InjectedFault =
   /** Hold the clock: `count` transactions time out, or all while `count` is undefined. */
   | { readonly _tag: 'Timeout'; readonly count?: number; readonly after?: number }
 
+/** A virtual supply's address, capacity (W), MFR strings, VOUT_MODE and PEC support. */
 export interface VirtualSupplyOptions {
   readonly address: number
   /** MFR_POUT_MAX, watts. */
@@ -123,6 +125,7 @@ export interface VirtualSupplyOptions {
   readonly unsupportedCommands?: readonly number[]
 }
 
+/** A virtual PMBus supply on a virtual bus: set its readings and conditions, inject faults, inspect it. */
 export interface VirtualSupply extends VirtualI2cDevice {
   readonly address: number
   setReadings(readings: SupplyReadings): void
@@ -147,6 +150,10 @@ export interface VirtualSupply extends VirtualI2cDevice {
 
 const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`
 
+/**
+ * Creates a virtual PMBus supply with latched status, SMBALERT#, PEC and fault injection; throws on a bad
+ * address or capacity.
+ */
 export const createVirtualSupply = (options: VirtualSupplyOptions): VirtualSupply => {
   const { address, capacityW } = options
   if (!Number.isInteger(address) || address < 0x08 || address > 0x77) {

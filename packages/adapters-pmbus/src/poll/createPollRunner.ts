@@ -11,6 +11,7 @@ import { clearSupplyFaults } from '../supply/clearSupplyFaults.js'
 import type { SupplyBus } from '../supply/createSupplyBus.js'
 import { readSupply, type ReadMode } from '../supply/readSupply.js'
 
+/** What the poll runner needs: the supply bus, a clock (ms), and what a successful ClearFaults reports. */
 export interface PollRunnerOptions {
   readonly bus: SupplyBus
   readonly nowMs: () => number
@@ -22,6 +23,7 @@ export interface PollRunnerOptions {
   readonly clearFaultsReport?: 'snapshot' | 'none'
 }
 
+/** Executes core's ReadSupply / ClearFaults commands on the bus and returns the resulting core events. */
 export interface PollRunner {
   /** Performs one controller command; ReadSupply / ClearFaults produce events, others none. */
   execute(command: ControllerCommand): Promise<readonly ControllerEvent[]>
@@ -29,6 +31,7 @@ export interface PollRunner {
   pollRound(mode: ReadMode): Promise<readonly ControllerEvent[]>
 }
 
+/** Builds a poll runner: `Telemetry` on a successful read, `ReadFailed` with the `CommError` otherwise. */
 export const createPollRunner = ({
   bus,
   nowMs,

@@ -6,6 +6,7 @@
 import type { Either } from 'fp-ts/lib/Either.js'
 import type { CommError } from '@busbar/core'
 
+/** Raw I2C transactions (write, read, write-then-read) that return `CommError` values instead of throwing. */
 export interface I2cTransport {
   /** One write transaction: START, address+W, bytes, STOP. */
   write(address: number, bytes: Uint8Array): Promise<Either<CommError, void>>

@@ -16,6 +16,9 @@ import type { Either } from 'fp-ts/lib/Either.js'
 import type { CommError } from '@busbar/core'
 import type { I2cTransport } from './I2cTransport.js'
 
+/**
+ * A PCA9548 I2C mux: a transport per channel that selects the channel before each transaction when needed.
+ */
 export interface Pca9548 {
   readonly address: number
   /** A transport reaching the devices behind channel `channel` (0..7). */
@@ -36,6 +39,9 @@ const checkAddress = (address: number): void => {
   }
 }
 
+/**
+ * The muxes of one upstream segment, serialised together, plus a transport with every mux closed (root ARA).
+ */
 export interface Pca9548Group {
   readonly muxes: ReadonlyMap<number, Pca9548>
   /**

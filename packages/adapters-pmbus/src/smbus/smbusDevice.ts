@@ -15,6 +15,7 @@ import type { CommError } from '@busbar/core'
 import { pec as crc8 } from '../codec/pec.js'
 import type { I2cTransport } from './I2cTransport.js'
 
+/** An SMBus device's 7-bit address, whether to use PEC, and the largest block read accepted. */
 export interface SmbusDeviceOptions {
   /** 7-bit address. */
   readonly address: number
@@ -27,6 +28,7 @@ export interface SmbusDeviceOptions {
   readonly maxBlockLength?: number
 }
 
+/** SMBus protocol operations on one device (byte, word and block reads and writes), with optional PEC. */
 export interface SmbusDevice {
   readonly address: number
   readonly pec: boolean
@@ -49,6 +51,10 @@ const checkByte = (what: string, value: number, max = 0xff): void => {
   }
 }
 
+/**
+ * Binds SMBus protocol operations to one address on a transport; throws RangeError on a bad address or block
+ * length.
+ */
 export const smbusDevice = (transport: I2cTransport, options: SmbusDeviceOptions): SmbusDevice => {
   const { address, pec } = options
   const maxBlockLength = options.maxBlockLength ?? (pec ? 30 : 31)

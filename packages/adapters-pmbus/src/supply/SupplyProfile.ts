@@ -4,6 +4,7 @@ import type { DirectCoefficients } from '../codec/direct.js'
 
 /** Detail status registers (STATUS_WORD is always read). */
 export type DetailRegister = 'vout' | 'iout' | 'input' | 'temperature' | 'cml' | 'fans12' | 'other' | 'mfr'
+/** Every detail status register, in the order a full snapshot reads them. */
 export const allDetailRegisters: readonly DetailRegister[] = [
   'vout',
   'iout',
@@ -17,6 +18,7 @@ export const allDetailRegisters: readonly DetailRegister[] = [
 
 /** The READ_* values a full visit reads. */
 export type ReadingName = 'vinV' | 'iinA' | 'voutV' | 'ioutA' | 'poutW' | 'pinW' | 'temperatureC' | 'fanRpm'
+/** Every READ_* value, in the order a full visit reads them. */
 export const allReadings: readonly ReadingName[] = [
   'vinV',
   'iinA',
@@ -28,6 +30,7 @@ export const allReadings: readonly ReadingName[] = [
   'fanRpm',
 ]
 
+/** How to talk to one identified supply: address, PEC, VOUT format, and which registers it implements. */
 export interface SupplyProfile {
   /** 7-bit address on its segment. */
   readonly address: number

@@ -12,10 +12,12 @@ import { smbusDevice } from '../smbus/smbusDevice.js'
 import { readStatus } from './readStatus.js'
 import type { SupplyProfile } from './SupplyProfile.js'
 
+/** The status snapshot taken before CLEAR_FAULTS, and whether the clear itself succeeded. */
 export type ClearFaultsResult =
   | { readonly _tag: 'Cleared'; readonly snapshot: StatusRegisters }
   | { readonly _tag: 'ClearFailed'; readonly snapshot: StatusRegisters; readonly error: CommError }
 
+/** I/O. Snapshots every status register, then sends CLEAR_FAULTS; clears nothing if the snapshot fails. */
 export const clearSupplyFaults = async (
   transport: I2cTransport,
   profile: SupplyProfile,

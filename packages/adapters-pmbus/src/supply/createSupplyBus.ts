@@ -14,6 +14,7 @@ import { createPca9548Group, type Pca9548 } from '../smbus/pca9548.js'
 import { identifySupply, type SupplyIdentity } from './identifySupply.js'
 import type { DetailRegister, ReadingName, SupplyProfile } from './SupplyProfile.js'
 
+/** Where one supply sits (7-bit address, optional PCA9548 channel) and overrides of what identify learns. */
 export interface SupplyBinding {
   /** 7-bit address on its segment. */
   readonly address: number
@@ -26,6 +27,7 @@ export interface SupplyBinding {
   readonly readings?: readonly ReadingName[]
 }
 
+/** One I2C segment with supplies (the root, or a mux channel): its transport and the supplies on it. */
 export interface BusSegment {
   /** 'root' or 'mux 0x70 channel 3'. */
   readonly name: string
@@ -34,6 +36,7 @@ export interface BusSegment {
   readonly supplies: readonly { readonly id: string; readonly address: number }[]
 }
 
+/** The supplies of one I2C bus: how to reach each, their segments and muxes, and cached identities. */
 export interface SupplyBus {
   /** Supply ids in ascending order (JS `<`), the round-robin order. */
   readonly ids: readonly string[]
@@ -58,6 +61,7 @@ export interface SupplyBus {
 const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`
 const sevenBit = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= 0x7f
 
+/** Pure. Builds a `SupplyBus` from supply bindings, or lists every bad binding (naming supply and field). */
 export const createSupplyBus = (
   transport: I2cTransport,
   supplies: Readonly<Record<string, SupplyBinding>>,

@@ -13,6 +13,9 @@ import type { I2cTransport } from '../smbus/I2cTransport.js'
 import { smbusDevice } from '../smbus/smbusDevice.js'
 import type { SupplyProfile } from './SupplyProfile.js'
 
+/**
+ * What identify read from a supply: MFR strings, capacity (W from MFR_POUT_MAX), capabilities and VOUT_MODE.
+ */
 export interface SupplyIdentity {
   readonly address: number
   readonly mfrId: string
@@ -32,11 +35,13 @@ export interface SupplyIdentity {
 
 const text = (bytes: Uint8Array): string => new TextDecoder('latin1').decode(bytes).replace(/[\s\0]+$/u, '')
 
+/** Identify options: force PEC on or off instead of following CAPABILITY. */
 export interface IdentifyOptions {
   /** Force PEC on or off instead of following CAPABILITY bit 7. */
   readonly pec?: boolean
 }
 
+/** I/O. Reads CAPABILITY, VOUT_MODE, MFR_ID/MODEL/SERIAL and MFR_POUT_MAX from the supply at `address`. */
 export const identifySupply = async (
   transport: I2cTransport,
   address: number,

@@ -23,6 +23,10 @@ const commandOf: Readonly<Record<ReadingName, number>> = {
   fanRpm: C.READ_FAN_SPEED_1,
 }
 
+/**
+ * I/O. Reads the profile's READ_* values in SI units (V, A, W, °C, rpm); the first failed read fails the
+ * visit.
+ */
 export const readReadings = async (
   dev: SmbusDevice,
   profile: SupplyProfile,

@@ -57,8 +57,12 @@ const details: Readonly<Record<DetailRegister, DetailSpec>> = {
   mfr: { command: C.STATUS_MFR_SPECIFIC, flaggedBy: (w) => w.mfrSpecific, store: (r) => ({ mfrRaw: r }) },
 }
 
+/**
+ * Which detail registers to read: those STATUS_WORD flags (`flagged`) or every one the profile lists (`all`).
+ */
 export type StatusScope = 'flagged' | 'all'
 
+/** I/O. Reads STATUS_WORD and the detail registers the scope asks for into core's `StatusRegisters`. */
 export const readStatus = async (
   dev: SmbusDevice,
   scope: StatusScope = 'flagged',

@@ -11,8 +11,10 @@ import { readReadings } from './readReadings.js'
 import { readStatus } from './readStatus.js'
 import type { SupplyProfile } from './SupplyProfile.js'
 
+/** What a visit reads: status only (`status`), or status plus every READ_* value (`full`). */
 export type ReadMode = 'status' | 'full'
 
+/** I/O. One visit to one supply: its status, plus telemetry in `full` mode, as core's `TelemetrySample`. */
 export const readSupply = async (
   transport: I2cTransport,
   profile: SupplyProfile,

@@ -36,6 +36,10 @@
  *   served load is fed (even a 0 W one). The report's `survivesLoss` is true for an up bus whose loss is
  *   survived (trivially for an up bus with no load), false for a bus that is down; it is computed even
  *   when `busRedundancy` is false (level 3 then counts 0 for every configuration).
+ * - Feed-loss scenarios (level 3 counts them with the bus-loss ones, whatever busRedundancy says):
+ *   counted over feeds with a closed supply on an up bus that carries load; a bus goes down when all
+ *   its closed supplies are on the lost feed. The report's `feeds[].survivesLoss` is computed for every
+ *   feed (true for a feed with no closed supply), `counted` says whether it is on level 3.
  * - "Powered" includes the rating: L(b) <= maxW. Scenario survival checks both capacity and rating.
  * - `preempted`: at-risk supplies closed onto a bus that meets N+k (N+k already leaves at-risk supplies
  *   out, so such a bus meets it without them).
@@ -49,7 +53,7 @@
  *   leaves a protected bus short in between (e.g. the only spare must move off a bus that is carrying
  *   everything after a feed loss). planSwitchSteps then takes the order with the fewest such buses.
  */
-import type { BusReport, Plan } from '../model/plan.js'
+import type { BusReport, FeedReport, Plan } from '../model/plan.js'
 import type { RackInput, SwitchRef } from '../model/rack.js'
 import {
   chooseSheddingExact,
@@ -182,5 +186,10 @@ export const allocate = (input: RackInput): Plan => {
     currentBest,
     currentBestAssign,
   })
-  return { closed, shed, preempted, steps, buses, reasons, optimal: proven }
+  const feeds: FeedReport[] = ix.feedIds.map((id, f) => ({
+    id,
+    survivesLoss: target.feedSurvivesLoss[f] === 1,
+    counted: target.feedCounted[f] === 1,
+  }))
+  return { closed, shed, preempted, steps, buses, feeds, reasons, optimal: proven }
 }

@@ -7,7 +7,9 @@
  * `chooseSheddingExact` is a branch and bound over the loads in priority order (serve first, so the
  * first leaf is the greedy one), with an optimistic bound on every level: level 1 from the loads of the
  * current priority that still fit one by one and all loads of lower priorities; level 2 from the bus
- * loads so far (loads only grow deeper in the tree); level 3 from buses not yet failed by a lost load.
+ * loads so far (loads only grow deeper in the tree); level 3 from buses not yet failed by a lost load,
+ * plus feeds that can still be counted and are not yet failed (a lost load, or a bus that stays up
+ * already over what the feed's loss leaves it).
  * Identical loads (same priority, watts and wiring) are served lowest id first, which is what the
  * tie-break prefers anyway. When every servable load fits, that set is the unique level-1 optimum and no
  * search is needed (the common case).
@@ -17,6 +19,7 @@
  */
 import type { RackIndex } from './indexRack.js'
 import { compareTieBreak } from './compareServiceVectors.js'
+import { createFeedScratch, feedLossScenarios, feedShares, type FeedScratch } from './feedLoss.js'
 import type { SwitchSide } from './switchSide.js'
 
 /** Re-exported for the modules that shed on top of a switch side. */
@@ -77,6 +80,14 @@ export interface SheddingWorkspace {
   readonly cacheCarries: Uint8Array
   readonly cacheVec: Float64Array
   readonly cacheServed: Uint8Array
+  /** Feed-loss scenarios (unused when the rack names no feed). */
+  readonly feeds: FeedScratch
+  /** Per (f * B + b), for the side being shed: 1 when bus b goes down on losing feed f. */
+  readonly feedDown: Uint8Array
+  /** Per (f * B + b): what bus b can carry once feed f is lost (capacity left, rating). */
+  readonly feedLimitU: Float64Array
+  /** Per feed: it has a closed supply on an up bus some candidate load is fed through. */
+  readonly feedCountable: Uint8Array
   /** Statistics: switch-side leaves solved, shedding nodes visited. */
   leaves: number
   sheddingNodes: number
@@ -138,6 +149,10 @@ export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
     cacheCarries: new Uint8Array(B),
     cacheVec: new Float64Array(ix.vectorLength),
     cacheServed: new Uint8Array(L),
+    feeds: createFeedScratch(ix),
+    feedDown: new Uint8Array(ix.feedCount * B),
+    feedLimitU: new Float64Array(ix.feedCount * B),
+    feedCountable: new Uint8Array(ix.feedCount),
     leaves: 0,
     sheddingNodes: 0,
   }
@@ -232,6 +247,10 @@ const completeVector = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide):
       }
       if (ok) survived++
     }
+  }
+  if (ix.feedCount > 0) {
+    ws.work += ix.supplyCount + ix.feedCount * (ix.loadCount + B)
+    survived += feedLossScenarios(ix, side.assign, side.up, ws.loadU, ws.served, ws.feeds)
   }
   vec[2 * P + BP] = survived
   vec[2 * P + BP + 1] = -side.changes
@@ -370,6 +389,10 @@ const evaluateAllServed = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSid
       if (ok) survived++
     }
   }
+  if (ix.feedCount > 0) {
+    ws.work += ix.supplyCount + ix.feedCount * (ix.loadCount + B)
+    survived += feedLossScenarios(ix, side.assign, side.up, ws.cacheLoadU, ws.cacheServed, ws.feeds)
+  }
   vec[2 * P + BP] = survived
   vec[2 * P + BP + 1] = -side.changes
   return true
@@ -422,6 +445,50 @@ export const chooseSheddingGreedy = (
 ): boolean => offer(ix, ws, side, inc, evaluateGreedy(ix, ws, side) ? ws.cacheServed : ws.served)
 
 /**
+ * Per leaf (the switches are fixed): which buses each feed's loss takes down, what the others can
+ * still carry, and which feeds can still be counted (a closed supply on an up bus with a candidate).
+ */
+const prepareFeedBound = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): void => {
+  const B = ix.busCount
+  const fs = ws.feeds
+  ws.work += ix.supplyCount + ix.feedCount * B
+  feedShares(ix, side.assign, fs)
+  for (let f = 0; f < ix.feedCount; f++) {
+    let countable = 0
+    for (let b = 0; b < B; b++) {
+      const at = f * B + b
+      const n = fs.lostCount[at] ?? 0
+      ws.feedDown[at] = n > 0 && n === fs.busCount[b] ? 1 : 0
+      ws.feedLimitU[at] = Math.min((fs.busCapU[b] ?? 0) - (fs.lostCapU[at] ?? 0), ix.maxU[b] ?? Infinity)
+      if (n > 0 && side.up[b] === 1 && ws.candThrough[b] === 1) countable = 1
+    }
+    ws.feedCountable[f] = countable
+  }
+}
+
+/**
+ * Bound on the survived feed scenarios below a shedding node: loads only get added deeper, so a feed
+ * already failed stays failed: a served load on one bus that the feed's loss takes down, or a bus
+ * that stays up already over what it can carry without the feed.
+ */
+const feedsStillSurvivable = (ix: RackIndex, ws: SheddingWorkspace): number => {
+  const B = ix.busCount
+  ws.work += ix.feedCount * B
+  let n = 0
+  for (let f = 0; f < ix.feedCount; f++) {
+    if (ws.feedCountable[f] === 0) continue
+    let ok = true
+    for (let b = 0; ok && b < B; b++) {
+      const at = f * B + b
+      if (ws.feedDown[at] === 1) ok = (ws.lostOn[b] ?? 0) === 0
+      else ok = (ws.loadU[b] ?? 0) <= (ws.feedLimitU[at] ?? 0)
+    }
+    if (ok) n++
+  }
+  return n
+}
+
+/**
  * Exact. Returns true when the incumbent was improved. Gives up (returns what it has) when
  * ws.work exceeds `workLimit`; the caller then knows the result is not proven.
  */
@@ -449,6 +516,8 @@ export const chooseSheddingExact = (
   let improved = false
   const P = ix.loadPriorities.length
   const BP = ix.busPriorities.length
+  const F = ix.feedCount
+  if (F > 0) prepareFeedBound(ix, ws, side)
 
   /** True when nothing below this node can beat the incumbent. */
   const pruned = (i: number): boolean => {
@@ -523,7 +592,7 @@ export const chooseSheddingExact = (
       }
       if (ws.candThrough[b] === 1 && (ws.lostOn[b] ?? 0) === 0) survivable++
     }
-    opt[2 * P + BP] = ix.busRedundancy ? survivable : 0
+    opt[2 * P + BP] = (ix.busRedundancy ? survivable : 0) + (F > 0 ? feedsStillSurvivable(ix, ws) : 0)
     opt[2 * P + BP + 1] = -side.changes
     for (let j = 0; j < opt.length; j++) {
       const x = opt[j] ?? 0

@@ -9,9 +9,11 @@
  * Service vector layout (every entry: larger is better), compared lexicographically:
  *   [count, quanta] per load priority, highest first       (level 1)
  *   N+k buses per bus priority, highest first (wired buses)  (level 2)
- *   survived bus-loss scenarios (0 when !busRedundancy)     (level 3)
+ *   survived single-loss scenarios: bus losses (only when   (level 3)
+ *   busRedundancy) plus feed losses (feedLoss.ts)
  *   -(switch changes against the current state)             (level 4)
  */
+import { createFeedScratch, feedLossScenarios } from './feedLoss.js'
 import { changesFor, type RackIndex } from './indexRack.js'
 
 /** Everything the objective and the report need about one configuration. */
@@ -31,6 +33,13 @@ export interface Evaluation {
   readonly survivesLoss: Uint8Array
   /** Per bus: 1 when up and at least one served load is fed through it. */
   readonly carriesLoad: Uint8Array
+  /** Per feed: 1 when its loss is survived (trivially so when it has no closed supply). */
+  readonly feedSurvivesLoss: Uint8Array
+  /** Per feed: 1 when its scenario counts on level 3 (a closed supply on an up bus carrying load). */
+  readonly feedCounted: Uint8Array
+  /** Level 3 split by kind: survived bus-loss scenarios (0 when !busRedundancy), survived feed losses. */
+  readonly busScenariosSurvived: number
+  readonly feedScenariosSurvived: number
   /** Effective served flag per load. */
   readonly served: Uint8Array
   readonly vector: Float64Array
@@ -170,7 +179,10 @@ export const evaluateConfiguration = (
   const { survives, carries } = busLossScenarios(ix, up, limitU, loadU, served)
   let survived = 0
   for (let b = 0; b < B; b++) if (carries[b] === 1 && survives[b] === 1) survived++
-  vector[2 * P + BP] = ix.busRedundancy ? survived : 0
+  const busSurvived = ix.busRedundancy ? survived : 0
+  const feeds = createFeedScratch(ix)
+  const feedSurvived = feedLossScenarios(ix, assign, up, loadU, served, feeds)
+  vector[2 * P + BP] = busSurvived + feedSurvived
   vector[2 * P + BP + 1] = -changes
 
   return {
@@ -184,6 +196,10 @@ export const evaluateConfiguration = (
     nPlusK,
     survivesLoss: survives,
     carriesLoad: carries,
+    feedSurvivesLoss: feeds.survives,
+    feedCounted: feeds.counted,
+    busScenariosSurvived: busSurvived,
+    feedScenariosSurvived: feedSurvived,
     served,
     vector,
   }

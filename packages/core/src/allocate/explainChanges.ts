@@ -8,7 +8,8 @@
  *   current state (every switch named exists; a load with no bus up is simply not served).
  * - per supply whose switches change: SupplyUnavailable (failed/absent, per closed switch), SupplyMoved,
  *   SupplyConnected or SupplyDisconnected, each with the first objective level on which the target beats
- *   the current state (`why`);
+ *   the current state (`why`; level 3 is named `feedLossSurvival` when more feed-loss scenarios, and
+ *   not more bus-loss ones, are survived);
  * - SupplyPreempted for each at-risk supply whose bus meets N+k without it in the target but not now;
  * - LoadShed for every load shed by the target, LoadRestored for every served load that had no bus up
  *   now;
@@ -58,7 +59,14 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
   const { ix, target, targetAssign } = c
   const B = ix.busCount
   const reasons: Reason[] = []
-  const why = firstGain(ix, target.vector, c.currentBest.vector)
+  const gain = firstGain(ix, target.vector, c.currentBest.vector)
+  // Level 3 is one count over both kinds of scenario: name feeds when they alone made the gain.
+  const why: ServiceGain =
+    gain === 'busLossSurvival' &&
+    target.feedScenariosSurvived > c.currentBest.feedScenariosSurvived &&
+    target.busScenariosSurvived <= c.currentBest.busScenariosSurvived
+      ? 'feedLossSurvival'
+      : gain
 
   for (let s = 0; s < ix.supplyCount; s++) {
     const id = ix.supplyIds[s] ?? ''

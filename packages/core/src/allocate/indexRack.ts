@@ -69,6 +69,11 @@ export interface RackIndex {
   readonly maxU: Float64Array
   readonly redundancyK: number
   readonly busRedundancy: boolean
+  /** AC feeds named by some supply, in id order (empty when none is: level 3 is then as without feeds). */
+  readonly feedIds: readonly string[]
+  readonly feedCount: number
+  /** Per supply: index into feedIds, -1 when it names no feed. */
+  readonly supplyFeed: Int32Array
   /** Length of a service vector (see compareServiceVectors). */
   readonly vectorLength: number
 }
@@ -163,6 +168,14 @@ export const indexRack = (input: RackInput): RackIndex => {
     maxU[i] = b.maxW === undefined ? Infinity : capacityUnits(b.maxW)
   })
 
+  const feedIds = Array.from(new Set(supplies.flatMap((s) => (s.feed === undefined ? [] : [s.feed])))).sort(
+    compareIds,
+  )
+  const feedPos = new Map(feedIds.map((f, i) => [f, i]))
+  const supplyFeed = Int32Array.from(supplies, (s) =>
+    s.feed === undefined ? -1 : (feedPos.get(s.feed) ?? -1),
+  )
+
   return {
     supplyIds: supplies.map((s) => s.id),
     busIds: buses.map((b) => b.id),
@@ -193,6 +206,9 @@ export const indexRack = (input: RackInput): RackIndex => {
     maxU,
     redundancyK: Math.max(0, Math.floor(policy.supplyRedundancy)),
     busRedundancy: policy.busRedundancy,
+    feedIds,
+    feedCount: feedIds.length,
+    supplyFeed,
     vectorLength: 2 * loadPriorities.length + busPriorities.length + 2,
   }
 }

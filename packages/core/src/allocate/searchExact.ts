@@ -27,6 +27,10 @@
  * - level 3 for racks with two wired buses: only scenarios that some supply split can survive while
  *   keeping the incumbent's N+k counts (survivableScenarios, redone when the incumbent's levels 1-2
  *   change);
+ * - level 3, feed-loss scenarios (racks naming feeds): feeds that can still be counted (a closed
+ *   supply on a bus some load could be fed through, or a remaining supply on the feed), and whose loss
+ *   leaves enough capacity: every served watt must land on a bus that keeps supplies off the feed, so
+ *   the capacity off the feed that can still be closed must cover the incumbent's served watts;
  * - level 4: changes so far plus the least each remaining supply must change, plus, for each bus that
  *   must be up, powered or N+k and cannot be with the supplies free on it, the fewest other supplies
  *   that could cover what it lacks times their least extra change (forcedExtraChanges);
@@ -84,6 +88,10 @@ export interface SearchContext {
   readonly reachByCap: readonly Int32Array[]
   /** Per (s * B + b): the extra change (over its least) of supply s joining bus b; 0 when free there. */
   readonly extraOn: Float64Array
+  /** Per (i * F + f): supplies i.. on feed f that can be closed somewhere. */
+  readonly remFeedReach: Int32Array
+  /** Per (i * F + f): capacity of supplies i.. not on feed f that can be closed somewhere. */
+  readonly remOffFeedCap: Float64Array
 }
 
 /** Build the search tables for a rack. */
@@ -176,12 +184,26 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
       remReach[s * B + b] = (remReach[s * B + b] ?? 0) + 1
     }
   }
+  const F = ix.feedCount
+  const remFeedReach = new Int32Array((S + 1) * F)
+  const remOffFeedCap = new Float64Array((S + 1) * F)
+  for (let s = S - 1; s >= 0; s--) {
+    const reaches = (ix.options[s]?.length ?? 0) > 0
+    const feed = ix.supplyFeed[s] ?? -1
+    for (let f = 0; f < F; f++) {
+      const here = s * F + f
+      const next = (s + 1) * F + f
+      remFeedReach[here] = (remFeedReach[next] ?? 0) + (reaches && feed === f ? 1 : 0)
+      remOffFeedCap[here] = (remOffFeedCap[next] ?? 0) + (reaches && feed !== f ? (ix.capacityU[s] ?? 0) : 0)
+    }
+  }
   const supplyTwin = new Int32Array(S).fill(-1)
   const lastWithKey = new Map<string, number>()
   for (let s = 0; s < S; s++) {
     if ((ix.options[s]?.length ?? 0) === 0) continue
     const row = Array.from(ix.currentClosed.subarray(s * B, s * B + B)).join('')
-    const key = `${ix.capacityU[s]}|${ix.atRisk[s]}|${Array.from(ix.options[s] ?? []).join(',')}|${row}`
+    // Supplies on different feeds are not interchangeable (feed-loss scenarios tell them apart).
+    const key = `${ix.capacityU[s]}|${ix.atRisk[s]}|${Array.from(ix.options[s] ?? []).join(',')}|${row}|${ix.supplyFeed[s]}`
     const prev = lastWithKey.get(key)
     if (prev !== undefined) supplyTwin[s] = prev
     lastWithKey.set(key, s)
@@ -230,6 +252,8 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
     wiredQ,
     reachByCap,
     extraOn,
+    remFeedReach,
+    remOffFeedCap,
   }
 }
 
@@ -609,6 +633,10 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
   const up = new Uint8Array(B)
   const limitU = new Float64Array(B)
   const redundantU = new Float64Array(B)
+  // Feed-loss scenarios: per (f * B + b) closed supplies of feed f on bus b, per f their capacity.
+  const F = ix.feedCount
+  const feedOnBus = new Int32Array(F * B)
+  const feedClosedCap = new Float64Array(F)
   // Running sums live in a typed array: mutable doubles captured by closures would be boxed.
   const sums = new Float64Array(2) // [capacity closed so far, changes so far]
   let exhausted = false
@@ -819,6 +847,29 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
       if (acc >= lacking) return n
     }
     return Infinity
+  }
+
+  /**
+   * Level 3, feed-loss part, for completions equal to the incumbent on levels 1-2: feeds that can still
+   * be counted (a closed supply on a bus some load could be fed through, or a remaining supply on the
+   * feed) and survived. Surviving feed f puts every served watt on buses that stay up, each within
+   * its capacity off f; a rival equal on level 1 serves the incumbent's watts, so the capacity off f
+   * closed or still closable must cover them. Uses `through` as computed for this node.
+   */
+  const feedScenarioBound = (i: number, vecInc: Float64Array): number => {
+    ws.work += F * B
+    let servedU = 0
+    for (let r = 0; r < P; r++) servedU += 2 * (vecInc[2 * r + 1] ?? 0)
+    let n = 0
+    for (let f = 0; f < F; f++) {
+      let countable = (ctx.remFeedReach[i * F + f] ?? 0) > 0
+      for (let b = 0; !countable && b < B; b++)
+        countable = (feedOnBus[f * B + b] ?? 0) > 0 && through[b] === 1
+      if (!countable) continue
+      const offFeed = (sums[0] ?? 0) - (feedClosedCap[f] ?? 0) + (ctx.remOffFeedCap[i * F + f] ?? 0)
+      if (offFeed >= servedU) n++
+    }
+    return n
   }
 
   /** True when no completion of assign[0..i) can beat the incumbent. */
@@ -1168,6 +1219,7 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
       }
       survivable = Math.min(survivable, scenarioCap)
     }
+    if (F > 0) survivable += feedScenarioBound(i, vecInc)
     opt[2 * P + BP] = survivable
     opt[2 * P + BP + 1] = -((sums[1] ?? 0) + (ctx.minChangesFrom[i] ?? 0) + forcedExtraChanges(i, vecInc))
     for (let j = 0; j < opt.length; j++) {
@@ -1208,6 +1260,11 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
       nonRiskCount[b] = (nonRiskCount[b] ?? 0) + sign
     }
     sums[0] = (sums[0] ?? 0) + sign * c
+    const f = F > 0 ? (ix.supplyFeed[s] ?? -1) : -1
+    if (f >= 0) {
+      feedOnBus[f * B + b] = (feedOnBus[f * B + b] ?? 0) + sign
+      feedClosedCap[f] = (feedClosedCap[f] ?? 0) + sign * c
+    }
   }
 
   const dfs = (i: number, capped: boolean): void => {

@@ -297,6 +297,40 @@ export const isOffSample = (
   )
 }
 
+const healthWarningOf = (c: ReturnType<typeof classifyStatus>, policy: PredictionPolicy): boolean =>
+  c.warning.some((f) => !policy.loadWarningFlags.includes(f))
+
+const inputFlagOf = (c: ReturnType<typeof classifyStatus>): boolean =>
+  c.warning.includes('input.vinUvWarning') || c.warning.includes('input.vinOvWarning')
+
+const vinSagOf = (prev: PredictorState, r: TelemetrySample['readings'], policy: PredictionPolicy): boolean =>
+  prev.fullSamples >= policy.warmupSamples &&
+  finite(r.vinV) &&
+  prev.vin.n > 0 &&
+  r.vinV < prev.vin.mean * (1 - policy.sagFraction)
+
+const isFullReading = (r: TelemetrySample['readings']): boolean =>
+  finite(r.temperatureC) || finite(r.voutV) || finite(r.fanRpm) || finite(r.vinV)
+
+/** Raw (before common-mode removal) and compensated temperature residual of a warmed-up predictor. */
+const temperatureResidualOf = (
+  prev: PredictorState,
+  r: TelemetrySample['readings'],
+  policy: PredictionPolicy,
+  context: PredictionContext,
+): { readonly raw: number; readonly residual: number } | undefined => {
+  if (!finite(r.temperatureC) || !finite(r.poutW)) return undefined
+  const raw = r.temperatureC - thermalExpected(prev.thermal, r.poutW)
+  return { raw, residual: raw - (policy.ambientCompensation ? (context.commonModeC ?? 0) : 0) }
+}
+
+/** Fan speed per commanded percent, when the fan is commanded enough to tell. */
+const fanRatioOf = (r: TelemetrySample['readings']): number | undefined =>
+  finite(r.fanRpm) && finite(r.fanCommandPct) && r.fanCommandPct > 5 ? r.fanRpm / r.fanCommandPct : undefined
+
+const nominalVoutOf = (policy: PredictionPolicy, vout: EwStats): number | undefined =>
+  policy.nominalVoutV ?? (vout.n > 0 ? vout.mean : undefined)
+
 const observeSample = (
   prev: PredictorState,
   sample: TelemetrySample,
@@ -312,39 +346,35 @@ const observeSample = (
   const adapt = policy.baselineAdaptAlpha
   const below = (name: SignalName): boolean => prev.signals[name].stats.mean < policy.signals[name].onset
 
-  const healthWarning = c.warning.some((f) => !policy.loadWarningFlags.includes(f))
-  signals.warningHeld = track(prev.signals.warningHeld, t, healthWarning ? 1 : 0, policy, true)
+  signals.warningHeld = track(prev.signals.warningHeld, t, healthWarningOf(c, policy) ? 1 : 0, policy, true)
   signals.commErrors = track(prev.signals.commErrors, t, 0, policy, true)
 
-  const vinSag = warm && finite(r.vinV) && prev.vin.n > 0 && r.vinV < prev.vin.mean * (1 - policy.sagFraction)
-  const inputFlag = c.warning.includes('input.vinUvWarning') || c.warning.includes('input.vinOvWarning')
+  const vinSag = vinSagOf(prev, r, policy)
+  const inputFlag = inputFlagOf(c)
   signals.inputSags = track(prev.signals.inputSags, t, inputFlag || vinSag ? 1 : 0, policy, true)
 
-  const full = finite(r.temperatureC) || finite(r.voutV) || finite(r.fanRpm) || finite(r.vinV)
-  if (!full) return { ...prev, signals }
+  if (!isFullReading(r)) return { ...prev, signals }
 
   let { thermal, fanRatio, vout, vin, voutShort, lastResidualC } = prev
-  const fanOk = finite(r.fanRpm) && finite(r.fanCommandPct) && r.fanCommandPct > 5
+  const ratio = fanRatioOf(r)
   if (!warm) {
     if (finite(r.temperatureC) && finite(r.poutW)) thermal = updateTrend(thermal, r.poutW, r.temperatureC, 0)
-    if (fanOk) fanRatio = updateStats(fanRatio, (r.fanRpm as number) / (r.fanCommandPct as number), 0)
+    if (ratio !== undefined) fanRatio = updateStats(fanRatio, ratio, 0)
     if (finite(r.voutV)) vout = updateStats(vout, r.voutV, 0)
     if (finite(r.vinV) && !inputFlag) vin = updateStats(vin, r.vinV, 0)
   } else {
-    if (finite(r.temperatureC) && finite(r.poutW)) {
-      const raw = r.temperatureC - thermalExpected(thermal, r.poutW)
-      lastResidualC = raw
-      const residual = raw - (policy.ambientCompensation ? (context.commonModeC ?? 0) : 0)
-      signals.temperatureResidualC = track(prev.signals.temperatureResidualC, t, residual, policy)
+    const temperature = temperatureResidualOf(prev, r, policy, context)
+    if (temperature !== undefined) {
+      lastResidualC = temperature.raw
+      signals.temperatureResidualC = track(prev.signals.temperatureResidualC, t, temperature.residual, policy)
       if (adapt > 0 && below('temperatureResidualC'))
-        thermal = updateTrend(thermal, r.poutW, r.temperatureC, adapt)
+        thermal = updateTrend(thermal, r.poutW as number, r.temperatureC as number, adapt)
     }
-    if (fanOk && fanRatio.n > 0 && fanRatio.mean > 0) {
-      const ratio = (r.fanRpm as number) / (r.fanCommandPct as number)
+    if (ratio !== undefined && fanRatio.n > 0 && fanRatio.mean > 0) {
       signals.fanDeficit = track(prev.signals.fanDeficit, t, 1 - ratio / fanRatio.mean, policy)
       if (adapt > 0 && below('fanDeficit')) fanRatio = updateStats(fanRatio, ratio, adapt)
     }
-    const nominal = policy.nominalVoutV ?? (vout.n > 0 ? vout.mean : undefined)
+    const nominal = nominalVoutOf(policy, vout)
     if (finite(r.voutV) && nominal !== undefined && nominal > 0) {
       voutShort = updateStats(voutShort, r.voutV, policy.smoothingAlpha)
       signals.voutDeviation = track(
@@ -392,13 +422,26 @@ export const observeForPrediction = (
   return observeSample(prev, observation.sample, policy, context)
 }
 
+/** A signal's score in [0, 1] (0 before its first observation or with prediction disabled). */
+const signalScore = (state: PredictorState, name: SignalName, policy: PredictionPolicy): number => {
+  const s = state.signals[name]
+  return policy.enabled && s.stats.n > 0 ? scoreOf(s.stats.mean, policy.signals[name]) : 0
+}
+
+/** The noisy-OR of per-signal scores, in signal order (non-decreasing in every score). */
+const riskOf = (score: (name: SignalName) => number, policy: PredictionPolicy): number => {
+  let survive = 1
+  for (const name of signalNames)
+    survive *= 1 - Math.min(1, Math.max(0, policy.signals[name].weight)) * score(name)
+  return Math.min(1, Math.max(0, 1 - survive))
+}
+
 /** The prediction implied by a predictor record (see the module comment for the method). */
 export const currentPrediction = (
   state: PredictorState,
   policy: PredictionPolicy = defaultPredictionPolicy,
 ): FailurePrediction => {
   const scores = {} as Record<SignalName, number>
-  let survive = 1
   let ttf: number | undefined
   let dominant: SignalName | undefined
   let best = 0
@@ -406,9 +449,8 @@ export const currentPrediction = (
     const p = policy.signals[name]
     const s = state.signals[name]
     const value = s.stats.n > 0 ? s.stats.mean : 0
-    const score = policy.enabled && s.stats.n > 0 ? scoreOf(value, p) : 0
+    const score = signalScore(state, name, policy)
     scores[name] = score
-    survive *= 1 - Math.min(1, Math.max(0, p.weight)) * score
     if (score * p.weight > best) {
       best = score * p.weight
       dominant = name
@@ -419,7 +461,7 @@ export const currentPrediction = (
       if (eta !== undefined && (ttf === undefined || eta < ttf)) ttf = eta
     }
   }
-  return { failureRisk: Math.min(1, Math.max(0, 1 - survive)), timeToFailureMs: ttf, scores, dominant }
+  return { failureRisk: riskOf((name) => scores[name], policy), timeToFailureMs: ttf, scores, dominant }
 }
 
 /**
@@ -446,4 +488,264 @@ export const predictFailure = (
 ): { readonly state: PredictorState; readonly prediction: FailurePrediction } => {
   const state = policy.enabled ? observeForPrediction(prev, observation, policy, context) : prev
   return { state, prediction: currentPrediction(state, policy) }
+}
+
+// Repeated identical observations in closed form (for simulators that skip quiet stretches).
+//
+// With a constant input x and weight a (q = 1 − a), the EW updates above have closed forms after
+// n steps, with d0 = x − mean and, for a trend sampled every dt from t0, e0 = t0 − meanT,
+// c = dt / a, g = e0 − c (so t_k − meanT_k = c + g q^k):
+//   mean_n  = x − q^n d0                     variance_n = q^n (variance_0 + d0² (1 − q^n))
+//   meanT_n = t0 + n dt − c − g q^n          varT_n = q^n varT_0 + c² q (1 − q^n) + 2 a c g n q^n + g² q^n (1 − q^n)
+//   covTX_n = q^n covTX_0 + a c d0 n q^n + g d0 q^n (1 − q^n)
+// Counters are exact (saturating sums). Floats agree with n single updates to rounding: the
+// property test allows a relative 1e-9 (of the quantities' own scale), far below any threshold's
+// resolution; a risk that lands within that of a threshold may flip one sample apart.
+
+/** q^n and 1 − q^n for q = 1 − a, accurate for small n as for large. */
+const decay = (a: number, n: number): { readonly qn: number; readonly oneMinusQn: number } => {
+  const l = n * Math.log1p(-a)
+  return { qn: Math.exp(l), oneMinusQn: -Math.expm1(l) }
+}
+
+const satAdd = (n: number, count: number): number => Math.min(n + count, countCap)
+
+/** `count` EW mean/variance updates with the same `x` (closed form; needs s.n > 0 and alpha > 0). */
+export const updateStatsRepeated = (s: EwStats, x: number, alpha: number, count: number): EwStats => {
+  if (count <= 0) return s
+  const { qn, oneMinusQn } = decay(alpha, count)
+  const d0 = x - s.mean
+  return { n: satAdd(s.n, count), mean: x - qn * d0, variance: qn * (s.variance + d0 * d0 * oneMinusQn) }
+}
+
+/**
+ * `count` EW regression updates with the same `x` at times t0, t0 + dt, ... (closed form; needs
+ * s.n > 0 and alpha > 0).
+ */
+export const updateTrendRepeated = (
+  s: EwTrend,
+  t0: number,
+  dt: number,
+  x: number,
+  alpha: number,
+  count: number,
+): EwTrend => {
+  if (count <= 0) return s
+  const { qn, oneMinusQn } = decay(alpha, count)
+  const q = 1 - alpha
+  const c = dt / alpha
+  const g = t0 - s.meanT - c
+  const d0 = x - s.meanX
+  return {
+    n: satAdd(s.n, count),
+    meanT: t0 + count * dt - c - g * qn,
+    meanX: x - qn * d0,
+    varT: qn * s.varT + c * c * q * oneMinusQn + 2 * alpha * c * g * count * qn + g * g * qn * oneMinusQn,
+    covTX: qn * s.covTX + alpha * c * d0 * count * qn + g * d0 * qn * oneMinusQn,
+  }
+}
+
+/** What each repeat of an observation feeds a predictor in its steady regime (see `steadyInputs`). */
+interface SteadyInputs {
+  /** The input of every track the observation updates. */
+  readonly tracks: Partial<Record<SignalName, number>>
+  /** VOUT fed to the short-term statistics (the ripple proxy's), when a full reading updates them. */
+  readonly voutShortX: number | undefined
+  readonly full: boolean
+  readonly lastResidualC: number | undefined
+}
+
+const tracksReady = (state: PredictorState, names: readonly SignalName[]): boolean =>
+  names.every((name) => state.signals[name].stats.n > 0 && state.signals[name].trend.n > 0)
+
+/**
+ * The per-track inputs of one more repeat of `observation`, when every further repeat feeds the same
+ * inputs to the same statistics and moves no baseline: smoothing and trend weights above 0, every
+ * updated statistic already started, and for a full reading warm-up over, baselines frozen
+ * (`baselineAdaptAlpha` 0) and a ripple monitor (or VOUT already steady in the ripple proxy).
+ * Undefined otherwise (the caller then takes single steps, which reach this regime or never do).
+ */
+const steadyInputs = (
+  state: PredictorState,
+  observation: HealthObservation,
+  policy: PredictionPolicy,
+  context: PredictionContext,
+): SteadyInputs | undefined => {
+  if (!(policy.smoothingAlpha > 0 && policy.trendAlpha > 0)) return undefined
+  if (observation._tag === 'ReadFailed')
+    return tracksReady(state, ['commErrors'])
+      ? { tracks: { commErrors: 1 }, voutShortX: undefined, full: false, lastResidualC: state.lastResidualC }
+      : undefined
+  const sample = observation.sample
+  // Off: skipped, the record frozen, and it stays off (nothing it depends on moves).
+  if (isOffSample(state, sample, context))
+    return { tracks: {}, voutShortX: undefined, full: false, lastResidualC: state.lastResidualC }
+  const r = sample.readings
+  const c = classifyStatus(sample.status)
+  const tracks: Partial<Record<SignalName, number>> = {
+    warningHeld: healthWarningOf(c, policy) ? 1 : 0,
+    commErrors: 0,
+    inputSags: inputFlagOf(c) || vinSagOf(state, r, policy) ? 1 : 0,
+  }
+  if (!isFullReading(r)) {
+    const names = Object.keys(tracks) as SignalName[]
+    return tracksReady(state, names)
+      ? { tracks, voutShortX: undefined, full: false, lastResidualC: state.lastResidualC }
+      : undefined
+  }
+  if (state.fullSamples < policy.warmupSamples || policy.baselineAdaptAlpha > 0) return undefined
+  let lastResidualC = state.lastResidualC
+  const temperature = temperatureResidualOf(state, r, policy, context)
+  if (temperature !== undefined) {
+    lastResidualC = temperature.raw
+    tracks.temperatureResidualC = temperature.residual
+  }
+  const ratio = fanRatioOf(r)
+  if (ratio !== undefined && state.fanRatio.n > 0 && state.fanRatio.mean > 0)
+    tracks.fanDeficit = 1 - ratio / state.fanRatio.mean
+  const nominal = nominalVoutOf(policy, state.vout)
+  let voutShortX: number | undefined
+  if (finite(r.voutV) && nominal !== undefined && nominal > 0) {
+    if (state.voutShort.n === 0) return undefined
+    voutShortX = r.voutV
+    tracks.voutDeviation = Math.abs(r.voutV - nominal) / nominal
+    if (finite(r.voutRippleV)) tracks.ripple = r.voutRippleV / nominal
+    else if (state.voutShort.variance === 0 && state.voutShort.mean === r.voutV) tracks.ripple = 0
+    else return undefined // the proxy's input moves with every repeat
+  }
+  return tracksReady(state, Object.keys(tracks) as SignalName[])
+    ? { tracks, voutShortX, full: true, lastResidualC }
+    : undefined
+}
+
+const observationAt = (observation: HealthObservation, atMs: number): HealthObservation =>
+  observation._tag === 'ReadFailed'
+    ? { ...observation, atMs }
+    : { ...observation, sample: { ...observation.sample, atMs } }
+
+const observationTime = (observation: HealthObservation): number =>
+  observation._tag === 'ReadFailed' ? observation.atMs : observation.sample.atMs
+
+/** Closed-form `count` repeats in the steady regime, the first at `t0`. */
+const applySteady = (
+  state: PredictorState,
+  inputs: SteadyInputs,
+  t0: number,
+  intervalMs: number,
+  count: number,
+  policy: PredictionPolicy,
+): PredictorState => {
+  if (count <= 0) return state
+  const signals = { ...state.signals }
+  for (const name of Object.keys(inputs.tracks) as SignalName[]) {
+    const x = inputs.tracks[name] as number
+    const s = state.signals[name]
+    signals[name] = {
+      stats: updateStatsRepeated(s.stats, x, policy.smoothingAlpha, count),
+      trend: updateTrendRepeated(s.trend, t0, intervalMs, x, policy.trendAlpha, count),
+    }
+  }
+  return {
+    ...state,
+    fullSamples: inputs.full ? satAdd(state.fullSamples, count) : state.fullSamples,
+    voutShort:
+      inputs.voutShortX === undefined
+        ? state.voutShort
+        : updateStatsRepeated(state.voutShort, inputs.voutShortX, policy.smoothingAlpha, count),
+    lastResidualC: inputs.lastResidualC,
+    signals,
+  }
+}
+
+/**
+ * A predictor advanced by `count` identical observations, the first at the observation's time and
+ * the next every `intervalMs` (the same readings and status, or the same failed read), with the same
+ * context: what `count` calls of `observeForPrediction` would give. O(1) in the steady regime (see
+ * the closed forms above; counters exact, floats to rounding), single steps before it (warm-up, first
+ * samples) and wherever it does not apply (baselines adapting, ripple estimated from VOUT noise).
+ */
+export const observeRepeated = (
+  prev: PredictorState,
+  observation: HealthObservation,
+  count: number,
+  intervalMs: number,
+  policy: PredictionPolicy = defaultPredictionPolicy,
+  context: PredictionContext = {},
+): PredictorState => {
+  const t0 = observationTime(observation)
+  let state = prev
+  for (let done = 0; done < count; done++) {
+    const inputs = steadyInputs(state, observation, policy, context)
+    if (inputs !== undefined)
+      return applySteady(state, inputs, t0 + done * intervalMs, intervalMs, count - done, policy)
+    state = observeForPrediction(state, observationAt(observation, t0 + done * intervalMs), policy, context)
+  }
+  return state
+}
+
+/** Which failure risks keep the controller's latched at-risk flag as it is. */
+export interface RiskBand {
+  /** The risk must stay at or above this (a latched at-risk flag clears below it). */
+  readonly atLeast?: number
+  /** The risk must stay below this (an unlatched flag sets at it). */
+  readonly below?: number
+}
+
+/**
+ * How many of `count` identical observations (as for `observeRepeated`) can be taken, one after the
+ * other, with the failure risk after each one inside `band`: `count` when it never leaves, else the
+ * number before the first observation that takes it out. Exact search, cheap in the steady regime:
+ * there every signal's mean moves monotonically towards its input, so each score over a run of
+ * repeats lies between its scores at the run's two ends, and the noisy-OR (non-decreasing in every
+ * score) between the risks of those bounds; runs that may leave the band are halved.
+ */
+export const repeatedObservationsWithinRisk = (
+  prev: PredictorState,
+  observation: HealthObservation,
+  count: number,
+  intervalMs: number,
+  band: RiskBand,
+  policy: PredictionPolicy = defaultPredictionPolicy,
+  context: PredictionContext = {},
+): number => {
+  const inside = (risk: number): boolean =>
+    (band.atLeast === undefined || risk >= band.atLeast) && (band.below === undefined || risk < band.below)
+  const t0 = observationTime(observation)
+  let state = prev
+  let done = 0
+  let inputs = steadyInputs(state, observation, policy, context)
+  for (; done < count && inputs === undefined; done++) {
+    state = observeForPrediction(state, observationAt(observation, t0 + done * intervalMs), policy, context)
+    if (!inside(currentPrediction(state, policy).failureRisk)) return done
+    inputs = steadyInputs(state, observation, policy, context)
+  }
+  if (done >= count || inputs === undefined) return count
+  const steady = inputs
+  const from = state
+  const tFrom = t0 + done * intervalMs
+  const after = (k: number): PredictorState => applySteady(from, steady, tFrom, intervalMs, k, policy)
+  // First k in [lo, hi] (repeats after `from`) whose risk is outside the band, or undefined.
+  const firstOutside = (
+    lo: number,
+    hi: number,
+    atLo: PredictorState,
+    atHi: PredictorState,
+  ): number | undefined => {
+    const low = riskOf(
+      (name) => Math.min(signalScore(atLo, name, policy), signalScore(atHi, name, policy)),
+      policy,
+    )
+    const high = riskOf(
+      (name) => Math.max(signalScore(atLo, name, policy), signalScore(atHi, name, policy)),
+      policy,
+    )
+    if (inside(low) && inside(high)) return undefined
+    if (lo === hi) return lo
+    const mid = Math.floor((lo + hi) / 2)
+    const atMid = after(mid)
+    return firstOutside(lo, mid, atLo, atMid) ?? firstOutside(mid + 1, hi, after(mid + 1), atHi)
+  }
+  const rest = count - done
+  const first = firstOutside(1, rest, after(1), after(rest))
+  return first === undefined ? count : done + first - 1
 }

@@ -226,13 +226,14 @@ export const allocationInput = (s: ControllerState): RackInput => {
   const pre = rack.policy.preemptRisk
   const supplies: Supply[] = rack.supplies.map((sp) => {
     const state = s.health[sp.id]?.state ?? sp.state
+    const feed = sp.feed === undefined ? {} : { feed: sp.feed }
     if (!policies.prediction.enabled)
       return sp.failureRisk === undefined
-        ? { id: sp.id, capacityW: sp.capacityW, state }
-        : { id: sp.id, capacityW: sp.capacityW, state, failureRisk: sp.failureRisk }
+        ? { id: sp.id, capacityW: sp.capacityW, state, ...feed }
+        : { id: sp.id, capacityW: sp.capacityW, state, failureRisk: sp.failureRisk, ...feed }
     const r = s.risk[sp.id]
     const risk = r === undefined ? 0 : r.atRisk ? Math.max(r.failureRisk, pre) : r.failureRisk
-    return { id: sp.id, capacityW: sp.capacityW, state, failureRisk: Math.min(1, Math.max(0, risk)) }
+    return { id: sp.id, capacityW: sp.capacityW, state, failureRisk: Math.min(1, Math.max(0, risk)), ...feed }
   })
   const switches = rack.switches.flatMap((sw, i) => {
     const closed = expected[i] ?? false

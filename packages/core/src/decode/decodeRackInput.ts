@@ -157,10 +157,13 @@ const checkUniqueIds = (root: Record<string, unknown>, key: string, report: Repo
 }
 
 // Plain objects out: only the model's fields, optional ones omitted when absent.
-const toSupply = (s: Supply): Supply =>
-  s.failureRisk === undefined
-    ? { id: s.id, capacityW: s.capacityW, state: s.state }
-    : { id: s.id, capacityW: s.capacityW, state: s.state, failureRisk: s.failureRisk }
+const toSupply = (s: Supply): Supply => ({
+  id: s.id,
+  capacityW: s.capacityW,
+  state: s.state,
+  ...(s.failureRisk === undefined ? {} : { failureRisk: s.failureRisk }),
+  ...(s.feed === undefined ? {} : { feed: s.feed }),
+})
 const toBus = (b: Bus): Bus =>
   b.maxW === undefined ? { id: b.id, priority: b.priority } : { id: b.id, priority: b.priority, maxW: b.maxW }
 const toLoad = (l: Load): Load => ({ id: l.id, powerW: l.powerW, priority: l.priority, buses: [...l.buses] })

@@ -70,7 +70,7 @@ const objectOf = <R extends t.Props, O extends t.Props>(name: string, required: 
 export const supplyCodec = objectOf(
   'a supply object',
   { id: idCodec, capacityW: positiveWattsCodec, state: supplyStateCodec },
-  { failureRisk: unitIntervalCodec },
+  { failureRisk: unitIntervalCodec, feed: idCodec },
 )
 
 export const busCodec = objectOf(

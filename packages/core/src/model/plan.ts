@@ -25,6 +25,19 @@ export interface BusReport {
   readonly survivesLoss: boolean
 }
 
+/** The feed-loss scenario of one AC feed in the target. */
+export interface FeedReport {
+  /** The feed's id, as the supplies name it. */
+  readonly id: string
+  /**
+   * Losing the feed (its supplies deliver 0 W) leaves no served load unpowered and every bus that
+   * stays up powered. True when the feed has no closed supply (nothing to lose).
+   */
+  readonly survivesLoss: boolean
+  /** Counted on level 3: the feed has a closed supply on an up bus that carries load. */
+  readonly counted: boolean
+}
+
 /** Why the plan changes something, or why it could not do better. One entry per change at least. */
 export type Reason =
   | {
@@ -74,9 +87,12 @@ export type Reason =
     }
   | { readonly _tag: 'CurrentStateInadmissible'; readonly rule: 1 | 2 | 3 | 4 | 5; readonly detail: string }
 
-/** Which level of the objective a change serves (the first that differs from the current state's). */
+/**
+ * Which level of the objective a change serves (the first that differs from the current state's).
+ * Level 3 is `feedLossSurvival` when the gain is in feed-loss scenarios alone, else `busLossSurvival`.
+ */
 export type ServiceGain =
-  'serveLoads' | 'supplyRedundancy' | 'busLossSurvival' | 'leastDisturbance' | 'tieBreak'
+  'serveLoads' | 'supplyRedundancy' | 'busLossSurvival' | 'feedLossSurvival' | 'leastDisturbance' | 'tieBreak'
 
 export interface Plan {
   /** Target switch matrix: the closed switches, sorted by (supply, bus). */
@@ -88,6 +104,8 @@ export interface Plan {
   /** Ordered switch operations from the current state to the target. Empty when already optimal. */
   readonly steps: readonly SwitchStep[]
   readonly buses: readonly BusReport[]
+  /** Feed-loss scenarios per AC feed named by a supply, in feed id order (empty when none is named). */
+  readonly feeds: readonly FeedReport[]
   readonly reasons: readonly Reason[]
   /** Proven optimal under the objective. */
   readonly optimal: boolean

@@ -13,6 +13,11 @@ export interface Supply {
   readonly state: SupplyState
   /** Predicted probability of failure in [0, 1], from predictive analysis. */
   readonly failureRisk?: number
+  /**
+   * The AC feed (PDU input, utility side) the supply draws from. Supplies naming the same feed go dark
+   * together when it is lost; level 3 then counts feed-loss scenarios too.
+   */
+  readonly feed?: string
 }
 
 export interface Bus {

@@ -122,6 +122,10 @@ export interface SupplyReadings {
   readonly voutRippleV?: number
 }
 
+/**
+ * One supply visit as core consumes it: decoded status registers and SI readings, stamped with controller
+ * time (ms).
+ */
 export interface TelemetrySample {
   readonly supply: string
   /** Controller time in milliseconds (an input; core has no clock). */
@@ -160,6 +164,7 @@ export type CommError =
       readonly detail: string
     }
 
+/** A STATUS_WORD with every flag false (nothing to report), e.g. as a base for fixtures. */
 export const noStatusFlags: StatusWordFlags = {
   busy: false,
   off: false,

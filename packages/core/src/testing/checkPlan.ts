@@ -26,6 +26,7 @@ export type PlanRule =
   | 'report.redundantW'
   | 'report.nPlusK'
   | 'report.survivesLoss'
+  | 'report.feeds'
   | 'preempted'
   | 'steps.switchExists'
   | 'steps.kind'
@@ -137,6 +138,26 @@ const checkReport = (input: RackInput, plan: Plan, judged: ConfigurationJudgemen
   }
   for (const bus of input.buses)
     if (!seen.has(bus.id)) fail('report.buses', `report has no entry for bus ${bus.id}`)
+  checkFeedReport(plan, judged, fail)
+}
+
+/** One entry per feed named by a supply, in id order, with the feed-loss scenario as judged. */
+const checkFeedReport = (plan: Plan, judged: ConfigurationJudgement, fail: Fail): void => {
+  const expectedIds = [...judged.feeds.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const actualIds = plan.feeds.map((f) => f.id)
+  if (JSON.stringify(actualIds) !== JSON.stringify(expectedIds))
+    fail('report.feeds', `feeds lists ${JSON.stringify(actualIds)}, expected ${JSON.stringify(expectedIds)}`)
+  for (const report of plan.feeds) {
+    const expected = judged.feeds.get(report.id)
+    if (expected === undefined) continue
+    if (report.counted !== expected.counted)
+      fail('report.feeds', `feed ${report.id}: counted is ${report.counted}, expected ${expected.counted}`)
+    if (report.survivesLoss !== expected.survivesLoss)
+      fail(
+        'report.feeds',
+        `feed ${report.id}: survivesLoss is ${report.survivesLoss}, expected ${expected.survivesLoss}`,
+      )
+  }
 }
 
 /** preempted = at-risk supplies closed onto a bus that meets N+k (which never counts them). */

@@ -35,6 +35,7 @@ export type {
   BusJudgement,
   Configuration,
   ConfigurationJudgement,
+  FeedJudgement,
   RuleBreach,
   ServiceVector,
 } from './judgeConfiguration.js'

@@ -39,6 +39,18 @@ export interface BusJudgement {
   readonly survivesLoss: boolean
 }
 
+/** One AC feed's loss scenario (the spec's level 3, feed part). */
+export interface FeedJudgement {
+  /** The feed's id, as the supplies name it. */
+  readonly id: string
+  /** Closed supplies drawing from this feed, in input order. */
+  readonly supplies: readonly Supply[]
+  /** The feed has a closed supply on an up bus that carries load: its scenario counts on level 3. */
+  readonly counted: boolean
+  /** Losing the feed leaves no served load without power and every bus that stays up powered. */
+  readonly survivesLoss: boolean
+}
+
 export interface ConfigurationJudgement {
   readonly breaches: readonly RuleBreach<AdmissibilityRule>[]
   readonly admissible: boolean
@@ -46,6 +58,8 @@ export interface ConfigurationJudgement {
   readonly served: ReadonlySet<string>
   /** Up buses each served load draws from (its powerW splits evenly over them). */
   readonly servedThrough: ReadonlyMap<string, readonly string[]>
+  /** One entry per AC feed some supply names. */
+  readonly feeds: ReadonlyMap<string, FeedJudgement>
   readonly vector: ServiceVector
 }
 
@@ -58,7 +72,10 @@ export interface ServiceVector {
   readonly serve: readonly (readonly [number, number, number])[]
   /** Level 2: per bus priority, highest first: [priority, wired buses meeting N+k]. */
   readonly redundancy: readonly (readonly [number, number])[]
-  /** Level 3: survived bus-loss scenarios (0 when busRedundancy is off). */
+  /**
+   * Level 3: survived single-loss scenarios, counted ones only: bus losses (none when busRedundancy is
+   * off) plus AC feed losses.
+   */
   readonly survival: number
   /** Level 4: switches whose state differs from the current state (smaller is better). */
   readonly disturbance: number
@@ -204,6 +221,26 @@ export const judgeConfiguration = (
     )
   }
 
+  // Feed-loss scenarios: the feed's supplies deliver nothing; a bus left with none of its supplies
+  // goes down, and each load served through it moves onto the buses it still has.
+  const survivesFeedLossOf = (feed: string): boolean => {
+    const remaining = (bus: string): Supply[] => (suppliesOn.get(bus) ?? []).filter((s) => s.feed !== feed)
+    const staysUp = (bus: string): boolean => isUp(bus) && remaining(bus).length > 0
+    const newLoadW = new Map<string, number>()
+    for (const [loadId, through] of servedThrough) {
+      const stays = through.filter(staysUp)
+      if (stays.length === 0) return false // the load is lost
+      const powerW = loadById.get(loadId)?.powerW ?? 0
+      for (const bus of stays) newLoadW.set(bus, (newLoadW.get(bus) ?? 0) + powerW / stays.length)
+    }
+    return input.buses.every((b) => {
+      if (!staysUp(b.id)) return true
+      const load = newLoadW.get(b.id) ?? 0
+      const capacity = sum(remaining(b.id).map((s) => usableW(input, s)))
+      return covers(capacity, load) && (b.maxW === undefined || covers(b.maxW, load))
+    })
+  }
+
   const wired = new Set(input.loads.flatMap((l) => l.buses))
   const buses = new Map<string, BusJudgement>()
   for (const bus of input.buses) {
@@ -242,9 +279,23 @@ export const judgeConfiguration = (
         ).length,
       ] as const,
   )
-  const survival = input.policy.busRedundancy
+  const feeds = new Map<string, FeedJudgement>()
+  for (const feed of new Set(input.supplies.flatMap((s) => (s.feed === undefined ? [] : [s.feed])))) {
+    const onFeed = closed.flatMap((ref) => {
+      const supply = supplyById.get(ref.supply)
+      return supply?.feed === feed ? [{ supply, bus: ref.bus }] : []
+    })
+    feeds.set(feed, {
+      id: feed,
+      supplies: onFeed.map((x) => x.supply),
+      counted: onFeed.some((x) => buses.get(x.bus)?.carriesLoad === true),
+      survivesLoss: survivesFeedLossOf(feed),
+    })
+  }
+  const busSurvival = input.policy.busRedundancy
     ? [...buses.values()].filter((b) => b.up && b.carriesLoad && b.survivesLoss).length
     : 0
+  const survival = busSurvival + [...feeds.values()].filter((f) => f.counted && f.survivesLoss).length
 
   return {
     breaches,
@@ -252,6 +303,7 @@ export const judgeConfiguration = (
     buses,
     served,
     servedThrough,
+    feeds,
     vector: { serve, redundancy, survival, disturbance: disturbanceOf(input, closed) },
   }
 }

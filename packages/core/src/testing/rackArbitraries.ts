@@ -28,6 +28,11 @@ export interface RackArbOptions {
   readonly fullyWired?: boolean
   /** Share of loads that are dual-corded, 0..1. Default 0.5. */
   readonly dualCordedShare?: number
+  /**
+   * Most AC feeds a rack names (default 3): 0..maxFeeds feeds per rack, each supply on one of them or,
+   * 1 in 4, on none. 0 gives feed-blind racks, as before feeds existed.
+   */
+  readonly maxFeeds?: number
   /** Relative weight of ok supplies against each of warning, failed, absent (default 8 : 1 : 1 : 1). */
   readonly healthyWeight?: number
 }
@@ -64,6 +69,7 @@ export const rackInputArb = (options: RackArbOptions = {}): fc.Arbitrary<RackInp
     fullyWired = false,
     dualCordedShare = 0.5,
     healthyWeight = 8,
+    maxFeeds = 3,
   } = options
   const maxMask = 2 ** Math.min(maxBuses, 30)
 
@@ -87,6 +93,8 @@ export const rackInputArb = (options: RackArbOptions = {}): fc.Arbitrary<RackInp
     ),
     /** Rarely (1 in 16), close every wired switch (two closed: an inadmissible current state). */
     bridged: fc.nat({ max: 15 }).map((n) => n === 0),
+    /** Its feed: n % feedCount, or none when n % 4 === 3. */
+    feed: fc.nat({ max: 11 }),
   })
   const busSpecArb = fc.record({
     priority: fc.constantFrom(...busPriorities),
@@ -109,8 +117,9 @@ export const rackInputArb = (options: RackArbOptions = {}): fc.Arbitrary<RackInp
       buses: fc.array(busSpecArb, { minLength: minBuses, maxLength: maxBuses }),
       loads: fc.array(loadSpecArb, { minLength: minLoads, maxLength: maxLoads }),
       policy: varyPolicy ? policyArb : fc.constant(defaultPolicy),
+      feedCount: fc.integer({ min: 0, max: Math.max(0, maxFeeds) }),
     })
-    .map(({ supplies: supplySpecs, buses: busSpecs, loads: loadSpecs, policy }) => {
+    .map(({ supplies: supplySpecs, buses: busSpecs, loads: loadSpecs, policy, feedCount }) => {
       const busIds = busSpecs.map((_, i) => busName(i))
       const buses: Bus[] = busSpecs.map((spec, i) =>
         spec.maxW === undefined
@@ -119,7 +128,10 @@ export const rackInputArb = (options: RackArbOptions = {}): fc.Arbitrary<RackInp
       )
       const supplies: Supply[] = supplySpecs.map((spec, i) => {
         const base = { id: `psu${i}`, capacityW: spec.capacityW, state: spec.state }
-        return spec.failureRisk === undefined ? base : { ...base, failureRisk: spec.failureRisk }
+        const risky = spec.failureRisk === undefined ? base : { ...base, failureRisk: spec.failureRisk }
+        return feedCount === 0 || spec.feed % 4 === 3
+          ? risky
+          : { ...risky, feed: `feed${spec.feed % feedCount}` }
       })
       const switches: Switch[] = supplySpecs.flatMap((spec, i) => {
         const wired = fullyWired ? busIds : busIds.filter((_, b) => (spec.wiring >> b) % 2 === 1)

@@ -32,6 +32,83 @@ interface Example {
   /** The exact steps where the order is forced; undefined where several orders are equally right. */
   readonly steps?: Plan['steps']
   readonly buses?: Record<string, Partial<Plan['buses'][number]>>
+  /** The whole feed report, when the case is about feeds. */
+  readonly feeds?: Plan['feeds']
+}
+
+/** The same rack with every supply's AC feed removed (as before feeds existed). */
+const withoutFeeds = (input: RackInput): RackInput => ({
+  ...input,
+  supplies: input.supplies.map(({ feed: _feed, ...rest }) => rest),
+})
+
+// Two buses, two AC feeds, 1000 W supplies. p4 (F2) fails on B, leaving p3 (F1) alone there: 1000 W
+// for 900 W (s1 half 500, s2 400), powered, not N+1. One supply moves from A (four of them) to B:
+// either gives N+1 on both (A 3000 W, 2000 redundant, for 500; B 2000, 1000 redundant, for 900) and the
+// same bus-loss count (losing A moves s1 to B: 1400 <= 2000, survived; losing B loses s2). Feeds:
+// moving an F1 supply leaves B all on F1, so losing F1 takes B down and s2 with it; moving an F2 one
+// (p2 or p5) survives both (F1 lost: A keeps p2 1000 W for 500, B keeps the mover 1000 W for 900; F2
+// lost: A keeps p1, p6, B keeps p3). The tie-break keeps p2 on A (A before B), so p5 moves. Feed-blind,
+// the tie-break moves the last id, p6 (on F1).
+const feedBalancedSpareInput: RackInput = {
+  supplies: [
+    supply('p1', 1000, { feed: 'F1' }),
+    supply('p2', 1000, { feed: 'F2' }),
+    supply('p3', 1000, { feed: 'F1' }),
+    supply('p4', 1000, { feed: 'F2', state: 'failed' }),
+    supply('p5', 1000, { feed: 'F2' }),
+    supply('p6', 1000, { feed: 'F1' }),
+  ],
+  buses: [
+    { id: 'A', priority: 1 },
+    { id: 'B', priority: 1 },
+  ],
+  loads: [
+    { id: 's1', powerW: 1000, priority: 1, buses: ['A', 'B'] },
+    { id: 's2', powerW: 400, priority: 1, buses: ['B'] },
+  ],
+  switches: [
+    ...wire('p1', ['A', 'B'], 'A'),
+    ...wire('p2', ['A', 'B'], 'A'),
+    ...wire('p3', ['A', 'B'], 'B'),
+    ...wire('p4', ['A', 'B'], 'B'),
+    ...wire('p5', ['A', 'B'], 'A'),
+    ...wire('p6', ['A', 'B'], 'A'),
+  ],
+  policy: defaultPolicy,
+}
+
+// Already N+1 everywhere, but each bus on one feed: A = p1, p2, p5 (F1), B = p3, p4, p6 (F2), 1000 W
+// each; s1 (1800 W) on both, s2 (50 W) on A only. Losing F1 takes A down and s2 with it; losing F2
+// takes B down, A carries 1850 W of 3000: one feed scenario survived (and one bus loss: B's). Moving an
+// F2 supply onto A (2 changes) survives both: F1 lost, A keeps 1000 W for 950 W; F2 lost, B goes down
+// and A carries 1850 W of 3000; B keeps N+1 (1000 redundant for 900). The tie-break moves p3 (A first).
+const feedBalanceOnlyInput: RackInput = {
+  supplies: [
+    supply('p1', 1000, { feed: 'F1' }),
+    supply('p2', 1000, { feed: 'F1' }),
+    supply('p3', 1000, { feed: 'F2' }),
+    supply('p4', 1000, { feed: 'F2' }),
+    supply('p5', 1000, { feed: 'F1' }),
+    supply('p6', 1000, { feed: 'F2' }),
+  ],
+  buses: [
+    { id: 'A', priority: 1 },
+    { id: 'B', priority: 1 },
+  ],
+  loads: [
+    { id: 's1', powerW: 1800, priority: 1, buses: ['A', 'B'] },
+    { id: 's2', powerW: 50, priority: 1, buses: ['A'] },
+  ],
+  switches: [
+    ...wire('p1', ['A', 'B'], 'A'),
+    ...wire('p2', ['A', 'B'], 'A'),
+    ...wire('p3', ['A', 'B'], 'B'),
+    ...wire('p4', ['A', 'B'], 'B'),
+    ...wire('p5', ['A', 'B'], 'A'),
+    ...wire('p6', ['A', 'B'], 'B'),
+  ],
+  policy: defaultPolicy,
 }
 
 const examples: readonly Example[] = [
@@ -211,6 +288,84 @@ const examples: readonly Example[] = [
       B: { loadW: 1000, capacityW: 3200, redundantW: 1600, nPlusK: true },
     },
   },
+  {
+    name: 'two feeds: the spare move that keeps both buses on both feeds wins',
+    input: feedBalancedSpareInput,
+    closed: [on('p1', 'A'), on('p2', 'A'), on('p3', 'B'), on('p5', 'B'), on('p6', 'A')],
+    shed: [],
+    preempted: [],
+    feeds: [
+      { id: 'F1', survivesLoss: true, counted: true },
+      { id: 'F2', survivesLoss: true, counted: true },
+    ],
+  },
+  {
+    name: 'the same rack feed-blind: the tie-break moves p6, leaving B on one feed',
+    input: withoutFeeds(feedBalancedSpareInput),
+    closed: [on('p1', 'A'), on('p2', 'A'), on('p3', 'B'), on('p5', 'A'), on('p6', 'B')],
+    shed: [],
+    preempted: [],
+    feeds: [],
+  },
+  {
+    name: 'two feeds, N+1 already met: one supply moves so that either feed can be lost',
+    input: feedBalanceOnlyInput,
+    closed: [on('p1', 'A'), on('p2', 'A'), on('p3', 'A'), on('p4', 'B'), on('p5', 'A'), on('p6', 'B')],
+    shed: [],
+    preempted: [],
+    steps: [
+      { op: 'open', supply: 'p3', bus: 'B', kind: 'fet' },
+      { op: 'close', supply: 'p3', bus: 'A', kind: 'fet' },
+    ],
+    feeds: [
+      { id: 'F1', survivesLoss: true, counted: true },
+      { id: 'F2', survivesLoss: true, counted: true },
+    ],
+  },
+  {
+    // Which feed scenarios count: F1 feeds A (p1) and B (p5, alone there): losing it takes B down and
+    // s2 with it, counted and not survived. F2 (p2 on A) is counted (A carries s1, even at 0 W) and
+    // survived (A keeps p1). F3's only supply is closed onto C, which no load uses: not counted (and
+    // kept closed: opening it would be a change for nothing). F4's only supply has failed: not counted.
+    // Uncounted feeds lose nothing, so they survive. Nothing can do better: everything stays.
+    name: 'feed scenarios counted only through a closed supply on a bus that carries load',
+    input: {
+      supplies: [
+        supply('p1', 1000, { feed: 'F1' }),
+        supply('p2', 1000, { feed: 'F2' }),
+        supply('p3', 1000, { feed: 'F3' }),
+        supply('p4', 1000, { feed: 'F4', state: 'failed' }),
+        supply('p5', 1000, { feed: 'F1' }),
+      ],
+      buses: [
+        { id: 'A', priority: 1 },
+        { id: 'B', priority: 1 },
+        { id: 'C', priority: 1 },
+      ],
+      loads: [
+        { id: 's1', powerW: 0, priority: 1, buses: ['A'] },
+        { id: 's2', powerW: 500, priority: 1, buses: ['B'] },
+      ],
+      switches: [
+        ...wire('p1', ['A'], 'A'),
+        ...wire('p2', ['A'], 'A'),
+        ...wire('p3', ['C'], 'C'),
+        ...wire('p4', ['A', 'B']),
+        ...wire('p5', ['B'], 'B'),
+      ],
+      policy: defaultPolicy,
+    },
+    closed: [on('p1', 'A'), on('p2', 'A'), on('p3', 'C'), on('p5', 'B')],
+    shed: [],
+    preempted: [],
+    steps: [],
+    feeds: [
+      { id: 'F1', survivesLoss: false, counted: true },
+      { id: 'F2', survivesLoss: true, counted: true },
+      { id: 'F3', survivesLoss: true, counted: false },
+      { id: 'F4', survivesLoss: true, counted: false },
+    ],
+  },
 ]
 
 describe('allocate on real rack situations', () => {
@@ -222,6 +377,7 @@ describe('allocate on real rack situations', () => {
     if (example.steps !== undefined) expect(plan.steps).toEqual(example.steps)
     for (const [id, expected] of Object.entries(example.buses ?? {}))
       expect(plan.buses.find((b) => b.id === id)).toMatchObject(expected)
+    if (example.feeds !== undefined) expect(plan.feeds).toEqual(example.feeds)
     expect(plan.optimal).toBe(true)
     expect(checkPlan(example.input, plan)).toEqual([])
     const reference = referenceAllocate(example.input)
@@ -235,6 +391,17 @@ describe('allocate on real rack situations', () => {
     const capacityShort = examples[3]!
     const plan = allocate(capacityShort.input)
     expect(plan.reasons).toContainEqual(expect.objectContaining({ _tag: 'LoadShed', load: 's4' }))
+  })
+
+  it('names feed-loss survival as the reason for a move that only balances the feeds', () => {
+    const plan = allocate(feedBalanceOnlyInput)
+    expect(plan.reasons).toContainEqual({
+      _tag: 'SupplyMoved',
+      supply: 'p3',
+      from: 'B',
+      to: 'A',
+      why: 'feedLossSurvival',
+    })
   })
 
   it('opens a failed supply first and says why', () => {

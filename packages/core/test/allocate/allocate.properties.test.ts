@@ -512,3 +512,74 @@ describe('allocate: step safety', () => {
       )
   })
 })
+
+/** The same rack with every supply's AC feed removed. */
+const stripFeeds = (input: RackInput): RackInput => ({
+  ...input,
+  supplies: input.supplies.map(({ feed: _feed, ...rest }) => rest),
+})
+/** The same rack with every supply on AC feed `feed`. */
+const allOnFeed = (input: RackInput, feed: string): RackInput => ({
+  ...input,
+  supplies: input.supplies.map((s) => ({ ...s, feed })),
+})
+/** Everything but the feed report. */
+const withoutFeedReport = ({ feeds: _feeds, ...rest }: Plan) => rest
+
+/** Small A/B shelves where every supply is on one of two or three feeds: feeds decide much there. */
+const fedShelfArb = rackInputArb({
+  minSupplies: 4,
+  maxSupplies: 6,
+  minBuses: 2,
+  maxBuses: 2,
+  minLoads: 2,
+  maxLoads: 6,
+  fullyWired: true,
+  healthyWeight: 20,
+  maxFeeds: 3,
+}).map((input) => ({
+  ...input,
+  supplies: input.supplies.map((s, i) => ({ ...s, feed: s.feed ?? `feed${i % 2}` })),
+}))
+
+describe('allocate: AC feeds', () => {
+  test.prop([fc.oneof(afterEventArb(fedShelfArb), fedShelfArb)], { numRuns: 40 })(
+    'equals the brute-force optimum on A/B shelves whose supplies are all on AC feeds',
+    (input) => {
+      const plan = allocate(input)
+      const reference = referenceAllocate(input)
+      expect(vectorOf(input, plan)).toEqual(reference.vector)
+      expect({ closed: plan.closed, shed: plan.shed }).toEqual({
+        closed: reference.closed,
+        shed: reference.shed,
+      })
+      expect(plan.optimal).toBe(true)
+      expect(checkPlan(input, plan)).toEqual([])
+    },
+  )
+
+  test.prop([fc.oneof(exactRangeArb, fedShelfArb)], { numRuns: 80 })(
+    'adding feeds never changes levels 1-2 of the optimum (feed scenarios are on level 3 only)',
+    (input) => {
+      const withFeeds = vectorOf(input, allocate(input))
+      const stripped = stripFeeds(input)
+      const blind = serviceVector(stripped, allocate(stripped).closed, allocate(stripped).shed)
+      expect(withFeeds.serve).toEqual(blind.serve)
+      expect(withFeeds.redundancy).toEqual(blind.redundancy)
+      // Level 3 with feeds counts the bus-loss scenarios and more: never below the feed-blind optimum.
+      expect(withFeeds.survival).toBeGreaterThanOrEqual(blind.survival)
+    },
+  )
+
+  test.prop([exactRangeArb], { numRuns: 80 })(
+    'with every supply on one feed (its loss is never survived) the plan is the feed-blind plan',
+    (input) => {
+      const oneFeed = allocate(allOnFeed(input, 'utility'))
+      const blind = allocate(stripFeeds(input))
+      expect(withoutFeedReport(oneFeed)).toEqual(withoutFeedReport(blind))
+      expect(blind.feeds).toEqual([])
+      expect(oneFeed.feeds).toHaveLength(input.supplies.length > 0 ? 1 : 0)
+      for (const feed of oneFeed.feeds) if (feed.counted) expect(feed.survivesLoss).toBe(false)
+    },
+  )
+})

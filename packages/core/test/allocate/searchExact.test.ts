@@ -13,7 +13,10 @@ import { createSearchContext, searchExact } from '../../src/allocate/searchExact
 import { switchSideOf } from '../../src/allocate/switchSide.js'
 import { repairedCurrent } from '../../src/allocate/allocate.js'
 
-/** Tiny racks with many ties: few distinct watts, random wiring, random (possibly bad) current state. */
+/**
+ * Tiny racks with many ties: few distinct watts, random wiring, random (possibly bad) current state,
+ * supplies on two AC feeds or none.
+ */
 const tinyRack = (maxSupplies: number, maxBuses: number, maxLoads: number): fc.Arbitrary<RackInput> =>
   fc
     .record({
@@ -33,6 +36,8 @@ const tinyRack = (maxSupplies: number, maxBuses: number, maxLoads: number): fc.A
         capacityW: [500, 1000, 1000, 1500][next(4)] ?? 1000,
         state: states[next(states.length)] ?? 'ok',
         ...(next(3) === 0 ? { failureRisk: next(10) / 10 } : {}),
+        // Two AC feeds, some supplies on none.
+        ...(next(4) === 0 ? {} : { feed: `f${next(2)}` }),
       }))
       const buses = Array.from({ length: nB }, (_, b) => ({
         id: `b${(b * 3) % 5}${b}`,

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
-import { resolveControllerConfig, type ControllerConfig } from '../../src/controller/controllerConfig.js'
+import {
+  defaultReallocationPolicy,
+  formatControllerConfigError,
+  resolveControllerConfig,
+  type ControllerConfig,
+} from '../../src/controller/controllerConfig.js'
+import { defaultDeglitchPolicy } from '../../src/controller/assessHealth.js'
+import { defaultPollPolicy } from '../../src/controller/pollSchedule.js'
 import { defaultPredictionPolicy } from '../../src/controller/predictFailure.js'
 import { rack } from './stepFixtures.js'
 
@@ -83,5 +90,158 @@ describe('resolveControllerConfig', () => {
       derate: 1,
       preemptRisk: 0.5,
     })
+  })
+})
+
+/** `{ deglitch: { faultPolls: v } }` from the path `deglitch.faultPolls`. */
+const settingAt = (path: string, value: unknown): Omit<ControllerConfig, 'rack'> => {
+  const keys = path.split('.')
+  let out: unknown = value
+  for (const key of keys.reverse()) out = { [key]: out }
+  return out as Omit<ControllerConfig, 'rack'>
+}
+
+const policyAt = (config: ControllerConfig, path: string): unknown => {
+  const r = resolveControllerConfig(config)
+  if (E.isLeft(r)) throw new Error(r.left.issues.map((i) => `${i.path} ${i.message}`).join('\n'))
+  return path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], r.right.policies)
+}
+
+describe('resolveControllerConfig: every setting rule at its boundary', () => {
+  // [path, the limit itself or the closest accepted value, the closest rejected value, the rule message]
+  it.each<[string, unknown, unknown, string]>([
+    ['deglitch.faultPolls', 1, 0, 'must be an integer >= 1, got 0'],
+    ['deglitch.powerGoodPolls', 1, 0, 'must be an integer >= 1, got 0'],
+    ['deglitch.commFaultReads', 1, 0, 'must be an integer >= 1, got 0'],
+    ['deglitch.absentReads', 1, 0, 'must be an integer >= 1, got 0'],
+    ['deglitch.inputLossMemoryPolls', 0, -1, 'must be an integer >= 0, got -1'],
+    ['deglitch.recoverPolls', 1, 0, 'must be an integer >= 1, got 0'],
+    ['poll.roundIntervalMs', 0.5, 0, 'must be a finite number > 0, got 0'],
+    ['poll.fullEvery', 1, 1.5, 'must be an integer >= 1, got 1.5'],
+    ['poll.absentProbeEvery', 1, 0, 'must be an integer >= 1, got 0'],
+    ['reallocation.minDwellMs', 0, -0.5, 'must be a finite number >= 0, got -0.5'],
+    ['reallocation.loadMarginW', 0, -1, 'must be a finite number >= 0, got -1'],
+    ['reallocation.loadMarginFraction', 0, 1, 'must be in [0, 1), got 1'],
+    ['reallocation.loadMarginFraction', 0.99, -0.01, 'must be in [0, 1), got -0.01'],
+    ['reallocation.riskHysteresis', 0, 1, 'must be in [0, 1), got 1'],
+    ['reallocation.switchQuarantineMs', 0, -1, 'must be a finite number >= 0, got -1'],
+    ['reallocation.planTimeoutMs', 1, 0, 'must be a finite number > 0, got 0'],
+    ['prediction.smoothingAlpha', 1, 1.01, 'must be in (0, 1], got 1.01'],
+    ['prediction.trendAlpha', 1, 0, 'must be in (0, 1], got 0'],
+    ['prediction.warmupSamples', 1, 0, 'must be an integer >= 1, got 0'],
+    ['prediction.baselineAdaptAlpha', 0, 1, 'must be in [0, 1), got 1'],
+    ['prediction.nominalVoutV', 12, 0, 'must be a finite number > 0, got 0'],
+    ['prediction.sagFraction', 0.5, 0, 'must be in (0, 1), got 0'],
+    ['prediction.sagFraction', 0.99, 1, 'must be in (0, 1), got 1'],
+    ['prediction.ambientCompensation', false, 0, 'must be a boolean, got 0'],
+    ['prediction.enabled', true, null, 'must be a boolean, got null'],
+    ['prediction.signals.ripple.weight', 0, -0.1, 'must be in [0, 1], got -0.1'],
+    ['prediction.signals.ripple.weight', 1, 1.1, 'must be in [0, 1], got 1.1'],
+    ['prediction.signals.voutDeviation.onset', -1, 'x', 'must be a finite number, got "x"'],
+    ['prediction.signals.inputSags.limit', 100, Infinity, 'must be a finite number, got Infinity'],
+  ])('%s accepts %s and rejects %s', (path, accepted, rejected, message) => {
+    expect(policyAt({ rack, ...settingAt(path, accepted) }, path)).toEqual(accepted)
+    expect(issues({ rack, ...settingAt(path, rejected) })).toEqual([`${path} ${message}`])
+  })
+
+  it('names what it got: NaN, arrays, objects, booleans, strings, null', () => {
+    expect(issues({ rack, poll: { fullEvery: Number.NaN } })).toEqual([
+      'poll.fullEvery must be an integer >= 1, got NaN',
+    ])
+    expect(issues({ rack, poll: { fullEvery: [2] as never } })).toEqual([
+      'poll.fullEvery must be an integer >= 1, got an array',
+    ])
+    expect(issues({ rack, poll: { fullEvery: { n: 2 } as never } })).toEqual([
+      'poll.fullEvery must be an integer >= 1, got object',
+    ])
+    expect(issues({ rack, poll: { fullEvery: true as never } })).toEqual([
+      'poll.fullEvery must be an integer >= 1, got true',
+    ])
+    expect(issues({ rack, poll: { fullEvery: '2' as never } })).toEqual([
+      'poll.fullEvery must be an integer >= 1, got "2"',
+    ])
+    expect(issues({ rack, deglitch: null as never })).toEqual(['deglitch must be an object, got null'])
+    expect(issues({ rack, reallocation: [] as never })).toEqual([
+      'reallocation must be an object, got an array',
+    ])
+  })
+
+  it('a setting given as undefined keeps its default', () => {
+    expect(policyAt({ rack, poll: { fullEvery: undefined } as never }, 'poll.fullEvery')).toBe(10)
+  })
+
+  it('loadWarningFlags must name warning-class flags of the severity table', () => {
+    const path = 'prediction.loadWarningFlags'
+    expect(policyAt({ rack, ...settingAt(path, ['iout.ocWarning']) }, path)).toEqual(['iout.ocWarning'])
+    expect(policyAt({ rack, ...settingAt(path, []) }, path)).toEqual([])
+    // A failed-class flag, an unknown flag and a non-list are each rejected.
+    expect(issues({ rack, ...settingAt(path, ['iout.ocFault']) })).toEqual([
+      `${path} must be a list of warning flag names of statusSeverityTable, got ["iout.ocFault"]`,
+    ])
+    expect(issues({ rack, ...settingAt(path, ['iout.ocWarning', 'nope']) })).toEqual([
+      `${path} must be a list of warning flag names of statusSeverityTable, got ["iout.ocWarning","nope"]`,
+    ])
+    expect(issues({ rack, ...settingAt(path, 'iout.ocWarning') })).toEqual([
+      `${path} must be a list of warning flag names of statusSeverityTable, got "iout.ocWarning"`,
+    ])
+  })
+
+  it('a signal limit must lie above its onset, given or defaulted', () => {
+    expect(issues({ rack, prediction: { signals: { ripple: { onset: 0.05, limit: 0.05 } } } })).toEqual([
+      'prediction.signals.ripple.limit must be greater than onset (0.05), got 0.05',
+    ])
+    // Only the onset given: the default limit (0.03) is checked against it.
+    expect(issues({ rack, prediction: { signals: { ripple: { onset: 0.04 } } } })).toEqual([
+      'prediction.signals.ripple.limit must be greater than onset (0.04), got 0.03',
+    ])
+  })
+
+  it('prediction and its signals must be objects', () => {
+    expect(issues({ rack, prediction: 3 as never })).toEqual(['prediction must be an object, got 3'])
+    expect(issues({ rack, prediction: { signals: 'all' as never } })).toEqual([
+      'prediction.signals must be an object, got "all"',
+    ])
+    expect(issues({ rack, prediction: { signals: { ripple: 1 as never } } })).toEqual([
+      'prediction.signals.ripple must be an object, got 1',
+    ])
+  })
+
+  it('riskHysteresis may not exceed the rack preemptRisk', () => {
+    expect(policyAt({ rack, reallocation: { riskHysteresis: 0.5 } }, 'reallocation.riskHysteresis')).toBe(0.5)
+    expect(issues({ rack, reallocation: { riskHysteresis: 0.6 } })).toEqual([
+      'reallocation.riskHysteresis must be <= rack.policy.preemptRisk (0.5), got 0.6',
+    ])
+  })
+
+  it('reports rack problems under rack., all problems at once', () => {
+    const badRack = { ...rack, supplies: [{ ...rack.supplies[0], capacityW: -1 }, ...rack.supplies.slice(1)] }
+    const found = issues({ rack: badRack, poll: { fullEvery: 0 }, deglitch: { faultPolls: 0 } })
+    expect(found.some((i) => i.startsWith('rack.supplies[0].capacityW '))).toBe(true)
+    expect(found).toContain('poll.fullEvery must be an integer >= 1, got 0')
+    expect(found).toContain('deglitch.faultPolls must be an integer >= 1, got 0')
+    expect(issues({ rack: 'none' })).toEqual([expect.stringMatching(/^rack /)])
+  })
+
+  it('a configuration that is not an object is one issue at path config', () => {
+    const r = resolveControllerConfig(null as never)
+    expect(E.isLeft(r) && r.left.issues).toEqual([{ path: 'config', message: 'must be an object, got null' }])
+  })
+
+  it('formatControllerConfigError prints one `path message` line per issue', () => {
+    const r = resolveControllerConfig({ rack, poll: { fullEvery: 0, absentProbeEvery: 0 } })
+    expect(E.isLeft(r) && formatControllerConfigError(r.left)).toBe(
+      'poll.fullEvery must be an integer >= 1, got 0\npoll.absentProbeEvery must be an integer >= 1, got 0',
+    )
+  })
+
+  it('resolves to the decoded rack and the merged policies', () => {
+    const r = resolveControllerConfig({ rack, deglitch: { faultPolls: 4 }, poll: { roundIntervalMs: 500 } })
+    expect(E.isRight(r)).toBe(true)
+    if (E.isLeft(r)) return
+    expect(r.right.rack.supplies.map((s) => s.id)).toEqual(['psu1', 'psu2', 'psu3'])
+    expect(r.right.policies.deglitch).toEqual({ ...defaultDeglitchPolicy, faultPolls: 4 })
+    expect(r.right.policies.poll).toEqual({ ...defaultPollPolicy, roundIntervalMs: 500 })
+    expect(r.right.policies.reallocation).toEqual(defaultReallocationPolicy)
+    expect(r.right.policies.prediction).toEqual(defaultPredictionPolicy)
   })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   classifyStatus,
+  isFlagSet,
   statusSeverityTable,
   type StatusSeverity,
 } from '../../src/controller/statusSeverity.js'
@@ -137,5 +138,73 @@ describe('statusSeverityTable', () => {
       complete: true,
       anySet: false,
     })
+  })
+})
+
+describe('classifyStatus with a caller table', () => {
+  it('applies the given table, raw-register rows included, instead of the default', () => {
+    // A vendor whose STATUS_OTHER byte means a dead supply and whose BUSY means trouble.
+    const vendorTable = [
+      { flag: 'word.busy', severity: 'warning' as const },
+      { flag: 'word.other', severity: 'warning' as const, summaryOf: 'otherRaw' as const },
+      { flag: 'otherRaw', severity: 'failed' as const },
+      { flag: 'mfrRaw', severity: 'info' as const },
+    ]
+    const status = { word: { ...noStatusFlags, busy: true, other: true }, otherRaw: 0x20, mfrRaw: 0x01 }
+    expect(classifyStatus(status, vendorTable)).toEqual({
+      failed: ['otherRaw'],
+      powerNotGood: [],
+      inputLoss: [],
+      warning: ['word.busy'],
+      info: ['mfrRaw'],
+      complete: true,
+      anySet: true,
+    })
+    // The default table on the same snapshot: BUSY is info, the raw bytes are warnings.
+    const byDefault = classifyStatus(status)
+    expect(byDefault.info).toEqual(['word.busy'])
+    expect(byDefault.warning).toEqual(['otherRaw', 'mfrRaw'])
+    expect(byDefault.failed).toEqual([])
+  })
+
+  it('a raw register read as 0 is not set; a flag outside the table is ignored', () => {
+    const c = classifyStatus({ word: noStatusFlags, otherRaw: 0, mfrRaw: 0 }, [
+      { flag: 'otherRaw', severity: 'failed' },
+      { flag: 'mfrRaw', severity: 'failed' },
+    ])
+    expect(c.failed).toEqual([])
+    expect(c.anySet).toBe(false)
+  })
+})
+
+describe('isFlagSet', () => {
+  const status = statusWithFlags(['word.busy', 'temperature.otWarning', 'otherRaw'])
+
+  it('reads STATUS_WORD flags and detail-register flags by `register.flag`', () => {
+    expect(isFlagSet(status, 'word.busy')).toBe(true)
+    expect(isFlagSet(status, 'word.off')).toBe(false)
+    expect(isFlagSet(status, 'word.temperature')).toBe(true) // the summary bit statusWithFlags sets
+    expect(isFlagSet(status, 'temperature.otWarning')).toBe(true)
+    expect(isFlagSet(status, 'temperature.otFault')).toBe(false)
+  })
+
+  it('a detail register that was not read has no flag set', () => {
+    expect(status.vout).toBeUndefined()
+    expect(isFlagSet(status, 'vout.ovFault')).toBe(false)
+  })
+
+  it('raw registers are set when non-zero, not set when 0 or not read', () => {
+    expect(isFlagSet(status, 'otherRaw')).toBe(true)
+    expect(isFlagSet(status, 'mfrRaw')).toBe(false)
+    expect(isFlagSet({ word: noStatusFlags, mfrRaw: 0x80 }, 'mfrRaw')).toBe(true)
+    expect(isFlagSet({ word: noStatusFlags, mfrRaw: 0x80, otherRaw: 0 }, 'otherRaw')).toBe(false)
+  })
+
+  it('unknown flags and non-boolean values are not set', () => {
+    expect(isFlagSet(status, 'word.nonsense')).toBe(false)
+    expect(isFlagSet(status, 'nowhere.busy')).toBe(false)
+    expect(isFlagSet(status, 'busy')).toBe(false)
+    const odd = { word: { ...noStatusFlags, busy: 1 } } as unknown as typeof status
+    expect(isFlagSet(odd, 'word.busy')).toBe(false)
   })
 })

@@ -78,6 +78,21 @@ describe('decodeRackInput accepts valid racks', () => {
   })
 })
 
+describe('decodeRackInput: AC feeds', () => {
+  it("keeps a supply's feed, and adds none where it names none", () => {
+    const result = decodeRackInput(edited((r) => (r.supplies[0].feed = 'pdu-A/1')))
+    if (E.isLeft(result)) throw new Error(JSON.stringify(result.left))
+    expect(result.right.supplies[0]).toEqual({
+      id: 'psu1',
+      capacityW: 3000,
+      state: 'ok',
+      failureRisk: 0.1,
+      feed: 'pdu-A/1',
+    })
+    expect(Object.keys(result.right.supplies[1] ?? {})).not.toContain('feed')
+  })
+})
+
 describe('decodeRackInput names what is wrong and where', () => {
   // [what, edit, path, message pattern]
   const cases: readonly [string, (rack: any) => void, string, RegExp][] = [
@@ -117,6 +132,24 @@ describe('decodeRackInput names what is wrong and where', () => {
       /one of "ok", "warning", "failed", "absent", got "dead"/,
     ],
     ['empty supply id', (r) => (r.supplies[0].id = ''), 'supplies[0].id', /non-empty string/],
+    [
+      'empty feed',
+      (r) => (r.supplies[1].feed = ''),
+      'supplies[1].feed',
+      /must be a non-empty string, got ""/,
+    ],
+    [
+      'feed as number',
+      (r) => (r.supplies[0].feed = 2),
+      'supplies[0].feed',
+      /must be a non-empty string, got 2/,
+    ],
+    [
+      'feed null',
+      (r) => (r.supplies[1].feed = null),
+      'supplies[1].feed',
+      /must be a non-empty string, got null/,
+    ],
     ['supply not an object', (r) => (r.supplies[1] = 7), 'supplies[1]', /must be a supply object, got 7/],
     [
       'bus priority fractional',

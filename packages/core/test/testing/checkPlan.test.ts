@@ -58,6 +58,7 @@ const goodPlan: Plan = {
     { id: 'A', up: true, loadW: 1000, capacityW: 5800, redundantW: 2000, nPlusK: true, survivesLoss: false },
     { id: 'B', up: true, loadW: 900, capacityW: 2000, redundantW: 0, nPlusK: false, survivesLoss: false },
   ],
+  feeds: [],
   reasons: [
     { _tag: 'SupplyUnavailable', supply: 'psu3', bus: 'A', state: 'failed' },
     { _tag: 'SupplyConnected', supply: 'psu4', bus: 'A', why: 'supplyRedundancy' },
@@ -246,6 +247,7 @@ describe('checkPlan', () => {
         survivesLoss: false,
       },
     ],
+    feeds: [],
     reasons: [
       { _tag: 'SupplyMoved', supply: 'psu1', from: 'A', to: 'B', why: 'tieBreak' },
       { _tag: 'SupplyMoved', supply: 'psu2', from: 'B', to: 'A', why: 'tieBreak' },

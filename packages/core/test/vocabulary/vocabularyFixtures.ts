@@ -34,6 +34,7 @@ export const tinyPlan: Plan = {
   buses: [
     { id: 'A', up: true, loadW: 1200, capacityW: 2700, redundantW: 0, nPlusK: false, survivesLoss: false },
   ],
+  feeds: [],
   reasons: [],
   optimal: true,
 }

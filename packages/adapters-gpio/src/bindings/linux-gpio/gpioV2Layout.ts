@@ -130,6 +130,9 @@ export const decodeLineEvents = (bytes: Uint8Array): LineEvent[] => {
   return events
 }
 
+/**
+ * A GPIO chip as the kernel describes it (gpiochip_info): device name (gpiochip0), chip label and line count.
+ */
 export interface ChipInfo {
   readonly name: string
   readonly label: string

@@ -11,6 +11,10 @@ import type { GpioError } from '../../lines/GpioLines.js'
 import type { LineBias, LinuxGpioLines } from './requestLines.js'
 import { requestLines } from './requestLines.js'
 
+/**
+ * Options for `openAlertLine`: electrical polarity and bias of the SMBALERT# line, consumer label, timestamp
+ * conversion.
+ */
 export interface OpenAlertLineOptions {
   /** SMBALERT# is active-low (open-drain, pulled up); set false for an inverted, active-high wiring. */
   readonly activeLow?: boolean
@@ -20,6 +24,7 @@ export interface OpenAlertLineOptions {
   readonly monotonicNsToMs?: (timestampNs: bigint) => number
 }
 
+/** An SMBALERT# input on a Linux GPIO line, shaped as the PMBus adapter's `AlertLine` (plus `close`). */
 export interface LinuxAlertLine {
   readonly offset: number
   /** Whether some device holds the line asserted now. */
@@ -29,6 +34,10 @@ export interface LinuxAlertLine {
   close(): Promise<void>
 }
 
+/**
+ * I/O. Requests one GPIO line as an edge-detecting SMBALERT# input (active-low by default) and returns it as
+ * an alert line.
+ */
 export const openAlertLine = async (
   chipPath: string,
   offset: number,

@@ -8,6 +8,10 @@ import { CHIP_INFO_SIZE, decodeChipInfo, GPIO_GET_CHIPINFO_IOCTL } from './gpioV
 import { errnoName } from './errnoName.js'
 import { loadGpioLibc } from './libc.js'
 
+/**
+ * I/O. Reads a GPIO chip's name, label and line count (GPIO_GET_CHIPINFO_IOCTL), e.g. to find a chip by
+ * label.
+ */
 export const readGpioChipInfo = async (chipPath: string): Promise<Either<GpioError, ChipInfo>> => {
   const libc = await loadGpioLibc()
   let fd: number

@@ -30,11 +30,22 @@ import type { GpioLibc, PollHandle } from './libc.js'
 import { loadGpioLibc } from './libc.js'
 import { errnoName } from './errnoName.js'
 
+/** Whether requested lines are read (`input`) or driven (`output`). */
 export type LineDirection = 'input' | 'output'
+/** Output drive mode of requested lines: push-pull, open-drain or open-source (GPIO_V2_LINE_FLAG_OPEN_*). */
 export type LineDrive = 'push-pull' | 'open-drain' | 'open-source'
+/**
+ * Internal bias of requested lines; `as-is` leaves it to the chip (the board usually carries the pull
+ * resistors).
+ */
 export type LineBias = 'as-is' | 'pull-up' | 'pull-down' | 'disabled'
+/** Which edges of input lines the kernel timestamps and queues as events. */
 export type LineEdges = 'none' | 'rising' | 'falling' | 'both'
 
+/**
+ * One GPIO v2 line request: the lines of one chip, their direction, initial levels, electrical options and
+ * edges.
+ */
 export interface RequestLinesOptions {
   readonly offsets: readonly number[]
   readonly direction: LineDirection
@@ -57,6 +68,7 @@ export interface RequestLinesOptions {
   readonly monotonicNsToMs?: (timestampNs: bigint) => number
 }
 
+/** One edge the kernel saw on a requested input line, with its timestamp in ms and sequence numbers. */
 export interface GpioEdgeEvent {
   readonly offset: number
   readonly edge: 'rising' | 'falling'

@@ -8,6 +8,10 @@
 import type { CommError } from '@busbar/core'
 import { errnoName, linuxErrno } from './linuxErrno.js'
 
+/**
+ * Pure. Maps a failed i2c-dev ioctl's errno to core's `CommError` (ENXIO/EREMOTEIO: NoAck, ETIMEDOUT:
+ * Timeout, else BusError).
+ */
 export const commErrorFromErrno = (errno: number, address: number, operation: string): CommError => {
   const detail = `${operation} at 0x${address.toString(16).padStart(2, '0')}: ${errnoName(errno)}`
   switch (errno) {

@@ -38,11 +38,18 @@ import {
 /** How transactions reach the adapter: raw I2C_RDWR, or SMBus ioctls for SMBus-only adapters. */
 export type I2cBusMode = 'i2c' | 'smbus'
 
+/**
+ * How to drive the adapter: raw I2C_RDWR (`i2c`), the SMBus ioctl (`smbus`), or whichever it supports
+ * (`auto`).
+ */
 export interface OpenI2cBusOptions {
   /** 'auto' (default) picks 'i2c' when the adapter reports I2C_FUNC_I2C, else 'smbus'. */
   readonly mode?: 'auto' | I2cBusMode
 }
 
+/**
+ * An `I2cTransport` on an open /dev/i2c-N node, with the mode in use and the adapter's functionality mask.
+ */
 export interface LinuxI2cBus extends I2cTransport {
   readonly path: string
   readonly mode: I2cBusMode
