@@ -394,20 +394,30 @@ const mustServeLoads = (
   return { wired: [wired[0] ?? 0, wired[1] ?? 0], loads }
 }
 
+/** Least capacity and redundant capacity a split must give each of the two wired buses. */
+interface SplitNeeds {
+  readonly cap0: number
+  readonly cap1: number
+  readonly red0: number
+  readonly red1: number
+  /** Whether each bus needs at least one supply (both up). */
+  readonly bothUp: boolean
+}
+
 /**
- * Visit every split between the two wired buses of the supplies that can reach them (non-risk ones
- * only unless `withAtRisk`), with each bus's capacity, redundant capacity (non-risk, k largest out) and
- * supply count; those reaching one bus only always go there (adding a supply never lowers either
+ * Whether some split between the two wired buses of the supplies that can reach them (non-risk ones
+ * only unless `withAtRisk`) gives each bus the capacity and redundant capacity (non-risk, k largest
+ * out) in `needs`; those reaching one bus only always go there (adding a supply never lowers either
  * value). Supplies of equal capacity and risk are interchangeable, so only how many of each such class
- * go to the first bus is enumerated. Returns true as soon as `visit` does, false when it never does,
- * null when there are too many splits to try. Items are scanned largest first, so each bus's first k
- * non-risk supplies are its k largest.
+ * go to the first bus is chosen, largest class first (so each bus's first k non-risk supplies are its
+ * k largest), by a depth-first search cut where even the remaining supplies cannot cover what the two
+ * buses still lack. Null when it gives up (more than 4096 nodes).
  */
-const someSplit = (
+const splitMeets = (
   ix: RackIndex,
   [w0, w1]: [number, number],
   withAtRisk: boolean,
-  visit: (cap0: number, cap1: number, red0: number, red1: number, count0: number, count1: number) => boolean,
+  needs: SplitNeeds,
 ): boolean | null => {
   // Items: a fixed supply (side 0 or 1, count 1) or a class of interchangeable supplies (side -1).
   const items: { cap: number; risky: number; side: number; count: number }[] = []
@@ -426,51 +436,67 @@ const someSplit = (
     else items.push({ cap, risky, side, count: 1 })
   }
   items.sort((x, y) => y.cap - x.cap)
-  let combos = 1
-  for (const it of items) if (it.side === -1) combos *= it.count + 1
-  if (combos > 4096) return null
   const n = items.length
-  const digit = new Int32Array(n) // how many of a class go to the first bus
-  const k = ix.redundancyK
-  for (;;) {
-    let cap0 = 0
-    let cap1 = 0
-    let red0 = 0
-    let red1 = 0
-    let count0 = 0
-    let count1 = 0
-    let safe0 = 0
-    let safe1 = 0
-    for (let t = 0; t < n; t++) {
-      const it = items[t]
-      if (it === undefined) continue
-      const x = it.side === -1 ? (digit[t] ?? 0) : it.side === 0 ? 1 : 0
-      const y = it.side === -1 ? it.count - x : it.side === 1 ? 1 : 0
-      cap0 += x * it.cap
-      cap1 += y * it.cap
-      count0 += x
-      count1 += y
-      if (it.risky === 0) {
-        red0 += (x - Math.max(0, Math.min(x, k - safe0))) * it.cap
-        red1 += (y - Math.max(0, Math.min(y, k - safe1))) * it.cap
-        safe0 += x
-        safe1 += y
-      }
-    }
-    if (visit(cap0, cap1, red0, red1, count0, count1)) return true
-    // Next combination (mixed radix over the classes).
-    let t = 0
-    for (; t < n; t++) {
-      const it = items[t]
-      if (it === undefined || it.side !== -1) continue
-      if ((digit[t] ?? 0) < it.count) {
-        digit[t] = (digit[t] ?? 0) + 1
-        break
-      }
-      digit[t] = 0
-    }
-    if (t === n) return false
+  // Suffix sums from item t on: capacity (all, non-risk) of the items fixed on each side and of the free ones.
+  const rest = new Float64Array((n + 1) * 6)
+  for (let t = n - 1; t >= 0; t--) {
+    const it = items[t]
+    for (let j = 0; j < 6; j++) rest[t * 6 + j] = rest[(t + 1) * 6 + j] ?? 0
+    if (it === undefined) continue
+    const col = it.side === 0 ? 0 : it.side === 1 ? 1 : 2
+    rest[t * 6 + col] = (rest[t * 6 + col] ?? 0) + it.count * it.cap
+    if (it.risky === 0) rest[t * 6 + 3 + col] = (rest[t * 6 + 3 + col] ?? 0) + it.count * it.cap
   }
+  const k = ix.redundancyK
+  let nodes = 0
+  const search = (
+    t: number,
+    cap0: number,
+    cap1: number,
+    red0: number,
+    red1: number,
+    safe0: number,
+    safe1: number,
+    count0: number,
+    count1: number,
+  ): boolean | null => {
+    if (++nodes > 4096) return null
+    const at = t * 6
+    // What each bus still lacks beyond the items fixed on it; the free items must cover both.
+    const lackCap0 = Math.max(0, needs.cap0 - cap0 - (rest[at] ?? 0))
+    const lackCap1 = Math.max(0, needs.cap1 - cap1 - (rest[at + 1] ?? 0))
+    if (lackCap0 + lackCap1 > (rest[at + 2] ?? 0)) return false
+    const lackRed0 = Math.max(0, needs.red0 - red0 - (rest[at + 3] ?? 0))
+    const lackRed1 = Math.max(0, needs.red1 - red1 - (rest[at + 4] ?? 0))
+    if (lackRed0 + lackRed1 > (rest[at + 5] ?? 0)) return false
+    const it = items[t]
+    if (it === undefined) return !needs.bothUp || (count0 > 0 && count1 > 0)
+    const lo = it.side === 1 ? 0 : it.side === 0 ? it.count : 0
+    const hi = it.side === 1 ? 0 : it.count
+    for (let x = hi; x >= lo; x--) {
+      const y = it.count - x
+      let r0 = red0
+      let r1 = red1
+      if (it.risky === 0) {
+        r0 += (x - Math.max(0, Math.min(x, k - safe0))) * it.cap
+        r1 += (y - Math.max(0, Math.min(y, k - safe1))) * it.cap
+      }
+      const got = search(
+        t + 1,
+        cap0 + x * it.cap,
+        cap1 + y * it.cap,
+        r0,
+        r1,
+        safe0 + (it.risky === 0 ? x : 0),
+        safe1 + (it.risky === 0 ? y : 0),
+        count0 + x,
+        count1 + y,
+      )
+      if (got !== false) return got
+    }
+    return false
+  }
+  return search(0, 0, 0, 0, 0, 0, 0, 0, 0)
 }
 
 /**
@@ -501,7 +527,9 @@ const bothWiredCanMeetNPlusK = (
     if (a === w1 || c === w1) need1 += share
   }
   if (need0 <= 0 || need1 <= 0) return true
-  return someSplit(ix, must.wired, false, (_c0, _c1, red0, red1) => red0 >= need0 && red1 >= need1) ?? true
+  return (
+    splitMeets(ix, must.wired, false, { cap0: 0, cap1: 0, red0: need0, red1: need1, bothUp: false }) ?? true
+  )
 }
 
 /**
@@ -555,22 +583,28 @@ const survivableScenarios = (
     if (consistent) meetSets.push(set)
   }
   const feasible = [false, false] // per lost bus index (0: w0 lost, 1: w1 lost)
-  const known = someSplit(ix, must.wired, true, (cap0, cap1, red0, red1, count0, count1) => {
-    if (count0 === 0 || count1 === 0) return false
-    // Both up: each bus carries its share of the must-serve loads now, before any loss.
-    if (Math.min(cap0, ix.maxU[w0] ?? Infinity) < (share[0] ?? 0)) return false
-    if (Math.min(cap1, ix.maxU[w1] ?? Infinity) < (share[1] ?? 0)) return false
-    const meets0 = red0 >= (share[0] ?? 0)
-    const meets1 = red1 >= (share[1] ?? 0)
-    if (!meetSets.some(([m0, m1]) => (!m0 || meets0) && (!m1 || meets1))) return false
-    for (const lost of [0, 1]) {
-      const o = 1 - lost
-      const limit = Math.min(o === 0 ? cap0 : cap1, ix.maxU[o === 0 ? w0 : w1] ?? Infinity)
-      if (!alone[lost] && limit >= (full[o] ?? 0)) feasible[lost] = true
+  for (const lost of [0, 1]) {
+    if (alone[lost]) continue
+    const o = 1 - lost
+    // Both up, each carrying its share now; the other bus can carry the whole of the moved loads.
+    const need = [share[0] ?? 0, share[1] ?? 0]
+    need[o] = Math.max(need[o] ?? 0, full[o] ?? 0)
+    if ((need[0] ?? 0) > (ix.maxU[w0] ?? Infinity) || (need[1] ?? 0) > (ix.maxU[w1] ?? Infinity)) continue
+    for (const [m0, m1] of meetSets) {
+      const got = splitMeets(ix, must.wired, true, {
+        cap0: need[0] ?? 0,
+        cap1: need[1] ?? 0,
+        red0: m0 ? (share[0] ?? 0) : 0,
+        red1: m1 ? (share[1] ?? 0) : 0,
+        bothUp: true,
+      })
+      if (got === null) return ix.busCount
+      if (got) {
+        feasible[lost] = true
+        break
+      }
     }
-    return feasible[0] === true && feasible[1] === true
-  })
-  if (known === null) return ix.busCount
+  }
   return (feasible[0] ? 1 : 0) + (feasible[1] ? 1 : 0)
 }
 
