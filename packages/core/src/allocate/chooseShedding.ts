@@ -352,18 +352,29 @@ const buildCache = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): voi
 }
 
 /**
+ * Whether every load with an up bus fits on `side` (each up bus within its limit with all of them);
+ * the everything-served cache is then the one for side.up.
+ */
+export const everythingFits = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): boolean => {
+  const B = ix.busCount
+  let same = ws.cacheReady
+  for (let b = 0; same && b < B; b++) if (ws.cacheUp[b] !== side.up[b]) same = false
+  if (!same) buildCache(ix, ws, side)
+  ws.work += B
+  for (let b = 0; b < B; b++)
+    if (side.up[b] === 1 && (ws.cacheLoadU[b] ?? 0) > (side.limitU[b] ?? 0)) return false
+  return true
+}
+
+/**
  * When every load with an up bus fits, that served set is the only level-1 optimum: evaluate it into
  * ws.vec from the cache (rebuilt only when the up set changes; served flags and bus loads then in
  * ws.cacheServed / ws.cacheLoadU). Returns false when something must be shed.
  */
 const evaluateAllServed = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): boolean => {
   const B = ix.busCount
-  let same = ws.cacheReady
-  for (let b = 0; same && b < B; b++) if (ws.cacheUp[b] !== side.up[b]) same = false
-  if (!same) buildCache(ix, ws, side)
-  ws.work += B * B + B
-  for (let b = 0; b < B; b++)
-    if (side.up[b] === 1 && (ws.cacheLoadU[b] ?? 0) > (side.limitU[b] ?? 0)) return false
+  if (!everythingFits(ix, ws, side)) return false
+  ws.work += B * B
   const P = ix.loadPriorities.length
   const BP = ix.busPriorities.length
   const vec = ws.vec

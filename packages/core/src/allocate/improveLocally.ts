@@ -18,6 +18,7 @@
  */
 import { compareTieBreak } from './compareServiceVectors.js'
 import {
+  everythingFits,
   evaluateGreedy,
   evaluateServed,
   offer,
@@ -39,6 +40,9 @@ interface Climb {
   readonly greedyServed: Uint8Array
   /** Whether the climb has a point yet. */
   started: boolean
+  /** The point's up buses, and whether it serves every load with an up bus. */
+  readonly upHere: Uint8Array
+  servesAll: boolean
   /** Whether the redundancy deficit steers the climb (else the true objective alone). */
   readonly guided: boolean
 }
@@ -78,10 +82,29 @@ const beatsHere = (c: Climb, g: Float64Array, served: Uint8Array): number => {
   return compareTieBreak(c.side.assign, served, c.assignHere, c.servedHere)
 }
 
-const adopt = (c: Climb, g: Float64Array, served: Uint8Array): void => {
+const adopt = (ix: RackIndex, c: Climb, g: Float64Array, served: Uint8Array): void => {
   c.here.set(g)
   c.assignHere.set(c.side.assign)
   c.servedHere.set(served)
+  c.upHere.set(c.side.up)
+  let all = true
+  for (let l = 0; l < ix.loadCount && all; l++) {
+    const a = ix.loadBusA[l] ?? -1
+    const b = ix.loadBusB[l] ?? -1
+    if ((a >= 0 && c.side.up[a] === 1) || (b >= 0 && c.side.up[b] === 1)) all = served[l] === 1
+  }
+  c.servesAll = all
+}
+
+/**
+ * A neighbour whose up buses are among the point's, when the point serves every load with an up bus
+ * and the neighbour cannot (some up bus over its limit with all of them), serves a strict subset of the
+ * point's loads: worse on level 1 than the point, so than the incumbent too; no need to shed for it.
+ */
+const surelyWorse = (ix: RackIndex, ws: SheddingWorkspace, c: Climb): boolean => {
+  if (!c.started || !c.servesAll) return false
+  for (let b = 0; b < ix.busCount; b++) if (c.side.up[b] === 1 && c.upHere[b] === 0) return false
+  return !everythingFits(ix, ws, c.side)
 }
 
 /**
@@ -91,6 +114,7 @@ const adopt = (c: Climb, g: Float64Array, served: Uint8Array): void => {
  * beats it; returns whether it did.
  */
 const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb): boolean => {
+  if (surelyWorse(ix, ws, c)) return false
   const fromCache = evaluateGreedy(ix, ws, c.side)
   const greedyServed = fromCache ? ws.cacheServed : ws.served
   guide(ix, ws, inc, c, greedyServed, fromCache ? ws.cacheLoadU : ws.loadU, c.there)
@@ -113,13 +137,13 @@ const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb)
         }
       }
       if (keptBetter) {
-        adopt(c, c.kept, ws.served)
+        adopt(ix, c, c.kept, ws.served)
         return true
       }
     }
   }
   if (!greedyWins) return false
-  adopt(c, c.there, c.greedyServed)
+  adopt(ix, c, c.there, c.greedyServed)
   return true
 }
 
@@ -159,12 +183,14 @@ const climb = (
     kept: new Float64Array(n),
     greedyServed: new Uint8Array(ix.loadCount),
     started: false,
+    upHere: new Uint8Array(ix.busCount),
+    servesAll: false,
     guided,
   }
   // The starting point keeps the incumbent's own shedding (it may be better than greedy's).
   if (evaluateServed(ix, ws, c.side, inc.served)) {
     guide(ix, ws, inc, c, ws.served, ws.loadU, c.there)
-    adopt(c, c.there, ws.served)
+    adopt(ix, c, c.there, ws.served)
   } else tryHere(ix, ws, inc, c)
   c.started = true
   for (;;) {

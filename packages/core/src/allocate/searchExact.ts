@@ -98,13 +98,20 @@ export interface SearchContext {
 export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): SearchContext => {
   const S = ix.supplyCount
   const B = ix.busCount
-  const changeCost = Array.from({ length: S }, (_, s) => {
+  const changeCost: Float64Array[] = []
+  /** Per supply: its least change cost over its options. */
+  const leastChange = new Float64Array(S)
+  for (let s = 0; s < S; s++) {
     const opts = ix.options[s] ?? new Int32Array(0)
     const c = new Float64Array(opts.length + 1)
-    c[0] = changesFor(ix, s, -1)
-    opts.forEach((b, j) => (c[j + 1] = changesFor(ix, s, b)))
-    return c
-  })
+    let least = (c[0] = changesFor(ix, s, -1))
+    for (let j = 0; j < opts.length; j++) {
+      const x = (c[j + 1] = changesFor(ix, s, opts[j] ?? -1))
+      if (x < least) least = x
+    }
+    changeCost.push(c)
+    leastChange[s] = least
+  }
   const minChangesFrom = new Float64Array(S + 1)
   const remCap = new Float64Array((S + 1) * B)
   const remNonRiskCap = new Float64Array((S + 1) * B)
@@ -122,7 +129,7 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
   const freeTop = new Float64Array((S + 1) * B * Math.max(1, k))
   const minExtra = new Float64Array((S + 1) * B).fill(Infinity)
   for (let s = S - 1; s >= 0; s--) {
-    const least = Math.min(...(changeCost[s] ?? [0]))
+    const least = leastChange[s] ?? 0
     minChangesFrom[s] = (minChangesFrom[s + 1] ?? 0) + least
     for (let b = 0; b < B; b++) {
       const here = s * B + b
@@ -133,17 +140,18 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
       minExtra[here] = minExtra[next] ?? Infinity
       for (let j = 0; j < k; j++) freeTop[here * k + j] = freeTop[next * k + j] ?? 0
     }
-    ;(ix.options[s] ?? new Int32Array(0)).forEach((b, j) => {
-      const here = s * B + b
+    const sOpts = ix.options[s] ?? new Int32Array(0)
+    for (let j = 0; j < sOpts.length; j++) {
+      const here = s * B + (sOpts[j] ?? 0)
       const extra = (changeCost[s]?.[j + 1] ?? 0) - least
       const c = ix.capacityU[s] ?? 0
       if (extra > 0) {
         minExtra[here] = Math.min(minExtra[here] ?? Infinity, extra)
-        return
+        continue
       }
       freeCap[here] = (freeCap[here] ?? 0) + c
       freeCount[here] = (freeCount[here] ?? 0) + 1
-      if (ix.atRisk[s] === 1) return
+      if (ix.atRisk[s] === 1) continue
       freeNonRiskCap[here] = (freeNonRiskCap[here] ?? 0) + c
       let carry = c
       for (let t = 0; t < k; t++) {
@@ -153,7 +161,7 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
           carry = x
         }
       }
-    })
+    }
     const opts = ix.options[s] ?? new Int32Array(0)
     const cap = ix.capacityU[s] ?? 0
     remTotalCap[s] = (remTotalCap[s + 1] ?? 0) + (opts.length > 0 ? cap : 0)
@@ -200,10 +208,20 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
   const supplyTwin = new Int32Array(S).fill(-1)
   const lastWithKey = new Map<string, number>()
   for (let s = 0; s < S; s++) {
-    if ((ix.options[s]?.length ?? 0) === 0) continue
-    const row = Array.from(ix.currentClosed.subarray(s * B, s * B + B)).join('')
+    const opts = ix.options[s] ?? new Int32Array(0)
+    if (opts.length === 0) continue
+    // Options and current switches as bit masks (as lists beyond 30 buses).
+    let optKey: number | string = 0
+    let rowKey: number | string = 0
+    if (B <= 30) {
+      for (let j = 0; j < opts.length; j++) optKey |= 1 << (opts[j] ?? 0)
+      for (let b = 0; b < B; b++) if (ix.currentClosed[s * B + b] === 1) rowKey |= 1 << b
+    } else {
+      optKey = Array.from(opts).join(',')
+      rowKey = Array.from(ix.currentClosed.subarray(s * B, s * B + B)).join('')
+    }
     // Supplies on different feeds are not interchangeable (feed-loss scenarios tell them apart).
-    const key = `${ix.capacityU[s]}|${ix.atRisk[s]}|${Array.from(ix.options[s] ?? []).join(',')}|${row}|${ix.supplyFeed[s]}`
+    const key = `${ix.capacityU[s]}|${ix.atRisk[s]}|${optKey}|${rowKey}|${ix.supplyFeed[s]}`
     const prev = lastWithKey.get(key)
     if (prev !== undefined) supplyTwin[s] = prev
     lastWithKey.set(key, s)
@@ -217,18 +235,20 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
     if (a >= 0) wiredQ[a * P + r] = (wiredQ[a * P + r] ?? 0) + (ix.loadQ[l] ?? 0)
     if (c >= 0 && c !== a) wiredQ[c * P + r] = (wiredQ[c * P + r] ?? 0) + (ix.loadQ[l] ?? 0)
   }
-  const reachByCap = Array.from({ length: B }, (_, b) => {
-    const list: number[] = []
-    for (let s = 0; s < S; s++) if ((ix.options[s] ?? new Int32Array(0)).includes(b)) list.push(s)
-    list.sort((x, y) => (ix.capacityU[y] ?? 0) - (ix.capacityU[x] ?? 0) || x - y)
-    return Int32Array.from(list)
-  })
+  const reachLists: number[][] = Array.from({ length: B }, () => [])
   const extraOn = new Float64Array(S * B)
   for (let s = 0; s < S; s++) {
+    const opts = ix.options[s] ?? new Int32Array(0)
     const costs = changeCost[s] ?? new Float64Array(1)
-    const least = Math.min(...costs)
-    ;(ix.options[s] ?? []).forEach((b, j) => (extraOn[s * B + b] = (costs[j + 1] ?? 0) - least))
+    for (let j = 0; j < opts.length; j++) {
+      const b = opts[j] ?? 0
+      reachLists[b]?.push(s)
+      extraOn[s * B + b] = (costs[j + 1] ?? 0) - (leastChange[s] ?? 0)
+    }
   }
+  const byCapacity = (x: number, y: number): number =>
+    (ix.capacityU[y] ?? 0) - (ix.capacityU[x] ?? 0) || x - y
+  const reachByCap = reachLists.map((list) => Int32Array.from(list.sort(byCapacity)))
   return {
     ix,
     ws,
