@@ -106,13 +106,26 @@ export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
       (ix.loadQ[a] ?? 0) - (ix.loadQ[b] ?? 0) ||
       a - b,
   )
+  // Identical loads sit next to each other in (rank, watts, wiring, id) order: each one's twin is the
+  // one before it there.
   const twin = new Int32Array(L).fill(-1)
-  const lastWithKey = new Map<string, number>()
-  for (const l of order) {
-    const key = `${ix.loadPriorityRank[l]}|${ix.loadQ[l]}|${ix.loadBusA[l]}|${ix.loadBusB[l]}`
-    const prev = lastWithKey.get(key)
-    if (prev !== undefined) twin[l] = prev
-    lastWithKey.set(key, l)
+  const same = (a: number, b: number): boolean =>
+    ix.loadPriorityRank[a] === ix.loadPriorityRank[b] &&
+    ix.loadQ[a] === ix.loadQ[b] &&
+    ix.loadBusA[a] === ix.loadBusA[b] &&
+    ix.loadBusB[a] === ix.loadBusB[b]
+  const byKey = Int32Array.from(orderBySize).sort(
+    (a, b) =>
+      (ix.loadPriorityRank[a] ?? 0) - (ix.loadPriorityRank[b] ?? 0) ||
+      (ix.loadQ[a] ?? 0) - (ix.loadQ[b] ?? 0) ||
+      (ix.loadBusA[a] ?? 0) - (ix.loadBusA[b] ?? 0) ||
+      (ix.loadBusB[a] ?? 0) - (ix.loadBusB[b] ?? 0) ||
+      a - b,
+  )
+  for (let j = 1; j < L; j++) {
+    const l = byKey[j] ?? 0
+    const prev = byKey[j - 1] ?? 0
+    if (same(l, prev)) twin[l] = prev
   }
   const P = ix.loadPriorities.length
   return {
@@ -373,8 +386,8 @@ export const everythingFits = (ix: RackIndex, ws: SheddingWorkspace, side: Switc
  */
 const evaluateAllServed = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): boolean => {
   const B = ix.busCount
-  if (!everythingFits(ix, ws, side)) return false
   ws.work += B * B
+  if (!everythingFits(ix, ws, side)) return false
   const P = ix.loadPriorities.length
   const BP = ix.busPriorities.length
   const vec = ws.vec

@@ -20,20 +20,24 @@ export const closeIdleSupplies = (ix: RackIndex, ws: SheddingWorkspace, inc: Inc
   if (inc.vector === null) return
   for (let improved = true; improved;) {
     improved = false
+    // One side kept equal to the incumbent's switches: each candidate close is tried on it and undone,
+    // or kept when the incumbent adopts it.
+    const side = switchSideOf(ix, Int32Array.from(inc.assign))
+    const keptServed = Uint8Array.from(inc.served)
     for (let s = 0; s < ix.supplyCount; s++) {
       if ((inc.assign[s] ?? -1) >= 0 || ix.usable[s] !== 1) continue
       for (const b of ix.options[s] ?? []) {
-        const side = switchSideOf(ix, Int32Array.from(inc.assign))
         moveSupply(ix, side, s, b)
         // The incumbent's own shedding first (greedy may shed worse), then greedy's.
-        const keptServed = Uint8Array.from(inc.served)
         let won = evaluateServed(ix, ws, side, keptServed) && offer(ix, ws, side, inc, ws.served)
         const fromCache = evaluateGreedy(ix, ws, side)
         won = offer(ix, ws, side, inc, fromCache ? ws.cacheServed : ws.served) || won
         if (won) {
           improved = true
+          keptServed.set(inc.served)
           break
         }
+        moveSupply(ix, side, s, -1)
       }
     }
   }

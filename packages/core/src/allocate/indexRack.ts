@@ -149,16 +149,25 @@ export const indexRack = (input: RackInput): RackIndex => {
   const loadBusB = new Int32Array(loadCount).fill(-1)
   const loadPriorityRank = new Int32Array(loadCount)
   const busWired = new Uint8Array(busCount)
+  const loadRank = new Map(loadPriorities.map((p, r) => [p, r]))
   loads.forEach((l, i) => {
     loadQ[i] = Math.ceil(l.powerW * quantaPerWatt)
     loadW[i] = l.powerW
-    loadPriorityRank[i] = loadPriorities.indexOf(l.priority)
-    const wired = Array.from(
-      new Set(l.buses.map((id) => busPos.get(id)).filter((b): b is number => b !== undefined)),
-    ).sort((a, b) => a - b)
-    loadBusA[i] = wired[0] ?? -1
-    loadBusB[i] = wired[1] ?? -1
-    for (const b of wired) busWired[b] = 1
+    loadPriorityRank[i] = loadRank.get(l.priority) ?? -1
+    // Its known buses, distinct, ascending: the first two (decoding allows at most two).
+    let a = -1
+    let c = -1
+    for (const id of l.buses) {
+      const b = busPos.get(id)
+      if (b === undefined || b === a || b === c) continue
+      if (a < 0 || b < a) {
+        if (a >= 0 && (c < 0 || a < c)) c = a
+        a = b
+      } else if (c < 0 || b < c) c = b
+      busWired[b] = 1
+    }
+    loadBusA[i] = a
+    loadBusB[i] = c
   })
 
   const busPriorityRank = new Int32Array(busCount)
