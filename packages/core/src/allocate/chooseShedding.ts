@@ -39,6 +39,16 @@ export const createIncumbent = (ix: RackIndex): Incumbent => ({
   served: new Uint8Array(ix.loadCount),
 })
 
+/** Candidates of one load order for the up set the shares were set for (see prepare). */
+interface PrepSlot {
+  valid: boolean
+  n: number
+  readonly cand: Int32Array
+  readonly through: Uint8Array
+  readonly count: Float64Array
+  readonly q: Float64Array
+}
+
 /** Preallocated buffers and load orders for the shedding searches, plus the work counter. */
 export interface SheddingWorkspace {
   /** Loads by (priority rank, id). */
@@ -88,6 +98,10 @@ export interface SheddingWorkspace {
   readonly feedLimitU: Float64Array
   /** Per feed: it has a closed supply on an up bus some candidate load is fed through. */
   readonly feedCountable: Uint8Array
+  /** Shares are those of the up set prepUp (when prepReady); candidates per order ([order, orderBySize]). */
+  prepReady: boolean
+  readonly prepUp: Uint8Array
+  readonly prepSlots: readonly PrepSlot[]
   /** Statistics: switch-side leaves solved, shedding nodes visited. */
   leaves: number
   sheddingNodes: number
@@ -166,6 +180,16 @@ export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
     feedDown: new Uint8Array(ix.feedCount * B),
     feedLimitU: new Float64Array(ix.feedCount * B),
     feedCountable: new Uint8Array(ix.feedCount),
+    prepReady: false,
+    prepUp: new Uint8Array(B),
+    prepSlots: [0, 1].map(() => ({
+      valid: false,
+      n: 0,
+      cand: new Int32Array(L),
+      through: new Uint8Array(B),
+      count: new Float64Array(P),
+      q: new Float64Array(P),
+    })),
     leaves: 0,
     sheddingNodes: 0,
   }
@@ -307,13 +331,29 @@ const prepare = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, order: 
   ws.lostOn.fill(0)
   ws.served.fill(0)
   ws.vec.fill(0)
+  // Shares and candidates depend on the up set alone: kept per order while it stays the same.
+  let same = ws.prepReady
+  for (let b = 0; same && b < ix.busCount; b++) if (ws.prepUp[b] !== side.up[b]) same = false
+  if (!same) {
+    ws.prepUp.set(side.up)
+    ws.prepReady = true
+    for (const slot of ws.prepSlots) slot.valid = false
+  }
+  const slot = ws.prepSlots[order === ws.order ? 0 : 1]
+  if (slot !== undefined && slot.valid) {
+    ws.cand.set(slot.cand.subarray(0, slot.n))
+    ws.candThrough.set(slot.through)
+    ws.candCount.set(slot.count)
+    ws.candQ.set(slot.q)
+    return slot.n
+  }
   ws.candThrough.fill(0)
   ws.candCount.fill(0)
   ws.candQ.fill(0)
   let n = 0
   for (let i = 0; i < order.length; i++) {
     const l = order[i] ?? 0
-    if (!setShares(ix, ws, side.up, l)) continue
+    if (!(same ? (ws.shareBusA[l] ?? -1) >= 0 : setShares(ix, ws, side.up, l))) continue
     ws.cand[n++] = l
     ws.candThrough[ws.shareBusA[l] ?? 0] = 1
     const b = ws.shareBusB[l] ?? -1
@@ -321,6 +361,14 @@ const prepare = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, order: 
     const r = ix.loadPriorityRank[l] ?? 0
     ws.candCount[r] = (ws.candCount[r] ?? 0) + 1
     ws.candQ[r] = (ws.candQ[r] ?? 0) + (ix.loadQ[l] ?? 0)
+  }
+  if (slot !== undefined && (order === ws.order || order === ws.orderBySize)) {
+    slot.cand.set(ws.cand.subarray(0, n))
+    slot.n = n
+    slot.through.set(ws.candThrough)
+    slot.count.set(ws.candCount)
+    slot.q.set(ws.candQ)
+    slot.valid = true
   }
   return n
 }

@@ -22,7 +22,30 @@ export interface SwitchSide {
 export interface MutableSwitchSide extends SwitchSide {
   readonly capacityU: Float64Array
   readonly supplyCountOn: Int32Array
+  /** Per bus: capacity of its non-risk supplies, and (per b * k + j) the j-th largest of them (0 if none). */
+  readonly nonRiskU: Float64Array
+  readonly topU: Float64Array
   changes: number
+}
+
+/** Put capacity c into bus b's window of its k largest (descending). */
+const pushTop = (topU: Float64Array, k: number, b: number, c: number): void => {
+  let carry = c
+  for (let j = 0; j < k; j++) {
+    const x = topU[b * k + j] ?? 0
+    if (carry > x) {
+      topU[b * k + j] = carry
+      carry = x
+    }
+  }
+}
+
+/** Rebuild bus b's window of its k largest non-risk supplies. */
+const rebuildTop = (ix: RackIndex, side: MutableSwitchSide, b: number): void => {
+  const k = ix.redundancyK
+  for (let j = 0; j < k; j++) side.topU[b * k + j] = 0
+  for (let s = 0; s < ix.supplyCount; s++)
+    if (side.assign[s] === b && ix.atRisk[s] === 0) pushTop(side.topU, k, b, ix.capacityU[s] ?? 0)
 }
 
 /** Redundant capacity of one bus: its non-risk supplies' capacity minus the k largest of them. */
@@ -84,6 +107,15 @@ export const switchSideOf = (ix: RackIndex, assign: Int32Array): MutableSwitchSi
   }
   const limitU = new Float64Array(B)
   for (let b = 0; b < B; b++) limitU[b] = Math.min(capacityU[b] ?? 0, ix.maxU[b] ?? Infinity)
+  const k = ix.redundancyK
+  const nonRiskU = new Float64Array(B)
+  const topU = new Float64Array(Math.max(1, B * k))
+  for (let s = 0; s < ix.supplyCount; s++) {
+    const b = assign[s] ?? -1
+    if (b < 0 || ix.atRisk[s] === 1) continue
+    nonRiskU[b] = (nonRiskU[b] ?? 0) + (ix.capacityU[s] ?? 0)
+    pushTop(topU, k, b, ix.capacityU[s] ?? 0)
+  }
   return {
     assign,
     up,
@@ -92,13 +124,19 @@ export const switchSideOf = (ix: RackIndex, assign: Int32Array): MutableSwitchSi
     changes,
     capacityU,
     supplyCountOn,
+    nonRiskU,
+    topU,
   }
 }
 
 const refreshBus = (ix: RackIndex, side: MutableSwitchSide, b: number): void => {
   side.up[b] = (side.supplyCountOn[b] ?? 0) > 0 ? 1 : 0
   side.limitU[b] = Math.min(side.capacityU[b] ?? 0, ix.maxU[b] ?? Infinity)
-  side.redundantU[b] = side.up[b] === 1 ? redundantOfBus(ix, side.assign, b) : 0
+  // As redundantOfBus, from the running sum and window (capacities are whole units: sums are exact).
+  const k = ix.redundancyK
+  let redundant = side.nonRiskU[b] ?? 0
+  for (let j = 0; j < k; j++) redundant -= side.topU[b * k + j] ?? 0
+  side.redundantU[b] = side.up[b] === 1 ? redundant : 0
 }
 
 /** Put supply `s` on bus `to` (-1 = open), updating the side in place. */
@@ -108,14 +146,25 @@ export const moveSupply = (ix: RackIndex, side: MutableSwitchSide, s: number, to
   const c = ix.capacityU[s] ?? 0
   side.changes += changesFor(ix, s, to) - changesFor(ix, s, from)
   side.assign[s] = to
+  const k = ix.redundancyK
+  const counted = ix.atRisk[s] === 0
   if (from >= 0) {
     side.capacityU[from] = (side.capacityU[from] ?? 0) - c
     side.supplyCountOn[from] = (side.supplyCountOn[from] ?? 0) - 1
+    if (counted) {
+      side.nonRiskU[from] = (side.nonRiskU[from] ?? 0) - c
+      // Leaving the window of the k largest (or tying its last): rebuild it.
+      if (k > 0 && c >= (side.topU[from * k + k - 1] ?? 0)) rebuildTop(ix, side, from)
+    }
     refreshBus(ix, side, from)
   }
   if (to >= 0) {
     side.capacityU[to] = (side.capacityU[to] ?? 0) + c
     side.supplyCountOn[to] = (side.supplyCountOn[to] ?? 0) + 1
+    if (counted) {
+      side.nonRiskU[to] = (side.nonRiskU[to] ?? 0) + c
+      pushTop(side.topU, k, to, c)
+    }
     refreshBus(ix, side, to)
   }
 }
