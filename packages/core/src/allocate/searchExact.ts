@@ -48,6 +48,7 @@ import {
 } from './chooseShedding.js'
 import { redundantOf } from './switchSide.js'
 import { changesFor, type RackIndex } from './indexRack.js'
+import { carveFloat64, carveInt32 } from './carve.js'
 
 /** Per-rack tables for the branch and bound: change costs, what the remaining supplies can still add. */
 export interface SearchContext {
@@ -98,9 +99,40 @@ export interface SearchContext {
 export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): SearchContext => {
   const S = ix.supplyCount
   const B = ix.busCount
+  const k = ix.redundancyK
+  const SB = (S + 1) * B
+  const [
+    leastChange,
+    minChangesFrom,
+    remCap,
+    remNonRiskCap,
+    remTotalCap,
+    remPool,
+    remPoolMin,
+    remTop,
+    freeCap,
+    freeNonRiskCap,
+    freeTop,
+    minExtra,
+  ] = carveFloat64(
+    S,
+    S + 1,
+    SB,
+    SB,
+    S + 1,
+    S + 1,
+    S + 1,
+    (S + 1) * Math.max(1, k),
+    SB,
+    SB,
+    SB * Math.max(1, k),
+    SB,
+  )
+  remPoolMin.fill(Infinity)
+  minExtra.fill(Infinity)
+  const [remReach, remPoolCount, remNonRiskReach, freeCount] = carveInt32(SB, S + 1, SB, SB)
   const changeCost: Float64Array[] = []
-  /** Per supply: its least change cost over its options. */
-  const leastChange = new Float64Array(S)
+  /** Per supply: its least change cost over its options (leastChange). */
   for (let s = 0; s < S; s++) {
     const opts = ix.options[s] ?? new Int32Array(0)
     const c = new Float64Array(opts.length + 1)
@@ -112,22 +144,6 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
     changeCost.push(c)
     leastChange[s] = least
   }
-  const minChangesFrom = new Float64Array(S + 1)
-  const remCap = new Float64Array((S + 1) * B)
-  const remNonRiskCap = new Float64Array((S + 1) * B)
-  const remReach = new Int32Array((S + 1) * B)
-  const remTotalCap = new Float64Array(S + 1)
-  const remPool = new Float64Array(S + 1)
-  const remPoolCount = new Int32Array(S + 1)
-  const remPoolMin = new Float64Array(S + 1).fill(Infinity)
-  const remNonRiskReach = new Int32Array((S + 1) * B)
-  const k = ix.redundancyK
-  const remTop = new Float64Array((S + 1) * Math.max(1, k))
-  const freeCap = new Float64Array((S + 1) * B)
-  const freeCount = new Int32Array((S + 1) * B)
-  const freeNonRiskCap = new Float64Array((S + 1) * B)
-  const freeTop = new Float64Array((S + 1) * B * Math.max(1, k))
-  const minExtra = new Float64Array((S + 1) * B).fill(Infinity)
   for (let s = S - 1; s >= 0; s--) {
     const least = leastChange[s] ?? 0
     minChangesFrom[s] = (minChangesFrom[s + 1] ?? 0) + least
