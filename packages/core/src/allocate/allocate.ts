@@ -7,9 +7,10 @@
  *    the order of the input arrays cannot matter; everything becomes typed arrays over integer indexes.
  * 2. Start from the current state made admissible ("repaired"): failed/absent supplies opened, a
  *    supply closed onto several buses kept on the lowest-id bus it may stay on, with its best shedding.
- * 3. Improve it by hill climbing (improveLocally: single moves, swaps, whole-bus moves; greedy shedding),
- *    then run the exact branch and bound (searchExact, exact shedding per leaf) from that incumbent, and
- *    climb again if the search did not finish. All of it counts work, never time: racks up to 12
+ * 3. Improve it by hill climbing (improveLocally: single moves, swaps, whole-bus moves; greedy shedding;
+ *    in the exact range the guided climb only, since the search takes over), then run the exact branch
+ *    and bound (searchExact, exact shedding per leaf) from that incumbent, and climb again if the search
+ *    did not finish. All of it counts work, never time: racks up to 12
  *    supplies x 3 buses x 24 loads get a budget meant to let the search finish (so the result is the
  *    exact optimum and `optimal` is true; if even that budget ran out, `optimal` says false); larger racks
  *    get a small budget and `optimal` is true only when the search still finished (e.g. the current state

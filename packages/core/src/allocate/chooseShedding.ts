@@ -6,7 +6,9 @@
  *
  * `chooseSheddingExact` is a branch and bound over the loads in priority order (serve first, so the
  * first leaf is the greedy one), with an optimistic bound on every level: level 1 from the loads of the
- * current priority that still fit one by one and all loads of lower priorities; level 2 from the bus
+ * current priority that still fit one by one, no more of them than the spare capacity of all up buses
+ * holds and, per up bus, than its own spare holds of those through it, and all loads of lower
+ * priorities; level 2 from the bus
  * loads so far (loads only grow deeper in the tree); level 3 from buses not yet failed by a lost load,
  * plus feeds that can still be counted and are not yet failed (a lost load, or a bus that stays up
  * already over what the feed's loss leaves it).
