@@ -90,6 +90,14 @@ export interface SheddingWorkspace {
   readonly cacheMoved: Float64Array
   readonly cacheLoses: Uint8Array
   readonly cacheCarries: Uint8Array
+  /** Per bus, with everything served: loads through it, and loads on it alone. */
+  readonly cacheCarryCount: Int32Array
+  readonly cacheLoseCount: Int32Array
+  /** Scratch for completeVector: the same counts for the served set. */
+  readonly carryCount: Int32Array
+  readonly loseCount: Int32Array
+  /** Candidates in ws.cand (set by prepare). */
+  candN: number
   readonly cacheVec: Float64Array
   readonly cacheServed: Uint8Array
   /** Feed-loss scenarios (unused when the rack names no feed). */
@@ -176,6 +184,11 @@ export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
     cacheMoved: new Float64Array(B * B),
     cacheLoses: new Uint8Array(B),
     cacheCarries: new Uint8Array(B),
+    cacheCarryCount: new Int32Array(B),
+    cacheLoseCount: new Int32Array(B),
+    carryCount: new Int32Array(B),
+    loseCount: new Int32Array(B),
+    candN: 0,
     cacheVec: new Float64Array(ix.vectorLength),
     cacheServed: new Uint8Array(L),
     feeds: createFeedScratch(ix),
@@ -259,20 +272,47 @@ const completeVector = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide):
   let survived = 0
   if (ix.busRedundancy) {
     const moved = ws.moved
-    moved.fill(0)
-    ws.loses.fill(0)
-    ws.carries.fill(0)
-    for (let l = 0; l < ix.loadCount; l++) {
-      if (ws.served[l] === 0) continue
-      const a = ws.shareBusA[l] ?? -1
-      const b = ws.shareBusB[l] ?? -1
-      ws.carries[a] = 1
-      if (b >= 0) {
-        ws.carries[b] = 1
-        const half = ws.shareA[l] ?? 0
-        moved[a * B + b] = (moved[a * B + b] ?? 0) + half
-        moved[b * B + a] = (moved[b * B + a] ?? 0) + half
-      } else ws.loses[a] = 1
+    // From the everything-served cache when it is for this up set (the candidates are the same loads):
+    // take the shed candidates out, fewer than the served ones as a rule. Whole units: exact.
+    let fromCache = ws.cacheReady
+    for (let b = 0; fromCache && b < B; b++) if (ws.cacheUp[b] !== side.up[b]) fromCache = false
+    if (fromCache) {
+      moved.set(ws.cacheMoved)
+      ws.carryCount.set(ws.cacheCarryCount)
+      ws.loseCount.set(ws.cacheLoseCount)
+      for (let i = 0; i < ws.candN; i++) {
+        const l = ws.cand[i] ?? 0
+        if (ws.served[l] === 1) continue
+        const a = ws.shareBusA[l] ?? -1
+        const b = ws.shareBusB[l] ?? -1
+        ws.carryCount[a] = (ws.carryCount[a] ?? 0) - 1
+        if (b >= 0) {
+          ws.carryCount[b] = (ws.carryCount[b] ?? 0) - 1
+          const half = ws.shareA[l] ?? 0
+          moved[a * B + b] = (moved[a * B + b] ?? 0) - half
+          moved[b * B + a] = (moved[b * B + a] ?? 0) - half
+        } else ws.loseCount[a] = (ws.loseCount[a] ?? 0) - 1
+      }
+      for (let b = 0; b < B; b++) {
+        ws.carries[b] = (ws.carryCount[b] ?? 0) > 0 ? 1 : 0
+        ws.loses[b] = (ws.loseCount[b] ?? 0) > 0 ? 1 : 0
+      }
+    } else {
+      moved.fill(0)
+      ws.loses.fill(0)
+      ws.carries.fill(0)
+      for (let l = 0; l < ix.loadCount; l++) {
+        if (ws.served[l] === 0) continue
+        const a = ws.shareBusA[l] ?? -1
+        const b = ws.shareBusB[l] ?? -1
+        ws.carries[a] = 1
+        if (b >= 0) {
+          ws.carries[b] = 1
+          const half = ws.shareA[l] ?? 0
+          moved[a * B + b] = (moved[a * B + b] ?? 0) + half
+          moved[b * B + a] = (moved[b * B + a] ?? 0) + half
+        } else ws.loses[a] = 1
+      }
     }
     for (let a = 0; a < B; a++) {
       if (ws.carries[a] === 0 || ws.loses[a] === 1) continue
@@ -347,6 +387,7 @@ const prepare = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, order: 
     ws.candThrough.set(slot.through)
     ws.candCount.set(slot.count)
     ws.candQ.set(slot.q)
+    ws.candN = slot.n
     return slot.n
   }
   ws.candThrough.fill(0)
@@ -372,6 +413,7 @@ const prepare = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, order: 
     slot.q.set(ws.candQ)
     slot.valid = true
   }
+  ws.candN = n
   return n
 }
 
@@ -384,6 +426,8 @@ const buildCache = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): voi
   ws.cacheMoved.fill(0)
   ws.cacheLoses.fill(0)
   ws.cacheCarries.fill(0)
+  ws.cacheCarryCount.fill(0)
+  ws.cacheLoseCount.fill(0)
   ws.cacheVec.fill(0)
   ws.cacheServed.fill(0)
   for (let l = 0; l < ix.loadCount; l++) {
@@ -404,11 +448,15 @@ const buildCache = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): voi
       ws.cacheMoved[b * B + a] = (ws.cacheMoved[b * B + a] ?? 0) + q
       ws.cacheCarries[a] = 1
       ws.cacheCarries[b] = 1
+      ws.cacheCarryCount[a] = (ws.cacheCarryCount[a] ?? 0) + 1
+      ws.cacheCarryCount[b] = (ws.cacheCarryCount[b] ?? 0) + 1
     } else {
       const only = aUp ? a : b
       ws.cacheLoadU[only] = (ws.cacheLoadU[only] ?? 0) + 2 * q
       ws.cacheLoses[only] = 1
       ws.cacheCarries[only] = 1
+      ws.cacheCarryCount[only] = (ws.cacheCarryCount[only] ?? 0) + 1
+      ws.cacheLoseCount[only] = (ws.cacheLoseCount[only] ?? 0) + 1
     }
   }
   ws.cacheReady = true
