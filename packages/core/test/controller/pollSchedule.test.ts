@@ -197,7 +197,7 @@ describe('pollSchedule: exact slots', () => {
   })
 
   it('policy counts below 1 or fractional are floored and taken as at least 1', () => {
-    const policy = { roundIntervalMs: 100, fullEvery: 0, absentProbeEvery: 0.5 }
+    const policy = { ...defaultPollPolicy, roundIntervalMs: 100, fullEvery: 0, absentProbeEvery: 0.5 }
     let state = initialPollState(['a', 'b'])
     const reads: PollRead[] = []
     for (let t = 0; t < 400; t += 50) {
@@ -208,7 +208,7 @@ describe('pollSchedule: exact slots', () => {
     // fullEvery 0 -> 1: every visit full; absentProbeEvery 0.5 -> 1: b probed every round.
     expect(reads.every((r) => r.mode === 'full')).toBe(true)
     expect(reads.map((r) => r.supply)).toEqual(['a', 'b', 'a', 'b', 'a', 'b', 'a'])
-    const policy25 = { roundIntervalMs: 100, fullEvery: 2.5, absentProbeEvery: 1 }
+    const policy25 = { ...defaultPollPolicy, roundIntervalMs: 100, fullEvery: 2.5, absentProbeEvery: 1 }
     let s2 = initialPollState(['a'])
     const modes: string[] = []
     for (let t = 0; t < 500; t += 100) {
