@@ -19,6 +19,8 @@ type Poll = readonly string[] | CommError['_tag']
 interface Trace {
   readonly states: SupplyState[]
   readonly raised: AlarmKind[][]
+  /** Per poll, the detail text of each raised alarm. */
+  readonly details: string[][]
   readonly cleared: AlarmKind[][]
   readonly last: SupplyHealth
 }
@@ -31,6 +33,7 @@ const run = (
   let h = initialSupplyHealth('psu1', start)
   const states: SupplyState[] = []
   const raised: AlarmKind[][] = []
+  const details: string[][] = []
   const cleared: AlarmKind[][] = []
   polls.forEach((p, i) => {
     const atMs = 1000 * (i + 1)
@@ -41,9 +44,10 @@ const run = (
     h = r.health
     states.push(h.state)
     raised.push(r.raised.map((a) => a.kind))
+    details.push(r.raised.map((a) => a.detail))
     cleared.push([...r.cleared])
   })
-  return { states, raised, cleared, last: h }
+  return { states, raised, details, cleared, last: h }
 }
 
 const times = <const T>(n: number, x: T): T[] => Array.from({ length: n }, () => x)
@@ -238,16 +242,27 @@ describe('assessHealth: one alarm per event', () => {
 
   it('sustained input loss is blamed on the input: inputLoss, never supplyFailed', () => {
     const t = run([...times(8, inputLost)])
-    expect(t.raised.flat()).toEqual(['inputLoss'])
+    expect(t.raised.flat()).not.toContain('supplyFailed')
     expect(t.last.state).toBe('failed')
     expect(t.last.cause).toBe('inputLoss')
+  })
+
+  it('input loss is raised as "output held", then once more as "output down" when the supply fails from it', () => {
+    const t = run([...times(8, inputLost)])
+    expect(t.raised.flat()).toEqual(['inputLoss', 'inputLoss'])
+    expect(t.raised[0]).toEqual(['inputLoss'])
+    expect(t.details[0]?.[0]).toContain('output held')
+    expect(t.raised[2]).toEqual(['inputLoss']) // faultPolls (3): the poll where the state becomes failed
+    expect(t.details[2]?.[0]).toMatch(/^sustained input loss, output down: /)
+    expect(t.cleared.flat()).toEqual([])
   })
 
   it('POWER_GOOD# after the input fault bit stopped is still blamed on the input while remembered', () => {
     // Input flag once, then output down without any input bit: counts with faultPolls (3), as inputLoss.
     const t = run([inputLost, pg, pg])
     expect(t.states).toEqual(['ok', 'ok', 'failed'])
-    expect(t.raised.flat()).toEqual(['inputLoss'])
+    expect(t.raised.flat()).toEqual(['inputLoss', 'inputLoss'])
+    expect(t.details[2]?.[0]).toContain('output down')
   })
 
   it('POWER_GOOD# long after the input loss is forgotten is the supply failing', () => {
