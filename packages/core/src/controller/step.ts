@@ -556,7 +556,14 @@ const plan = (x: Scratch, kind: PlanKind): void => {
   }
 }
 
-/** Advance the controller by one event. Total: unknown supplies or loads are ignored. */
+/**
+ * Advance the controller by one event. Total: unknown supplies or loads are ignored.
+ *
+ * Example (packages/core/examples/step.ts, run by a test): a poll tick and three over-temperature
+ * readings of psu1 in; reads, CLEAR_FAULTS, one plan replacing psu1 by the spare, and an alarm out.
+ *
+ * {@includeCode ../../examples/step.ts}
+ */
 export const step = (state: ControllerState, event: ControllerEvent): StepResult => {
   const atMs = eventTime(event)
   const now = Math.max(state.nowMs ?? atMs, atMs)
