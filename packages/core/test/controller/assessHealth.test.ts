@@ -460,3 +460,30 @@ describe('assessHealth: records and policies', () => {
     expect(h.faultStreak).toBe(0)
   })
 })
+
+describe('assessHealth: failed reads keep the cause truthful', () => {
+  it('a comm-fault warning names the latest error; a failed supply keeps its fault flags as cause', () => {
+    const comm = run(['PecMismatch', 'PecMismatch', 'PecMismatch', 'Timeout'])
+    expect(comm.last).toMatchObject({ state: 'warning', cause: 'commFault', causeDetail: ['Timeout'] })
+    const failed = run([...times(3, ot), 'Timeout', 'Timeout', 'Timeout', 'BusError'])
+    expect(failed.last).toMatchObject({
+      state: 'failed',
+      cause: 'faultFlags',
+      causeDetail: ['temperature.otFault'],
+      failedReadStreak: 4,
+    })
+  })
+
+  it('a warning supply (flags) that stops answering stays a flag warning, with the commFault alarm added', () => {
+    const t = run([...times(3, warn), 'NoAck', 'NoAck', 'NoAck'])
+    expect(t.last).toMatchObject({ state: 'warning', cause: 'warningFlags', noAckStreak: 3 })
+    expect(t.last.alarms).toEqual(['commFault', 'supplyWarning'])
+  })
+
+  it('only consecutive NoAcks count toward absent: another error restarts the NoAck count', () => {
+    const t = run([...times(59, 'NoAck'), 'Timeout', 'NoAck'])
+    expect(t.last.noAckStreak).toBe(1)
+    expect(t.last.state).toBe('warning')
+    expect(t.last.failedReadStreak).toBe(61)
+  })
+})
