@@ -10,15 +10,17 @@ const mutateArgument = (() => {
   return process.argv.find((arg) => arg.startsWith('--mutate='))?.slice('--mutate='.length)
 })()
 
-/** `packages/core/src/controller/**\/*.ts` -> `controller`; no glob -> `core` (the whole package). */
+/** `packages/core/src/controller/**\/*.ts` -> `controller`; a comma list joins its names with `+`; no glob -> `core`. */
+const globName = (glob) =>
+  glob
+    .replace(/^!?packages\/core\/src\/?/, '')
+    .replace(/(\*\*\/)?\*\.ts$|\.ts$/, '')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
 const reportName =
   mutateArgument === undefined
     ? 'core'
-    : mutateArgument
-        .replace(/^packages\/core\/src\/?/, '')
-        .replace(/(\*\*\/)?\*\.ts$/, '')
-        .replace(/[^A-Za-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '') || 'core'
+    : mutateArgument.split(',').map(globName).filter(Boolean).join('+') || 'core'
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

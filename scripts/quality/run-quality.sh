@@ -7,6 +7,7 @@
 #                              called; koffi never loaded by roots and ./mock; bin runs
 #   api-report.mjs             public surface of every entry point equals api-reports/*.api.md
 #   typedoc                    API docs build with warnings as errors (not-exported references, broken links)
+#   docs coverage              every export of every entry point has a doc summary line (list-undocumented.mjs)
 #
 # Usage: scripts/quality/run-quality.sh [--no-build]
 #   --no-build  reuse the current dist (CI runs `pnpm build` just before)
@@ -27,6 +28,9 @@ for arg in "$@"; do
 done
 
 packages=(core adapters-pmbus adapters-gpio sim)
+# Off until `pnpm docs:coverage` reports 0: the exports of files other helpers were editing still lack summaries
+# (their proposed summaries are in the docs helper's notes). Set to 1 then.
+docs_coverage=0
 bin=node_modules/.bin
 passed=0
 failed=0
@@ -78,6 +82,11 @@ check "api-report" node scripts/quality/api-report.mjs
 
 echo "=== typedoc (warnings are errors)"
 check "typedoc" "$bin/typedoc" --out "$work/docs" --treatWarningsAsErrors
+
+if [ "$docs_coverage" -eq 1 ]; then
+  echo "=== docs coverage (every export has a summary line)"
+  check "docs coverage" node scripts/quality/list-undocumented.mjs --check
+fi
 
 echo
 if [ "$failed" -gt 0 ]; then echo "failed: ${failures[*]}"; fi

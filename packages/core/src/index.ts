@@ -126,6 +126,7 @@ export {
   expectedClosed,
   initialControllerState,
   overloadedBuses,
+  statusBitsKey,
   step,
   unsafeClosedSupplies,
 } from './controller/step.js'

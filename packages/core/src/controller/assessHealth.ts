@@ -33,7 +33,8 @@
  *   delayed beyond the counts above; getting better always takes `recoverPolls`.
  * - A failed read never improves the state.
  * - Alarms: one per event, not per poll. The record holds the set of active alarm kinds; an alarm is
- *   raised when its condition starts and cleared when it ends.
+ *   raised when its condition starts and cleared when it ends. One escalation: an active `inputLoss`
+ *   ("output held") is raised again, with the new detail, when the loss takes the output down.
  *
  * Every counter saturates, so the record has a fixed size however long the history.
  */
@@ -191,8 +192,14 @@ const describe = (h: SupplyHealth, kind: AlarmKind): string => {
 
 const diffAlarms = (prev: SupplyHealth, next: SupplyHealth, policy: DeglitchPolicy, atMs: number) => {
   const want = alarmsFor(next, policy)
+  // Input loss first shows as "output held"; when it takes the output down (the supply fails from it)
+  // the active alarm is raised again with that detail, or the operator would only ever read "held".
+  const outputWentDown =
+    next.state === 'failed' &&
+    next.cause === 'inputLoss' &&
+    !(prev.state === 'failed' && prev.cause === 'inputLoss')
   const raised: Alarm[] = want
-    .filter((k) => !prev.alarms.includes(k))
+    .filter((k) => !prev.alarms.includes(k) || (k === 'inputLoss' && outputWentDown))
     .map((kind) => ({ kind, subject: next.supply, atMs, detail: describe(next, kind) }))
   const cleared = prev.alarms.filter((k) => !want.includes(k))
   return { want, raised, cleared }

@@ -204,6 +204,7 @@ export const resolveControllerConfig = (
       roundIntervalMs: numAbove(0),
       fullEvery: intAtLeast(1),
       absentProbeEvery: intAtLeast(1),
+      clearFaultsRetryMs: numAtLeast(0),
     },
     issues,
   )

@@ -26,13 +26,24 @@ export interface PollPolicy {
   readonly fullEvery: number
   /** Absent supplies are probed every Nth round; 1 = every round. */
   readonly absentProbeEvery: number
+  /**
+   * Least time, ms, before the same set of status bits is cleared again. A persistent fault re-latches
+   * right after CLEAR_FAULTS (and re-asserts SMBALERT#); clearing it on every read would turn each
+   * alert into another clear. Bits stay latched meanwhile, so this is also how long a condition that
+   * has ended can still show before it is cleared.
+   */
+  readonly clearFaultsRetryMs: number
 }
 
-/** Defaults: one round per second, full telemetry every 10th visit, absent probed every 5th round. */
+/**
+ * Defaults: one round per second, full telemetry every 10th visit, absent probed every 5th round, the
+ * same latched faults cleared again at most once a minute.
+ */
 export const defaultPollPolicy: PollPolicy = {
   roundIntervalMs: 1000,
   fullEvery: 10,
   absentProbeEvery: 5,
+  clearFaultsRetryMs: 60_000,
 }
 
 /** One read to issue: which supply, status fast path or full telemetry. */

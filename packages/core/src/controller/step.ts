@@ -8,6 +8,8 @@
  *   bit's detail register read); an incomplete one gets a full read first. At most one ClearFaults
  *   per supply between two reads the controller issued, so a shell that answers ClearFaults with a
  *   snapshot cannot loop; mark such a snapshot `afterClearFaults` and it is not counted as a poll.
+ *   The same set of bits is cleared again only after `poll.clearFaultsRetryMs`: a persistent fault
+ *   re-latches and re-asserts SMBALERT#, and re-clearing it on each alert read would never stop.
  * - Alert (SMBALERT#): a status read of the named supply at once, or a sweep of all.
  * - ServerPower (claims 16, 26): the load's reported power; a change within the margin is ignored.
  * - SwitchResult: the believed switch state becomes `actual` (hardware truth). Aborted (or Applied
@@ -49,6 +51,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { allocate } from '../allocate/allocate.js'
 import type { Plan, SwitchStep } from '../model/plan.js'
 import type { RackInput, Supply, SwitchRef } from '../model/rack.js'
+import type { StatusRegisters } from '../telemetry/telemetry.js'
 import type {
   Alarm,
   AlarmKind,
@@ -150,6 +153,13 @@ export interface ControllerState {
    * read would otherwise loop: snapshot, clear, snapshot, clear...).
    */
   readonly clearPending: Readonly<Record<string, boolean>>
+  /**
+   * Per supply: the set status bits (`statusBitsKey`) the last ClearFaults acted on, and when. The same
+   * bits are not cleared again within `poll.clearFaultsRetryMs`: a persistent fault re-latches at once
+   * (re-asserting SMBALERT#), so clearing it on every alert read would loop clear, alert, read, clear.
+   * Forgotten when a complete snapshot shows no bit set, or the supply goes absent.
+   */
+  readonly lastClear: Readonly<Record<string, { readonly bits: string; readonly atMs: number }>>
 }
 
 /** What one `step` returns: the next state and the commands to perform, in order. */
@@ -189,6 +199,7 @@ export const initialControllerState = (
       alarms: [],
       poll: initialPollState(ids),
       clearPending: Object.fromEntries(ids.map((id) => [id, false])),
+      lastClear: {},
     }
   })(resolveControllerConfig(config))
 
@@ -318,6 +329,45 @@ const clear = (x: Scratch, kind: AlarmKind, subject: string): void => {
   x.alarmCommands.push({ _tag: 'ClearAlarm', kind, subject, atMs: x.atMs })
 }
 
+const flagRegisters = ['word', 'vout', 'iout', 'input', 'temperature', 'cml', 'fans12'] as const
+
+/** The set bits of a status snapshot as a stable key (`word.off,input.vinUvFault,otherRaw=4`); '' when none. */
+export const statusBitsKey = (status: StatusRegisters): string => {
+  const bits: string[] = []
+  for (const register of flagRegisters) {
+    const flags = status[register] as Readonly<Record<string, boolean | undefined>> | undefined
+    if (flags === undefined) continue
+    for (const name of Object.keys(flags).sort()) if (flags[name] === true) bits.push(`${register}.${name}`)
+  }
+  if ((status.otherRaw ?? 0) !== 0) bits.push(`otherRaw=${status.otherRaw}`)
+  if ((status.mfrRaw ?? 0) !== 0) bits.push(`mfrRaw=${status.mfrRaw}`)
+  return bits.join(',')
+}
+
+const sendClearFaults = (x: Scratch, supply: string, status: StatusRegisters): void => {
+  if (x.s.clearPending[supply] ?? false) return
+  const bits = statusBitsKey(status)
+  const last = Object.hasOwn(x.s.lastClear, supply) ? x.s.lastClear[supply] : undefined
+  if (
+    last !== undefined &&
+    last.bits === bits &&
+    x.atMs - last.atMs < x.s.config.policies.poll.clearFaultsRetryMs
+  )
+    return
+  x.ioCommands.push({ _tag: 'ClearFaults', supply })
+  x.s = {
+    ...x.s,
+    clearPending: { ...x.s.clearPending, [supply]: true },
+    lastClear: { ...x.s.lastClear, [supply]: { bits, atMs: x.atMs } },
+  }
+}
+
+const forgetLastClear = (x: Scratch, supply: string): void => {
+  if (!Object.hasOwn(x.s.lastClear, supply)) return
+  const { [supply]: _forgotten, ...rest } = x.s.lastClear
+  x.s = { ...x.s, lastClear: rest }
+}
+
 const read = (x: Scratch, supply: string, mode: 'status' | 'full'): void => {
   x.ioCommands.push({ _tag: 'ReadSupply', supply, mode })
   if (x.s.clearPending[supply] === true)
@@ -335,10 +385,11 @@ const observe = (x: Scratch, supply: string, observation: HealthObservation): vo
   for (const kind of a.cleared)
     x.alarmCommands.push({ _tag: 'ClearAlarm', kind, subject: supply, atMs: x.atMs })
   if (a.needDetail) read(x, supply, 'full')
-  if (a.clearFaults && !(x.s.clearPending[supply] ?? false)) {
-    x.ioCommands.push({ _tag: 'ClearFaults', supply })
-    x.s = { ...x.s, clearPending: { ...x.s.clearPending, [supply]: true } }
+  if (observation._tag === 'Sample') {
+    if (a.clearFaults) sendClearFaults(x, supply, observation.sample.status)
+    else if (!a.needDetail && statusBitsKey(observation.sample.status) === '') forgetLastClear(x, supply)
   }
+  if (a.health.state === 'absent') forgetLastClear(x, supply)
 
   const before = prev.state
   const after = a.health.state
@@ -505,7 +556,14 @@ const plan = (x: Scratch, kind: PlanKind): void => {
   }
 }
 
-/** Advance the controller by one event. Total: unknown supplies or loads are ignored. */
+/**
+ * Advance the controller by one event. Total: unknown supplies or loads are ignored.
+ *
+ * Example (packages/core/examples/step.ts, run by a test): a poll tick and three over-temperature
+ * readings of psu1 in; reads, CLEAR_FAULTS, one plan replacing psu1 by the spare, and an alarm out.
+ *
+ * {@includeCode ../../examples/step.ts}
+ */
 export const step = (state: ControllerState, event: ControllerEvent): StepResult => {
   const atMs = eventTime(event)
   const now = Math.max(state.nowMs ?? atMs, atMs)

@@ -122,6 +122,57 @@ describe('evaluateConfiguration', () => {
     ).toEqual([2])
   })
 
+  /** The rack with p1, p2, p3 on the given AC feeds. */
+  const fed = (feeds: readonly string[], busRedundancy = true): RackInput => {
+    const base = rack()
+    return {
+      ...base,
+      supplies: base.supplies.map((s, i) => ({ ...s, feed: feeds[i] ?? 'none' })),
+      policy: { ...base.policy, busRedundancy },
+    }
+  }
+
+  it('counts feed-loss scenarios on level 3, whatever bus redundancy says', () => {
+    // A = p1 (F1) + p2 (F2), B = p3 (F1). Losing F1: B goes down, s1 moves wholly onto A, which keeps
+    // p2: 900 W <= 1000 W. Losing F2: A keeps p1 (1000 W for 600 W), B keeps p3. Both survived.
+    const ix = indexRack(fed(['F1', 'F2', 'F1'], false))
+    const e = evaluateConfiguration(ix, Int32Array.from([A, A, B]), Uint8Array.from([1, 1]))
+    expect(Array.from(e.feedSurvivesLoss)).toEqual([1, 1])
+    expect(Array.from(e.feedCounted)).toEqual([1, 1])
+    expect([e.busScenariosSurvived, e.feedScenariosSurvived]).toEqual([0, 2])
+    expect(e.vector[e.vector.length - 2]).toBe(2)
+  })
+
+  it('fails a feed whose loss takes down the only bus of a load, adds feed and bus scenarios', () => {
+    // A all on F1: losing it takes A down and s2 (on A only) with it. Losing F2 takes B down; s1
+    // moves onto A: 900 W <= 2000 W. Bus losses: A's loses s2, B's is survived.
+    const ix = indexRack(fed(['F1', 'F1', 'F2']))
+    const e = evaluateConfiguration(ix, Int32Array.from([A, A, B]), Uint8Array.from([1, 1]))
+    expect(Array.from(e.feedSurvivesLoss)).toEqual([0, 1])
+    expect(Array.from(e.feedCounted)).toEqual([1, 1])
+    expect([e.busScenariosSurvived, e.feedScenariosSurvived]).toEqual([1, 1])
+    expect(e.vector[e.vector.length - 2]).toBe(2)
+  })
+
+  it('does not count a feed with no closed supply (it survives, trivially)', () => {
+    // p2 (F3) open. Losing F1 (p1, A's only supply) loses s2; losing F2 (p3) moves s1 onto A: 900 W
+    // <= 1000 W, and A, now carrying it all, keeps p1.
+    const ix = indexRack(fed(['F1', 'F3', 'F2']))
+    const e = evaluateConfiguration(ix, Int32Array.from([A, -1, B]), Uint8Array.from([1, 1]))
+    expect(ix.feedIds).toEqual(['F1', 'F2', 'F3'])
+    expect(Array.from(e.feedSurvivesLoss)).toEqual([0, 1, 1])
+    expect(Array.from(e.feedCounted)).toEqual([1, 1, 0])
+    expect(e.feedScenariosSurvived).toBe(1)
+  })
+
+  it('does not count a feed whose closed supplies sit on buses that carry no load', () => {
+    // Both loads shed: p1..p3 closed, but no bus carries load, so no scenario counts.
+    const ix = indexRack(fed(['F1', 'F2', 'F1']))
+    const e = evaluateConfiguration(ix, Int32Array.from([A, A, B]), Uint8Array.from([0, 0]))
+    expect(Array.from(e.feedCounted)).toEqual([0, 0])
+    expect(e.feedScenariosSurvived).toBe(0)
+  })
+
   it('counts survival 0 when bus redundancy is off, and a move as two changes', () => {
     const ix = indexRack(
       rack({ policy: { supplyRedundancy: 1, busRedundancy: false, derate: 1, preemptRisk: 0.5 } }),

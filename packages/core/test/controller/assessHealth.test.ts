@@ -6,6 +6,7 @@ import {
   assessHealth,
   defaultDeglitchPolicy,
   initialSupplyHealth,
+  streakCap,
   type DeglitchPolicy,
   type SupplyHealth,
 } from '../../src/controller/assessHealth.js'
@@ -18,6 +19,8 @@ type Poll = readonly string[] | CommError['_tag']
 interface Trace {
   readonly states: SupplyState[]
   readonly raised: AlarmKind[][]
+  /** Per poll, the detail text of each raised alarm. */
+  readonly details: string[][]
   readonly cleared: AlarmKind[][]
   readonly last: SupplyHealth
 }
@@ -30,6 +33,7 @@ const run = (
   let h = initialSupplyHealth('psu1', start)
   const states: SupplyState[] = []
   const raised: AlarmKind[][] = []
+  const details: string[][] = []
   const cleared: AlarmKind[][] = []
   polls.forEach((p, i) => {
     const atMs = 1000 * (i + 1)
@@ -40,9 +44,10 @@ const run = (
     h = r.health
     states.push(h.state)
     raised.push(r.raised.map((a) => a.kind))
+    details.push(r.raised.map((a) => a.detail))
     cleared.push([...r.cleared])
   })
-  return { states, raised, cleared, last: h }
+  return { states, raised, details, cleared, last: h }
 }
 
 const times = <const T>(n: number, x: T): T[] => Array.from({ length: n }, () => x)
@@ -237,16 +242,27 @@ describe('assessHealth: one alarm per event', () => {
 
   it('sustained input loss is blamed on the input: inputLoss, never supplyFailed', () => {
     const t = run([...times(8, inputLost)])
-    expect(t.raised.flat()).toEqual(['inputLoss'])
+    expect(t.raised.flat()).not.toContain('supplyFailed')
     expect(t.last.state).toBe('failed')
     expect(t.last.cause).toBe('inputLoss')
+  })
+
+  it('input loss is raised as "output held", then once more as "output down" when the supply fails from it', () => {
+    const t = run([...times(8, inputLost)])
+    expect(t.raised.flat()).toEqual(['inputLoss', 'inputLoss'])
+    expect(t.raised[0]).toEqual(['inputLoss'])
+    expect(t.details[0]?.[0]).toContain('output held')
+    expect(t.raised[2]).toEqual(['inputLoss']) // faultPolls (3): the poll where the state becomes failed
+    expect(t.details[2]?.[0]).toMatch(/^sustained input loss, output down: /)
+    expect(t.cleared.flat()).toEqual([])
   })
 
   it('POWER_GOOD# after the input fault bit stopped is still blamed on the input while remembered', () => {
     // Input flag once, then output down without any input bit: counts with faultPolls (3), as inputLoss.
     const t = run([inputLost, pg, pg])
     expect(t.states).toEqual(['ok', 'ok', 'failed'])
-    expect(t.raised.flat()).toEqual(['inputLoss'])
+    expect(t.raised.flat()).toEqual(['inputLoss', 'inputLoss'])
+    expect(t.details[2]?.[0]).toContain('output down')
   })
 
   it('POWER_GOOD# long after the input loss is forgotten is the supply failing', () => {
@@ -304,5 +320,170 @@ describe('assessHealth: bounded record', () => {
     const t = run(times(20_000, ot))
     expect(t.last.faultStreak).toBeLessThanOrEqual(1_000_000)
     expect(JSON.stringify(t.last).length).toBeLessThan(600)
+  })
+})
+
+describe('assessHealth: alarm records name the supply, the time and the cause', () => {
+  /** Every raised alarm of a run, whole. */
+  const alarmsOf = (polls: readonly Poll[]) => {
+    let h = initialSupplyHealth('psu7')
+    return polls.flatMap((p, i) => {
+      const atMs = 500 * (i + 1)
+      const r =
+        typeof p === 'string'
+          ? assessHealth(h, { _tag: 'ReadFailed', atMs, error: commErrorOf(p as CommError['_tag']) })
+          : assessHealth(h, { _tag: 'Sample', sample: sampleWithFlags('psu7', atMs, p as string[]) })
+      h = r.health
+      return r.raised
+    })
+  }
+
+  it('supplyFailed lists the failure flags', () => {
+    expect(alarmsOf(times(3, [...ot, 'fans12.fan1Fault']))).toEqual([
+      {
+        kind: 'supplyFailed',
+        subject: 'psu7',
+        atMs: 1500,
+        detail: 'failed: temperature.otFault, fans12.fan1Fault',
+      },
+    ])
+  })
+
+  it('supplyWarning lists the warning flags', () => {
+    expect(alarmsOf(times(3, warn))).toEqual([
+      { kind: 'supplyWarning', subject: 'psu7', atMs: 1500, detail: 'warning: temperature.otWarning' },
+    ])
+  })
+
+  it('commFault counts the failed reads and names the last error', () => {
+    expect(alarmsOf(['Timeout', 'Timeout', 'PecMismatch'])).toEqual([
+      { kind: 'commFault', subject: 'psu7', atMs: 1500, detail: '3 failed reads in a row (PecMismatch)' },
+    ])
+  })
+
+  it('supplyAbsent says nothing answers', () => {
+    const absent = alarmsOf(times(60, 'NoAck')).filter((a) => a.kind === 'supplyAbsent')
+    expect(absent).toEqual([
+      { kind: 'supplyAbsent', subject: 'psu7', atMs: 30_000, detail: 'no response at its address (NoAck)' },
+    ])
+  })
+
+  it('a latched input loss says the output held', () => {
+    expect(alarmsOf([sag])).toEqual([
+      {
+        kind: 'inputLoss',
+        subject: 'psu7',
+        atMs: 500,
+        detail: 'input loss (latched or momentary), output held',
+      },
+    ])
+  })
+})
+
+describe('assessHealth: records and policies', () => {
+  it('a fresh record carries the believed state with a matching cause', () => {
+    expect(initialSupplyHealth('p', 'ok')).toMatchObject({ state: 'ok', cause: 'none', causeDetail: [] })
+    expect(initialSupplyHealth('p', 'warning')).toMatchObject({
+      state: 'warning',
+      cause: 'warningFlags',
+      causeDetail: ['initial state'],
+    })
+    expect(initialSupplyHealth('p', 'failed')).toMatchObject({ state: 'failed', cause: 'faultFlags' })
+    expect(initialSupplyHealth('p', 'absent')).toMatchObject({ state: 'absent', cause: 'noResponse' })
+    expect(initialSupplyHealth('p')).toEqual({
+      supply: 'p',
+      state: 'ok',
+      cause: 'none',
+      causeDetail: [],
+      faultStreak: 0,
+      powerStreak: 0,
+      inputStreak: 0,
+      warningStreak: 0,
+      noAckStreak: 0,
+      failedReadStreak: 0,
+      cleanStreak: 0,
+      quietStreak: 0,
+      inputLossMemory: 0,
+      alarms: [],
+    })
+  })
+
+  it('a supply believed failed or absent at start: its alarm comes with the first poll, recovery takes recoverPolls', () => {
+    for (const [start, kind] of [
+      ['failed', 'supplyFailed'],
+      ['absent', 'supplyAbsent'],
+    ] as const) {
+      const t = run(times(3, clean), defaultDeglitchPolicy, start)
+      expect(t.states).toEqual([start, start, 'ok'])
+      expect(t.raised).toEqual([[kind], [], []])
+      expect(t.cleared).toEqual([[], [], [kind]])
+    }
+    const first = assessHealth(initialSupplyHealth('psu1', 'failed'), {
+      _tag: 'Sample',
+      sample: sampleWithFlags('psu1', 1, clean),
+    })
+    expect(first.raised.map((a) => a.detail)).toEqual(['failed: initial state'])
+  })
+
+  it('a failed supply that goes silent becomes absent at once, and back to failed when it answers with faults', () => {
+    const t = run([...times(3, ot), ...times(60, 'NoAck'), ot])
+    expect(t.states[62]).toBe('absent')
+    expect(t.states[63]).toBe('failed')
+    expect(t.last.cause).toBe('faultFlags')
+  })
+
+  it('classifies with the table it is given', () => {
+    // A product that treats fan 1 speed override (info by default) as a failure.
+    const table = [{ flag: 'fans12.fan1SpeedOverride', severity: 'failed' as const }]
+    let h = initialSupplyHealth('psu1')
+    for (let i = 1; i <= 3; i++) {
+      const sample = sampleWithFlags('psu1', i, ['fans12.fan1SpeedOverride'])
+      h = assessHealth(h, { _tag: 'Sample', sample }, defaultDeglitchPolicy, table).health
+    }
+    expect(h.state).toBe('failed')
+    expect(h.causeDetail).toEqual(['fans12.fan1SpeedOverride'])
+    const byDefault = run(times(3, ['fans12.fan1SpeedOverride']))
+    expect(byDefault.states).toEqual(['ok', 'ok', 'ok'])
+  })
+
+  it('streak counters saturate at streakCap', () => {
+    let h: SupplyHealth = {
+      ...initialSupplyHealth('psu1'),
+      faultStreak: streakCap,
+      cleanStreak: streakCap - 1,
+    }
+    h = assessHealth(h, { _tag: 'Sample', sample: sampleWithFlags('psu1', 1, ot) }).health
+    expect(h.faultStreak).toBe(streakCap)
+    h = { ...h, cleanStreak: streakCap - 1 }
+    h = assessHealth(h, { _tag: 'Sample', sample: sampleWithFlags('psu1', 2, clean) }).health
+    expect(h.cleanStreak).toBe(streakCap)
+    expect(h.faultStreak).toBe(0)
+  })
+})
+
+describe('assessHealth: failed reads keep the cause truthful', () => {
+  it('a comm-fault warning names the latest error; a failed supply keeps its fault flags as cause', () => {
+    const comm = run(['PecMismatch', 'PecMismatch', 'PecMismatch', 'Timeout'])
+    expect(comm.last).toMatchObject({ state: 'warning', cause: 'commFault', causeDetail: ['Timeout'] })
+    const failed = run([...times(3, ot), 'Timeout', 'Timeout', 'Timeout', 'BusError'])
+    expect(failed.last).toMatchObject({
+      state: 'failed',
+      cause: 'faultFlags',
+      causeDetail: ['temperature.otFault'],
+      failedReadStreak: 4,
+    })
+  })
+
+  it('a warning supply (flags) that stops answering stays a flag warning, with the commFault alarm added', () => {
+    const t = run([...times(3, warn), 'NoAck', 'NoAck', 'NoAck'])
+    expect(t.last).toMatchObject({ state: 'warning', cause: 'warningFlags', noAckStreak: 3 })
+    expect(t.last.alarms).toEqual(['commFault', 'supplyWarning'])
+  })
+
+  it('only consecutive NoAcks count toward absent: another error restarts the NoAck count', () => {
+    const t = run([...times(59, 'NoAck'), 'Timeout', 'NoAck'])
+    expect(t.last.noAckStreak).toBe(1)
+    expect(t.last.state).toBe('warning')
+    expect(t.last.failedReadStreak).toBe(61)
   })
 })

@@ -120,3 +120,112 @@ describe('pollSchedule', () => {
     expect(alertReads(state, 'stranger')).toHaveLength(2)
   })
 })
+
+describe('pollSchedule: exact slots', () => {
+  const never = () => false
+
+  it('spaces visits roundIntervalMs / (present supplies) apart, starting at the first tick', () => {
+    let state = initialPollState(['a', 'b', 'c', 'd'])
+    const policy = { ...defaultPollPolicy, roundIntervalMs: 800 }
+    const at: Record<number, string[]> = {}
+    for (let t = 100; t <= 900; t += 100) {
+      const r = pollSchedule(state, t, never, policy)
+      state = r.state
+      if (r.reads.length > 0) at[t] = r.reads.map((x) => x.supply)
+    }
+    expect(at).toEqual({ 100: ['a'], 300: ['b'], 500: ['c'], 700: ['d'], 900: ['a'] })
+    expect(state.nextVisitMs).toBe(1100)
+  })
+
+  it('absent supplies do not take a slot: the interval divides by present supplies only', () => {
+    const absent = new Set(['b', 'c'])
+    let state = initialPollState(['a', 'b', 'c', 'd'])
+    const first = pollSchedule(state, 0, (id) => absent.has(id))
+    // round 0 is a probe round: a is visited, then the next slot takes b and c (probes) riding along with d.
+    expect(first.reads.map((r) => r.supply)).toEqual(['a'])
+    expect(first.state.nextVisitMs).toBe(500)
+    state = first.state
+    const second = pollSchedule(state, 500, (id) => absent.has(id))
+    expect(second.reads.map((r) => r.supply)).toEqual(['b', 'c', 'd'])
+    expect(second.state.nextVisitMs).toBe(1000)
+  })
+
+  it('outside a probe round absent supplies are skipped', () => {
+    const absent = new Set(['b'])
+    const policy = { ...defaultPollPolicy, absentProbeEvery: 2, roundIntervalMs: 200 }
+    let state = initialPollState(['a', 'b'])
+    const seen: string[] = []
+    for (let t = 0; t < 1000; t += 200) {
+      const r = pollSchedule(state, t, (id) => absent.has(id), policy)
+      state = r.state
+      seen.push(r.reads.map((x) => x.supply).join('+'))
+    }
+    // Rounds 0, 2, 4 probe b (riding with a); rounds 1 and 3 do not.
+    expect(seen).toEqual(['a', 'b+a', 'a', 'b+a', 'a'])
+  })
+
+  it('with every supply absent, each probe round reads them all in one slot, one round per interval', () => {
+    const policy = { ...defaultPollPolicy, absentProbeEvery: 1, roundIntervalMs: 100 }
+    const r = pollSchedule(initialPollState(['x', 'y']), 0, () => true, policy)
+    expect(r.reads.map((x) => x.supply)).toEqual(['x', 'y'])
+    expect(r.state.nextVisitMs).toBe(100)
+    const next = pollSchedule(r.state, 100, () => true, policy)
+    expect(next.reads.map((x) => x.supply)).toEqual(['x', 'y'])
+  })
+
+  it('a late tick restarts the schedule one interval after now', () => {
+    const policy = { ...defaultPollPolicy, roundIntervalMs: 300 }
+    const first = pollSchedule(initialPollState(['a', 'b', 'c']), 0, never, policy)
+    expect(first.state.nextVisitMs).toBe(100)
+    const late = pollSchedule(first.state, 10_000, never, policy)
+    expect(late.reads.map((r) => r.supply)).toEqual(['b', 'c', 'a'])
+    expect(late.state.nextVisitMs).toBe(10_100)
+  })
+
+  it('a tick before the next slot reads nothing and leaves the schedule as is', () => {
+    const first = pollSchedule(initialPollState(['a', 'b']), 0, never)
+    const early = pollSchedule(first.state, 499, never)
+    expect(early.reads).toEqual([])
+    expect(early.state).toEqual(first.state)
+  })
+
+  it('no supplies: no reads, state unchanged', () => {
+    const state = initialPollState([])
+    const r = pollSchedule(state, 5000, never)
+    expect(r.reads).toEqual([])
+    expect(r.state).toBe(state)
+  })
+
+  it('policy counts below 1 or fractional are floored and taken as at least 1', () => {
+    const policy = { ...defaultPollPolicy, roundIntervalMs: 100, fullEvery: 0, absentProbeEvery: 0.5 }
+    let state = initialPollState(['a', 'b'])
+    const reads: PollRead[] = []
+    for (let t = 0; t < 400; t += 50) {
+      const r = pollSchedule(state, t, (id) => id === 'b', policy)
+      state = r.state
+      reads.push(...r.reads)
+    }
+    // fullEvery 0 -> 1: every visit full; absentProbeEvery 0.5 -> 1: b probed every round.
+    expect(reads.every((r) => r.mode === 'full')).toBe(true)
+    expect(reads.map((r) => r.supply)).toEqual(['a', 'b', 'a', 'b', 'a', 'b', 'a'])
+    const policy25 = { ...defaultPollPolicy, roundIntervalMs: 100, fullEvery: 2.5, absentProbeEvery: 1 }
+    let s2 = initialPollState(['a'])
+    const modes: string[] = []
+    for (let t = 0; t < 500; t += 100) {
+      const r = pollSchedule(s2, t, never, policy25)
+      s2 = r.state
+      modes.push(...r.reads.map((x) => x.mode))
+    }
+    expect(modes).toEqual(['full', 'status', 'full', 'status', 'full'])
+  })
+
+  it('initialPollState sorts by JS < and starts every phase at a full read', () => {
+    expect(initialPollState(['b', 'B', 'a10', 'a9'])).toEqual({
+      order: ['B', 'a10', 'a9', 'b'],
+      cursor: 0,
+      round: 0,
+      nextVisitMs: undefined,
+      visitPhase: { B: 0, a10: 0, a9: 0, b: 0 },
+    })
+  })
+})

@@ -299,7 +299,7 @@ describe('repeatedObservationsWithinRisk', () => {
             sample: sampleWithFlags('psu1', t, flags, worn(wear)),
           })
           const risk = currentPrediction(slow).failureRisk
-          const next = slowRisk ? risk >= pre - hysteresis : risk >= pre
+          const next: boolean = slowRisk ? risk >= pre - hysteresis : risk >= pre
           if (next !== slowRisk) flipsOneByOne.push(t)
           slowRisk = next
         }

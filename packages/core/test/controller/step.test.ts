@@ -419,7 +419,7 @@ describe('step: ClearFaults is never looped', () => {
       telemetryEvent('psu1', 11, ['word.off']), // the shell's report of that clear: no second clear
       telemetryEvent('psu1', 12, ['word.off']),
       { _tag: 'Alert', atMs: 13, supply: 'psu1' }, // the controller issues a read
-      telemetryEvent('psu1', 14, ['word.off']), // its answer: clear again
+      telemetryEvent('psu1', 14, ['word.off', 'temperature.otFault']), // its answer, with other bits: clear again
     ])
     expect(d.commands.map(clears)).toEqual([1, 0, 0, 0, 1])
   })

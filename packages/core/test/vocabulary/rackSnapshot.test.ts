@@ -196,3 +196,133 @@ describe('snapshotFromController', () => {
     )
   })
 })
+
+describe('rackSnapshot details', () => {
+  const input = {
+    ...tinyInput,
+    supplies: [
+      { id: 'c', capacityW: 1000, state: 'ok' as const, failureRisk: 0.5 },
+      { id: 'a', capacityW: 1000, state: 'warning' as const },
+      { id: 'b', capacityW: 1000, state: 'ok' as const, failureRisk: 0.49 },
+    ],
+  }
+  const bus = (id: string) => ({
+    id,
+    up: false,
+    loadW: 0,
+    capacityW: 0,
+    redundantW: 0,
+    nPlusK: false,
+    survivesLoss: true,
+  })
+  const plan = { ...tinyPlan, closed: [], shed: ['z', 'batch\n7', 'a'], buses: [bus('B'), bus('A')] }
+
+  test('without extras: no readings, no input loss, no alarms, no plans', () => {
+    const snapshot = rackSnapshot('r', input, plan)
+    expect(snapshot.supplies.map((s) => [s.readings, s.inputLoss])).toEqual([
+      [{}, false],
+      [{}, false],
+      [{}, false],
+    ])
+    expect(snapshot.alarms).toEqual([])
+    expect(snapshot.plansIssued).toBe(0)
+    expect(snapshot.rack).toBe('r')
+  })
+
+  test('supplies, buses and shed loads come out sorted (JS <); the plan is not modified', () => {
+    const snapshot = rackSnapshot('r', input, plan)
+    expect(snapshot.supplies.map((s) => s.id)).toEqual(['a', 'b', 'c'])
+    expect(snapshot.buses.map((b) => b.id)).toEqual(['A', 'B'])
+    expect(snapshot.shed).toEqual(['a', 'batch\n7', 'z'])
+    expect(plan.shed).toEqual(['z', 'batch\n7', 'a'])
+    expect(plan.buses.map((b) => b.id)).toEqual(['B', 'A'])
+  })
+
+  test('at risk: a warning state, or a failure risk at or above preemptRisk (0.5)', () => {
+    const snapshot = rackSnapshot('r', input, plan)
+    expect(snapshot.supplies.map((s) => [s.id, s.atRisk])).toEqual([
+      ['a', true],
+      ['b', false],
+      ['c', true],
+    ])
+  })
+
+  test('readings and input loss go to the named supplies only', () => {
+    const snapshot = rackSnapshot('r', input, plan, {
+      readings: { b: { vinV: 231 }, nobody: { vinV: 1 } },
+      inputLoss: ['c'],
+      alarms: [{ kind: 'loadShed', subject: 'z' }],
+      plansIssued: 4,
+    })
+    expect(snapshot.supplies.map((s) => [s.id, s.readings, s.inputLoss])).toEqual([
+      ['a', {}, false],
+      ['b', { vinV: 231 }, false],
+      ['c', {}, true],
+    ])
+    expect(snapshot.alarms).toEqual([{ kind: 'loadShed', subject: 'z' }])
+    expect(snapshot.plansIssued).toBe(4)
+  })
+})
+
+describe('snapshotFromController details', () => {
+  const rack = {
+    supplies: [
+      { id: 'psu1', capacityW: 2000, state: 'ok', failureRisk: 0.7 },
+      { id: 'psu2', capacityW: 2000, state: 'ok' },
+    ],
+    buses: [{ id: 'A', priority: 1 }],
+    loads: [{ id: 'srv', powerW: 1000, priority: 1, buses: ['A'] }],
+    switches: [
+      { supply: 'psu1', bus: 'A', kind: 'fet', closed: true },
+      { supply: 'psu2', bus: 'A', kind: 'fet', closed: true },
+    ],
+    policy: { supplyRedundancy: 0, busRedundancy: false, derate: 1, preemptRisk: 0.5 },
+  }
+  const startWith = (config: Record<string, unknown> = {}): ControllerState => {
+    const state = initialControllerState({ rack, ...config })
+    if (E.isLeft(state)) throw new Error(JSON.stringify(state.left))
+    return state.right
+  }
+
+  test('with prediction off, the configured failure risks pass through', () => {
+    const state = startWith({ prediction: { enabled: false } })
+    const snapshot = snapshotFromController(state, { rack: 'r', plan: allocate(allocationInput(state)) })
+    expect(snapshot.supplies.map((s) => [s.id, s.failureRisk, s.atRisk])).toEqual([
+      ['psu1', 0.7, true],
+      ['psu2', undefined, false],
+    ])
+  })
+
+  test("with prediction on, the predictor's estimate and latched decision replace them", () => {
+    const state = startWith()
+    const latched: ControllerState = {
+      ...state,
+      risk: {
+        ...state.risk,
+        psu1: { failureRisk: 0.3, timeToFailureMs: undefined, atRisk: true },
+        psu2: { failureRisk: 0.2, timeToFailureMs: undefined, atRisk: false },
+      },
+    }
+    const snapshot = snapshotFromController(latched, { rack: 'r', plan: allocate(allocationInput(latched)) })
+    expect(snapshot.supplies.map((s) => [s.id, s.failureRisk, s.atRisk])).toEqual([
+      ['psu1', 0.3, true],
+      ['psu2', 0.2, false],
+    ])
+  })
+
+  test('a supply failed by a sustained input loss is reported with inputLoss; the others are not', () => {
+    let state = startWith({ prediction: { enabled: false } })
+    const inputLost = ['word.vinUv', 'input.vinUvFault', 'word.powerGoodNegated', 'word.off']
+    for (let t = 0; t < 4; t++) {
+      state = step(state, telemetryEvent('psu1', t * 1000, inputLost)).state
+      state = step(state, telemetryEvent('psu2', t * 1000, [])).state
+    }
+    expect(state.health['psu1']?.cause).toBe('inputLoss')
+    const snapshot = snapshotFromController(state, { rack: 'r', plan: allocate(allocationInput(state)) })
+    expect(snapshot.supplies.map((s) => [s.id, s.inputLoss])).toEqual([
+      ['psu1', true],
+      ['psu2', false],
+    ])
+    expect(snapshot.alarms).toEqual(state.alarms)
+  })
+})

@@ -156,3 +156,71 @@ describe('toPrometheus properties', () => {
     expect(unescapeLabelValue('a\\\\b\\"c\\nd')).toBe('a\\b"c\nd')
   })
 })
+
+describe('toPrometheus readings', () => {
+  const fullReadings = {
+    vinV: 229,
+    iinA: 4.5,
+    pinW: 1030,
+    voutV: 12.1,
+    ioutA: 83,
+    poutW: 1004,
+    temperatureC: 41,
+    fanRpm: 9800,
+  }
+  const [first, second] = tinySnapshot.supplies
+  const snapshot = {
+    ...tinySnapshot,
+    supplies: [
+      { ...first!, readings: fullReadings },
+      { ...second!, readings: { vinV: Number.NaN, temperatureC: Infinity, iinA: -Infinity } },
+    ],
+  }
+  const text = toPrometheus(snapshot)
+  const block = (name: string): string[] =>
+    text.split('\n').filter((line) => line.includes(` ${name}`) || line.startsWith(`${name}{`))
+
+  test.each([
+    ['busbar_supply_input_voltage_volts', 'Input voltage (READ_VIN).', '229', 'NaN'],
+    ['busbar_supply_input_current_amperes', 'Input current (READ_IIN).', '4.5', '-Inf'],
+    ['busbar_supply_input_power_watts', 'Input power (READ_PIN).', '1030', undefined],
+    ['busbar_supply_output_voltage_volts', 'Output voltage (READ_VOUT).', '12.1', undefined],
+    ['busbar_supply_output_current_amperes', 'Output current (READ_IOUT).', '83', undefined],
+    ['busbar_supply_output_power_watts', 'Output power (READ_POUT).', '1004', undefined],
+    ['busbar_supply_temperature_celsius', 'Supply temperature (READ_TEMPERATURE_1).', '41', '+Inf'],
+    ['busbar_supply_fan_speed_rpm', 'Fan speed (READ_FAN_SPEED_1).', '9800', undefined],
+  ])('%s: HELP, TYPE gauge, one sample per supply that read it', (name, help, value, secondValue) => {
+    const firstLabel = escapeLabelValue(first!.id)
+    expect(block(name)).toEqual([
+      `# HELP ${name} ${help}`,
+      `# TYPE ${name} gauge`,
+      `${name}{rack="r1",supply="${firstLabel}"} ${value}`,
+      ...(secondValue === undefined ? [] : [`${name}{rack="r1",supply="psu2"} ${secondValue}`]),
+    ])
+  })
+
+  test('a family with no sample is left out, HELP and TYPE included', () => {
+    const bare = toPrometheus({ ...tinySnapshot, supplies: [], buses: [], shed: [], alarms: [] })
+    expect(bare).toBe(
+      [
+        '# HELP busbar_supply_redundancy_k The k of N+k the rack is run at.',
+        '# TYPE busbar_supply_redundancy_k gauge',
+        'busbar_supply_redundancy_k{rack="r1"} 1',
+        '# HELP busbar_loads_shed Number of shed loads.',
+        '# TYPE busbar_loads_shed gauge',
+        'busbar_loads_shed{rack="r1"} 0',
+        '# HELP busbar_plans_issued_total Switching plans issued since the controller started.',
+        '# TYPE busbar_plans_issued_total counter',
+        'busbar_plans_issued_total{rack="r1"} 2',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  test('a rack id is an escaped label value on every sample', () => {
+    const lines = toPrometheus({ ...tinySnapshot, rack: 'row "3"\\b\nx' }).split('\n')
+    const samples = lines.filter((l) => l !== '' && !l.startsWith('#'))
+    expect(samples.length).toBeGreaterThan(0)
+    for (const line of samples) expect(line).toContain('{rack="row \\"3\\"\\\\b\\nx"')
+  })
+})

@@ -1,6 +1,8 @@
 import { test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
-import { toRedfish } from '../../src/vocabulary/toRedfish.js'
+import type { BusReport } from '../../src/model/plan.js'
+import type { RackSnapshot, SupplySnapshot } from '../../src/vocabulary/rackSnapshot.js'
+import { toRedfish, type RedfishHealth, type RedfishStatus } from '../../src/vocabulary/toRedfish.js'
 import { awkwardId, rackSnapshotArb, tinySnapshot } from './vocabularyFixtures.js'
 
 const base = '/redfish/v1/Chassis/r1/PowerSubsystem'
@@ -160,4 +162,177 @@ describe('toRedfish properties', () => {
       )
     },
   )
+})
+
+describe('toRedfish status and rollup', () => {
+  const supply = (over: Partial<SupplySnapshot>): SupplySnapshot => ({
+    id: 'p',
+    capacityW: 1000,
+    usableW: 900,
+    state: 'ok',
+    bus: 'A',
+    failureRisk: undefined,
+    atRisk: false,
+    inputLoss: false,
+    readings: {},
+    ...over,
+  })
+  const bus = (over: Partial<BusReport>): BusReport => ({
+    id: 'A',
+    up: true,
+    loadW: 500,
+    capacityW: 1800,
+    redundantW: 900,
+    nPlusK: true,
+    survivesLoss: true,
+    ...over,
+  })
+  const snapshotOf = (over: Partial<RackSnapshot>): RackSnapshot => ({
+    rack: 'r1',
+    supplyRedundancy: 1,
+    supplies: [],
+    buses: [],
+    shed: [],
+    alarms: [],
+    plansIssued: 0,
+    ...over,
+  })
+  const statusOf = (s: SupplySnapshot) => toRedfish(snapshotOf({ supplies: [s] })).supplies[0]!
+
+  test.each<[string, Partial<SupplySnapshot>, RedfishStatus, string | undefined]>([
+    ['ok and connected', {}, { State: 'Enabled', Health: 'OK' }, 'Normal'],
+    ['ok, not connected: a spare', { bus: undefined }, { State: 'StandbySpare', Health: 'OK' }, 'Normal'],
+    ['warning', { state: 'warning', atRisk: true }, { State: 'Enabled', Health: 'Warning' }, 'Normal'],
+    [
+      'a warning spare',
+      { state: 'warning', bus: undefined },
+      { State: 'StandbySpare', Health: 'Warning' },
+      'Normal',
+    ],
+    [
+      'at risk by prediction',
+      { atRisk: true, failureRisk: 0.6 },
+      { State: 'Enabled', Health: 'Warning' },
+      'Normal',
+    ],
+    ['losing its input', { inputLoss: true }, { State: 'Enabled', Health: 'Warning' }, 'LossOfInput'],
+    [
+      'failed',
+      { state: 'failed', bus: undefined },
+      { State: 'UnavailableOffline', Health: 'Critical' },
+      'Normal',
+    ],
+    ['absent', { state: 'absent', bus: undefined }, { State: 'Absent', Health: null }, undefined],
+  ])('a supply %s', (_name, over, status, lineInput) => {
+    const out = statusOf(supply(over))
+    expect(out.Status).toEqual(status)
+    expect(out.LineInputStatus).toBe(lineInput)
+    expect('LineInputStatus' in out).toBe(lineInput !== undefined)
+    const metrics = toRedfish(snapshotOf({ supplies: [supply(over)] })).metrics[0]!
+    expect(metrics.Status).toEqual(status)
+  })
+
+  test.each<[string, Partial<BusReport>, RedfishStatus]>([
+    ['up and N+k', {}, { State: 'Enabled', Health: 'OK' }],
+    ['up without N+k', { nPlusK: false }, { State: 'Enabled', Health: 'Warning' }],
+    [
+      'down with load on it',
+      { up: false, capacityW: 0, redundantW: 0, nPlusK: false },
+      { State: 'Disabled', Health: 'Critical' },
+    ],
+    [
+      'down and idle',
+      { up: false, loadW: 0, capacityW: 0, redundantW: 0, nPlusK: false },
+      { State: 'Disabled', Health: 'OK' },
+    ],
+  ])('a bus group %s', (_name, over, status) => {
+    const { subsystem } = toRedfish(snapshotOf({ buses: [bus(over)] }))
+    expect(subsystem.PowerSupplyRedundancy[0]!.Status).toEqual(status)
+    expect(subsystem.Status).toEqual({ State: 'Enabled', Health: status.Health })
+  })
+
+  test.each<[string, Partial<RackSnapshot>, RedfishHealth]>([
+    ['all well', { supplies: [supply({})], buses: [bus({})] }, 'OK'],
+    [
+      'an active alarm',
+      { supplies: [supply({})], buses: [bus({})], alarms: [{ kind: 'loadShed', subject: 'x' }] },
+      'Warning',
+    ],
+    [
+      'a failed supply: degraded, not Critical',
+      { supplies: [supply({}), supply({ id: 'q', state: 'failed', bus: undefined })], buses: [bus({})] },
+      'Warning',
+    ],
+    [
+      'an absent supply: no health of its own',
+      { supplies: [supply({}), supply({ id: 'q', state: 'absent', bus: undefined })], buses: [bus({})] },
+      'OK',
+    ],
+    ['an at-risk supply', { supplies: [supply({ atRisk: true })], buses: [bus({})] }, 'Warning'],
+    ['a shed load', { supplies: [supply({})], buses: [bus({})], shed: ['l1'] }, 'Critical'],
+  ])('subsystem health with %s', (_name, over, health) => {
+    expect(toRedfish(snapshotOf(over)).subsystem.Status).toEqual({ State: 'Enabled', Health: health })
+  })
+
+  test('capacity counts connected supplies, allocation sums the bus loads, MinNeeded is the fewest covering supplies', () => {
+    const { subsystem } = toRedfish(
+      snapshotOf({
+        supplies: [
+          supply({ id: 'a1', usableW: 900 }),
+          supply({ id: 'a2', usableW: 500 }),
+          supply({ id: 'a3', usableW: 300 }),
+          supply({ id: 'b1', bus: 'B', usableW: 700 }),
+          supply({ id: 'spare', bus: undefined, usableW: 2000 }),
+        ],
+        buses: [bus({ loadW: 1100 }), bus({ id: 'B', loadW: 0 }), bus({ id: 'C', loadW: 50, up: false })],
+      }),
+    )
+    expect(subsystem.CapacityWatts).toBe(2400)
+    expect(subsystem.Allocation).toEqual({ AllocatedWatts: 1150 })
+    expect(
+      subsystem.PowerSupplyRedundancy.map((g) => [
+        g.GroupName,
+        g.MinNeededInGroup,
+        g['RedundancyGroup@odata.count'],
+      ]),
+    ).toEqual([
+      ['A', 2, 3],
+      ['B', 0, 1],
+      ['C', 0, 0],
+    ])
+  })
+
+  test('the rack id is percent-encoded in the chassis path', () => {
+    const { subsystem } = toRedfish(snapshotOf({ rack: 'row 3/b' }))
+    expect(subsystem['@odata.id']).toBe('/redfish/v1/Chassis/row%203%2Fb/PowerSubsystem')
+    expect(subsystem.Name).toBe('Power subsystem of rack row 3/b')
+  })
+
+  test('every reading maps to its PowerSupplyMetrics property; rails are one-element arrays', () => {
+    const readings = {
+      vinV: 229,
+      iinA: 4.5,
+      pinW: 1030,
+      voutV: 12.1,
+      ioutA: 83,
+      poutW: 1004,
+      temperatureC: 41,
+      fanRpm: 9800,
+    }
+    const metrics = toRedfish(snapshotOf({ supplies: [supply({ readings })] })).metrics[0]!
+    expect(metrics).toEqual({
+      '@odata.id': '/redfish/v1/Chassis/r1/PowerSubsystem/PowerSupplies/p/Metrics',
+      '@odata.type': '#PowerSupplyMetrics.v1_0_0.PowerSupplyMetrics',
+      Id: 'Metrics',
+      Name: 'Metrics of power supply p',
+      Status: { State: 'Enabled', Health: 'OK' },
+      InputVoltage: { Reading: 229 },
+      InputCurrentAmps: { Reading: 4.5 },
+      InputPowerWatts: { Reading: 1030 },
+      OutputPowerWatts: { Reading: 1004 },
+      RailVoltage: [{ Reading: 12.1 }],
+      RailCurrentAmps: [{ Reading: 83 }],
+      TemperatureCelsius: { Reading: 41 },
+    })
+  })
 })
