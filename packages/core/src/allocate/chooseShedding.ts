@@ -641,81 +641,9 @@ export const chooseSheddingExact = (
   const F = ix.feedCount
   if (F > 0) prepareFeedBound(ix, ws, side)
 
-  /** True when nothing below this node can beat the incumbent. */
-  const pruned = (i: number): boolean => {
-    const vecInc = inc.vector
-    if (vecInc === null) return false
+  /** Compare ws.opt (an optimistic vector for side) with the incumbent: true when it cannot win. */
+  const cannotWin = (vecInc: Float64Array): boolean => {
     const opt = ws.opt
-    opt.set(ws.vec)
-    if (i < n) {
-      const l0 = ws.cand[i] ?? 0
-      const r0 = ix.loadPriorityRank[l0] ?? 0
-      const end = ws.groupEnd[i] ?? n
-      ws.work += end - i + ix.busCount * 2 + P
-      // The rest of this priority group: loads that still fit one by one, and together no more than the
-      // spare capacity of all up buses (smallest first for the count; candidates are in size order).
-      let spare = 0
-      for (let b = 0; b < ix.busCount; b++)
-        if (side.up[b] === 1) spare += Math.max(0, (side.limitU[b] ?? 0) - (ws.loadU[b] ?? 0))
-      // And per up bus: the loads through it put at least q each on it (smallest first for the count),
-      // so they add at most its spare in watts and as many as fit in it; the others are counted in full.
-      let count = 0
-      let used = 0
-      let fitW = 0
-      let fitCount = 0
-      const B = ix.busCount
-      ws.busFitCount.fill(0)
-      ws.busFitW.fill(0)
-      ws.busCount.fill(0)
-      ws.busUsed.fill(0)
-      for (let j = i; j < end; j++) {
-        const l = ws.cand[j] ?? 0
-        if (!fits(ws, side.limitU, l)) continue
-        const q = ix.loadQ[l] ?? 0
-        fitW += q
-        fitCount++
-        if (used + 2 * q <= spare) {
-          used += 2 * q
-          count++
-        }
-        for (let t = 0; t < 2; t++) {
-          const b = (t === 0 ? ws.shareBusA[l] : ws.shareBusB[l]) ?? -1
-          if (b < 0) continue
-          ws.busFitCount[b] = (ws.busFitCount[b] ?? 0) + 1
-          ws.busFitW[b] = (ws.busFitW[b] ?? 0) + q
-          if ((ws.busUsed[b] ?? 0) + q <= (side.limitU[b] ?? 0) - (ws.loadU[b] ?? 0)) {
-            ws.busUsed[b] = (ws.busUsed[b] ?? 0) + q
-            ws.busCount[b] = (ws.busCount[b] ?? 0) + 1
-          }
-        }
-      }
-      let watts = Math.min(fitW, Math.floor(spare / 2))
-      for (let b = 0; b < B; b++) {
-        if (side.up[b] === 0 || (ws.busFitCount[b] ?? 0) === 0) continue
-        const room = Math.max(0, (side.limitU[b] ?? 0) - (ws.loadU[b] ?? 0))
-        count = Math.min(count, fitCount - (ws.busFitCount[b] ?? 0) + (ws.busCount[b] ?? 0))
-        watts = Math.min(watts, fitW - (ws.busFitW[b] ?? 0) + Math.min(ws.busFitW[b] ?? 0, room))
-      }
-      ws.work += (end - i) * 2 + B
-      opt[2 * r0] = (opt[2 * r0] ?? 0) + count
-      opt[2 * r0 + 1] = (opt[2 * r0 + 1] ?? 0) + watts
-      for (let r = r0 + 1; r < P; r++) {
-        opt[2 * r] = (opt[2 * r] ?? 0) + (ws.candCount[r] ?? 0)
-        opt[2 * r + 1] = (opt[2 * r + 1] ?? 0) + (ws.candQ[r] ?? 0)
-      }
-    }
-    for (let j = 2 * P; j < opt.length; j++) opt[j] = 0
-    let survivable = 0
-    for (let b = 0; b < ix.busCount; b++) {
-      if (side.up[b] === 0) continue
-      if (ix.busWired[b] === 1 && (side.redundantU[b] ?? 0) >= (ws.loadU[b] ?? 0)) {
-        const j = 2 * P + (ix.busPriorityRank[b] ?? 0)
-        opt[j] = (opt[j] ?? 0) + 1
-      }
-      if (ws.candThrough[b] === 1 && (ws.lostOn[b] ?? 0) === 0) survivable++
-    }
-    opt[2 * P + BP] = (ix.busRedundancy ? survivable : 0) + (F > 0 ? feedsStillSurvivable(ix, ws) : 0)
-    opt[2 * P + BP + 1] = -side.changes
     for (let j = 0; j < opt.length; j++) {
       const x = opt[j] ?? 0
       const y = vecInc[j] ?? 0
@@ -728,6 +656,102 @@ export const chooseSheddingExact = (
       if (x !== y) return x > y
     }
     return false
+  }
+
+  /** True when nothing below this node can beat the incumbent. */
+  const pruned = (i: number): boolean => {
+    const vecInc = inc.vector
+    if (vecInc === null) return false
+    const opt = ws.opt
+    opt.set(ws.vec)
+    const B = ix.busCount
+    let r0 = -1
+    let end = i
+    let count = 0
+    let watts = 0
+    if (i < n) {
+      const l0 = ws.cand[i] ?? 0
+      r0 = ix.loadPriorityRank[l0] ?? 0
+      end = ws.groupEnd[i] ?? n
+      // Charged whether or not the per-bus refinement below runs, so the work count does not depend on it.
+      ws.work += end - i + B * 2 + P + (end - i) * 2 + B
+      // The rest of this priority group: loads that still fit one by one, and together no more than the
+      // spare capacity of all up buses (smallest first for the count; candidates are in size order).
+      let spare = 0
+      for (let b = 0; b < B; b++)
+        if (side.up[b] === 1) spare += Math.max(0, (side.limitU[b] ?? 0) - (ws.loadU[b] ?? 0))
+      let used = 0
+      let fitW = 0
+      for (let j = i; j < end; j++) {
+        const l = ws.cand[j] ?? 0
+        if (!fits(ws, side.limitU, l)) continue
+        const q = ix.loadQ[l] ?? 0
+        fitW += q
+        if (used + 2 * q <= spare) {
+          used += 2 * q
+          count++
+        }
+      }
+      watts = Math.min(fitW, Math.floor(spare / 2))
+      opt[2 * r0] = (opt[2 * r0] ?? 0) + count
+      opt[2 * r0 + 1] = (opt[2 * r0 + 1] ?? 0) + watts
+      for (let r = r0 + 1; r < P; r++) {
+        opt[2 * r] = (opt[2 * r] ?? 0) + (ws.candCount[r] ?? 0)
+        opt[2 * r + 1] = (opt[2 * r + 1] ?? 0) + (ws.candQ[r] ?? 0)
+      }
+    }
+    for (let j = 2 * P; j < opt.length; j++) opt[j] = 0
+    let survivable = 0
+    for (let b = 0; b < B; b++) {
+      if (side.up[b] === 0) continue
+      if (ix.busWired[b] === 1 && (side.redundantU[b] ?? 0) >= (ws.loadU[b] ?? 0)) {
+        const j = 2 * P + (ix.busPriorityRank[b] ?? 0)
+        opt[j] = (opt[j] ?? 0) + 1
+      }
+      if (ws.candThrough[b] === 1 && (ws.lostOn[b] ?? 0) === 0) survivable++
+    }
+    opt[2 * P + BP] = (ix.busRedundancy ? survivable : 0) + (F > 0 ? feedsStillSurvivable(ix, ws) : 0)
+    opt[2 * P + BP + 1] = -side.changes
+    const cut = cannotWin(vecInc)
+    if (cut || r0 < 0) return cut
+    // Not cut yet: refine this group's part per up bus. The loads through a bus put at least q each
+    // on it (smallest first for the count), so they add at most its spare in watts and as many as fit
+    // in it; the others are counted in full. Only lowers the bound, so a cut above stays a cut.
+    let fitCount = 0
+    let fitW = 0
+    ws.busFitCount.fill(0)
+    ws.busFitW.fill(0)
+    ws.busCount.fill(0)
+    ws.busUsed.fill(0)
+    for (let j = i; j < end; j++) {
+      const l = ws.cand[j] ?? 0
+      if (!fits(ws, side.limitU, l)) continue
+      const q = ix.loadQ[l] ?? 0
+      fitW += q
+      fitCount++
+      for (let t = 0; t < 2; t++) {
+        const b = (t === 0 ? ws.shareBusA[l] : ws.shareBusB[l]) ?? -1
+        if (b < 0) continue
+        ws.busFitCount[b] = (ws.busFitCount[b] ?? 0) + 1
+        ws.busFitW[b] = (ws.busFitW[b] ?? 0) + q
+        if ((ws.busUsed[b] ?? 0) + q <= (side.limitU[b] ?? 0) - (ws.loadU[b] ?? 0)) {
+          ws.busUsed[b] = (ws.busUsed[b] ?? 0) + q
+          ws.busCount[b] = (ws.busCount[b] ?? 0) + 1
+        }
+      }
+    }
+    let refinedCount = count
+    let refinedWatts = watts
+    for (let b = 0; b < B; b++) {
+      if (side.up[b] === 0 || (ws.busFitCount[b] ?? 0) === 0) continue
+      const room = Math.max(0, (side.limitU[b] ?? 0) - (ws.loadU[b] ?? 0))
+      refinedCount = Math.min(refinedCount, fitCount - (ws.busFitCount[b] ?? 0) + (ws.busCount[b] ?? 0))
+      refinedWatts = Math.min(refinedWatts, fitW - (ws.busFitW[b] ?? 0) + Math.min(ws.busFitW[b] ?? 0, room))
+    }
+    if (refinedCount === count && refinedWatts === watts) return false
+    opt[2 * r0] = (opt[2 * r0] ?? 0) - count + refinedCount
+    opt[2 * r0 + 1] = (opt[2 * r0 + 1] ?? 0) - watts + refinedWatts
+    return cannotWin(vecInc)
   }
 
   const dfs = (i: number): void => {

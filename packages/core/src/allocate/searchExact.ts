@@ -447,7 +447,7 @@ interface SplitNeeds {
  * value). Supplies of equal capacity and risk are interchangeable, so only how many of each such class
  * go to the first bus is chosen, largest class first (so each bus's first k non-risk supplies are its
  * k largest), by a depth-first search cut where even the remaining supplies cannot cover what the two
- * buses still lack. Null when it gives up (more than 4096 nodes).
+ * buses still lack. Null when it gives up (more than 4096 splits and 4096 nodes per item searched).
  */
 const splitMeets = (
   ix: RackIndex,
@@ -484,6 +484,11 @@ const splitMeets = (
     if (it.risky === 0) rest[t * 6 + 3 + col] = (rest[t * 6 + 3 + col] ?? 0) + it.count * it.cap
   }
   const k = ix.redundancyK
+  // Up to 4096 splits the whole tree is searched (never giving up where enumerating them would not);
+  // beyond, at most 4096 nodes per item.
+  let combos = 1
+  for (const it of items) if (it.side === -1) combos *= it.count + 1
+  const nodeLimit = combos <= 4096 ? Infinity : 4096 * (n + 1)
   let nodes = 0
   const search = (
     t: number,
@@ -496,7 +501,7 @@ const splitMeets = (
     count0: number,
     count1: number,
   ): boolean | null => {
-    if (++nodes > 4096) return null
+    if (++nodes > nodeLimit) return null
     const at = t * 6
     // What each bus still lacks beyond the items fixed on it; the free items must cover both.
     const lackCap0 = Math.max(0, needs.cap0 - cap0 - (rest[at] ?? 0))
