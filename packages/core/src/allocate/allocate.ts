@@ -137,7 +137,14 @@ const busReports = (ix: RackIndex, assign: Int32Array, target: Evaluation): BusR
   })
 }
 
-/** The best admissible configuration for a decoded rack, and the switching plan to reach it. */
+/**
+ * The best admissible configuration for a decoded rack, and the switching plan to reach it.
+ *
+ * Example (packages/core/examples/allocate.ts, run by a test): a two-bus rack with a failed supply; the
+ * plan opens it and closes the idle spare onto its bus, and says why.
+ *
+ * {@includeCode ../../examples/allocate.ts}
+ */
 export const allocate = (input: RackInput): Plan => {
   const ix = indexRack(input)
   const ws = createSheddingWorkspace(ix)
