@@ -16,7 +16,8 @@
  *    get a small budget and `optimal` is true only when the search still finished (e.g. the current state
  *    is already as good as the bounds). An unproven result's shedding is then repaired: a shed load that
  *    fits, alone or in place of a lower-priority one on a shared bus, is served (serveByPrioritySwaps).
- *    Then every idle healthy supply whose closing alone improves the service is closed (closeIdleSupplies).
+ *    Then every idle healthy supply whose closing alone improves the service is closed (closeIdleSupplies),
+ *    and the shedding repaired again after each such round.
  *    Every adopted configuration is admissible and strictly better than the previous one, so the result
  *    is never worse than the (repaired) current state.
  * 4. Report, plan the steps (planSwitchSteps), explain (explainChanges).
@@ -137,7 +138,14 @@ const busReports = (ix: RackIndex, assign: Int32Array, target: Evaluation): BusR
   })
 }
 
-/** The best admissible configuration for a decoded rack, and the switching plan to reach it. */
+/**
+ * The best admissible configuration for a decoded rack, and the switching plan to reach it.
+ *
+ * Example (packages/core/examples/allocate.ts, run by a test): a two-bus rack with a failed supply; the
+ * plan opens it and closes the idle spare onto its bus, and says why.
+ *
+ * {@includeCode ../../examples/allocate.ts}
+ */
 export const allocate = (input: RackInput): Plan => {
   const ix = indexRack(input)
   const ws = createSheddingWorkspace(ix)
@@ -158,10 +166,14 @@ export const allocate = (input: RackInput): Plan => {
   // An unfinished search may stop on a configuration that single moves still improve.
   if (!proven) improveLocally(ix, ws, inc, ws.work + (1 - localShare) * largeWorkBudget)
   // A leaf's shedding may have been cut by the budget too: no higher-priority load left shed where it
-  // fits, alone or in place of a lower-priority one.
-  if (!proven) serveByPrioritySwaps(ix, ws, switchSideOf(ix, inc.assign), inc)
-  // And no idle healthy spare left open where closing it alone improves the service.
-  if (!proven) closeIdleSupplies(ix, ws, inc)
+  // fits, alone or in place of a lower-priority one. And no idle healthy spare left open where closing
+  // it alone improves the service; a spare closed that way keeps the served set it was offered with,
+  // so the shedding is repaired again until neither applies (each adopted change is strictly better,
+  // so this ends).
+  for (let again = !proven; again;) {
+    serveByPrioritySwaps(ix, ws, switchSideOf(ix, inc.assign), inc)
+    again = closeIdleSupplies(ix, ws, inc)
+  }
 
   const target = evaluateConfiguration(ix, inc.assign, inc.served)
   const B = ix.busCount

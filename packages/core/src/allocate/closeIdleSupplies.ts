@@ -16,8 +16,10 @@ import {
 import type { RackIndex } from './indexRack.js'
 import { moveSupply, switchSideOf } from './switchSide.js'
 
-export const closeIdleSupplies = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent): void => {
-  if (inc.vector === null) return
+/** Returns true when it closed anything. */
+export const closeIdleSupplies = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent): boolean => {
+  if (inc.vector === null) return false
+  let closedAny = false
   for (let improved = true; improved;) {
     improved = false
     // One side kept equal to the incumbent's switches: each candidate close is tried on it and undone,
@@ -34,6 +36,7 @@ export const closeIdleSupplies = (ix: RackIndex, ws: SheddingWorkspace, inc: Inc
         won = offer(ix, ws, side, inc, fromCache ? ws.cacheServed : ws.served) || won
         if (won) {
           improved = true
+          closedAny = true
           keptServed.set(inc.served)
           break
         }
@@ -41,4 +44,5 @@ export const closeIdleSupplies = (ix: RackIndex, ws: SheddingWorkspace, inc: Inc
       }
     }
   }
+  return closedAny
 }

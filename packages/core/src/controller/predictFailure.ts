@@ -545,6 +545,13 @@ export const updateTrendRepeated = (
   }
 }
 
+/**
+ * Without a ripple monitor, the ripple proxy's input (from VOUT's short-term variance) changes with
+ * every repeat even for identical readings. Below this fraction of nominal VOUT (ripple onset is 1e-2)
+ * it is taken as constant: the ripple statistics then agree with single updates to this, absolutely.
+ */
+const rippleProxyNegligible = 1e-9
+
 /** What each repeat of an observation feeds a predictor in its steady regime (see `steadyInputs`). */
 interface SteadyInputs {
   /** The input of every track the observation updates. */
@@ -562,7 +569,7 @@ const tracksReady = (state: PredictorState, names: readonly SignalName[]): boole
  * The per-track inputs of one more repeat of `observation`, when every further repeat feeds the same
  * inputs to the same statistics and moves no baseline: smoothing and trend weights above 0, every
  * updated statistic already started, and for a full reading warm-up over, baselines frozen
- * (`baselineAdaptAlpha` 0) and a ripple monitor (or VOUT already steady in the ripple proxy).
+ * (`baselineAdaptAlpha` 0) and a ripple monitor (or a negligible ripple proxy, see above).
  * Undefined otherwise (the caller then takes single steps, which reach this regime or never do).
  */
 const steadyInputs = (
@@ -610,8 +617,15 @@ const steadyInputs = (
     voutShortX = r.voutV
     tracks.voutDeviation = Math.abs(r.voutV - nominal) / nominal
     if (finite(r.voutRippleV)) tracks.ripple = r.voutRippleV / nominal
-    else if (state.voutShort.variance === 0 && state.voutShort.mean === r.voutV) tracks.ripple = 0
-    else return undefined // the proxy's input moves with every repeat
+    else {
+      // The proxy's input moves with every repeat (VOUT's short-term variance decays), by at most
+      // 2√2·sqrt(variance + deviation²) / nominal: taken as constant only when that is negligible.
+      const d = r.voutV - state.voutShort.mean
+      if ((2 * Math.SQRT2 * Math.sqrt(state.voutShort.variance + d * d)) / nominal > rippleProxyNegligible)
+        return undefined
+      const next = updateStats(state.voutShort, r.voutV, policy.smoothingAlpha)
+      tracks.ripple = (2 * Math.SQRT2 * Math.sqrt(next.variance)) / nominal
+    }
   }
   return tracksReady(state, Object.keys(tracks) as SignalName[])
     ? { tracks, voutShortX, full: true, lastResidualC }
@@ -741,7 +755,10 @@ export const repeatedObservationsWithinRisk = (
     )
     if (inside(low) && inside(high)) return undefined
     if (lo === hi) return lo
-    const mid = Math.floor((lo + hi) / 2)
+    // Split near the start of long runs: the means converge geometrically, so far from the start the
+    // scores hardly move and the bounds of a long remainder are tight, while near the start (where
+    // scores moving in opposite directions make the bounds loose) the runs stay short.
+    const mid = Math.min(Math.floor((lo + hi) / 2), lo + 63)
     const atMid = after(mid)
     return firstOutside(lo, mid, atLo, atMid) ?? firstOutside(mid + 1, hi, after(mid + 1), atHi)
   }

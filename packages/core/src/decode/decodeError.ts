@@ -10,6 +10,7 @@ export interface DecodeIssue {
   readonly message: string
 }
 
+/** Why `decodeRackInput` refused its input: every issue found, each with its path and rule. */
 export interface DecodeError {
   readonly _tag: 'DecodeError'
   /** All issues found (shape and value issues first, then cross-references); never empty. */

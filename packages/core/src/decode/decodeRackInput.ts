@@ -13,6 +13,10 @@ import { readPlainData, unreadable } from './readPlainData.js'
 /** Deep enough for `loads[i].buses[j]`, the deepest value the schema reads. */
 const schemaDepth = 4
 
+/**
+ * Pure. Validates untrusted JSON into a `RackInput` (policy defaults filled), or a `DecodeError` naming every
+ * problem by path.
+ */
 export const decodeRackInput = (u: unknown): E.Either<DecodeError, RackInput> => {
   try {
     return decodeUnsafe(u)

@@ -4,6 +4,9 @@
  */
 import type { SwitchKind, SwitchRef } from './rack.js'
 
+/**
+ * One switch operation of a plan: open or close the (supply, bus) switch, with its kind for the settle time.
+ */
 export interface SwitchStep {
   readonly op: 'open' | 'close'
   readonly supply: string
@@ -12,6 +15,10 @@ export interface SwitchStep {
   readonly kind: SwitchKind
 }
 
+/**
+ * One bus in the plan's target: up or not, served load (W), usable and redundant capacity (W), N+k and
+ * bus-loss survival.
+ */
 export interface BusReport {
   readonly id: string
   readonly up: boolean
@@ -94,6 +101,10 @@ export type Reason =
 export type ServiceGain =
   'serveLoads' | 'supplyRedundancy' | 'busLossSurvival' | 'feedLossSurvival' | 'leastDisturbance' | 'tieBreak'
 
+/**
+ * What `allocate` returns: the target switch matrix, loads to shed, the ordered switch steps, per-bus and
+ * per-feed reports, and reasons.
+ */
 export interface Plan {
   /** Target switch matrix: the closed switches, sorted by (supply, bus). */
   readonly closed: readonly SwitchRef[]

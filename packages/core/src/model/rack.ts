@@ -56,6 +56,10 @@ export interface Policy {
   readonly preemptRisk: number
 }
 
+/**
+ * The policy `decodeRackInput` fills in: N+1, bus redundancy counted, no derating, at risk from failureRisk
+ * 0.5.
+ */
 export const defaultPolicy: Policy = {
   supplyRedundancy: 1,
   busRedundancy: true,

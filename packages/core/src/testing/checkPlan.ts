@@ -14,6 +14,10 @@ import {
   switchKey,
 } from './judgeConfiguration.js'
 
+/**
+ * Every rule of the allocation spec `checkPlan` checks: admissibility, plan shape, reports, step order,
+ * reason coverage.
+ */
 export type PlanRule =
   | AdmissibilityRule
   | 'closed.valid'
@@ -37,6 +41,7 @@ export type PlanRule =
   | 'steps.makeBeforeBreak'
   | 'reasons.coverage'
 
+/** One way a plan breaks the spec: the rule and a sentence naming the switch, bus or load concerned. */
 export interface Violation {
   readonly rule: PlanRule
   readonly message: string
@@ -61,6 +66,9 @@ const isSortedBy = <A>(xs: readonly A[], key: (a: A) => readonly string[]): bool
 
 const refName = (ref: SwitchRef): string => `${ref.supply}->${ref.bus}`
 
+/**
+ * Pure. Every violation of the allocation spec by `plan` for `input` (empty when the plan keeps the spec).
+ */
 export const checkPlan = (input: RackInput, plan: Plan): Violation[] => {
   const violations: Violation[] = []
   const fail = (rule: PlanRule, message: string): void => {

@@ -5,19 +5,29 @@
  */
 import type { Load, RackInput, Supply, SwitchRef } from '../model/rack.js'
 
+/**
+ * The spec's five admissibility rules: wired switches, one bus per supply, no failed supply, loads with no
+ * bus up shed, buses powered within rating.
+ */
 export type AdmissibilityRule =
   'admissible.1' | 'admissible.2' | 'admissible.3' | 'admissible.4' | 'admissible.5'
 
+/** One broken rule with a sentence saying where. */
 export interface RuleBreach<Rule extends string = string> {
   readonly rule: Rule
   readonly message: string
 }
 
+/** A candidate target to judge: the closed switches and the loads shed. */
 export interface Configuration {
   readonly closed: readonly SwitchRef[]
   readonly shed: readonly string[]
 }
 
+/**
+ * One bus under a configuration: its supplies, served load (W), usable and redundant capacity (W), N+k and
+ * bus-loss survival.
+ */
 export interface BusJudgement {
   readonly id: string
   readonly up: boolean
@@ -51,6 +61,10 @@ export interface FeedJudgement {
   readonly survivesLoss: boolean
 }
 
+/**
+ * A configuration judged by the spec from scratch: rule breaches, per-bus and per-feed results, loads served,
+ * the service vector.
+ */
 export interface ConfigurationJudgement {
   readonly breaches: readonly RuleBreach<AdmissibilityRule>[]
   readonly admissible: boolean
@@ -84,10 +98,15 @@ export interface ServiceVector {
 /** Usable capacity u(s). */
 export const usableW = (input: RackInput, supply: Supply): number => supply.capacityW * input.policy.derate
 
+/**
+ * Pure. Whether a supply counts as at risk: state `warning`, or failureRisk at or above the policy's
+ * preemptRisk.
+ */
 export const isAtRisk = (input: RackInput, supply: Supply): boolean =>
   supply.state === 'warning' ||
   (supply.failureRisk !== undefined && supply.failureRisk >= input.policy.preemptRisk)
 
+/** Pure. Whether a supply may not be connected: state `failed` or `absent`. */
 export const isUnavailable = (supply: Supply): boolean =>
   supply.state === 'failed' || supply.state === 'absent'
 

@@ -7,6 +7,7 @@ import fc from 'fast-check'
 import type { Bus, Load, Policy, RackInput, Supply, SupplyState, Switch, SwitchKind } from '../model/rack.js'
 import { defaultPolicy } from '../model/rack.js'
 
+/** Bounds for the generated racks: supply, bus and load counts, ratings, priorities and load watts. */
 export interface RackArbOptions {
   readonly minSupplies?: number
   readonly maxSupplies?: number

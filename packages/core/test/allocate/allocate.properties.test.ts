@@ -17,7 +17,7 @@
  * - Priorities may be negative integers (only "integer" is required); quantities may not be negative.
  */
 import { fc, test } from '@fast-check/vitest'
-import { describe, expect } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { allocate } from '@busbar/core'
 import type { Plan, RackInput, Supply, Switch, SwitchRef } from '@busbar/core'
 import {
@@ -32,6 +32,7 @@ import {
   smallRackArb,
 } from '@busbar/core/testing'
 import { referenceAllocate, serviceVector } from './referenceAllocate.js'
+import prioritySwapRack from './fixtures/priority-swap-after-idle-close-14x5.json' with { type: 'json' }
 
 /** Racks in allocate's exact range: it must return the optimum and prove it. */
 const exactRangeArb = fc.oneof(
@@ -50,6 +51,32 @@ const mediumRackArb = rackInputArb({
 })
 
 const vectorOf = (input: RackInput, plan: Plan) => serviceVector(input, plan.closed, plan.shed)
+
+/** No shed load could take the place of a served lower-priority one on a bus it can use. */
+const expectNoPrioritySwap = (input: RackInput): void => {
+  const plan = allocate(input)
+  const judged = judgeConfiguration(input, { closed: plan.closed, shed: plan.shed })
+  const upBuses = new Set([...judged.buses.values()].filter((b) => b.up).map((b) => b.id))
+  for (const high of input.loads.filter(
+    (l) => plan.shed.includes(l.id) && l.buses.some((b) => upBuses.has(b)),
+  )) {
+    for (const low of input.loads) {
+      const through = judged.servedThrough.get(low.id)
+      if (
+        low.priority >= high.priority ||
+        through === undefined ||
+        !through.some((b) => high.buses.includes(b))
+      )
+        continue
+      const swappedShed = [...plan.shed.filter((id) => id !== high.id), low.id]
+      const swapped = judgeConfiguration(input, { closed: plan.closed, shed: swappedShed })
+      expect(
+        swapped.admissible,
+        `${high.id} (priority ${high.priority}) is shed while ${low.id} (priority ${low.priority}) is served`,
+      ).toBe(false)
+    }
+  }
+}
 
 /** The rack with the plan's target applied as its current state. */
 const withCurrent = (input: RackInput, closed: readonly SwitchRef[]): RackInput => {
@@ -306,31 +333,14 @@ describe('allocate: monotonicity and priorities', () => {
 
   test.prop([fc.oneof(exactRangeArb, mediumRackArb)], { numRuns: 200 })(
     'no load is shed while a lower-priority load on a bus it could use is served, where swapping them is admissible',
-    (input) => {
-      const plan = allocate(input)
-      const judged = judgeConfiguration(input, { closed: plan.closed, shed: plan.shed })
-      const upBuses = new Set([...judged.buses.values()].filter((b) => b.up).map((b) => b.id))
-      for (const high of input.loads.filter(
-        (l) => plan.shed.includes(l.id) && l.buses.some((b) => upBuses.has(b)),
-      )) {
-        for (const low of input.loads) {
-          const through = judged.servedThrough.get(low.id)
-          if (
-            low.priority >= high.priority ||
-            through === undefined ||
-            !through.some((b) => high.buses.includes(b))
-          )
-            continue
-          const swappedShed = [...plan.shed.filter((id) => id !== high.id), low.id]
-          const swapped = judgeConfiguration(input, { closed: plan.closed, shed: swappedShed })
-          expect(
-            swapped.admissible,
-            `${high.id} (priority ${high.priority}) is shed while ${low.id} (priority ${low.priority}) is served`,
-          ).toBe(false)
-        }
-      }
-    },
+    (input) => expectNoPrioritySwap(input),
   )
+
+  // A 14 x 5 rack with feeds (found by the property above): closing an idle spare kept the served set it
+  // was offered with, leaving srv12 (priority 1) shed beside srv4 (priority 0) where it now fits.
+  it('repairs the shedding again after closing an idle spare (regression, 14 x 5 with feeds)', () => {
+    expectNoPrioritySwap(prioritySwapRack as RackInput)
+  })
 })
 
 describe('allocate: preemption', () => {
