@@ -12,6 +12,8 @@ import type { Scenario } from '../rack/Scenario.js'
 export interface ControllerPort {
   readonly handle: (event: ControllerEvent) => readonly ControllerCommand[]
   readonly state: () => ControllerState
+  /** Replace the state (the simulator's fast-forward over quiet rounds, see fastForwardQuiet). */
+  readonly replace: (next: ControllerState) => void
 }
 
 export const controllerConfig = (scenario: Scenario, predictive: boolean): ControllerConfig => ({
@@ -55,5 +57,8 @@ export const createControllerPort = (
       return result.commands
     },
     state: () => state,
+    replace: (next) => {
+      state = next
+    },
   }
 }

@@ -3,40 +3,35 @@
  * as firmware would wire it (PMBus supplies behind a PCA9548 on one I2C segment, SMBALERT#, switch
  * expanders on the same segment), with the I2C bus time of every transaction charged to the clock.
  *
- * Skipping quiet stretches (why the outcome does not change, and where it can):
+ * Skipping quiet stretches, without changing any outcome:
  * Between two physical events the virtual hardware does not change: every register a poll could read,
  * every pin, every server's power is constant (telemetry is piecewise constant by construction:
- * profiles and degradation advance only at physical events). A poll there feeds the controller a sample
- * it has already seen. We jump to the first tick slot at or after the next physical event (the grid
- * keeps its phase: slot k is at k x tick) only when all of these hold:
- *  - every supply whose registers changed since has been read in full again (so the controller has seen
- *    every change, and the predictor has one complete sample of the new values);
- *  - every supply's last `settleObservations` observations had the same status (every deglitch window
- *    of the controller, at most 6 polls by default, has run out: further identical polls only push
- *    saturating counters past thresholds already crossed);
- *  - the last tick was quiet (no plan, no alarm change, no server power report);
- *  - no plan is in flight (its timeout runs on time alone); a routine replan waiting out its dwell
- *    limits the jump to the end of the dwell, where the controller would act on its next tick.
- * What differs, and is tested (test/loop/skipQuiet.test.ts): after a jump the controller's round-robin
- * is "late" and reads every supply in one tick (its own catch-up rule), so bus traffic around the next
- * fault differs by a few reads (fault-to-switch within a quarter second with SMBALERT#, and with polling
- * only a change can be seen up to one round earlier); and the predictor, which keeps exponentially
- * weighted statistics per sample, sees one sample per change instead of one per second, so prediction
- * alarms can differ. Outages, shed servers, brownouts and the sequence of switch operations are
- * identical in the tested reactive cases.
+ * profiles and degradation advance only at physical events). Each poll there feeds the controller the
+ * observation it got last time. Once that holds for every supply (its registers read in full since
+ * they last changed or were cleared by CLEAR_FAULTS, so a poll returns its latest observation again),
+ * the last tick was quiet (no plan, no alarm change, no server power report), no plan is in flight
+ * and no SMBALERT# is pending, we skip whole poll rounds up to the next physical event (or to the end
+ * of a replan's dwell, where the controller would act on its next tick): `fastForwardQuiet` puts the
+ * controller where those rounds would have left it (poll schedule, health streaks, predictors in
+ * closed form), and stops short of the first observation that would flip a supply's at-risk flag,
+ * which is then taken for real. So alarms and their times, plans, switch operations and every
+ * latency are those of the run without skipping (test/loop/skipQuiet.test.ts compares both). Skipping
+ * applies while every supply is present (one visit each per round); the controller's only other
+ * time-driven act, a plan's timeout, cannot happen with no plan in flight.
  */
-import type { ControllerCommand, ControllerEvent, StatusRegisters } from '@busbar/core'
+import type { ControllerCommand, ControllerEvent, HealthObservation, StatusRegisters } from '@busbar/core'
 import type { RackWorld } from '../rack/createRackWorld.js'
 import type { ControllerRecord } from '../policy/worldResult.js'
 import type { PredictionAlarm } from '../policy/predictionOutcome.js'
 import { createSimHardware } from './createSimHardware.js'
 import { createControllerPort } from './createControllerPort.js'
+import { fastForwardQuiet } from './fastForwardQuiet.js'
 
 export interface ClosedLoopOptions {
   readonly predictive: boolean
   readonly alerts: 'polling' | 'interrupt'
   readonly skipQuiet: boolean
-  /** Identical observations of every supply needed before a skip (default 7, past every deglitch window). */
+  /** Identical observations in a row of every supply needed before a skip (default 1). */
   readonly settleObservations?: number
   /**
    * Called after each activation (one control cycle) with the wall-clock time spent inside `step` and
@@ -74,37 +69,34 @@ export const runClosedLoop = async (
   const scenario = world.scenario
   const pollMs = scenario.control.pollIntervalMs
   const endMs = scenario.durationMs
-  // Deglitching decides within this many identical observations of a supply (controller defaults:
-  // fault 3, power-good 5, comm 3, input-loss memory 6, recover 3 polls; one more to be past them).
-  const settleObservations = options.settleObservations ?? 7
+  // Observations in a row that must agree before a skip (1: the latest alone, which is enough when
+  // nothing physical changed and no CLEAR_FAULTS went out since; deglitch windows still counting are
+  // fastForwardQuiet's business).
+  const settleObservations = options.settleObservations ?? 1
   const hw = createSimHardware(world, { alerts: options.alerts })
   const timing = options.onStepTiming
   const controller = createControllerPort(scenario, { predictive: options.predictive })
   const predictionAlarms: PredictionAlarm[] = []
   let cycles = 0
   let lastTickQuiet = false
-  // Per supply: the status signature of its last observation and how many observations in a row had it.
+  // Per supply: the signature (status and readings) of its last observation, how many observations in
+  // a row had it, and the observation itself (what a skipped poll would return again).
   const signature = new Map<string, string>()
   const streak = new Map<string, number>(scenario.supplies.map((s) => [s.id, 0]))
-  const observe = (supply: string, sig: string): void => {
+  const latest = new Map<string, HealthObservation>()
+  const observe = (supply: string, sig: string, observation: HealthObservation): void => {
     streak.set(supply, signature.get(supply) === sig ? Math.min(1_000_000, (streak.get(supply) ?? 0) + 1) : 1)
     signature.set(supply, sig)
+    latest.set(supply, observation)
   }
-  // Supplies whose registers changed since the controller last read them in full.
+  // Supplies whose registers changed (physically, or by a CLEAR_FAULTS) since the controller last read
+  // them in full: their next poll may return something else than their latest observation.
   const unseen = new Set<string>(scenario.supplies.map((s) => s.id))
   const settled = (): boolean =>
     unseen.size === 0 && [...streak.values()].every((n) => n >= settleObservations)
   const reportedPower = new Map<string, number>()
   const deferred: ControllerEvent[] = []
-  const lastStatus = new Map<string, string>()
-  const clearedStatus = new Map<string, string>()
-  let clearsSuppressed = 0
-  hw.onSupplyChanged((supply) => {
-    unseen.add(supply)
-    // Something physical changed (a condition came or went, the unit was replaced): the next
-    // CLEAR_FAULTS of this supply must go out, so bits latched by a condition now gone are released.
-    clearedStatus.delete(supply)
-  })
+  hw.onSupplyChanged((supply) => unseen.add(supply))
 
   /** Feed events to `step`, perform its commands, feed their results back, until nothing is left. */
   /** Quiet: the controller issued nothing but reads (no plan, no alarm change). */
@@ -120,14 +112,22 @@ export const runClosedLoop = async (
           `controller did not settle within ${maxEventsPerActivation} events at ${world.now()} ms`,
         )
       const event = queue.shift()!
-      if (event._tag === 'Telemetry') {
+      // A ClearFaults report repeats the snapshot already acted on: the controller does not count it.
+      if (event._tag === 'Telemetry' && event.afterClearFaults !== true) {
         if (event.sample.readings.poutW !== undefined) unseen.delete(event.sample.supply)
-        lastStatus.set(event.sample.supply, setFlags(event.sample.status))
-        observe(event.sample.supply, setFlags(event.sample.status))
+        observe(
+          event.sample.supply,
+          `${setFlags(event.sample.status)}|${JSON.stringify(event.sample.readings)}`,
+          { _tag: 'Sample', sample: event.sample },
+        )
       }
       if (event._tag === 'ReadFailed') {
         unseen.delete(event.supply)
-        observe(event.supply, `readFailed:${event.error._tag}`)
+        observe(event.supply, `readFailed:${event.error._tag}`, {
+          _tag: 'ReadFailed',
+          atMs: event.atMs,
+          error: event.error,
+        })
       }
       const t0 = timing === undefined ? 0 : performance.now()
       const commands: readonly ControllerCommand[] = controller.handle(event)
@@ -137,24 +137,14 @@ export const runClosedLoop = async (
           case 'ReadSupply':
             queue.push(...(await hw.pmbus(command)))
             break
-          case 'ClearFaults': {
-            // Workaround (reported to the controller's owner): step asks to clear every complete
-            // snapshot with bits set, including the snapshot a CLEAR_FAULTS itself returns, so a
-            // persistent fault (a dead supply) would be cleared, re-latch, re-assert SMBALERT# and be
-            // cleared again without end. We suppress a CLEAR_FAULTS only when the supply's status equals
-            // what the last one cleared AND nothing physical changed at that supply since (so latched bits
-            // of a condition that is gone are always released), and feed the snapshot back next activation.
-            const latest = lastStatus.get(command.supply)
-            if (latest !== undefined && latest === clearedStatus.get(command.supply)) {
-              clearsSuppressed++
-              break
-            }
-            const events = await hw.pmbus(command)
-            for (const e of events)
-              if (e._tag === 'Telemetry') clearedStatus.set(command.supply, setFlags(e.sample.status))
-            deferred.push(...events)
+          case 'ClearFaults':
+            // The controller clears the same latched bits again only after poll.clearFaultsRetryMs, so
+            // a persistent fault (re-latching, re-asserting SMBALERT#) costs one clear a minute. Its report
+            // is marked afterClearFaults (not a poll) and handled in the next activation; the clear may
+            // change the registers, so the supply's next read is awaited before a skip.
+            unseen.add(command.supply)
+            deferred.push(...(await hw.pmbus(command)))
             break
-          }
           case 'ApplyPlan': {
             quiet = false
             world.setShed(new Set(command.plan.shed))
@@ -205,20 +195,32 @@ export const runClosedLoop = async (
   }
 
   // Ticks on a fixed grid: one supply visit per tick, so a round of every supply takes pollIntervalMs.
-  const tickMs = pollMs / Math.max(1, scenario.supplies.length)
+  const ticksPerRound = Math.max(1, scenario.supplies.length)
+  const tickMs = pollMs / ticksPerRound
   let slot = 0
   for (;;) {
     // The controller may also act on time alone: a plan in flight could time out (never skip then),
     // and a routine replan waits out its dwell after the last plan (skip no further than its end).
     const cs = controller.state()
-    if (options.skipQuiet && lastTickQuiet && cs.applying === undefined && settled()) {
+    if (options.skipQuiet && lastTickQuiet && cs.applying === undefined && !hw.alertPending() && settled()) {
       const nextPhysical = world.nextEventTime() ?? endMs + tickMs
       const dwellEnd = cs.replanPending
         ? (cs.lastPlanMs ?? 0) + cs.config.policies.reallocation.minDwellMs
         : Number.POSITIVE_INFINITY
-      const target = Math.min(nextPhysical, dwellEnd)
-      // First slot at or after the target (and never before the current slot).
-      slot = Math.max(slot, Math.ceil(target / tickMs))
+      // Whole rounds whose ticks all come before the target: the first tick at or after it is real.
+      const targetSlot = Math.ceil(Math.min(nextPhysical, dwellEnd) / tickMs)
+      const rounds = Math.floor((targetSlot - slot) / ticksPerRound)
+      if (rounds > 0) {
+        const skipped = fastForwardQuiet(cs, latest, rounds)
+        if (skipped.rounds > 0) {
+          controller.replace(skipped.state)
+          slot += skipped.rounds * ticksPerRound
+          for (const [id, o] of latest) {
+            const atMs = (o._tag === 'ReadFailed' ? o.atMs : o.sample.atMs) + skipped.rounds * pollMs
+            latest.set(id, o._tag === 'ReadFailed' ? { ...o, atMs } : { ...o, sample: { ...o.sample, atMs } })
+          }
+        }
+      }
       lastTickQuiet = false
     }
     const nextTick = slot * tickMs

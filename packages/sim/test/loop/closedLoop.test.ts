@@ -98,7 +98,10 @@ describe('closed loop, hand-checked: feed A lost for 30 minutes, dual-corded ser
     const live = (r.notes ?? []).find((n) => n._tag === 'BusLive' && n.bus === 'A')
     expect(live?.atMs).toBeGreaterThan(1 * HOUR)
     expect(live!.atMs - 1 * HOUR).toBeLessThan(100)
-    expect(r.timeWithoutNPlusKMs.A).toBeLessThan(200)
+    // A is live again with psu3 at ~57 ms; N+1 needs a second supply: psu2 (on the same dead feed) is
+    // seen at its own read ~200 ms later, then psu4 moves (240 ms, identical with skipping on and off;
+    // the earlier inexact skipping read every supply in one catch-up tick and gave ~120 ms).
+    expect(r.timeWithoutNPlusKMs.A).toBeLessThan(300)
     const stat = await runPolicy(example('feed-loss'), 1, 'static')
     expect(stat.timeWithoutNPlusKMs).toEqual({ A: 0.5 * HOUR, B: 0 })
   })
