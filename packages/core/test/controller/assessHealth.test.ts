@@ -487,3 +487,61 @@ describe('assessHealth: failed reads keep the cause truthful', () => {
     expect(t.last.failedReadStreak).toBe(61)
   })
 })
+
+describe('assessHealth: causes and counts (mutation-testing gaps)', () => {
+  it('absent has cause noResponse naming the error; a comm fault has cause commFault', () => {
+    expect(run(times(60, 'NoAck')).last).toMatchObject({
+      state: 'absent',
+      cause: 'noResponse',
+      causeDetail: ['NoAck'],
+    })
+    expect(run(times(3, 'PecMismatch')).last).toMatchObject({
+      state: 'warning',
+      cause: 'commFault',
+      causeDetail: ['PecMismatch'],
+    })
+  })
+
+  it('a failed read never asks for detail or a clear', () => {
+    const r = assessHealth(initialSupplyHealth('psu1'), {
+      _tag: 'ReadFailed',
+      atMs: 1,
+      error: commErrorOf('Timeout'),
+    })
+    expect([r.clearFaults, r.needDetail]).toEqual([false, false])
+  })
+
+  it('sustained input loss names the input and output flags as its cause', () => {
+    expect(run(times(3, inputLost)).last.causeDetail).toEqual([
+      'word.vinUv',
+      'input.vinUvFault',
+      'word.off',
+      'word.powerGoodNegated',
+    ])
+  })
+
+  it('unit off for low input is output down even without POWER_GOOD# or OFF', () => {
+    const t = run(times(3, ['input.vinUvFault', 'input.unitOffLowInput']))
+    expect(t.last).toMatchObject({ state: 'failed', cause: 'inputLoss' })
+  })
+
+  it('failure flags count toward the warning count too', () => {
+    // Two polls with a failure flag, then one with a warning flag: three in a row, so a warning.
+    const t = run([ot, ot, warn])
+    expect(t.states).toEqual(['ok', 'ok', 'warning'])
+    expect(t.last.causeDetail).toEqual(['temperature.otWarning'])
+  })
+
+  it('back to ok after recovery: cause none, no detail', () => {
+    const t = run([...times(3, ot), ...times(3, clean)])
+    expect(t.last).toMatchObject({ state: 'ok', cause: 'none', causeDetail: [] })
+  })
+
+  it('a supply failed by its own flags that then loses its input: input loss raised again as output down', () => {
+    const t = run([...times(3, ot), ...times(3, inputLost)])
+    expect(t.states).toEqual(['ok', 'ok', 'failed', 'failed', 'failed', 'failed'])
+    expect(t.last.cause).toBe('inputLoss')
+    expect(t.raised).toEqual([[], [], ['supplyFailed'], ['inputLoss'], [], ['inputLoss']])
+    expect(t.details[5]?.[0]).toMatch(/^sustained input loss, output down: /)
+  })
+})

@@ -245,3 +245,28 @@ describe('resolveControllerConfig: every setting rule at its boundary', () => {
     expect(r.right.policies.prediction).toEqual(defaultPredictionPolicy)
   })
 })
+
+describe('resolveControllerConfig: typed errors (mutation-testing gaps)', () => {
+  it('a missing configuration is a tagged error at path config', () => {
+    expect(resolveControllerConfig(undefined as never)).toEqual(
+      E.left({
+        _tag: 'ControllerConfigError',
+        issues: [{ path: 'config', message: 'must be an object, got undefined' }],
+      }),
+    )
+  })
+
+  it('setting problems come back tagged ControllerConfigError', () => {
+    const r = resolveControllerConfig({ rack, poll: { fullEvery: 0 } })
+    expect(E.isLeft(r) && r.left._tag).toBe('ControllerConfigError')
+  })
+
+  it('infinite numbers are rejected where a finite number is required', () => {
+    expect(issues({ rack, reallocation: { minDwellMs: Infinity } })).toEqual([
+      'reallocation.minDwellMs must be a finite number >= 0, got Infinity',
+    ])
+    expect(issues({ rack, poll: { roundIntervalMs: Infinity } })).toEqual([
+      'poll.roundIntervalMs must be a finite number > 0, got Infinity',
+    ])
+  })
+})

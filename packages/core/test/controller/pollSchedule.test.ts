@@ -107,7 +107,13 @@ describe('pollSchedule', () => {
     const { state } = simulate(['a', 'b', 'c', 'd'], new Set(['b']), 100, 200_000)
     expect(Object.keys(state.visitPhase).sort()).toEqual(['a', 'b', 'c', 'd'])
     expect(state.round).toBeLessThan(defaultPollPolicy.absentProbeEvery)
+    expect(state.round).toBeGreaterThanOrEqual(0)
     expect(state.cursor).toBeLessThanOrEqual(4)
+    // Phases are visits modulo fullEvery.
+    for (const phase of Object.values(state.visitPhase)) {
+      expect(phase).toBeGreaterThanOrEqual(0)
+      expect(phase).toBeLessThan(defaultPollPolicy.fullEvery)
+    }
   })
 
   it('an alert reads the named device first, or sweeps all when it is unknown', () => {
@@ -227,5 +233,18 @@ describe('pollSchedule: exact slots', () => {
       nextVisitMs: undefined,
       visitPhase: { B: 0, a10: 0, a9: 0, b: 0 },
     })
+  })
+})
+
+describe('pollSchedule: a tick that lands on the slot after a full round of catching up', () => {
+  it('issues one round and restarts one interval after now, not at now', () => {
+    const never = () => false
+    const policy = { ...defaultPollPolicy, roundIntervalMs: 300 }
+    const first = pollSchedule(initialPollState(['a', 'b', 'c']), 0, never, policy)
+    // Slots at 100, 200, 300 and 400 are due at 400: one round (3) is issued, the 4th slot is dropped.
+    const late = pollSchedule(first.state, 400, never, policy)
+    expect(late.reads.map((r) => r.supply)).toEqual(['b', 'c', 'a'])
+    expect(late.state.nextVisitMs).toBe(500)
+    expect(pollSchedule(late.state, 450, never, policy).reads).toEqual([])
   })
 })

@@ -1,8 +1,8 @@
 /**
  * The controller as the loop sees it: one event in, its commands out, state kept inside. Wraps core's
  * pure `step` with a configuration built from the scenario: the rack wiring and today's switch states,
- * the allocation policy, round-robin polling at the scenario's interval, and prediction on
- * (`predictive`) or off (`reactive`: reallocate on failure only).
+ * each supply's AC feed, the allocation policy, round-robin polling at the scenario's interval, and
+ * prediction on (`predictive`) or off (`reactive`: reallocate on failure only).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { formatControllerConfigError, initialControllerState, step } from '@busbar/core'
@@ -18,7 +18,8 @@ export interface ControllerPort {
 
 export const controllerConfig = (scenario: Scenario, predictive: boolean): ControllerConfig => ({
   rack: {
-    supplies: scenario.supplies.map((s) => ({ id: s.id, capacityW: s.capacityW, state: 'ok' })),
+    // Each supply's AC feed, so allocate keeps every bus fed from more than one feed (level 3).
+    supplies: scenario.supplies.map((s) => ({ id: s.id, capacityW: s.capacityW, state: 'ok', feed: s.feed })),
     buses: scenario.buses.map((b) =>
       b.maxW === undefined
         ? { id: b.id, priority: b.priority }
