@@ -238,6 +238,26 @@ describe('rackSnapshot details', () => {
     expect(plan.buses.map((b) => b.id)).toEqual(['B', 'A'])
   })
 
+  test('usable watts are the rated watts times the derate (0.9)', () => {
+    expect(rackSnapshot('r', input, plan).supplies.map((s) => s.usableW)).toEqual([900, 900, 900])
+  })
+
+  test('a large rack comes out sorted too (200 supplies and shed loads in shuffled order)', () => {
+    const ids = Array.from({ length: 200 }, (_, i) => `s${String(i).padStart(3, '0')}`)
+    // A fixed shuffle (linear congruential), so the test is deterministic.
+    const shuffled = [...ids]
+    let seed = 7
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      const j = Math.floor((seed / 2147483648) * (i + 1))
+      ;[shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!]
+    }
+    const big = { ...input, supplies: shuffled.map((id) => ({ id, capacityW: 100, state: 'ok' as const })) }
+    const snapshot = rackSnapshot('r', big, { ...plan, shed: shuffled })
+    expect(snapshot.supplies.map((s) => s.id)).toEqual(ids)
+    expect(snapshot.shed).toEqual(ids)
+  })
+
   test('at risk: a warning state, or a failure risk at or above preemptRisk (0.5)', () => {
     const snapshot = rackSnapshot('r', input, plan)
     expect(snapshot.supplies.map((s) => [s.id, s.atRisk])).toEqual([
@@ -307,6 +327,27 @@ describe('snapshotFromController details', () => {
     expect(snapshot.supplies.map((s) => [s.id, s.failureRisk, s.atRisk])).toEqual([
       ['psu1', 0.3, true],
       ['psu2', 0.2, false],
+    ])
+  })
+
+  test('with prediction on, a warning supply is at risk whatever the predictor latched', () => {
+    const state = startWith()
+    const warned: ControllerState = {
+      ...state,
+      health: {
+        ...state.health,
+        psu2: { ...state.health['psu2']!, state: 'warning', cause: 'warningFlags' },
+      },
+      risk: {
+        ...state.risk,
+        psu1: { failureRisk: 0.1, timeToFailureMs: undefined, atRisk: false },
+        psu2: { failureRisk: 0.1, timeToFailureMs: undefined, atRisk: false },
+      },
+    }
+    const snapshot = snapshotFromController(warned, { rack: 'r', plan: allocate(allocationInput(warned)) })
+    expect(snapshot.supplies.map((s) => [s.id, s.state, s.atRisk])).toEqual([
+      ['psu1', 'ok', false],
+      ['psu2', 'warning', true],
     ])
   })
 
