@@ -88,7 +88,9 @@ describe('closed-form repeats of the EW statistics equal single updates', () => 
     expect(close(fast.meanT, slow.meanT, t0 + spanT)).toBe(true)
     expect(close(fast.meanX, slow.meanX, d0 + Math.abs(x))).toBe(true)
     expect(close(fast.varT, slow.varT, varT + spanT * spanT)).toBe(true)
-    expect(close(fast.covTX, slow.covTX, Math.abs(covTX) + spanT * d0)).toBe(true)
+    // The running mean is only as exact as |x| allows (rounding relative to |x|, over up to 3000 steps);
+    // times the time spread, that limits the covariance of either form when x and meanX nearly cancel.
+    expect(close(fast.covTX, slow.covTX, Math.abs(covTX) + spanT * (d0 + 1e-5 * Math.abs(x)))).toBe(true)
   })
 })
 
