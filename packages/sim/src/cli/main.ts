@@ -16,6 +16,7 @@ ${simUsage}
 
 ${planUsage}`
 
+/** Runs the busbar CLI (`sim`, `plan`, `help`) on `argv` with injected output; resolves to the exit code. */
 export const main = async (argv: readonly string[], io: CliIo): Promise<number> => {
   const [command, ...rest] = argv
   switch (command) {

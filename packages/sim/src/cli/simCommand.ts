@@ -28,6 +28,7 @@ export const simUsage = `usage: busbar sim [options]
   --json            print results as JSON instead of the table
   --report FILE     write a self-contained HTML report`
 
+/** Where the CLI writes: standard output and standard error lines, injected so tests capture them. */
 export interface CliIo {
   readonly out: (s: string) => void
   readonly err: (s: string) => void

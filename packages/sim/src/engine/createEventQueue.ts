@@ -28,6 +28,10 @@ interface Entry<E> {
 const before = <E>(x: Entry<E>, y: Entry<E>): boolean =>
   x.atMs < y.atMs || (x.atMs === y.atMs && x.seq < y.seq)
 
+/**
+ * Creates an empty event queue whose simulated clock starts at `startMs`; equal times pop in scheduling
+ * order.
+ */
 export const createEventQueue = <E>(startMs = 0): EventQueue<E> => {
   const heap: Entry<E>[] = []
   const cancelled = new Set<number>()

@@ -43,6 +43,7 @@ const hashLabel = (label: string): number => {
   return h >>> 0
 }
 
+/** Creates the seeded PRNG (sfc32 via splitmix32): the same seed gives the same run. */
 export const createRng = (seed: number): Rng => {
   const mix = splitmix32(seed)
   let a = mix()

@@ -27,6 +27,10 @@ import { createSimHardware } from './createSimHardware.js'
 import { createControllerPort } from './createControllerPort.js'
 import { fastForwardQuiet } from './fastForwardQuiet.js'
 
+/**
+ * How the closed loop runs: predictive or reactive controller, SMBALERT# or polling only, quiet-stretch
+ * skipping.
+ */
 export interface ClosedLoopOptions {
   readonly predictive: boolean
   readonly alerts: 'polling' | 'interrupt'
@@ -62,6 +66,10 @@ export const powerReportDeadbandW = 50
 /** Bound on events handled in one activation: a controller that never settles is a bug, not a hang. */
 const maxEventsPerActivation = 10_000
 
+/**
+ * Drives core's `step` over the world's virtual hardware until the scenario ends; resolves to what the
+ * controller did.
+ */
 export const runClosedLoop = async (
   world: RackWorld,
   options: ClosedLoopOptions,

@@ -4,6 +4,10 @@
 import type { Scenario } from '../rack/Scenario.js'
 import type { PolicyName } from '../policy/PolicyResult.js'
 
+/**
+ * One simulation to run: scenario, seed, policy and alert mode, and whether to keep the detail for the
+ * report.
+ */
 export interface SimJob {
   readonly index: number
   readonly scenario: Scenario

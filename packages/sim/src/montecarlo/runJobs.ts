@@ -8,10 +8,12 @@ import { runPolicy } from '../policy/runPolicy.js'
 import type { PolicyResult } from '../policy/PolicyResult.js'
 import type { SimJob } from './SimJob.js'
 
+/** One job's result, or the error that stopped it. */
 export type JobOutcome =
   | { readonly _tag: 'Done'; readonly result: PolicyResult }
   | { readonly _tag: 'Failed'; readonly error: string }
 
+/** Worker-thread count and a progress callback for `runJobs`. */
 export interface RunJobsOptions {
   /** Worker count; 0 runs in this thread. Default: available cores, at most 4. */
   readonly workers?: number
@@ -52,6 +54,7 @@ const runInThread = async (
   return out
 }
 
+/** Runs jobs on worker threads (or in this thread) and returns their outcomes in job order. */
 export const runJobs = async (
   jobs: readonly SimJob[],
   options: RunJobsOptions = {},

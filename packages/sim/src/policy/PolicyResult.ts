@@ -3,9 +3,17 @@
  */
 import type { BusSample, WorldNote } from '../rack/createRackWorld.js'
 
+/**
+ * The compared policies: fixed wiring (`static`), reallocate on failure (`reactive`), plus preemption
+ * (`predictive`).
+ */
 export type PolicyName = 'static' | 'reactive' | 'predictive'
+/** Every policy name, in the order reports show them. */
 export const policyNames: readonly PolicyName[] = ['static', 'reactive', 'predictive']
 
+/**
+ * How failure prediction did in one run: alarms (true and false), lead times, and failures no alarm preceded.
+ */
 export interface PredictionOutcome {
   /** predictedFailure alarms raised. */
   readonly alarms: number
@@ -18,6 +26,10 @@ export interface PredictionOutcome {
   readonly missedWearOuts: number
 }
 
+/**
+ * One policy's run of a scenario with a seed: outages, downtime, time without N+k per bus, switching, faults,
+ * prediction, latency.
+ */
 export interface PolicyResult {
   readonly policy: PolicyName
   readonly seed: number

@@ -10,6 +10,7 @@ import type { PolicyName, PolicyResult } from './PolicyResult.js'
 import { noController, worldResult } from './worldResult.js'
 import { runClosedLoop } from '../loop/runClosedLoop.js'
 
+/** Options for one run: keep the detail for the report, force the alert mode, skip quiet stretches. */
 export interface RunOptions {
   /** Keep the event timeline and bus samples (for the HTML report). */
   readonly keepDetail?: boolean
@@ -19,6 +20,7 @@ export interface RunOptions {
   readonly skipQuiet?: boolean
 }
 
+/** Simulates a scenario with a seed under one policy (deterministic) and resolves to its `PolicyResult`. */
 export const runPolicy = async (
   scenario: Scenario,
   seed: number,

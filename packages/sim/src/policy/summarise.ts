@@ -4,6 +4,7 @@
  */
 import type { PolicyName, PolicyResult } from './PolicyResult.js'
 
+/** A mean over runs with the half-width of its 95% confidence interval and the run count. */
 export interface Estimate {
   readonly mean: number
   /** Half-width of the 95% confidence interval of the mean (0 for a single run). */
@@ -11,6 +12,7 @@ export interface Estimate {
   readonly n: number
 }
 
+/** One policy's results over several seeds, each metric as an `Estimate`. */
 export interface PolicySummary {
   readonly policy: PolicyName
   readonly runs: number
@@ -46,6 +48,10 @@ const t975 = [
   2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
 ]
 
+/**
+ * Pure. Mean and Student-t 95% confidence half-width of a sample (NaN when empty, 0 half-width for one
+ * value).
+ */
 export const estimate = (xs: readonly number[]): Estimate => {
   const n = xs.length
   if (n === 0) return { mean: Number.NaN, ci95: Number.NaN, n }
@@ -67,6 +73,7 @@ export const quantile = (xs: readonly number[], q: number): number | undefined =
 
 const HOUR = 3_600_000
 
+/** Pure. Summarises one policy's runs (one per seed) into estimates per metric. */
 export const summarise = (policy: PolicyName, runs: readonly PolicyResult[]): PolicySummary => {
   const of = (f: (r: PolicyResult) => number): Estimate => estimate(runs.map(f))
   const buses = [...new Set(runs.flatMap((r) => Object.keys(r.timeWithoutNPlusKMs)))].sort()

@@ -21,6 +21,7 @@ const fanWarningWindowMs = 240 * HOUR
 /** Capacitor wear shows from this share of life on. */
 const capacitorVisibleFrom = 0.9
 
+/** Why a simulated supply failed: abruptly, capacitor wear, fan wear, or a scripted fault. */
 export type FailureCause = 'abrupt' | 'capacitor' | 'fan' | 'scripted'
 export type SwitchFaultMode = 'stuckOpen' | 'welded' | 'slow'
 
@@ -142,6 +143,7 @@ interface SwitchPhysical {
   op: number
 }
 
+/** A bus at an instant of the simulation: load and capacity (W) and whether it was live. */
 export interface BusSample {
   readonly atMs: number
   readonly bus: string
@@ -150,6 +152,10 @@ export interface BusSample {
   readonly live: boolean
 }
 
+/**
+ * What happened physically in a run: outages, downtime, ride-throughs, shedding, switching, dark buses, time
+ * without N+k.
+ */
 export interface WorldMetrics {
   readonly outages: number
   readonly downtimeMs: number
@@ -164,6 +170,10 @@ export interface WorldMetrics {
   readonly safetyViolations: number
 }
 
+/**
+ * The simulated physical rack: advance its clock, read the hardware views, command switches, read its
+ * metrics.
+ */
 export interface RackWorld {
   readonly scenario: Scenario
   readonly now: () => number
@@ -194,6 +204,7 @@ export interface RackWorld {
   readonly finish: (atMs: number) => void
 }
 
+/** World options: random faults on or off, bus sampling for the report, and the cap on kept notes. */
 export interface WorldOptions {
   /** Random faults on (default from the scenario); false for scripted-only runs. */
   readonly randomFaults?: boolean
@@ -203,6 +214,7 @@ export interface WorldOptions {
   readonly maxNotes?: number
 }
 
+/** Builds the discrete-event model of a scenario's rack, deterministic for a given `Rng`. */
 export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOptions = {}): RackWorld => {
   const queue = createEventQueue<PhysicalEvent>()
   const randomFaults = options.randomFaults ?? scenario.randomFaults

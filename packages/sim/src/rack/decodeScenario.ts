@@ -8,11 +8,13 @@ import type { Either } from 'fp-ts/lib/Either.js'
 import { defaultPolicy } from '@busbar/core'
 import type { Scenario, ScriptedFault } from './Scenario.js'
 
+/** One problem with a scenario: where (path) and what. */
 export interface ScenarioIssue {
   readonly path: string
   readonly message: string
 }
 
+/** Why a scenario was refused: every issue found. */
 export interface ScenarioError {
   readonly _tag: 'ScenarioError'
   readonly issues: readonly ScenarioIssue[]
@@ -368,6 +370,7 @@ const semantic = (j: ScenarioJson): Either<ScenarioIssue[], Scenario> => {
   })
 }
 
+/** Pure. Validates scenario JSON into a `Scenario`, or a `ScenarioError` listing every problem. */
 export const decodeScenario = (u: unknown): Either<ScenarioError, Scenario> => {
   const structural = ScenarioJson.decode(u)
   if (E.isLeft(structural))
@@ -376,6 +379,7 @@ export const decodeScenario = (u: unknown): Either<ScenarioError, Scenario> => {
   return E.isLeft(checked) ? E.left({ _tag: 'ScenarioError', issues: checked.left }) : E.right(checked.right)
 }
 
+/** Pure. A scenario error as text, one issue a line. */
 export const formatScenarioError = (e: ScenarioError): string =>
   `invalid scenario (${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}):\n` +
   e.issues.map((i) => `  - ${i.message}`).join('\n')

@@ -47,6 +47,9 @@ const servers = (
     profile,
   }))
 
+/**
+ * The default scenario as JSON: two buses, 8 mixed 800 W-3 kW supplies, 24 servers, two AC feeds, one year.
+ */
 export const defaultScenarioJson = {
   name: 'two-bus rack, 8 mixed supplies, 24 servers, one year',
   durationDays: 365,
@@ -97,6 +100,7 @@ export const defaultScenarioJson = {
   policy: { supplyRedundancy: 1, busRedundancy: true, derate: 1, preemptRisk: 0.5 },
 } as const
 
+/** The default scenario, decoded (throws if the embedded JSON is invalid, a bug). */
 export const defaultScenario = (): Scenario => {
   const decoded = decodeScenario(defaultScenarioJson)
   if (E.isLeft(decoded))

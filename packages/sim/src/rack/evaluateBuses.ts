@@ -25,6 +25,10 @@ export interface ServerDemand {
   readonly demandW: number
 }
 
+/**
+ * One bus at an instant: live or collapsed, capacity and demand (W), its supplies' watts, and whether it
+ * meets N+k.
+ */
 export interface BusOutcome {
   readonly id: string
   readonly live: boolean
@@ -37,6 +41,7 @@ export interface BusOutcome {
   readonly nPlusK: boolean
 }
 
+/** The electrical state of an instant: each bus, the servers powered, and supplies bridging two buses. */
 export interface ElectricalOutcome {
   readonly buses: readonly BusOutcome[]
   /** Servers with at least one live cord. */
@@ -45,6 +50,10 @@ export interface ElectricalOutcome {
   readonly bridged: readonly string[]
 }
 
+/**
+ * Pure. Which buses hold given supplies, closed switches and server demand, collapsing overloaded buses in
+ * cascade.
+ */
 export const evaluateBuses = (
   buses: readonly BusInput[],
   supplies: readonly SupplyOutput[],

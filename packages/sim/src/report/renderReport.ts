@@ -161,6 +161,7 @@ export const comparisonChart = (summaries: readonly PolicySummary[]): string => 
 <svg class="chart" data-chart="comparison" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}" role="img" aria-label="policy comparison">${groups.join('')}</svg></figure>`
 }
 
+/** What the HTML report shows: the scenario, seeds, per-policy summaries and one detailed run per policy. */
 export interface ReportInput {
   readonly scenario: Scenario
   readonly seeds: readonly number[]
@@ -169,6 +170,7 @@ export interface ReportInput {
   readonly detail: readonly PolicyResult[]
 }
 
+/** Pure. Renders one self-contained HTML page (inline CSS and SVG, no scripts) from the results. */
 export const renderReport = (input: ReportInput): string => {
   const { scenario, summaries, detail } = input
   const rows = comparisonRows(summaries, scenario.policy.supplyRedundancy)
