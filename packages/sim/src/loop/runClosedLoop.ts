@@ -212,8 +212,14 @@ export const runClosedLoop = async (
     const cs = controller.state()
     if (options.skipQuiet && lastTickQuiet && cs.applying === undefined && !hw.alertPending() && settled()) {
       const nextPhysical = world.nextEventTime() ?? endMs + tickMs
+      // Mirrors step's routine-plan gate: one poll round after start-up, then minDwellMs after the last plan.
       const dwellEnd = cs.replanPending
-        ? (cs.lastPlanMs ?? 0) + cs.config.policies.reallocation.minDwellMs
+        ? Math.max(
+            (cs.startedAtMs ?? 0) + cs.config.policies.poll.roundIntervalMs,
+            cs.lastPlanMs === undefined
+              ? Number.NEGATIVE_INFINITY
+              : cs.lastPlanMs + cs.config.policies.reallocation.minDwellMs,
+          )
         : Number.POSITIVE_INFINITY
       // Whole rounds whose ticks all come before the target: the first tick at or after it is real.
       const targetSlot = Math.ceil(Math.min(nextPhysical, dwellEnd) / tickMs)
