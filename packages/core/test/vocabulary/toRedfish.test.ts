@@ -302,6 +302,23 @@ describe('toRedfish status and rollup', () => {
     ])
   })
 
+  test('MinNeededInGroup counts the largest supplies first, whatever the id order', () => {
+    const { subsystem } = toRedfish(
+      snapshotOf({
+        supplies: [supply({ id: 'a1', usableW: 300 }), supply({ id: 'a2', usableW: 900 })],
+        buses: [bus({ loadW: 900 })],
+      }),
+    )
+    expect(subsystem.PowerSupplyRedundancy[0]!.MinNeededInGroup).toBe(1)
+  })
+
+  test('readings that were not read are absent from the metrics, not present as undefined', () => {
+    const metrics = toRedfish(snapshotOf({ supplies: [supply({ readings: { poutW: 10 } })] })).metrics[0]!
+    expect(Object.keys(metrics).sort()).toEqual(
+      ['@odata.id', '@odata.type', 'Id', 'Name', 'Status', 'OutputPowerWatts'].sort(),
+    )
+  })
+
   test('the rack id is percent-encoded in the chassis path', () => {
     const { subsystem } = toRedfish(snapshotOf({ rack: 'row 3/b' }))
     expect(subsystem['@odata.id']).toBe('/redfish/v1/Chassis/row%203%2Fb/PowerSubsystem')
