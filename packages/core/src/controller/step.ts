@@ -230,13 +230,35 @@ export const expectedClosed = (s: ControllerState): readonly boolean[] =>
     ? s.believedClosed
     : s.config.rack.switches.map((sw) => s.applying!.target.some((t) => sameSwitch(t, sw)))
 
+/** Feeds on which some supply has failed from input loss: the feed itself is likely lost. */
+const lostFeeds = (s: ControllerState): ReadonlySet<string> =>
+  new Set(
+    s.config.rack.supplies.flatMap((sp) => {
+      const h = s.health[sp.id]
+      return sp.feed !== undefined && h?.state === 'failed' && h.cause === 'inputLoss' ? [sp.feed] : []
+    }),
+  )
+
+/**
+ * A feed loss takes out every supply on it at once, but deglitching confirms them one at a time. Once a
+ * supply on a feed has failed from input loss, another supply on that feed that has also shown input
+ * loss is planned as failed before its own confirmation: moving it in as a replacement would hang a bus
+ * on the dead feed (the simulator showed both buses going dark that way).
+ */
+const onLostFeed = (s: ControllerState, supply: Supply, lost: ReadonlySet<string>): boolean => {
+  const h = s.health[supply.id]
+  return supply.feed !== undefined && lost.has(supply.feed) && h !== undefined && h.inputLossMemory > 0
+}
+
 /** The allocator's input for the current beliefs. */
 export const allocationInput = (s: ControllerState): RackInput => {
   const { rack, policies } = s.config
   const expected = expectedClosed(s)
   const pre = rack.policy.preemptRisk
+  const lost = lostFeeds(s)
   const supplies: Supply[] = rack.supplies.map((sp) => {
-    const state = s.health[sp.id]?.state ?? sp.state
+    const believed = s.health[sp.id]?.state ?? sp.state
+    const state = believed !== 'absent' && onLostFeed(s, sp, lost) ? 'failed' : believed
     const feed = sp.feed === undefined ? {} : { feed: sp.feed }
     if (!policies.prediction.enabled)
       return sp.failureRisk === undefined
@@ -394,7 +416,13 @@ const observe = (x: Scratch, supply: string, observation: HealthObservation): vo
   const before = prev.state
   const after = a.health.state
   if (after !== before) x.healthChanged = true
+  const config = x.s.config.rack.supplies.find((sp) => sp.id === supply)
+  const lost = lostFeeds(x.s)
+  const nowOnLostFeed = config !== undefined && !unusable(after) && onLostFeed(x.s, config, lost)
+  const wasOnLostFeed =
+    config?.feed !== undefined && lost.has(config.feed) && !unusable(before) && prev.inputLossMemory > 0
   if (unusable(after) && !unusable(before)) x.emergency ??= `${supply} ${after}`
+  else if (nowOnLostFeed && !wasOnLostFeed) x.emergency ??= `${supply} input loss on a lost feed`
   else if (after !== before) x.s = { ...x.s, replanPending: true }
 
   if (!prediction.enabled) return

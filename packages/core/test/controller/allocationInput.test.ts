@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import { allocationInput, initialControllerState } from '../../src/controller/step.js'
-import { rack } from './stepFixtures.js'
+import { telemetryEvent } from '../../src/testing/eventArbitraries.js'
+import { drive, rack } from './stepFixtures.js'
 
 /** The fixture rack with psu1 and psu3 on feed AC1, psu2 on AC2 (psu3 names none when `partial`). */
 const fedRack = (partial: boolean) => ({
@@ -36,5 +37,45 @@ describe('allocationInput', () => {
       expect(psu3 === undefined ? [] : Object.keys(psu3)).not.toContain('feed')
       expect(feedsOf(prediction, true)[2]).toEqual(['psu3', undefined])
     }
+  })
+})
+
+describe('allocationInput: a lost feed', () => {
+  const inputLost = ['word.vinUv', 'input.vinUvFault', 'word.powerGoodNegated', 'word.off']
+  const startFed = (withFeeds: boolean) => {
+    const state = initialControllerState({ rack: withFeeds ? fedRack(false) : rack })
+    if (E.isLeft(state)) throw new Error(JSON.stringify(state.left))
+    return state.right
+  }
+  const stateOf = (input: ReturnType<typeof allocationInput>, id: string) =>
+    input.supplies.find((s) => s.id === id)?.state
+
+  it('plans a supply as failed once another on its feed failed from input loss and it shows input loss too', () => {
+    const d = drive(startFed(true), [
+      telemetryEvent('psu1', 10, inputLost),
+      telemetryEvent('psu1', 20, inputLost),
+      telemetryEvent('psu1', 30, inputLost), // faultPolls (3): psu1 failed, cause inputLoss
+      telemetryEvent('psu3', 40, inputLost), // one sighting on the same feed (AC1)
+      telemetryEvent('psu2', 50, inputLost), // one sighting on the other feed (AC2)
+    ])
+    expect(d.state.health.psu1?.cause).toBe('inputLoss')
+    expect(d.state.health.psu3?.state).toBe('ok') // its own deglitch has not confirmed it yet
+    const input = allocationInput(d.state)
+    expect(stateOf(input, 'psu3')).toBe('failed')
+    expect(stateOf(input, 'psu2')).toBe('ok') // AC2 is not known lost
+    // The sighting on the lost feed is an emergency: a plan at once, which never closes psu3.
+    const plans = d.commands[3]?.filter((c) => c._tag === 'ApplyPlan') ?? []
+    expect(plans).toHaveLength(1)
+    for (const p of plans)
+      if (p._tag === 'ApplyPlan')
+        expect(p.steps.filter((st) => st.supply === 'psu3' && st.op === 'close')).toEqual([])
+  })
+
+  it('does nothing of the kind without feeds, or before the sighting', () => {
+    const events = [10, 20, 30].map((t) => telemetryEvent('psu1', t, inputLost))
+    const noFeeds = drive(startFed(false), [...events, telemetryEvent('psu3', 40, inputLost)])
+    expect(stateOf(allocationInput(noFeeds.state), 'psu3')).toBe('ok')
+    const noSighting = drive(startFed(true), events)
+    expect(stateOf(allocationInput(noSighting.state), 'psu3')).toBe('ok')
   })
 })
