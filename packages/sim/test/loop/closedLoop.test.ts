@@ -10,6 +10,7 @@ const moves = (r: PolicyResult) =>
 
 describe('closed loop, hand-checked: one supply fails on a two-bus rack', () => {
   // A: psu1 + psu2 (3 kW each) carry a1 (2 kW); B: psu3..psu5 carry b1 (2 kW). psu1 fails at 1 h.
+  // Each bus draws from both feeds (psu1, psu3 on feedA; psu2, psu4, psu5 on feedB): the start is optimal.
   // Static: A keeps 3 kW >= 2 kW (no outage) but has no N+1 for the remaining 3 h.
   // Controller: open the failed psu1, then move one of B's three supplies to A (break before make):
   // A has N+1 again (6 kW - 3 kW >= 2 kW) and so does B (6 kW - 3 kW >= 2 kW).
