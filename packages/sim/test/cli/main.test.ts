@@ -20,9 +20,9 @@ describe('busbar CLI', () => {
     expect(r.code).toBe(0)
     expect(r.out).toMatch(/static\s+reactive\s+predictive/)
     expect(r.out).toMatch(/hours without N\+1 on bus A\s+3\.0\s+0\.0\s+0\.0/)
-    // 7 = 4 at start-up (the feed-aware controller swaps psu2 (feedA) and psu3 (feedB) so each bus draws
-    // from both feeds) + 3 answering the failure (open psu1, move psu2 back onto A).
-    expect(r.out).toMatch(/switch operations\s+0\.0\s+7\.0\s+7\.0/)
+    // 3 = open the failed psu1, move psu3 onto A. The example already draws each bus from both feeds, so
+    // the feed-aware controller has nothing to move at start-up.
+    expect(r.out).toMatch(/switch operations\s+0\.0\s+3\.0\s+3\.0/)
     expect(r.out).toContain('fault-to-switch latency (reactive)')
   })
 
@@ -43,7 +43,7 @@ describe('busbar CLI', () => {
     const json = JSON.parse(r.out)
     expect(json.seeds).toEqual([1, 2])
     expect(json.summaries.map((s: { policy: string }) => s.policy)).toEqual(['static', 'reactive'])
-    expect(json.summaries[1].switchOperations).toEqual({ mean: 7, ci95: 0, n: 2 })
+    expect(json.summaries[1].switchOperations).toEqual({ mean: 3, ci95: 0, n: 2 })
   })
 
   test('a bad scenario is rejected with the path of every problem', async () => {
