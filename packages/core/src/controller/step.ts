@@ -245,10 +245,8 @@ const lostFeeds = (s: ControllerState): ReadonlySet<string> =>
  * loss is planned as failed before its own confirmation: moving it in as a replacement would hang a bus
  * on the dead feed (the simulator showed both buses going dark that way).
  */
-const onLostFeed = (s: ControllerState, supply: Supply, lost: ReadonlySet<string>): boolean => {
-  const h = s.health[supply.id]
-  return supply.feed !== undefined && lost.has(supply.feed) && h !== undefined && h.inputLossMemory > 0
-}
+const onLostFeed = (supply: Supply, h: SupplyHealth | undefined, lost: ReadonlySet<string>): boolean =>
+  supply.feed !== undefined && lost.has(supply.feed) && h !== undefined && h.inputLossMemory > 0
 
 /** The allocator's input for the current beliefs. */
 export const allocationInput = (s: ControllerState): RackInput => {
@@ -258,7 +256,7 @@ export const allocationInput = (s: ControllerState): RackInput => {
   const lost = lostFeeds(s)
   const supplies: Supply[] = rack.supplies.map((sp) => {
     const believed = s.health[sp.id]?.state ?? sp.state
-    const state = believed !== 'absent' && onLostFeed(s, sp, lost) ? 'failed' : believed
+    const state = believed !== 'absent' && onLostFeed(sp, s.health[sp.id], lost) ? 'failed' : believed
     const feed = sp.feed === undefined ? {} : { feed: sp.feed }
     if (!policies.prediction.enabled)
       return sp.failureRisk === undefined
@@ -416,11 +414,14 @@ const observe = (x: Scratch, supply: string, observation: HealthObservation): vo
   const before = prev.state
   const after = a.health.state
   if (after !== before) x.healthChanged = true
-  const config = x.s.config.rack.supplies.find((sp) => sp.id === supply)
-  const lost = lostFeeds(x.s)
-  const nowOnLostFeed = config !== undefined && !unusable(after) && onLostFeed(x.s, config, lost)
-  const wasOnLostFeed =
-    config?.feed !== undefined && lost.has(config.feed) && !unusable(before) && prev.inputLossMemory > 0
+  // Only a usable supply showing input loss can newly be on a lost feed: the scan is skipped otherwise.
+  const config =
+    !unusable(after) && a.health.inputLossMemory > 0
+      ? x.s.config.rack.supplies.find((sp) => sp.id === supply)
+      : undefined
+  const lost = config?.feed === undefined ? new Set<string>() : lostFeeds(x.s)
+  const nowOnLostFeed = config !== undefined && onLostFeed(config, a.health, lost)
+  const wasOnLostFeed = config !== undefined && !unusable(before) && onLostFeed(config, prev, lost)
   if (unusable(after) && !unusable(before)) x.emergency ??= `${supply} ${after}`
   else if (nowOnLostFeed && !wasOnLostFeed) x.emergency ??= `${supply} input loss on a lost feed`
   else if (after !== before) x.s = { ...x.s, replanPending: true }
