@@ -33,6 +33,9 @@
  *   So wobbling loads or risks never make switches flap.
  * - A plan is issued (ApplyPlan) only when it changes something: switch steps, or the set of loads to
  *   shed (`plan.shed`, carried out by whoever executes the plan).
+ * - Steps are the allocator's, except that opens of failed/absent supplies through quarantined switches
+ *   go last (`deferStuckOpens`): the executor stops at the first fault, and one welded switch must not
+ *   keep every other failed supply connected.
  * - Plans are computed from the expected switch state: the target of the plan being applied, else the
  *   believed state. Executor contract: plans run in planId order, each starting where the previous
  *   one ended; when a plan aborts, the executor drops the later plans it has queued (the controller
@@ -49,6 +52,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { allocate } from '../allocate/allocate.js'
+import { deferStuckOpens } from './deferStuckOpens.js'
 import type { Plan, SwitchStep } from '../model/plan.js'
 import type { RackInput, Supply, SwitchRef } from '../model/rack.js'
 import type { StatusRegisters } from '../telemetry/telemetry.js'
@@ -546,7 +550,15 @@ const onSwitchResult = (x: Scratch, result: PlanExecutionResult): void => {
 
 const plan = (x: Scratch, kind: PlanKind): void => {
   const s = x.s
-  const result: Plan = allocate(allocationInput(s))
+  const input = allocationInput(s)
+  const allocated: Plan = allocate(input)
+  // A quarantined switch still believed closed is likely welded: its open goes last (see deferStuckOpens).
+  const steps = deferStuckOpens(
+    allocated.steps,
+    (sw) => s.quarantine.some((q) => sameSwitch(q, sw)),
+    (id) => unusable(input.supplies.find((sp) => sp.id === id)?.state),
+  )
+  const result: Plan = steps === allocated.steps ? allocated : { ...allocated, steps }
   const { rack } = s.config
   const shedChanged = result.shed.length !== s.shed.length || result.shed.some((l) => !s.shed.includes(l))
   x.s = { ...x.s, replanPending: false, plannedLoadW: { ...s.loadW }, shed: [...result.shed] }

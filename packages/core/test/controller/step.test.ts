@@ -407,6 +407,55 @@ describe('step: plan alarms and start-up hazards', () => {
     const calm = drive(second.state, [tick(60), tick(70), telemetryEvent('psu2', 80, [])])
     expect(calm.commands.flatMap(plansIn)).toHaveLength(0)
   })
+
+  it('a welded switch of a failed supply does not keep the next failed supply connected', () => {
+    // psu1 failed and its switch to A will not open (quarantined, believed closed). Then psu2 fails:
+    // the executor stops at its first fault, so psu2's open must come before the retry of psu1's.
+    const d = drive(start(), [
+      telemetryEvent('psu1', 10, ot),
+      telemetryEvent('psu1', 20, ot),
+      telemetryEvent('psu1', 30, ot),
+    ])
+    const actual = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: sw.closed }))
+    const welded = step(d.state, {
+      _tag: 'SwitchResult',
+      atMs: 40,
+      result: {
+        _tag: 'Aborted',
+        planId: 1,
+        failedStep: 0,
+        step: { op: 'open', supply: 'psu1', bus: 'A', kind: 'relay' },
+        fault: { _tag: 'FeedbackMismatch', expectedClosed: false, feedbackClosed: true },
+        restored: true,
+        actual,
+      },
+    })
+    const [retry] = plansIn(welded.commands)
+    // The retry is the last step, after the spare's close: the spare does not wait on the welded switch.
+    expect(retry!.plan.steps.at(-1)).toEqual({ op: 'open', supply: 'psu1', bus: 'A', kind: 'relay' })
+    expect(retry!.plan.steps).toContainEqual({ op: 'close', supply: 'psu3', bus: 'A', kind: 'relay' })
+    const stillWelded = step(welded.state, {
+      _tag: 'SwitchResult',
+      atMs: 50,
+      result: {
+        _tag: 'Aborted',
+        planId: retry!.planId,
+        failedStep: retry!.plan.steps.length - 1,
+        step: { op: 'open', supply: 'psu1', bus: 'A', kind: 'relay' },
+        fault: { _tag: 'FeedbackMismatch', expectedClosed: false, feedbackClosed: true },
+        restored: true,
+        actual: actual.map((a) => (a.supply === 'psu3' && a.bus === 'A' ? { ...a, closed: true } : a)),
+      },
+    })
+    const psu2Fails = drive(stillWelded.state, [
+      telemetryEvent('psu2', 60, ot),
+      telemetryEvent('psu2', 70, ot),
+      telemetryEvent('psu2', 80, ot),
+    ])
+    const [p] = plansIn(psu2Fails.commands[2]!)
+    expect(p!.plan.steps[0]).toEqual({ op: 'open', supply: 'psu2', bus: 'B', kind: 'relay' })
+    expect(p!.plan.steps.at(-1)).toEqual({ op: 'open', supply: 'psu1', bus: 'A', kind: 'relay' })
+  })
 })
 
 describe('step: ClearFaults is never looped', () => {

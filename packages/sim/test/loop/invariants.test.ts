@@ -25,7 +25,11 @@ const stormy = (days: number): Scenario => {
 }
 
 describe('safety invariants of core hold at every simulated instant', () => {
-  test.prop([fc.integer({ min: 1, max: 1_000_000 }), fc.boolean()], { numRuns: 4 })(
+  test.prop([fc.integer({ min: 1, max: 1_000_000 }), fc.boolean()], {
+    numRuns: 4,
+    // Found failing (a welded switch of a dead supply, retried first, kept the next failed one connected).
+    examples: [[7, false]],
+  })(
     'never a supply on two buses, never a close onto a failed supply; failed supplies leave their bus',
     async (seed, predictive) => {
       const scenario = stormy(3)
