@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import ts from 'typescript'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import type { ControllerState } from '@busbar/core'
-import type { VirtualSwitchRig } from '../../../adapters-gpio/src/mock/index.js'
+import type { VirtualSwitchRig } from '@busbar/adapters-gpio/mock'
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url))
 const heading = '## Wiring firmware: adapters + core'
