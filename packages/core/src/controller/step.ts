@@ -33,6 +33,8 @@
  *   So wobbling loads or risks never make switches flap.
  * - A plan is issued (ApplyPlan) only when it changes something: switch steps, or the set of loads to
  *   shed (`plan.shed`, carried out by whoever executes the plan).
+ * - A supply showing a fault the deglitch has not confirmed yet is planned as at risk and is never
+ *   closed onto a bus by a new plan (it may be dead: moving load onto it would drop that load).
  * - Steps are the allocator's, except that opens of failed/absent supplies through quarantined switches
  *   go last (`deferStuckOpens`): the executor stops at the first fault, and one welded switch must not
  *   keep every other failed supply connected.
@@ -234,6 +236,16 @@ export const expectedClosed = (s: ControllerState): readonly boolean[] =>
     ? s.believedClosed
     : s.config.rack.switches.map((sw) => s.applying!.target.some((t) => sameSwitch(t, sw)))
 
+/**
+ * A usable supply whose last poll showed a failure flag, POWER_GOOD#/OFF or an output-down input loss that
+ * the deglitch has not confirmed yet. Plans made meanwhile count it as at risk (`warning`: it still
+ * carries its load, but not the redundancy) and never close it onto a bus: if it is really dead, load
+ * moved onto it is dropped (the simulator browned out both buses that way), and the fault will be
+ * confirmed within `faultPolls` polls anyway.
+ */
+const faultUnconfirmed = (h: SupplyHealth | undefined): boolean =>
+  h !== undefined && !unusable(h.state) && (h.faultStreak > 0 || h.powerStreak > 0 || h.inputStreak > 0)
+
 /** Feeds on which some supply has failed from input loss: the feed itself is likely lost. */
 const lostFeeds = (s: ControllerState): ReadonlySet<string> =>
   new Set(
@@ -260,7 +272,12 @@ export const allocationInput = (s: ControllerState): RackInput => {
   const lost = lostFeeds(s)
   const supplies: Supply[] = rack.supplies.map((sp) => {
     const believed = s.health[sp.id]?.state ?? sp.state
-    const state = believed !== 'absent' && onLostFeed(sp, s.health[sp.id], lost) ? 'failed' : believed
+    const state =
+      believed !== 'absent' && onLostFeed(sp, s.health[sp.id], lost)
+        ? 'failed'
+        : believed === 'ok' && faultUnconfirmed(s.health[sp.id])
+          ? 'warning'
+          : believed
     const feed = sp.feed === undefined ? {} : { feed: sp.feed }
     if (!policies.prediction.enabled)
       return sp.failureRisk === undefined
@@ -273,7 +290,8 @@ export const allocationInput = (s: ControllerState): RackInput => {
   const switches = rack.switches.flatMap((sw, i) => {
     const closed = expected[i] ?? false
     const quarantined = s.quarantine.some((q) => sameSwitch(q, sw))
-    return quarantined && !closed ? [] : [{ ...sw, closed }]
+    const suspect = faultUnconfirmed(s.health[sw.supply])
+    return (quarantined || suspect) && !closed ? [] : [{ ...sw, closed }]
   })
   return {
     supplies,

@@ -62,7 +62,8 @@ describe('allocationInput: a lost feed', () => {
     expect(d.state.health.psu3?.state).toBe('ok') // its own deglitch has not confirmed it yet
     const input = allocationInput(d.state)
     expect(stateOf(input, 'psu3')).toBe('failed')
-    expect(stateOf(input, 'psu2')).toBe('ok') // AC2 is not known lost
+    // AC2 is not known lost: one sighting is only an unconfirmed fault (at risk, not failed).
+    expect(stateOf(input, 'psu2')).toBe('warning')
     // The sighting on the lost feed is an emergency: a plan at once, which never closes psu3.
     const plans = d.commands[3]?.filter((c) => c._tag === 'ApplyPlan') ?? []
     expect(plans).toHaveLength(1)
@@ -74,8 +75,58 @@ describe('allocationInput: a lost feed', () => {
   it('does nothing of the kind without feeds, or before the sighting', () => {
     const events = [10, 20, 30].map((t) => telemetryEvent('psu1', t, inputLost))
     const noFeeds = drive(startFed(false), [...events, telemetryEvent('psu3', 40, inputLost)])
-    expect(stateOf(allocationInput(noFeeds.state), 'psu3')).toBe('ok')
+    expect(stateOf(allocationInput(noFeeds.state), 'psu3')).toBe('warning') // unconfirmed, not failed
     const noSighting = drive(startFed(true), events)
     expect(stateOf(allocationInput(noSighting.state), 'psu3')).toBe('ok')
+  })
+})
+
+describe('allocationInput: a fault the deglitch has not confirmed yet', () => {
+  const ot = ['temperature.otFault']
+  const startPlain = () => {
+    const state = initialControllerState({ rack })
+    if (E.isLeft(state)) throw new Error(JSON.stringify(state.left))
+    return state.right
+  }
+  const view = (events: Parameters<typeof drive>[1]) => {
+    const d = drive(startPlain(), events)
+    const input = allocationInput(d.state)
+    return {
+      health: d.state.health.psu3?.state,
+      state: input.supplies.find((s) => s.id === 'psu3')?.state,
+      switches: input.switches.filter((sw) => sw.supply === 'psu3').map((sw) => `${sw.bus}:${sw.closed}`),
+    }
+  }
+
+  it('counts the supply as at risk and never as a candidate to close, until the fault is confirmed', () => {
+    // psu3 is the open spare (wired to A and B): one or two fault polls make it unusable as a spare.
+    expect(view([])).toEqual({ health: 'ok', state: 'ok', switches: ['A:false', 'B:false'] })
+    for (const polls of [1, 2])
+      expect(view([10, 20].slice(0, polls).map((t) => telemetryEvent('psu3', t, ot)))).toEqual({
+        health: 'ok',
+        state: 'warning',
+        switches: [],
+      })
+    // Confirmed: failed (its switches stay listed, all open).
+    expect(view([10, 20, 30].map((t) => telemetryEvent('psu3', t, ot)))).toEqual({
+      health: 'failed',
+      state: 'failed',
+      switches: ['A:false', 'B:false'],
+    })
+    // A glitch: one clean poll after it and the spare is a candidate again.
+    expect(view([telemetryEvent('psu3', 10, ot), telemetryEvent('psu3', 20, [])])).toEqual({
+      health: 'ok',
+      state: 'ok',
+      switches: ['A:false', 'B:false'],
+    })
+  })
+
+  it('keeps a suspect supply where it is: its closed switch stays in the input', () => {
+    const d = drive(startPlain(), [telemetryEvent('psu1', 10, ot)])
+    const input = allocationInput(d.state)
+    expect(input.supplies.find((s) => s.id === 'psu1')?.state).toBe('warning')
+    expect(input.switches.filter((sw) => sw.supply === 'psu1')).toEqual([
+      { supply: 'psu1', bus: 'A', kind: 'relay', closed: true },
+    ])
   })
 })
