@@ -378,27 +378,40 @@ describe('step: plan alarms and start-up hazards', () => {
     expect(back.commands.flatMap(alarmsCleared)).toContain('loadShed:srv2')
   })
 
-  it('a stuck switch does not make the controller re-issue plans in a loop', () => {
-    // psu1 fails; the executor cannot open psu1->A (stays closed) and reports Aborted twice.
-    const d = drive(start(), [
+  /** psu1 failed (three over-temperature polls), and the executor's report that psu1->A would not open. */
+  const psu1Failed = () =>
+    drive(start(), [
       telemetryEvent('psu1', 10, ot),
       telemetryEvent('psu1', 20, ot),
       telemetryEvent('psu1', 30, ot),
     ])
+  const psu1StuckClosed = (
+    planId: number,
+    atMs: number,
+    failedStep: number,
+    actual: readonly { supply: string; bus: string; closed: boolean }[],
+    restored: boolean,
+  ): ControllerEvent => ({
+    _tag: 'SwitchResult',
+    atMs,
+    result: {
+      _tag: 'Aborted',
+      planId,
+      failedStep,
+      step: { op: 'open', supply: 'psu1', bus: 'A', kind: 'relay' },
+      fault: restored
+        ? { _tag: 'FeedbackMismatch', expectedClosed: false, feedbackClosed: true }
+        : { _tag: 'ReadbackMismatch', expectedClosed: false, actualClosed: true },
+      restored,
+      actual,
+    },
+  })
+
+  it('a stuck switch does not make the controller re-issue plans in a loop', () => {
+    // psu1 fails; the executor cannot open psu1->A (stays closed) and reports Aborted twice.
+    const d = psu1Failed()
     const stuck = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: sw.closed }))
-    const abort = (planId: number, atMs: number): ControllerEvent => ({
-      _tag: 'SwitchResult',
-      atMs,
-      result: {
-        _tag: 'Aborted',
-        planId,
-        failedStep: 0,
-        step: { op: 'open', supply: 'psu1', bus: 'A', kind: 'relay' },
-        fault: { _tag: 'ReadbackMismatch', expectedClosed: false, actualClosed: true },
-        restored: false,
-        actual: stuck,
-      },
-    })
+    const abort = (planId: number, atMs: number) => psu1StuckClosed(planId, atMs, 0, stuck, false)
     const first = step(d.state, abort(1, 40))
     expect(plansIn(first.commands)).toHaveLength(1) // first fault: replan at once
     const second = step(first.state, abort(2, 50))
@@ -411,42 +424,18 @@ describe('step: plan alarms and start-up hazards', () => {
   it('a welded switch of a failed supply does not keep the next failed supply connected', () => {
     // psu1 failed and its switch to A will not open (quarantined, believed closed). Then psu2 fails:
     // the executor stops at its first fault, so psu2's open must come before the retry of psu1's.
-    const d = drive(start(), [
-      telemetryEvent('psu1', 10, ot),
-      telemetryEvent('psu1', 20, ot),
-      telemetryEvent('psu1', 30, ot),
-    ])
+    const d = psu1Failed()
     const actual = rack.switches.map((sw) => ({ supply: sw.supply, bus: sw.bus, closed: sw.closed }))
-    const welded = step(d.state, {
-      _tag: 'SwitchResult',
-      atMs: 40,
-      result: {
-        _tag: 'Aborted',
-        planId: 1,
-        failedStep: 0,
-        step: { op: 'open', supply: 'psu1', bus: 'A', kind: 'relay' },
-        fault: { _tag: 'FeedbackMismatch', expectedClosed: false, feedbackClosed: true },
-        restored: true,
-        actual,
-      },
-    })
+    const welded = step(d.state, psu1StuckClosed(1, 40, 0, actual, true))
     const [retry] = plansIn(welded.commands)
     // The retry is the last step, after the spare's close: the spare does not wait on the welded switch.
     expect(retry!.plan.steps.at(-1)).toEqual({ op: 'open', supply: 'psu1', bus: 'A', kind: 'relay' })
     expect(retry!.plan.steps).toContainEqual({ op: 'close', supply: 'psu3', bus: 'A', kind: 'relay' })
-    const stillWelded = step(welded.state, {
-      _tag: 'SwitchResult',
-      atMs: 50,
-      result: {
-        _tag: 'Aborted',
-        planId: retry!.planId,
-        failedStep: retry!.plan.steps.length - 1,
-        step: { op: 'open', supply: 'psu1', bus: 'A', kind: 'relay' },
-        fault: { _tag: 'FeedbackMismatch', expectedClosed: false, feedbackClosed: true },
-        restored: true,
-        actual: actual.map((a) => (a.supply === 'psu3' && a.bus === 'A' ? { ...a, closed: true } : a)),
-      },
-    })
+    const spareIn = actual.map((a) => (a.supply === 'psu3' && a.bus === 'A' ? { ...a, closed: true } : a))
+    const stillWelded = step(
+      welded.state,
+      psu1StuckClosed(retry!.planId, 50, retry!.plan.steps.length - 1, spareIn, true),
+    )
     const psu2Fails = drive(stillWelded.state, [
       telemetryEvent('psu2', 60, ot),
       telemetryEvent('psu2', 70, ot),
