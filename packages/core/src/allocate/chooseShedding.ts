@@ -93,6 +93,14 @@ export interface SheddingWorkspace {
   /** Per bus, with everything served: loads through it, and loads on it alone. */
   readonly cacheCarryCount: Int32Array
   readonly cacheLoseCount: Int32Array
+  /**
+   * Bus-loss scenarios with everything served, per bus a (partners of a from cachePartnerStart[a] to
+   * cachePartnerStart[a + 1]): each up bus b that takes some of a's loads, and the limit b needs then
+   * (its load plus what moves over). Other buses take nothing, and fit when everything fits.
+   */
+  readonly cachePartnerStart: Int32Array
+  readonly cachePartnerBus: Int32Array
+  readonly cachePartnerNeedU: Float64Array
   /** Scratch for completeVector: the same counts for the served set. */
   readonly carryCount: Int32Array
   readonly loseCount: Int32Array
@@ -186,6 +194,9 @@ export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
     cacheCarries: new Uint8Array(B),
     cacheCarryCount: new Int32Array(B),
     cacheLoseCount: new Int32Array(B),
+    cachePartnerStart: new Int32Array(B + 1),
+    cachePartnerBus: new Int32Array(B * B),
+    cachePartnerNeedU: new Float64Array(B * B),
     carryCount: new Int32Array(B),
     loseCount: new Int32Array(B),
     candN: 0,
@@ -459,6 +470,18 @@ const buildCache = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): voi
       ws.cacheLoseCount[only] = (ws.cacheLoseCount[only] ?? 0) + 1
     }
   }
+  let k = 0
+  for (let a = 0; a < B; a++) {
+    ws.cachePartnerStart[a] = k
+    for (let b = 0; b < B; b++) {
+      const movedU = ws.cacheMoved[a * B + b] ?? 0
+      if (b === a || side.up[b] === 0 || movedU <= 0) continue
+      ws.cachePartnerBus[k] = b
+      ws.cachePartnerNeedU[k] = (ws.cacheLoadU[b] ?? 0) + movedU
+      k++
+    }
+  }
+  ws.cachePartnerStart[B] = k
   ws.cacheReady = true
 }
 
@@ -482,7 +505,7 @@ export const everythingFits = (ix: RackIndex, ws: SheddingWorkspace, side: Switc
  * ws.vec from the cache (rebuilt only when the up set changes; served flags and bus loads then in
  * ws.cacheServed / ws.cacheLoadU). Returns false when something must be shed.
  */
-const evaluateAllServed = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): boolean => {
+export const evaluateAllServed = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): boolean => {
   const B = ix.busCount
   ws.work += B * B
   if (!everythingFits(ix, ws, side)) return false
@@ -501,13 +524,9 @@ const evaluateAllServed = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSid
     for (let a = 0; a < B; a++) {
       if (ws.cacheCarries[a] === 0 || ws.cacheLoses[a] === 1) continue
       let ok = true
-      for (let b = 0; b < B; b++) {
-        if (b === a || side.up[b] === 0) continue
-        if ((ws.cacheLoadU[b] ?? 0) + (ws.cacheMoved[a * B + b] ?? 0) > (side.limitU[b] ?? 0)) {
-          ok = false
-          break
-        }
-      }
+      const end = ws.cachePartnerStart[a + 1] ?? 0
+      for (let j = ws.cachePartnerStart[a] ?? 0; ok && j < end; j++)
+        ok = (ws.cachePartnerNeedU[j] ?? 0) <= (side.limitU[ws.cachePartnerBus[j] ?? 0] ?? 0)
       if (ok) survived++
     }
   }

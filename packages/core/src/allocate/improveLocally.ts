@@ -16,8 +16,16 @@
  * the current point's served set when that still fits, since greedy shedding can do worse than the
  * exact shedding the point may have come with.
  */
+import {
+  createClimbEvaluator,
+  evaluateGreedyTouched,
+  evaluateKeptTouched,
+  settlePoint,
+  type ClimbEvaluator,
+} from './climbEvaluator.js'
 import { compareTieBreak } from './compareServiceVectors.js'
 import {
+  evaluateAllServed,
   everythingFits,
   evaluateGreedy,
   evaluateServed,
@@ -45,6 +53,8 @@ interface Climb {
   servesAll: boolean
   /** Whether the redundancy deficit steers the climb (else the true objective alone). */
   readonly guided: boolean
+  /** Neighbours evaluated on the components they touch (null: from scratch, racks with feeds). */
+  readonly ev: ClimbEvaluator | null
 }
 
 /** Offer ws.vec (with `served`) to the incumbent and write its guide vector into `g`. */
@@ -87,6 +97,7 @@ const adopt = (ix: RackIndex, c: Climb, g: Float64Array, served: Uint8Array): vo
   c.assignHere.set(c.side.assign)
   c.servedHere.set(served)
   c.upHere.set(c.side.up)
+  if (c.ev !== null) settlePoint(ix, c.ev, c.side, served)
   let all = true
   for (let l = 0; l < ix.loadCount && all; l++) {
     const a = ix.loadBusA[l] ?? -1
@@ -108,6 +119,22 @@ const surelyWorse = (ix: RackIndex, ws: SheddingWorkspace, c: Climb): boolean =>
 }
 
 /**
+ * Evaluate the climb's side keeping the point's served set (evaluateServed, or incrementally after
+ * evaluateGreedyTouched, charged the same); false when that set does not fit.
+ */
+const keptFits = (ix: RackIndex, ws: SheddingWorkspace, c: Climb, ev: ClimbEvaluator | null): boolean => {
+  if (ev === null) return evaluateServed(ix, ws, c.side, c.servedHere)
+  // evaluateServed's charges: prepare, the candidates (loads with an up bus: the all-served cache is
+  // for this up set), and completeVector when the set fits.
+  let candidates = 0
+  for (let r = 0; r < ix.loadPriorities.length; r++) candidates += ws.cacheVec[2 * r] ?? 0
+  ws.work += ix.loadCount + 2 * candidates
+  if (!evaluateKeptTouched(ix, ev, ws, c.side)) return false
+  ws.work += ix.loadCount + ix.busCount * ix.busCount
+  return true
+}
+
+/**
  * Evaluate the climb's side twice, offering both to the incumbent: with greedy shedding, and keeping
  * the current point's served set when it still fits (greedy can shed worse than the shedding an exact
  * search found for the point). The better of the two by the guide becomes the climb's point when it
@@ -115,16 +142,34 @@ const surelyWorse = (ix: RackIndex, ws: SheddingWorkspace, c: Climb): boolean =>
  */
 const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb): boolean => {
   if (surelyWorse(ix, ws, c)) return false
-  const fromCache = evaluateGreedy(ix, ws, c.side)
-  const greedyServed = fromCache ? ws.cacheServed : ws.served
-  guide(ix, ws, inc, c, greedyServed, fromCache ? ws.cacheLoadU : ws.loadU, c.there)
+  const ev = c.started ? c.ev : null
+  let fromCache: boolean
+  let greedyServed: Uint8Array
+  let greedyLoadU: Float64Array
+  if (ev === null) {
+    fromCache = evaluateGreedy(ix, ws, c.side)
+    greedyServed = fromCache ? ws.cacheServed : ws.served
+    greedyLoadU = fromCache ? ws.cacheLoadU : ws.loadU
+  } else {
+    fromCache = evaluateAllServed(ix, ws, c.side)
+    if (!fromCache) {
+      // Charged as evaluateGreedy's full pass (prepare, greedy, completeVector): the budget counts the
+      // same steps whichever way a neighbour is evaluated, so the climb's course does not change.
+      ws.work += 5 * ix.loadCount + 2 * ix.busCount * ix.busCount
+      evaluateGreedyTouched(ix, ev, ws, c.side)
+    }
+    greedyServed = fromCache ? ws.cacheServed : ev.greedyServed
+    greedyLoadU = fromCache ? ws.cacheLoadU : ev.greedyLoadU
+  }
+  guide(ix, ws, inc, c, greedyServed, greedyLoadU, c.there)
   c.greedyServed.set(greedyServed)
   const greedyWins = beatsHere(c, c.there, c.greedyServed) > 0
   // When greedy serves every load with an up bus, the point's served set can only serve a subset:
   // no better on level 1, so not worth evaluating.
-  if (!fromCache && c.started && evaluateServed(ix, ws, c.side, c.servedHere)) {
-    guide(ix, ws, inc, c, ws.served, ws.loadU, c.kept)
-    if (beatsHere(c, c.kept, ws.served) > 0) {
+  if (!fromCache && c.started && keptFits(ix, ws, c, ev)) {
+    const keptServed = ev === null ? ws.served : ev.keptServed
+    guide(ix, ws, inc, c, keptServed, ev === null ? ws.loadU : ev.keptLoadU, c.kept)
+    if (beatsHere(c, c.kept, keptServed) > 0) {
       let keptBetter = !greedyWins
       if (greedyWins) {
         for (let i = 0; i < c.kept.length; i++) {
@@ -137,7 +182,7 @@ const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb)
         }
       }
       if (keptBetter) {
-        adopt(ix, c, c.kept, ws.served)
+        adopt(ix, c, c.kept, keptServed)
         return true
       }
     }
@@ -186,6 +231,7 @@ const climb = (
     upHere: new Uint8Array(ix.busCount),
     servesAll: false,
     guided,
+    ev: createClimbEvaluator(ix, ws),
   }
   // The starting point keeps the incumbent's own shedding (it may be better than greedy's).
   if (evaluateServed(ix, ws, c.side, inc.served)) {
