@@ -195,6 +195,7 @@ const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb)
 /**
  * Hill-climb from the incumbent within `workLimit`; the incumbent only ever improves. `plain: false`
  * skips the final plain climb, for callers whose exact search takes over from the incumbent anyway.
+ * Returns true when the last climb ended on a point no neighbour improves (not cut by the budget).
  */
 export const improveLocally = (
   ix: RackIndex,
@@ -202,13 +203,13 @@ export const improveLocally = (
   inc: Incumbent,
   workLimit: number,
   plain = true,
-): void => {
-  if (ix.supplyCount === 0) return
+): boolean => {
+  if (ix.supplyCount === 0) return true
   // Guided first, with most of the budget; then plainly from the incumbent, so that the result is a
   // local optimum of the true objective (the guided climb may have wandered off the incumbent).
   const start = ws.work
-  climb(ix, ws, inc, plain ? start + 0.7 * (workLimit - start) : workLimit, true)
-  if (plain) climb(ix, ws, inc, workLimit, false)
+  const settled = climb(ix, ws, inc, plain ? start + 0.7 * (workLimit - start) : workLimit, true)
+  return plain ? climb(ix, ws, inc, workLimit, false) : settled
 }
 
 const climb = (
@@ -217,7 +218,7 @@ const climb = (
   inc: Incumbent,
   workLimit: number,
   guided: boolean,
-): void => {
+): boolean => {
   const n = ix.vectorLength + 1
   const c: Climb = {
     side: switchSideOf(ix, Int32Array.from(inc.assign)),
@@ -241,9 +242,10 @@ const climb = (
   c.started = true
   for (;;) {
     singleMoves(ix, ws, inc, c, workLimit)
-    if (ws.work > workLimit) return
+    if (ws.work > workLimit) return false
     if (swaps(ix, ws, inc, c, workLimit)) continue
-    if (ws.work > workLimit || !busMoves(ix, ws, inc, c, workLimit)) return
+    if (ws.work > workLimit) return false
+    if (!busMoves(ix, ws, inc, c, workLimit)) return ws.work <= workLimit
   }
 }
 
