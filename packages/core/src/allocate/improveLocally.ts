@@ -212,6 +212,17 @@ export const improveLocally = (
   return plain ? climb(ix, ws, inc, workLimit, false) : settled
 }
 
+/** One evaluator per workspace (so per rack): its buffers are settled afresh by every climb. */
+const evaluators = new WeakMap<SheddingWorkspace, ClimbEvaluator | null>()
+const evaluatorFor = (ix: RackIndex, ws: SheddingWorkspace): ClimbEvaluator | null => {
+  let ev = evaluators.get(ws)
+  if (ev === undefined) {
+    ev = createClimbEvaluator(ix, ws)
+    evaluators.set(ws, ev)
+  }
+  return ev
+}
+
 const climb = (
   ix: RackIndex,
   ws: SheddingWorkspace,
@@ -232,7 +243,7 @@ const climb = (
     upHere: new Uint8Array(ix.busCount),
     servesAll: false,
     guided,
-    ev: createClimbEvaluator(ix, ws),
+    ev: evaluatorFor(ix, ws),
   }
   // The starting point keeps the incumbent's own shedding (it may be better than greedy's).
   if (evaluateServed(ix, ws, c.side, inc.served)) {
