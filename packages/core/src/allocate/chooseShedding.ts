@@ -83,6 +83,8 @@ export interface SheddingWorkspace {
   readonly carries: Uint8Array
   /** Work counter (nodes and leaves), for the deterministic budget. */
   work: number
+  /** How many times the everything-served cache was built: unchanged means still for the same up set. */
+  cacheBuilds: number
   /** Everything-served state for the up set in `cacheUp` (valid when cacheReady). */
   cacheReady: boolean
   readonly cacheUp: Uint8Array
@@ -186,6 +188,7 @@ export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
     loses: new Uint8Array(B),
     carries: new Uint8Array(B),
     work: 0,
+    cacheBuilds: 0,
     cacheReady: false,
     cacheUp: new Uint8Array(B),
     cacheLoadU: new Float64Array(B),
@@ -483,6 +486,7 @@ const buildCache = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): voi
   }
   ws.cachePartnerStart[B] = k
   ws.cacheReady = true
+  ws.cacheBuilds++
 }
 
 /**
@@ -506,9 +510,18 @@ export const everythingFits = (ix: RackIndex, ws: SheddingWorkspace, side: Switc
  * ws.cacheServed / ws.cacheLoadU). Returns false when something must be shed.
  */
 export const evaluateAllServed = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): boolean => {
-  const B = ix.busCount
-  ws.work += B * B
+  ws.work += ix.busCount * ix.busCount
   if (!everythingFits(ix, ws, side)) return false
+  allServedVector(ix, ws, side)
+  return true
+}
+
+/**
+ * ws.vec for `side` with everything served, from the cache; the caller knows the cache is for side.up
+ * and that everything fits (evaluateAllServed checks both). Charges only the feed scenarios.
+ */
+export const allServedVector = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): void => {
+  const B = ix.busCount
   const P = ix.loadPriorities.length
   const BP = ix.busPriorities.length
   const vec = ws.vec
@@ -536,7 +549,6 @@ export const evaluateAllServed = (ix: RackIndex, ws: SheddingWorkspace, side: Sw
   }
   vec[2 * P + BP] = survived
   vec[2 * P + BP + 1] = -side.changes
-  return true
 }
 
 /**

@@ -25,6 +25,7 @@ import {
 } from './climbEvaluator.js'
 import { compareTieBreak } from './compareServiceVectors.js'
 import {
+  allServedVector,
   evaluateAllServed,
   everythingFits,
   evaluateGreedy,
@@ -55,6 +56,8 @@ interface Climb {
   readonly guided: boolean
   /** Neighbours evaluated on the components they touch (null: from scratch, racks with feeds). */
   readonly ev: ClimbEvaluator | null
+  /** ws.cacheBuilds when the all-served cache was last seen to be for the point's up set, else -1. */
+  cacheBuildsHere: number
 }
 
 /** Offer ws.vec (with `served`) to the incumbent and write its guide vector into `g`. */
@@ -82,6 +85,11 @@ const guide = (
   g[2 * P + BP + 2] = v[2 * P + BP + 1] ?? 0
 }
 
+const sameUpAsHere = (ix: RackIndex, c: Climb): boolean => {
+  for (let b = 0; b < ix.busCount; b++) if (c.side.up[b] !== c.upHere[b]) return false
+  return true
+}
+
 /** 1 when guide `g` with `served` beats the climb's point, else -1 or 0. */
 const beatsHere = (c: Climb, g: Float64Array, served: Uint8Array): number => {
   for (let i = 0; i < g.length; i++) {
@@ -92,12 +100,15 @@ const beatsHere = (c: Climb, g: Float64Array, served: Uint8Array): number => {
   return compareTieBreak(c.side.assign, served, c.assignHere, c.servedHere)
 }
 
-const adopt = (ix: RackIndex, c: Climb, g: Float64Array, served: Uint8Array): void => {
+const adopt = (ix: RackIndex, ws: SheddingWorkspace, c: Climb, g: Float64Array, served: Uint8Array): void => {
   c.here.set(g)
   c.assignHere.set(c.side.assign)
   c.servedHere.set(served)
   c.upHere.set(c.side.up)
   if (c.ev !== null) settlePoint(ix, c.ev, c.side, served)
+  let cacheHere = ws.cacheReady
+  for (let b = 0; cacheHere && b < ix.busCount; b++) if (ws.cacheUp[b] !== c.side.up[b]) cacheHere = false
+  c.cacheBuildsHere = cacheHere ? ws.cacheBuilds : -1
   let all = true
   for (let l = 0; l < ix.loadCount && all; l++) {
     const a = ix.loadBusA[l] ?? -1
@@ -141,8 +152,22 @@ const keptFits = (ix: RackIndex, ws: SheddingWorkspace, c: Climb, ev: ClimbEvalu
  * beats it; returns whether it did.
  */
 const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb): boolean => {
-  if (surelyWorse(ix, ws, c)) return false
   const ev = c.started ? c.ev : null
+  if (ev !== null && c.servesAll && ws.cacheBuilds === c.cacheBuildsHere && sameUpAsHere(ix, c)) {
+    // The point serves everything, the neighbour has its up set and the cache is for it: surelyWorse and
+    // evaluateAllServed in one, charged as they are. Only buses whose limit moved can be over it.
+    const B = ix.busCount
+    ws.work += B
+    for (let b = 0; b < B; b++)
+      if (c.side.up[b] === 1 && (ws.cacheLoadU[b] ?? 0) > (c.side.limitU[b] ?? 0)) return false
+    ws.work += B * B + B
+    allServedVector(ix, ws, c.side)
+    guide(ix, ws, inc, c, ws.cacheServed, ws.cacheLoadU, c.there)
+    if (beatsHere(c, c.there, ws.cacheServed) <= 0) return false
+    adopt(ix, ws, c, c.there, ws.cacheServed)
+    return true
+  }
+  if (surelyWorse(ix, ws, c)) return false
   let fromCache: boolean
   let greedyServed: Uint8Array
   let greedyLoadU: Float64Array
@@ -152,6 +177,8 @@ const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb)
     greedyLoadU = fromCache ? ws.cacheLoadU : ws.loadU
   } else {
     fromCache = evaluateAllServed(ix, ws, c.side)
+    // The cache is now for this up set: for the point's too when they are the same.
+    if (sameUpAsHere(ix, c)) c.cacheBuildsHere = ws.cacheBuilds
     if (!fromCache) {
       // Charged as evaluateGreedy's full pass (prepare, greedy, completeVector): the budget counts the
       // same steps whichever way a neighbour is evaluated, so the climb's course does not change.
@@ -182,13 +209,13 @@ const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb)
         }
       }
       if (keptBetter) {
-        adopt(ix, c, c.kept, keptServed)
+        adopt(ix, ws, c, c.kept, keptServed)
         return true
       }
     }
   }
   if (!greedyWins) return false
-  adopt(ix, c, c.there, c.greedyServed)
+  adopt(ix, ws, c, c.there, c.greedyServed)
   return true
 }
 
@@ -244,11 +271,12 @@ const climb = (
     servesAll: false,
     guided,
     ev: evaluatorFor(ix, ws),
+    cacheBuildsHere: -1,
   }
   // The starting point keeps the incumbent's own shedding (it may be better than greedy's).
   if (evaluateServed(ix, ws, c.side, inc.served)) {
     guide(ix, ws, inc, c, ws.served, ws.loadU, c.there)
-    adopt(ix, c, c.there, ws.served)
+    adopt(ix, ws, c, c.there, ws.served)
   } else tryHere(ix, ws, inc, c)
   c.started = true
   for (;;) {
