@@ -74,13 +74,17 @@ interface Climb {
  * evaluation was, so the climb's course and budget do not change.
  */
 interface DeadMoves {
-  /** The climb the entries belong to (entries of earlier climbs do not match). */
-  epoch: number
+  /** The assignment the versions describe (the last point of any climb on this workspace). */
+  readonly assign: Int32Array
   readonly compVersion: Int32Array
-  /** Per (s * singleSlots + j + 1), option j of supply s (-1: open): epoch, from, two versions, charge. */
+  /**
+   * Per (s * singleSlots + j + 1), option j of supply s (-1: open): kind, from, two versions, charge.
+   * Kind 0: no entry; 1: found dead by a guided climb, so dead for plain ones too (worse on levels
+   * 1-4 is worse on their guide); 2: found dead by a plain climb only.
+   */
   readonly single: Int32Array
   readonly singleSlots: number
-  /** Per (s1 * S + s2): epoch, b1, b2, two versions, charge (null for racks with many supplies). */
+  /** Per (s1 * S + s2): kind, b1, b2, two versions, charge (null for racks with many supplies). */
   readonly pair: Int32Array | null
 }
 
@@ -153,7 +157,7 @@ const adopt = (ix: RackIndex, ws: SheddingWorkspace, c: Climb, g: Float64Array, 
   // joins or leaves (see DeadMoves).
   if (c.dead !== null && c.ev !== null) {
     for (let s = 0; s < ix.supplyCount; s++) {
-      const was = c.assignHere[s] ?? -1
+      const was: number = c.dead.assign[s] ?? -1
       const now = c.side.assign[s] ?? -1
       if (was === now) continue
       for (const b of [was, now]) {
@@ -162,6 +166,7 @@ const adopt = (ix: RackIndex, ws: SheddingWorkspace, c: Climb, g: Float64Array, 
         c.dead.compVersion[comp] = (c.dead.compVersion[comp] ?? 0) + 1
       }
     }
+    c.dead.assign.set(c.side.assign)
   }
   c.assignHere.set(c.side.assign)
   c.servedHere.set(served)
@@ -326,7 +331,7 @@ const evaluatorFor = (
       ev === null
         ? null
         : {
-            epoch: 0,
+            assign: new Int32Array(S).fill(-1),
             compVersion: new Int32Array(ev.compCount),
             single: new Int32Array(S * slots * singleFields),
             singleSlots: slots,
@@ -365,7 +370,6 @@ const climb = (
     deadCharge: -1,
     dead: skipDead ? tools.dead : null,
   }
-  if (c.dead !== null) c.dead.epoch++
   // The starting point keeps the incumbent's own shedding (it may be better than greedy's).
   if (evaluateServed(ix, ws, c.side, inc.served)) {
     guide(ix, ws, inc, c, ws.served, ws.loadU, c.there)
@@ -411,7 +415,7 @@ const singleMoves = (
         at = (s * dead.singleSlots + j + 1) * singleFields
         const e = dead.single
         if (
-          e[at] === dead.epoch &&
+          (e[at] === 1 || (e[at] === 2 && !c.guided)) &&
           e[at + 1] === from &&
           e[at + 2] === versionOf(c, dead, from) &&
           e[at + 3] === versionOf(c, dead, b)
@@ -429,7 +433,7 @@ const singleMoves = (
       moveSupply(ix, side, s, from)
       if (at >= 0 && dead !== null && c.deadCharge >= 0) {
         const e = dead.single
-        e[at] = dead.epoch
+        e[at] = c.guided ? 1 : 2
         e[at + 1] = from
         e[at + 2] = versionOf(c, dead, from)
         e[at + 3] = versionOf(c, dead, b)
@@ -473,7 +477,7 @@ const swaps = (
       if (dead !== null && table !== null && deadRegime(ws, c)) {
         at = (s1 * S + s2) * pairFields
         if (
-          table[at] === dead.epoch &&
+          (table[at] === 1 || (table[at] === 2 && !c.guided)) &&
           table[at + 1] === b1 &&
           table[at + 2] === b2 &&
           table[at + 3] === versionOf(c, dead, b1) &&
@@ -490,7 +494,7 @@ const swaps = (
       moveSupply(ix, side, s2, b2)
       moveSupply(ix, side, s1, b1)
       if (at >= 0 && dead !== null && table !== null && c.deadCharge >= 0) {
-        table[at] = dead.epoch
+        table[at] = c.guided ? 1 : 2
         table[at + 1] = b1
         table[at + 2] = b2
         table[at + 3] = versionOf(c, dead, b1)
