@@ -33,6 +33,10 @@ export interface ClimbEvaluator {
   readonly pointUp: Uint8Array
   readonly pointLimitU: Float64Array
   readonly pointRedundantU: Float64Array
+  /** The same arrays as a side (what shedding a component reads), the point's shedding, parts ready. */
+  readonly pointSide: SwitchSide
+  servedHere: Uint8Array
+  settled: boolean
   /** The point's greedy shedding and its own (kept) shedding: parts per component, totals, flags, loads. */
   readonly greedyParts: Float64Array
   readonly keptParts: Float64Array
@@ -103,6 +107,9 @@ export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): Clim
   }
   loadStart[compCount] = k
   const V = 2 * ix.loadPriorities.length + ix.busPriorities.length + 1
+  const pointUp = new Uint8Array(B)
+  const pointLimitU = new Float64Array(B)
+  const pointRedundantU = new Float64Array(B)
   return {
     compOfBus,
     compCount,
@@ -111,9 +118,19 @@ export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): Clim
     loadStart,
     loads,
     partLength: V,
-    pointUp: new Uint8Array(B),
-    pointLimitU: new Float64Array(B),
-    pointRedundantU: new Float64Array(B),
+    pointUp,
+    pointLimitU,
+    pointRedundantU,
+    // shedComponent reads up, limits and redundant capacity only.
+    pointSide: {
+      assign: new Int32Array(0),
+      up: pointUp,
+      limitU: pointLimitU,
+      redundantU: pointRedundantU,
+      changes: 0,
+    },
+    servedHere: new Uint8Array(L),
+    settled: false,
     greedyParts: new Float64Array(compCount * V),
     keptParts: new Float64Array(compCount * V),
     greedyTotal: new Float64Array(V),
@@ -230,7 +247,8 @@ const shedComponent = (
 
 /**
  * Settle the evaluator on the climb's point: `side` as it is now, `servedHere` its adopted shedding
- * (which fits). Evaluates every component both greedily and with `servedHere`.
+ * (which fits; the caller keeps it unchanged until the next settlePoint). The point's parts are
+ * computed when a neighbour first needs them (many points are left before any neighbour sheds).
  */
 export const settlePoint = (
   ix: RackIndex,
@@ -238,10 +256,18 @@ export const settlePoint = (
   side: SwitchSide,
   servedHere: Uint8Array,
 ): void => {
-  const V = ev.partLength
   ev.pointUp.set(side.up)
   ev.pointLimitU.set(side.limitU)
   ev.pointRedundantU.set(side.redundantU)
+  ev.servedHere = servedHere
+  ev.settled = false
+}
+
+/** Evaluate every component of the settled point both greedily and with its own shedding. */
+const settleParts = (ix: RackIndex, ev: ClimbEvaluator): void => {
+  const V = ev.partLength
+  const point = ev.pointSide
+  const servedHere = ev.servedHere
   ev.greedyTotal.fill(0)
   ev.keptTotal.fill(0)
   ev.pointGreedyServed.fill(0)
@@ -249,13 +275,14 @@ export const settlePoint = (
   ev.pointGreedyLoadU.fill(0)
   ev.pointKeptLoadU.fill(0)
   for (let c = 0; c < ev.compCount; c++) {
-    shedComponent(ix, ev, side, c, null, ev.pointGreedyServed, ev.pointGreedyLoadU, ev.greedyParts, c * V)
-    shedComponent(ix, ev, side, c, servedHere, ev.pointKeptServed, ev.pointKeptLoadU, ev.keptParts, c * V)
+    shedComponent(ix, ev, point, c, null, ev.pointGreedyServed, ev.pointGreedyLoadU, ev.greedyParts, c * V)
+    shedComponent(ix, ev, point, c, servedHere, ev.pointKeptServed, ev.pointKeptLoadU, ev.keptParts, c * V)
     for (let i = 0; i < V; i++) {
       ev.greedyTotal[i] = (ev.greedyTotal[i] ?? 0) + (ev.greedyParts[c * V + i] ?? 0)
       ev.keptTotal[i] = (ev.keptTotal[i] ?? 0) + (ev.keptParts[c * V + i] ?? 0)
     }
   }
+  ev.settled = true
 }
 
 /** Mark the components with a bus whose state differs from the point's. */
@@ -295,6 +322,7 @@ export const evaluateGreedyTouched = (
   side: SwitchSide,
 ): void => {
   findTouched(ix, ev, side)
+  if (!ev.settled) settleParts(ix, ev)
   const V = ev.partLength
   ev.greedyServed.set(ev.pointGreedyServed)
   ev.greedyLoadU.set(ev.pointGreedyLoadU)
@@ -318,6 +346,7 @@ export const evaluateKeptTouched = (
   ws: SheddingWorkspace,
   side: SwitchSide,
 ): boolean => {
+  if (!ev.settled) settleParts(ix, ev)
   const V = ev.partLength
   ev.keptServed.set(ev.pointKeptServed)
   ev.keptLoadU.set(ev.pointKeptLoadU)

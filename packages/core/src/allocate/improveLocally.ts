@@ -171,7 +171,7 @@ const adopt = (ix: RackIndex, ws: SheddingWorkspace, c: Climb, g: Float64Array, 
   c.assignHere.set(c.side.assign)
   c.servedHere.set(served)
   c.upHere.set(c.side.up)
-  if (c.ev !== null) settlePoint(ix, c.ev, c.side, served)
+  if (c.ev !== null) settlePoint(ix, c.ev, c.side, c.servedHere)
   let cacheHere = ws.cacheReady
   for (let b = 0; cacheHere && b < ix.busCount; b++) if (ws.cacheUp[b] !== c.side.up[b]) cacheHere = false
   c.cacheBuildsHere = cacheHere ? ws.cacheBuilds : -1
