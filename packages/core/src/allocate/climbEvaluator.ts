@@ -14,6 +14,7 @@
  * The climb settles the evaluator on its point (settlePoint) each time it adopts one; a neighbour is then
  * the point's parts with the touched components' parts replaced.
  */
+import { carveFloat64, carveInt32, carveUint8 } from './carve.js'
 import type { SheddingWorkspace } from './chooseShedding.js'
 import type { RackIndex } from './indexRack.js'
 import type { SwitchSide } from './switchSide.js'
@@ -107,9 +108,34 @@ export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): Clim
   }
   loadStart[compCount] = k
   const V = 2 * ix.loadPriorities.length + ix.busPriorities.length + 1
-  const pointUp = new Uint8Array(B)
-  const pointLimitU = new Float64Array(B)
-  const pointRedundantU = new Float64Array(B)
+  // Three allocations for the buffers below (views are far cheaper to make than typed arrays).
+  const [
+    pointLimitU,
+    pointRedundantU,
+    greedyParts,
+    keptParts,
+    greedyTotal,
+    keptTotal,
+    pointGreedyLoadU,
+    pointKeptLoadU,
+    greedyLoadU,
+    keptLoadU,
+    part,
+    total,
+    moved,
+  ] = carveFloat64(B, B, compCount * V, compCount * V, V, V, B, B, B, B, V, V, B * B)
+  const [noAssign, touched] = carveInt32(0, compCount)
+  const [
+    pointUp,
+    servedHere,
+    pointGreedyServed,
+    pointKeptServed,
+    isTouched,
+    greedyServed,
+    keptServed,
+    carries,
+    loses,
+  ] = carveUint8(B, L, L, L, compCount, L, L, B, B)
   return {
     compOfBus,
     compCount,
@@ -123,34 +149,34 @@ export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): Clim
     pointRedundantU,
     // shedComponent reads up, limits and redundant capacity only.
     pointSide: {
-      assign: new Int32Array(0),
+      assign: noAssign,
       up: pointUp,
       limitU: pointLimitU,
       redundantU: pointRedundantU,
       changes: 0,
     },
-    servedHere: new Uint8Array(L),
+    servedHere,
     settled: false,
-    greedyParts: new Float64Array(compCount * V),
-    keptParts: new Float64Array(compCount * V),
-    greedyTotal: new Float64Array(V),
-    keptTotal: new Float64Array(V),
-    pointGreedyServed: new Uint8Array(L),
-    pointGreedyLoadU: new Float64Array(B),
-    pointKeptServed: new Uint8Array(L),
-    pointKeptLoadU: new Float64Array(B),
-    touched: new Int32Array(compCount),
+    greedyParts,
+    keptParts,
+    greedyTotal,
+    keptTotal,
+    pointGreedyServed,
+    pointGreedyLoadU,
+    pointKeptServed,
+    pointKeptLoadU,
+    touched,
     touchedCount: 0,
-    isTouched: new Uint8Array(compCount),
-    greedyServed: new Uint8Array(L),
-    greedyLoadU: new Float64Array(B),
-    keptServed: new Uint8Array(L),
-    keptLoadU: new Float64Array(B),
-    part: new Float64Array(V),
-    total: new Float64Array(V),
-    moved: new Float64Array(B * B),
-    carries: new Uint8Array(B),
-    loses: new Uint8Array(B),
+    isTouched,
+    greedyServed,
+    greedyLoadU,
+    keptServed,
+    keptLoadU,
+    part,
+    total,
+    moved,
+    carries,
+    loses,
   }
 }
 

@@ -16,6 +16,7 @@
  * the current point's served set when that still fits, since greedy shedding can do worse than the
  * exact shedding the point may have come with.
  */
+import { carveInt32 } from './carve.js'
 import {
   createClimbEvaluator,
   evaluateGreedyTouched,
@@ -327,16 +328,18 @@ const evaluatorFor = (
     const S = ix.supplyCount
     let slots = 1
     for (const opts of ix.options) slots = Math.max(slots, opts.length + 1)
-    const dead: DeadMoves | null =
-      ev === null
-        ? null
-        : {
-            assign: new Int32Array(S).fill(-1),
-            compVersion: new Int32Array(ev.compCount),
-            single: new Int32Array(S * slots * singleFields),
-            singleSlots: slots,
-            pair: S <= pairTableMaxSupplies ? new Int32Array(S * S * pairFields) : null,
-          }
+    let dead: DeadMoves | null = null
+    if (ev !== null) {
+      const pairs = S <= pairTableMaxSupplies ? S * S * pairFields : 0
+      const [assign, compVersion, single, pair] = carveInt32(S, ev.compCount, S * slots * singleFields, pairs)
+      dead = {
+        assign: assign.fill(-1),
+        compVersion,
+        single,
+        singleSlots: slots,
+        pair: pairs > 0 ? pair : null,
+      }
+    }
     found = { ev, dead }
     evaluators.set(ws, found)
   }
