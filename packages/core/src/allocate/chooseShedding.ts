@@ -20,6 +20,7 @@
  * large racks, where the search is a heuristic anyway.
  */
 import type { RackIndex } from './indexRack.js'
+import { carveFloat64, carveInt32, carveUint8 } from './carve.js'
 import { compareTieBreak } from './compareServiceVectors.js'
 import { createFeedScratch, feedLossScenarios, feedShares, type FeedScratch } from './feedLoss.js'
 import type { SwitchSide } from './switchSide.js'
@@ -83,6 +84,8 @@ export interface SheddingWorkspace {
   readonly carries: Uint8Array
   /** Work counter (nodes and leaves), for the deterministic budget. */
   work: number
+  /** How many times the everything-served cache was built: unchanged means still for the same up set. */
+  cacheBuilds: number
   /** Everything-served state for the up set in `cacheUp` (valid when cacheReady). */
   cacheReady: boolean
   readonly cacheUp: Uint8Array
@@ -93,6 +96,14 @@ export interface SheddingWorkspace {
   /** Per bus, with everything served: loads through it, and loads on it alone. */
   readonly cacheCarryCount: Int32Array
   readonly cacheLoseCount: Int32Array
+  /**
+   * Bus-loss scenarios with everything served, per bus a (partners of a from cachePartnerStart[a] to
+   * cachePartnerStart[a + 1]): each up bus b that takes some of a's loads, and the limit b needs then
+   * (its load plus what moves over). Other buses take nothing, and fit when everything fits.
+   */
+  readonly cachePartnerStart: Int32Array
+  readonly cachePartnerBus: Int32Array
+  readonly cachePartnerNeedU: Float64Array
   /** Scratch for completeVector: the same counts for the served set. */
   readonly carryCount: Int32Array
   readonly loseCount: Int32Array
@@ -152,59 +163,135 @@ export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
     if (same(l, prev)) twin[l] = prev
   }
   const P = ix.loadPriorities.length
+  // Three allocations instead of some fifty (a typed array of its own costs far more than a view).
+  const [
+    shareA,
+    shareB,
+    loadU,
+    candCount,
+    candQ,
+    vec,
+    opt,
+    moved,
+    busFitCount,
+    busFitW,
+    busCount,
+    busUsed,
+    cacheLoadU,
+    cacheMoved,
+    cachePartnerNeedU,
+    cacheVec,
+    feedLimitU,
+    slotCount0,
+    slotQ0,
+    slotCount1,
+    slotQ1,
+  ] = carveFloat64(
+    L,
+    L,
+    B,
+    P,
+    P,
+    ix.vectorLength,
+    ix.vectorLength,
+    B * B,
+    B,
+    B,
+    B,
+    B,
+    B,
+    B * B,
+    B * B,
+    ix.vectorLength,
+    ix.feedCount * B,
+    P,
+    P,
+    P,
+    P,
+  )
+  const [
+    cand,
+    groupEnd,
+    shareBusA,
+    shareBusB,
+    lostOn,
+    cacheCarryCount,
+    cacheLoseCount,
+    cachePartnerStart,
+    cachePartnerBus,
+    carryCount,
+    loseCount,
+    slotCand0,
+    slotCand1,
+  ] = carveInt32(L, L, L, L, B, B, B, B + 1, B * B, B, B, L, L)
+  const [
+    served,
+    candThrough,
+    loses,
+    carries,
+    cacheUp,
+    cacheLoses,
+    cacheCarries,
+    cacheServed,
+    feedDown,
+    feedCountable,
+    prepUp,
+    slotThrough0,
+    slotThrough1,
+  ] = carveUint8(L, B, B, B, B, B, B, L, ix.feedCount * B, ix.feedCount, B, B, B)
   return {
     order,
     orderBySize,
     twin,
-    cand: new Int32Array(L),
-    groupEnd: new Int32Array(L),
-    shareBusA: new Int32Array(L),
-    shareA: new Float64Array(L),
-    shareBusB: new Int32Array(L),
-    shareB: new Float64Array(L),
-    served: new Uint8Array(L),
-    loadU: new Float64Array(B),
-    lostOn: new Int32Array(B),
-    candThrough: new Uint8Array(B),
-    candCount: new Float64Array(P),
-    candQ: new Float64Array(P),
-    vec: new Float64Array(ix.vectorLength),
-    opt: new Float64Array(ix.vectorLength),
-    moved: new Float64Array(B * B),
-    busFitCount: new Float64Array(B),
-    busFitW: new Float64Array(B),
-    busCount: new Float64Array(B),
-    busUsed: new Float64Array(B),
-    loses: new Uint8Array(B),
-    carries: new Uint8Array(B),
+    cand,
+    groupEnd,
+    shareBusA,
+    shareA,
+    shareBusB,
+    shareB,
+    served,
+    loadU,
+    lostOn,
+    candThrough,
+    candCount,
+    candQ,
+    vec,
+    opt,
+    moved,
+    busFitCount,
+    busFitW,
+    busCount,
+    busUsed,
+    loses,
+    carries,
     work: 0,
+    cacheBuilds: 0,
     cacheReady: false,
-    cacheUp: new Uint8Array(B),
-    cacheLoadU: new Float64Array(B),
-    cacheMoved: new Float64Array(B * B),
-    cacheLoses: new Uint8Array(B),
-    cacheCarries: new Uint8Array(B),
-    cacheCarryCount: new Int32Array(B),
-    cacheLoseCount: new Int32Array(B),
-    carryCount: new Int32Array(B),
-    loseCount: new Int32Array(B),
+    cacheUp,
+    cacheLoadU,
+    cacheMoved,
+    cacheLoses,
+    cacheCarries,
+    cacheCarryCount,
+    cacheLoseCount,
+    cachePartnerStart,
+    cachePartnerBus,
+    cachePartnerNeedU,
+    carryCount,
+    loseCount,
     candN: 0,
-    cacheVec: new Float64Array(ix.vectorLength),
-    cacheServed: new Uint8Array(L),
+    cacheVec,
+    cacheServed,
     feeds: createFeedScratch(ix),
-    feedDown: new Uint8Array(ix.feedCount * B),
-    feedLimitU: new Float64Array(ix.feedCount * B),
-    feedCountable: new Uint8Array(ix.feedCount),
+    feedDown,
+    feedLimitU,
+    feedCountable,
     prepReady: false,
-    prepUp: new Uint8Array(B),
-    prepSlots: [0, 1].map(() => ({
-      valid: false,
-      n: 0,
-      cand: new Int32Array(L),
-      through: new Uint8Array(B),
-      count: new Float64Array(P),
-      q: new Float64Array(P),
-    })),
+    prepUp,
+    prepSlots: [
+      { valid: false, n: 0, cand: slotCand0, through: slotThrough0, count: slotCount0, q: slotQ0 },
+      { valid: false, n: 0, cand: slotCand1, through: slotThrough1, count: slotCount1, q: slotQ1 },
+    ],
     leaves: 0,
     sheddingNodes: 0,
   }
@@ -459,7 +546,20 @@ const buildCache = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): voi
       ws.cacheLoseCount[only] = (ws.cacheLoseCount[only] ?? 0) + 1
     }
   }
+  let k = 0
+  for (let a = 0; a < B; a++) {
+    ws.cachePartnerStart[a] = k
+    for (let b = 0; b < B; b++) {
+      const movedU = ws.cacheMoved[a * B + b] ?? 0
+      if (b === a || side.up[b] === 0 || movedU <= 0) continue
+      ws.cachePartnerBus[k] = b
+      ws.cachePartnerNeedU[k] = (ws.cacheLoadU[b] ?? 0) + movedU
+      k++
+    }
+  }
+  ws.cachePartnerStart[B] = k
   ws.cacheReady = true
+  ws.cacheBuilds++
 }
 
 /**
@@ -482,10 +582,19 @@ export const everythingFits = (ix: RackIndex, ws: SheddingWorkspace, side: Switc
  * ws.vec from the cache (rebuilt only when the up set changes; served flags and bus loads then in
  * ws.cacheServed / ws.cacheLoadU). Returns false when something must be shed.
  */
-const evaluateAllServed = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): boolean => {
-  const B = ix.busCount
-  ws.work += B * B
+export const evaluateAllServed = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): boolean => {
+  ws.work += ix.busCount * ix.busCount
   if (!everythingFits(ix, ws, side)) return false
+  allServedVector(ix, ws, side)
+  return true
+}
+
+/**
+ * ws.vec for `side` with everything served, from the cache; the caller knows the cache is for side.up
+ * and that everything fits (evaluateAllServed checks both). Charges only the feed scenarios.
+ */
+export const allServedVector = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): void => {
+  const B = ix.busCount
   const P = ix.loadPriorities.length
   const BP = ix.busPriorities.length
   const vec = ws.vec
@@ -501,13 +610,9 @@ const evaluateAllServed = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSid
     for (let a = 0; a < B; a++) {
       if (ws.cacheCarries[a] === 0 || ws.cacheLoses[a] === 1) continue
       let ok = true
-      for (let b = 0; b < B; b++) {
-        if (b === a || side.up[b] === 0) continue
-        if ((ws.cacheLoadU[b] ?? 0) + (ws.cacheMoved[a * B + b] ?? 0) > (side.limitU[b] ?? 0)) {
-          ok = false
-          break
-        }
-      }
+      const end = ws.cachePartnerStart[a + 1] ?? 0
+      for (let j = ws.cachePartnerStart[a] ?? 0; ok && j < end; j++)
+        ok = (ws.cachePartnerNeedU[j] ?? 0) <= (side.limitU[ws.cachePartnerBus[j] ?? 0] ?? 0)
       if (ok) survived++
     }
   }
@@ -517,7 +622,6 @@ const evaluateAllServed = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSid
   }
   vec[2 * P + BP] = survived
   vec[2 * P + BP + 1] = -side.changes
-  return true
 }
 
 /**

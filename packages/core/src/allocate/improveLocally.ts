@@ -16,8 +16,18 @@
  * the current point's served set when that still fits, since greedy shedding can do worse than the
  * exact shedding the point may have come with.
  */
+import { carveInt32 } from './carve.js'
+import {
+  createClimbEvaluator,
+  evaluateGreedyTouched,
+  evaluateKeptTouched,
+  settlePoint,
+  type ClimbEvaluator,
+} from './climbEvaluator.js'
 import { compareTieBreak } from './compareServiceVectors.js'
 import {
+  allServedVector,
+  evaluateAllServed,
   everythingFits,
   evaluateGreedy,
   evaluateServed,
@@ -45,7 +55,44 @@ interface Climb {
   servesAll: boolean
   /** Whether the redundancy deficit steers the climb (else the true objective alone). */
   readonly guided: boolean
+  /** Neighbours evaluated on the components they touch (null: from scratch, racks with feeds). */
+  readonly ev: ClimbEvaluator | null
+  /** ws.cacheBuilds when the all-served cache was last seen to be for the point's up set, else -1. */
+  cacheBuildsHere: number
+  /** Set by tryHere: the units it charged when the neighbour was dead (see DeadMoves), else -1. */
+  deadCharge: number
+  readonly dead: DeadMoves | null
 }
+
+/**
+ * Neighbours found dead, to skip while nothing they depend on changes. Where the point serves every
+ * load with an up bus and a move keeps the up set, a neighbour's vector (and guide) is the point's plus
+ * a difference that depends only on the components of the buses the move touches (and on the moved
+ * supplies' own switch changes). A neighbour worse than the point on both the guide and the objective
+ * (strictly on levels 1-4) is not adopted and cannot improve the incumbent (which is at least the
+ * point); while those components keep their state (versions, raised whenever a supply joins or leaves
+ * one of their buses), trying it again would give the same answer. A skipped neighbour is charged what its
+ * evaluation was, so the climb's course and budget do not change.
+ */
+interface DeadMoves {
+  /** The assignment the versions describe (the last point of any climb on this workspace). */
+  readonly assign: Int32Array
+  readonly compVersion: Int32Array
+  /**
+   * Per (s * singleSlots + j + 1), option j of supply s (-1: open): kind, from, two versions, charge.
+   * Kind 0: no entry; 1: found dead by a guided climb, so dead for plain ones too (worse on levels
+   * 1-4 is worse on their guide); 2: found dead by a plain climb only.
+   */
+  readonly single: Int32Array
+  readonly singleSlots: number
+  /** Per (s1 * S + s2): kind, b1, b2, two versions, charge (null for racks with many supplies). */
+  readonly pair: Int32Array | null
+}
+
+const singleFields = 5
+const pairFields = 6
+/** Above this many supplies the swap table (S^2 entries) costs more to set up than it saves. */
+const pairTableMaxSupplies = 96
 
 /** Offer ws.vec (with `served`) to the incumbent and write its guide vector into `g`. */
 const guide = (
@@ -72,6 +119,29 @@ const guide = (
   g[2 * P + BP + 2] = v[2 * P + BP + 1] ?? 0
 }
 
+/** Whether a true vector is strictly worse on levels 1-4 than the point's (its guide without the deficit). */
+const worseThanHere = (ix: RackIndex, v: Float64Array, c: Climb): boolean => {
+  const d = 2 * ix.loadPriorities.length + ix.busPriorities.length
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i] ?? 0
+    const y = c.here[i < d ? i : i + 1] ?? 0
+    if (x !== y) return x < y
+  }
+  return false
+}
+
+/** Whether the climb is where dead neighbours can be skipped: see DeadMoves and tryHere's fast path. */
+const deadRegime = (ws: SheddingWorkspace, c: Climb): boolean =>
+  c.dead !== null && c.started && c.servesAll && ws.cacheBuilds === c.cacheBuildsHere
+
+const versionOf = (c: Climb, dead: DeadMoves, b: number): number =>
+  b < 0 || c.ev === null ? -1 : (dead.compVersion[c.ev.compOfBus[b] ?? 0] ?? 0)
+
+const sameUpAsHere = (ix: RackIndex, c: Climb): boolean => {
+  for (let b = 0; b < ix.busCount; b++) if (c.side.up[b] !== c.upHere[b]) return false
+  return true
+}
+
 /** 1 when guide `g` with `served` beats the climb's point, else -1 or 0. */
 const beatsHere = (c: Climb, g: Float64Array, served: Uint8Array): number => {
   for (let i = 0; i < g.length; i++) {
@@ -82,11 +152,30 @@ const beatsHere = (c: Climb, g: Float64Array, served: Uint8Array): number => {
   return compareTieBreak(c.side.assign, served, c.assignHere, c.servedHere)
 }
 
-const adopt = (ix: RackIndex, c: Climb, g: Float64Array, served: Uint8Array): void => {
+const adopt = (ix: RackIndex, ws: SheddingWorkspace, c: Climb, g: Float64Array, served: Uint8Array): void => {
   c.here.set(g)
+  // A bus's state is a function of the supplies on it: raise the version of every component a supply
+  // joins or leaves (see DeadMoves).
+  if (c.dead !== null && c.ev !== null) {
+    for (let s = 0; s < ix.supplyCount; s++) {
+      const was: number = c.dead.assign[s] ?? -1
+      const now = c.side.assign[s] ?? -1
+      if (was === now) continue
+      for (const b of [was, now]) {
+        if (b < 0) continue
+        const comp = c.ev.compOfBus[b] ?? 0
+        c.dead.compVersion[comp] = (c.dead.compVersion[comp] ?? 0) + 1
+      }
+    }
+    c.dead.assign.set(c.side.assign)
+  }
   c.assignHere.set(c.side.assign)
   c.servedHere.set(served)
   c.upHere.set(c.side.up)
+  if (c.ev !== null) settlePoint(ix, c.ev, c.side, c.servedHere)
+  let cacheHere = ws.cacheReady
+  for (let b = 0; cacheHere && b < ix.busCount; b++) if (ws.cacheUp[b] !== c.side.up[b]) cacheHere = false
+  c.cacheBuildsHere = cacheHere ? ws.cacheBuilds : -1
   let all = true
   for (let l = 0; l < ix.loadCount && all; l++) {
     const a = ix.loadBusA[l] ?? -1
@@ -108,23 +197,81 @@ const surelyWorse = (ix: RackIndex, ws: SheddingWorkspace, c: Climb): boolean =>
 }
 
 /**
+ * Evaluate the climb's side keeping the point's served set (evaluateServed, or incrementally after
+ * evaluateGreedyTouched, charged the same); false when that set does not fit.
+ */
+const keptFits = (ix: RackIndex, ws: SheddingWorkspace, c: Climb, ev: ClimbEvaluator | null): boolean => {
+  if (ev === null) return evaluateServed(ix, ws, c.side, c.servedHere)
+  // evaluateServed's charges: prepare, the candidates (loads with an up bus: the all-served cache is
+  // for this up set), and completeVector when the set fits.
+  let candidates = 0
+  for (let r = 0; r < ix.loadPriorities.length; r++) candidates += ws.cacheVec[2 * r] ?? 0
+  ws.work += ix.loadCount + 2 * candidates
+  if (!evaluateKeptTouched(ix, ev, ws, c.side)) return false
+  ws.work += ix.loadCount + ix.busCount * ix.busCount
+  return true
+}
+
+/**
  * Evaluate the climb's side twice, offering both to the incumbent: with greedy shedding, and keeping
  * the current point's served set when it still fits (greedy can shed worse than the shedding an exact
  * search found for the point). The better of the two by the guide becomes the climb's point when it
  * beats it; returns whether it did.
  */
 const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb): boolean => {
+  c.deadCharge = -1
+  const ev = c.started ? c.ev : null
+  if (ev !== null && c.servesAll && ws.cacheBuilds === c.cacheBuildsHere && sameUpAsHere(ix, c)) {
+    // The point serves everything, the neighbour has its up set and the cache is for it: surelyWorse and
+    // evaluateAllServed in one, charged as they are. Only buses whose limit moved can be over it.
+    const B = ix.busCount
+    ws.work += B
+    for (let b = 0; b < B; b++) {
+      if (c.side.up[b] === 1 && (ws.cacheLoadU[b] ?? 0) > (c.side.limitU[b] ?? 0)) {
+        c.deadCharge = B
+        return false
+      }
+    }
+    ws.work += B * B + B
+    allServedVector(ix, ws, c.side)
+    guide(ix, ws, inc, c, ws.cacheServed, ws.cacheLoadU, c.there)
+    if (beatsHere(c, c.there, ws.cacheServed) <= 0) {
+      if (worseThanHere(ix, ws.vec, c)) c.deadCharge = 2 * B + B * B
+      return false
+    }
+    adopt(ix, ws, c, c.there, ws.cacheServed)
+    return true
+  }
   if (surelyWorse(ix, ws, c)) return false
-  const fromCache = evaluateGreedy(ix, ws, c.side)
-  const greedyServed = fromCache ? ws.cacheServed : ws.served
-  guide(ix, ws, inc, c, greedyServed, fromCache ? ws.cacheLoadU : ws.loadU, c.there)
+  let fromCache: boolean
+  let greedyServed: Uint8Array
+  let greedyLoadU: Float64Array
+  if (ev === null) {
+    fromCache = evaluateGreedy(ix, ws, c.side)
+    greedyServed = fromCache ? ws.cacheServed : ws.served
+    greedyLoadU = fromCache ? ws.cacheLoadU : ws.loadU
+  } else {
+    fromCache = evaluateAllServed(ix, ws, c.side)
+    // The cache is now for this up set: for the point's too when they are the same.
+    if (sameUpAsHere(ix, c)) c.cacheBuildsHere = ws.cacheBuilds
+    if (!fromCache) {
+      // Charged as evaluateGreedy's full pass (prepare, greedy, completeVector): the budget counts the
+      // same steps whichever way a neighbour is evaluated, so the climb's course does not change.
+      ws.work += 5 * ix.loadCount + 2 * ix.busCount * ix.busCount
+      evaluateGreedyTouched(ix, ev, ws, c.side)
+    }
+    greedyServed = fromCache ? ws.cacheServed : ev.greedyServed
+    greedyLoadU = fromCache ? ws.cacheLoadU : ev.greedyLoadU
+  }
+  guide(ix, ws, inc, c, greedyServed, greedyLoadU, c.there)
   c.greedyServed.set(greedyServed)
   const greedyWins = beatsHere(c, c.there, c.greedyServed) > 0
   // When greedy serves every load with an up bus, the point's served set can only serve a subset:
   // no better on level 1, so not worth evaluating.
-  if (!fromCache && c.started && evaluateServed(ix, ws, c.side, c.servedHere)) {
-    guide(ix, ws, inc, c, ws.served, ws.loadU, c.kept)
-    if (beatsHere(c, c.kept, ws.served) > 0) {
+  if (!fromCache && c.started && keptFits(ix, ws, c, ev)) {
+    const keptServed = ev === null ? ws.served : ev.keptServed
+    guide(ix, ws, inc, c, keptServed, ev === null ? ws.loadU : ev.keptLoadU, c.kept)
+    if (beatsHere(c, c.kept, keptServed) > 0) {
       let keptBetter = !greedyWins
       if (greedyWins) {
         for (let i = 0; i < c.kept.length; i++) {
@@ -137,19 +284,21 @@ const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb)
         }
       }
       if (keptBetter) {
-        adopt(ix, c, c.kept, ws.served)
+        adopt(ix, ws, c, c.kept, keptServed)
         return true
       }
     }
   }
   if (!greedyWins) return false
-  adopt(ix, c, c.there, c.greedyServed)
+  adopt(ix, ws, c, c.there, c.greedyServed)
   return true
 }
 
 /**
  * Hill-climb from the incumbent within `workLimit`; the incumbent only ever improves. `plain: false`
  * skips the final plain climb, for callers whose exact search takes over from the incumbent anyway.
+ * Returns true when the last climb ended on a point no neighbour improves (not cut by the budget).
+ * `skipDead: false` tries every dead neighbour again (same result and work: for tests).
  */
 export const improveLocally = (
   ix: RackIndex,
@@ -157,13 +306,44 @@ export const improveLocally = (
   inc: Incumbent,
   workLimit: number,
   plain = true,
-): void => {
-  if (ix.supplyCount === 0) return
+  skipDead = true,
+): boolean => {
+  if (ix.supplyCount === 0) return true
   // Guided first, with most of the budget; then plainly from the incumbent, so that the result is a
   // local optimum of the true objective (the guided climb may have wandered off the incumbent).
   const start = ws.work
-  climb(ix, ws, inc, plain ? start + 0.7 * (workLimit - start) : workLimit, true)
-  if (plain) climb(ix, ws, inc, workLimit, false)
+  const settled = climb(ix, ws, inc, plain ? start + 0.7 * (workLimit - start) : workLimit, true, skipDead)
+  return plain ? climb(ix, ws, inc, workLimit, false, skipDead) : settled
+}
+
+/** One evaluator per workspace (so per rack): its buffers are settled afresh by every climb. */
+const evaluators = new WeakMap<SheddingWorkspace, { ev: ClimbEvaluator | null; dead: DeadMoves | null }>()
+const evaluatorFor = (
+  ix: RackIndex,
+  ws: SheddingWorkspace,
+): { ev: ClimbEvaluator | null; dead: DeadMoves | null } => {
+  let found = evaluators.get(ws)
+  if (found === undefined) {
+    const ev = createClimbEvaluator(ix, ws)
+    const S = ix.supplyCount
+    let slots = 1
+    for (const opts of ix.options) slots = Math.max(slots, opts.length + 1)
+    let dead: DeadMoves | null = null
+    if (ev !== null) {
+      const pairs = S <= pairTableMaxSupplies ? S * S * pairFields : 0
+      const [assign, compVersion, single, pair] = carveInt32(S, ev.compCount, S * slots * singleFields, pairs)
+      dead = {
+        assign: assign.fill(-1),
+        compVersion,
+        single,
+        singleSlots: slots,
+        pair: pairs > 0 ? pair : null,
+      }
+    }
+    found = { ev, dead }
+    evaluators.set(ws, found)
+  }
+  return found
 }
 
 const climb = (
@@ -172,8 +352,10 @@ const climb = (
   inc: Incumbent,
   workLimit: number,
   guided: boolean,
-): void => {
+  skipDead: boolean,
+): boolean => {
   const n = ix.vectorLength + 1
+  const tools = evaluatorFor(ix, ws)
   const c: Climb = {
     side: switchSideOf(ix, Int32Array.from(inc.assign)),
     here: new Float64Array(n).fill(-Infinity),
@@ -186,18 +368,23 @@ const climb = (
     upHere: new Uint8Array(ix.busCount),
     servesAll: false,
     guided,
+    ev: tools.ev,
+    cacheBuildsHere: -1,
+    deadCharge: -1,
+    dead: skipDead ? tools.dead : null,
   }
   // The starting point keeps the incumbent's own shedding (it may be better than greedy's).
   if (evaluateServed(ix, ws, c.side, inc.served)) {
     guide(ix, ws, inc, c, ws.served, ws.loadU, c.there)
-    adopt(ix, c, c.there, ws.served)
+    adopt(ix, ws, c, c.there, ws.served)
   } else tryHere(ix, ws, inc, c)
   c.started = true
   for (;;) {
     singleMoves(ix, ws, inc, c, workLimit)
-    if (ws.work > workLimit) return
+    if (ws.work > workLimit) return false
     if (swaps(ix, ws, inc, c, workLimit)) continue
-    if (ws.work > workLimit || !busMoves(ix, ws, inc, c, workLimit)) return
+    if (ws.work > workLimit) return false
+    if (!busMoves(ix, ws, inc, c, workLimit)) return ws.work <= workLimit
   }
 }
 
@@ -219,6 +406,27 @@ const singleMoves = (
     for (let j = -1; j < opts.length && ws.work <= workLimit; j++) {
       const b = j < 0 ? -1 : (opts[j] ?? -1)
       if (b === from) continue
+      // A move that keeps the up set, found dead before with its components unchanged: same answer.
+      const dead = c.dead
+      let at = -1
+      if (
+        dead !== null &&
+        deadRegime(ws, c) &&
+        (from < 0 || (side.supplyCountOn[from] ?? 0) > 1) &&
+        (b < 0 || side.up[b] === 1)
+      ) {
+        at = (s * dead.singleSlots + j + 1) * singleFields
+        const e = dead.single
+        if (
+          (e[at] === 1 || (e[at] === 2 && !c.guided)) &&
+          e[at + 1] === from &&
+          e[at + 2] === versionOf(c, dead, from) &&
+          e[at + 3] === versionOf(c, dead, b)
+        ) {
+          ws.work += 2 * S + (e[at + 4] ?? 0)
+          continue
+        }
+      }
       moveSupply(ix, side, s, b)
       ws.work += 2 * S
       if (tryHere(ix, ws, inc, c)) {
@@ -226,6 +434,14 @@ const singleMoves = (
         break
       }
       moveSupply(ix, side, s, from)
+      if (at >= 0 && dead !== null && c.deadCharge >= 0) {
+        const e = dead.single
+        e[at] = c.guided ? 1 : 2
+        e[at + 1] = from
+        e[at + 2] = versionOf(c, dead, from)
+        e[at + 3] = versionOf(c, dead, b)
+        e[at + 4] = c.deadCharge
+      }
     }
     sinceImproved++
     s = (s + 1) % S
@@ -256,12 +472,38 @@ const swaps = (
       if (b2 >= 0 && ix.switchKind[s1 * B + b2] === -1) continue
       if (b1 >= 0 && ix.switchKind[s2 * B + b1] === -1) continue
       if (ix.capacityU[s1] === ix.capacityU[s2] && ix.atRisk[s1] === ix.atRisk[s2]) continue
+      // A swap keeps the up set (each bus keeps its number of supplies): skip it when found dead before
+      // with its components unchanged (see DeadMoves).
+      const dead = c.dead
+      const table = dead?.pair ?? null
+      let at = -1
+      if (dead !== null && table !== null && deadRegime(ws, c)) {
+        at = (s1 * S + s2) * pairFields
+        if (
+          (table[at] === 1 || (table[at] === 2 && !c.guided)) &&
+          table[at + 1] === b1 &&
+          table[at + 2] === b2 &&
+          table[at + 3] === versionOf(c, dead, b1) &&
+          table[at + 4] === versionOf(c, dead, b2)
+        ) {
+          ws.work += 4 * S + (table[at + 5] ?? 0)
+          continue
+        }
+      }
       moveSupply(ix, side, s1, b2)
       moveSupply(ix, side, s2, b1)
       ws.work += 4 * S
       if (tryHere(ix, ws, inc, c)) return true
       moveSupply(ix, side, s2, b2)
       moveSupply(ix, side, s1, b1)
+      if (at >= 0 && dead !== null && table !== null && c.deadCharge >= 0) {
+        table[at] = c.guided ? 1 : 2
+        table[at + 1] = b1
+        table[at + 2] = b2
+        table[at + 3] = versionOf(c, dead, b1)
+        table[at + 4] = versionOf(c, dead, b2)
+        table[at + 5] = c.deadCharge
+      }
     }
   }
   return false

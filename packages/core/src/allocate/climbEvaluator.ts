@@ -1,0 +1,389 @@
+/**
+ * Pure (mutates only its own buffers and the workspace vector it is handed). Incremental evaluation of
+ * the climb's neighbours: the same service vector, served set and bus loads as evaluateGreedy /
+ * evaluateServed (chooseShedding), computed only on the bus components a move touches.
+ *
+ * Why it is exact: buses joined by a dual-corded load form a component (fixed by the wiring). A load's
+ * greedy decision depends only on the running loads of its own buses, so greedy shedding restricted to
+ * a component is greedy shedding of that component alone, in the same order. Levels 1-3 are sums over
+ * components: level 1 over loads, level 2 over buses, and a bus-loss scenario moves load only onto the
+ * lost bus's partners, which are in its component (every other up bus keeps its load, within its
+ * limit). Level 4 is the side's own count. All sums are of whole quanta or units, so adding and taking
+ * out parts is exact. Feed-loss scenarios span components, so racks with feeds do not use this.
+ *
+ * The climb settles the evaluator on its point (settlePoint) each time it adopts one; a neighbour is then
+ * the point's parts with the touched components' parts replaced.
+ */
+import { carveFloat64, carveInt32, carveUint8 } from './carve.js'
+import type { SheddingWorkspace } from './chooseShedding.js'
+import type { RackIndex } from './indexRack.js'
+import type { SwitchSide } from './switchSide.js'
+
+/** Per-component parts of the point and of the neighbour under evaluation (see settlePoint). */
+export interface ClimbEvaluator {
+  /** Component of each bus; buses and loads (greedy order) per component, compressed rows. */
+  readonly compOfBus: Int32Array
+  readonly compCount: number
+  readonly busStart: Int32Array
+  readonly buses: Int32Array
+  readonly loadStart: Int32Array
+  readonly loads: Int32Array
+  /** Entries of a part: level 1 (2P), level 2 (BP), survived bus losses (1). */
+  readonly partLength: number
+  /** The point's bus state, to find which buses a neighbour changed. */
+  readonly pointUp: Uint8Array
+  readonly pointLimitU: Float64Array
+  readonly pointRedundantU: Float64Array
+  /** The same arrays as a side (what shedding a component reads), the point's shedding, parts ready. */
+  readonly pointSide: SwitchSide
+  servedHere: Uint8Array
+  settled: boolean
+  /** The point's greedy shedding and its own (kept) shedding: parts per component, totals, flags, loads. */
+  readonly greedyParts: Float64Array
+  readonly keptParts: Float64Array
+  readonly greedyTotal: Float64Array
+  readonly keptTotal: Float64Array
+  readonly pointGreedyServed: Uint8Array
+  readonly pointGreedyLoadU: Float64Array
+  readonly pointKeptServed: Uint8Array
+  readonly pointKeptLoadU: Float64Array
+  /** The neighbour: touched components, its greedy and kept flags and bus loads, scratch parts. */
+  readonly touched: Int32Array
+  touchedCount: number
+  readonly isTouched: Uint8Array
+  readonly greedyServed: Uint8Array
+  readonly greedyLoadU: Float64Array
+  readonly keptServed: Uint8Array
+  readonly keptLoadU: Float64Array
+  readonly part: Float64Array
+  readonly total: Float64Array
+  /** Scratch for one component's bus-loss scenarios. */
+  readonly moved: Float64Array
+  readonly carries: Uint8Array
+  readonly loses: Uint8Array
+}
+
+/** An evaluator for the rack, or null when it names feeds (their scenarios span components). */
+export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): ClimbEvaluator | null => {
+  if (ix.feedCount > 0) return null
+  const B = ix.busCount
+  const L = ix.loadCount
+  // Union-find over buses, joined by dual-corded loads.
+  const parent = Int32Array.from({ length: B }, (_, b) => b)
+  const root = (b: number): number => {
+    let r = b
+    while ((parent[r] ?? r) !== r) r = parent[r] ?? r
+    return r
+  }
+  for (let l = 0; l < L; l++) {
+    const a = ix.loadBusA[l] ?? -1
+    const b = ix.loadBusB[l] ?? -1
+    if (a >= 0 && b >= 0) parent[root(a)] = root(b)
+  }
+  const compOfBus = new Int32Array(B).fill(-1)
+  let compCount = 0
+  for (let b = 0; b < B; b++) {
+    const r = root(b)
+    if ((compOfBus[r] ?? -1) < 0) compOfBus[r] = compCount++
+    compOfBus[b] = compOfBus[r] ?? 0
+  }
+  const busStart = new Int32Array(compCount + 1)
+  const buses = new Int32Array(B)
+  for (let c = 0, k = 0; c < compCount; c++) {
+    busStart[c] = k
+    for (let b = 0; b < B; b++) if (compOfBus[b] === c) buses[k++] = b
+    busStart[c + 1] = k
+  }
+  const compOfLoad = (l: number): number => {
+    const a = ix.loadBusA[l] ?? -1
+    const b = ix.loadBusB[l] ?? -1
+    return a >= 0 ? (compOfBus[a] ?? -1) : b >= 0 ? (compOfBus[b] ?? -1) : -1
+  }
+  const loadStart = new Int32Array(compCount + 1)
+  const loads = new Int32Array(L)
+  let k = 0
+  for (let c = 0; c < compCount; c++) {
+    loadStart[c] = k
+    for (const l of ws.orderBySize) if (compOfLoad(l) === c) loads[k++] = l
+  }
+  loadStart[compCount] = k
+  const V = 2 * ix.loadPriorities.length + ix.busPriorities.length + 1
+  // Three allocations for the buffers below (views are far cheaper to make than typed arrays).
+  const [
+    pointLimitU,
+    pointRedundantU,
+    greedyParts,
+    keptParts,
+    greedyTotal,
+    keptTotal,
+    pointGreedyLoadU,
+    pointKeptLoadU,
+    greedyLoadU,
+    keptLoadU,
+    part,
+    total,
+    moved,
+  ] = carveFloat64(B, B, compCount * V, compCount * V, V, V, B, B, B, B, V, V, B * B)
+  const [noAssign, touched] = carveInt32(0, compCount)
+  const [
+    pointUp,
+    servedHere,
+    pointGreedyServed,
+    pointKeptServed,
+    isTouched,
+    greedyServed,
+    keptServed,
+    carries,
+    loses,
+  ] = carveUint8(B, L, L, L, compCount, L, L, B, B)
+  return {
+    compOfBus,
+    compCount,
+    busStart,
+    buses,
+    loadStart,
+    loads,
+    partLength: V,
+    pointUp,
+    pointLimitU,
+    pointRedundantU,
+    // shedComponent reads up, limits and redundant capacity only.
+    pointSide: {
+      assign: noAssign,
+      up: pointUp,
+      limitU: pointLimitU,
+      redundantU: pointRedundantU,
+      changes: 0,
+    },
+    servedHere,
+    settled: false,
+    greedyParts,
+    keptParts,
+    greedyTotal,
+    keptTotal,
+    pointGreedyServed,
+    pointGreedyLoadU,
+    pointKeptServed,
+    pointKeptLoadU,
+    touched,
+    touchedCount: 0,
+    isTouched,
+    greedyServed,
+    greedyLoadU,
+    keptServed,
+    keptLoadU,
+    part,
+    total,
+    moved,
+    carries,
+    loses,
+  }
+}
+
+/**
+ * Shed component `c` of `side`: greedily (given null; smallest first within each priority, as
+ * evaluateGreedy) or keeping the loads `given` serves. Writes the component's flags into `served`, its
+ * bus loads into `loadU` and its part into `part` at `at`. Returns false when `given` does not fit.
+ */
+const shedComponent = (
+  ix: RackIndex,
+  ev: ClimbEvaluator,
+  side: SwitchSide,
+  c: number,
+  given: Uint8Array | null,
+  served: Uint8Array,
+  loadU: Float64Array,
+  part: Float64Array,
+  at: number,
+): boolean => {
+  const B = ix.busCount
+  const P = ix.loadPriorities.length
+  const V = ev.partLength
+  const b0 = ev.busStart[c] ?? 0
+  const b1 = ev.busStart[c + 1] ?? 0
+  for (let i = 0; i < V; i++) part[at + i] = 0
+  for (let i = b0; i < b1; i++) {
+    const a = ev.buses[i] ?? 0
+    loadU[a] = 0
+    ev.carries[a] = 0
+    ev.loses[a] = 0
+    for (let j = b0; j < b1; j++) ev.moved[a * B + (ev.buses[j] ?? 0)] = 0
+  }
+  const up = side.up
+  const limitU = side.limitU
+  const end = ev.loadStart[c + 1] ?? 0
+  for (let i = ev.loadStart[c] ?? 0; i < end; i++) {
+    const l = ev.loads[i] ?? 0
+    const a = ix.loadBusA[l] ?? -1
+    const b = ix.loadBusB[l] ?? -1
+    const aUp = a >= 0 && up[a] === 1
+    const bUp = b >= 0 && up[b] === 1
+    served[l] = 0
+    if (!aUp && !bUp) continue
+    const q = ix.loadQ[l] ?? 0
+    if (aUp && bUp) {
+      if (
+        given === null
+          ? (loadU[a] ?? 0) + q > (limitU[a] ?? 0) || (loadU[b] ?? 0) + q > (limitU[b] ?? 0)
+          : given[l] !== 1
+      )
+        continue
+      loadU[a] = (loadU[a] ?? 0) + q
+      loadU[b] = (loadU[b] ?? 0) + q
+      ev.moved[a * B + b] = (ev.moved[a * B + b] ?? 0) + q
+      ev.moved[b * B + a] = (ev.moved[b * B + a] ?? 0) + q
+      ev.carries[a] = 1
+      ev.carries[b] = 1
+    } else {
+      const only = aUp ? a : b
+      if (given === null ? (loadU[only] ?? 0) + 2 * q > (limitU[only] ?? 0) : given[l] !== 1) continue
+      loadU[only] = (loadU[only] ?? 0) + 2 * q
+      ev.carries[only] = 1
+      ev.loses[only] = 1
+    }
+    served[l] = 1
+    const r = ix.loadPriorityRank[l] ?? 0
+    part[at + 2 * r] = (part[at + 2 * r] ?? 0) + 1
+    part[at + 2 * r + 1] = (part[at + 2 * r + 1] ?? 0) + q
+  }
+  if (given !== null) {
+    for (let i = b0; i < b1; i++) {
+      const b = ev.buses[i] ?? 0
+      if (up[b] === 1 && (loadU[b] ?? 0) > (limitU[b] ?? 0)) return false
+    }
+  }
+  let survived = 0
+  for (let i = b0; i < b1; i++) {
+    const a = ev.buses[i] ?? 0
+    if (up[a] === 1 && ix.busWired[a] === 1 && (side.redundantU[a] ?? 0) >= (loadU[a] ?? 0)) {
+      const j = at + 2 * P + (ix.busPriorityRank[a] ?? 0)
+      part[j] = (part[j] ?? 0) + 1
+    }
+    if (!ix.busRedundancy || ev.carries[a] === 0 || ev.loses[a] === 1) continue
+    let ok = true
+    for (let j = b0; ok && j < b1; j++) {
+      const b = ev.buses[j] ?? 0
+      if (b !== a && up[b] === 1) ok = (loadU[b] ?? 0) + (ev.moved[a * B + b] ?? 0) <= (limitU[b] ?? 0)
+    }
+    if (ok) survived++
+  }
+  part[at + V - 1] = survived
+  return true
+}
+
+/**
+ * Settle the evaluator on the climb's point: `side` as it is now, `servedHere` its adopted shedding
+ * (which fits; the caller keeps it unchanged until the next settlePoint). The point's parts are
+ * computed when a neighbour first needs them (many points are left before any neighbour sheds).
+ */
+export const settlePoint = (
+  ix: RackIndex,
+  ev: ClimbEvaluator,
+  side: SwitchSide,
+  servedHere: Uint8Array,
+): void => {
+  ev.pointUp.set(side.up)
+  ev.pointLimitU.set(side.limitU)
+  ev.pointRedundantU.set(side.redundantU)
+  ev.servedHere = servedHere
+  ev.settled = false
+}
+
+/** Evaluate every component of the settled point both greedily and with its own shedding. */
+const settleParts = (ix: RackIndex, ev: ClimbEvaluator): void => {
+  const V = ev.partLength
+  const point = ev.pointSide
+  const servedHere = ev.servedHere
+  ev.greedyTotal.fill(0)
+  ev.keptTotal.fill(0)
+  ev.pointGreedyServed.fill(0)
+  ev.pointKeptServed.fill(0)
+  ev.pointGreedyLoadU.fill(0)
+  ev.pointKeptLoadU.fill(0)
+  for (let c = 0; c < ev.compCount; c++) {
+    shedComponent(ix, ev, point, c, null, ev.pointGreedyServed, ev.pointGreedyLoadU, ev.greedyParts, c * V)
+    shedComponent(ix, ev, point, c, servedHere, ev.pointKeptServed, ev.pointKeptLoadU, ev.keptParts, c * V)
+    for (let i = 0; i < V; i++) {
+      ev.greedyTotal[i] = (ev.greedyTotal[i] ?? 0) + (ev.greedyParts[c * V + i] ?? 0)
+      ev.keptTotal[i] = (ev.keptTotal[i] ?? 0) + (ev.keptParts[c * V + i] ?? 0)
+    }
+  }
+  ev.settled = true
+}
+
+/** Mark the components with a bus whose state differs from the point's. */
+const findTouched = (ix: RackIndex, ev: ClimbEvaluator, side: SwitchSide): void => {
+  for (let i = 0; i < ev.touchedCount; i++) ev.isTouched[ev.touched[i] ?? 0] = 0
+  ev.touchedCount = 0
+  for (let b = 0; b < ix.busCount; b++) {
+    if (
+      side.up[b] === ev.pointUp[b] &&
+      side.limitU[b] === ev.pointLimitU[b] &&
+      side.redundantU[b] === ev.pointRedundantU[b]
+    )
+      continue
+    const c = ev.compOfBus[b] ?? 0
+    if (ev.isTouched[c] === 1) continue
+    ev.isTouched[c] = 1
+    ev.touched[ev.touchedCount++] = c
+  }
+}
+
+/** ws.vec from a total of parts (levels 1-3) and the side's level 4. */
+const writeVector = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, total: Float64Array): void => {
+  const V = total.length
+  for (let i = 0; i < V; i++) ws.vec[i] = total[i] ?? 0
+  ws.vec[V] = -side.changes
+}
+
+/**
+ * Greedy shedding for `side` (a neighbour of the settled point): ws.vec, ev.greedyServed and
+ * ev.greedyLoadU as evaluateGreedy leaves them when something must be shed. Also finds the touched
+ * components for evaluateKept.
+ */
+export const evaluateGreedyTouched = (
+  ix: RackIndex,
+  ev: ClimbEvaluator,
+  ws: SheddingWorkspace,
+  side: SwitchSide,
+): void => {
+  findTouched(ix, ev, side)
+  if (!ev.settled) settleParts(ix, ev)
+  const V = ev.partLength
+  ev.greedyServed.set(ev.pointGreedyServed)
+  ev.greedyLoadU.set(ev.pointGreedyLoadU)
+  ev.total.set(ev.greedyTotal)
+  for (let t = 0; t < ev.touchedCount; t++) {
+    const c = ev.touched[t] ?? 0
+    shedComponent(ix, ev, side, c, null, ev.greedyServed, ev.greedyLoadU, ev.part, 0)
+    for (let i = 0; i < V; i++)
+      ev.total[i] = (ev.total[i] ?? 0) - (ev.greedyParts[c * V + i] ?? 0) + (ev.part[i] ?? 0)
+  }
+  writeVector(ix, ws, side, ev.total)
+}
+
+/**
+ * The point's own shedding kept on `side` (after evaluateGreedyTouched for the same side): ws.vec,
+ * ev.keptServed and ev.keptLoadU as evaluateServed leaves them. Returns false when it does not fit.
+ */
+export const evaluateKeptTouched = (
+  ix: RackIndex,
+  ev: ClimbEvaluator,
+  ws: SheddingWorkspace,
+  side: SwitchSide,
+): boolean => {
+  if (!ev.settled) settleParts(ix, ev)
+  const V = ev.partLength
+  ev.keptServed.set(ev.pointKeptServed)
+  ev.keptLoadU.set(ev.pointKeptLoadU)
+  ev.total.set(ev.keptTotal)
+  for (let t = 0; t < ev.touchedCount; t++) {
+    const c = ev.touched[t] ?? 0
+    if (!shedComponent(ix, ev, side, c, ev.pointKeptServed, ev.keptServed, ev.keptLoadU, ev.part, 0))
+      return false
+    for (let i = 0; i < V; i++)
+      ev.total[i] = (ev.total[i] ?? 0) - (ev.keptParts[c * V + i] ?? 0) + (ev.part[i] ?? 0)
+  }
+  writeVector(ix, ws, side, ev.total)
+  return true
+}

@@ -1,0 +1,100 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { createSheddingWorkspace, evaluateGreedy, evaluateServed } from '../../src/allocate/chooseShedding.js'
+import {
+  createClimbEvaluator,
+  evaluateGreedyTouched,
+  evaluateKeptTouched,
+  settlePoint,
+} from '../../src/allocate/climbEvaluator.js'
+import { indexRack, type RackIndex } from '../../src/allocate/indexRack.js'
+import { moveSupply, switchSideOf } from '../../src/allocate/switchSide.js'
+import { decodeRackInput } from '../../src/decode/decodeRackInput.js'
+import { rackInputArb } from '../../src/testing/rackArbitraries.js'
+
+/** A bus index per supply (or -1), drawn from `picks` among each supply's options. */
+const assignFrom = (ix: RackIndex, picks: readonly number[], offset: number): Int32Array =>
+  Int32Array.from({ length: ix.supplyCount }, (_, s) => {
+    const opts = ix.options[s] ?? new Int32Array(0)
+    const p = (picks[(s + offset) % picks.length] ?? 0) % (opts.length + 1)
+    return p === 0 ? -1 : (opts[p - 1] ?? -1)
+  })
+
+const caseArb = fc.record({
+  rack: rackInputArb({
+    maxSupplies: 10,
+    maxBuses: 5,
+    maxLoads: 14,
+    maxFeeds: 0,
+    varyPolicy: true,
+    dualCordedShare: 0.7,
+    capacitiesW: [400, 800, 1600],
+  }),
+  picks: fc.array(fc.nat({ max: 5 }), { minLength: 1, maxLength: 12 }),
+  moves: fc.array(fc.tuple(fc.nat({ max: 20 }), fc.nat({ max: 5 })), { minLength: 1, maxLength: 3 }),
+  keepMask: fc.array(fc.boolean(), { minLength: 1, maxLength: 14 }),
+})
+
+describe('climbEvaluator', () => {
+  it('evaluates a neighbour as evaluateGreedy and evaluateServed do from scratch', () => {
+    fc.assert(
+      fc.property(caseArb, ({ rack, picks, moves, keepMask }) => {
+        const decoded = decodeRackInput(rack)
+        if (decoded._tag === 'Left') return
+        const ix = indexRack(decoded.right)
+        const ws = createSheddingWorkspace(ix)
+        const ev = createClimbEvaluator(ix, ws)
+        expect(ev).not.toBeNull()
+        if (ev === null || ix.supplyCount === 0) return
+        // The point, with a served set that fits there: greedy's, thinned by the mask.
+        const side = switchSideOf(ix, assignFrom(ix, picks, 0))
+        const fromCache = evaluateGreedy(ix, ws, side)
+        const servedHere = Uint8Array.from(fromCache ? ws.cacheServed : ws.served, (x, l) =>
+          keepMask[l % keepMask.length] === true ? x : 0,
+        )
+        settlePoint(ix, ev, side, servedHere)
+        for (const [s, p] of moves) {
+          const supply = s % ix.supplyCount
+          const opts = ix.options[supply] ?? new Int32Array(0)
+          const to = p % (opts.length + 1)
+          moveSupply(ix, side, supply, to === 0 ? -1 : (opts[to - 1] ?? -1))
+        }
+
+        evaluateGreedyTouched(ix, ev, ws, side)
+        const vector = Array.from(ws.vec)
+        const served = Array.from(ev.greedyServed)
+        const loadU = Array.from(ev.greedyLoadU)
+        const cached = evaluateGreedy(ix, ws, side)
+        expect(vector).toEqual(Array.from(ws.vec))
+        expect(served).toEqual(Array.from(cached ? ws.cacheServed : ws.served))
+        expect(loadU).toEqual(Array.from(cached ? ws.cacheLoadU : ws.loadU))
+
+        const keptFits = evaluateKeptTouched(ix, ev, ws, side)
+        const keptVector = Array.from(ws.vec)
+        expect(evaluateServed(ix, ws, side, servedHere)).toBe(keptFits)
+        if (keptFits) {
+          expect(keptVector).toEqual(Array.from(ws.vec))
+          expect(Array.from(ev.keptServed)).toEqual(Array.from(ws.served))
+          expect(Array.from(ev.keptLoadU)).toEqual(Array.from(ws.loadU))
+        }
+      }),
+      { numRuns: 400 },
+    )
+  })
+
+  it('is not used for racks with feeds', () => {
+    const rack = {
+      supplies: [{ id: 'p1', capacityW: 1000, state: 'ok', feed: 'F1' }],
+      buses: [{ id: 'A', priority: 1 }],
+      loads: [{ id: 'l1', powerW: 100, priority: 1, buses: ['A'] }],
+      switches: [{ supply: 'p1', bus: 'A', kind: 'fet', closed: true }],
+      policy: { supplyRedundancy: 1, busRedundancy: true, derate: 1, preemptRisk: 0.5 },
+    }
+    const decoded = decodeRackInput(rack)
+    expect(decoded._tag).toBe('Right')
+    if (decoded._tag === 'Left') return
+    const ix = indexRack(decoded.right)
+    expect(ix.feedCount).toBe(1)
+    expect(createClimbEvaluator(ix, createSheddingWorkspace(ix))).toBeNull()
+  })
+})
