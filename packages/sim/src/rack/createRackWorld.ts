@@ -222,6 +222,16 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
   const stepMs = scenario.control.profileStepMinutes * 60_000
   const k = scenario.policy.supplyRedundancy
   const faultRng = rng.fork('faults')
+  // One stream per fault process (each supply's abrupt failures, repairs and comm faults, each feed, each
+  // switch's repairs, the cooling): a process draws the same numbers whatever else happened, so policies
+  // run with the same seed meet the same faults (common random numbers). With one shared stream, the first
+  // switch repair (controllers only) reshuffled every later failure, and the comparison was of different racks.
+  const faultStreams = new Map<string, Rng>()
+  const faultStream = (process: string): Rng => {
+    let r = faultStreams.get(process)
+    if (r === undefined) faultStreams.set(process, (r = faultRng.fork(process)))
+    return r
+  }
   const loadRng = rng.fork('load')
   const switchRng = rng.fork('switches')
 
@@ -450,7 +460,7 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
   // --- random fault processes ---
   const scheduleAbrupt = (s: SupplyState, fromMs: number): void => {
     if (!randomFaults || s.spec.abruptMtbfHours <= 0) return
-    const at = fromMs + faultRng.exponential(s.spec.abruptMtbfHours * HOUR)
+    const at = fromMs + faultStream(`abrupt:${s.spec.id}`).exponential(s.spec.abruptMtbfHours * HOUR)
     if (at <= scenario.durationMs)
       queue.schedule(at, { _tag: 'SupplyFail', supply: s.spec.id, cause: 'abrupt', generation: s.generation })
   }
@@ -465,34 +475,37 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
   }
   const scheduleFeedOutage = (feed: Scenario['feeds'][number], fromMs: number): void => {
     if (!randomFaults || feed.outageMtbfHours <= 0) return
-    const at = fromMs + faultRng.exponential(feed.outageMtbfHours * HOUR)
+    const feedRng = faultStream(`feed:${feed.id}`)
+    const at = fromMs + feedRng.exponential(feed.outageMtbfHours * HOUR)
     if (at <= scenario.durationMs)
       queue.schedule(at, {
         _tag: 'FeedDown',
         feed: feed.id,
-        durationMs: faultRng.exponential(feed.outageMeanMinutes * 60_000),
+        durationMs: feedRng.exponential(feed.outageMeanMinutes * 60_000),
       })
   }
   const scheduleComm = (supply: string, fromMs: number): void => {
     const c = scenario.commFaults
     if (!randomFaults || c.nackMtbfHours <= 0) return
-    const at = fromMs + faultRng.exponential(c.nackMtbfHours * HOUR)
+    const commRng = faultStream(`comm:${supply}`)
+    const at = fromMs + commRng.exponential(c.nackMtbfHours * HOUR)
     if (at <= scenario.durationMs)
       queue.schedule(at, {
         _tag: 'CommDown',
         supply,
-        durationMs: faultRng.exponential(c.nackMeanSeconds * 1000),
+        durationMs: commRng.exponential(c.nackMeanSeconds * 1000),
       })
   }
   const scheduleCooling = (fromMs: number): void => {
     const c = scenario.cooling
     if (!randomFaults || c.faultMtbfHours <= 0) return
-    const at = fromMs + faultRng.exponential(c.faultMtbfHours * HOUR)
+    const coolingRng = faultStream('cooling')
+    const at = fromMs + coolingRng.exponential(c.faultMtbfHours * HOUR)
     if (at <= scenario.durationMs)
       queue.schedule(at, {
         _tag: 'CoolingFault',
         on: true,
-        durationMs: faultRng.exponential(c.faultMeanHours * HOUR),
+        durationMs: coolingRng.exponential(c.faultMeanHours * HOUR),
       })
   }
 
@@ -531,7 +544,8 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
     note({ _tag: 'SupplyFailed', atMs, supply: s.spec.id, cause })
     // Scripted-only runs (hand-checked cases) replace nothing: every outcome follows from the script.
     if (!randomFaults) return
-    const repairAt = atMs + faultRng.exponential(scenario.control.repairMeanHours * HOUR)
+    const repairAt =
+      atMs + faultStream(`repair:${s.spec.id}`).exponential(scenario.control.repairMeanHours * HOUR)
     if (repairAt <= scenario.durationMs)
       queue.schedule(repairAt, { _tag: 'SupplyReplaced', supply: s.spec.id })
   }
@@ -725,11 +739,17 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
         note({ _tag: 'SwitchStuck', atMs, supply, bus, mode })
         // A technician replaces the switch; until then it ignores its control input.
         if (randomFaults)
-          queue.schedule(atMs + faultRng.exponential(scenario.control.repairMeanHours * HOUR), {
-            _tag: 'SwitchRepaired',
-            supply,
-            bus,
-          })
+          queue.schedule(
+            atMs +
+              faultStream(`switchRepair:${supply}->${bus}`).exponential(
+                scenario.control.repairMeanHours * HOUR,
+              ),
+            {
+              _tag: 'SwitchRepaired',
+              supply,
+              bus,
+            },
+          )
         return
       }
       if (mode === 'slow') m.switchFaults++

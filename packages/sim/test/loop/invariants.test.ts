@@ -25,15 +25,11 @@ const stormy = (days: number): Scenario => {
 }
 
 describe('safety invariants of core hold at every simulated instant', () => {
-  test.prop([fc.integer({ min: 1, max: 1_000_000 }), fc.boolean()], {
-    numRuns: 4,
-    // Found failing: 7, a welded switch of a dead supply, retried first, kept the next failed one
-    // connected; 63155, a plan moved load onto (and then closed) a supply whose fault was not yet confirmed.
-    examples: [
-      [7, false],
-      [63155, false],
-    ],
-  })(
+  // Seeds this property found failing are pinned in core's controller tests, where they stay meaningful
+  // when the simulator's random streams change: a welded switch of a dead supply retried first
+  // (deferStuckOpens.test.ts, step.test.ts), a plan onto a supply whose fault was unconfirmed
+  // (allocationInput.test.ts).
+  test.prop([fc.integer({ min: 1, max: 1_000_000 }), fc.boolean()], { numRuns: 4 })(
     'never a supply on two buses, never a close onto a failed supply; failed supplies leave their bus',
     async (seed, predictive) => {
       const scenario = stormy(3)

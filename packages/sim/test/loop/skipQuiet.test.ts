@@ -58,8 +58,8 @@ describe('skipping quiet stretches does not change any outcome', () => {
     ['feed loss', 3, 'predictive', 'polling', shortFeedLoss],
     ['degradation', 1, 'predictive', 'interrupt', shortDegradation],
     ['random faults', 1, 'predictive', 'interrupt', shortRandom],
-    ['random faults', 2, 'predictive', 'interrupt', shortRandom],
-    ['random faults', 2, 'reactive', 'polling', shortRandom],
+    ['random faults', 5, 'predictive', 'interrupt', shortRandom],
+    ['random faults', 5, 'reactive', 'polling', shortRandom],
   ] as const)('%s, seed %i, %s, %s', async (_name, seed, policy: PolicyName, alerts, scenario) => {
     const skipping = await runPolicy(scenario(), seed, policy, { keepDetail: true, alerts, skipQuiet: true })
     const every = await runPolicy(scenario(), seed, policy, { keepDetail: true, alerts, skipQuiet: false })
@@ -74,7 +74,7 @@ describe('skipping quiet stretches does not change any outcome', () => {
     expect(degradation.prediction.alarms).toBeGreaterThan(0)
     expect(degradation.prediction.leadTimesMs.length).toBeGreaterThan(0)
     expect(degradation.switchOperations).toBeGreaterThan(0)
-    const random = await runPolicy(shortRandom(), 2, 'predictive', { alerts: 'interrupt' })
+    const random = await runPolicy(shortRandom(), 5, 'predictive', { alerts: 'interrupt' })
     expect(random.prediction.leadTimesMs.length).toBeGreaterThan(0)
     expect(random.supplyFailures).toBeGreaterThan(0)
     const flapping = await runPolicy(shortRandom(), 1, 'predictive', { alerts: 'interrupt' })
