@@ -19,6 +19,7 @@
  * applies while every supply is present (one visit each per round); the controller's only other
  * time-driven act, a plan's timeout, cannot happen with no plan in flight.
  */
+import { routinePlanEarliestMs } from '@busbar/core'
 import type { ControllerCommand, ControllerEvent, HealthObservation, StatusRegisters } from '@busbar/core'
 import type { RackWorld } from '../rack/createRackWorld.js'
 import type { ControllerRecord } from '../policy/worldResult.js'
@@ -212,15 +213,8 @@ export const runClosedLoop = async (
     const cs = controller.state()
     if (options.skipQuiet && lastTickQuiet && cs.applying === undefined && !hw.alertPending() && settled()) {
       const nextPhysical = world.nextEventTime() ?? endMs + tickMs
-      // Mirrors step's routine-plan gate: one poll round after start-up, then minDwellMs after the last plan.
-      const dwellEnd = cs.replanPending
-        ? Math.max(
-            (cs.startedAtMs ?? 0) + cs.config.policies.poll.roundIntervalMs,
-            cs.lastPlanMs === undefined
-              ? Number.NEGATIVE_INFINITY
-              : cs.lastPlanMs + cs.config.policies.reallocation.minDwellMs,
-          )
-        : Number.POSITIVE_INFINITY
+      // A pending routine replan goes out on the first Tick its gate lets through (core's own bound).
+      const dwellEnd = cs.replanPending ? routinePlanEarliestMs(cs) : Number.POSITIVE_INFINITY
       // Whole rounds whose ticks all come before the target: the first tick at or after it is real.
       const targetSlot = Math.ceil(Math.min(nextPhysical, dwellEnd) / tickMs)
       const rounds = Math.floor((targetSlot - slot) / ticksPerRound)
