@@ -35,7 +35,13 @@ const at = (o: HealthObservation, atMs: number): HealthObservation =>
 
 const timeOf = (o: HealthObservation): number => (o._tag === 'ReadFailed' ? o.atMs : o.sample.atMs)
 
-const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b)
+/** Equal health fields: numbers, strings, or arrays of them (the record's only shapes). */
+const sameValue = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
 
 /** What one more identical observation does to a supply's health: counts streaks up, or more. */
 interface HealthStep {
@@ -55,7 +61,7 @@ const healthStep = (
   for (const [key, before] of Object.entries(h)) {
     const after = (once.health as unknown as Record<string, unknown>)[key]
     if (typeof before === 'number' && typeof after === 'number' && after === before + 1) counting.push(key)
-    else if (!sameJson(before, after)) return { once, counting: undefined }
+    else if (!sameValue(before, after)) return { once, counting: undefined }
   }
   return { once, counting }
 }
@@ -81,7 +87,7 @@ const healthAfter = (
   const end = assessHealth(probe as unknown as SupplyHealth, observation, deglitch)
   if (end.raised.length > 0 || end.cleared.length > 0) return undefined
   for (const [key, value] of Object.entries(step.once.health))
-    if (!counting.includes(key) && !sameJson(value, (end.health as unknown as Record<string, unknown>)[key]))
+    if (!counting.includes(key) && !sameValue(value, (end.health as unknown as Record<string, unknown>)[key]))
       return undefined
   return end.health
 }
