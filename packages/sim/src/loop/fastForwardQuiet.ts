@@ -1,22 +1,24 @@
 /**
- * Pure. The controller's state after `rounds` quiet poll rounds, computed without running them: what
- * `step` would make of that many rounds in which every supply is read once per round and returns the
- * same observation as last time (every physical quantity constant), no server reports, no plan in
- * flight and no alert. Returns fewer rounds (down to 0) when that many cannot be skipped exactly:
- * a supply's latched at-risk flag would flip, or a health streak would reach a deglitch count (that
+ * Pure. The controller's state after quiet poll visits (one supply a tick, in the schedule's order),
+ * computed without running them: what `step` would make of them when each visited supply returns the
+ * same observation as last time (every physical quantity constant), with no server reports, no plan in
+ * flight and no alert. Returns fewer visits (down to 0) when that many cannot be skipped exactly: a
+ * supply's latched at-risk flag would flip, or a health streak would reach a deglitch count (that
  * observation must be taken for real: it raises an alarm, changes a state, asks for a replan), or a
- * supply's health record does not simply count up.
+ * supply's health record does not simply count up, or a CLEAR_FAULTS retry falls due.
  *
- * Per field of the state, what identical rounds do to it:
- * - poll schedule: every present supply visited once per round, so the cursor is back where it was,
- *   the probe round and the full-read phases advance by `rounds`, the next visit by `rounds` rounds;
+ * Per field of the state, what identical visits do to it (a supply visited k times):
+ * - poll schedule: whole rounds leave the cursor where it was and advance the probe round; the
+ *   remaining visits move it on one by one; the next visit moves by the visits' intervals;
  * - health: one more identical observation leaves every field as it is or counts a streak up by one,
  *   and the record probed at the end count decides the same (see `healthAfter`);
  * - predictors of in-service supplies: core's `observeRepeated` (closed form), the flag kept as long as
  *   `repeatedObservationsWithinRisk` says the risk stays in its band (with the hysteresis);
  * - CLEAR_FAULTS: a snapshot with bits set is cleared again after `poll.clearFaultsRetryMs`; the skip
  *   stops before that poll, which then goes out for real;
- * - the clock moves on; quarantines run out; nothing else changes (no plan, no alarm, no replan).
+ * - a visit reads before it observes, so a ClearFaults' wait for the next read ends;
+ * - the clock moves on a tick per visit; quarantines run out; nothing else changes (no plan, no alarm,
+ *   no replan).
  */
 import {
   assessHealth,

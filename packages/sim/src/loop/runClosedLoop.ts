@@ -7,17 +7,19 @@
  * Between two physical events the virtual hardware does not change: every register a poll could read,
  * every pin, every server's power is constant (telemetry is piecewise constant by construction:
  * profiles and degradation advance only at physical events). Each poll there feeds the controller the
- * observation it got last time. Once that holds for every supply (its registers read in full since
- * they last changed or were cleared by CLEAR_FAULTS, so a poll returns its latest observation again),
- * the last tick was quiet (no plan, no alarm change, no server power report), no plan is in flight
- * and no SMBALERT# is pending, we skip whole poll rounds up to the next physical event (or to the end
- * of a replan's dwell, where the controller would act on its next tick): `fastForwardQuiet` puts the
- * controller where those rounds would have left it (poll schedule, health streaks, predictors in
- * closed form), and stops short of the first observation that would flip a supply's at-risk flag,
- * which is then taken for real. So alarms and their times, plans, switch operations and every
- * latency are those of the run without skipping (test/loop/skipQuiet.test.ts compares both). Skipping
- * applies while every supply is present (one visit each per round); the controller's only other
- * time-driven act, a plan's timeout, cannot happen with no plan in flight.
+ * observation it got last time. Once that holds for every supply (polled since its registers last
+ * changed, physically or by a transaction: a CLEAR_FAULTS that re-latches the same bits changes
+ * nothing), the last activation was quiet (no plan, no alarm change, no server power report), no plan
+ * is in flight, no SMBALERT# is pending and no ClearFaults report waits, we skip poll visits up to the
+ * next physical event (or to the end of a replan's dwell, `routinePlanEarliestMs`, where the
+ * controller would act on its next tick): `fastForwardQuiet` puts the controller where those visits
+ * would have left it (poll schedule, health streaks, predictors in closed form), and stops short of
+ * the first visit that must be real (an at-risk flip, a deglitch count, a CLEAR_FAULTS retry), mid-round
+ * when the schedule provably visits one supply a tick. The last skipped visit is then replayed with no
+ * bus time, so the mux selection is what those polls leave. So alarms and their times, plans, switch
+ * operations and every latency are those of the run without skipping (test/loop/skipQuiet.test.ts
+ * compares both). Skipping applies while every supply is present (one visit each per round); the
+ * controller's only other time-driven act, a plan's timeout, cannot happen with no plan in flight.
  */
 import { routinePlanEarliestMs } from '@busbar/core'
 import type { ControllerCommand, ControllerEvent, HealthObservation, StatusRegisters } from '@busbar/core'
