@@ -85,7 +85,12 @@ export const createSimHardware = (
     },
     applyPlan: (planId, steps) => executePlan(steps, { planId, bank, clock: execClock }),
     replayVisit: async (supply) => {
+      const device = rack.supplies.get(supply)
+      const before = device?.statusRegisters()
       await transport.untimed(() => runner.execute({ _tag: 'ReadSupply', supply, mode: 'full' }))
+      // A read that latches something (a CML bit) changes what the next poll returns, as for real reads.
+      if (device !== undefined && before !== undefined && !sameLatched(before, device.statusRegisters()))
+        for (const l of changeListeners) l(supply)
     },
     alertPending: () => pending,
     alertEvents: async () => {
