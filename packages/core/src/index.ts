@@ -126,6 +126,7 @@ export {
   expectedClosed,
   initialControllerState,
   overloadedBuses,
+  routinePlanEarliestMs,
   statusBitsKey,
   step,
   unsafeClosedSupplies,

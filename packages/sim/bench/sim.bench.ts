@@ -74,7 +74,7 @@ for (const [name, predictive, alerts] of [
   const bus = runs.flatMap((r) => r.bus)
   const ratios = software.map((s, i) => s / Math.max(1e-9, bus[i]!))
   console.log(
-    `  closed loop, ${name.padEnd(22)} ${(years / (wall / 1000)).toFixed(2)} rack-years/s  (${(wall / staticMs).toFixed(0)}x the static world)`,
+    `  closed loop, ${name.padEnd(22)} ${(years / (wall / 1000)).toPrecision(3)} rack-years/s, ${(wall / 1000 / years).toFixed(1)} s per rack-year  (${(wall / staticMs).toFixed(0)}x the static world)`,
   )
   console.log(
     `      per control cycle: controller software median ${median(software).toFixed(3)} ms (p95 ${quantile(software, 0.95).toFixed(3)}), ` +

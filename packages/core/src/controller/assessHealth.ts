@@ -41,7 +41,35 @@
 import type { Alarm, AlarmKind } from './events.js'
 import type { SupplyState } from '../model/rack.js'
 import type { CommError, TelemetrySample } from '../telemetry/telemetry.js'
-import { classifyStatus, statusSeverityTable, type StatusSeverityRow } from './statusSeverity.js'
+import {
+  classifyStatus,
+  statusSeverityTable,
+  type StatusClassification,
+  type StatusSeverityRow,
+} from './statusSeverity.js'
+import type { StatusRegisters } from '../telemetry/telemetry.js'
+
+// Classifications already made, per snapshot object and table (both immutable data): a controller, or a
+// simulator fast-forwarding one, classifies the same snapshot over and over. Same results, no recount.
+const classified = new WeakMap<StatusRegisters, WeakMap<readonly StatusSeverityRow[], StatusClassification>>()
+
+/** `classifyStatus`, remembered per snapshot object and table. */
+export const classifyStatusOnce = (
+  status: StatusRegisters,
+  table: readonly StatusSeverityRow[] = statusSeverityTable,
+): StatusClassification => {
+  let byTable = classified.get(status)
+  if (byTable === undefined) {
+    byTable = new WeakMap()
+    classified.set(status, byTable)
+  }
+  let c = byTable.get(table)
+  if (c === undefined) {
+    c = classifyStatus(status, table)
+    byTable.set(table, c)
+  }
+  return c
+}
 
 /** Deglitch counts (see the module comment); all are poll or read counts. */
 export interface DeglitchPolicy {
@@ -241,7 +269,7 @@ export const assessHealth = (
   }
 
   const { sample } = observation
-  const c = classifyStatus(sample.status, table)
+  const c = classifyStatusOnce(sample.status, table)
   const inputSeen = c.inputLoss.length > 0
   const powerBad = c.powerNotGood.length > 0
   const outputDown = powerBad || c.inputLoss.includes('input.unitOffLowInput')

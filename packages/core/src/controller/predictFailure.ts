@@ -38,8 +38,8 @@
  * no public field data set of supply failures exists, so the defaults are engineering guesses.
  */
 import type { TelemetrySample } from '../telemetry/telemetry.js'
-import { classifyStatus } from './statusSeverity.js'
-import type { HealthObservation } from './assessHealth.js'
+import type { classifyStatus } from './statusSeverity.js'
+import { classifyStatusOnce, type HealthObservation } from './assessHealth.js'
 
 /** The degradation signals the predictor tracks (see the module comment). */
 export type SignalName =
@@ -289,7 +289,7 @@ export const isOffSample = (
   sample: TelemetrySample,
   context: PredictionContext = {},
 ): boolean => {
-  const c = classifyStatus(sample.status)
+  const c = classifyStatusOnce(sample.status)
   const vin = sample.readings.vinV
   const vinLost = vin !== undefined && Number.isFinite(vin) && prev.vin.n > 0 && vin < prev.vin.mean * 0.5
   return (
@@ -340,7 +340,7 @@ const observeSample = (
   if (isOffSample(prev, sample, context)) return prev
   const t = sample.atMs
   const r = sample.readings
-  const c = classifyStatus(sample.status)
+  const c = classifyStatusOnce(sample.status)
   let signals = { ...prev.signals }
   const warm = prev.fullSamples >= policy.warmupSamples
   const adapt = policy.baselineAdaptAlpha
@@ -588,7 +588,7 @@ const steadyInputs = (
   if (isOffSample(state, sample, context))
     return { tracks: {}, voutShortX: undefined, full: false, lastResidualC: state.lastResidualC }
   const r = sample.readings
-  const c = classifyStatus(sample.status)
+  const c = classifyStatusOnce(sample.status)
   const tracks: Partial<Record<SignalName, number>> = {
     warningHeld: healthWarningOf(c, policy) ? 1 : 0,
     commErrors: 0,

@@ -343,6 +343,53 @@ export const unsafeClosedSupplies = (s: ControllerState): string[] => {
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
 }
 
+/** The double next to finite `x` towards +Infinity (up) or -Infinity (down). */
+const adjacentDouble = (x: number, up: boolean): number => {
+  if (x === 0) return up ? Number.MIN_VALUE : -Number.MIN_VALUE
+  const bits = new DataView(new ArrayBuffer(8))
+  bits.setFloat64(0, x)
+  // Sign and magnitude: one more in the magnitude moves away from 0.
+  bits.setBigInt64(0, bits.getBigInt64(0) + (x > 0 === up ? 1n : -1n))
+  return bits.getFloat64(0)
+}
+
+/**
+ * The least time `t` with `t - base >= gap` as the controller computes it (in floating point, where
+ * `t - base` is non-decreasing in `t`): so `now >= leastTimeAfter(base, gap)` holds exactly when
+ * `now - base >= gap` does, for every `now`.
+ */
+const leastTimeAfter = (base: number, gap: number): number => {
+  if (Number.isNaN(base) || Number.isNaN(gap) || base === Number.POSITIVE_INFINITY) return Number.NaN
+  if (base === Number.NEGATIVE_INFINITY)
+    return gap === Number.POSITIVE_INFINITY ? Number.NaN : -Number.MAX_VALUE
+  let t = base + gap
+  // An overflowing sum may still have finite times that pass: search down from the largest double.
+  if (t === Number.POSITIVE_INFINITY && Number.isFinite(base) && Number.isFinite(gap)) t = Number.MAX_VALUE
+  if (!Number.isFinite(t)) return t
+  if (t - base >= gap) {
+    for (let down = adjacentDouble(t, false); down - base >= gap; down = adjacentDouble(t, false)) t = down
+    return t
+  }
+  while (!(t - base >= gap) && Number.isFinite(t)) t = adjacentDouble(t, true)
+  return t - base >= gap ? t : Number.NaN
+}
+
+/**
+ * The earliest time at which `step`'s routine-plan gate lets a pending routine plan go: one poll round
+ * after start-up (`startedAtMs`), and `minDwellMs` after the last plan. Exact: for a state whose clock
+ * has started, a Tick at `now` passes the gate's time test exactly when `now >= routinePlanEarliestMs(state)`
+ * (the gate itself is written with it). Before the first event (no start yet): +Infinity. NaN when no time
+ * passes it (non-finite inputs).
+ */
+export const routinePlanEarliestMs = (state: ControllerState): number => {
+  if (state.startedAtMs === undefined) return Number.POSITIVE_INFINITY
+  const { poll, reallocation } = state.config.policies
+  const afterStart = leastTimeAfter(state.startedAtMs, poll.roundIntervalMs)
+  if (state.lastPlanMs === undefined) return afterStart
+  const afterDwell = leastTimeAfter(state.lastPlanMs, reallocation.minDwellMs)
+  return Math.max(afterStart, afterDwell)
+}
+
 /** A mutable scratch pad for one step; the state it produces is new and plain. */
 interface Scratch {
   s: ControllerState
@@ -714,8 +761,7 @@ export const step = (state: ControllerState, event: ControllerEvent): StepResult
     event._tag === 'Tick' &&
     x.s.replanPending &&
     x.s.applying === undefined &&
-    now - (x.s.startedAtMs ?? now) >= policies.poll.roundIntervalMs &&
-    (x.s.lastPlanMs === undefined || now - x.s.lastPlanMs >= policies.reallocation.minDwellMs)
+    now >= routinePlanEarliestMs(x.s)
   ) {
     plan(x, 'routine')
     planned = true

@@ -23,10 +23,18 @@ export interface SimHardware {
   readonly applyPlan: (planId: number, steps: readonly SwitchStep[]) => Promise<PlanExecutionResult>
   /** SMBALERT# asserted since the last handling (always false when polling only). */
   readonly alertPending: () => boolean
+  /**
+   * After skipped polls: repeat the last skipped visit's full read with no bus time and no clock, so the
+   * mux selection and the adapters' caches are what those polls would have left (results dropped).
+   */
+  readonly replayVisit: (supply: string) => Promise<void>
   /** Run the SMBALERT# handler (ARA, then a sweep if needed): its events. */
   readonly alertEvents: () => Promise<readonly ControllerEvent[]>
   readonly busTimeMs: () => number
-  /** A supply's registers changed (what a poll of it would return is different now). */
+  /**
+   * A supply's registers changed, physically or by a transaction (what a poll of it would return may be
+   * different now).
+   */
   readonly onSupplyChanged: (listener: (supply: string) => void) => void
 }
 
@@ -55,15 +63,49 @@ export const createSimHardware = (
     sleepMs: async (ms) => world.advanceTo(world.now() + Math.max(0, ms)),
   }
   const bank: SwitchBank = { wiring: rack.wiring, i2c: transport }
+  // A transaction can change a supply's latched status too (CLEAR_FAULTS drops the bits of an ended
+  // condition; a protocol error latches CML): reported like a physical change. A clear that re-latches
+  // the same bits (the condition persists) changes nothing a poll could see.
+  const changeListeners: ((supply: string) => void)[] = []
+  rack.onSupplyChanged((supply) => {
+    for (const l of changeListeners) l(supply)
+  })
+  const sameLatched = (a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): boolean => {
+    for (const key of Object.keys(a)) if (a[key] !== b[key]) return false
+    return true
+  }
   return {
-    pmbus: (command) => runner.execute(command),
+    pmbus: async (command) => {
+      const device = rack.supplies.get(command.supply)
+      if (device === undefined) return runner.execute(command)
+      const before = device.statusRegisters()
+      const events = await runner.execute(command)
+      if (!sameLatched(before, device.statusRegisters())) for (const l of changeListeners) l(command.supply)
+      return events
+    },
     applyPlan: (planId, steps) => executePlan(steps, { planId, bank, clock: execClock }),
+    replayVisit: async (supply) => {
+      const device = rack.supplies.get(supply)
+      const before = device?.statusRegisters()
+      await transport.untimed(() => runner.execute({ _tag: 'ReadSupply', supply, mode: 'full' }))
+      // A read that latches something (a CML bit) changes what the next poll returns, as for real reads.
+      if (device !== undefined && before !== undefined && !sameLatched(before, device.statusRegisters()))
+        for (const l of changeListeners) l(supply)
+    },
     alertPending: () => pending,
     alertEvents: async () => {
       pending = false
-      return alertHandler.handle()
+      const before = [...rack.supplies].map(([id, device]) => ({
+        id,
+        device,
+        latched: device.statusRegisters(),
+      }))
+      const events = await alertHandler.handle()
+      for (const { id, device, latched } of before)
+        if (!sameLatched(latched, device.statusRegisters())) for (const l of changeListeners) l(id)
+      return events
     },
     busTimeMs: transport.busTimeMs,
-    onSupplyChanged: rack.onSupplyChanged,
+    onSupplyChanged: (l) => void changeListeners.push(l),
   }
 }

@@ -19,6 +19,11 @@ export interface BusClock {
 export interface TimedTransport extends I2cTransport {
   /** Total bus time spent so far, ms. */
   readonly busTimeMs: () => number
+  /**
+   * Run `task` with its transactions free: no bus time, the clock left alone. For the simulator to put
+   * the hardware where skipped polls would have left it (which mux channel is selected), not a model.
+   */
+  readonly untimed: <A>(task: () => Promise<A>) => Promise<A>
 }
 
 /** Bit times of one transaction: START + address byte + payload bytes (+ repeated START + address) + STOP. */
@@ -30,6 +35,7 @@ export const transactionMs = (kHz: number, written: number, read: number, combin
 
 export const createTimedTransport = (inner: I2cTransport, clock: BusClock, kHz: number): TimedTransport => {
   let spent = 0
+  let free = false
   const timed = async <A>(
     written: number,
     read: number,
@@ -37,6 +43,7 @@ export const createTimedTransport = (inner: I2cTransport, clock: BusClock, kHz: 
     run: () => Promise<Either<CommError, A>>,
   ): Promise<Either<CommError, A>> => {
     const result = await run()
+    if (free) return result
     const ms = transactionMs(kHz, written, read, combined)
     spent += ms
     clock.advanceTo(clock.now() + ms)
@@ -48,5 +55,13 @@ export const createTimedTransport = (inner: I2cTransport, clock: BusClock, kHz: 
     writeRead: (address, bytes, length) =>
       timed(bytes.length, length, true, () => inner.writeRead(address, bytes, length)),
     busTimeMs: () => spent,
+    untimed: async (task) => {
+      free = true
+      try {
+        return await task()
+      } finally {
+        free = false
+      }
+    },
   }
 }

@@ -7,18 +7,21 @@
  * Between two physical events the virtual hardware does not change: every register a poll could read,
  * every pin, every server's power is constant (telemetry is piecewise constant by construction:
  * profiles and degradation advance only at physical events). Each poll there feeds the controller the
- * observation it got last time. Once that holds for every supply (its registers read in full since
- * they last changed or were cleared by CLEAR_FAULTS, so a poll returns its latest observation again),
- * the last tick was quiet (no plan, no alarm change, no server power report), no plan is in flight
- * and no SMBALERT# is pending, we skip whole poll rounds up to the next physical event (or to the end
- * of a replan's dwell, where the controller would act on its next tick): `fastForwardQuiet` puts the
- * controller where those rounds would have left it (poll schedule, health streaks, predictors in
- * closed form), and stops short of the first observation that would flip a supply's at-risk flag,
- * which is then taken for real. So alarms and their times, plans, switch operations and every
- * latency are those of the run without skipping (test/loop/skipQuiet.test.ts compares both). Skipping
- * applies while every supply is present (one visit each per round); the controller's only other
- * time-driven act, a plan's timeout, cannot happen with no plan in flight.
+ * observation it got last time. Once that holds for every supply (polled since its registers last
+ * changed, physically or by a transaction: a CLEAR_FAULTS that re-latches the same bits changes
+ * nothing), the last activation was quiet (no plan, no alarm change, no server power report), no plan
+ * is in flight, no SMBALERT# is pending and no ClearFaults report waits, we skip poll visits up to the
+ * next physical event (or to the end of a replan's dwell, `routinePlanEarliestMs`, where the
+ * controller would act on its next tick): `fastForwardQuiet` puts the controller where those visits
+ * would have left it (poll schedule, health streaks, predictors in closed form), and stops short of
+ * the first visit that must be real (an at-risk flip, a deglitch count, a CLEAR_FAULTS retry), mid-round
+ * when the schedule provably visits one supply a tick. The last skipped visit is then replayed with no
+ * bus time, so the mux selection is what those polls leave. So alarms and their times, plans, switch
+ * operations and every latency are those of the run without skipping (test/loop/skipQuiet.test.ts
+ * compares both). Skipping applies while every supply is present (one visit each per round); the
+ * controller's only other time-driven act, a plan's timeout, cannot happen with no plan in flight.
  */
+import { routinePlanEarliestMs } from '@busbar/core'
 import type { ControllerCommand, ControllerEvent, HealthObservation, StatusRegisters } from '@busbar/core'
 import type { RackWorld } from '../rack/createRackWorld.js'
 import type { ControllerRecord } from '../policy/worldResult.js'
@@ -87,24 +90,35 @@ export const runClosedLoop = async (
   const predictionAlarms: PredictionAlarm[] = []
   let cycles = 0
   let lastTickQuiet = false
-  // Per supply: the signature (status and readings) of its last observation, how many observations in
-  // a row had it, and the observation itself (what a skipped poll would return again).
+  // Per supply, from its polls (full reads; alert and clear reads are not what a poll returns): the
+  // latest observation (what a skipped poll would return again) and, when more than one must agree,
+  // the signature (status and readings) of the latest and how many polls in a row had it.
   const signature = new Map<string, string>()
   const streak = new Map<string, number>(scenario.supplies.map((s) => [s.id, 0]))
   const latest = new Map<string, HealthObservation>()
-  const observe = (supply: string, sig: string, observation: HealthObservation): void => {
+  const observe = (supply: string, observation: HealthObservation): void => {
+    unseen.delete(supply)
+    latest.set(supply, observation)
+    if (settleObservations <= 1) return
+    const sig =
+      observation._tag === 'ReadFailed'
+        ? `readFailed:${observation.error._tag}`
+        : `${setFlags(observation.sample.status)}|${JSON.stringify(observation.sample.readings)}`
     streak.set(supply, signature.get(supply) === sig ? Math.min(1_000_000, (streak.get(supply) ?? 0) + 1) : 1)
     signature.set(supply, sig)
-    latest.set(supply, observation)
   }
-  // Supplies whose registers changed (physically, or by a CLEAR_FAULTS) since the controller last read
-  // them in full: their next poll may return something else than their latest observation.
+  // Supplies whose registers changed (physically, or by a transaction: a CLEAR_FAULTS that did not
+  // re-latch the same bits) since the controller last polled them: their next poll may return
+  // something else than their latest observation.
   const unseen = new Set<string>(scenario.supplies.map((s) => s.id))
   const settled = (): boolean =>
-    unseen.size === 0 && [...streak.values()].every((n) => n >= settleObservations)
+    unseen.size === 0 &&
+    (settleObservations <= 1 || [...streak.values()].every((n) => n >= settleObservations))
   const reportedPower = new Map<string, number>()
   const deferred: ControllerEvent[] = []
   hw.onSupplyChanged((supply) => unseen.add(supply))
+  // Events that answer a poll (a full read), as opposed to alert reads and ClearFaults reports.
+  const polls = new WeakSet<ControllerEvent>()
 
   /** Feed events to `step`, perform its commands, feed their results back, until nothing is left. */
   /** Quiet: the controller issued nothing but reads (no plan, no alarm change). */
@@ -120,37 +134,27 @@ export const runClosedLoop = async (
           `controller did not settle within ${maxEventsPerActivation} events at ${world.now()} ms`,
         )
       const event = queue.shift()!
-      // A ClearFaults report repeats the snapshot already acted on: the controller does not count it.
-      if (event._tag === 'Telemetry' && event.afterClearFaults !== true) {
-        if (event.sample.readings.poutW !== undefined) unseen.delete(event.sample.supply)
-        observe(
-          event.sample.supply,
-          `${setFlags(event.sample.status)}|${JSON.stringify(event.sample.readings)}`,
-          { _tag: 'Sample', sample: event.sample },
-        )
-      }
-      if (event._tag === 'ReadFailed') {
-        unseen.delete(event.supply)
-        observe(event.supply, `readFailed:${event.error._tag}`, {
-          _tag: 'ReadFailed',
-          atMs: event.atMs,
-          error: event.error,
-        })
+      if (polls.has(event)) {
+        if (event._tag === 'Telemetry') observe(event.sample.supply, { _tag: 'Sample', sample: event.sample })
+        if (event._tag === 'ReadFailed')
+          observe(event.supply, { _tag: 'ReadFailed', atMs: event.atMs, error: event.error })
       }
       const t0 = timing === undefined ? 0 : performance.now()
       const commands: readonly ControllerCommand[] = controller.handle(event)
       if (timing !== undefined) softwareMs += performance.now() - t0
       for (const command of commands) {
         switch (command._tag) {
-          case 'ReadSupply':
-            queue.push(...(await hw.pmbus(command)))
+          case 'ReadSupply': {
+            const events = await hw.pmbus(command)
+            if (command.mode === 'full') for (const e of events) polls.add(e)
+            queue.push(...events)
             break
+          }
           case 'ClearFaults':
             // The controller clears the same latched bits again only after poll.clearFaultsRetryMs, so
             // a persistent fault (re-latching, re-asserting SMBALERT#) costs one clear a minute. Its report
-            // is marked afterClearFaults (not a poll) and handled in the next activation; the clear may
-            // change the registers, so the supply's next read is awaited before a skip.
-            unseen.add(command.supply)
+            // is marked afterClearFaults (not a poll) and handled in the next activation. A clear that
+            // changes the registers (bits of an ended condition) marks the supply unseen (onSupplyChanged).
             deferred.push(...(await hw.pmbus(command)))
             break
           case 'ApplyPlan': {
@@ -197,9 +201,10 @@ export const runClosedLoop = async (
 
   const alert = async (): Promise<void> => {
     cycles++
-    lastTickQuiet = false
     const events = await hw.alertEvents()
-    await activate([...serverPowerEvents(), ...events])
+    const power = serverPowerEvents()
+    const { quiet } = await activate([...power, ...events])
+    lastTickQuiet = lastTickQuiet && quiet && power.length === 0
   }
 
   // Ticks on a fixed grid: one supply visit per tick, so a round of every supply takes pollIntervalMs.
@@ -207,32 +212,45 @@ export const runClosedLoop = async (
   const tickMs = pollMs / ticksPerRound
   let slot = 0
   for (;;) {
+    // An SMBALERT# raised during the last tick is answered now, in place of the world loop's first check
+    // below (unless the run is over), so a skip can follow it.
+    const alertChecked = slot * tickMs <= endMs
+    if (alertChecked && hw.alertPending()) await alert()
     // The controller may also act on time alone: a plan in flight could time out (never skip then),
     // and a routine replan waits out its dwell after the last plan (skip no further than its end).
     const cs = controller.state()
-    if (options.skipQuiet && lastTickQuiet && cs.applying === undefined && !hw.alertPending() && settled()) {
+    if (
+      options.skipQuiet &&
+      lastTickQuiet &&
+      cs.applying === undefined &&
+      !hw.alertPending() &&
+      deferred.length === 0 &&
+      settled()
+    ) {
       const nextPhysical = world.nextEventTime() ?? endMs + tickMs
-      // Mirrors step's routine-plan gate: one poll round after start-up, then minDwellMs after the last plan.
-      const dwellEnd = cs.replanPending
-        ? Math.max(
-            (cs.startedAtMs ?? 0) + cs.config.policies.poll.roundIntervalMs,
-            cs.lastPlanMs === undefined
-              ? Number.NEGATIVE_INFINITY
-              : cs.lastPlanMs + cs.config.policies.reallocation.minDwellMs,
-          )
-        : Number.POSITIVE_INFINITY
-      // Whole rounds whose ticks all come before the target: the first tick at or after it is real.
+      // A pending routine replan goes out on the first Tick its gate lets through (core's own bound).
+      const dwellEnd = cs.replanPending ? routinePlanEarliestMs(cs) : Number.POSITIVE_INFINITY
+      // Ticks that all come before the target: the first tick at or after it is real.
       const targetSlot = Math.ceil(Math.min(nextPhysical, dwellEnd) / tickMs)
-      const rounds = Math.floor((targetSlot - slot) / ticksPerRound)
-      if (rounds > 0) {
-        const skipped = fastForwardQuiet(cs, latest, rounds)
-        if (skipped.rounds > 0) {
+      if (targetSlot > slot) {
+        const skipped = fastForwardQuiet(cs, latest, targetSlot - slot, slot * tickMs)
+        if (skipped.visits > 0) {
           controller.replace(skipped.state)
-          slot += skipped.rounds * ticksPerRound
-          for (const [id, o] of latest) {
-            const atMs = (o._tag === 'ReadFailed' ? o.atMs : o.sample.atMs) + skipped.rounds * pollMs
+          // Each supply's latest observation moves on by its own visits (one a tick, in poll order).
+          const order = cs.poll.order
+          const first = cs.poll.cursor % order.length
+          order.forEach((id, i) => {
+            const offset = (i - first + order.length) % order.length
+            const visits =
+              skipped.visits > offset ? Math.floor((skipped.visits - 1 - offset) / order.length) + 1 : 0
+            const o = latest.get(id)
+            if (o === undefined || visits === 0) return
+            const atMs = (o._tag === 'ReadFailed' ? o.atMs : o.sample.atMs) + visits * pollMs
             latest.set(id, o._tag === 'ReadFailed' ? { ...o, atMs } : { ...o, sample: { ...o.sample, atMs } })
-          }
+          })
+          slot += skipped.visits
+          // The mux (and the adapters' caches) as the last skipped visit would have left them.
+          await hw.replayVisit(order[(first + skipped.visits - 1) % order.length]!)
         }
       }
       lastTickQuiet = false
@@ -240,8 +258,8 @@ export const runClosedLoop = async (
     const nextTick = slot * tickMs
     if (nextTick > endMs) break
     // Step the world event by event up to the tick, answering SMBALERT# as soon as it asserts.
-    for (;;) {
-      if (hw.alertPending()) await alert()
+    for (let first = true; ; first = false) {
+      if (!(first && alertChecked) && hw.alertPending()) await alert()
       const t = world.nextEventTime()
       if (t === undefined || t > nextTick) break
       world.advanceTo(t)

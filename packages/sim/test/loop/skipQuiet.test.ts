@@ -29,6 +29,35 @@ const shortDegradation = (): Scenario => {
     ],
   }
 }
+/**
+ * A supply failed for 20 minutes: its latched bits are cleared again every minute (CLEAR_FAULTS re-latches
+ * the same bits and, with interrupts, re-asserts SMBALERT#). Skipping ends right before each retry visit,
+ * mid-round, and resumes after it.
+ */
+const failedForMinutes = (): Scenario => ({
+  ...defaultScenario(),
+  randomFaults: false,
+  durationMs: 0.4 * HOUR,
+  scripted: [{ kind: 'supplyFail', atMs: 0.05 * HOUR, supply: 'psu3' }],
+})
+/** A fan wearing out (warning latched, the supply still in service and predicted) for half an hour. */
+const fanWarning = (): Scenario => {
+  const s = defaultScenario()
+  return {
+    ...s,
+    durationMs: 0.5 * HOUR,
+    control: { ...s.control, profileStepMinutes: 10 },
+    commFaults: { nackMtbfHours: 0, nackMeanSeconds: 30 },
+    cooling: { ...s.cooling, faultMtbfHours: 0 },
+    feeds: s.feeds.map((f) => ({ ...f, outageMtbfHours: 0 })),
+    supplies: s.supplies.map((x) => ({
+      ...x,
+      abruptMtbfHours: 0,
+      capacitorAgeAtStart: 0.1,
+      fanLifeHours: 120,
+    })),
+  }
+}
 /** The default rack with random faults of every kind compressed into 45 minutes (seeded). */
 const shortRandom = (): Scenario => {
   const s = defaultScenario()
@@ -60,6 +89,10 @@ describe('skipping quiet stretches does not change any outcome', () => {
     ['random faults', 1, 'predictive', 'interrupt', shortRandom],
     ['random faults', 5, 'predictive', 'interrupt', shortRandom],
     ['random faults', 5, 'reactive', 'polling', shortRandom],
+    ['failed 20 min', 1, 'predictive', 'interrupt', failedForMinutes],
+    ['failed 20 min', 1, 'reactive', 'polling', failedForMinutes],
+    ['fan warning', 4, 'predictive', 'interrupt', fanWarning],
+    ['fan warning', 4, 'predictive', 'polling', fanWarning],
   ] as const)('%s, seed %i, %s, %s', async (_name, seed, policy: PolicyName, alerts, scenario) => {
     const skipping = await runPolicy(scenario(), seed, policy, { keepDetail: true, alerts, skipQuiet: true })
     const every = await runPolicy(scenario(), seed, policy, { keepDetail: true, alerts, skipQuiet: false })
@@ -77,8 +110,21 @@ describe('skipping quiet stretches does not change any outcome', () => {
     const random = await runPolicy(shortRandom(), 5, 'predictive', { alerts: 'interrupt' })
     expect(random.prediction.leadTimesMs.length).toBeGreaterThan(0)
     expect(random.supplyFailures).toBeGreaterThan(0)
+    const warned = await runPolicy(fanWarning(), 4, 'predictive', { alerts: 'interrupt' })
+    expect(warned.prediction.alarms).toBeGreaterThan(0)
     const flapping = await runPolicy(shortRandom(), 1, 'predictive', { alerts: 'interrupt' })
     expect(flapping.feedLosses).toBeGreaterThan(0)
     expect(flapping.outages).toBeGreaterThan(0)
+  })
+
+  test('a failed supply costs a few real ticks a minute (its CLEAR_FAULTS retry), not whole rounds', async () => {
+    // 21 minutes failed: one retry visit (and its SMBALERT#) a minute is real; whole-round skipping
+    // took the 7 visits before each retry and a full round after it for real as well.
+    for (const alerts of ['interrupt', 'polling'] as const) {
+      const skipping = await runPolicy(failedForMinutes(), 1, 'reactive', { alerts, skipQuiet: true })
+      const every = await runPolicy(failedForMinutes(), 1, 'reactive', { alerts, skipQuiet: false })
+      expect(skipping.supplyFailures).toBe(1)
+      expect(skipping.controllerCycles * 40).toBeLessThan(every.controllerCycles)
+    }
   })
 })
