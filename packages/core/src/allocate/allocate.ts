@@ -71,6 +71,7 @@ import { improveLocally } from './improveLocally.js'
 import { indexRack, type RackIndex } from './indexRack.js'
 import { planSwitchStepsIndexed } from './planSwitchSteps.js'
 import { createSearchContext, searchExact } from './searchExact.js'
+import { solveSmallRack } from './solveSmallRack.js'
 import { switchSideOf } from './switchSide.js'
 
 /** Work budgets (abstract operations, roughly one array access each; not time). */
@@ -138,6 +139,48 @@ const busReports = (ix: RackIndex, assign: Int32Array, target: Evaluation): BusR
   })
 }
 
+/** The plan for a chosen target (a bus per supply, requested served flags) and the current state's evaluations. */
+const planFor = (
+  ix: RackIndex,
+  assign: Int32Array,
+  requested: Uint8Array,
+  proven: boolean,
+  currentAsIs: Evaluation,
+  currentBest: Evaluation,
+  currentBestAssign: Int32Array,
+): Plan => {
+  const target = evaluateConfiguration(ix, assign, requested)
+  const B = ix.busCount
+  const closed: SwitchRef[] = []
+  const targetClosed = new Uint8Array(ix.supplyCount * B)
+  const preempted: string[] = []
+  for (let s = 0; s < ix.supplyCount; s++) {
+    const b = assign[s] ?? -1
+    if (b < 0) continue
+    closed.push({ supply: ix.supplyIds[s] ?? '', bus: ix.busIds[b] ?? '' })
+    targetClosed[s * B + b] = 1
+    if (ix.atRisk[s] === 1 && target.nPlusK[b] === 1) preempted.push(ix.supplyIds[s] ?? '')
+  }
+  const shed = ix.loadIds.filter((_, l) => target.served[l] === 0)
+  const buses = busReports(ix, assign, target)
+  const steps = planSwitchStepsIndexed(ix, targetClosed, target.served)
+  const reasons = explainChanges({
+    ix,
+    target,
+    targetAssign: assign,
+    targetBuses: buses,
+    currentAsIs,
+    currentBest,
+    currentBestAssign,
+  })
+  const feeds: FeedReport[] = ix.feedIds.map((id, f) => ({
+    id,
+    survivesLoss: target.feedSurvivesLoss[f] === 1,
+    counted: target.feedCounted[f] === 1,
+  }))
+  return { closed, shed, preempted, steps, buses, feeds, reasons, optimal: proven }
+}
+
 /**
  * The best admissible configuration for a decoded rack, and the switching plan to reach it.
  *
@@ -148,11 +191,24 @@ const busReports = (ix: RackIndex, assign: Int32Array, target: Evaluation): BusR
  */
 export const allocate = (input: RackInput): Plan => {
   const ix = indexRack(input)
-  const ws = createSheddingWorkspace(ix)
   const exact = isExactSize(ix)
-  const budget = exact ? exactWorkBudget : largeWorkBudget
-
   const start = repairedCurrent(ix)
+  // Most racks in the exact range can serve every load: solved directly (solveSmallRack).
+  const direct = exact ? solveSmallRack(ix) : null
+  if (direct !== null) {
+    const everyLoad = new Uint8Array(ix.loadCount).fill(1)
+    const currentAsIs = evaluateConfiguration(ix, start, everyLoad)
+    // When the current switches carry every load that has a bus up, that is their best shedding.
+    if (currentAsIs.admissible) return planFor(ix, direct, everyLoad, true, currentAsIs, currentAsIs, start)
+    const ws = createSheddingWorkspace(ix)
+    const inc = createIncumbent(ix)
+    chooseSheddingExact(ix, ws, switchSideOf(ix, start), inc, exactWorkBudget)
+    const currentBestAssign = Int32Array.from(inc.assign)
+    const currentBest = evaluateConfiguration(ix, currentBestAssign, inc.served)
+    return planFor(ix, direct, everyLoad, true, currentAsIs, currentBest, currentBestAssign)
+  }
+  const ws = createSheddingWorkspace(ix)
+  const budget = exact ? exactWorkBudget : largeWorkBudget
   const inc = createIncumbent(ix)
   if (exact) chooseSheddingExact(ix, ws, switchSideOf(ix, start), inc, budget)
   else chooseSheddingGreedy(ix, ws, switchSideOf(ix, start), inc)
@@ -175,34 +231,5 @@ export const allocate = (input: RackInput): Plan => {
     again = closeIdleSupplies(ix, ws, inc)
   }
 
-  const target = evaluateConfiguration(ix, inc.assign, inc.served)
-  const B = ix.busCount
-  const closed: SwitchRef[] = []
-  const targetClosed = new Uint8Array(ix.supplyCount * B)
-  const preempted: string[] = []
-  for (let s = 0; s < ix.supplyCount; s++) {
-    const b = inc.assign[s] ?? -1
-    if (b < 0) continue
-    closed.push({ supply: ix.supplyIds[s] ?? '', bus: ix.busIds[b] ?? '' })
-    targetClosed[s * B + b] = 1
-    if (ix.atRisk[s] === 1 && target.nPlusK[b] === 1) preempted.push(ix.supplyIds[s] ?? '')
-  }
-  const shed = ix.loadIds.filter((_, l) => target.served[l] === 0)
-  const buses = busReports(ix, inc.assign, target)
-  const steps = planSwitchStepsIndexed(ix, targetClosed, target.served)
-  const reasons = explainChanges({
-    ix,
-    target,
-    targetAssign: inc.assign,
-    targetBuses: buses,
-    currentAsIs,
-    currentBest,
-    currentBestAssign,
-  })
-  const feeds: FeedReport[] = ix.feedIds.map((id, f) => ({
-    id,
-    survivesLoss: target.feedSurvivesLoss[f] === 1,
-    counted: target.feedCounted[f] === 1,
-  }))
-  return { closed, shed, preempted, steps, buses, feeds, reasons, optimal: proven }
+  return planFor(ix, inc.assign, inc.served, proven, currentAsIs, currentBest, currentBestAssign)
 }

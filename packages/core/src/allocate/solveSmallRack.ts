@@ -1,0 +1,682 @@
+/**
+ * Pure. The exact optimum (levels 1-5) of a rack of at most 3 buses naming no feed, when some
+ * admissible configuration serves every load; null otherwise (the caller then runs the general search).
+ *
+ * Why this is exact and small: serving every load maximises level 1 outright, so when any
+ * configuration does, the optimum is among those that do, and then the loads are fixed by the up set
+ * U alone. For a fixed U every bus b has a fixed load L(b), and each bus-loss scenario a asks every
+ * other up bus b for one fixed threshold T_a(b) = L(b) + (the half-shares moved from a). So levels 2-3
+ * depend only on, per bus, which of its few thresholds its capacity reaches and whether its redundant
+ * capacity reaches L(b): a "profile" (per bus: a capacity need and maybe a redundancy need). Levels 2-3
+ * only grow with the needs met, so:
+ * 1. the best value v is the highest value of a profile some assignment meets (witnessOf: supplies
+ *    grouped into interchangeable classes, largest first, none left open since adding a supply never
+ *    lowers a bus's capacity or redundant capacity);
+ * 2. the optimum is the assignment with the fewest switch changes, then first in the level-5 order,
+ *    meeting one of the profiles of value v (fewestChanges: depth first over supplies in id order,
+ *    open then buses in id order, which is the level-5 order, from the cheapest witness, with capacity
+ *    bounds and a change bound: each supply's cheapest position, plus per bus the cheapest way to bring
+ *    in what those positions leave short, as a fractional cover).
+ */
+import { changesFor, type RackIndex } from './indexRack.js'
+
+/** Most buses this solver takes (profiles and class splits are written for up to three). */
+export const smallRackMaxBuses = 3
+
+/** Interchangeable supplies, as far as meeting a profile goes. */
+interface SupplyClass {
+  readonly capacity: number
+  readonly nonRisk: boolean
+  /** Bit mask of the buses of U it may go to. */
+  readonly mask: number
+  /** Its supplies, ascending. */
+  readonly members: number[]
+}
+
+/** One up set: its bus loads and scenario thresholds, and what the searches share. */
+interface UpSet {
+  readonly mask: number
+  /** Per supply: its choices (-1 open, then its buses in U ascending), flattened with offsets. */
+  readonly choiceStart: Int32Array
+  readonly choices: Int32Array
+  /** Per (i * B + b), over supplies from i on that may go to b: capacity, non-risk capacity, count. */
+  readonly sufCap: Float64Array
+  readonly sufNonRisk: Float64Array
+  readonly sufCount: Int32Array
+  /** The same over supplies from i on whose cheapest positions include b. */
+  readonly freeCap: Float64Array
+  readonly freeNonRisk: Float64Array
+  readonly freeCount: Int32Array
+  /** Per ((i * B + b) * k + t): the t-th largest non-risk capacity among those (0 when fewer). */
+  readonly freeTop: Float64Array
+  /** Per i: capacity of supplies from i on that may go to some bus of U. */
+  readonly sufAny: Float64Array
+  /** Per i: sum of the cheapest change counts of supplies from i on. */
+  readonly sufMinCost: Int32Array
+  /**
+   * Per bus b, the supplies that may go to b but not at their cheapest, by capacity per extra change
+   * (descending): arrivals[b * S + j], their extra change in arrivalCost, count in arrivalCount[b].
+   */
+  readonly arrivals: Int32Array
+  readonly arrivalCost: Int32Array
+  readonly arrivalCount: Int32Array
+  readonly classes: SupplyClass[]
+}
+
+const bit = (mask: number, b: number): boolean => b >= 0 && (mask & (1 << b)) !== 0
+
+const buildUpSet = (ix: RackIndex, mask: number): UpSet => {
+  const S = ix.supplyCount
+  const B = ix.busCount
+  const choiceStart = new Int32Array(S + 1)
+  const choices = new Int32Array(S * (B + 1))
+  const minCost = new Int32Array(S)
+  const freeMask = new Int32Array(S)
+  const anyMask = new Int32Array(S)
+  const classes: SupplyClass[] = []
+  let n = 0
+  for (let s = 0; s < S; s++) {
+    choiceStart[s] = n
+    choices[n++] = -1
+    let cheapest = changesFor(ix, s, -1)
+    let any = 0
+    for (const b of ix.options[s] ?? []) {
+      if (!bit(mask, b)) continue
+      choices[n++] = b
+      any |= 1 << b
+      cheapest = Math.min(cheapest, changesFor(ix, s, b))
+    }
+    let free = 0
+    for (let b = 0; b < B; b++) if (bit(any, b) && changesFor(ix, s, b) === cheapest) free |= 1 << b
+    minCost[s] = cheapest
+    freeMask[s] = free
+    anyMask[s] = any
+    if (any === 0) continue
+    const capacity = ix.capacityU[s] ?? 0
+    const nonRisk = ix.atRisk[s] === 0
+    const same = classes.find((c) => c.capacity === capacity && c.nonRisk === nonRisk && c.mask === any)
+    if (same !== undefined) same.members.push(s)
+    else classes.push({ capacity, nonRisk, mask: any, members: [s] })
+  }
+  choiceStart[S] = n
+  classes.sort((x, y) => y.capacity - x.capacity)
+
+  const sufCap = new Float64Array((S + 1) * B)
+  const sufNonRisk = new Float64Array((S + 1) * B)
+  const sufCount = new Int32Array((S + 1) * B)
+  const freeCap = new Float64Array((S + 1) * B)
+  const freeNonRisk = new Float64Array((S + 1) * B)
+  const freeCount = new Int32Array((S + 1) * B)
+  const K = ix.redundancyK
+  const freeTop = new Float64Array(Math.max(1, (S + 1) * B * K))
+  const sufAny = new Float64Array(S + 1)
+  const sufMinCost = new Int32Array(S + 1)
+  for (let s = S - 1; s >= 0; s--) {
+    const c = ix.capacityU[s] ?? 0
+    const nr = ix.atRisk[s] === 1 ? 0 : c
+    const any = anyMask[s] ?? 0
+    const free = freeMask[s] ?? 0
+    sufAny[s] = (sufAny[s + 1] ?? 0) + (any !== 0 ? c : 0)
+    sufMinCost[s] = (sufMinCost[s + 1] ?? 0) + (minCost[s] ?? 0)
+    for (let b = 0; b < B; b++) {
+      const i = s * B + b
+      const next = i + B
+      const may = bit(any, b)
+      const isFree = bit(free, b)
+      sufCap[i] = (sufCap[next] ?? 0) + (may ? c : 0)
+      sufNonRisk[i] = (sufNonRisk[next] ?? 0) + (may ? nr : 0)
+      sufCount[i] = (sufCount[next] ?? 0) + (may ? 1 : 0)
+      freeCap[i] = (freeCap[next] ?? 0) + (isFree ? c : 0)
+      freeNonRisk[i] = (freeNonRisk[next] ?? 0) + (isFree ? nr : 0)
+      freeCount[i] = (freeCount[next] ?? 0) + (isFree ? 1 : 0)
+      let carry = isFree && nr > 0 ? nr : 0
+      for (let t = 0; t < K; t++) {
+        const x = freeTop[next * K + t] ?? 0
+        if (carry > x) {
+          freeTop[i * K + t] = carry
+          carry = x
+        } else freeTop[i * K + t] = x
+      }
+    }
+  }
+
+  const arrivals = new Int32Array(B * S)
+  const arrivalCost = new Int32Array(B * S)
+  const arrivalCount = new Int32Array(B)
+  for (let b = 0; b < B; b++) {
+    const list: number[] = []
+    for (let s = 0; s < S; s++) if (bit(anyMask[s] ?? 0, b) && !bit(freeMask[s] ?? 0, b)) list.push(s)
+    const extra = (s: number): number => changesFor(ix, s, b) - (minCost[s] ?? 0)
+    list.sort((x, y) => (ix.capacityU[y] ?? 0) * extra(x) - (ix.capacityU[x] ?? 0) * extra(y) || x - y)
+    list.forEach((s, j) => {
+      arrivals[b * S + j] = s
+      arrivalCost[b * S + j] = extra(s)
+    })
+    arrivalCount[b] = list.length
+  }
+
+  return {
+    mask,
+    choiceStart,
+    choices,
+    sufCap,
+    sufNonRisk,
+    sufCount,
+    freeCap,
+    freeNonRisk,
+    freeCount,
+    freeTop,
+    sufAny,
+    sufMinCost,
+    arrivals,
+    arrivalCost,
+    arrivalCount,
+    classes,
+  }
+}
+
+/**
+ * Profiles, flat: per profile [up mask, value, capacity need per bus, redundancy need per bus (-1:
+ * none)]. `value` is levels 2-3 as one number (base-4 digits: N+k counts by bus priority, highest
+ * first, then survived bus-loss scenarios).
+ */
+const profileWidth = (B: number): number => 2 + 2 * B
+
+/** Append the profiles of up set `mask` (every load has a bus in it); none when a rating is below its bus's load. */
+const addProfiles = (ix: RackIndex, mask: number, out: number[]): void => {
+  const B = ix.busCount
+  const load = [0, 0, 0]
+  const moved = [0, 0, 0, 0, 0, 0, 0, 0, 0]
+  const loses = [false, false, false]
+  const carries = [false, false, false]
+  for (let l = 0; l < ix.loadCount; l++) {
+    const a = ix.loadBusA[l] ?? -1
+    const c = ix.loadBusB[l] ?? -1
+    const q = ix.loadQ[l] ?? 0
+    if (bit(mask, a) && bit(mask, c)) {
+      load[a] = (load[a] ?? 0) + q
+      load[c] = (load[c] ?? 0) + q
+      moved[a * 3 + c] = (moved[a * 3 + c] ?? 0) + q
+      moved[c * 3 + a] = (moved[c * 3 + a] ?? 0) + q
+      carries[a] = true
+      carries[c] = true
+    } else {
+      const only = bit(mask, a) ? a : c
+      load[only] = (load[only] ?? 0) + 2 * q
+      loses[only] = true
+      carries[only] = true
+    }
+  }
+  for (let b = 0; b < B; b++) if (bit(mask, b) && (load[b] ?? 0) > (ix.maxU[b] ?? Infinity)) return
+  // Scenarios that can count: bus redundancy on, a carries load and loses none.
+  const scenario = [false, false, false]
+  for (let a = 0; a < B; a++)
+    scenario[a] = ix.busRedundancy && bit(mask, a) && carries[a] === true && loses[a] === false
+  // Per bus: capacity needs (distinct, ascending, within the rating), and redundancy options.
+  const capOptions: number[][] = []
+  const redOptions: number[][] = []
+  for (let b = 0; b < B; b++) {
+    if (!bit(mask, b)) {
+      capOptions.push([0])
+      redOptions.push([-1])
+      continue
+    }
+    const needs = [load[b] ?? 0]
+    for (let a = 0; a < B; a++) {
+      if (a === b || !scenario[a]) continue
+      const t = (load[b] ?? 0) + (moved[a * 3 + b] ?? 0)
+      if (t <= (ix.maxU[b] ?? Infinity) && !needs.includes(t)) needs.push(t)
+    }
+    capOptions.push(needs.sort((x, y) => x - y))
+    redOptions.push(ix.busWired[b] === 1 && (load[b] ?? 0) > 0 ? [-1, load[b] ?? 0] : [-1])
+  }
+  const BP = ix.busPriorities.length
+  const W = profileWidth(B)
+  const first = out.length
+  const pick = [0, 0, 0, 0, 0, 0]
+  const nk = [0, 0, 0]
+  for (;;) {
+    const at = out.length
+    out.push(mask, 0)
+    for (let b = 0; b < B; b++) out.push(capOptions[b]?.[pick[2 * b] ?? 0] ?? 0)
+    for (let b = 0; b < B; b++) out.push(redOptions[b]?.[pick[2 * b + 1] ?? 0] ?? -1)
+    nk.fill(0)
+    for (let b = 0; b < B; b++) {
+      // A wired up bus with no load meets N+k whatever its supplies.
+      if (
+        bit(mask, b) &&
+        ix.busWired[b] === 1 &&
+        ((out[at + 2 + B + b] ?? -1) >= 0 || (load[b] ?? 0) === 0)
+      ) {
+        const r = ix.busPriorityRank[b] ?? 0
+        nk[r] = (nk[r] ?? 0) + 1
+      }
+    }
+    let survived = 0
+    for (let a = 0; a < B; a++) {
+      if (!scenario[a]) continue
+      let ok = true
+      for (let b = 0; ok && b < B; b++)
+        if (b !== a && bit(mask, b) && (load[b] ?? 0) + (moved[a * 3 + b] ?? 0) > (out[at + 2 + b] ?? 0))
+          ok = false
+      if (ok) survived++
+    }
+    let value = 0
+    for (let r = 0; r < BP; r++) value = value * 4 + (nk[r] ?? 0)
+    out[at + 1] = value * 4 + survived
+    let j = 0
+    for (; j < 2 * B; j++) {
+      const len = (j % 2 === 0 ? capOptions[j >> 1]?.length : redOptions[j >> 1]?.length) ?? 1
+      pick[j] = (pick[j] ?? 0) + 1
+      if ((pick[j] ?? 0) < len) break
+      pick[j] = 0
+    }
+    if (j === 2 * B) break
+  }
+  // Keep the minimal profiles of each value: one whose needs all reach another's adds no assignment.
+  const count = (out.length - first) / W
+  const keep: number[] = []
+  for (let p = 0; p < count; p++) {
+    const pa = first + p * W
+    let dominated = false
+    for (let o = 0; !dominated && o < count; o++) {
+      const oa = first + o * W
+      if (o === p || out[oa + 1] !== out[pa + 1]) continue
+      let below = true
+      for (let x = 2; below && x < W; x++) if ((out[oa + x] ?? 0) > (out[pa + x] ?? 0)) below = false
+      dominated = below
+    }
+    if (!dominated) for (let x = 0; x < W; x++) keep.push(out[pa + x] ?? 0)
+  }
+  out.length = first
+  for (const x of keep) out.push(x)
+}
+
+/** Scratch for witnessOf, sized for one rack. */
+interface WitnessScratch {
+  readonly sufCap: Float64Array
+  readonly sufNonRisk: Float64Array
+  readonly sufCount: Int32Array
+  readonly sufAny: Float64Array
+  readonly cap: Float64Array
+  readonly count: Int32Array
+  readonly nonRisk: Float64Array
+  readonly windowCount: Int32Array
+  readonly windowSum: Float64Array
+  /** Per (class * B + bus): how many of the class's supplies go to the bus. */
+  readonly share: Int32Array
+}
+
+const createWitnessScratch = (S: number, B: number): WitnessScratch => ({
+  sufCap: new Float64Array((S + 1) * B),
+  sufNonRisk: new Float64Array((S + 1) * B),
+  sufCount: new Int32Array((S + 1) * B),
+  sufAny: new Float64Array(S + 1),
+  cap: new Float64Array(B),
+  count: new Int32Array(B),
+  nonRisk: new Float64Array(B),
+  windowCount: new Int32Array(B),
+  windowSum: new Float64Array(B),
+  share: new Int32Array(S * B),
+})
+
+/**
+ * Whether some assignment meets the profile at `profiles[at]`: fills ws.share (supplies per class and
+ * bus) and returns true, or false when none does. Classes go largest first, so the first k non-risk
+ * supplies a bus receives are its k largest (its N+k window).
+ */
+const witnessOf = (
+  ix: RackIndex,
+  u: UpSet,
+  profiles: readonly number[],
+  at: number,
+  ws: WitnessScratch,
+): boolean => {
+  const B = ix.busCount
+  const K = ix.redundancyK
+  const classes = u.classes
+  const C = classes.length
+  const { sufCap, sufNonRisk, sufCount, sufAny, cap, count, nonRisk, windowCount, windowSum, share } = ws
+  for (let b = 0; b < B; b++) {
+    sufCap[C * B + b] = 0
+    sufNonRisk[C * B + b] = 0
+    sufCount[C * B + b] = 0
+    cap[b] = 0
+    count[b] = 0
+    nonRisk[b] = 0
+    windowCount[b] = 0
+    windowSum[b] = 0
+  }
+  sufAny[C] = 0
+  for (let c = C - 1; c >= 0; c--) {
+    const cl = classes[c] as SupplyClass
+    const n = cl.members.length
+    sufAny[c] = (sufAny[c + 1] ?? 0) + n * cl.capacity
+    for (let b = 0; b < B; b++) {
+      const may = bit(cl.mask, b)
+      sufCap[c * B + b] = (sufCap[(c + 1) * B + b] ?? 0) + (may ? n * cl.capacity : 0)
+      sufNonRisk[c * B + b] = (sufNonRisk[(c + 1) * B + b] ?? 0) + (may && cl.nonRisk ? n * cl.capacity : 0)
+      sufCount[c * B + b] = (sufCount[(c + 1) * B + b] ?? 0) + (may ? n : 0)
+      share[c * B + b] = 0
+    }
+  }
+  const upMask = profiles[at] ?? 0
+
+  /** Could the classes from c on still meet every need? */
+  const possible = (c: number): boolean => {
+    let pooled = 0
+    for (let b = 0; b < B; b++) {
+      if (!bit(upMask, b)) continue
+      const capShort = (profiles[at + 2 + b] ?? 0) - (cap[b] ?? 0)
+      if (capShort > (sufCap[c * B + b] ?? 0)) return false
+      if ((count[b] ?? 0) === 0 && (sufCount[c * B + b] ?? 0) === 0) return false
+      const need = profiles[at + 2 + B + b] ?? -1
+      let redShort = 0
+      if (need >= 0) {
+        redShort = need - ((nonRisk[b] ?? 0) - (windowSum[b] ?? 0))
+        // All its eligible non-risk supplies from here on, less the largest of them filling the window.
+        let reach = sufNonRisk[c * B + b] ?? 0
+        let free = K - (windowCount[b] ?? 0)
+        for (let d = c; free > 0 && d < C; d++) {
+          const cl = classes[d] as SupplyClass
+          if (!cl.nonRisk || !bit(cl.mask, b)) continue
+          const m = Math.min(free, cl.members.length)
+          reach -= m * cl.capacity
+          free -= m
+        }
+        if (redShort > reach) return false
+      }
+      pooled += Math.max(0, capShort, redShort)
+    }
+    return pooled <= (sufAny[c] ?? 0)
+  }
+
+  const put = (cl: SupplyClass, b: number, m: number): void => {
+    cap[b] = (cap[b] ?? 0) + m * cl.capacity
+    count[b] = (count[b] ?? 0) + m
+    if (!cl.nonRisk) return
+    nonRisk[b] = (nonRisk[b] ?? 0) + m * cl.capacity
+    const fill = Math.min(m, K - (windowCount[b] ?? 0))
+    windowCount[b] = (windowCount[b] ?? 0) + fill
+    windowSum[b] = (windowSum[b] ?? 0) + fill * cl.capacity
+  }
+  /** Undo put(cl, b, m) given the window count before it. */
+  const take = (cl: SupplyClass, b: number, m: number, windowBefore: number): void => {
+    cap[b] = (cap[b] ?? 0) - m * cl.capacity
+    count[b] = (count[b] ?? 0) - m
+    if (!cl.nonRisk) return
+    nonRisk[b] = (nonRisk[b] ?? 0) - m * cl.capacity
+    windowSum[b] = (windowSum[b] ?? 0) - ((windowCount[b] ?? 0) - windowBefore) * cl.capacity
+    windowCount[b] = windowBefore
+  }
+
+  const search = (c: number): boolean => {
+    if (c === C) return true
+    const cl = classes[c] as SupplyClass
+    const n = cl.members.length
+    let b0 = -1
+    let b1 = -1
+    let b2 = -1
+    for (let b = 0; b < B; b++) {
+      if (!bit(cl.mask, b)) continue
+      if (b0 < 0) b0 = b
+      else if (b1 < 0) b1 = b
+      else b2 = b
+    }
+    // Split the class over its buses: x on b0, y on b1, the rest on b2.
+    for (let x = n; x >= 0; x--) {
+      if (b1 < 0 && x < n) break
+      for (let y = n - x; y >= 0; y--) {
+        const z = n - x - y
+        if (b2 < 0 && z > 0) break
+        const w0 = windowCount[b0] ?? 0
+        const w1 = b1 >= 0 ? (windowCount[b1] ?? 0) : 0
+        const w2 = b2 >= 0 ? (windowCount[b2] ?? 0) : 0
+        if (x > 0) put(cl, b0, x)
+        if (y > 0) put(cl, b1, y)
+        if (z > 0) put(cl, b2, z)
+        if (possible(c + 1) && search(c + 1)) {
+          share[c * B + b0] = x
+          if (b1 >= 0) share[c * B + b1] = y
+          if (b2 >= 0) share[c * B + b2] = z
+          return true
+        }
+        if (x > 0) take(cl, b0, x, w0)
+        if (y > 0) take(cl, b1, y, w1)
+        if (z > 0) take(cl, b2, z, w2)
+      }
+    }
+    return false
+  }
+
+  return possible(0) && search(0)
+}
+
+/** The witness ws.share describes, as an assignment: each bus gets first the class members already on it. */
+const witnessAssign = (ix: RackIndex, u: UpSet, ws: WitnessScratch, out: Int32Array): void => {
+  const B = ix.busCount
+  out.fill(-1)
+  u.classes.forEach((cl, c) => {
+    for (const s of cl.members) {
+      const now = ix.currentOption[s] ?? -1
+      if (now >= 0 && (ws.share[c * B + now] ?? 0) > 0) {
+        out[s] = now
+        ws.share[c * B + now] = (ws.share[c * B + now] ?? 0) - 1
+      }
+    }
+    for (const s of cl.members) {
+      if ((out[s] ?? -1) >= 0) continue
+      for (let b = 0; b < B; b++) {
+        if ((ws.share[c * B + b] ?? 0) === 0) continue
+        out[s] = b
+        ws.share[c * B + b] = (ws.share[c * B + b] ?? 0) - 1
+        break
+      }
+    }
+  })
+}
+
+const lexLess = (a: Int32Array, b: Int32Array): boolean => {
+  for (let s = 0; s < a.length; s++) if (a[s] !== b[s]) return (a[s] ?? -1) < (b[s] ?? -1)
+  return false
+}
+
+/**
+ * The exact optimum's assignment (a bus per supply, -1 open; every load served), or null when no
+ * configuration serves every load or the rack is outside this solver's range (feeds, more than 3 buses).
+ */
+export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
+  const S = ix.supplyCount
+  const B = ix.busCount
+  const K = ix.redundancyK
+  if (B > smallRackMaxBuses || ix.feedCount > 0) return null
+  const W = profileWidth(B)
+
+  const profiles: number[] = []
+  const upSets: (UpSet | undefined)[] = []
+  for (let mask = 0; mask < 1 << B; mask++) {
+    let everyLoad = true
+    for (let l = 0; everyLoad && l < ix.loadCount; l++)
+      everyLoad = bit(mask, ix.loadBusA[l] ?? -1) || bit(mask, ix.loadBusB[l] ?? -1)
+    if (!everyLoad) continue
+    const before = profiles.length
+    addProfiles(ix, mask, profiles)
+    if (profiles.length > before) upSets[mask] = buildUpSet(ix, mask)
+  }
+  const P = profiles.length / W
+  if (P === 0) return null
+  const order = Array.from({ length: P }, (_, p) => p * W).sort(
+    (x, y) => (profiles[y + 1] ?? 0) - (profiles[x + 1] ?? 0) || x - y,
+  )
+
+  // The highest value some assignment meets, and its cheapest witness (fewest changes, then level 5).
+  const ws = createWitnessScratch(S, B)
+  const best = new Int32Array(S).fill(-1)
+  const candidate = new Int32Array(S)
+  let bestCost = Infinity
+  const met: number[] = []
+  for (let i = 0; i < P && met.length === 0;) {
+    const value = profiles[(order[i] ?? 0) + 1]
+    for (; i < P && profiles[(order[i] ?? 0) + 1] === value; i++) {
+      const at = order[i] ?? 0
+      const u = upSets[profiles[at] ?? 0] as UpSet
+      if (!witnessOf(ix, u, profiles, at, ws)) continue
+      met.push(at)
+      witnessAssign(ix, u, ws, candidate)
+      let cost = 0
+      for (let s = 0; s < S; s++) cost += changesFor(ix, s, candidate[s] ?? -1)
+      if (cost < bestCost || (cost === bestCost && lexLess(candidate, best))) {
+        best.set(candidate)
+        bestCost = cost
+      }
+    }
+  }
+  if (met.length === 0) return null
+
+  // The fewest changes, then level 5, over the met profiles: depth first in level-5 order under a
+  // rising limit on changes, so the first assignment found is the answer.
+  const assign = new Int32Array(S).fill(-1)
+  const cap = new Float64Array(B)
+  const count = new Int32Array(B)
+  const nonRisk = new Float64Array(B)
+  const top = new Float64Array(Math.max(1, B * K))
+  const saved = new Float64Array(Math.max(1, S * K))
+  let u = upSets[profiles[met[0] ?? 0] ?? 0] as UpSet
+  let at = 0
+  let limit = 0
+  let found = false
+  let done = false
+
+  /** Redundant capacity of bus b if every supply from i on sat at its cheapest position there. */
+  const redundantWithFree = (i: number, b: number): number => {
+    const x = (i * B + b) * K
+    let r = (nonRisk[b] ?? 0) + (u.freeNonRisk[i * B + b] ?? 0)
+    // The k largest of both windows (each descending).
+    let p = 0
+    let q = 0
+    for (let t = 0; t < K; t++) {
+      const y = top[b * K + p] ?? 0
+      const z = u.freeTop[x + q] ?? 0
+      if (y >= z) {
+        r -= y
+        p++
+      } else {
+        r -= z
+        q++
+      }
+    }
+    return r
+  }
+
+  /** Fewest extra changes that bring `short` units onto bus b from supplies i.. not there at their cheapest. */
+  const arrivalBound = (i: number, b: number, short: number, nonRiskOnly: boolean): number => {
+    let left = short
+    let cost = 0
+    const n = u.arrivalCount[b] ?? 0
+    for (let j = 0; j < n; j++) {
+      const s = u.arrivals[b * S + j] ?? 0
+      if (s < i || (nonRiskOnly && ix.atRisk[s] === 1)) continue
+      const c = ix.capacityU[s] ?? 0
+      const extra = u.arrivalCost[b * S + j] ?? 1
+      if (c >= left) return cost + Math.ceil((extra * left) / c - 1e-9)
+      left -= c
+      cost += extra
+    }
+    return Infinity
+  }
+
+  /** False when no completion from supply i on meets the profile within the limit (and before `best`). */
+  const promising = (i: number, cost: number, lex: number): boolean => {
+    if (found && lex > 0) return false
+    let pooled = 0
+    let bound = cost + (u.sufMinCost[i] ?? 0)
+    if (bound > limit) return false
+    for (let b = 0; b < B; b++) {
+      if (!bit(u.mask, b)) continue
+      const x = i * B + b
+      const capShort = (profiles[at + 2 + b] ?? 0) - (cap[b] ?? 0)
+      if (capShort > (u.sufCap[x] ?? 0)) return false
+      if ((count[b] ?? 0) === 0 && (u.sufCount[x] ?? 0) === 0) return false
+      const need = profiles[at + 2 + B + b] ?? -1
+      let extra = 0
+      if (need >= 0) {
+        const redShort = need - redundant(b)
+        if (redShort > (u.sufNonRisk[x] ?? 0)) return false
+        pooled += Math.max(0, capShort, redShort)
+        const redLeft = need - redundantWithFree(i, b)
+        if (redLeft > 0) extra = arrivalBound(i, b, redLeft, true)
+      } else pooled += Math.max(0, capShort)
+      // What the supplies left at their cheapest positions leave short, brought in at extra changes.
+      const capLeft = capShort - (u.freeCap[x] ?? 0)
+      if (capLeft > 0) extra = Math.max(extra, arrivalBound(i, b, capLeft, false))
+      if (extra === 0 && (count[b] ?? 0) === 0 && (u.freeCount[x] ?? 0) === 0) extra = 1
+      bound += extra
+      if (bound > limit) return false
+    }
+    return pooled <= (u.sufAny[i] ?? 0)
+  }
+
+  const redundant = (b: number): number => {
+    let r = nonRisk[b] ?? 0
+    for (let j = 0; j < K; j++) r -= top[b * K + j] ?? 0
+    return r
+  }
+
+  const dfs = (s: number, cost: number, lex: number): void => {
+    if (s === S) {
+      if (!found || lex < 0) {
+        best.set(assign)
+        found = true
+      }
+      done = true
+      return
+    }
+    const end = u.choiceStart[s + 1] ?? 0
+    const c = ix.capacityU[s] ?? 0
+    const counted = ix.atRisk[s] === 0
+    for (let j = u.choiceStart[s] ?? 0; j < end && !done; j++) {
+      const b = u.choices[j] ?? -1
+      const nextCost = cost + changesFor(ix, s, b)
+      const nextLex = lex !== 0 || !found ? lex : Math.sign(b - (best[s] ?? -1))
+      assign[s] = b
+      if (b >= 0) {
+        cap[b] = (cap[b] ?? 0) + c
+        count[b] = (count[b] ?? 0) + 1
+        if (counted) {
+          nonRisk[b] = (nonRisk[b] ?? 0) + c
+          // Bus b's k largest non-risk capacities (descending), saved to undo.
+          let carry = c
+          for (let t = 0; t < K; t++) {
+            const x = top[b * K + t] ?? 0
+            saved[s * K + t] = x
+            if (carry > x) {
+              top[b * K + t] = carry
+              carry = x
+            }
+          }
+        }
+      }
+      if (promising(s + 1, nextCost, nextLex)) dfs(s + 1, nextCost, nextLex)
+      if (b >= 0) {
+        cap[b] = (cap[b] ?? 0) - c
+        count[b] = (count[b] ?? 0) - 1
+        if (counted) {
+          nonRisk[b] = (nonRisk[b] ?? 0) - c
+          for (let t = 0; t < K; t++) top[b * K + t] = saved[s * K + t] ?? 0
+        }
+      }
+      assign[s] = -1
+    }
+  }
+
+  // The cheapest witness bounds the limit: some profile is met at its cost.
+  for (limit = 0; limit <= bestCost && !found; limit++) {
+    for (const p of met) {
+      at = p
+      u = upSets[profiles[p] ?? 0] as UpSet
+      done = false
+      if (promising(0, 0, 0)) dfs(0, 0, 0)
+    }
+  }
+  return best
+}
