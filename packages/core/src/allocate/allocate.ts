@@ -55,7 +55,7 @@
  *   leaves a protected bus short in between (e.g. the only spare must move off a bus that is carrying
  *   everything after a feed loss). planSwitchSteps then takes the order with the fewest such buses.
  */
-import type { BusReport, FeedReport, Plan } from '../model/plan.js'
+import type { BusReport, FeedReport, Plan, ServiceGain } from '../model/plan.js'
 import type { RackInput, SwitchRef } from '../model/rack.js'
 import {
   chooseSheddingExact,
@@ -146,8 +146,9 @@ const planFor = (
   requested: Uint8Array,
   proven: boolean,
   currentAsIs: Evaluation,
-  currentBest: Evaluation,
+  currentBest: Evaluation | (() => Evaluation),
   currentBestAssign: Int32Array,
+  gain?: ServiceGain,
 ): Plan => {
   const target = evaluateConfiguration(ix, assign, requested)
   const B = ix.busCount
@@ -164,14 +165,18 @@ const planFor = (
   const shed = ix.loadIds.filter((_, l) => target.served[l] === 0)
   const buses = busReports(ix, assign, target)
   const steps = planSwitchStepsIndexed(ix, targetClosed, target.served)
+  let best = typeof currentBest === 'function' ? undefined : currentBest
   const reasons = explainChanges({
     ix,
     target,
     targetAssign: assign,
     targetBuses: buses,
     currentAsIs,
-    currentBest,
+    get currentBest() {
+      return (best ??= (currentBest as () => Evaluation)())
+    },
     currentBestAssign,
+    ...(gain === undefined ? {} : { gain }),
   })
   const feeds: FeedReport[] = ix.feedIds.map((id, f) => ({
     id,
@@ -200,12 +205,14 @@ export const allocate = (input: RackInput): Plan => {
     const currentAsIs = evaluateConfiguration(ix, start, everyLoad)
     // When the current switches carry every load that has a bus up, that is their best shedding.
     if (currentAsIs.admissible) return planFor(ix, direct, everyLoad, true, currentAsIs, currentAsIs, start)
-    const ws = createSheddingWorkspace(ix)
-    const inc = createIncumbent(ix)
-    chooseSheddingExact(ix, ws, switchSideOf(ix, start), inc, exactWorkBudget)
-    const currentBestAssign = Int32Array.from(inc.assign)
-    const currentBest = evaluateConfiguration(ix, currentBestAssign, inc.served)
-    return planFor(ix, direct, everyLoad, true, currentAsIs, currentBest, currentBestAssign)
+    // Else their best shedding sheds some load, so the target, serving all, wins on level 1; their
+    // best shedding itself is needed only to tell whether an at-risk supply was already covered.
+    const currentBest = (): Evaluation => {
+      const inc = createIncumbent(ix)
+      chooseSheddingExact(ix, createSheddingWorkspace(ix), switchSideOf(ix, start), inc, exactWorkBudget)
+      return evaluateConfiguration(ix, inc.assign, inc.served)
+    }
+    return planFor(ix, direct, everyLoad, true, currentAsIs, currentBest, start, 'serveLoads')
   }
   const ws = createSheddingWorkspace(ix)
   const budget = exact ? exactWorkBudget : largeWorkBudget

@@ -52,6 +52,11 @@ export interface ChangeContext {
   /** The current switches made admissible (failed opened, one bus per supply) with their best shedding. */
   readonly currentBest: Evaluation
   readonly currentBestAssign: Int32Array
+  /**
+   * The first level on which the target beats currentBest, when the caller knows it without comparing
+   * (then currentBest is read only for SupplyPreempted, so it may be a lazy getter).
+   */
+  readonly gain?: ServiceGain
 }
 
 /** The reasons for every change between the current state and the target. */
@@ -59,7 +64,7 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
   const { ix, target, targetAssign } = c
   const B = ix.busCount
   const reasons: Reason[] = []
-  const gain = firstGain(ix, target.vector, c.currentBest.vector)
+  const gain = c.gain ?? firstGain(ix, target.vector, c.currentBest.vector)
   // Level 3 is one count over both kinds of scenario: name feeds when they alone made the gain.
   const why: ServiceGain =
     gain === 'busLossSurvival' &&
@@ -133,7 +138,10 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
     }
     if (ix.atRisk[s] === 1 && to >= 0 && target.nPlusK[to] === 1) {
       const before = c.currentBestAssign[s] ?? -1
-      if (before !== to || c.currentBest.nPlusK[to] !== 1) {
+      // Same switches as currentBest, loads never less: N+k as is implies N+k with the best shedding
+      // (and spares computing that shedding when currentBest is lazy).
+      const coveredBefore = c.currentAsIs.nPlusK[to] === 1 || c.currentBest.nPlusK[to] === 1
+      if (before !== to || !coveredBefore) {
         reasons.push({
           _tag: 'SupplyPreempted',
           supply: id,

@@ -65,17 +65,25 @@ const poweredBuses = (ix: RackIndex, closed: Uint8Array, served: Uint8Array): Ui
   return powered
 }
 
-/** Protected buses that are not up and powered, given per-bus closed counts and capacity. */
-const countUnpowered = (
+/** Served loads' shares per bus for each set of up buses met so far (the set as a bit mask, B <= 30). */
+type LoadsByUpSet = Map<number, Float64Array>
+
+/** Per-bus load of the served loads when the buses with a closed switch (count > 0) are up. */
+const loadsWhenUp = (
   ix: RackIndex,
   count: Int32Array,
-  cap: Float64Array,
-  load: Float64Array,
   served: Uint8Array,
-  isProtected: Uint8Array,
-): number => {
+  scratch: Float64Array,
+  cache: LoadsByUpSet,
+): Float64Array => {
   const B = ix.busCount
-  load.fill(0)
+  let mask = 0
+  if (B <= 30) {
+    for (let b = 0; b < B; b++) if ((count[b] ?? 0) > 0) mask |= 1 << b
+    const known = cache.get(mask)
+    if (known !== undefined) return known
+  }
+  const load = B <= 30 ? new Float64Array(B) : scratch.fill(0)
   for (let l = 0; l < ix.loadCount; l++) {
     if (served[l] !== 1) continue
     const a = ix.loadBusA[l] ?? -1
@@ -89,6 +97,22 @@ const countUnpowered = (
     } else if (aUp) load[a] = (load[a] ?? 0) + 2 * q
     else if (cUp) load[c] = (load[c] ?? 0) + 2 * q
   }
+  if (B <= 30) cache.set(mask, load)
+  return load
+}
+
+/** Protected buses that are not up and powered, given per-bus closed counts and capacity. */
+const countUnpowered = (
+  ix: RackIndex,
+  count: Int32Array,
+  cap: Float64Array,
+  scratch: Float64Array,
+  cache: LoadsByUpSet,
+  served: Uint8Array,
+  isProtected: Uint8Array,
+): number => {
+  const B = ix.busCount
+  const load = loadsWhenUp(ix, count, served, scratch, cache)
   let n = 0
   for (let b = 0; b < B; b++) {
     if (isProtected[b] !== 1) continue
@@ -141,8 +165,9 @@ export const planSwitchStepsIndexed = (
   const targetPowered = poweredBuses(ix, target, served)
   const isProtected = new Uint8Array(B)
   for (let b = 0; b < B; b++) isProtected[b] = nowPowered[b] === 1 && targetPowered[b] === 1 ? 1 : 0
+  const loadsByUpSet: LoadsByUpSet = new Map()
   const unpoweredProtected = (): number =>
-    countUnpowered(ix, countOn, capOn, loadScratch, served, isProtected)
+    countUnpowered(ix, countOn, capOn, loadScratch, loadsByUpSet, served, isProtected)
 
   // 1. failed/absent supplies.
   for (let s = 0; s < S; s++) {
@@ -250,7 +275,8 @@ export const planSwitchStepsIndexed = (
     for (let i = order.length - 1; i >= 0; i--) apply(order[i] ?? 0, -1)
     return { order, safe }
   }
-  const first = greedy()
+  // One open or none: nothing to order.
+  const first = ops.length <= 1 ? { order: ops.map((_, i) => i), safe: true } : greedy()
   let order = first.order
   if (!first.safe && ops.length <= 12) {
     const failedMasks = new Set<number>()

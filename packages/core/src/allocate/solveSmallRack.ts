@@ -68,11 +68,30 @@ const bit = (mask: number, b: number): boolean => b >= 0 && (mask & (1 << b)) !=
 const buildUpSet = (ix: RackIndex, mask: number): UpSet => {
   const S = ix.supplyCount
   const B = ix.busCount
-  const choiceStart = new Int32Array(S + 1)
-  const choices = new Int32Array(S * (B + 1))
-  const minCost = new Int32Array(S)
-  const freeMask = new Int32Array(S)
-  const anyMask = new Int32Array(S)
+  const K = ix.redundancyK
+  // One buffer per kind, viewed as the fields (fewer allocations: this runs once per up set and call).
+  const R = (S + 1) * B
+  const num = new Float64Array(5 * R + R * K + S + 1)
+  const sufCap = num.subarray(0, R)
+  const sufNonRisk = num.subarray(R, 2 * R)
+  const freeCap = num.subarray(2 * R, 3 * R)
+  const freeNonRisk = num.subarray(3 * R, 4 * R)
+  const sufAny = num.subarray(4 * R, 4 * R + S + 1)
+  const freeTop = num.subarray(4 * R + S + 1, 4 * R + S + 1 + R * K)
+  const int = new Int32Array(2 * R + 2 * (S + 1) + S * (B + 1) + 2 * B * S + B + 3 * S)
+  let o = 0
+  const view = (n: number): Int32Array => int.subarray(o, (o += n))
+  const sufCount = view(R)
+  const freeCount = view(R)
+  const sufMinCost = view(S + 1)
+  const choiceStart = view(S + 1)
+  const choices = view(S * (B + 1))
+  const arrivals = view(B * S)
+  const arrivalCost = view(B * S)
+  const arrivalCount = view(B)
+  const minCost = view(S)
+  const freeMask = view(S)
+  const anyMask = view(S)
   const classes: SupplyClass[] = []
   let n = 0
   for (let s = 0; s < S; s++) {
@@ -80,7 +99,9 @@ const buildUpSet = (ix: RackIndex, mask: number): UpSet => {
     choices[n++] = -1
     let cheapest = changesFor(ix, s, -1)
     let any = 0
-    for (const b of ix.options[s] ?? []) {
+    const opts = ix.options[s] ?? []
+    for (let j = 0; j < opts.length; j++) {
+      const b = opts[j] ?? 0
       if (!bit(mask, b)) continue
       choices[n++] = b
       any |= 1 << b
@@ -94,23 +115,18 @@ const buildUpSet = (ix: RackIndex, mask: number): UpSet => {
     if (any === 0) continue
     const capacity = ix.capacityU[s] ?? 0
     const nonRisk = ix.atRisk[s] === 0
-    const same = classes.find((c) => c.capacity === capacity && c.nonRisk === nonRisk && c.mask === any)
+    let same: SupplyClass | undefined
+    for (const c of classes) if (c.capacity === capacity && c.nonRisk === nonRisk && c.mask === any) same = c
     if (same !== undefined) same.members.push(s)
-    else classes.push({ capacity, nonRisk, mask: any, members: [s] })
+    else {
+      // Capacity descending (insertion keeps it sorted).
+      let at = classes.length
+      while (at > 0 && (classes[at - 1]?.capacity ?? 0) < capacity) at--
+      classes.splice(at, 0, { capacity, nonRisk, mask: any, members: [s] })
+    }
   }
   choiceStart[S] = n
-  classes.sort((x, y) => y.capacity - x.capacity)
 
-  const sufCap = new Float64Array((S + 1) * B)
-  const sufNonRisk = new Float64Array((S + 1) * B)
-  const sufCount = new Int32Array((S + 1) * B)
-  const freeCap = new Float64Array((S + 1) * B)
-  const freeNonRisk = new Float64Array((S + 1) * B)
-  const freeCount = new Int32Array((S + 1) * B)
-  const K = ix.redundancyK
-  const freeTop = new Float64Array(Math.max(1, (S + 1) * B * K))
-  const sufAny = new Float64Array(S + 1)
-  const sufMinCost = new Int32Array(S + 1)
   for (let s = S - 1; s >= 0; s--) {
     const c = ix.capacityU[s] ?? 0
     const nr = ix.atRisk[s] === 1 ? 0 : c
@@ -140,19 +156,26 @@ const buildUpSet = (ix: RackIndex, mask: number): UpSet => {
     }
   }
 
-  const arrivals = new Int32Array(B * S)
-  const arrivalCost = new Int32Array(B * S)
-  const arrivalCount = new Int32Array(B)
+  // Per bus, the supplies that may arrive at extra changes, by capacity per extra change (insertion
+  // sort, ties by index).
   for (let b = 0; b < B; b++) {
-    const list: number[] = []
-    for (let s = 0; s < S; s++) if (bit(anyMask[s] ?? 0, b) && !bit(freeMask[s] ?? 0, b)) list.push(s)
-    const extra = (s: number): number => changesFor(ix, s, b) - (minCost[s] ?? 0)
-    list.sort((x, y) => (ix.capacityU[y] ?? 0) * extra(x) - (ix.capacityU[x] ?? 0) * extra(y) || x - y)
-    list.forEach((s, j) => {
+    let m = 0
+    for (let s = 0; s < S; s++) {
+      if (!bit(anyMask[s] ?? 0, b) || bit(freeMask[s] ?? 0, b)) continue
+      const extra = changesFor(ix, s, b) - (minCost[s] ?? 0)
+      const c = ix.capacityU[s] ?? 0
+      let j = m++
+      for (; j > 0; j--) {
+        const p = arrivals[b * S + j - 1] ?? 0
+        const pe = arrivalCost[b * S + j - 1] ?? 1
+        if ((ix.capacityU[p] ?? 0) * extra >= c * pe) break
+        arrivals[b * S + j] = p
+        arrivalCost[b * S + j] = pe
+      }
       arrivals[b * S + j] = s
-      arrivalCost[b * S + j] = extra(s)
-    })
-    arrivalCount[b] = list.length
+      arrivalCost[b * S + j] = extra
+    }
+    arrivalCount[b] = m
   }
 
   return {
@@ -499,9 +522,7 @@ export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
     for (let l = 0; everyLoad && l < ix.loadCount; l++)
       everyLoad = bit(mask, ix.loadBusA[l] ?? -1) || bit(mask, ix.loadBusB[l] ?? -1)
     if (!everyLoad) continue
-    const before = profiles.length
     addProfiles(ix, mask, profiles)
-    if (profiles.length > before) upSets[mask] = buildUpSet(ix, mask)
   }
   const P = profiles.length / W
   if (P === 0) return null
@@ -519,7 +540,8 @@ export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
     const value = profiles[(order[i] ?? 0) + 1]
     for (; i < P && profiles[(order[i] ?? 0) + 1] === value; i++) {
       const at = order[i] ?? 0
-      const u = upSets[profiles[at] ?? 0] as UpSet
+      const mask = profiles[at] ?? 0
+      const u = (upSets[mask] ??= buildUpSet(ix, mask))
       if (!witnessOf(ix, u, profiles, at, ws)) continue
       met.push(at)
       witnessAssign(ix, u, ws, candidate)
