@@ -13,7 +13,7 @@
  * every sum is an exact integer; other values are rounded the safe way (loads up, capacities down), so
  * a configuration judged powered here is powered in exact arithmetic too.
  */
-import type { RackInput } from '../model/rack.js'
+import type { Bus, Load, RackInput, Supply } from '../model/rack.js'
 
 /** Id order: UTF-16 code units (JS `<`), never localeCompare. */
 export const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
@@ -85,39 +85,65 @@ export const unitsPerWatt = 2 * quantaPerWatt
 const capacityUnits = (watts: number): number => 2 * Math.floor(watts * quantaPerWatt)
 
 /** Distinct values, highest first. */
-const distinctDescending = (values: readonly number[]): number[] =>
-  Array.from(new Set(values)).sort((a, b) => b - a)
+const distinctDescending = (values: readonly number[]): number[] => {
+  if (values.length > 32) return Array.from(new Set(values)).sort((a, b) => b - a)
+  const out: number[] = []
+  for (const v of values) if (!out.includes(v)) out.push(v)
+  return out.sort((a, b) => b - a)
+}
+
+/** `items` in ascending id order: the array itself when already so (common), else a sorted copy. */
+const byId = <T extends { readonly id: string }>(items: readonly T[]): readonly T[] => {
+  for (let i = 1; i < items.length; i++)
+    if (compareIds((items[i - 1] as T).id, (items[i] as T).id) > 0)
+      return [...items].sort((a, b) => compareIds(a.id, b.id))
+  return items
+}
 
 /** Canonicalise and index a decoded rack. */
 export const indexRack = (input: RackInput): RackIndex => {
-  const supplies = [...input.supplies].sort((a, b) => compareIds(a.id, b.id))
-  const buses = [...input.buses].sort((a, b) => compareIds(a.id, b.id))
-  const loads = [...input.loads].sort((a, b) => compareIds(a.id, b.id))
+  const supplies = byId(input.supplies)
+  const buses = byId(input.buses)
+  const loads = byId(input.loads)
   const supplyCount = supplies.length
   const busCount = buses.length
   const loadCount = loads.length
-  const supplyPos = new Map(supplies.map((s, i) => [s.id, i]))
-  const busPos = new Map(buses.map((b, i) => [b.id, i]))
+  const supplyPos = new Map<string, number>()
+  for (let i = 0; i < supplyCount; i++) supplyPos.set((supplies[i] as Supply).id, i)
+  const busIds: string[] = []
+  for (const bus of buses) busIds.push(bus.id)
+  // Few buses: a scan beats a map.
+  const busMap = busCount > 8 ? new Map(busIds.map((id, i) => [id, i])) : undefined
+  const busPos = (id: string): number => (busMap === undefined ? busIds.indexOf(id) : (busMap.get(id) ?? -1))
   const policy = input.policy
 
   const capacityU = new Float64Array(supplyCount)
   const usable = new Uint8Array(supplyCount)
   const atRisk = new Uint8Array(supplyCount)
   const usableW = new Float64Array(supplyCount)
-  supplies.forEach((s, i) => {
+  const supplyIds: string[] = []
+  const supplyState: Supply['state'][] = []
+  const failureRisk: (number | undefined)[] = []
+  let anyFeed = false
+  for (let i = 0; i < supplyCount; i++) {
+    const s = supplies[i] as Supply
     capacityU[i] = Math.max(0, capacityUnits(s.capacityW * policy.derate))
     usableW[i] = s.capacityW * policy.derate
     usable[i] = s.state === 'failed' || s.state === 'absent' ? 0 : 1
     atRisk[i] =
       s.state === 'warning' || (s.failureRisk !== undefined && s.failureRisk >= policy.preemptRisk) ? 1 : 0
-  })
+    supplyIds.push(s.id)
+    supplyState.push(s.state)
+    failureRisk.push(s.failureRisk)
+    if (s.feed !== undefined) anyFeed = true
+  }
 
   const switchKind = new Int8Array(supplyCount * busCount).fill(-1)
   const currentClosed = new Uint8Array(supplyCount * busCount)
   for (const sw of input.switches) {
     const s = supplyPos.get(sw.supply)
-    const b = busPos.get(sw.bus)
-    if (s === undefined || b === undefined) continue // decode rejects these; stay total anyway
+    const b = busPos(sw.bus)
+    if (s === undefined || b < 0) continue // decode rejects these; stay total anyway
     switchKind[s * busCount + b] = switchKinds.indexOf(sw.kind)
     if (sw.closed) currentClosed[s * busCount + b] = 1
   }
@@ -125,41 +151,51 @@ export const indexRack = (input: RackInput): RackIndex => {
   const options: Int32Array[] = []
   const currentOption = new Int32Array(supplyCount)
   const currentClosedCount = new Int32Array(supplyCount)
+  const optionBuffer = new Int32Array(supplyCount * busCount)
+  let used = 0
   for (let s = 0; s < supplyCount; s++) {
-    const opts: number[] = []
+    const first = used
     let closedCount = 0
     let closedBus = -1
     for (let b = 0; b < busCount; b++) {
-      if (usable[s] === 1 && (switchKind[s * busCount + b] ?? -1) >= 0) opts.push(b)
+      if (usable[s] === 1 && (switchKind[s * busCount + b] ?? -1) >= 0) optionBuffer[used++] = b
       if (currentClosed[s * busCount + b] === 1) {
         closedCount++
         closedBus = b
       }
     }
-    options.push(Int32Array.from(opts))
+    options.push(optionBuffer.subarray(first, used))
     currentClosedCount[s] = closedCount
     currentOption[s] = closedCount === 0 ? -1 : closedCount === 1 && usable[s] === 1 ? closedBus : -2
   }
 
-  const loadPriorities = distinctDescending(loads.map((l) => l.priority))
-  const busPriorities = distinctDescending(buses.map((b) => b.priority))
+  const loadPrioritySeen: number[] = []
+  for (const l of loads) loadPrioritySeen.push(l.priority)
+  const loadPriorities = distinctDescending(loadPrioritySeen)
+  const busPrioritySeen: number[] = []
+  for (const b of buses) busPrioritySeen.push(b.priority)
+  const busPriorities = distinctDescending(busPrioritySeen)
   const loadQ = new Float64Array(loadCount)
   const loadW = new Float64Array(loadCount)
   const loadBusA = new Int32Array(loadCount).fill(-1)
   const loadBusB = new Int32Array(loadCount).fill(-1)
   const loadPriorityRank = new Int32Array(loadCount)
   const busWired = new Uint8Array(busCount)
-  const loadRank = new Map(loadPriorities.map((p, r) => [p, r]))
-  loads.forEach((l, i) => {
+  const loadIds: string[] = []
+  const loadRank = loadPriorities.length > 8 ? new Map(loadPriorities.map((p, r) => [p, r])) : undefined
+  for (let i = 0; i < loadCount; i++) {
+    const l = loads[i] as Load
+    loadIds.push(l.id)
     loadQ[i] = Math.ceil(l.powerW * quantaPerWatt)
     loadW[i] = l.powerW
-    loadPriorityRank[i] = loadRank.get(l.priority) ?? -1
+    loadPriorityRank[i] =
+      loadRank === undefined ? loadPriorities.indexOf(l.priority) : (loadRank.get(l.priority) ?? -1)
     // Its known buses, distinct, ascending: the first two (decoding allows at most two).
     let a = -1
     let c = -1
     for (const id of l.buses) {
-      const b = busPos.get(id)
-      if (b === undefined || b === a || b === c) continue
+      const b = busPos(id)
+      if (b < 0 || b === a || b === c) continue
       if (a < 0 || b < a) {
         if (a >= 0 && (c < 0 || a < c)) c = a
         a = b
@@ -168,35 +204,39 @@ export const indexRack = (input: RackInput): RackIndex => {
     }
     loadBusA[i] = a
     loadBusB[i] = c
-  })
+  }
 
   const busPriorityRank = new Int32Array(busCount)
   const maxU = new Float64Array(busCount)
-  buses.forEach((b, i) => {
+  for (let i = 0; i < busCount; i++) {
+    const b = buses[i] as Bus
     busPriorityRank[i] = busPriorities.indexOf(b.priority)
     maxU[i] = b.maxW === undefined ? Infinity : capacityUnits(b.maxW)
-  })
+  }
 
-  const feedIds = Array.from(new Set(supplies.flatMap((s) => (s.feed === undefined ? [] : [s.feed])))).sort(
-    compareIds,
-  )
-  const feedPos = new Map(feedIds.map((f, i) => [f, i]))
-  const supplyFeed = Int32Array.from(supplies, (s) =>
-    s.feed === undefined ? -1 : (feedPos.get(s.feed) ?? -1),
-  )
+  const feedIds: string[] = []
+  const supplyFeed = new Int32Array(supplyCount).fill(-1)
+  if (anyFeed) {
+    for (const s of supplies) if (s.feed !== undefined && !feedIds.includes(s.feed)) feedIds.push(s.feed)
+    feedIds.sort(compareIds)
+    for (let i = 0; i < supplyCount; i++) {
+      const f = (supplies[i] as Supply).feed
+      if (f !== undefined) supplyFeed[i] = feedIds.indexOf(f)
+    }
+  }
 
   return {
-    supplyIds: supplies.map((s) => s.id),
-    busIds: buses.map((b) => b.id),
-    loadIds: loads.map((l) => l.id),
+    supplyIds,
+    busIds,
+    loadIds,
     supplyCount,
     busCount,
     loadCount,
     capacityU,
     usable,
     atRisk,
-    supplyState: supplies.map((s) => s.state),
-    failureRisk: supplies.map((s) => s.failureRisk),
+    supplyState,
+    failureRisk,
     switchKind,
     currentClosed,
     options,

@@ -255,7 +255,6 @@ const addProfiles = (ix: RackIndex, mask: number, out: number[]): void => {
   }
   const BP = ix.busPriorities.length
   const W = profileWidth(B)
-  const first = out.length
   const pick = [0, 0, 0, 0, 0, 0]
   const nk = [0, 0, 0]
   for (;;) {
@@ -296,23 +295,26 @@ const addProfiles = (ix: RackIndex, mask: number, out: number[]): void => {
     }
     if (j === 2 * B) break
   }
-  // Keep the minimal profiles of each value: one whose needs all reach another's adds no assignment.
-  const count = (out.length - first) / W
-  const keep: number[] = []
-  for (let p = 0; p < count; p++) {
-    const pa = first + p * W
-    let dominated = false
-    for (let o = 0; !dominated && o < count; o++) {
-      const oa = first + o * W
-      if (o === p || out[oa + 1] !== out[pa + 1]) continue
-      let below = true
-      for (let x = 2; below && x < W; x++) if ((out[oa + x] ?? 0) > (out[pa + x] ?? 0)) below = false
-      dominated = below
+}
+
+/**
+ * Whether the profile at `pa` adds no assignment to the others of `group` (same up set, same value):
+ * some other one's needs are all at most its own (the first of equal ones is kept).
+ */
+const dominated = (profiles: readonly number[], W: number, group: readonly number[], pa: number): boolean => {
+  for (const oa of group) {
+    if (oa === pa || profiles[oa] !== profiles[pa]) continue
+    let below = true
+    let equal = true
+    for (let x = 2; below && x < W; x++) {
+      const o = profiles[oa + x] ?? 0
+      const p = profiles[pa + x] ?? 0
+      if (o > p) below = false
+      else if (o < p) equal = false
     }
-    if (!dominated) for (let x = 0; x < W; x++) keep.push(out[pa + x] ?? 0)
+    if (below && (!equal || oa < pa)) return true
   }
-  out.length = first
-  for (const x of keep) out.push(x)
+  return false
 }
 
 /** Scratch for witnessOf, sized for one rack. */
@@ -526,9 +528,6 @@ export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
   }
   const P = profiles.length / W
   if (P === 0) return null
-  const order = Array.from({ length: P }, (_, p) => p * W).sort(
-    (x, y) => (profiles[y + 1] ?? 0) - (profiles[x + 1] ?? 0) || x - y,
-  )
 
   // The highest value some assignment meets, and its cheapest witness (fewest changes, then level 5).
   const ws = createWitnessScratch(S, B)
@@ -536,10 +535,19 @@ export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
   const candidate = new Int32Array(S)
   let bestCost = Infinity
   const met: number[] = []
-  for (let i = 0; i < P && met.length === 0;) {
-    const value = profiles[(order[i] ?? 0) + 1]
-    for (; i < P && profiles[(order[i] ?? 0) + 1] === value; i++) {
-      const at = order[i] ?? 0
+  const group: number[] = []
+  for (let ceiling = Infinity; met.length === 0;) {
+    let value = -1
+    for (let p = 0; p < P; p++) {
+      const v = profiles[p * W + 1] ?? 0
+      if (v < ceiling && v > value) value = v
+    }
+    if (value < 0) return null
+    ceiling = value
+    group.length = 0
+    for (let p = 0; p < P; p++) if (profiles[p * W + 1] === value) group.push(p * W)
+    for (const at of group) {
+      if (dominated(profiles, W, group, at)) continue
       const mask = profiles[at] ?? 0
       const u = (upSets[mask] ??= buildUpSet(ix, mask))
       if (!witnessOf(ix, u, profiles, at, ws)) continue
