@@ -14,6 +14,7 @@
  * a configuration judged powered here is powered in exact arithmetic too.
  */
 import type { Bus, Load, RackInput, Supply } from '../model/rack.js'
+import { carveFloat64, carveInt32, carveUint8 } from './carve.js'
 
 /** Id order: UTF-16 code units (JS `<`), never localeCompare. */
 export const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
@@ -117,10 +118,40 @@ export const indexRack = (input: RackInput): RackIndex => {
   const busPos = (id: string): number => (busMap === undefined ? busIds.indexOf(id) : (busMap.get(id) ?? -1))
   const policy = input.policy
 
-  const capacityU = new Float64Array(supplyCount)
-  const usable = new Uint8Array(supplyCount)
-  const atRisk = new Uint8Array(supplyCount)
-  const usableW = new Float64Array(supplyCount)
+  // Few buffers, viewed as the fields: a typed array beyond 64 bytes is allocated off the heap, and
+  // each such allocation costs more than indexing a 12-supply rack.
+  const [capacityU, usableW, loadQ, loadW, maxU] = carveFloat64(
+    supplyCount,
+    supplyCount,
+    loadCount,
+    loadCount,
+    busCount,
+  )
+  const [
+    currentOption,
+    currentClosedCount,
+    optionBuffer,
+    loadBusA,
+    loadBusB,
+    loadPriorityRank,
+    busPriorityRank,
+    supplyFeed,
+  ] = carveInt32(
+    supplyCount,
+    supplyCount,
+    supplyCount * busCount,
+    loadCount,
+    loadCount,
+    loadCount,
+    busCount,
+    supplyCount,
+  )
+  const [usable, atRisk, currentClosed, busWired] = carveUint8(
+    supplyCount,
+    supplyCount,
+    supplyCount * busCount,
+    busCount,
+  )
   const supplyIds: string[] = []
   const supplyState: Supply['state'][] = []
   const failureRisk: (number | undefined)[] = []
@@ -139,7 +170,6 @@ export const indexRack = (input: RackInput): RackIndex => {
   }
 
   const switchKind = new Int8Array(supplyCount * busCount).fill(-1)
-  const currentClosed = new Uint8Array(supplyCount * busCount)
   for (const sw of input.switches) {
     const s = supplyPos.get(sw.supply)
     const b = busPos(sw.bus)
@@ -149,9 +179,6 @@ export const indexRack = (input: RackInput): RackIndex => {
   }
 
   const options: Int32Array[] = []
-  const currentOption = new Int32Array(supplyCount)
-  const currentClosedCount = new Int32Array(supplyCount)
-  const optionBuffer = new Int32Array(supplyCount * busCount)
   let used = 0
   for (let s = 0; s < supplyCount; s++) {
     const first = used
@@ -175,12 +202,6 @@ export const indexRack = (input: RackInput): RackIndex => {
   const busPrioritySeen: number[] = []
   for (const b of buses) busPrioritySeen.push(b.priority)
   const busPriorities = distinctDescending(busPrioritySeen)
-  const loadQ = new Float64Array(loadCount)
-  const loadW = new Float64Array(loadCount)
-  const loadBusA = new Int32Array(loadCount).fill(-1)
-  const loadBusB = new Int32Array(loadCount).fill(-1)
-  const loadPriorityRank = new Int32Array(loadCount)
-  const busWired = new Uint8Array(busCount)
   const loadIds: string[] = []
   const loadRank = loadPriorities.length > 8 ? new Map(loadPriorities.map((p, r) => [p, r])) : undefined
   for (let i = 0; i < loadCount; i++) {
@@ -206,8 +227,6 @@ export const indexRack = (input: RackInput): RackIndex => {
     loadBusB[i] = c
   }
 
-  const busPriorityRank = new Int32Array(busCount)
-  const maxU = new Float64Array(busCount)
   for (let i = 0; i < busCount; i++) {
     const b = buses[i] as Bus
     busPriorityRank[i] = busPriorities.indexOf(b.priority)
@@ -215,7 +234,7 @@ export const indexRack = (input: RackInput): RackIndex => {
   }
 
   const feedIds: string[] = []
-  const supplyFeed = new Int32Array(supplyCount).fill(-1)
+  supplyFeed.fill(-1)
   if (anyFeed) {
     for (const s of supplies) if (s.feed !== undefined && !feedIds.includes(s.feed)) feedIds.push(s.feed)
     feedIds.sort(compareIds)

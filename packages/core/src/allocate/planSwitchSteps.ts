@@ -133,7 +133,7 @@ export const planSwitchStepsIndexed = (
 ): SwitchStep[] => {
   const S = ix.supplyCount
   const B = ix.busCount
-  const state = Uint8Array.from(ix.currentClosed)
+  const state = ix.currentClosed.slice()
   // Closed switches and usable capacity per bus, kept in step with `state` by setSwitch.
   const countOn = new Int32Array(B)
   const capOn = new Float64Array(B)
@@ -175,9 +175,11 @@ export const planSwitchStepsIndexed = (
     for (let b = 0; b < B; b++) if (state[s * B + b] === 1 && target[s * B + b] !== 1) open(s, b)
   }
   // Pending operations per supply, against the state after step 1.
-  const opensOf: number[][] = Array.from({ length: S }, () => [])
-  const closesOf: number[][] = Array.from({ length: S }, () => [])
+  const opensOf: number[][] = []
+  const closesOf: number[][] = []
   for (let s = 0; s < S; s++) {
+    opensOf.push([])
+    closesOf.push([])
     for (let b = 0; b < B; b++) {
       const now = state[s * B + b] === 1
       const want = target[s * B + b] === 1

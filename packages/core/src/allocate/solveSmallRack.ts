@@ -96,16 +96,24 @@ const buildUpSet = (ix: RackIndex, mask: number): UpSet => {
   let n = 0
   for (let s = 0; s < S; s++) {
     choiceStart[s] = n
-    choices[n++] = -1
-    let cheapest = changesFor(ix, s, -1)
+    const openCost = changesFor(ix, s, -1)
+    let cheapest = openCost
     let any = 0
     const opts = ix.options[s] ?? []
+    // Open first (level-5 order), unless some bus is cheaper: a supply added to a bus never lowers a
+    // need met, so opening it then costs more for nothing and is in no optimum.
+    choices[n++] = -1
     for (let j = 0; j < opts.length; j++) {
       const b = opts[j] ?? 0
       if (!bit(mask, b)) continue
       choices[n++] = b
       any |= 1 << b
       cheapest = Math.min(cheapest, changesFor(ix, s, b))
+    }
+    if (cheapest < openCost) {
+      const first = choiceStart[s] ?? 0
+      for (let j = first; j < n - 1; j++) choices[j] = choices[j + 1] ?? 0
+      n--
     }
     let free = 0
     for (let b = 0; b < B; b++) if (bit(any, b) && changesFor(ix, s, b) === cheapest) free |= 1 << b
