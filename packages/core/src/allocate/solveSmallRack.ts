@@ -37,61 +37,74 @@ interface SupplyClass {
 interface UpSet {
   readonly mask: number
   /** Per supply: its choices (-1 open, then its buses in U ascending), flattened with offsets. */
-  readonly choiceStart: Int32Array
-  readonly choices: Int32Array
+  readonly choiceStart: Float64Array
+  readonly choices: Float64Array
   /** Per (i * B + b), over supplies from i on that may go to b: capacity, non-risk capacity, count. */
   readonly sufCap: Float64Array
   readonly sufNonRisk: Float64Array
-  readonly sufCount: Int32Array
+  readonly sufCount: Float64Array
   /** The same over supplies from i on whose cheapest positions include b. */
   readonly freeCap: Float64Array
   readonly freeNonRisk: Float64Array
-  readonly freeCount: Int32Array
+  readonly freeCount: Float64Array
   /** Per ((i * B + b) * k + t): the t-th largest non-risk capacity among those (0 when fewer). */
   readonly freeTop: Float64Array
   /** Per i: capacity of supplies from i on that may go to some bus of U. */
   readonly sufAny: Float64Array
   /** Per i: sum of the cheapest change counts of supplies from i on. */
-  readonly sufMinCost: Int32Array
+  readonly sufMinCost: Float64Array
   /**
    * Per bus b, the supplies that may go to b but not at their cheapest, by capacity per extra change
    * (descending): arrivals[b * S + j], their extra change in arrivalCost, count in arrivalCount[b].
    */
-  readonly arrivals: Int32Array
-  readonly arrivalCost: Int32Array
-  readonly arrivalCount: Int32Array
+  readonly arrivals: Float64Array
+  readonly arrivalCost: Float64Array
+  readonly arrivalCount: Float64Array
   readonly classes: SupplyClass[]
 }
 
+/** Limits above the root bound tried before asking whether a profile is met at all. */
+const optimisticLimits = 2
+
 const bit = (mask: number, b: number): boolean => b >= 0 && (mask & (1 << b)) !== 0
 
-const buildUpSet = (ix: RackIndex, mask: number): UpSet => {
+/** Zeroed views carved in turn from one buffer: typed arrays over 64 bytes live off the heap, and one
+ * such allocation per call costs less than several. */
+type Take = (length: number) => Float64Array
+const slab = (size: number): Take => {
+  const buffer = new Float64Array(size)
+  let at = 0
+  return (length) => buffer.subarray(at, (at += length))
+}
+
+/** Numbers an up set's search data takes (see buildUpSet). */
+const upSetSize = (S: number, B: number, K: number): number => {
+  const R = (S + 1) * B
+  return 7 * R + R * K + 3 * (S + 1) + S * (B + 1) + 2 * B * S + B + 3 * S
+}
+
+const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
   const S = ix.supplyCount
   const B = ix.busCount
   const K = ix.redundancyK
-  // One buffer per kind, viewed as the fields (fewer allocations: this runs once per up set and call).
   const R = (S + 1) * B
-  const num = new Float64Array(5 * R + R * K + S + 1)
-  const sufCap = num.subarray(0, R)
-  const sufNonRisk = num.subarray(R, 2 * R)
-  const freeCap = num.subarray(2 * R, 3 * R)
-  const freeNonRisk = num.subarray(3 * R, 4 * R)
-  const sufAny = num.subarray(4 * R, 4 * R + S + 1)
-  const freeTop = num.subarray(4 * R + S + 1, 4 * R + S + 1 + R * K)
-  const int = new Int32Array(2 * R + 2 * (S + 1) + S * (B + 1) + 2 * B * S + B + 3 * S)
-  let o = 0
-  const view = (n: number): Int32Array => int.subarray(o, (o += n))
-  const sufCount = view(R)
-  const freeCount = view(R)
-  const sufMinCost = view(S + 1)
-  const choiceStart = view(S + 1)
-  const choices = view(S * (B + 1))
-  const arrivals = view(B * S)
-  const arrivalCost = view(B * S)
-  const arrivalCount = view(B)
-  const minCost = view(S)
-  const freeMask = view(S)
-  const anyMask = view(S)
+  const sufCap = take(R)
+  const sufNonRisk = take(R)
+  const freeCap = take(R)
+  const freeNonRisk = take(R)
+  const sufAny = take(S + 1)
+  const freeTop = take(R * K)
+  const sufCount = take(R)
+  const freeCount = take(R)
+  const sufMinCost = take(S + 1)
+  const choiceStart = take(S + 1)
+  const choices = take(S * (B + 1))
+  const arrivals = take(B * S)
+  const arrivalCost = take(B * S)
+  const arrivalCount = take(B)
+  const minCost = take(S)
+  const freeMask = take(S)
+  const anyMask = take(S)
   const classes: SupplyClass[] = []
   let n = 0
   for (let s = 0; s < S; s++) {
@@ -329,28 +342,31 @@ const dominated = (profiles: readonly number[], W: number, group: readonly numbe
 interface WitnessScratch {
   readonly sufCap: Float64Array
   readonly sufNonRisk: Float64Array
-  readonly sufCount: Int32Array
+  readonly sufCount: Float64Array
   readonly sufAny: Float64Array
   readonly cap: Float64Array
-  readonly count: Int32Array
+  readonly count: Float64Array
   readonly nonRisk: Float64Array
-  readonly windowCount: Int32Array
+  readonly windowCount: Float64Array
   readonly windowSum: Float64Array
   /** Per (class * B + bus): how many of the class's supplies go to the bus. */
-  readonly share: Int32Array
+  readonly share: Float64Array
 }
 
-const createWitnessScratch = (S: number, B: number): WitnessScratch => ({
-  sufCap: new Float64Array((S + 1) * B),
-  sufNonRisk: new Float64Array((S + 1) * B),
-  sufCount: new Int32Array((S + 1) * B),
-  sufAny: new Float64Array(S + 1),
-  cap: new Float64Array(B),
-  count: new Int32Array(B),
-  nonRisk: new Float64Array(B),
-  windowCount: new Int32Array(B),
-  windowSum: new Float64Array(B),
-  share: new Int32Array(S * B),
+/** Numbers the witness scratch takes. */
+const witnessSize = (S: number, B: number): number => 3 * (S + 1) * B + (S + 1) + 5 * B + S * B
+
+const createWitnessScratch = (S: number, B: number, take: Take): WitnessScratch => ({
+  sufCap: take((S + 1) * B),
+  sufNonRisk: take((S + 1) * B),
+  sufCount: take((S + 1) * B),
+  sufAny: take(S + 1),
+  cap: take(B),
+  count: take(B),
+  nonRisk: take(B),
+  windowCount: take(B),
+  windowSum: take(B),
+  share: take(S * B),
 })
 
 /**
@@ -509,11 +525,6 @@ const witnessAssign = (ix: RackIndex, u: UpSet, ws: WitnessScratch, out: Int32Ar
   })
 }
 
-const lexLess = (a: Int32Array, b: Int32Array): boolean => {
-  for (let s = 0; s < a.length; s++) if (a[s] !== b[s]) return (a[s] ?? -1) < (b[s] ?? -1)
-  return false
-}
-
 /**
  * The exact optimum's assignment (a bus per supply, -1 open; every load served), or null when no
  * configuration serves every load or the rack is outside this solver's range (feeds, more than 3 buses).
@@ -537,49 +548,36 @@ export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
   const P = profiles.length / W
   if (P === 0) return null
 
-  // The highest value some assignment meets, and its cheapest witness (fewest changes, then level 5).
-  const ws = createWitnessScratch(S, B)
+  // Search state (the witness scratch and the first up set share one buffer; a further up set, rare,
+  // takes its own).
+  const first = slab(witnessSize(S, B) + S * K + upSetSize(S, B, K))
+  const ws = createWitnessScratch(S, B, first)
+  const saved = first(S * K)
+  let take: Take | null = first
+  const upSetOf = (mask: number): UpSet => {
+    let u = upSets[mask]
+    if (u === undefined) {
+      u = buildUpSet(ix, mask, take ?? slab(upSetSize(S, B, K)))
+      upSets[mask] = u
+      take = null
+    }
+    return u
+  }
   const best = new Int32Array(S).fill(-1)
   const candidate = new Int32Array(S)
-  let bestCost = Infinity
-  const met: number[] = []
-  const group: number[] = []
-  for (let ceiling = Infinity; met.length === 0;) {
-    let value = -1
-    for (let p = 0; p < P; p++) {
-      const v = profiles[p * W + 1] ?? 0
-      if (v < ceiling && v > value) value = v
-    }
-    if (value < 0) return null
-    ceiling = value
-    group.length = 0
-    for (let p = 0; p < P; p++) if (profiles[p * W + 1] === value) group.push(p * W)
-    for (const at of group) {
-      if (dominated(profiles, W, group, at)) continue
-      const mask = profiles[at] ?? 0
-      const u = (upSets[mask] ??= buildUpSet(ix, mask))
-      if (!witnessOf(ix, u, profiles, at, ws)) continue
-      met.push(at)
-      witnessAssign(ix, u, ws, candidate)
-      let cost = 0
-      for (let s = 0; s < S; s++) cost += changesFor(ix, s, candidate[s] ?? -1)
-      if (cost < bestCost || (cost === bestCost && lexLess(candidate, best))) {
-        best.set(candidate)
-        bestCost = cost
-      }
-    }
-  }
-  if (met.length === 0) return null
-
-  // The fewest changes, then level 5, over the met profiles: depth first in level-5 order under a
-  // rising limit on changes, so the first assignment found is the answer.
   const assign = new Int32Array(S).fill(-1)
   const cap = new Float64Array(B)
   const count = new Int32Array(B)
   const nonRisk = new Float64Array(B)
   const top = new Float64Array(Math.max(1, B * K))
-  const saved = new Float64Array(Math.max(1, S * K))
-  let u = upSets[profiles[met[0] ?? 0] ?? 0] as UpSet
+  // The up set of a highest-valued profile gets the shared buffer.
+  let firstMask = profiles[0] ?? 0
+  for (let p = 0, top = -1; p < P; p++) {
+    if ((profiles[p * W + 1] ?? 0) <= top) continue
+    top = profiles[p * W + 1] ?? 0
+    firstMask = profiles[p * W] ?? 0
+  }
+  let u = upSetOf(firstMask)
   let at = 0
   let limit = 0
   let found = false
@@ -649,7 +647,7 @@ export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
       if (capLeft > 0) extra = Math.max(extra, arrivalBound(i, b, capLeft, false))
       if (extra === 0 && (count[b] ?? 0) === 0 && (u.freeCount[x] ?? 0) === 0) extra = 1
       bound += extra
-      if (bound > limit) return false
+      if (bound > limit || bound === Infinity) return false
     }
     return pooled <= (u.sufAny[i] ?? 0)
   }
@@ -707,14 +705,71 @@ export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
     }
   }
 
-  // The cheapest witness bounds the limit: some profile is met at its cost.
-  for (limit = 0; limit <= bestCost && !found; limit++) {
-    for (const p of met) {
+  /** Depth first over `profiles` under limit L: true when an assignment is found (then in `best`). */
+  const searchAt = (candidates: readonly number[], L: number): boolean => {
+    limit = L
+    for (const p of candidates) {
       at = p
-      u = upSets[profiles[p] ?? 0] as UpSet
+      u = upSetOf(profiles[p] ?? 0)
       done = false
       if (promising(0, 0, 0)) dfs(0, 0, 0)
     }
+    return found
   }
-  return best
+  /** The smallest limit the root bound of profile p allows (Infinity when its needs are out of reach). */
+  const rootBound = (p: number): number => {
+    at = p
+    u = upSetOf(profiles[p] ?? 0)
+    limit = Infinity
+    if (!promising(0, 0, 0)) return Infinity
+    // No assignment changes more than two switches per supply (plus a bridging supply's extra ones).
+    for (limit = 0; limit <= 2 * S + 2 * ix.busCount * S; limit++) if (promising(0, 0, 0)) return limit
+    return Infinity
+  }
+
+  // Values from the highest: the fewest changes, then level 5, over the value's minimal profiles, by a
+  // rising limit on changes, so the first assignment found is the answer. A few limits above the root
+  // bound are tried first; past them, only the profiles some assignment meets (witnessOf) go on, up
+  // to the cheapest witness's changes, where one is found for sure. A value none of whose profiles is
+  // met gives way to the next.
+  const group: number[] = []
+  const candidates: number[] = []
+  for (let ceiling = Infinity; ;) {
+    let value = -1
+    for (let p = 0; p < P; p++) {
+      const v = profiles[p * W + 1] ?? 0
+      if (v < ceiling && v > value) value = v
+    }
+    if (value < 0) return null
+    ceiling = value
+    group.length = 0
+    for (let p = 0; p < P; p++) if (profiles[p * W + 1] === value) group.push(p * W)
+    candidates.length = 0
+    let low = Infinity
+    for (const p of group) {
+      if (dominated(profiles, W, group, p)) continue
+      const bound = rootBound(p)
+      if (bound === Infinity) continue
+      candidates.push(p)
+      low = Math.min(low, bound)
+    }
+    if (candidates.length === 0) continue
+    const optimistic = low + optimisticLimits
+    for (let L = low; L <= optimistic; L++) if (searchAt(candidates, L)) return best
+    let witnessCost = Infinity
+    const met: number[] = []
+    for (const p of candidates) {
+      const mask = profiles[p] ?? 0
+      const up = upSetOf(mask)
+      if (!witnessOf(ix, up, profiles, p, ws)) continue
+      met.push(p)
+      witnessAssign(ix, up, ws, candidate)
+      let cost = 0
+      for (let s = 0; s < S; s++) cost += changesFor(ix, s, candidate[s] ?? -1)
+      witnessCost = Math.min(witnessCost, cost)
+    }
+    if (met.length === 0) continue
+    // The cheapest witness is found at its own limit at the latest.
+    for (let L = optimistic + 1; L <= witnessCost; L++) if (searchAt(met, L)) return best
+  }
 }
