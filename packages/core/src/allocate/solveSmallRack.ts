@@ -256,23 +256,50 @@ const addProfiles = (ix: RackIndex, mask: number, out: number[]): void => {
   const scenario = [false, false, false]
   for (let a = 0; a < B; a++)
     scenario[a] = ix.busRedundancy && bit(mask, a) && carries[a] === true && loses[a] === false
-  // Per bus: capacity needs (distinct, ascending, within the rating), and redundancy options.
+  // Per bus: capacity needs (distinct, ascending, within the rating and within reach of every supply
+  // that may go there), and redundancy options (likewise within reach: redundant capacity only grows
+  // with supplies, so its most is with all of them).
   const capOptions: number[][] = []
   const redOptions: number[][] = []
+  const K = ix.redundancyK
   for (let b = 0; b < B; b++) {
     if (!bit(mask, b)) {
       capOptions.push([0])
       redOptions.push([-1])
       continue
     }
+    let reach = 0
+    let nonRisk = 0
+    const largest = [0, 0, 0]
+    for (let s = 0; s < ix.supplyCount; s++) {
+      if (ix.usable[s] === 0 || (ix.switchKind[s * B + b] ?? -1) < 0) continue
+      const c = ix.capacityU[s] ?? 0
+      reach += c
+      if (ix.atRisk[s] === 1) continue
+      nonRisk += c
+      // The k largest (k <= 3 kept exactly; a larger k only weakens this bound).
+      let carry = c
+      for (let t = 0; t < Math.min(K, 3); t++) {
+        const x = largest[t] ?? 0
+        if (carry > x) {
+          largest[t] = carry
+          carry = x
+        }
+      }
+    }
+    let redReach = nonRisk
+    for (let t = 0; t < Math.min(K, 3); t++) redReach -= largest[t] ?? 0
+    const limit = Math.min(reach, ix.maxU[b] ?? Infinity)
+    if ((load[b] ?? 0) > limit) return
     const needs = [load[b] ?? 0]
     for (let a = 0; a < B; a++) {
       if (a === b || !scenario[a]) continue
       const t = (load[b] ?? 0) + (moved[a * 3 + b] ?? 0)
-      if (t <= (ix.maxU[b] ?? Infinity) && !needs.includes(t)) needs.push(t)
+      if (t <= limit && !needs.includes(t)) needs.push(t)
     }
     capOptions.push(needs.sort((x, y) => x - y))
-    redOptions.push(ix.busWired[b] === 1 && (load[b] ?? 0) > 0 ? [-1, load[b] ?? 0] : [-1])
+    const wantsRed = ix.busWired[b] === 1 && (load[b] ?? 0) > 0 && (load[b] ?? 0) <= redReach
+    redOptions.push(wantsRed ? [-1, load[b] ?? 0] : [-1])
   }
   const BP = ix.busPriorities.length
   const W = profileWidth(B)
@@ -548,12 +575,12 @@ export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
   const P = profiles.length / W
   if (P === 0) return null
 
-  // Search state (the witness scratch and the first up set share one buffer; a further up set, rare,
-  // takes its own).
-  const first = slab(witnessSize(S, B) + S * K + upSetSize(S, B, K))
-  const ws = createWitnessScratch(S, B, first)
+  // Search state (the first up set shares one buffer with it; a further up set, rare, and the witness
+  // scratch, needed only when the first limits fail, take their own).
+  const first = slab(S * K + upSetSize(S, B, K))
   const saved = first(S * K)
   let take: Take | null = first
+  let ws: WitnessScratch | null = null
   const upSetOf = (mask: number): UpSet => {
     let u = upSets[mask]
     if (u === undefined) {
@@ -761,6 +788,7 @@ export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
     for (const p of candidates) {
       const mask = profiles[p] ?? 0
       const up = upSetOf(mask)
+      ws ??= createWitnessScratch(S, B, slab(witnessSize(S, B)))
       if (!witnessOf(ix, up, profiles, p, ws)) continue
       met.push(p)
       witnessAssign(ix, up, ws, candidate)
