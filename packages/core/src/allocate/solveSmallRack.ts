@@ -36,32 +36,39 @@ interface SupplyClass {
 /** One up set: its bus loads and scenario thresholds, and what the searches share. */
 interface UpSet {
   readonly mask: number
-  /** Per supply: its choices (-1 open, then its buses in U ascending), flattened with offsets. */
-  readonly choiceStart: Float64Array
+  /**
+   * Per ((i * B + b) * 6 + field), over supplies from i on: the capacity, non-risk capacity and count
+   * of those that may go to b (SUF_CAP, SUF_NON_RISK, SUF_COUNT), and the same over those whose
+   * cheapest positions include b (FREE_CAP, FREE_NON_RISK, FREE_COUNT). Interleaved: one view, not six.
+   */
+  readonly perBus: Float64Array
+  /**
+   * Per (i * 3 + field): capacity of supplies from i on that may go to some bus of U (ANY_CAP), the sum
+   * of their cheapest change counts (MIN_COST), and where supply i's choices start (CHOICES_AT).
+   */
+  readonly perSupply: Float64Array
+  /** Supply i's choices (-1 open, then its buses in U ascending) from perSupply's CHOICES_AT. */
   readonly choices: Float64Array
-  /** Per (i * B + b), over supplies from i on that may go to b: capacity, non-risk capacity, count. */
-  readonly sufCap: Float64Array
-  readonly sufNonRisk: Float64Array
-  readonly sufCount: Float64Array
-  /** The same over supplies from i on whose cheapest positions include b. */
-  readonly freeCap: Float64Array
-  readonly freeNonRisk: Float64Array
-  readonly freeCount: Float64Array
-  /** Per ((i * B + b) * k + t): the t-th largest non-risk capacity among those (0 when fewer). */
+  /** Per ((i * B + b) * k + t): the t-th largest non-risk capacity among the free ones (0 when fewer). */
   readonly freeTop: Float64Array
-  /** Per i: capacity of supplies from i on that may go to some bus of U. */
-  readonly sufAny: Float64Array
-  /** Per i: sum of the cheapest change counts of supplies from i on. */
-  readonly sufMinCost: Float64Array
   /**
    * Per bus b, the supplies that may go to b but not at their cheapest, by capacity per extra change
-   * (descending): arrivals[b * S + j], their extra change in arrivalCost, count in arrivalCount[b].
+   * (descending): supply at arrivals[2 * (b * S + j)], its extra changes at the next index.
    */
   readonly arrivals: Float64Array
-  readonly arrivalCost: Float64Array
-  readonly arrivalCount: Float64Array
+  readonly arrivalCount: number[]
   readonly classes: SupplyClass[]
 }
+
+const SUF_CAP = 0
+const SUF_NON_RISK = 1
+const SUF_COUNT = 2
+const FREE_CAP = 3
+const FREE_NON_RISK = 4
+const FREE_COUNT = 5
+const ANY_CAP = 0
+const MIN_COST = 1
+const CHOICES_AT = 2
 
 /** Limits above the root bound tried before asking whether a profile is met at all. */
 const optimisticLimits = 2
@@ -80,7 +87,7 @@ const slab = (size: number): Take => {
 /** Numbers an up set's search data takes (see buildUpSet). */
 const upSetSize = (S: number, B: number, K: number): number => {
   const R = (S + 1) * B
-  return 7 * R + R * K + 3 * (S + 1) + S * (B + 1) + 2 * B * S + B + 3 * S
+  return 6 * R + 3 * (S + 1) + S * (B + 1) + R * K + 2 * B * S
 }
 
 const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
@@ -88,27 +95,19 @@ const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
   const B = ix.busCount
   const K = ix.redundancyK
   const R = (S + 1) * B
-  const sufCap = take(R)
-  const sufNonRisk = take(R)
-  const freeCap = take(R)
-  const freeNonRisk = take(R)
-  const sufAny = take(S + 1)
-  const freeTop = take(R * K)
-  const sufCount = take(R)
-  const freeCount = take(R)
-  const sufMinCost = take(S + 1)
-  const choiceStart = take(S + 1)
+  const perBus = take(6 * R)
+  const perSupply = take(3 * (S + 1))
   const choices = take(S * (B + 1))
-  const arrivals = take(B * S)
-  const arrivalCost = take(B * S)
-  const arrivalCount = take(B)
-  const minCost = take(S)
-  const freeMask = take(S)
-  const anyMask = take(S)
+  const freeTop = take(R * K)
+  const arrivals = take(2 * B * S)
+  const arrivalCount = [0, 0, 0]
+  const minCost: number[] = []
+  const freeMask: number[] = []
+  const anyMask: number[] = []
   const classes: SupplyClass[] = []
   let n = 0
   for (let s = 0; s < S; s++) {
-    choiceStart[s] = n
+    perSupply[3 * s + CHOICES_AT] = n
     const openCost = changesFor(ix, s, -1)
     let cheapest = openCost
     let any = 0
@@ -124,15 +123,15 @@ const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
       cheapest = Math.min(cheapest, changesFor(ix, s, b))
     }
     if (cheapest < openCost) {
-      const first = choiceStart[s] ?? 0
+      const first = perSupply[3 * s + CHOICES_AT] ?? 0
       for (let j = first; j < n - 1; j++) choices[j] = choices[j + 1] ?? 0
       n--
     }
     let free = 0
     for (let b = 0; b < B; b++) if (bit(any, b) && changesFor(ix, s, b) === cheapest) free |= 1 << b
-    minCost[s] = cheapest
-    freeMask[s] = free
-    anyMask[s] = any
+    minCost.push(cheapest)
+    freeMask.push(free)
+    anyMask.push(any)
     if (any === 0) continue
     const capacity = ix.capacityU[s] ?? 0
     const nonRisk = ix.atRisk[s] === 0
@@ -146,26 +145,26 @@ const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
       classes.splice(at, 0, { capacity, nonRisk, mask: any, members: [s] })
     }
   }
-  choiceStart[S] = n
+  perSupply[3 * S + CHOICES_AT] = n
 
   for (let s = S - 1; s >= 0; s--) {
     const c = ix.capacityU[s] ?? 0
     const nr = ix.atRisk[s] === 1 ? 0 : c
     const any = anyMask[s] ?? 0
     const free = freeMask[s] ?? 0
-    sufAny[s] = (sufAny[s + 1] ?? 0) + (any !== 0 ? c : 0)
-    sufMinCost[s] = (sufMinCost[s + 1] ?? 0) + (minCost[s] ?? 0)
+    perSupply[3 * s + ANY_CAP] = (perSupply[3 * s + 3 + ANY_CAP] ?? 0) + (any !== 0 ? c : 0)
+    perSupply[3 * s + MIN_COST] = (perSupply[3 * s + 3 + MIN_COST] ?? 0) + (minCost[s] ?? 0)
     for (let b = 0; b < B; b++) {
       const i = s * B + b
       const next = i + B
       const may = bit(any, b)
       const isFree = bit(free, b)
-      sufCap[i] = (sufCap[next] ?? 0) + (may ? c : 0)
-      sufNonRisk[i] = (sufNonRisk[next] ?? 0) + (may ? nr : 0)
-      sufCount[i] = (sufCount[next] ?? 0) + (may ? 1 : 0)
-      freeCap[i] = (freeCap[next] ?? 0) + (isFree ? c : 0)
-      freeNonRisk[i] = (freeNonRisk[next] ?? 0) + (isFree ? nr : 0)
-      freeCount[i] = (freeCount[next] ?? 0) + (isFree ? 1 : 0)
+      perBus[6 * i + SUF_CAP] = (perBus[6 * next + SUF_CAP] ?? 0) + (may ? c : 0)
+      perBus[6 * i + SUF_NON_RISK] = (perBus[6 * next + SUF_NON_RISK] ?? 0) + (may ? nr : 0)
+      perBus[6 * i + SUF_COUNT] = (perBus[6 * next + SUF_COUNT] ?? 0) + (may ? 1 : 0)
+      perBus[6 * i + FREE_CAP] = (perBus[6 * next + FREE_CAP] ?? 0) + (isFree ? c : 0)
+      perBus[6 * i + FREE_NON_RISK] = (perBus[6 * next + FREE_NON_RISK] ?? 0) + (isFree ? nr : 0)
+      perBus[6 * i + FREE_COUNT] = (perBus[6 * next + FREE_COUNT] ?? 0) + (isFree ? 1 : 0)
       let carry = isFree && nr > 0 ? nr : 0
       for (let t = 0; t < K; t++) {
         const x = freeTop[next * K + t] ?? 0
@@ -187,36 +186,19 @@ const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
       const c = ix.capacityU[s] ?? 0
       let j = m++
       for (; j > 0; j--) {
-        const p = arrivals[b * S + j - 1] ?? 0
-        const pe = arrivalCost[b * S + j - 1] ?? 1
+        const p = arrivals[2 * (b * S + j - 1)] ?? 0
+        const pe = arrivals[2 * (b * S + j - 1) + 1] ?? 1
         if ((ix.capacityU[p] ?? 0) * extra >= c * pe) break
-        arrivals[b * S + j] = p
-        arrivalCost[b * S + j] = pe
+        arrivals[2 * (b * S + j)] = p
+        arrivals[2 * (b * S + j) + 1] = pe
       }
-      arrivals[b * S + j] = s
-      arrivalCost[b * S + j] = extra
+      arrivals[2 * (b * S + j)] = s
+      arrivals[2 * (b * S + j) + 1] = extra
     }
     arrivalCount[b] = m
   }
 
-  return {
-    mask,
-    choiceStart,
-    choices,
-    sufCap,
-    sufNonRisk,
-    sufCount,
-    freeCap,
-    freeNonRisk,
-    freeCount,
-    freeTop,
-    sufAny,
-    sufMinCost,
-    arrivals,
-    arrivalCost,
-    arrivalCount,
-    classes,
-  }
+  return { mask, perBus, perSupply, choices, freeTop, arrivals, arrivalCount, classes }
 }
 
 /**
@@ -613,7 +595,7 @@ export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
   /** Redundant capacity of bus b if every supply from i on sat at its cheapest position there. */
   const redundantWithFree = (i: number, b: number): number => {
     const x = (i * B + b) * K
-    let r = (nonRisk[b] ?? 0) + (u.freeNonRisk[i * B + b] ?? 0)
+    let r = (nonRisk[b] ?? 0) + (u.perBus[6 * (i * B + b) + FREE_NON_RISK] ?? 0)
     // The k largest of both windows (each descending).
     let p = 0
     let q = 0
@@ -637,10 +619,10 @@ export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
     let cost = 0
     const n = u.arrivalCount[b] ?? 0
     for (let j = 0; j < n; j++) {
-      const s = u.arrivals[b * S + j] ?? 0
+      const s = u.arrivals[2 * (b * S + j)] ?? 0
       if (s < i || (nonRiskOnly && ix.atRisk[s] === 1)) continue
       const c = ix.capacityU[s] ?? 0
-      const extra = u.arrivalCost[b * S + j] ?? 1
+      const extra = u.arrivals[2 * (b * S + j) + 1] ?? 1
       if (c >= left) return cost + Math.ceil((extra * left) / c - 1e-9)
       left -= c
       cost += extra
@@ -652,31 +634,31 @@ export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
   const promising = (i: number, cost: number, lex: number): boolean => {
     if (found && lex > 0) return false
     let pooled = 0
-    let bound = cost + (u.sufMinCost[i] ?? 0)
+    let bound = cost + (u.perSupply[3 * i + MIN_COST] ?? 0)
     if (bound > limit) return false
     for (let b = 0; b < B; b++) {
       if (!bit(u.mask, b)) continue
       const x = i * B + b
       const capShort = (profiles[at + 2 + b] ?? 0) - (cap[b] ?? 0)
-      if (capShort > (u.sufCap[x] ?? 0)) return false
-      if ((count[b] ?? 0) === 0 && (u.sufCount[x] ?? 0) === 0) return false
+      if (capShort > (u.perBus[6 * x + SUF_CAP] ?? 0)) return false
+      if ((count[b] ?? 0) === 0 && (u.perBus[6 * x + SUF_COUNT] ?? 0) === 0) return false
       const need = profiles[at + 2 + B + b] ?? -1
       let extra = 0
       if (need >= 0) {
         const redShort = need - redundant(b)
-        if (redShort > (u.sufNonRisk[x] ?? 0)) return false
+        if (redShort > (u.perBus[6 * x + SUF_NON_RISK] ?? 0)) return false
         pooled += Math.max(0, capShort, redShort)
         const redLeft = need - redundantWithFree(i, b)
         if (redLeft > 0) extra = arrivalBound(i, b, redLeft, true)
       } else pooled += Math.max(0, capShort)
       // What the supplies left at their cheapest positions leave short, brought in at extra changes.
-      const capLeft = capShort - (u.freeCap[x] ?? 0)
+      const capLeft = capShort - (u.perBus[6 * x + FREE_CAP] ?? 0)
       if (capLeft > 0) extra = Math.max(extra, arrivalBound(i, b, capLeft, false))
-      if (extra === 0 && (count[b] ?? 0) === 0 && (u.freeCount[x] ?? 0) === 0) extra = 1
+      if (extra === 0 && (count[b] ?? 0) === 0 && (u.perBus[6 * x + FREE_COUNT] ?? 0) === 0) extra = 1
       bound += extra
       if (bound > limit || bound === Infinity) return false
     }
-    return pooled <= (u.sufAny[i] ?? 0)
+    return pooled <= (u.perSupply[3 * i + ANY_CAP] ?? 0)
   }
 
   const redundant = (b: number): number => {
@@ -694,10 +676,10 @@ export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
       done = true
       return
     }
-    const end = u.choiceStart[s + 1] ?? 0
+    const end = u.perSupply[3 * s + 3 + CHOICES_AT] ?? 0
     const c = ix.capacityU[s] ?? 0
     const counted = ix.atRisk[s] === 0
-    for (let j = u.choiceStart[s] ?? 0; j < end && !done; j++) {
+    for (let j = u.perSupply[3 * s + CHOICES_AT] ?? 0; j < end && !done; j++) {
       const b = u.choices[j] ?? -1
       const nextCost = cost + changesFor(ix, s, b)
       const nextLex = lex !== 0 || !found ? lex : Math.sign(b - (best[s] ?? -1))
