@@ -14,7 +14,6 @@
  * a configuration judged powered here is powered in exact arithmetic too.
  */
 import type { Bus, Load, RackInput, Supply } from '../model/rack.js'
-import { carveFloat64, carveInt32, carveUint8 } from './carve.js'
 
 /** Id order: UTF-16 code units (JS `<`), never localeCompare. */
 export const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
@@ -109,8 +108,21 @@ export const indexRack = (input: RackInput): RackIndex => {
   const supplyCount = supplies.length
   const busCount = buses.length
   const loadCount = loads.length
-  const supplyPos = new Map<string, number>()
-  for (let i = 0; i < supplyCount; i++) supplyPos.set((supplies[i] as Supply).id, i)
+  // Switches usually come grouped by supply in supply order: try the last position and the next one
+  // before a map (built on the first miss).
+  let supplyMap: Map<string, number> | undefined
+  let lastSupply = 0
+  const supplyPos = (id: string): number | undefined => {
+    if (supplies[lastSupply]?.id === id) return lastSupply
+    if (supplies[lastSupply + 1]?.id === id) return ++lastSupply
+    if (supplyMap === undefined) {
+      supplyMap = new Map()
+      for (let i = 0; i < supplyCount; i++) supplyMap.set((supplies[i] as Supply).id, i)
+    }
+    const at = supplyMap.get(id)
+    if (at !== undefined) lastSupply = at
+    return at
+  }
   const busIds: string[] = []
   for (const bus of buses) busIds.push(bus.id)
   // Few buses: a scan beats a map.
@@ -118,40 +130,34 @@ export const indexRack = (input: RackInput): RackIndex => {
   const busPos = (id: string): number => (busMap === undefined ? busIds.indexOf(id) : (busMap.get(id) ?? -1))
   const policy = input.policy
 
-  // Few buffers, viewed as the fields: a typed array beyond 64 bytes is allocated off the heap, and
+  // One buffer, viewed as the fields: a typed array beyond 64 bytes is allocated off the heap, and
   // each such allocation costs more than indexing a 12-supply rack.
-  const [capacityU, usableW, loadQ, loadW, maxU] = carveFloat64(
-    supplyCount,
-    supplyCount,
-    loadCount,
-    loadCount,
-    busCount,
-  )
-  const [
-    currentOption,
-    currentClosedCount,
-    optionBuffer,
-    loadBusA,
-    loadBusB,
-    loadPriorityRank,
-    busPriorityRank,
-    supplyFeed,
-  ] = carveInt32(
-    supplyCount,
-    supplyCount,
-    supplyCount * busCount,
-    loadCount,
-    loadCount,
-    loadCount,
-    busCount,
-    supplyCount,
-  )
-  const [usable, atRisk, currentClosed, busWired] = carveUint8(
-    supplyCount,
-    supplyCount,
-    supplyCount * busCount,
-    busCount,
-  )
+  const S = supplyCount
+  const L = loadCount
+  const floats = 2 * S + 2 * L + busCount
+  const ints = 3 * S + 3 * L + busCount
+  const bytes = 3 * S + S * busCount + busCount
+  const buffer = new ArrayBuffer(8 * floats + 4 * ints + bytes)
+  let at = 0
+  const f64 = (n: number): Float64Array => new Float64Array(buffer, (at += 8 * n) - 8 * n, n)
+  const i32 = (n: number): Int32Array => new Int32Array(buffer, (at += 4 * n) - 4 * n, n)
+  const u8 = (n: number): Uint8Array => new Uint8Array(buffer, (at += n) - n, n)
+  const capacityU = f64(S)
+  const usableW = f64(S)
+  const loadQ = f64(L)
+  const loadW = f64(L)
+  const maxU = f64(busCount)
+  const currentOption = i32(S)
+  const currentClosedCount = i32(S)
+  const loadBusA = i32(L)
+  const loadBusB = i32(L)
+  const loadPriorityRank = i32(L)
+  const busPriorityRank = i32(busCount)
+  const supplyFeed = i32(S)
+  const usable = u8(S)
+  const atRisk = u8(S)
+  const currentClosed = u8(S * busCount)
+  const busWired = u8(busCount)
   const supplyIds: string[] = []
   const supplyState: Supply['state'][] = []
   const failureRisk: (number | undefined)[] = []
@@ -171,7 +177,7 @@ export const indexRack = (input: RackInput): RackIndex => {
 
   const switchKind = new Int8Array(supplyCount * busCount).fill(-1)
   for (const sw of input.switches) {
-    const s = supplyPos.get(sw.supply)
+    const s = supplyPos(sw.supply)
     const b = busPos(sw.bus)
     if (s === undefined || b < 0) continue // decode rejects these; stay total anyway
     switchKind[s * busCount + b] = switchKinds.indexOf(sw.kind)
@@ -185,13 +191,17 @@ export const indexRack = (input: RackInput): RackIndex => {
     let closedCount = 0
     let closedBus = -1
     for (let b = 0; b < busCount; b++) {
-      if (usable[s] === 1 && (switchKind[s * busCount + b] ?? -1) >= 0) optionBuffer[used++] = b
+      if (usable[s] === 1 && (switchKind[s * busCount + b] ?? -1) >= 0) used++
       if (currentClosed[s * busCount + b] === 1) {
         closedCount++
         closedBus = b
       }
     }
-    options.push(optionBuffer.subarray(first, used))
+    // Its own small array (kept on the heap up to 16 buses), cheaper than a view.
+    const opts = new Int32Array(used - first)
+    for (let b = 0, j = 0; b < busCount; b++)
+      if (usable[s] === 1 && (switchKind[s * busCount + b] ?? -1) >= 0) opts[j++] = b
+    options.push(opts)
     currentClosedCount[s] = closedCount
     currentOption[s] = closedCount === 0 ? -1 : closedCount === 1 && usable[s] === 1 ? closedBus : -2
   }
