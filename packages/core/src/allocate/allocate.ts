@@ -149,8 +149,10 @@ const planFor = (
   currentBest: Evaluation | (() => Evaluation),
   currentBestAssign: Int32Array,
   gain?: ServiceGain,
+  /** The target's evaluation when the caller has it already. */
+  known?: Evaluation,
 ): Plan => {
-  const target = evaluateConfiguration(ix, assign, requested)
+  const target = known ?? evaluateConfiguration(ix, assign, requested)
   const B = ix.busCount
   const closed: SwitchRef[] = []
   const targetClosed = new Uint8Array(ix.supplyCount * B)
@@ -204,7 +206,11 @@ export const allocate = (input: RackInput): Plan => {
     const everyLoad = new Uint8Array(ix.loadCount).fill(1)
     const currentAsIs = evaluateConfiguration(ix, start, everyLoad)
     // When the current switches carry every load that has a bus up, that is their best shedding.
-    if (currentAsIs.admissible) return planFor(ix, direct, everyLoad, true, currentAsIs, currentAsIs, start)
+    if (currentAsIs.admissible) {
+      // Steady state (the target is the current switches, every load served as is): evaluated already.
+      const known = direct.every((b, s) => b === start[s]) ? currentAsIs : undefined
+      return planFor(ix, direct, everyLoad, true, currentAsIs, currentAsIs, start, undefined, known)
+    }
     // Else their best shedding sheds some load, so the target, serving all, wins on level 1; their
     // best shedding itself is needed only to tell whether an at-risk supply was already covered.
     const currentBest = (): Evaluation => {
