@@ -239,19 +239,29 @@ export const planSwitchStepsIndexed = (
     setSwitch(o.s, o.b, 1)
     return bad
   }
-  /** Unpowered protected buses, then buses downed, as one key (smaller is better). */
+  /**
+   * Protected buses downed, then unpowered protected buses, then buses downed, as one key (smaller is
+   * better). Downed protected buses come first: an open that downs none never blocks a later step, so
+   * preferring those keeps every protected bus up whenever some order does, even when none keeps them
+   * all powered.
+   */
   const keyAfterOpen = (i: number): number => {
     const o = ops[i]
     if (o === undefined) return 0
     setSwitch(o.s, o.b, 0)
     let downs = 0
-    for (let b = 0; b < B; b++) if (keepUp[b] === 1 && (countOn[b] ?? 0) === 0) downs++
-    const key = unpoweredProtected() * (B + 1) + downs
+    let protectedDowns = 0
+    for (let b = 0; b < B; b++) {
+      if ((countOn[b] ?? 0) !== 0) continue
+      if (keepUp[b] === 1) downs++
+      if (isProtected[b] === 1) protectedDowns++
+    }
+    const key = (protectedDowns * (B + 1) + unpoweredProtected()) * (B + 1) + downs
     setSwitch(o.s, o.b, 1)
     return key
   }
-  // Greedy first (the first open in order that keeps every protected bus powered, else the one leaving
-  // fewest unpowered, then fewest buses down); when it cannot avoid an unpowered protected bus and there are few opens, an
+  // Greedy first (the first open in order that keeps every protected bus powered, else the one downing
+  // fewest protected buses, then leaving fewest unpowered, then fewest buses down); when it cannot avoid an unpowered protected bus and there are few opens, an
   // exhaustive search over orders (memoised on the set of opens done) finds a safe order if one exists.
   const greedy = (): { order: number[]; safe: boolean } => {
     const order: number[] = []
