@@ -5,9 +5,13 @@
  * How:
  * 1. Canonicalise (indexRack): supplies, buses and loads sorted by id (UTF-16 code units, JS `<`), so
  *    the order of the input arrays cannot matter; everything becomes typed arrays over integer indexes.
- * 2. Start from the current state made admissible ("repaired"): failed/absent supplies opened, a
+ * 2. In the exact range, racks of at most 3 buses naming no feed where some configuration serves every
+ *    load are solved directly (solveSmallRack: per up set, the few per-bus needs that decide levels
+ *    2-3, then the fewest changes in level-5 order); the plan is then built as below, and steps 3-4
+ *    only run for the other racks.
+ * 3. Start from the current state made admissible ("repaired"): failed/absent supplies opened, a
  *    supply closed onto several buses kept on the lowest-id bus it may stay on, with its best shedding.
- * 3. Improve it by hill climbing (improveLocally: single moves, swaps, whole-bus moves; greedy shedding;
+ * 4. Improve it by hill climbing (improveLocally: single moves, swaps, whole-bus moves; greedy shedding;
  *    in the exact range the guided climb only, since the search takes over), then run the exact branch
  *    and bound (searchExact, exact shedding per leaf) from that incumbent, and climb again if the search
  *    did not finish. All of it counts work, never time: racks up to 12
@@ -20,7 +24,7 @@
  *    and the shedding repaired again after each such round.
  *    Every adopted configuration is admissible and strictly better than the previous one, so the result
  *    is never worse than the (repaired) current state.
- * 4. Report, plan the steps (planSwitchSteps), explain (explainChanges).
+ * 5. Report, plan the steps (planSwitchSteps), explain (explainChanges).
  *
  * Rounding: watts are compared as integers in quanta of 2^-20 W (indexRack): exact for dyadic watts
  * (quarter watts, derates like 0.875); other values are rounded the safe way (loads up, capacities and
