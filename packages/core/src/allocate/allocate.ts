@@ -5,9 +5,13 @@
  * How:
  * 1. Canonicalise (indexRack): supplies, buses and loads sorted by id (UTF-16 code units, JS `<`), so
  *    the order of the input arrays cannot matter; everything becomes typed arrays over integer indexes.
- * 2. Start from the current state made admissible ("repaired"): failed/absent supplies opened, a
+ * 2. In the exact range, racks of at most 3 buses naming no feed where some configuration serves every
+ *    load are solved directly (solveSmallRack: per up set, the few per-bus needs that decide levels
+ *    2-3, then the fewest changes in level-5 order); the plan is then built as below, and steps 3-4
+ *    only run for the other racks.
+ * 3. Start from the current state made admissible ("repaired"): failed/absent supplies opened, a
  *    supply closed onto several buses kept on the lowest-id bus it may stay on, with its best shedding.
- * 3. Improve it by hill climbing (improveLocally: single moves, swaps, whole-bus moves; greedy shedding;
+ * 4. Improve it by hill climbing (improveLocally: single moves, swaps, whole-bus moves; greedy shedding;
  *    in the exact range the guided climb only, since the search takes over), then run the exact branch
  *    and bound (searchExact, exact shedding per leaf) from that incumbent, and climb again if the search
  *    did not finish. All of it counts work, never time: racks up to 12
@@ -20,7 +24,7 @@
  *    and the shedding repaired again after each such round.
  *    Every adopted configuration is admissible and strictly better than the previous one, so the result
  *    is never worse than the (repaired) current state.
- * 4. Report, plan the steps (planSwitchSteps), explain (explainChanges).
+ * 5. Report, plan the steps (planSwitchSteps), explain (explainChanges).
  *
  * Rounding: watts are compared as integers in quanta of 2^-20 W (indexRack): exact for dyadic watts
  * (quarter watts, derates like 0.875); other values are rounded the safe way (loads up, capacities and
@@ -55,7 +59,7 @@
  *   leaves a protected bus short in between (e.g. the only spare must move off a bus that is carrying
  *   everything after a feed loss). planSwitchSteps then takes the order with the fewest such buses.
  */
-import type { BusReport, FeedReport, Plan } from '../model/plan.js'
+import type { BusReport, FeedReport, Plan, ServiceGain } from '../model/plan.js'
 import type { RackInput, SwitchRef } from '../model/rack.js'
 import {
   chooseSheddingExact,
@@ -71,6 +75,7 @@ import { improveLocally } from './improveLocally.js'
 import { indexRack, type RackIndex } from './indexRack.js'
 import { planSwitchStepsIndexed } from './planSwitchSteps.js'
 import { createSearchContext, searchExact } from './searchExact.js'
+import { solveSmallRack } from './solveSmallRack.js'
 import { switchSideOf } from './switchSide.js'
 
 /** Work budgets (abstract operations, roughly one array access each; not time). */
@@ -138,6 +143,55 @@ const busReports = (ix: RackIndex, assign: Int32Array, target: Evaluation): BusR
   })
 }
 
+/** The plan for a chosen target (a bus per supply, requested served flags) and the current state's evaluations. */
+const planFor = (
+  ix: RackIndex,
+  assign: Int32Array,
+  requested: Uint8Array,
+  proven: boolean,
+  currentAsIs: Evaluation,
+  currentBest: Evaluation | (() => Evaluation),
+  currentBestAssign: Int32Array,
+  gain?: ServiceGain,
+  /** The target's evaluation when the caller has it already. */
+  known?: Evaluation,
+): Plan => {
+  const target = known ?? evaluateConfiguration(ix, assign, requested)
+  const B = ix.busCount
+  const closed: SwitchRef[] = []
+  const targetClosed = new Uint8Array(ix.supplyCount * B)
+  const preempted: string[] = []
+  for (let s = 0; s < ix.supplyCount; s++) {
+    const b = assign[s] ?? -1
+    if (b < 0) continue
+    closed.push({ supply: ix.supplyIds[s] ?? '', bus: ix.busIds[b] ?? '' })
+    targetClosed[s * B + b] = 1
+    if (ix.atRisk[s] === 1 && target.nPlusK[b] === 1) preempted.push(ix.supplyIds[s] ?? '')
+  }
+  const shed = ix.loadIds.filter((_, l) => target.served[l] === 0)
+  const buses = busReports(ix, assign, target)
+  const steps = planSwitchStepsIndexed(ix, targetClosed, target.served)
+  let best = typeof currentBest === 'function' ? undefined : currentBest
+  const reasons = explainChanges({
+    ix,
+    target,
+    targetAssign: assign,
+    targetBuses: buses,
+    currentAsIs,
+    get currentBest() {
+      return (best ??= (currentBest as () => Evaluation)())
+    },
+    currentBestAssign,
+    ...(gain === undefined ? {} : { gain }),
+  })
+  const feeds: FeedReport[] = ix.feedIds.map((id, f) => ({
+    id,
+    survivesLoss: target.feedSurvivesLoss[f] === 1,
+    counted: target.feedCounted[f] === 1,
+  }))
+  return { closed, shed, preempted, steps, buses, feeds, reasons, optimal: proven }
+}
+
 /**
  * The best admissible configuration for a decoded rack, and the switching plan to reach it.
  *
@@ -148,11 +202,30 @@ const busReports = (ix: RackIndex, assign: Int32Array, target: Evaluation): BusR
  */
 export const allocate = (input: RackInput): Plan => {
   const ix = indexRack(input)
-  const ws = createSheddingWorkspace(ix)
   const exact = isExactSize(ix)
-  const budget = exact ? exactWorkBudget : largeWorkBudget
-
   const start = repairedCurrent(ix)
+  // Most racks in the exact range can serve every load: solved directly (solveSmallRack).
+  const direct = exact ? solveSmallRack(ix) : null
+  if (direct !== null) {
+    const everyLoad = new Uint8Array(ix.loadCount).fill(1)
+    const currentAsIs = evaluateConfiguration(ix, start, everyLoad)
+    // When the current switches carry every load that has a bus up, that is their best shedding.
+    if (currentAsIs.admissible) {
+      // Steady state (the target is the current switches, every load served as is): evaluated already.
+      const known = direct.every((b, s) => b === start[s]) ? currentAsIs : undefined
+      return planFor(ix, direct, everyLoad, true, currentAsIs, currentAsIs, start, undefined, known)
+    }
+    // Else their best shedding sheds some load, so the target, serving all, wins on level 1; their
+    // best shedding itself is needed only to tell whether an at-risk supply was already covered.
+    const currentBest = (): Evaluation => {
+      const inc = createIncumbent(ix)
+      chooseSheddingExact(ix, createSheddingWorkspace(ix), switchSideOf(ix, start), inc, exactWorkBudget)
+      return evaluateConfiguration(ix, inc.assign, inc.served)
+    }
+    return planFor(ix, direct, everyLoad, true, currentAsIs, currentBest, start, 'serveLoads')
+  }
+  const ws = createSheddingWorkspace(ix)
+  const budget = exact ? exactWorkBudget : largeWorkBudget
   const inc = createIncumbent(ix)
   if (exact) chooseSheddingExact(ix, ws, switchSideOf(ix, start), inc, budget)
   else chooseSheddingGreedy(ix, ws, switchSideOf(ix, start), inc)
@@ -175,34 +248,5 @@ export const allocate = (input: RackInput): Plan => {
     again = closeIdleSupplies(ix, ws, inc)
   }
 
-  const target = evaluateConfiguration(ix, inc.assign, inc.served)
-  const B = ix.busCount
-  const closed: SwitchRef[] = []
-  const targetClosed = new Uint8Array(ix.supplyCount * B)
-  const preempted: string[] = []
-  for (let s = 0; s < ix.supplyCount; s++) {
-    const b = inc.assign[s] ?? -1
-    if (b < 0) continue
-    closed.push({ supply: ix.supplyIds[s] ?? '', bus: ix.busIds[b] ?? '' })
-    targetClosed[s * B + b] = 1
-    if (ix.atRisk[s] === 1 && target.nPlusK[b] === 1) preempted.push(ix.supplyIds[s] ?? '')
-  }
-  const shed = ix.loadIds.filter((_, l) => target.served[l] === 0)
-  const buses = busReports(ix, inc.assign, target)
-  const steps = planSwitchStepsIndexed(ix, targetClosed, target.served)
-  const reasons = explainChanges({
-    ix,
-    target,
-    targetAssign: inc.assign,
-    targetBuses: buses,
-    currentAsIs,
-    currentBest,
-    currentBestAssign,
-  })
-  const feeds: FeedReport[] = ix.feedIds.map((id, f) => ({
-    id,
-    survivesLoss: target.feedSurvivesLoss[f] === 1,
-    counted: target.feedCounted[f] === 1,
-  }))
-  return { closed, shed, preempted, steps, buses, feeds, reasons, optimal: proven }
+  return planFor(ix, inc.assign, inc.served, proven, currentAsIs, currentBest, currentBestAssign)
 }

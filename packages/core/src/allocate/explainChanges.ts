@@ -52,6 +52,54 @@ export interface ChangeContext {
   /** The current switches made admissible (failed opened, one bus per supply) with their best shedding. */
   readonly currentBest: Evaluation
   readonly currentBestAssign: Int32Array
+  /**
+   * The first level on which the target beats currentBest, when the caller knows it without comparing
+   * (then currentBest is read only for SupplyPreempted, so it may be a lazy getter).
+   */
+  readonly gain?: ServiceGain
+}
+
+/**
+ * Load on bus `b` (units) that every best shedding of the current switches keeps: the shares of the
+ * loads none of whose up buses is overloaded as is. With the switches fixed, a bus's load depends only
+ * on the loads wired to it, so shedding such a load powers nothing and only loses level 1.
+ */
+const keptLoad = (ix: RackIndex, asIs: Evaluation, b: number): number => {
+  let kept = 0
+  for (let l = 0; l < ix.loadCount; l++) {
+    if (asIs.served[l] === 0) continue
+    const a = ix.loadBusA[l] ?? -1
+    const c = ix.loadBusB[l] ?? -1
+    if (a !== b && c !== b) continue
+    const aUp = a >= 0 && asIs.up[a] === 1
+    const cUp = c >= 0 && asIs.up[c] === 1
+    if (asIs.overloadedBuses.some((o) => (o === a && aUp) || (o === c && cUp))) continue
+    kept += (ix.loadQ[l] ?? 0) * (aUp && cUp ? 1 : 2)
+  }
+  return kept
+}
+
+/**
+ * Most load on up bus `b` (units) under any admissible shedding of the current switches: at most its
+ * limit, and at most its loads fed through it alone as is, plus, per other up bus x, the half-shares
+ * it has in common with x, which x's own limit also caps (those halves load x as much as b).
+ */
+const mostLoad = (ix: RackIndex, asIs: Evaluation, b: number): number => {
+  const limitOf = (x: number): number => Math.min(asIs.capacityU[x] ?? 0, ix.maxU[x] ?? Infinity)
+  const shared = new Float64Array(ix.busCount)
+  let alone = 0
+  for (let l = 0; l < ix.loadCount; l++) {
+    if (asIs.served[l] === 0) continue
+    const a = ix.loadBusA[l] ?? -1
+    const c = ix.loadBusB[l] ?? -1
+    if (a !== b && c !== b) continue
+    const other = a === b ? c : a
+    if (other >= 0 && asIs.up[other] === 1) shared[other] = (shared[other] ?? 0) + (ix.loadQ[l] ?? 0)
+    else alone += 2 * (ix.loadQ[l] ?? 0)
+  }
+  let most = alone
+  for (let x = 0; x < ix.busCount; x++) if (x !== b) most += Math.min(shared[x] ?? 0, limitOf(x))
+  return Math.min(most, limitOf(b))
 }
 
 /** The reasons for every change between the current state and the target. */
@@ -59,7 +107,7 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
   const { ix, target, targetAssign } = c
   const B = ix.busCount
   const reasons: Reason[] = []
-  const gain = firstGain(ix, target.vector, c.currentBest.vector)
+  const gain = c.gain ?? firstGain(ix, target.vector, c.currentBest.vector)
   // Level 3 is one count over both kinds of scenario: name feeds when they alone made the gain.
   const why: ServiceGain =
     gain === 'busLossSurvival' &&
@@ -133,7 +181,16 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
     }
     if (ix.atRisk[s] === 1 && to >= 0 && target.nPlusK[to] === 1) {
       const before = c.currentBestAssign[s] ?? -1
-      if (before !== to || c.currentBest.nPlusK[to] !== 1) {
+      // Same switches as currentBest: N+k as is, or above the most load any admissible shedding
+      // leaves on the bus, implies N+k with the best shedding; below the load that shedding keeps for
+      // sure, it fails. Either spares computing that shedding when currentBest is lazy.
+      const redundant = c.currentAsIs.redundantU[to] ?? 0
+      const coveredBefore =
+        before === to &&
+        (c.currentAsIs.nPlusK[to] === 1 ||
+          redundant >= mostLoad(ix, c.currentAsIs, to) ||
+          (redundant >= keptLoad(ix, c.currentAsIs, to) && c.currentBest.nPlusK[to] === 1))
+      if (!coveredBefore) {
         reasons.push({
           _tag: 'SupplyPreempted',
           supply: id,

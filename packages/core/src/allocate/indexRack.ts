@@ -13,7 +13,7 @@
  * every sum is an exact integer; other values are rounded the safe way (loads up, capacities down), so
  * a configuration judged powered here is powered in exact arithmetic too.
  */
-import type { RackInput } from '../model/rack.js'
+import type { Bus, Load, RackInput, Supply } from '../model/rack.js'
 
 /** Id order: UTF-16 code units (JS `<`), never localeCompare. */
 export const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
@@ -85,81 +85,148 @@ export const unitsPerWatt = 2 * quantaPerWatt
 const capacityUnits = (watts: number): number => 2 * Math.floor(watts * quantaPerWatt)
 
 /** Distinct values, highest first. */
-const distinctDescending = (values: readonly number[]): number[] =>
-  Array.from(new Set(values)).sort((a, b) => b - a)
+const distinctDescending = (values: readonly number[]): number[] => {
+  if (values.length > 32) return Array.from(new Set(values)).sort((a, b) => b - a)
+  const out: number[] = []
+  for (const v of values) if (!out.includes(v)) out.push(v)
+  return out.sort((a, b) => b - a)
+}
+
+/** `items` in ascending id order: the array itself when already so (common), else a sorted copy. */
+const byId = <T extends { readonly id: string }>(items: readonly T[]): readonly T[] => {
+  for (let i = 1; i < items.length; i++)
+    if (compareIds((items[i - 1] as T).id, (items[i] as T).id) > 0)
+      return [...items].sort((a, b) => compareIds(a.id, b.id))
+  return items
+}
 
 /** Canonicalise and index a decoded rack. */
 export const indexRack = (input: RackInput): RackIndex => {
-  const supplies = [...input.supplies].sort((a, b) => compareIds(a.id, b.id))
-  const buses = [...input.buses].sort((a, b) => compareIds(a.id, b.id))
-  const loads = [...input.loads].sort((a, b) => compareIds(a.id, b.id))
+  const supplies = byId(input.supplies)
+  const buses = byId(input.buses)
+  const loads = byId(input.loads)
   const supplyCount = supplies.length
   const busCount = buses.length
   const loadCount = loads.length
-  const supplyPos = new Map(supplies.map((s, i) => [s.id, i]))
-  const busPos = new Map(buses.map((b, i) => [b.id, i]))
+  // Switches usually come grouped by supply in supply order: try the last position and the next one
+  // before a map (built on the first miss).
+  let supplyMap: Map<string, number> | undefined
+  let lastSupply = 0
+  const supplyPos = (id: string): number | undefined => {
+    if (supplies[lastSupply]?.id === id) return lastSupply
+    if (supplies[lastSupply + 1]?.id === id) return ++lastSupply
+    if (supplyMap === undefined) {
+      supplyMap = new Map()
+      for (let i = 0; i < supplyCount; i++) supplyMap.set((supplies[i] as Supply).id, i)
+    }
+    const at = supplyMap.get(id)
+    if (at !== undefined) lastSupply = at
+    return at
+  }
+  const busIds: string[] = []
+  for (const bus of buses) busIds.push(bus.id)
+  // Few buses: a scan beats a map.
+  const busMap = busCount > 8 ? new Map(busIds.map((id, i) => [id, i])) : undefined
+  const busPos = (id: string): number => (busMap === undefined ? busIds.indexOf(id) : (busMap.get(id) ?? -1))
   const policy = input.policy
 
-  const capacityU = new Float64Array(supplyCount)
-  const usable = new Uint8Array(supplyCount)
-  const atRisk = new Uint8Array(supplyCount)
-  const usableW = new Float64Array(supplyCount)
-  supplies.forEach((s, i) => {
+  // One buffer, viewed as the fields: a typed array beyond 64 bytes is allocated off the heap, and
+  // each such allocation costs more than indexing a 12-supply rack.
+  const S = supplyCount
+  const L = loadCount
+  const floats = 2 * S + 2 * L + busCount
+  const ints = 3 * S + 3 * L + busCount
+  const bytes = 3 * S + S * busCount + busCount
+  const buffer = new ArrayBuffer(8 * floats + 4 * ints + bytes)
+  let at = 0
+  const f64 = (n: number): Float64Array => new Float64Array(buffer, (at += 8 * n) - 8 * n, n)
+  const i32 = (n: number): Int32Array => new Int32Array(buffer, (at += 4 * n) - 4 * n, n)
+  const u8 = (n: number): Uint8Array => new Uint8Array(buffer, (at += n) - n, n)
+  const capacityU = f64(S)
+  const usableW = f64(S)
+  const loadQ = f64(L)
+  const loadW = f64(L)
+  const maxU = f64(busCount)
+  const currentOption = i32(S)
+  const currentClosedCount = i32(S)
+  const loadBusA = i32(L)
+  const loadBusB = i32(L)
+  const loadPriorityRank = i32(L)
+  const busPriorityRank = i32(busCount)
+  const supplyFeed = i32(S)
+  const usable = u8(S)
+  const atRisk = u8(S)
+  const currentClosed = u8(S * busCount)
+  const busWired = u8(busCount)
+  const supplyIds: string[] = []
+  const supplyState: Supply['state'][] = []
+  const failureRisk: (number | undefined)[] = []
+  let anyFeed = false
+  for (let i = 0; i < supplyCount; i++) {
+    const s = supplies[i] as Supply
     capacityU[i] = Math.max(0, capacityUnits(s.capacityW * policy.derate))
     usableW[i] = s.capacityW * policy.derate
     usable[i] = s.state === 'failed' || s.state === 'absent' ? 0 : 1
     atRisk[i] =
       s.state === 'warning' || (s.failureRisk !== undefined && s.failureRisk >= policy.preemptRisk) ? 1 : 0
-  })
+    supplyIds.push(s.id)
+    supplyState.push(s.state)
+    failureRisk.push(s.failureRisk)
+    if (s.feed !== undefined) anyFeed = true
+  }
 
   const switchKind = new Int8Array(supplyCount * busCount).fill(-1)
-  const currentClosed = new Uint8Array(supplyCount * busCount)
   for (const sw of input.switches) {
-    const s = supplyPos.get(sw.supply)
-    const b = busPos.get(sw.bus)
-    if (s === undefined || b === undefined) continue // decode rejects these; stay total anyway
+    const s = supplyPos(sw.supply)
+    const b = busPos(sw.bus)
+    if (s === undefined || b < 0) continue // decode rejects these; stay total anyway
     switchKind[s * busCount + b] = switchKinds.indexOf(sw.kind)
     if (sw.closed) currentClosed[s * busCount + b] = 1
   }
 
   const options: Int32Array[] = []
-  const currentOption = new Int32Array(supplyCount)
-  const currentClosedCount = new Int32Array(supplyCount)
+  let used = 0
   for (let s = 0; s < supplyCount; s++) {
-    const opts: number[] = []
+    const first = used
     let closedCount = 0
     let closedBus = -1
     for (let b = 0; b < busCount; b++) {
-      if (usable[s] === 1 && (switchKind[s * busCount + b] ?? -1) >= 0) opts.push(b)
+      if (usable[s] === 1 && (switchKind[s * busCount + b] ?? -1) >= 0) used++
       if (currentClosed[s * busCount + b] === 1) {
         closedCount++
         closedBus = b
       }
     }
-    options.push(Int32Array.from(opts))
+    // Its own small array (kept on the heap up to 16 buses), cheaper than a view.
+    const opts = new Int32Array(used - first)
+    for (let b = 0, j = 0; b < busCount; b++)
+      if (usable[s] === 1 && (switchKind[s * busCount + b] ?? -1) >= 0) opts[j++] = b
+    options.push(opts)
     currentClosedCount[s] = closedCount
     currentOption[s] = closedCount === 0 ? -1 : closedCount === 1 && usable[s] === 1 ? closedBus : -2
   }
 
-  const loadPriorities = distinctDescending(loads.map((l) => l.priority))
-  const busPriorities = distinctDescending(buses.map((b) => b.priority))
-  const loadQ = new Float64Array(loadCount)
-  const loadW = new Float64Array(loadCount)
-  const loadBusA = new Int32Array(loadCount).fill(-1)
-  const loadBusB = new Int32Array(loadCount).fill(-1)
-  const loadPriorityRank = new Int32Array(loadCount)
-  const busWired = new Uint8Array(busCount)
-  const loadRank = new Map(loadPriorities.map((p, r) => [p, r]))
-  loads.forEach((l, i) => {
+  const loadPrioritySeen: number[] = []
+  for (const l of loads) loadPrioritySeen.push(l.priority)
+  const loadPriorities = distinctDescending(loadPrioritySeen)
+  const busPrioritySeen: number[] = []
+  for (const b of buses) busPrioritySeen.push(b.priority)
+  const busPriorities = distinctDescending(busPrioritySeen)
+  const loadIds: string[] = []
+  const loadRank = loadPriorities.length > 8 ? new Map(loadPriorities.map((p, r) => [p, r])) : undefined
+  for (let i = 0; i < loadCount; i++) {
+    const l = loads[i] as Load
+    loadIds.push(l.id)
     loadQ[i] = Math.ceil(l.powerW * quantaPerWatt)
     loadW[i] = l.powerW
-    loadPriorityRank[i] = loadRank.get(l.priority) ?? -1
+    loadPriorityRank[i] =
+      loadRank === undefined ? loadPriorities.indexOf(l.priority) : (loadRank.get(l.priority) ?? -1)
     // Its known buses, distinct, ascending: the first two (decoding allows at most two).
     let a = -1
     let c = -1
     for (const id of l.buses) {
-      const b = busPos.get(id)
-      if (b === undefined || b === a || b === c) continue
+      const b = busPos(id)
+      if (b < 0 || b === a || b === c) continue
       if (a < 0 || b < a) {
         if (a >= 0 && (c < 0 || a < c)) c = a
         a = b
@@ -168,35 +235,37 @@ export const indexRack = (input: RackInput): RackIndex => {
     }
     loadBusA[i] = a
     loadBusB[i] = c
-  })
+  }
 
-  const busPriorityRank = new Int32Array(busCount)
-  const maxU = new Float64Array(busCount)
-  buses.forEach((b, i) => {
+  for (let i = 0; i < busCount; i++) {
+    const b = buses[i] as Bus
     busPriorityRank[i] = busPriorities.indexOf(b.priority)
     maxU[i] = b.maxW === undefined ? Infinity : capacityUnits(b.maxW)
-  })
+  }
 
-  const feedIds = Array.from(new Set(supplies.flatMap((s) => (s.feed === undefined ? [] : [s.feed])))).sort(
-    compareIds,
-  )
-  const feedPos = new Map(feedIds.map((f, i) => [f, i]))
-  const supplyFeed = Int32Array.from(supplies, (s) =>
-    s.feed === undefined ? -1 : (feedPos.get(s.feed) ?? -1),
-  )
+  const feedIds: string[] = []
+  supplyFeed.fill(-1)
+  if (anyFeed) {
+    for (const s of supplies) if (s.feed !== undefined && !feedIds.includes(s.feed)) feedIds.push(s.feed)
+    feedIds.sort(compareIds)
+    for (let i = 0; i < supplyCount; i++) {
+      const f = (supplies[i] as Supply).feed
+      if (f !== undefined) supplyFeed[i] = feedIds.indexOf(f)
+    }
+  }
 
   return {
-    supplyIds: supplies.map((s) => s.id),
-    busIds: buses.map((b) => b.id),
-    loadIds: loads.map((l) => l.id),
+    supplyIds,
+    busIds,
+    loadIds,
     supplyCount,
     busCount,
     loadCount,
     capacityU,
     usable,
     atRisk,
-    supplyState: supplies.map((s) => s.state),
-    failureRisk: supplies.map((s) => s.failureRisk),
+    supplyState,
+    failureRisk,
     switchKind,
     currentClosed,
     options,

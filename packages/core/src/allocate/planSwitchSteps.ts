@@ -65,17 +65,25 @@ const poweredBuses = (ix: RackIndex, closed: Uint8Array, served: Uint8Array): Ui
   return powered
 }
 
-/** Protected buses that are not up and powered, given per-bus closed counts and capacity. */
-const countUnpowered = (
+/** Served loads' shares per bus for each set of up buses met so far (the set as a bit mask, B <= 30). */
+type LoadsByUpSet = Map<number, Float64Array>
+
+/** Per-bus load of the served loads when the buses with a closed switch (count > 0) are up. */
+const loadsWhenUp = (
   ix: RackIndex,
   count: Int32Array,
-  cap: Float64Array,
-  load: Float64Array,
   served: Uint8Array,
-  isProtected: Uint8Array,
-): number => {
+  scratch: Float64Array,
+  cache: LoadsByUpSet,
+): Float64Array => {
   const B = ix.busCount
-  load.fill(0)
+  let mask = 0
+  if (B <= 30) {
+    for (let b = 0; b < B; b++) if ((count[b] ?? 0) > 0) mask |= 1 << b
+    const known = cache.get(mask)
+    if (known !== undefined) return known
+  }
+  const load = B <= 30 ? new Float64Array(B) : scratch.fill(0)
   for (let l = 0; l < ix.loadCount; l++) {
     if (served[l] !== 1) continue
     const a = ix.loadBusA[l] ?? -1
@@ -89,6 +97,22 @@ const countUnpowered = (
     } else if (aUp) load[a] = (load[a] ?? 0) + 2 * q
     else if (cUp) load[c] = (load[c] ?? 0) + 2 * q
   }
+  if (B <= 30) cache.set(mask, load)
+  return load
+}
+
+/** Protected buses that are not up and powered, given per-bus closed counts and capacity. */
+const countUnpowered = (
+  ix: RackIndex,
+  count: Int32Array,
+  cap: Float64Array,
+  scratch: Float64Array,
+  cache: LoadsByUpSet,
+  served: Uint8Array,
+  isProtected: Uint8Array,
+): number => {
+  const B = ix.busCount
+  const load = loadsWhenUp(ix, count, served, scratch, cache)
   let n = 0
   for (let b = 0; b < B; b++) {
     if (isProtected[b] !== 1) continue
@@ -109,7 +133,7 @@ export const planSwitchStepsIndexed = (
 ): SwitchStep[] => {
   const S = ix.supplyCount
   const B = ix.busCount
-  const state = Uint8Array.from(ix.currentClosed)
+  const state = ix.currentClosed.slice()
   // Closed switches and usable capacity per bus, kept in step with `state` by setSwitch.
   const countOn = new Int32Array(B)
   const capOn = new Float64Array(B)
@@ -141,8 +165,9 @@ export const planSwitchStepsIndexed = (
   const targetPowered = poweredBuses(ix, target, served)
   const isProtected = new Uint8Array(B)
   for (let b = 0; b < B; b++) isProtected[b] = nowPowered[b] === 1 && targetPowered[b] === 1 ? 1 : 0
+  const loadsByUpSet: LoadsByUpSet = new Map()
   const unpoweredProtected = (): number =>
-    countUnpowered(ix, countOn, capOn, loadScratch, served, isProtected)
+    countUnpowered(ix, countOn, capOn, loadScratch, loadsByUpSet, served, isProtected)
 
   // 1. failed/absent supplies.
   for (let s = 0; s < S; s++) {
@@ -150,9 +175,11 @@ export const planSwitchStepsIndexed = (
     for (let b = 0; b < B; b++) if (state[s * B + b] === 1 && target[s * B + b] !== 1) open(s, b)
   }
   // Pending operations per supply, against the state after step 1.
-  const opensOf: number[][] = Array.from({ length: S }, () => [])
-  const closesOf: number[][] = Array.from({ length: S }, () => [])
+  const opensOf: number[][] = []
+  const closesOf: number[][] = []
   for (let s = 0; s < S; s++) {
+    opensOf.push([])
+    closesOf.push([])
     for (let b = 0; b < B; b++) {
       const now = state[s * B + b] === 1
       const want = target[s * B + b] === 1
@@ -212,19 +239,29 @@ export const planSwitchStepsIndexed = (
     setSwitch(o.s, o.b, 1)
     return bad
   }
-  /** Unpowered protected buses, then buses downed, as one key (smaller is better). */
+  /**
+   * Protected buses downed, then unpowered protected buses, then buses downed, as one key (smaller is
+   * better). Downed protected buses come first: an open that downs none never blocks a later step, so
+   * preferring those keeps every protected bus up whenever some order does, even when none keeps them
+   * all powered.
+   */
   const keyAfterOpen = (i: number): number => {
     const o = ops[i]
     if (o === undefined) return 0
     setSwitch(o.s, o.b, 0)
     let downs = 0
-    for (let b = 0; b < B; b++) if (keepUp[b] === 1 && (countOn[b] ?? 0) === 0) downs++
-    const key = unpoweredProtected() * (B + 1) + downs
+    let protectedDowns = 0
+    for (let b = 0; b < B; b++) {
+      if ((countOn[b] ?? 0) !== 0) continue
+      if (keepUp[b] === 1) downs++
+      if (isProtected[b] === 1) protectedDowns++
+    }
+    const key = (protectedDowns * (B + 1) + unpoweredProtected()) * (B + 1) + downs
     setSwitch(o.s, o.b, 1)
     return key
   }
-  // Greedy first (the first open in order that keeps every protected bus powered, else the one leaving
-  // fewest unpowered, then fewest buses down); when it cannot avoid an unpowered protected bus and there are few opens, an
+  // Greedy first (the first open in order that keeps every protected bus powered, else the one downing
+  // fewest protected buses, then leaving fewest unpowered, then fewest buses down); when it cannot avoid an unpowered protected bus and there are few opens, an
   // exhaustive search over orders (memoised on the set of opens done) finds a safe order if one exists.
   const greedy = (): { order: number[]; safe: boolean } => {
     const order: number[] = []
@@ -250,7 +287,8 @@ export const planSwitchStepsIndexed = (
     for (let i = order.length - 1; i >= 0; i--) apply(order[i] ?? 0, -1)
     return { order, safe }
   }
-  const first = greedy()
+  // One open or none: nothing to order.
+  const first = ops.length <= 1 ? { order: ops.map((_, i) => i), safe: true } : greedy()
   let order = first.order
   if (!first.safe && ops.length <= 12) {
     const failedMasks = new Set<number>()
