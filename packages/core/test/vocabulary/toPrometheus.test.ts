@@ -7,7 +7,7 @@ import {
   toPrometheus,
   unescapeLabelValue,
 } from '../../src/vocabulary/toPrometheus.js'
-import { parseExposition, rackSnapshotArb, tinySnapshot } from './vocabularyFixtures.js'
+import { everyReading, parseExposition, rackSnapshotArb, tinySnapshot } from './vocabularyFixtures.js'
 
 describe('toPrometheus golden output', () => {
   test('a two-supply rack with an awkward supply id', () => {
@@ -158,21 +158,11 @@ describe('toPrometheus properties', () => {
 })
 
 describe('toPrometheus readings', () => {
-  const fullReadings = {
-    vinV: 229,
-    iinA: 4.5,
-    pinW: 1030,
-    voutV: 12.1,
-    ioutA: 83,
-    poutW: 1004,
-    temperatureC: 41,
-    fanRpm: 9800,
-  }
   const [first, second] = tinySnapshot.supplies
   const snapshot = {
     ...tinySnapshot,
     supplies: [
-      { ...first!, readings: fullReadings },
+      { ...first!, readings: everyReading },
       { ...second!, readings: { vinV: Number.NaN, temperatureC: Infinity, iinA: -Infinity } },
     ],
   }

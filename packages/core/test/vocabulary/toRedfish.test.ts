@@ -3,7 +3,7 @@ import { describe, expect } from 'vitest'
 import type { BusReport } from '../../src/model/plan.js'
 import type { RackSnapshot, SupplySnapshot } from '../../src/vocabulary/rackSnapshot.js'
 import { toRedfish, type RedfishHealth, type RedfishStatus } from '../../src/vocabulary/toRedfish.js'
-import { awkwardId, rackSnapshotArb, tinySnapshot } from './vocabularyFixtures.js'
+import { awkwardId, everyReading, rackSnapshotArb, tinySnapshot } from './vocabularyFixtures.js'
 
 const base = '/redfish/v1/Chassis/r1/PowerSubsystem'
 const awkwardPath = `${base}/PowerSupplies/psu%20%22north%22%5C1`
@@ -326,17 +326,7 @@ describe('toRedfish status and rollup', () => {
   })
 
   test('every reading maps to its PowerSupplyMetrics property; rails are one-element arrays', () => {
-    const readings = {
-      vinV: 229,
-      iinA: 4.5,
-      pinW: 1030,
-      voutV: 12.1,
-      ioutA: 83,
-      poutW: 1004,
-      temperatureC: 41,
-      fanRpm: 9800,
-    }
-    const metrics = toRedfish(snapshotOf({ supplies: [supply({ readings })] })).metrics[0]!
+    const metrics = toRedfish(snapshotOf({ supplies: [supply({ readings: everyReading })] })).metrics[0]!
     expect(metrics).toEqual({
       '@odata.id': '/redfish/v1/Chassis/r1/PowerSubsystem/PowerSupplies/p/Metrics',
       '@odata.type': '#PowerSupplyMetrics.v1_0_0.PowerSupplyMetrics',

@@ -39,6 +39,18 @@ export const tinyPlan: Plan = {
   optimal: true,
 }
 
+/** One supply's readings with every PMBus quantity present (distinct values, so a swapped field shows). */
+export const everyReading = {
+  vinV: 229,
+  iinA: 4.5,
+  pinW: 1030,
+  voutV: 12.1,
+  ioutA: 83,
+  poutW: 1004,
+  temperatureC: 41,
+  fanRpm: 9800,
+}
+
 export const tinySnapshot: RackSnapshot = rackSnapshot('r1', tinyInput, tinyPlan, {
   readings: { [awkwardId]: { vinV: 230.5, poutW: 1200, temperatureC: 44 } },
   inputLoss: ['psu2'],
