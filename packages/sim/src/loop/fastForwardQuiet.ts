@@ -103,6 +103,17 @@ interface SupplySkip {
   readonly step: HealthStep
 }
 
+/** What a fast-forward did: the controller's state after it, and the poll visits it stands for. */
+export interface FastForward {
+  readonly state: ControllerState
+  /** Poll visits skipped (one a tick); 0 when none could be. */
+  readonly visits: number
+  /** Of those, each supply's own (the supplies with none are left out). */
+  readonly visitsBySupply: ReadonlyMap<string, number>
+  /** The supply of the last skipped visit. */
+  readonly lastVisited: string | undefined
+}
+
 /**
  * `requestedVisits` quiet poll visits (one supply per tick, in the schedule's order), or fewer, of the
  * controller in one go (see the module comment). Whole rounds only, unless the schedule provably visits
@@ -115,8 +126,8 @@ export const fastForwardQuiet = (
   latest: ReadonlyMap<string, HealthObservation>,
   requestedVisits: number,
   nextTickMs?: number,
-): { readonly state: ControllerState; readonly visits: number } => {
-  const none = { state, visits: 0 }
+): FastForward => {
+  const none: FastForward = { state, visits: 0, visitsBySupply: new Map(), lastVisited: undefined }
   const { rack, policies } = state.config
   const roundMs = policies.poll.roundIntervalMs
   if (requestedVisits <= 0 || state.applying !== undefined) return none
@@ -240,12 +251,14 @@ export const fastForwardQuiet = (
   const risk = { ...state.risk }
   const clearPending = { ...state.clearPending }
   const visitPhase = { ...poll.visitPhase }
+  const visitsBySupply = new Map<string, number>()
   // The clock moves on by the skipped ticks: the latest event's time, a tick apart (not the latest
   // observations moved on, which after a late tick's burst of reads may lie past the next real tick).
   const nowMs = (state.nowMs ?? 0) + (visits % n === 0 ? (visits / n) * roundMs : visits * interval)
   for (const x of supplies) {
     const count = countOf(x, visits)
     if (count === 0) continue
+    visitsBySupply.set(x.id, count)
     const h = healthAfter(state.health[x.id]!, x.observation, x.step, count, deglitch)
     if (h === undefined) return none // cannot happen: the count is within every supply's allowed prefix
     health[x.id] = h
@@ -287,6 +300,8 @@ export const fastForwardQuiet = (
   }
   return {
     visits,
+    visitsBySupply,
+    lastVisited: order[(next + visits - 1) % n],
     state: {
       ...state,
       nowMs,

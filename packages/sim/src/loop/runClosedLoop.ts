@@ -236,21 +236,16 @@ export const runClosedLoop = async (
         const skipped = fastForwardQuiet(cs, latest, targetSlot - slot, slot * tickMs)
         if (skipped.visits > 0) {
           controller.replace(skipped.state)
-          // Each supply's latest observation moves on by its own visits (one a tick, in poll order).
-          const order = cs.poll.order
-          const first = cs.poll.cursor % order.length
-          order.forEach((id, i) => {
-            const offset = (i - first + order.length) % order.length
-            const visits =
-              skipped.visits > offset ? Math.floor((skipped.visits - 1 - offset) / order.length) + 1 : 0
+          // Each supply's latest observation moves on by its own visits.
+          for (const [id, visits] of skipped.visitsBySupply) {
             const o = latest.get(id)
-            if (o === undefined || visits === 0) return
+            if (o === undefined) continue
             const atMs = (o._tag === 'ReadFailed' ? o.atMs : o.sample.atMs) + visits * pollMs
             latest.set(id, o._tag === 'ReadFailed' ? { ...o, atMs } : { ...o, sample: { ...o.sample, atMs } })
-          })
+          }
           slot += skipped.visits
           // The mux (and the adapters' caches) as the last skipped visit would have left them.
-          await hw.replayVisit(order[(first + skipped.visits - 1) % order.length]!)
+          await hw.replayVisit(skipped.lastVisited!)
         }
       }
       lastTickQuiet = false
