@@ -243,17 +243,18 @@ export const allocate = (input: RackInput): Plan => {
 
   // In the exact range the search proves (or improves) whatever the climb ends on: no plain climb.
   const settled = improveLocally(ix, ws, inc, ws.work + (exact ? 1 : localShare) * largeWorkBudget, !exact)
-  const before = Float64Array.from(inc.vector ?? [])
   // From about 48 x 8 up the search almost never changes a climbed incumbent (once in 180 random racks,
   // on the level-5 tie-break only; it does help at 16 x 4 and 24 x 4): a short one still proves racks
   // whose bounds are met at once, and leaves the rest of the budget to the climb.
   const searchShort = !exact && ix.supplyCount * ix.busCount >= largeSearchCapFrom
+  // The incumbent before the short search, to tell whether it moved (copied only where that is asked).
+  const before = searchShort ? Float64Array.from(inc.vector ?? []) : undefined
   const proven = searchExact(
     createSearchContext(ix, ws),
     inc,
     searchShort ? Math.min(budget, ws.work + largeSearchCap) : budget,
   )
-  const moved = inc.vector === null || inc.vector.some((x, i) => x !== before[i])
+  const moved = before !== undefined && (inc.vector === null || inc.vector.some((x, i) => x !== before[i]))
   // An unfinished search may stop on a configuration that single moves still improve; a settled climb
   // whose incumbent the short search left alone would only re-check it.
   if (!proven && (!searchShort || moved || !settled))
