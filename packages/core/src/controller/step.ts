@@ -32,7 +32,11 @@
  *   poll round after start-up (so beliefs come from readings, not the config).
  *   So wobbling loads or risks never make switches flap.
  * - A plan is issued (ApplyPlan) only when it changes something: switch steps, or the set of loads to
- *   shed (`plan.shed`, carried out by whoever executes the plan).
+ *   shed (`plan.shed`, carried out by whoever executes the plan: shed before the switching, restore
+ *   only after it is applied, since a restored server draws at once).
+ * - Among plans exactly as good as the allocator's (levels 1-4), one whose switching keeps every live
+ *   bus live is preferred to one that opens a relay or breaker under a bus that must carry on
+ *   (`avoidDarkTransit`): such a gap outlasts the servers' hold-up, a FET's does not.
  * - A supply showing a fault the deglitch has not confirmed yet is planned as at risk and is never
  *   closed onto a bus by a new plan (it may be dead: moving load onto it would drop that load).
  * - Steps are the allocator's, except that opens of failed/absent supplies through quarantined switches
@@ -54,6 +58,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { allocate } from '../allocate/allocate.js'
+import { avoidDarkTransit } from './avoidDarkTransit.js'
 import { deferStuckOpens } from './deferStuckOpens.js'
 import type { Plan, SwitchStep } from '../model/plan.js'
 import type { RackInput, Supply, SwitchRef } from '../model/rack.js'
@@ -616,7 +621,7 @@ const onSwitchResult = (x: Scratch, result: PlanExecutionResult): void => {
 const plan = (x: Scratch, kind: PlanKind): void => {
   const s = x.s
   const input = allocationInput(s)
-  const allocated: Plan = allocate(input)
+  const allocated: Plan = avoidDarkTransit(input, allocate(input), allocate)
   // A quarantined switch still believed closed is likely welded: its open goes last (see deferStuckOpens).
   const steps = deferStuckOpens(
     allocated.steps,
