@@ -26,7 +26,8 @@
  *   longer covers its served loads); a failed/absent supply is found connected, or a supply is found
  *   on two buses (configured so at start, or reported so by a SwitchResult).
  * - Routine, rate-limited: a supply recovered or changed between ok and warning, a supply entered or
- *   left the predicted-at-risk set (with hysteresis `riskHysteresis`), a load moved beyond its margin,
+ *   left the predicted-at-risk set (with hysteresis `riskHysteresis`, and held at least `riskHoldMs`
+ *   after each change), a load moved beyond its margin,
  *   a repeated switch fault. It is evaluated on the next Tick (so a burst of reports costs one
  *   allocation), once no plan is being applied, at least `minDwellMs` after the last plan, and one
  *   poll round after start-up (so beliefs come from readings, not the config).
@@ -111,7 +112,10 @@ export interface PlanInFlight {
 export interface SupplyRisk {
   readonly failureRisk: number
   readonly timeToFailureMs: number | undefined
-  /** Latched with hysteresis: set at risk >= preemptRisk, cleared below preemptRisk − riskHysteresis. */
+  /**
+   * Latched with hysteresis: set at risk >= preemptRisk, cleared below preemptRisk − riskHysteresis; each
+   * change holds at least `riskHoldMs`.
+   */
   readonly atRisk: boolean
 }
 
@@ -134,6 +138,8 @@ export interface ControllerState {
   readonly health: Readonly<Record<string, SupplyHealth>>
   readonly predictors: Readonly<Record<string, PredictorState>>
   readonly risk: Readonly<Record<string, SupplyRisk>>
+  /** Per supply: when its at-risk flag last changed (it then holds for `riskHoldMs`). */
+  readonly riskChangedAtMs: Readonly<Record<string, number>>
   /** Latest reported power of each load. */
   readonly loadW: Readonly<Record<string, number>>
   /** Load power used by the last allocation (for the margin). */
@@ -195,6 +201,7 @@ export const initialControllerState = (
       risk: Object.fromEntries(
         ids.map((id) => [id, { failureRisk: 0, timeToFailureMs: undefined, atRisk: false }]),
       ),
+      riskChangedAtMs: {},
       loadW: Object.fromEntries(rack.loads.map((l) => [l.id, l.powerW])),
       plannedLoadW: Object.fromEntries(rack.loads.map((l) => [l.id, l.powerW])),
       believedClosed: rack.switches.map((s) => s.closed),
@@ -526,10 +533,14 @@ const observe = (x: Scratch, supply: string, observation: HealthObservation): vo
     inputLossRemembered: a.health.inputLossMemory > 0,
   })
   const pre = x.s.config.rack.policy.preemptRisk
+  const { riskHysteresis, riskHoldMs } = x.s.config.policies.reallocation
   const wasAtRisk = x.s.risk[supply]?.atRisk ?? false
-  const atRisk = wasAtRisk
-    ? p.prediction.failureRisk >= pre - x.s.config.policies.reallocation.riskHysteresis
+  const crossed = wasAtRisk
+    ? p.prediction.failureRisk >= pre - riskHysteresis
     : p.prediction.failureRisk >= pre
+  const changedAt = x.s.riskChangedAtMs[supply]
+  const held = changedAt !== undefined && x.now - changedAt < riskHoldMs
+  const atRisk = held ? wasAtRisk : crossed
   x.s = {
     ...x.s,
     predictors: { ...x.s.predictors, [supply]: p.state },
@@ -543,7 +554,7 @@ const observe = (x: Scratch, supply: string, observation: HealthObservation): vo
     },
   }
   if (atRisk !== wasAtRisk) {
-    x.s = { ...x.s, replanPending: true }
+    x.s = { ...x.s, replanPending: true, riskChangedAtMs: { ...x.s.riskChangedAtMs, [supply]: x.now } }
     if (atRisk) {
       const ttf = p.prediction.timeToFailureMs
       raise(
