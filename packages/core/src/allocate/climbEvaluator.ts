@@ -47,6 +47,8 @@ export interface ClimbEvaluator {
   readonly pointGreedyLoadU: Float64Array
   readonly pointKeptServed: Uint8Array
   readonly pointKeptLoadU: Float64Array
+  /** The point's kept shedding's loss flags (shedComponent's own scratch ones are the evaluator's). */
+  readonly pointKeptFlags: LossFlags
   /** The neighbour: touched components, its greedy and kept flags and bus loads, scratch parts. */
   readonly touched: Int32Array
   touchedCount: number
@@ -123,7 +125,8 @@ export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): Clim
     part,
     total,
     moved,
-  ] = carveFloat64(B, B, compCount * V, compCount * V, V, V, B, B, B, B, V, V, B * B)
+    pointKeptMoved,
+  ] = carveFloat64(B, B, compCount * V, compCount * V, V, V, B, B, B, B, V, V, B * B, B * B)
   const [noAssign, touched] = carveInt32(0, compCount)
   const [
     pointUp,
@@ -135,7 +138,9 @@ export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): Clim
     keptServed,
     carries,
     loses,
-  ] = carveUint8(B, L, L, L, compCount, L, L, B, B)
+    pointKeptCarries,
+    pointKeptLoses,
+  ] = carveUint8(B, L, L, L, compCount, L, L, B, B, B, B)
   return {
     compOfBus,
     compCount,
@@ -165,6 +170,7 @@ export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): Clim
     pointGreedyLoadU,
     pointKeptServed,
     pointKeptLoadU,
+    pointKeptFlags: { moved: pointKeptMoved, carries: pointKeptCarries, loses: pointKeptLoses },
     touched,
     touchedCount: 0,
     isTouched,
@@ -180,10 +186,18 @@ export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): Clim
   }
 }
 
+/** Where shedComponent writes a component's load moved per bus pair on a loss and its carry/lose flags. */
+interface LossFlags {
+  readonly moved: Float64Array
+  readonly carries: Uint8Array
+  readonly loses: Uint8Array
+}
+
 /**
  * Shed component `c` of `side`: greedily (given null; smallest first within each priority, as
  * evaluateGreedy) or keeping the loads `given` serves. Writes the component's flags into `served`, its
- * bus loads into `loadU` and its part into `part` at `at`. Returns false when `given` does not fit.
+ * bus loads into `loadU`, its loss flags into `flags` and its part into `part` at `at`. Returns false
+ * when `given` does not fit.
  */
 const shedComponent = (
   ix: RackIndex,
@@ -193,21 +207,22 @@ const shedComponent = (
   given: Uint8Array | null,
   served: Uint8Array,
   loadU: Float64Array,
+  flags: LossFlags,
   part: Float64Array,
   at: number,
 ): boolean => {
   const B = ix.busCount
-  const P = ix.loadPriorities.length
   const V = ev.partLength
+  const { moved, carries, loses } = flags
   const b0 = ev.busStart[c] ?? 0
   const b1 = ev.busStart[c + 1] ?? 0
   for (let i = 0; i < V; i++) part[at + i] = 0
   for (let i = b0; i < b1; i++) {
     const a = ev.buses[i] ?? 0
     loadU[a] = 0
-    ev.carries[a] = 0
-    ev.loses[a] = 0
-    for (let j = b0; j < b1; j++) ev.moved[a * B + (ev.buses[j] ?? 0)] = 0
+    carries[a] = 0
+    loses[a] = 0
+    for (let j = b0; j < b1; j++) moved[a * B + (ev.buses[j] ?? 0)] = 0
   }
   const up = side.up
   const limitU = side.limitU
@@ -230,28 +245,57 @@ const shedComponent = (
         continue
       loadU[a] = (loadU[a] ?? 0) + q
       loadU[b] = (loadU[b] ?? 0) + q
-      ev.moved[a * B + b] = (ev.moved[a * B + b] ?? 0) + q
-      ev.moved[b * B + a] = (ev.moved[b * B + a] ?? 0) + q
-      ev.carries[a] = 1
-      ev.carries[b] = 1
+      moved[a * B + b] = (moved[a * B + b] ?? 0) + q
+      moved[b * B + a] = (moved[b * B + a] ?? 0) + q
+      carries[a] = 1
+      carries[b] = 1
     } else {
       const only = aUp ? a : b
       if (given === null ? (loadU[only] ?? 0) + 2 * q > (limitU[only] ?? 0) : given[l] !== 1) continue
       loadU[only] = (loadU[only] ?? 0) + 2 * q
-      ev.carries[only] = 1
-      ev.loses[only] = 1
+      carries[only] = 1
+      loses[only] = 1
     }
     served[l] = 1
     const r = ix.loadPriorityRank[l] ?? 0
     part[at + 2 * r] = (part[at + 2 * r] ?? 0) + 1
     part[at + 2 * r + 1] = (part[at + 2 * r + 1] ?? 0) + q
   }
-  if (given !== null) {
-    for (let i = b0; i < b1; i++) {
-      const b = ev.buses[i] ?? 0
-      if (up[b] === 1 && (loadU[b] ?? 0) > (limitU[b] ?? 0)) return false
-    }
+  if (given !== null && !componentFits(ev, side, c, loadU)) return false
+  finishPart(ix, ev, side, c, loadU, flags, part, at)
+  return true
+}
+
+/** Whether every up bus of component `c` carries `loadU` within its limit. */
+const componentFits = (ev: ClimbEvaluator, side: SwitchSide, c: number, loadU: Float64Array): boolean => {
+  const end = ev.busStart[c + 1] ?? 0
+  for (let i = ev.busStart[c] ?? 0; i < end; i++) {
+    const b = ev.buses[i] ?? 0
+    if (side.up[b] === 1 && (loadU[b] ?? 0) > (side.limitU[b] ?? 0)) return false
   }
+  return true
+}
+
+/**
+ * The part's levels 2 and 3 for component `c` of `side` with bus loads `loadU` and loss flags `flags`
+ * (its level-2 entries must be 0): N+k per bus, and the bus losses the component survives.
+ */
+const finishPart = (
+  ix: RackIndex,
+  ev: ClimbEvaluator,
+  side: SwitchSide,
+  c: number,
+  loadU: Float64Array,
+  flags: LossFlags,
+  part: Float64Array,
+  at: number,
+): void => {
+  const B = ix.busCount
+  const P = ix.loadPriorities.length
+  const up = side.up
+  const limitU = side.limitU
+  const b0 = ev.busStart[c] ?? 0
+  const b1 = ev.busStart[c + 1] ?? 0
   let survived = 0
   for (let i = b0; i < b1; i++) {
     const a = ev.buses[i] ?? 0
@@ -259,15 +303,24 @@ const shedComponent = (
       const j = at + 2 * P + (ix.busPriorityRank[a] ?? 0)
       part[j] = (part[j] ?? 0) + 1
     }
-    if (!ix.busRedundancy || ev.carries[a] === 0 || ev.loses[a] === 1) continue
+    if (!ix.busRedundancy || flags.carries[a] === 0 || flags.loses[a] === 1) continue
     let ok = true
     for (let j = b0; ok && j < b1; j++) {
       const b = ev.buses[j] ?? 0
-      if (b !== a && up[b] === 1) ok = (loadU[b] ?? 0) + (ev.moved[a * B + b] ?? 0) <= (limitU[b] ?? 0)
+      if (b !== a && up[b] === 1) ok = (loadU[b] ?? 0) + (flags.moved[a * B + b] ?? 0) <= (limitU[b] ?? 0)
     }
     if (ok) survived++
   }
-  part[at + V - 1] = survived
+  part[at + ev.partLength - 1] = survived
+}
+
+/** Whether component `c` has the point's up buses on `side`. */
+const sameUpInComponent = (ev: ClimbEvaluator, side: SwitchSide, c: number): boolean => {
+  const end = ev.busStart[c + 1] ?? 0
+  for (let i = ev.busStart[c] ?? 0; i < end; i++) {
+    const b = ev.buses[i] ?? 0
+    if (side.up[b] !== ev.pointUp[b]) return false
+  }
   return true
 }
 
@@ -301,8 +354,30 @@ const settleParts = (ix: RackIndex, ev: ClimbEvaluator): void => {
   ev.pointGreedyLoadU.fill(0)
   ev.pointKeptLoadU.fill(0)
   for (let c = 0; c < ev.compCount; c++) {
-    shedComponent(ix, ev, point, c, null, ev.pointGreedyServed, ev.pointGreedyLoadU, ev.greedyParts, c * V)
-    shedComponent(ix, ev, point, c, servedHere, ev.pointKeptServed, ev.pointKeptLoadU, ev.keptParts, c * V)
+    shedComponent(
+      ix,
+      ev,
+      point,
+      c,
+      null,
+      ev.pointGreedyServed,
+      ev.pointGreedyLoadU,
+      ev,
+      ev.greedyParts,
+      c * V,
+    )
+    shedComponent(
+      ix,
+      ev,
+      point,
+      c,
+      servedHere,
+      ev.pointKeptServed,
+      ev.pointKeptLoadU,
+      ev.pointKeptFlags,
+      ev.keptParts,
+      c * V,
+    )
     for (let i = 0; i < V; i++) {
       ev.greedyTotal[i] = (ev.greedyTotal[i] ?? 0) + (ev.greedyParts[c * V + i] ?? 0)
       ev.keptTotal[i] = (ev.keptTotal[i] ?? 0) + (ev.keptParts[c * V + i] ?? 0)
@@ -355,7 +430,7 @@ export const evaluateGreedyTouched = (
   ev.total.set(ev.greedyTotal)
   for (let t = 0; t < ev.touchedCount; t++) {
     const c = ev.touched[t] ?? 0
-    shedComponent(ix, ev, side, c, null, ev.greedyServed, ev.greedyLoadU, ev.part, 0)
+    shedComponent(ix, ev, side, c, null, ev.greedyServed, ev.greedyLoadU, ev, ev.part, 0)
     for (let i = 0; i < V; i++)
       ev.total[i] = (ev.total[i] ?? 0) - (ev.greedyParts[c * V + i] ?? 0) + (ev.part[i] ?? 0)
   }
@@ -374,12 +449,22 @@ export const evaluateKeptTouched = (
 ): boolean => {
   if (!ev.settled) settleParts(ix, ev)
   const V = ev.partLength
+  const P = ix.loadPriorities.length
   ev.keptServed.set(ev.pointKeptServed)
   ev.keptLoadU.set(ev.pointKeptLoadU)
   ev.total.set(ev.keptTotal)
   for (let t = 0; t < ev.touchedCount; t++) {
     const c = ev.touched[t] ?? 0
-    if (!shedComponent(ix, ev, side, c, ev.pointKeptServed, ev.keptServed, ev.keptLoadU, ev.part, 0))
+    if (sameUpInComponent(ev, side, c)) {
+      // Same up buses: the point's served loads have the same shares, so the same bus loads, level 1
+      // and loss flags; only the limits and redundant capacities moved.
+      if (!componentFits(ev, side, c, ev.pointKeptLoadU)) return false
+      for (let i = 0; i < V; i++) ev.part[i] = 0
+      for (let i = 0; i < 2 * P; i++) ev.part[i] = ev.keptParts[c * V + i] ?? 0
+      finishPart(ix, ev, side, c, ev.pointKeptLoadU, ev.pointKeptFlags, ev.part, 0)
+    } else if (
+      !shedComponent(ix, ev, side, c, ev.pointKeptServed, ev.keptServed, ev.keptLoadU, ev, ev.part, 0)
+    )
       return false
     for (let i = 0; i < V; i++)
       ev.total[i] = (ev.total[i] ?? 0) - (ev.keptParts[c * V + i] ?? 0) + (ev.part[i] ?? 0)

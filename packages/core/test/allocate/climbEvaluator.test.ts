@@ -82,6 +82,67 @@ describe('climbEvaluator', () => {
     )
   })
 
+  it('evaluates several neighbours of one point in turn, up set kept or not, as from scratch', () => {
+    let keptUp = 0
+    fc.assert(
+      fc.property(
+        caseArb,
+        fc.array(fc.tuple(fc.nat({ max: 20 }), fc.nat({ max: 5 }), fc.boolean()), {
+          minLength: 2,
+          maxLength: 8,
+        }),
+        ({ rack, picks, keepMask }, neighbours) => {
+          const decoded = decodeRackInput(rack)
+          if (decoded._tag === 'Left') return
+          const ix = indexRack(decoded.right)
+          const ws = createSheddingWorkspace(ix)
+          const ev = createClimbEvaluator(ix, ws)
+          if (ev === null || ix.supplyCount === 0) return
+          const side = switchSideOf(ix, assignFrom(ix, picks, 0))
+          const fromCache = evaluateGreedy(ix, ws, side)
+          const servedHere = Uint8Array.from(fromCache ? ws.cacheServed : ws.served, (x, l) =>
+            keepMask[l % keepMask.length] === true ? x : 0,
+          )
+          settlePoint(ix, ev, side, servedHere)
+          const upHere = Uint8Array.from(side.up)
+          for (const [s, p, keepUp] of neighbours) {
+            const supply = s % ix.supplyCount
+            const opts = ix.options[supply] ?? new Int32Array(0)
+            const j = p % (opts.length + 1)
+            const to = j === 0 ? -1 : (opts[j - 1] ?? -1)
+            const from = side.assign[supply] ?? -1
+            moveSupply(ix, side, supply, to)
+            const sameUp = side.up.every((x, b) => x === upHere[b])
+            // Half the neighbours keep the point's up buses (the evaluator's shortcut), when they can.
+            if (keepUp && !sameUp) {
+              moveSupply(ix, side, supply, from)
+              continue
+            }
+            if (sameUp && from !== to) keptUp++
+            evaluateGreedyTouched(ix, ev, ws, side)
+            const vector = Array.from(ws.vec)
+            const served = Array.from(ev.greedyServed)
+            const cached = evaluateGreedy(ix, ws, side)
+            expect(vector).toEqual(Array.from(ws.vec))
+            expect(served).toEqual(Array.from(cached ? ws.cacheServed : ws.served))
+            const keptFits = evaluateKeptTouched(ix, ev, ws, side)
+            const keptVector = Array.from(ws.vec)
+            expect(evaluateServed(ix, ws, side, servedHere)).toBe(keptFits)
+            if (keptFits) {
+              expect(keptVector).toEqual(Array.from(ws.vec))
+              expect(Array.from(ev.keptServed)).toEqual(Array.from(ws.served))
+              expect(Array.from(ev.keptLoadU)).toEqual(Array.from(ws.loadU))
+            }
+            moveSupply(ix, side, supply, from)
+          }
+        },
+      ),
+      { numRuns: 400 },
+    )
+    // The shortcut for neighbours with the point's up buses was exercised.
+    expect(keptUp).toBeGreaterThan(100)
+  })
+
   it('is not used for racks with feeds', () => {
     const rack = {
       supplies: [{ id: 'p1', capacityW: 1000, state: 'ok', feed: 'F1' }],
