@@ -49,6 +49,22 @@ export interface ClimbEvaluator {
   readonly pointKeptLoadU: Float64Array
   /** The point's kept shedding's loss flags (shedComponent's own scratch ones are the evaluator's). */
   readonly pointKeptFlags: LossFlags
+  /**
+   * The point's greedy shedding, per bus: loss flags, and how many served loads pass through it
+   * (carry) or hold it alone (lose); per position in `loads`: the up buses its load may use (-1: none)
+   * and what each would carry with it added (its running load plus the load's share), which tells
+   * where a neighbour with the same up buses first decides differently (see greedyFromPoint).
+   */
+  readonly pointGreedyFlags: LossFlags
+  readonly pointCarryCount: Int32Array
+  readonly pointLoseCount: Int32Array
+  readonly stepBusA: Int32Array
+  readonly stepBusB: Int32Array
+  readonly stepNeedA: Float64Array
+  readonly stepNeedB: Float64Array
+  /** Scratch counts for greedyFromPoint. */
+  readonly carryCount: Int32Array
+  readonly loseCount: Int32Array
   /** The neighbour: touched components, its greedy and kept flags and bus loads, scratch parts. */
   readonly touched: Int32Array
   touchedCount: number
@@ -126,8 +142,12 @@ export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): Clim
     total,
     moved,
     pointKeptMoved,
-  ] = carveFloat64(B, B, compCount * V, compCount * V, V, V, B, B, B, B, V, V, B * B, B * B)
-  const [noAssign, touched] = carveInt32(0, compCount)
+    pointGreedyMoved,
+    stepNeedA,
+    stepNeedB,
+  ] = carveFloat64(B, B, compCount * V, compCount * V, V, V, B, B, B, B, V, V, B * B, B * B, B * B, L, L)
+  const [noAssign, touched, pointCarryCount, pointLoseCount, stepBusA, stepBusB, carryCount, loseCount] =
+    carveInt32(0, compCount, B, B, L, L, B, B)
   const [
     pointUp,
     servedHere,
@@ -140,7 +160,9 @@ export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): Clim
     loses,
     pointKeptCarries,
     pointKeptLoses,
-  ] = carveUint8(B, L, L, L, compCount, L, L, B, B, B, B)
+    pointGreedyCarries,
+    pointGreedyLoses,
+  ] = carveUint8(B, L, L, L, compCount, L, L, B, B, B, B, B, B)
   return {
     compOfBus,
     compCount,
@@ -171,6 +193,15 @@ export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): Clim
     pointKeptServed,
     pointKeptLoadU,
     pointKeptFlags: { moved: pointKeptMoved, carries: pointKeptCarries, loses: pointKeptLoses },
+    pointGreedyFlags: { moved: pointGreedyMoved, carries: pointGreedyCarries, loses: pointGreedyLoses },
+    pointCarryCount,
+    pointLoseCount,
+    stepBusA,
+    stepBusB,
+    stepNeedA,
+    stepNeedB,
+    carryCount,
+    loseCount,
     touched,
     touchedCount: 0,
     isTouched,
@@ -354,18 +385,7 @@ const settleParts = (ix: RackIndex, ev: ClimbEvaluator): void => {
   ev.pointGreedyLoadU.fill(0)
   ev.pointKeptLoadU.fill(0)
   for (let c = 0; c < ev.compCount; c++) {
-    shedComponent(
-      ix,
-      ev,
-      point,
-      c,
-      null,
-      ev.pointGreedyServed,
-      ev.pointGreedyLoadU,
-      ev,
-      ev.greedyParts,
-      c * V,
-    )
+    settleGreedy(ix, ev, c)
     shedComponent(
       ix,
       ev,
@@ -384,6 +404,188 @@ const settleParts = (ix: RackIndex, ev: ClimbEvaluator): void => {
     }
   }
   ev.settled = true
+}
+
+/**
+ * The point's greedy shedding of component `c` (as shedComponent with no given set), recording per
+ * position the up buses its load may use and what each would carry with it added, and per bus how
+ * many served loads pass through it and hold it alone.
+ */
+const settleGreedy = (ix: RackIndex, ev: ClimbEvaluator, c: number): void => {
+  const B = ix.busCount
+  const V = ev.partLength
+  const at = c * V
+  const part = ev.greedyParts
+  const loadU = ev.pointGreedyLoadU
+  const served = ev.pointGreedyServed
+  const { moved, carries, loses } = ev.pointGreedyFlags
+  const b0 = ev.busStart[c] ?? 0
+  const b1 = ev.busStart[c + 1] ?? 0
+  for (let i = 0; i < V; i++) part[at + i] = 0
+  for (let i = b0; i < b1; i++) {
+    const a = ev.buses[i] ?? 0
+    loadU[a] = 0
+    ev.pointCarryCount[a] = 0
+    ev.pointLoseCount[a] = 0
+    for (let j = b0; j < b1; j++) moved[a * B + (ev.buses[j] ?? 0)] = 0
+  }
+  const up = ev.pointUp
+  const limitU = ev.pointLimitU
+  const end = ev.loadStart[c + 1] ?? 0
+  for (let i = ev.loadStart[c] ?? 0; i < end; i++) {
+    const l = ev.loads[i] ?? 0
+    const a = ix.loadBusA[l] ?? -1
+    const b = ix.loadBusB[l] ?? -1
+    const aUp = a >= 0 && up[a] === 1
+    const bUp = b >= 0 && up[b] === 1
+    served[l] = 0
+    ev.stepBusA[i] = -1
+    ev.stepBusB[i] = -1
+    if (!aUp && !bUp) continue
+    const q = ix.loadQ[l] ?? 0
+    if (aUp && bUp) {
+      const needA = (loadU[a] ?? 0) + q
+      const needB = (loadU[b] ?? 0) + q
+      ev.stepBusA[i] = a
+      ev.stepBusB[i] = b
+      ev.stepNeedA[i] = needA
+      ev.stepNeedB[i] = needB
+      if (needA > (limitU[a] ?? 0) || needB > (limitU[b] ?? 0)) continue
+      loadU[a] = needA
+      loadU[b] = needB
+      moved[a * B + b] = (moved[a * B + b] ?? 0) + q
+      moved[b * B + a] = (moved[b * B + a] ?? 0) + q
+      ev.pointCarryCount[a] = (ev.pointCarryCount[a] ?? 0) + 1
+      ev.pointCarryCount[b] = (ev.pointCarryCount[b] ?? 0) + 1
+    } else {
+      const only = aUp ? a : b
+      const need = (loadU[only] ?? 0) + 2 * q
+      ev.stepBusA[i] = only
+      ev.stepNeedA[i] = need
+      if (need > (limitU[only] ?? 0)) continue
+      loadU[only] = need
+      ev.pointCarryCount[only] = (ev.pointCarryCount[only] ?? 0) + 1
+      ev.pointLoseCount[only] = (ev.pointLoseCount[only] ?? 0) + 1
+    }
+    served[l] = 1
+    const r = ix.loadPriorityRank[l] ?? 0
+    part[at + 2 * r] = (part[at + 2 * r] ?? 0) + 1
+    part[at + 2 * r + 1] = (part[at + 2 * r + 1] ?? 0) + q
+  }
+  for (let i = b0; i < b1; i++) {
+    const a = ev.buses[i] ?? 0
+    carries[a] = (ev.pointCarryCount[a] ?? 0) > 0 ? 1 : 0
+    loses[a] = (ev.pointLoseCount[a] ?? 0) > 0 ? 1 : 0
+  }
+  finishPart(ix, ev, ev.pointSide, c, loadU, ev.pointGreedyFlags, part, at)
+}
+
+/**
+ * Greedy shedding of component `c` of `side`, which has the point's up buses there (only limits and
+ * redundant capacities differ): into ev.greedyServed (which holds the point's flags), ev.greedyLoadU
+ * and ev.part at 0, as shedComponent would. Every load the point's greedy decided before the first
+ * position where the new limits decide otherwise is decided the same, with the same running loads;
+ * from that position on the point's contributions are taken out and the greedy runs on (sums of
+ * whole quanta, so exact).
+ */
+const greedyFromPoint = (ix: RackIndex, ev: ClimbEvaluator, side: SwitchSide, c: number): void => {
+  const B = ix.busCount
+  const P = ix.loadPriorities.length
+  const V = ev.partLength
+  const limitU = side.limitU
+  const start = ev.loadStart[c] ?? 0
+  const end = ev.loadStart[c + 1] ?? 0
+  const pointServed = ev.pointGreedyServed
+  // The first position whose decision the new limits change.
+  let from = start
+  for (; from < end; from++) {
+    const a = ev.stepBusA[from] ?? -1
+    if (a < 0) continue
+    const b = ev.stepBusB[from] ?? -1
+    const fits =
+      (ev.stepNeedA[from] ?? 0) <= (limitU[a] ?? 0) &&
+      (b < 0 || (ev.stepNeedB[from] ?? 0) <= (limitU[b] ?? 0))
+    if (fits !== (pointServed[ev.loads[from] ?? 0] === 1)) break
+  }
+  const part = ev.part
+  for (let i = 0; i < V; i++) part[i] = 0
+  for (let i = 0; i < 2 * P; i++) part[i] = ev.greedyParts[c * V + i] ?? 0
+  const b0 = ev.busStart[c] ?? 0
+  const b1 = ev.busStart[c + 1] ?? 0
+  const flags = ev.pointGreedyFlags
+  if (from === end) {
+    // Every decision stands: the point's loads, level 1 and loss flags.
+    finishPart(ix, ev, side, c, ev.greedyLoadU, flags, part, 0)
+    return
+  }
+  const loadU = ev.greedyLoadU
+  const served = ev.greedyServed
+  const { moved, carries, loses } = ev
+  for (let i = b0; i < b1; i++) {
+    const a = ev.buses[i] ?? 0
+    ev.carryCount[a] = ev.pointCarryCount[a] ?? 0
+    ev.loseCount[a] = ev.pointLoseCount[a] ?? 0
+    for (let j = b0; j < b1; j++) {
+      const at = a * B + (ev.buses[j] ?? 0)
+      moved[at] = flags.moved[at] ?? 0
+    }
+  }
+  // Take out what the point served from `from` on (the running loads are then those before it).
+  for (let i = from; i < end; i++) {
+    const l = ev.loads[i] ?? 0
+    if (pointServed[l] === 0) continue
+    const a = ev.stepBusA[i] ?? -1
+    const b = ev.stepBusB[i] ?? -1
+    const q = ix.loadQ[l] ?? 0
+    if (b >= 0) {
+      loadU[a] = (loadU[a] ?? 0) - q
+      loadU[b] = (loadU[b] ?? 0) - q
+      moved[a * B + b] = (moved[a * B + b] ?? 0) - q
+      moved[b * B + a] = (moved[b * B + a] ?? 0) - q
+      ev.carryCount[a] = (ev.carryCount[a] ?? 0) - 1
+      ev.carryCount[b] = (ev.carryCount[b] ?? 0) - 1
+    } else {
+      loadU[a] = (loadU[a] ?? 0) - 2 * q
+      ev.carryCount[a] = (ev.carryCount[a] ?? 0) - 1
+      ev.loseCount[a] = (ev.loseCount[a] ?? 0) - 1
+    }
+    served[l] = 0
+    const r = ix.loadPriorityRank[l] ?? 0
+    part[2 * r] = (part[2 * r] ?? 0) - 1
+    part[2 * r + 1] = (part[2 * r + 1] ?? 0) - q
+  }
+  // The greedy from there, with the new limits.
+  for (let i = from; i < end; i++) {
+    const a = ev.stepBusA[i] ?? -1
+    if (a < 0) continue
+    const l = ev.loads[i] ?? 0
+    const b = ev.stepBusB[i] ?? -1
+    const q = ix.loadQ[l] ?? 0
+    if (b >= 0) {
+      if ((loadU[a] ?? 0) + q > (limitU[a] ?? 0) || (loadU[b] ?? 0) + q > (limitU[b] ?? 0)) continue
+      loadU[a] = (loadU[a] ?? 0) + q
+      loadU[b] = (loadU[b] ?? 0) + q
+      moved[a * B + b] = (moved[a * B + b] ?? 0) + q
+      moved[b * B + a] = (moved[b * B + a] ?? 0) + q
+      ev.carryCount[a] = (ev.carryCount[a] ?? 0) + 1
+      ev.carryCount[b] = (ev.carryCount[b] ?? 0) + 1
+    } else {
+      if ((loadU[a] ?? 0) + 2 * q > (limitU[a] ?? 0)) continue
+      loadU[a] = (loadU[a] ?? 0) + 2 * q
+      ev.carryCount[a] = (ev.carryCount[a] ?? 0) + 1
+      ev.loseCount[a] = (ev.loseCount[a] ?? 0) + 1
+    }
+    served[l] = 1
+    const r = ix.loadPriorityRank[l] ?? 0
+    part[2 * r] = (part[2 * r] ?? 0) + 1
+    part[2 * r + 1] = (part[2 * r + 1] ?? 0) + q
+  }
+  for (let i = b0; i < b1; i++) {
+    const a = ev.buses[i] ?? 0
+    carries[a] = (ev.carryCount[a] ?? 0) > 0 ? 1 : 0
+    loses[a] = (ev.loseCount[a] ?? 0) > 0 ? 1 : 0
+  }
+  finishPart(ix, ev, side, c, loadU, ev, part, 0)
 }
 
 /** Mark the components with a bus whose state differs from the point's. */
@@ -430,7 +632,8 @@ export const evaluateGreedyTouched = (
   ev.total.set(ev.greedyTotal)
   for (let t = 0; t < ev.touchedCount; t++) {
     const c = ev.touched[t] ?? 0
-    shedComponent(ix, ev, side, c, null, ev.greedyServed, ev.greedyLoadU, ev, ev.part, 0)
+    if (sameUpInComponent(ev, side, c)) greedyFromPoint(ix, ev, side, c)
+    else shedComponent(ix, ev, side, c, null, ev.greedyServed, ev.greedyLoadU, ev, ev.part, 0)
     for (let i = 0; i < V; i++)
       ev.total[i] = (ev.total[i] ?? 0) - (ev.greedyParts[c * V + i] ?? 0) + (ev.part[i] ?? 0)
   }
