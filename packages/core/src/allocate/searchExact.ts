@@ -95,6 +95,56 @@ export interface SearchContext {
   readonly remOffFeedCap: Float64Array
 }
 
+/** Whether supplies s and t are interchangeable: same capacity, risk, feed, options and current switches. */
+const sameSupply = (ix: RackIndex, s: number, t: number): boolean => {
+  if (ix.capacityU[s] !== ix.capacityU[t] || ix.atRisk[s] !== ix.atRisk[t]) return false
+  // Supplies on different feeds are not interchangeable (feed-loss scenarios tell them apart).
+  if (ix.supplyFeed[s] !== ix.supplyFeed[t]) return false
+  const a = ix.options[s] ?? new Int32Array(0)
+  const b = ix.options[t] ?? new Int32Array(0)
+  if (a.length !== b.length) return false
+  for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false
+  const B = ix.busCount
+  for (let j = 0; j < B; j++) if (ix.currentClosed[s * B + j] !== ix.currentClosed[t * B + j]) return false
+  return true
+}
+
+/**
+ * Per supply with an option, the previous supply identical to it (sameSupply), or -1: a hash table of
+ * the last supply seen per class (numbers, not string keys, which cost more than the rest of the
+ * search tables together).
+ */
+const twinSupplies = (ix: RackIndex): Int32Array => {
+  const S = ix.supplyCount
+  const B = ix.busCount
+  const twin = new Int32Array(S).fill(-1)
+  let size = 16
+  while (size < 2 * S) size *= 2
+  const last = new Int32Array(size).fill(-1)
+  for (let s = 0; s < S; s++) {
+    const opts = ix.options[s] ?? new Int32Array(0)
+    if (opts.length === 0) continue
+    const cap = ix.capacityU[s] ?? 0
+    let h = Math.imul((cap % 4294967296) | 0, 0x9e3779b1) ^ ((cap / 4294967296) | 0)
+    h = Math.imul(h ^ (ix.atRisk[s] ?? 0), 0x85ebca6b) ^ (ix.supplyFeed[s] ?? -1)
+    for (let j = 0; j < opts.length; j++) h = Math.imul(h ^ (opts[j] ?? 0), 0xc2b2ae35)
+    for (let j = 0; j < B; j++)
+      if (ix.currentClosed[s * B + j] === 1) h = Math.imul(h ^ (j + 1000), 0x27d4eb2f)
+    let at = (h ^ (h >>> 15)) & (size - 1)
+    for (;;) {
+      const t = last[at] ?? -1
+      if (t < 0) break
+      if (sameSupply(ix, s, t)) {
+        twin[s] = t
+        break
+      }
+      at = (at + 1) & (size - 1)
+    }
+    last[at] = s
+  }
+  return twin
+}
+
 /** Build the search tables for a rack. */
 export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): SearchContext => {
   const S = ix.supplyCount
@@ -221,27 +271,7 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
       remOffFeedCap[here] = (remOffFeedCap[next] ?? 0) + (reaches && feed !== f ? (ix.capacityU[s] ?? 0) : 0)
     }
   }
-  const supplyTwin = new Int32Array(S).fill(-1)
-  const lastWithKey = new Map<string, number>()
-  for (let s = 0; s < S; s++) {
-    const opts = ix.options[s] ?? new Int32Array(0)
-    if (opts.length === 0) continue
-    // Options and current switches as bit masks (as lists beyond 30 buses).
-    let optKey: number | string = 0
-    let rowKey: number | string = 0
-    if (B <= 30) {
-      for (let j = 0; j < opts.length; j++) optKey |= 1 << (opts[j] ?? 0)
-      for (let b = 0; b < B; b++) if (ix.currentClosed[s * B + b] === 1) rowKey |= 1 << b
-    } else {
-      optKey = Array.from(opts).join(',')
-      rowKey = Array.from(ix.currentClosed.subarray(s * B, s * B + B)).join('')
-    }
-    // Supplies on different feeds are not interchangeable (feed-loss scenarios tell them apart).
-    const key = `${ix.capacityU[s]}|${ix.atRisk[s]}|${optKey}|${rowKey}|${ix.supplyFeed[s]}`
-    const prev = lastWithKey.get(key)
-    if (prev !== undefined) supplyTwin[s] = prev
-    lastWithKey.set(key, s)
-  }
+  const supplyTwin = twinSupplies(ix)
   const P = ix.loadPriorities.length
   const wiredQ = new Float64Array(B * P)
   for (let l = 0; l < ix.loadCount; l++) {
