@@ -128,19 +128,61 @@ export interface SheddingWorkspace {
   sheddingNodes: number
 }
 
+/** Whether index a comes before index b: `keys` compared in turn, then the index. */
+const before = (keys: readonly Float64Array[], a: number, b: number): boolean => {
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k] ?? new Float64Array(0)
+    const x = key[a] ?? 0
+    const y = key[b] ?? 0
+    if (x !== y) return x < y
+  }
+  return a < b
+}
+
+/**
+ * 0..n-1 sorted by `keys` (then index): a merge sort in plain code, since a typed array's sort with a
+ * comparator crosses into the runtime per comparison and took most of a workspace's setup. The order
+ * is total, so the result is the one any sort gives.
+ */
+const sortedByKeys = (n: number, keys: readonly Float64Array[]): Int32Array => {
+  let from = new Int32Array(n)
+  for (let i = 0; i < n; i++) from[i] = i
+  let to = new Int32Array(n)
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n)
+      const hi = Math.min(lo + 2 * width, n)
+      let i = lo
+      let j = mid
+      let k = lo
+      while (i < mid && j < hi) {
+        const x = from[i] ?? 0
+        const y = from[j] ?? 0
+        if (before(keys, y, x)) {
+          to[k++] = y
+          j++
+        } else {
+          to[k++] = x
+          i++
+        }
+      }
+      while (i < mid) to[k++] = from[i++] ?? 0
+      while (j < hi) to[k++] = from[j++] ?? 0
+    }
+    const t = from
+    from = to
+    to = t
+  }
+  return from
+}
+
 /** A workspace sized for the rack, with its load orders and identical-load links. */
 export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
   const L = ix.loadCount
   const B = ix.busCount
-  const byRank = (a: number, b: number) =>
-    (ix.loadPriorityRank[a] ?? 0) - (ix.loadPriorityRank[b] ?? 0) || a - b
-  const order = Int32Array.from({ length: L }, (_, i) => i).sort(byRank)
-  const orderBySize = Int32Array.from({ length: L }, (_, i) => i).sort(
-    (a, b) =>
-      (ix.loadPriorityRank[a] ?? 0) - (ix.loadPriorityRank[b] ?? 0) ||
-      (ix.loadQ[a] ?? 0) - (ix.loadQ[b] ?? 0) ||
-      a - b,
-  )
+  const rank = Float64Array.from(ix.loadPriorityRank)
+  const order = sortedByKeys(L, [rank])
+  const orderBySize = sortedByKeys(L, [rank, ix.loadQ])
   // Identical loads sit next to each other in (rank, watts, wiring, id) order: each one's twin is the
   // one before it there.
   const twin = new Int32Array(L).fill(-1)
@@ -149,14 +191,12 @@ export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
     ix.loadQ[a] === ix.loadQ[b] &&
     ix.loadBusA[a] === ix.loadBusA[b] &&
     ix.loadBusB[a] === ix.loadBusB[b]
-  const byKey = Int32Array.from(orderBySize).sort(
-    (a, b) =>
-      (ix.loadPriorityRank[a] ?? 0) - (ix.loadPriorityRank[b] ?? 0) ||
-      (ix.loadQ[a] ?? 0) - (ix.loadQ[b] ?? 0) ||
-      (ix.loadBusA[a] ?? 0) - (ix.loadBusA[b] ?? 0) ||
-      (ix.loadBusB[a] ?? 0) - (ix.loadBusB[b] ?? 0) ||
-      a - b,
-  )
+  const byKey = sortedByKeys(L, [
+    rank,
+    ix.loadQ,
+    Float64Array.from(ix.loadBusA),
+    Float64Array.from(ix.loadBusB),
+  ])
   for (let j = 1; j < L; j++) {
     const l = byKey[j] ?? 0
     const prev = byKey[j - 1] ?? 0
