@@ -19,6 +19,7 @@
  * `chooseSheddingGreedy` serves, priority by priority, smallest first, each load that still fits: used for
  * large racks, where the search is a heuristic anyway.
  */
+import { busComponents, type BusComponents } from './busComponents.js'
 import type { RackIndex } from './indexRack.js'
 import { carveFloat64, carveInt32, carveUint8 } from './carve.js'
 import { compareTieBreak } from './compareServiceVectors.js'
@@ -88,6 +89,8 @@ export interface SheddingWorkspace {
   cacheBuilds: number
   /** Everything-served state for the up set in `cacheUp` (valid when cacheReady). */
   cacheReady: boolean
+  /** The rack's bus components (loads by rank, id), made with the first cache: rebuilds redo only those that changed. */
+  cacheComps: BusComponents | null
   readonly cacheUp: Uint8Array
   readonly cacheLoadU: Float64Array
   readonly cacheMoved: Float64Array
@@ -307,6 +310,7 @@ export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
     work: 0,
     cacheBuilds: 0,
     cacheReady: false,
+    cacheComps: null,
     cacheUp,
     cacheLoadU,
     cacheMoved,
@@ -544,28 +548,89 @@ const prepare = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, order: 
   return n
 }
 
-/** Rebuild the everything-served cache for side.up. */
+/** Rebuild the everything-served cache for side.up (charged as a full rebuild, whatever it redoes). */
 const buildCache = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): void => {
   const B = ix.busCount
   ws.work += ix.loadCount + B * B
+  const comps = (ws.cacheComps ??= busComponents(ix, ws.order))
+  if (!ws.cacheReady) {
+    ws.cacheLoadU.fill(0)
+    ws.cacheMoved.fill(0)
+    ws.cacheLoses.fill(0)
+    ws.cacheCarries.fill(0)
+    ws.cacheCarryCount.fill(0)
+    ws.cacheLoseCount.fill(0)
+    ws.cacheVec.fill(0)
+    ws.cacheServed.fill(0)
+  }
+  // Only components with a bus whose up state changed are redone: the others keep their loads.
+  for (let c = 0; c < comps.compCount; c++) {
+    const b0 = comps.busStart[c] ?? 0
+    const b1 = comps.busStart[c + 1] ?? 0
+    let changed = !ws.cacheReady
+    for (let i = b0; !changed && i < b1; i++) {
+      const b = comps.buses[i] ?? 0
+      changed = ws.cacheUp[b] !== side.up[b]
+    }
+    if (changed) cacheComponent(ix, ws, side, comps, c)
+  }
   ws.cacheUp.set(side.up)
-  ws.cacheLoadU.fill(0)
-  ws.cacheMoved.fill(0)
-  ws.cacheLoses.fill(0)
-  ws.cacheCarries.fill(0)
-  ws.cacheCarryCount.fill(0)
-  ws.cacheLoseCount.fill(0)
-  ws.cacheVec.fill(0)
-  ws.cacheServed.fill(0)
-  for (let l = 0; l < ix.loadCount; l++) {
+  let k = 0
+  for (let a = 0; a < B; a++) {
+    ws.cachePartnerStart[a] = k
+    for (let b = 0; b < B; b++) {
+      const movedU = ws.cacheMoved[a * B + b] ?? 0
+      if (b === a || side.up[b] === 0 || movedU <= 0) continue
+      ws.cachePartnerBus[k] = b
+      ws.cachePartnerNeedU[k] = (ws.cacheLoadU[b] ?? 0) + movedU
+      k++
+    }
+  }
+  ws.cachePartnerStart[B] = k
+  ws.cacheReady = true
+  ws.cacheBuilds++
+}
+
+/**
+ * The everything-served cache of component `c` for side.up: its loads' served flags and their part
+ * of level 1 taken out (whole quanta, so exact), its buses' state reset, then every load with an up
+ * bus added.
+ */
+const cacheComponent = (
+  ix: RackIndex,
+  ws: SheddingWorkspace,
+  side: SwitchSide,
+  comps: BusComponents,
+  c: number,
+): void => {
+  const B = ix.busCount
+  const b0 = comps.busStart[c] ?? 0
+  const b1 = comps.busStart[c + 1] ?? 0
+  for (let i = b0; i < b1; i++) {
+    const a = comps.buses[i] ?? 0
+    ws.cacheLoadU[a] = 0
+    ws.cacheLoses[a] = 0
+    ws.cacheCarries[a] = 0
+    ws.cacheCarryCount[a] = 0
+    ws.cacheLoseCount[a] = 0
+    for (let j = b0; j < b1; j++) ws.cacheMoved[a * B + (comps.buses[j] ?? 0)] = 0
+  }
+  const end = comps.loadStart[c + 1] ?? 0
+  for (let i = comps.loadStart[c] ?? 0; i < end; i++) {
+    const l = comps.loads[i] ?? 0
+    const q = ix.loadQ[l] ?? 0
+    const r = ix.loadPriorityRank[l] ?? 0
+    if (ws.cacheServed[l] === 1) {
+      ws.cacheServed[l] = 0
+      ws.cacheVec[2 * r] = (ws.cacheVec[2 * r] ?? 0) - 1
+      ws.cacheVec[2 * r + 1] = (ws.cacheVec[2 * r + 1] ?? 0) - q
+    }
     const a = ix.loadBusA[l] ?? -1
     const b = ix.loadBusB[l] ?? -1
     const aUp = a >= 0 && side.up[a] === 1
     const bUp = b >= 0 && side.up[b] === 1
     if (!aUp && !bUp) continue
-    const q = ix.loadQ[l] ?? 0
     ws.cacheServed[l] = 1
-    const r = ix.loadPriorityRank[l] ?? 0
     ws.cacheVec[2 * r] = (ws.cacheVec[2 * r] ?? 0) + 1
     ws.cacheVec[2 * r + 1] = (ws.cacheVec[2 * r + 1] ?? 0) + q
     if (aUp && bUp) {
@@ -586,20 +651,6 @@ const buildCache = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): voi
       ws.cacheLoseCount[only] = (ws.cacheLoseCount[only] ?? 0) + 1
     }
   }
-  let k = 0
-  for (let a = 0; a < B; a++) {
-    ws.cachePartnerStart[a] = k
-    for (let b = 0; b < B; b++) {
-      const movedU = ws.cacheMoved[a * B + b] ?? 0
-      if (b === a || side.up[b] === 0 || movedU <= 0) continue
-      ws.cachePartnerBus[k] = b
-      ws.cachePartnerNeedU[k] = (ws.cacheLoadU[b] ?? 0) + movedU
-      k++
-    }
-  }
-  ws.cachePartnerStart[B] = k
-  ws.cacheReady = true
-  ws.cacheBuilds++
 }
 
 /**

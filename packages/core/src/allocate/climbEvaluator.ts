@@ -14,6 +14,7 @@
  * The climb settles the evaluator on its point (settlePoint) each time it adopts one; a neighbour is then
  * the point's parts with the touched components' parts replaced.
  */
+import { busComponents } from './busComponents.js'
 import { carveFloat64, carveInt32, carveUint8 } from './carve.js'
 import type { SheddingWorkspace } from './chooseShedding.js'
 import type { RackIndex } from './indexRack.js'
@@ -86,45 +87,7 @@ export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): Clim
   if (ix.feedCount > 0) return null
   const B = ix.busCount
   const L = ix.loadCount
-  // Union-find over buses, joined by dual-corded loads.
-  const parent = Int32Array.from({ length: B }, (_, b) => b)
-  const root = (b: number): number => {
-    let r = b
-    while ((parent[r] ?? r) !== r) r = parent[r] ?? r
-    return r
-  }
-  for (let l = 0; l < L; l++) {
-    const a = ix.loadBusA[l] ?? -1
-    const b = ix.loadBusB[l] ?? -1
-    if (a >= 0 && b >= 0) parent[root(a)] = root(b)
-  }
-  const compOfBus = new Int32Array(B).fill(-1)
-  let compCount = 0
-  for (let b = 0; b < B; b++) {
-    const r = root(b)
-    if ((compOfBus[r] ?? -1) < 0) compOfBus[r] = compCount++
-    compOfBus[b] = compOfBus[r] ?? 0
-  }
-  const busStart = new Int32Array(compCount + 1)
-  const buses = new Int32Array(B)
-  for (let c = 0, k = 0; c < compCount; c++) {
-    busStart[c] = k
-    for (let b = 0; b < B; b++) if (compOfBus[b] === c) buses[k++] = b
-    busStart[c + 1] = k
-  }
-  const compOfLoad = (l: number): number => {
-    const a = ix.loadBusA[l] ?? -1
-    const b = ix.loadBusB[l] ?? -1
-    return a >= 0 ? (compOfBus[a] ?? -1) : b >= 0 ? (compOfBus[b] ?? -1) : -1
-  }
-  const loadStart = new Int32Array(compCount + 1)
-  const loads = new Int32Array(L)
-  let k = 0
-  for (let c = 0; c < compCount; c++) {
-    loadStart[c] = k
-    for (const l of ws.orderBySize) if (compOfLoad(l) === c) loads[k++] = l
-  }
-  loadStart[compCount] = k
+  const { compOfBus, compCount, busStart, buses, loadStart, loads } = busComponents(ix, ws.orderBySize)
   const V = 2 * ix.loadPriorities.length + ix.busPriorities.length + 1
   // Three allocations for the buffers below (views are far cheaper to make than typed arrays).
   const [
