@@ -180,6 +180,19 @@ export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): Clim
   }
 }
 
+/** One evaluator per workspace (so per rack), made on first use; every user settles it afresh. */
+const evaluators = new WeakMap<SheddingWorkspace, ClimbEvaluator | null>()
+
+/** The workspace's evaluator (see createClimbEvaluator), made once. */
+export const climbEvaluatorOf = (ix: RackIndex, ws: SheddingWorkspace): ClimbEvaluator | null => {
+  let ev = evaluators.get(ws)
+  if (ev === undefined) {
+    ev = createClimbEvaluator(ix, ws)
+    evaluators.set(ws, ev)
+  }
+  return ev
+}
+
 /** Where shedComponent writes a component's load moved per bus pair on a loss and its carry/lose flags. */
 interface LossFlags {
   readonly moved: Float64Array

@@ -18,7 +18,7 @@
  */
 import { carveInt32 } from './carve.js'
 import {
-  createClimbEvaluator,
+  climbEvaluatorOf,
   evaluateGreedyTouched,
   evaluateKeptTouched,
   settlePoint,
@@ -324,7 +324,7 @@ const evaluatorFor = (
 ): { ev: ClimbEvaluator | null; dead: DeadMoves | null } => {
   let found = evaluators.get(ws)
   if (found === undefined) {
-    const ev = createClimbEvaluator(ix, ws)
+    const ev = climbEvaluatorOf(ix, ws)
     const S = ix.supplyCount
     let slots = 1
     for (const opts of ix.options) slots = Math.max(slots, opts.length + 1)
