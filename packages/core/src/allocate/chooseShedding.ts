@@ -131,26 +131,35 @@ export interface SheddingWorkspace {
   sheddingNodes: number
 }
 
-/** Whether index a comes before index b: `keys` compared in turn, then the index. */
-const before = (keys: readonly Float64Array[], a: number, b: number): boolean => {
-  for (let k = 0; k < keys.length; k++) {
-    const key = keys[k] ?? new Float64Array(0)
-    const x = key[a] ?? 0
-    const y = key[b] ?? 0
-    if (x !== y) return x < y
+/** Loads by (priority rank, id): a counting sort over the ranks. */
+const loadsByRank = (ix: RackIndex): Int32Array => {
+  const L = ix.loadCount
+  const P = ix.loadPriorities.length
+  const next = new Int32Array(P + 1)
+  for (let l = 0; l < L; l++) {
+    const r = (ix.loadPriorityRank[l] ?? 0) + 1
+    next[r] = (next[r] ?? 0) + 1
   }
-  return a < b
+  for (let r = 0; r < P; r++) next[r + 1] = (next[r + 1] ?? 0) + (next[r] ?? 0)
+  const order = new Int32Array(L)
+  for (let l = 0; l < L; l++) {
+    const r = ix.loadPriorityRank[l] ?? 0
+    order[next[r] ?? 0] = l
+    next[r] = (next[r] ?? 0) + 1
+  }
+  return order
 }
 
 /**
- * 0..n-1 sorted by `keys` (then index): a merge sort in plain code, since a typed array's sort with a
- * comparator crosses into the runtime per comparison and took most of a workspace's setup. The order
- * is total, so the result is the one any sort gives.
+ * `order` with each run of equal priority rank sorted by watts, stably (a merge sort), so ties keep
+ * their order: from loadsByRank, loads by (rank, watts, id).
  */
-const sortedByKeys = (n: number, keys: readonly Float64Array[]): Int32Array => {
-  let from = new Int32Array(n)
-  for (let i = 0; i < n; i++) from[i] = i
+const byWattsWithinRank = (ix: RackIndex, order: Int32Array): Int32Array => {
+  const n = order.length
+  let from = Int32Array.from(order)
   let to = new Int32Array(n)
+  const q = ix.loadQ
+  const rank = ix.loadPriorityRank
   for (let width = 1; width < n; width *= 2) {
     for (let lo = 0; lo < n; lo += 2 * width) {
       const mid = Math.min(lo + width, n)
@@ -161,7 +170,10 @@ const sortedByKeys = (n: number, keys: readonly Float64Array[]): Int32Array => {
       while (i < mid && j < hi) {
         const x = from[i] ?? 0
         const y = from[j] ?? 0
-        if (before(keys, y, x)) {
+        // y goes first only when strictly before x: lower rank, or same rank and fewer watts.
+        const ry = rank[y] ?? 0
+        const rx = rank[x] ?? 0
+        if (ry < rx || (ry === rx && (q[y] ?? 0) < (q[x] ?? 0))) {
           to[k++] = y
           j++
         } else {
@@ -183,23 +195,37 @@ const sortedByKeys = (n: number, keys: readonly Float64Array[]): Int32Array => {
 export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
   const L = ix.loadCount
   const B = ix.busCount
-  const rank = Float64Array.from(ix.loadPriorityRank)
-  const order = sortedByKeys(L, [rank])
-  const orderBySize = sortedByKeys(L, [rank, ix.loadQ])
+  const order = loadsByRank(ix)
+  const orderBySize = byWattsWithinRank(ix, order)
   // Identical loads sit next to each other in (rank, watts, wiring, id) order: each one's twin is the
-  // one before it there.
+  // one before it there. That order is orderBySize with each run of equal rank and watts (short: a
+  // few loads at most) put in (wiring, id) order by insertion.
   const twin = new Int32Array(L).fill(-1)
   const same = (a: number, b: number): boolean =>
     ix.loadPriorityRank[a] === ix.loadPriorityRank[b] &&
     ix.loadQ[a] === ix.loadQ[b] &&
     ix.loadBusA[a] === ix.loadBusA[b] &&
     ix.loadBusB[a] === ix.loadBusB[b]
-  const byKey = sortedByKeys(L, [
-    rank,
-    ix.loadQ,
-    Float64Array.from(ix.loadBusA),
-    Float64Array.from(ix.loadBusB),
-  ])
+  const byKey = Int32Array.from(orderBySize)
+  const wiredBefore = (a: number, b: number): boolean => {
+    const x = ix.loadBusA[a] ?? 0
+    const y = ix.loadBusA[b] ?? 0
+    if (x !== y) return x < y
+    const u = ix.loadBusB[a] ?? 0
+    const v = ix.loadBusB[b] ?? 0
+    return u !== v ? u < v : a < b
+  }
+  for (let j = 1; j < L; j++) {
+    const l = byKey[j] ?? 0
+    let i = j - 1
+    for (; i >= 0; i--) {
+      const m = byKey[i] ?? 0
+      if (ix.loadPriorityRank[m] !== ix.loadPriorityRank[l] || ix.loadQ[m] !== ix.loadQ[l]) break
+      if (!wiredBefore(l, m)) break
+      byKey[i + 1] = m
+    }
+    byKey[i + 1] = l
+  }
   for (let j = 1; j < L; j++) {
     const l = byKey[j] ?? 0
     const prev = byKey[j - 1] ?? 0
