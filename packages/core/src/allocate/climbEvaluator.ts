@@ -39,6 +39,8 @@ export interface ClimbEvaluator {
   readonly pointSide: SwitchSide
   servedHere: Uint8Array
   settled: boolean
+  /** Per component: its parts are to be computed for the settled point (the others carry over). */
+  readonly dirty: Uint8Array
   /** The point's greedy shedding and its own (kept) shedding: parts per component, totals, flags, loads. */
   readonly greedyParts: Float64Array
   readonly keptParts: Float64Array
@@ -125,7 +127,8 @@ export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): Clim
     pointKeptLoses,
     pointGreedyCarries,
     pointGreedyLoses,
-  ] = carveUint8(B, L, L, L, compCount, L, L, B, B, B, B, B, B)
+    dirty,
+  ] = carveUint8(B, L, L, L, compCount, L, L, B, B, B, B, B, B, compCount)
   return {
     compOfBus,
     compCount,
@@ -147,6 +150,7 @@ export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): Clim
     },
     servedHere,
     settled: false,
+    dirty: dirty.fill(1),
     greedyParts,
     keptParts,
     greedyTotal,
@@ -335,13 +339,24 @@ const sameUpInComponent = (ev: ClimbEvaluator, side: SwitchSide, c: number): boo
  * Settle the evaluator on the climb's point: `side` as it is now, `servedHere` its adopted shedding
  * (which fits; the caller keeps it unchanged until the next settlePoint). The point's parts are
  * computed when a neighbour first needs them (many points are left before any neighbour sheds).
+ * `adopted` says the point is the neighbour last evaluated from the settled point, with its greedy or
+ * its kept shedding: then only the components it touched are computed again, since the others keep
+ * their bus states, so their greedy parts, and their kept parts are the old point's kept ones (kept
+ * adopted) or greedy ones (greedy adopted: the served set there is greedy's).
  */
 export const settlePoint = (
   ix: RackIndex,
   ev: ClimbEvaluator,
   side: SwitchSide,
   servedHere: Uint8Array,
+  adopted: 'greedy' | 'kept' | null = null,
 ): void => {
+  if (adopted !== null && ev.settled) {
+    for (let c = 0; c < ev.compCount; c++) {
+      ev.dirty[c] = ev.isTouched[c] ?? 1
+      if (adopted === 'greedy' && ev.dirty[c] === 0) keptFromGreedy(ix, ev, c)
+    }
+  } else ev.dirty.fill(1)
   ev.pointUp.set(side.up)
   ev.pointLimitU.set(side.limitU)
   ev.pointRedundantU.set(side.redundantU)
@@ -349,36 +364,61 @@ export const settlePoint = (
   ev.settled = false
 }
 
-/** Evaluate every component of the settled point both greedily and with its own shedding. */
+/** Component `c`'s kept state and part become its greedy ones (its served set is now greedy's). */
+const keptFromGreedy = (ix: RackIndex, ev: ClimbEvaluator, c: number): void => {
+  const B = ix.busCount
+  const V = ev.partLength
+  const end = ev.loadStart[c + 1] ?? 0
+  for (let i = ev.loadStart[c] ?? 0; i < end; i++) {
+    const l = ev.loads[i] ?? 0
+    ev.pointKeptServed[l] = ev.pointGreedyServed[l] ?? 0
+  }
+  const b0 = ev.busStart[c] ?? 0
+  const b1 = ev.busStart[c + 1] ?? 0
+  const kept = ev.pointKeptFlags
+  const greedy = ev.pointGreedyFlags
+  for (let i = b0; i < b1; i++) {
+    const a = ev.buses[i] ?? 0
+    ev.pointKeptLoadU[a] = ev.pointGreedyLoadU[a] ?? 0
+    kept.carries[a] = greedy.carries[a] ?? 0
+    kept.loses[a] = greedy.loses[a] ?? 0
+    for (let j = b0; j < b1; j++) {
+      const at = a * B + (ev.buses[j] ?? 0)
+      kept.moved[at] = greedy.moved[at] ?? 0
+    }
+  }
+  for (let i = 0; i < V; i++) ev.keptParts[c * V + i] = ev.greedyParts[c * V + i] ?? 0
+}
+
+/** Evaluate the settled point's components both greedily and with its own shedding (the dirty ones). */
 const settleParts = (ix: RackIndex, ev: ClimbEvaluator): void => {
   const V = ev.partLength
   const point = ev.pointSide
   const servedHere = ev.servedHere
   ev.greedyTotal.fill(0)
   ev.keptTotal.fill(0)
-  ev.pointGreedyServed.fill(0)
-  ev.pointKeptServed.fill(0)
-  ev.pointGreedyLoadU.fill(0)
-  ev.pointKeptLoadU.fill(0)
   for (let c = 0; c < ev.compCount; c++) {
-    settleGreedy(ix, ev, c)
-    shedComponent(
-      ix,
-      ev,
-      point,
-      c,
-      servedHere,
-      ev.pointKeptServed,
-      ev.pointKeptLoadU,
-      ev.pointKeptFlags,
-      ev.keptParts,
-      c * V,
-    )
+    if (ev.dirty[c] === 1) {
+      settleGreedy(ix, ev, c)
+      shedComponent(
+        ix,
+        ev,
+        point,
+        c,
+        servedHere,
+        ev.pointKeptServed,
+        ev.pointKeptLoadU,
+        ev.pointKeptFlags,
+        ev.keptParts,
+        c * V,
+      )
+    }
     for (let i = 0; i < V; i++) {
       ev.greedyTotal[i] = (ev.greedyTotal[i] ?? 0) + (ev.greedyParts[c * V + i] ?? 0)
       ev.keptTotal[i] = (ev.keptTotal[i] ?? 0) + (ev.keptParts[c * V + i] ?? 0)
     }
   }
+  ev.dirty.fill(0)
   ev.settled = true
 }
 

@@ -152,7 +152,15 @@ const beatsHere = (c: Climb, g: Float64Array, served: Uint8Array): number => {
   return compareTieBreak(c.side.assign, served, c.assignHere, c.servedHere)
 }
 
-const adopt = (ix: RackIndex, ws: SheddingWorkspace, c: Climb, g: Float64Array, served: Uint8Array): void => {
+/** `adopted`: the side was evaluated by the evaluator, with this shedding (see settlePoint). */
+const adopt = (
+  ix: RackIndex,
+  ws: SheddingWorkspace,
+  c: Climb,
+  g: Float64Array,
+  served: Uint8Array,
+  adopted: 'greedy' | 'kept' | null = null,
+): void => {
   c.here.set(g)
   // A bus's state is a function of the supplies on it: raise the version of every component a supply
   // joins or leaves (see DeadMoves).
@@ -172,7 +180,7 @@ const adopt = (ix: RackIndex, ws: SheddingWorkspace, c: Climb, g: Float64Array, 
   c.assignHere.set(c.side.assign)
   c.servedHere.set(served)
   c.upHere.set(c.side.up)
-  if (c.ev !== null) settlePoint(ix, c.ev, c.side, c.servedHere)
+  if (c.ev !== null) settlePoint(ix, c.ev, c.side, c.servedHere, adopted)
   let cacheHere = ws.cacheReady
   for (let b = 0; cacheHere && b < ix.busCount; b++) if (ws.cacheUp[b] !== c.side.up[b]) cacheHere = false
   c.cacheBuildsHere = cacheHere ? ws.cacheBuilds : -1
@@ -284,13 +292,13 @@ const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb)
         }
       }
       if (keptBetter) {
-        adopt(ix, ws, c, c.kept, keptServed)
+        adopt(ix, ws, c, c.kept, keptServed, ev === null ? null : 'kept')
         return true
       }
     }
   }
   if (!greedyWins) return false
-  adopt(ix, ws, c, c.there, c.greedyServed)
+  adopt(ix, ws, c, c.there, c.greedyServed, ev === null || fromCache ? null : 'greedy')
   return true
 }
 

@@ -83,15 +83,21 @@ describe('climbEvaluator', () => {
     )
   })
 
-  it('evaluates several neighbours of one point in turn, up set kept or not, as from scratch', () => {
+  it('evaluates several neighbours of one point in turn, adopting some, as from scratch', () => {
     let keptUp = 0
+    let adopted = 0
     fc.assert(
       fc.property(
         caseArb,
-        fc.array(fc.tuple(fc.nat({ max: 20 }), fc.nat({ max: 5 }), fc.boolean()), {
-          minLength: 2,
-          maxLength: 8,
-        }),
+        fc.array(
+          fc.tuple(
+            fc.nat({ max: 20 }),
+            fc.nat({ max: 5 }),
+            fc.boolean(),
+            fc.constantFrom('no', 'greedy', 'kept'),
+          ),
+          { minLength: 2, maxLength: 8 },
+        ),
         ({ rack, picks, keepMask }, neighbours) => {
           const decoded = decodeRackInput(rack)
           if (decoded._tag === 'Left') return
@@ -101,12 +107,12 @@ describe('climbEvaluator', () => {
           if (ev === null || ix.supplyCount === 0) return
           const side = switchSideOf(ix, assignFrom(ix, picks, 0))
           const fromCache = evaluateGreedy(ix, ws, side)
-          const servedHere = Uint8Array.from(fromCache ? ws.cacheServed : ws.served, (x, l) =>
+          let servedHere = Uint8Array.from(fromCache ? ws.cacheServed : ws.served, (x, l) =>
             keepMask[l % keepMask.length] === true ? x : 0,
           )
           settlePoint(ix, ev, side, servedHere)
-          const upHere = Uint8Array.from(side.up)
-          for (const [s, p, keepUp] of neighbours) {
+          let upHere = Uint8Array.from(side.up)
+          for (const [s, p, keepUp, adopt] of neighbours) {
             const supply = s % ix.supplyCount
             const opts = ix.options[supply] ?? new Int32Array(0)
             const j = p % (opts.length + 1)
@@ -134,14 +140,21 @@ describe('climbEvaluator', () => {
               expect(Array.from(ev.keptServed)).toEqual(Array.from(ws.served))
               expect(Array.from(ev.keptLoadU)).toEqual(Array.from(ws.loadU))
             }
-            moveSupply(ix, side, supply, from)
+            // Adopt the neighbour with greedy's or its kept shedding, as the climb does, or step back.
+            if (adopt === 'greedy' || (adopt === 'kept' && keptFits)) {
+              servedHere = Uint8Array.from(adopt === 'greedy' ? ev.greedyServed : ev.keptServed)
+              settlePoint(ix, ev, side, servedHere, adopt)
+              upHere = Uint8Array.from(side.up)
+              adopted++
+            } else moveSupply(ix, side, supply, from)
           }
         },
       ),
       { numRuns: 1500 },
     )
-    // The shortcut for neighbours with the point's up buses was exercised.
+    // The shortcut for neighbours with the point's up buses, and adopting, were exercised.
     expect(keptUp).toBeGreaterThan(100)
+    expect(adopted).toBeGreaterThan(500)
   })
 
   it('matches from-scratch shedding on every single move of overloaded bench racks', () => {
