@@ -197,15 +197,14 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
   for (let s = S - 1; s >= 0; s--) {
     const least = leastChange[s] ?? 0
     minChangesFrom[s] = (minChangesFrom[s + 1] ?? 0) + least
-    for (let b = 0; b < B; b++) {
-      const here = s * B + b
-      const next = (s + 1) * B + b
-      freeCap[here] = freeCap[next] ?? 0
-      freeCount[here] = freeCount[next] ?? 0
-      freeNonRiskCap[here] = freeNonRiskCap[next] ?? 0
-      minExtra[here] = minExtra[next] ?? Infinity
-      for (let j = 0; j < k; j++) freeTop[here * k + j] = freeTop[next * k + j] ?? 0
-    }
+    // Row s starts as row s + 1: whole rows copied by the engine (these tables are most of the setup,
+    // which runs once per call, often before the optimising compiler has reached it).
+    const row = s * B
+    freeCap.copyWithin(row, row + B, row + 2 * B)
+    freeCount.copyWithin(row, row + B, row + 2 * B)
+    freeNonRiskCap.copyWithin(row, row + B, row + 2 * B)
+    minExtra.copyWithin(row, row + B, row + 2 * B)
+    freeTop.copyWithin(row * k, (row + B) * k, (row + 2 * B) * k)
     const sOpts = ix.options[s] ?? new Int32Array(0)
     for (let j = 0; j < sOpts.length; j++) {
       const here = s * B + (sOpts[j] ?? 0)
@@ -243,12 +242,10 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
         carry = t
       } else remTop[s * k + j] = t
     }
-    for (let b = 0; b < B; b++) {
-      remNonRiskReach[s * B + b] = remNonRiskReach[(s + 1) * B + b] ?? 0
-      remCap[s * B + b] = remCap[(s + 1) * B + b] ?? 0
-      remNonRiskCap[s * B + b] = remNonRiskCap[(s + 1) * B + b] ?? 0
-      remReach[s * B + b] = remReach[(s + 1) * B + b] ?? 0
-    }
+    remNonRiskReach.copyWithin(row, row + B, row + 2 * B)
+    remCap.copyWithin(row, row + B, row + 2 * B)
+    remNonRiskCap.copyWithin(row, row + B, row + 2 * B)
+    remReach.copyWithin(row, row + B, row + 2 * B)
     for (const b of opts) {
       remCap[s * B + b] = (remCap[s * B + b] ?? 0) + cap
       if (ix.atRisk[s] === 0) {
