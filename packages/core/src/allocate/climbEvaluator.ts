@@ -65,6 +65,17 @@ export interface ClimbEvaluator {
   readonly stepBusB: Int32Array
   readonly stepNeedA: Float64Array
   readonly stepNeedB: Float64Array
+  /**
+   * Per bus b, from slot throughStart[b]: the positions of the loads the point's greedy serves through
+   * it, in order, and what b carries with each added (non-decreasing); how many. Per component c, from
+   * slot loadStart[c]: the positions of the loads it sheds, in order; how many.
+   */
+  readonly throughStart: Int32Array
+  readonly servedPos: Int32Array
+  readonly servedNeed: Float64Array
+  readonly servedCount: Int32Array
+  readonly shedPos: Int32Array
+  readonly shedCount: Int32Array
   /** Scratch counts for greedyFromPoint. */
   readonly carryCount: Int32Array
   readonly loseCount: Int32Array
@@ -91,6 +102,13 @@ export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): Clim
   const L = ix.loadCount
   const { compOfBus, compCount, busStart, buses, loadStart, loads } = busComponents(ix, ws.orderBySize)
   const V = 2 * ix.loadPriorities.length + ix.busPriorities.length + 1
+  const throughStart = new Int32Array(B + 1)
+  for (let l = 0; l < L; l++) {
+    for (const b of [ix.loadBusA[l] ?? -1, ix.loadBusB[l] ?? -1])
+      if (b >= 0) throughStart[b + 1] = (throughStart[b + 1] ?? 0) + 1
+  }
+  for (let b = 0; b < B; b++) throughStart[b + 1] = (throughStart[b + 1] ?? 0) + (throughStart[b] ?? 0)
+  const slots = throughStart[B] ?? 0
   // Three allocations for the buffers below (views are far cheaper to make than typed arrays).
   const [
     pointLimitU,
@@ -110,9 +128,41 @@ export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): Clim
     pointGreedyMoved,
     stepNeedA,
     stepNeedB,
-  ] = carveFloat64(B, B, compCount * V, compCount * V, V, V, B, B, B, B, V, V, B * B, B * B, B * B, L, L)
-  const [noAssign, touched, pointCarryCount, pointLoseCount, stepBusA, stepBusB, carryCount, loseCount] =
-    carveInt32(0, compCount, B, B, L, L, B, B)
+    servedNeed,
+  ] = carveFloat64(
+    B,
+    B,
+    compCount * V,
+    compCount * V,
+    V,
+    V,
+    B,
+    B,
+    B,
+    B,
+    V,
+    V,
+    B * B,
+    B * B,
+    B * B,
+    L,
+    L,
+    slots,
+  )
+  const [
+    noAssign,
+    touched,
+    pointCarryCount,
+    pointLoseCount,
+    stepBusA,
+    stepBusB,
+    carryCount,
+    loseCount,
+    servedPos,
+    servedCount,
+    shedPos,
+    shedCount,
+  ] = carveInt32(0, compCount, B, B, L, L, B, B, slots, B, L, compCount)
   const [
     pointUp,
     servedHere,
@@ -167,6 +217,12 @@ export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): Clim
     stepBusB,
     stepNeedA,
     stepNeedB,
+    throughStart,
+    servedPos,
+    servedNeed,
+    servedCount,
+    shedPos,
+    shedCount,
     carryCount,
     loseCount,
     touched,
@@ -443,12 +499,15 @@ const settleGreedy = (ix: RackIndex, ev: ClimbEvaluator, c: number): void => {
     loadU[a] = 0
     ev.pointCarryCount[a] = 0
     ev.pointLoseCount[a] = 0
+    ev.servedCount[a] = 0
     for (let j = b0; j < b1; j++) moved[a * B + (ev.buses[j] ?? 0)] = 0
   }
   const up = ev.pointUp
   const limitU = ev.pointLimitU
+  const start = ev.loadStart[c] ?? 0
   const end = ev.loadStart[c + 1] ?? 0
-  for (let i = ev.loadStart[c] ?? 0; i < end; i++) {
+  let shed = 0
+  for (let i = start; i < end; i++) {
     const l = ev.loads[i] ?? 0
     const a = ix.loadBusA[l] ?? -1
     const b = ix.loadBusB[l] ?? -1
@@ -466,7 +525,12 @@ const settleGreedy = (ix: RackIndex, ev: ClimbEvaluator, c: number): void => {
       ev.stepBusB[i] = b
       ev.stepNeedA[i] = needA
       ev.stepNeedB[i] = needB
-      if (needA > (limitU[a] ?? 0) || needB > (limitU[b] ?? 0)) continue
+      if (needA > (limitU[a] ?? 0) || needB > (limitU[b] ?? 0)) {
+        ev.shedPos[start + shed++] = i
+        continue
+      }
+      pushServed(ev, a, i, needA)
+      pushServed(ev, b, i, needB)
       loadU[a] = needA
       loadU[b] = needB
       moved[a * B + b] = (moved[a * B + b] ?? 0) + q
@@ -478,7 +542,11 @@ const settleGreedy = (ix: RackIndex, ev: ClimbEvaluator, c: number): void => {
       const need = (loadU[only] ?? 0) + 2 * q
       ev.stepBusA[i] = only
       ev.stepNeedA[i] = need
-      if (need > (limitU[only] ?? 0)) continue
+      if (need > (limitU[only] ?? 0)) {
+        ev.shedPos[start + shed++] = i
+        continue
+      }
+      pushServed(ev, only, i, need)
       loadU[only] = need
       ev.pointCarryCount[only] = (ev.pointCarryCount[only] ?? 0) + 1
       ev.pointLoseCount[only] = (ev.pointLoseCount[only] ?? 0) + 1
@@ -488,12 +556,65 @@ const settleGreedy = (ix: RackIndex, ev: ClimbEvaluator, c: number): void => {
     part[at + 2 * r] = (part[at + 2 * r] ?? 0) + 1
     part[at + 2 * r + 1] = (part[at + 2 * r + 1] ?? 0) + q
   }
+  ev.shedCount[c] = shed
   for (let i = b0; i < b1; i++) {
     const a = ev.buses[i] ?? 0
     carries[a] = (ev.pointCarryCount[a] ?? 0) > 0 ? 1 : 0
     loses[a] = (ev.pointLoseCount[a] ?? 0) > 0 ? 1 : 0
   }
   finishPart(ix, ev, ev.pointSide, c, loadU, ev.pointGreedyFlags, part, at)
+}
+
+/** Record that the point's greedy serves position `i` through bus `b`, which then carries `need`. */
+const pushServed = (ev: ClimbEvaluator, b: number, i: number, need: number): void => {
+  const slot = (ev.throughStart[b] ?? 0) + (ev.servedCount[b] ?? 0)
+  ev.servedPos[slot] = i
+  ev.servedNeed[slot] = need
+  ev.servedCount[b] = (ev.servedCount[b] ?? 0) + 1
+}
+
+/**
+ * The first position of component `c` where greedy decides otherwise under `side`'s limits than under
+ * the point's (same up buses), or the end. A served load can only be shed there through a bus whose
+ * limit fell: on each such bus, the first served load whose running load exceeds the new limit (those
+ * grow along the order: binary search). A shed load can only fit through a bus whose limit rose: the
+ * shed loads are tried in order.
+ */
+const firstChange = (ev: ClimbEvaluator, side: SwitchSide, c: number): number => {
+  const limitU = side.limitU
+  let first = ev.loadStart[c + 1] ?? 0
+  let rose = false
+  const b1 = ev.busStart[c + 1] ?? 0
+  for (let k = ev.busStart[c] ?? 0; k < b1; k++) {
+    const b = ev.buses[k] ?? 0
+    if (side.up[b] === 0) continue
+    const lim = limitU[b] ?? 0
+    const was = ev.pointLimitU[b] ?? 0
+    if (lim > was) rose = true
+    if (lim >= was) continue
+    const from = ev.throughStart[b] ?? 0
+    const to = from + (ev.servedCount[b] ?? 0)
+    let lo = from
+    let hi = to
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if ((ev.servedNeed[mid] ?? 0) > lim) hi = mid
+      else lo = mid + 1
+    }
+    if (lo < to) first = Math.min(first, ev.servedPos[lo] ?? 0)
+  }
+  if (!rose) return first
+  const start = ev.loadStart[c] ?? 0
+  const shedEnd = start + (ev.shedCount[c] ?? 0)
+  for (let k = start; k < shedEnd; k++) {
+    const i = ev.shedPos[k] ?? 0
+    if (i >= first) break
+    const a = ev.stepBusA[i] ?? 0
+    const b = ev.stepBusB[i] ?? -1
+    if ((ev.stepNeedA[i] ?? 0) <= (limitU[a] ?? 0) && (b < 0 || (ev.stepNeedB[i] ?? 0) <= (limitU[b] ?? 0)))
+      return i
+  }
+  return first
 }
 
 /**
@@ -509,20 +630,10 @@ const greedyFromPoint = (ix: RackIndex, ev: ClimbEvaluator, side: SwitchSide, c:
   const P = ix.loadPriorities.length
   const V = ev.partLength
   const limitU = side.limitU
-  const start = ev.loadStart[c] ?? 0
   const end = ev.loadStart[c + 1] ?? 0
   const pointServed = ev.pointGreedyServed
   // The first position whose decision the new limits change.
-  let from = start
-  for (; from < end; from++) {
-    const a = ev.stepBusA[from] ?? -1
-    if (a < 0) continue
-    const b = ev.stepBusB[from] ?? -1
-    const fits =
-      (ev.stepNeedA[from] ?? 0) <= (limitU[a] ?? 0) &&
-      (b < 0 || (ev.stepNeedB[from] ?? 0) <= (limitU[b] ?? 0))
-    if (fits !== (pointServed[ev.loads[from] ?? 0] === 1)) break
-  }
+  const from = firstChange(ev, side, c)
   const part = ev.part
   for (let i = 0; i < V; i++) part[i] = 0
   for (let i = 0; i < 2 * P; i++) part[i] = ev.greedyParts[c * V + i] ?? 0
