@@ -150,11 +150,41 @@ const loadsByRank = (ix: RackIndex): Int32Array => {
   return order
 }
 
+/** Above this many quanta a load's watts times 2^k (k bits for a load index) may not be exact in a double. */
+const keyLimit = 2 ** 53
+
 /**
- * `order` with each run of equal priority rank sorted by watts, stably (a merge sort), so ties keep
- * their order: from loadsByRank, loads by (rank, watts, id).
+ * `order` with each run of equal priority rank sorted by watts, ties kept in order: from loadsByRank,
+ * loads by (rank, watts, id). Each run is sorted as numbers watts * 2^k + id by the engine's own sort
+ * (the workspace is made once per call, mostly before the optimising compiler reaches it), when those
+ * are exact; else by a merge sort.
  */
 const byWattsWithinRank = (ix: RackIndex, order: Int32Array): Int32Array => {
+  const n = order.length
+  let span = 1
+  while (span < n) span *= 2
+  let maxQ = 0
+  for (let l = 0; l < n; l++) maxQ = Math.max(maxQ, ix.loadQ[l] ?? 0)
+  if ((maxQ + 1) * span > keyLimit) return mergeByWatts(ix, order)
+  const keys = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    const l = order[i] ?? 0
+    keys[i] = (ix.loadQ[l] ?? 0) * span + l
+  }
+  const sorted = new Int32Array(n)
+  for (let lo = 0; lo < n;) {
+    const rank = ix.loadPriorityRank[order[lo] ?? 0]
+    let hi = lo + 1
+    while (hi < n && ix.loadPriorityRank[order[hi] ?? 0] === rank) hi++
+    const run = keys.subarray(lo, hi).sort()
+    for (let i = 0; i < run.length; i++) sorted[lo + i] = (run[i] ?? 0) % span
+    lo = hi
+  }
+  return sorted
+}
+
+/** byWattsWithinRank by a merge sort (for loads too large for exact numeric keys). */
+const mergeByWatts = (ix: RackIndex, order: Int32Array): Int32Array => {
   const n = order.length
   let from = Int32Array.from(order)
   let to = new Int32Array(n)

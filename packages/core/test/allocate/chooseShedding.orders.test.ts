@@ -21,11 +21,13 @@ describe('shedding workspace load orders', () => {
       fc.property(
         rackInputArb({ maxSupplies: 3, maxBuses: 4, maxLoads: 40, dualCordedShare: 0.5 }),
         fc.array(fc.constantFrom(100, 250, 250.5, 400), { minLength: 1, maxLength: 40 }),
-        (rack, watts) => {
+        // Gigawatt loads too: beyond exact numeric sort keys (the merge sort's side).
+        fc.constantFrom(1, 1e7),
+        (rack, watts, scale) => {
           // Few distinct watts, so ties in watts (and identical loads) are common.
           const tied = {
             ...rack,
-            loads: rack.loads.map((l, i) => ({ ...l, powerW: watts[i % watts.length] ?? 0 })),
+            loads: rack.loads.map((l, i) => ({ ...l, powerW: scale * (watts[i % watts.length] ?? 0) })),
           }
           const decoded = decodeRackInput(tied)
           if (decoded._tag === 'Left') return
