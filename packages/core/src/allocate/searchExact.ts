@@ -104,8 +104,12 @@ const sameSupply = (ix: RackIndex, s: number, t: number): boolean => {
   const b = ix.options[t] ?? new Int32Array(0)
   if (a.length !== b.length) return false
   for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false
+  // A supply's closed switches are among its options (those are every switch of a usable supply).
   const B = ix.busCount
-  for (let j = 0; j < B; j++) if (ix.currentClosed[s * B + j] !== ix.currentClosed[t * B + j]) return false
+  for (let j = 0; j < a.length; j++) {
+    const b = a[j] ?? 0
+    if (ix.currentClosed[s * B + b] !== ix.currentClosed[t * B + b]) return false
+  }
   return true
 }
 
@@ -128,8 +132,10 @@ const twinSupplies = (ix: RackIndex): Int32Array => {
     let h = Math.imul((cap % 4294967296) | 0, 0x9e3779b1) ^ ((cap / 4294967296) | 0)
     h = Math.imul(h ^ (ix.atRisk[s] ?? 0), 0x85ebca6b) ^ (ix.supplyFeed[s] ?? -1)
     for (let j = 0; j < opts.length; j++) h = Math.imul(h ^ (opts[j] ?? 0), 0xc2b2ae35)
-    for (let j = 0; j < B; j++)
-      if (ix.currentClosed[s * B + j] === 1) h = Math.imul(h ^ (j + 1000), 0x27d4eb2f)
+    for (let j = 0; j < opts.length; j++) {
+      const b = opts[j] ?? 0
+      if (ix.currentClosed[s * B + b] === 1) h = Math.imul(h ^ (b + 1000), 0x27d4eb2f)
+    }
     let at = (h ^ (h >>> 15)) & (size - 1)
     for (;;) {
       const t = last[at] ?? -1
@@ -143,6 +149,30 @@ const twinSupplies = (ix: RackIndex): Int32Array => {
     last[at] = s
   }
   return twin
+}
+
+/**
+ * Supplies by capacity, largest first, then id: the engine's numeric sort on exact keys (the search
+ * tables are built once per call, mostly before the optimising compiler reaches them), a comparator
+ * sort only where those would not be exact.
+ */
+const suppliesByCapacity = (ix: RackIndex): Int32Array => {
+  const S = ix.supplyCount
+  let span = 1
+  while (span < S) span *= 2
+  let maxCap = 0
+  for (let s = 0; s < S; s++) maxCap = Math.max(maxCap, ix.capacityU[s] ?? 0)
+  if ((maxCap + 1) * span > 2 ** 53) {
+    return Int32Array.from({ length: S }, (_, s) => s).sort(
+      (x, y) => (ix.capacityU[y] ?? 0) - (ix.capacityU[x] ?? 0) || x - y,
+    )
+  }
+  const keys = new Float64Array(S)
+  for (let s = 0; s < S; s++) keys[s] = (maxCap - (ix.capacityU[s] ?? 0)) * span + s
+  keys.sort()
+  const order = new Int32Array(S)
+  for (let i = 0; i < S; i++) order[i] = (keys[i] ?? 0) % span
+  return order
 }
 
 /** Build the search tables for a rack. */
@@ -278,20 +308,32 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
     if (a >= 0) wiredQ[a * P + r] = (wiredQ[a * P + r] ?? 0) + (ix.loadQ[l] ?? 0)
     if (c >= 0 && c !== a) wiredQ[c * P + r] = (wiredQ[c * P + r] ?? 0) + (ix.loadQ[l] ?? 0)
   }
-  const reachLists: number[][] = Array.from({ length: B }, () => [])
+  const reachCount = new Int32Array(B)
   const extraOn = new Float64Array(S * B)
   for (let s = 0; s < S; s++) {
     const opts = ix.options[s] ?? new Int32Array(0)
     const costs = changeCost[s] ?? new Float64Array(1)
     for (let j = 0; j < opts.length; j++) {
       const b = opts[j] ?? 0
-      reachLists[b]?.push(s)
+      reachCount[b] = (reachCount[b] ?? 0) + 1
       extraOn[s * B + b] = (costs[j + 1] ?? 0) - (leastChange[s] ?? 0)
     }
   }
-  const byCapacity = (x: number, y: number): number =>
-    (ix.capacityU[y] ?? 0) - (ix.capacityU[x] ?? 0) || x - y
-  const reachByCap = reachLists.map((list) => Int32Array.from(list.sort(byCapacity)))
+  // Each bus's list in the order of all supplies by capacity, largest first (then id).
+  const byCap = suppliesByCapacity(ix)
+  const reachByCap = Array.from(reachCount, (n) => new Int32Array(n))
+  const filled = new Int32Array(B)
+  for (let i = 0; i < S; i++) {
+    const s = byCap[i] ?? 0
+    const opts = ix.options[s] ?? new Int32Array(0)
+    for (let j = 0; j < opts.length; j++) {
+      const b = opts[j] ?? 0
+      const list = reachByCap[b]
+      if (list === undefined) continue
+      list[filled[b] ?? 0] = s
+      filled[b] = (filled[b] ?? 0) + 1
+    }
+  }
   return {
     ix,
     ws,

@@ -22,7 +22,39 @@ const referenceTwins = (ix: RackIndex): number[] =>
     return -1
   })
 
-describe('searchExact supply twins', () => {
+/** Per bus, the supplies that can be closed onto it, largest capacity first, then id. */
+const referenceReachByCap = (ix: RackIndex): number[][] =>
+  Array.from({ length: ix.busCount }, (_, b) =>
+    Array.from({ length: ix.supplyCount }, (_, s) => s)
+      .filter((s) => (ix.options[s] ?? []).includes(b))
+      .sort((x, y) => (ix.capacityU[y] ?? 0) - (ix.capacityU[x] ?? 0) || x - y),
+  )
+
+describe('searchExact tables', () => {
+  it('lists the supplies reaching each bus by capacity, largest first, then id', () => {
+    fc.assert(
+      fc.property(
+        rackInputArb({ maxSupplies: 16, maxBuses: 4, maxLoads: 2, capacitiesW: [800, 1600, 2400] }),
+        // Gigawatt supplies too: beyond exact numeric sort keys (the comparator sort's side).
+        fc.constantFrom(1, 1e7),
+        (rack, scale) => {
+          const scaled = {
+            ...rack,
+            supplies: rack.supplies.map((s) => ({ ...s, capacityW: scale * s.capacityW })),
+          }
+          const decoded = decodeRackInput(scaled)
+          if (decoded._tag === 'Left') return
+          const ix = indexRack(decoded.right)
+          const lists = createSearchContext(ix, createSheddingWorkspace(ix)).reachByCap.map((l) =>
+            Array.from(l),
+          )
+          expect(lists).toEqual(referenceReachByCap(ix))
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
   it('links each supply to the previous identical one', () => {
     let linked = 0
     fc.assert(
