@@ -272,8 +272,14 @@ const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb)
     greedyLoadU = fromCache ? ws.cacheLoadU : ev.greedyLoadU
   }
   guide(ix, ws, inc, c, greedyServed, greedyLoadU, c.there)
-  c.greedyServed.set(greedyServed)
-  const greedyWins = beatsHere(c, c.there, c.greedyServed) > 0
+  // Greedy's flags must outlive the kept evaluation below, which reuses ws.served (not the evaluator's
+  // flags, nor the cache): copied only then.
+  let greedyFlags = greedyServed
+  if (ev === null && !fromCache) {
+    c.greedyServed.set(greedyServed)
+    greedyFlags = c.greedyServed
+  }
+  const greedyWins = beatsHere(c, c.there, greedyFlags) > 0
   // When greedy serves every load with an up bus, the point's served set can only serve a subset:
   // no better on level 1, so not worth evaluating.
   if (!fromCache && c.started && keptFits(ix, ws, c, ev)) {
@@ -298,7 +304,7 @@ const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb)
     }
   }
   if (!greedyWins) return false
-  adopt(ix, ws, c, c.there, c.greedyServed, ev === null || fromCache ? null : 'greedy')
+  adopt(ix, ws, c, c.there, greedyFlags, ev === null || fromCache ? null : 'greedy')
   return true
 }
 
