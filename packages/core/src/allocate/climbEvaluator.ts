@@ -104,8 +104,10 @@ export const createClimbEvaluator = (ix: RackIndex, ws: SheddingWorkspace): Clim
   const V = 2 * ix.loadPriorities.length + ix.busPriorities.length + 1
   const throughStart = new Int32Array(B + 1)
   for (let l = 0; l < L; l++) {
-    for (const b of [ix.loadBusA[l] ?? -1, ix.loadBusB[l] ?? -1])
-      if (b >= 0) throughStart[b + 1] = (throughStart[b + 1] ?? 0) + 1
+    const a = ix.loadBusA[l] ?? -1
+    const b = ix.loadBusB[l] ?? -1
+    if (a >= 0) throughStart[a + 1] = (throughStart[a + 1] ?? 0) + 1
+    if (b >= 0) throughStart[b + 1] = (throughStart[b + 1] ?? 0) + 1
   }
   for (let b = 0; b < B; b++) throughStart[b + 1] = (throughStart[b + 1] ?? 0) + (throughStart[b] ?? 0)
   const slots = throughStart[B] ?? 0

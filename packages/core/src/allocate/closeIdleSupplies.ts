@@ -47,7 +47,9 @@ export const closeIdleSupplies = (
     if (ev !== null) settlePoint(ix, ev, side, keptServed)
     for (let s = 0; s < ix.supplyCount; s++) {
       if ((inc.assign[s] ?? -1) >= 0 || ix.usable[s] !== 1) continue
-      for (const b of ix.options[s] ?? []) {
+      const opts = ix.options[s] ?? new Int32Array(0)
+      for (let j = 0; j < opts.length; j++) {
+        const b = opts[j] ?? 0
         moveSupply(ix, side, s, b)
         // The incumbent's own shedding first (greedy may shed worse), then greedy's.
         let won: boolean

@@ -169,7 +169,8 @@ const adopt = (
       const was: number = c.dead.assign[s] ?? -1
       const now = c.side.assign[s] ?? -1
       if (was === now) continue
-      for (const b of [was, now]) {
+      for (let k = 0; k < 2; k++) {
+        const b = k === 0 ? was : now
         if (b < 0) continue
         const comp = c.ev.compOfBus[b] ?? 0
         c.dead.compVersion[comp] = (c.dead.compVersion[comp] ?? 0) + 1

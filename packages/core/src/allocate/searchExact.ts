@@ -276,7 +276,8 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
     remCap.copyWithin(row, row + B, row + 2 * B)
     remNonRiskCap.copyWithin(row, row + B, row + 2 * B)
     remReach.copyWithin(row, row + B, row + 2 * B)
-    for (const b of opts) {
+    for (let j = 0; j < opts.length; j++) {
+      const b = opts[j] ?? 0
       remCap[s * B + b] = (remCap[s * B + b] ?? 0) + cap
       if (ix.atRisk[s] === 0) {
         remNonRiskCap[s * B + b] = (remNonRiskCap[s * B + b] ?? 0) + cap
@@ -793,8 +794,10 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
   const fullMax = new Float64Array(B)
   for (let l = 0; l < ix.loadCount; l++) {
     const q2 = 2 * (ix.loadQ[l] ?? 0)
-    for (const b of [ix.loadBusA[l] ?? -1, ix.loadBusB[l] ?? -1])
-      if (b >= 0 && q2 > (fullMax[b] ?? 0)) fullMax[b] = q2
+    const a = ix.loadBusA[l] ?? -1
+    const b = ix.loadBusB[l] ?? -1
+    if (a >= 0 && q2 > (fullMax[a] ?? 0)) fullMax[a] = q2
+    if (b >= 0 && q2 > (fullMax[b] ?? 0)) fullMax[b] = q2
   }
   const memoLimit = B <= 30 ? 4096 : 0
   const views = new Map<number, LoadView>()
