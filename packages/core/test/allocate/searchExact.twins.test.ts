@@ -26,7 +26,7 @@ const referenceTwins = (ix: RackIndex): number[] =>
 const referenceReachByCap = (ix: RackIndex): number[][] =>
   Array.from({ length: ix.busCount }, (_, b) =>
     Array.from({ length: ix.supplyCount }, (_, s) => s)
-      .filter((s) => (ix.options[s] ?? []).includes(b))
+      .filter((s) => (ix.options[s] ?? new Int32Array(0)).includes(b))
       .sort((x, y) => (ix.capacityU[y] ?? 0) - (ix.capacityU[x] ?? 0) || x - y),
   )
 
