@@ -108,26 +108,11 @@ export const indexRack = (input: RackInput): RackIndex => {
   const supplyCount = supplies.length
   const busCount = buses.length
   const loadCount = loads.length
-  // Switches usually come grouped by supply in supply order: try the last position and the next one
-  // before a map (built on the first miss).
-  let supplyMap: Map<string, number> | undefined
-  let lastSupply = 0
-  const supplyPos = (id: string): number | undefined => {
-    if (supplies[lastSupply]?.id === id) return lastSupply
-    if (supplies[lastSupply + 1]?.id === id) return ++lastSupply
-    if (supplyMap === undefined) {
-      supplyMap = new Map()
-      for (let i = 0; i < supplyCount; i++) supplyMap.set((supplies[i] as Supply).id, i)
-    }
-    const at = supplyMap.get(id)
-    if (at !== undefined) lastSupply = at
-    return at
-  }
   const busIds: string[] = []
   for (const bus of buses) busIds.push(bus.id)
-  // Few buses: a scan beats a map.
+  // Few buses: a scan beats a map. (No inner helper functions here: the benchmark's transpiler wraps
+  // each one made per call in a naming call that costs more than the scan it does.)
   const busMap = busCount > 8 ? new Map(busIds.map((id, i) => [id, i])) : undefined
-  const busPos = (id: string): number => (busMap === undefined ? busIds.indexOf(id) : (busMap.get(id) ?? -1))
   const policy = input.policy
 
   // One buffer, viewed as the fields: a typed array beyond 64 bytes is allocated off the heap, and
@@ -136,28 +121,26 @@ export const indexRack = (input: RackInput): RackIndex => {
   const L = loadCount
   const floats = 2 * S + 2 * L + busCount
   const ints = 3 * S + 3 * L + busCount
-  const bytes = 3 * S + S * busCount + busCount
+  const bytes = 2 * S + S * busCount + busCount
   const buffer = new ArrayBuffer(8 * floats + 4 * ints + bytes)
-  let at = 0
-  const f64 = (n: number): Float64Array => new Float64Array(buffer, (at += 8 * n) - 8 * n, n)
-  const i32 = (n: number): Int32Array => new Int32Array(buffer, (at += 4 * n) - 4 * n, n)
-  const u8 = (n: number): Uint8Array => new Uint8Array(buffer, (at += n) - n, n)
-  const capacityU = f64(S)
-  const usableW = f64(S)
-  const loadQ = f64(L)
-  const loadW = f64(L)
-  const maxU = f64(busCount)
-  const currentOption = i32(S)
-  const currentClosedCount = i32(S)
-  const loadBusA = i32(L)
-  const loadBusB = i32(L)
-  const loadPriorityRank = i32(L)
-  const busPriorityRank = i32(busCount)
-  const supplyFeed = i32(S)
-  const usable = u8(S)
-  const atRisk = u8(S)
-  const currentClosed = u8(S * busCount)
-  const busWired = u8(busCount)
+  const capacityU = new Float64Array(buffer, 0, S)
+  const usableW = new Float64Array(buffer, 8 * S, S)
+  const loadQ = new Float64Array(buffer, 16 * S, L)
+  const loadW = new Float64Array(buffer, 16 * S + 8 * L, L)
+  const maxU = new Float64Array(buffer, 16 * S + 16 * L, busCount)
+  const intsAt = 8 * floats
+  const currentOption = new Int32Array(buffer, intsAt, S)
+  const currentClosedCount = new Int32Array(buffer, intsAt + 4 * S, S)
+  const supplyFeed = new Int32Array(buffer, intsAt + 8 * S, S)
+  const loadBusA = new Int32Array(buffer, intsAt + 12 * S, L)
+  const loadBusB = new Int32Array(buffer, intsAt + 12 * S + 4 * L, L)
+  const loadPriorityRank = new Int32Array(buffer, intsAt + 12 * S + 8 * L, L)
+  const busPriorityRank = new Int32Array(buffer, intsAt + 12 * S + 12 * L, busCount)
+  const bytesAt = intsAt + 4 * ints
+  const usable = new Uint8Array(buffer, bytesAt, S)
+  const atRisk = new Uint8Array(buffer, bytesAt + S, S)
+  const currentClosed = new Uint8Array(buffer, bytesAt + 2 * S, S * busCount)
+  const busWired = new Uint8Array(buffer, bytesAt + 2 * S + S * busCount, busCount)
   const supplyIds: string[] = []
   const supplyState: Supply['state'][] = []
   const failureRisk: (number | undefined)[] = []
@@ -176,9 +159,23 @@ export const indexRack = (input: RackInput): RackIndex => {
   }
 
   const switchKind = new Int8Array(supplyCount * busCount).fill(-1)
+  // Switches usually come grouped by supply in supply order: try the last position and the next one
+  // before a map (built on the first miss).
+  let supplyMap: Map<string, number> | undefined
+  let lastSupply = 0
   for (const sw of input.switches) {
-    const s = supplyPos(sw.supply)
-    const b = busPos(sw.bus)
+    let s: number | undefined
+    if (supplies[lastSupply]?.id === sw.supply) s = lastSupply
+    else if (supplies[lastSupply + 1]?.id === sw.supply) s = ++lastSupply
+    else {
+      if (supplyMap === undefined) {
+        supplyMap = new Map()
+        for (let i = 0; i < supplyCount; i++) supplyMap.set((supplies[i] as Supply).id, i)
+      }
+      s = supplyMap.get(sw.supply)
+      if (s !== undefined) lastSupply = s
+    }
+    const b = busMap === undefined ? busIds.indexOf(sw.bus) : (busMap.get(sw.bus) ?? -1)
     if (s === undefined || b < 0) continue // decode rejects these; stay total anyway
     switchKind[s * busCount + b] = switchKinds.indexOf(sw.kind)
     if (sw.closed) currentClosed[s * busCount + b] = 1
@@ -225,7 +222,7 @@ export const indexRack = (input: RackInput): RackIndex => {
     let a = -1
     let c = -1
     for (const id of l.buses) {
-      const b = busPos(id)
+      const b = busMap === undefined ? busIds.indexOf(id) : (busMap.get(id) ?? -1)
       if (b < 0 || b === a || b === c) continue
       if (a < 0 || b < a) {
         if (a >= 0 && (c < 0 || a < c)) c = a
