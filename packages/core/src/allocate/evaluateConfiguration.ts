@@ -47,20 +47,41 @@ export interface Evaluation {
 
 /** Usable capacity left on each bus after removing its at-risk supplies and then its k largest. */
 export const redundantCapacity = (ix: RackIndex, assign: Int32Array): Float64Array => {
+  const out = new Float64Array(ix.busCount)
+  redundantCapacityInto(ix, assign, out)
+  return out
+}
+
+/**
+ * redundantCapacity into `out`: per bus, its non-risk capacity less its k largest non-risk supplies
+ * (capacities are whole units, so the sums are exact in any order).
+ */
+const redundantCapacityInto = (ix: RackIndex, assign: Int32Array, out: Float64Array): void => {
   const B = ix.busCount
-  const perBus: number[][] = Array.from({ length: B }, () => [])
-  for (let s = 0; s < ix.supplyCount; s++) {
-    const b = assign[s] ?? -1
-    if (b >= 0 && ix.atRisk[s] === 0) perBus[b]?.push(ix.capacityU[s] ?? 0)
-  }
-  const out = new Float64Array(B)
+  const K = ix.redundancyK
+  // The k largest so far, descending (k is small; a plain array stays on the heap).
+  const largest: number[] = []
   for (let b = 0; b < B; b++) {
-    const caps = (perBus[b] ?? []).sort((x, y) => y - x)
     let sum = 0
-    for (let i = ix.redundancyK; i < caps.length; i++) sum += caps[i] ?? 0
+    largest.length = 0
+    for (let s = 0; s < ix.supplyCount; s++) {
+      if (assign[s] !== b || ix.atRisk[s] !== 0) continue
+      let carry = ix.capacityU[s] ?? 0
+      sum += carry
+      for (let t = 0; t < K && carry > 0; t++) {
+        if (t === largest.length) {
+          largest.push(carry)
+          carry = 0
+        } else if (carry > (largest[t] ?? 0)) {
+          const x = largest[t] ?? 0
+          largest[t] = carry
+          carry = x
+        }
+      }
+    }
+    for (const x of largest) sum -= x
     out[b] = sum
   }
-  return out
 }
 
 /**
@@ -113,6 +134,9 @@ export const busLossScenarios = (
   return { survives, carries }
 }
 
+/** Per-feed flags of a rack naming no feed (empty: nothing can be written into it). */
+const noFeeds = new Uint8Array(0)
+
 /** Evaluate one configuration (a bus per supply, a served flag per load) from scratch. */
 export const evaluateConfiguration = (
   ix: RackIndex,
@@ -164,7 +188,8 @@ export const evaluateConfiguration = (
   const overloadedBuses: number[] = []
   for (let b = 0; b < B; b++) if (up[b] === 1 && (loadU[b] ?? 0) > (limitU[b] ?? 0)) overloadedBuses.push(b)
 
-  const redundantU = redundantCapacity(ix, assign)
+  const redundantU = new Float64Array(B)
+  redundantCapacityInto(ix, assign, redundantU)
   const nPlusK = new Uint8Array(B)
   for (let b = 0; b < B; b++) {
     if (up[b] === 1 && (redundantU[b] ?? 0) >= (loadU[b] ?? 0)) {
@@ -180,8 +205,9 @@ export const evaluateConfiguration = (
   let survived = 0
   for (let b = 0; b < B; b++) if (carries[b] === 1 && survives[b] === 1) survived++
   const busSurvived = ix.busRedundancy ? survived : 0
-  const feeds = createFeedScratch(ix)
-  const feedSurvived = feedLossScenarios(ix, assign, up, loadU, served, feeds)
+  // A rack naming no feed has no feed scenario (and no per-feed arrays to fill).
+  const feeds = ix.feedCount === 0 ? undefined : createFeedScratch(ix)
+  const feedSurvived = feeds === undefined ? 0 : feedLossScenarios(ix, assign, up, loadU, served, feeds)
   vector[2 * P + BP] = busSurvived + feedSurvived
   vector[2 * P + BP + 1] = -changes
 
@@ -196,8 +222,8 @@ export const evaluateConfiguration = (
     nPlusK,
     survivesLoss: survives,
     carriesLoad: carries,
-    feedSurvivesLoss: feeds.survives,
-    feedCounted: feeds.counted,
+    feedSurvivesLoss: feeds?.survives ?? noFeeds,
+    feedCounted: feeds?.counted ?? noFeeds,
     busScenariosSurvived: busSurvived,
     feedScenariosSurvived: feedSurvived,
     served,

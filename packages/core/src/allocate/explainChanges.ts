@@ -84,8 +84,10 @@ const keptLoad = (ix: RackIndex, asIs: Evaluation, b: number): number => {
  * limit, and at most its loads fed through it alone as is, plus, per other up bus x, the half-shares
  * it has in common with x, which x's own limit also caps (those halves load x as much as b).
  */
+const limitOf = (ix: RackIndex, asIs: Evaluation, x: number): number =>
+  Math.min(asIs.capacityU[x] ?? 0, ix.maxU[x] ?? Infinity)
+
 const mostLoad = (ix: RackIndex, asIs: Evaluation, b: number): number => {
-  const limitOf = (x: number): number => Math.min(asIs.capacityU[x] ?? 0, ix.maxU[x] ?? Infinity)
   const shared = new Float64Array(ix.busCount)
   let alone = 0
   for (let l = 0; l < ix.loadCount; l++) {
@@ -98,8 +100,8 @@ const mostLoad = (ix: RackIndex, asIs: Evaluation, b: number): number => {
     else alone += 2 * (ix.loadQ[l] ?? 0)
   }
   let most = alone
-  for (let x = 0; x < ix.busCount; x++) if (x !== b) most += Math.min(shared[x] ?? 0, limitOf(x))
-  return Math.min(most, limitOf(b))
+  for (let x = 0; x < ix.busCount; x++) if (x !== b) most += Math.min(shared[x] ?? 0, limitOf(ix, asIs, x))
+  return Math.min(most, limitOf(ix, asIs, b))
 }
 
 /** The reasons for every change between the current state and the target. */
