@@ -69,7 +69,7 @@ import {
   serveByPrioritySwaps,
 } from './chooseShedding.js'
 import { evaluateConfiguration, type Evaluation } from './evaluateConfiguration.js'
-import { explainChanges } from './explainChanges.js'
+import { explainChanges, type ChangeContext } from './explainChanges.js'
 import { closeIdleSupplies } from './closeIdleSupplies.js'
 import { improveLocally } from './improveLocally.js'
 import { indexRack, type RackIndex } from './indexRack.js'
@@ -151,14 +151,45 @@ const busReports = (ix: RackIndex, assign: Int32Array, target: Evaluation): BusR
   })
 }
 
-/** The plan for a chosen target (a bus per supply, requested served flags) and the current state's evaluations. */
+/** The current switches' best shedding (exact), evaluated. */
+const bestSheddingOf = (ix: RackIndex, start: Int32Array): Evaluation => {
+  const inc = createIncumbent(ix)
+  chooseSheddingExact(ix, createSheddingWorkspace(ix), switchSideOf(ix, start), inc, exactWorkBudget)
+  return evaluateConfiguration(ix, inc.assign, inc.served)
+}
+
+/**
+ * explainChanges' view of a plan. A class so that the current state's best shedding, when not given,
+ * is computed only if asked for (by a prototype getter: no function made per call).
+ */
+class PlanContext implements ChangeContext {
+  constructor(
+    readonly ix: RackIndex,
+    readonly target: Evaluation,
+    readonly targetAssign: Int32Array,
+    readonly targetBuses: readonly BusReport[],
+    readonly currentAsIs: Evaluation,
+    private best: Evaluation | undefined,
+    readonly currentBestAssign: Int32Array,
+    readonly gain: ServiceGain | undefined,
+  ) {}
+
+  get currentBest(): Evaluation {
+    return (this.best ??= bestSheddingOf(this.ix, this.currentBestAssign))
+  }
+}
+
+/**
+ * The plan for a chosen target (a bus per supply, requested served flags) and the current state's
+ * evaluations (`currentBest` undefined: the current switches' best shedding, computed if needed).
+ */
 const planFor = (
   ix: RackIndex,
   assign: Int32Array,
   requested: Uint8Array,
   proven: boolean,
   currentAsIs: Evaluation,
-  currentBest: Evaluation | (() => Evaluation),
+  currentBest: Evaluation | undefined,
   currentBestAssign: Int32Array,
   gain?: ServiceGain,
   /** The target's evaluation when the caller has it already. */
@@ -176,22 +207,13 @@ const planFor = (
     targetClosed[s * B + b] = 1
     if (ix.atRisk[s] === 1 && target.nPlusK[b] === 1) preempted.push(ix.supplyIds[s] ?? '')
   }
-  const shed = ix.loadIds.filter((_, l) => target.served[l] === 0)
+  const shed: string[] = []
+  for (let l = 0; l < ix.loadCount; l++) if (target.served[l] === 0) shed.push(ix.loadIds[l] ?? '')
   const buses = busReports(ix, assign, target)
   const steps = planSwitchStepsIndexed(ix, targetClosed, target.served)
-  let best = typeof currentBest === 'function' ? undefined : currentBest
-  const reasons = explainChanges({
-    ix,
-    target,
-    targetAssign: assign,
-    targetBuses: buses,
-    currentAsIs,
-    get currentBest() {
-      return (best ??= (currentBest as () => Evaluation)())
-    },
-    currentBestAssign,
-    ...(gain === undefined ? {} : { gain }),
-  })
+  const reasons = explainChanges(
+    new PlanContext(ix, target, assign, buses, currentAsIs, currentBest, currentBestAssign, gain),
+  )
   const feeds: FeedReport[] = ix.feedIds.map((id, f) => ({
     id,
     survivesLoss: target.feedSurvivesLoss[f] === 1,
@@ -209,7 +231,8 @@ const planFor = (
  * {@includeCode ../../examples/allocate.ts}
  */
 export const allocate = (input: RackInput): Plan => {
-  const ix = indexRack(input)
+  // The index does not outlive this call (the plan holds ids and numbers only): it may reuse a buffer.
+  const ix = indexRack(input, true)
   const exact = isExactSize(ix)
   const start = repairedCurrent(ix)
   // Most racks in the exact range can serve every load: solved directly (solveSmallRack).
@@ -220,17 +243,14 @@ export const allocate = (input: RackInput): Plan => {
     // When the current switches carry every load that has a bus up, that is their best shedding.
     if (currentAsIs.admissible) {
       // Steady state (the target is the current switches, every load served as is): evaluated already.
-      const known = direct.every((b, s) => b === start[s]) ? currentAsIs : undefined
+      let steady = true
+      for (let s = 0; steady && s < ix.supplyCount; s++) steady = direct[s] === start[s]
+      const known = steady ? currentAsIs : undefined
       return planFor(ix, direct, everyLoad, true, currentAsIs, currentAsIs, start, undefined, known)
     }
     // Else their best shedding sheds some load, so the target, serving all, wins on level 1; their
     // best shedding itself is needed only to tell whether an at-risk supply was already covered.
-    const currentBest = (): Evaluation => {
-      const inc = createIncumbent(ix)
-      chooseSheddingExact(ix, createSheddingWorkspace(ix), switchSideOf(ix, start), inc, exactWorkBudget)
-      return evaluateConfiguration(ix, inc.assign, inc.served)
-    }
-    return planFor(ix, direct, everyLoad, true, currentAsIs, currentBest, start, 'serveLoads')
+    return planFor(ix, direct, everyLoad, true, currentAsIs, undefined, start, 'serveLoads')
   }
   const ws = createSheddingWorkspace(ix)
   const budget = exact ? exactWorkBudget : largeWorkBudget

@@ -42,7 +42,11 @@ export interface Evaluation {
   readonly feedScenariosSurvived: number
   /** Effective served flag per load. */
   readonly served: Uint8Array
-  readonly vector: Float64Array
+  /**
+   * A plain array: the vector is usually over 64 bytes, where a typed array would be allocated off the
+   * heap at several times the cost of the rest of the evaluation.
+   */
+  readonly vector: readonly number[]
 }
 
 /** Usable capacity left on each bus after removing its at-risk supplies and then its k largest. */
@@ -164,7 +168,8 @@ export const evaluateConfiguration = (
 
   const served = new Uint8Array(ix.loadCount)
   const loadU = new Float64Array(B)
-  const vector = new Float64Array(ix.vectorLength)
+  const vector: number[] = []
+  for (let i = 0; i < ix.vectorLength; i++) vector.push(0)
   for (let l = 0; l < ix.loadCount; l++) {
     const a = ix.loadBusA[l] ?? -1
     const b = ix.loadBusB[l] ?? -1

@@ -56,7 +56,7 @@ export interface ChangeContext {
    * The first level on which the target beats currentBest, when the caller knows it without comparing
    * (then currentBest is read only for SupplyPreempted, so it may be a lazy getter).
    */
-  readonly gain?: ServiceGain
+  readonly gain?: ServiceGain | undefined
 }
 
 /**
@@ -119,6 +119,9 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
       : gain
 
   for (let s = 0; s < ix.supplyCount; s++) {
+    // Most supplies have at most one closed switch and are usable: nothing to report here.
+    const closedCount = ix.currentClosedCount[s] ?? 0
+    if (closedCount === 0 || (closedCount === 1 && ix.usable[s] === 1)) continue
     const id = ix.supplyIds[s] ?? ''
     const state = ix.supplyState[s]
     const closedNow: number[] = []
@@ -158,28 +161,48 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
     const id = ix.supplyIds[s] ?? ''
     const state = ix.supplyState[s]
     const to = targetAssign[s] ?? -1
-    const closedNow: number[] = []
-    for (let b = 0; b < B; b++) if (ix.currentClosed[s * B + b] === 1) closedNow.push(b)
-    if (state === 'failed' || state === 'absent') {
-      for (const b of closedNow)
-        reasons.push({ _tag: 'SupplyUnavailable', supply: id, bus: ix.busIds[b] ?? '', state })
-      continue
-    }
-    const leaving = closedNow.filter((b) => b !== to)
-    const stays = closedNow.includes(to)
-    if (to >= 0 && !stays && leaving.length === 1) {
-      reasons.push({
-        _tag: 'SupplyMoved',
-        supply: id,
-        from: ix.busIds[leaving[0] ?? 0] ?? '',
-        to: ix.busIds[to] ?? '',
-        why,
-      })
+    const closedCount = ix.currentClosedCount[s] ?? 0
+    // The usual case (at most one closed switch, a usable supply) without lists.
+    if (closedCount <= 1 && ix.usable[s] === 1) {
+      let now = -1
+      if (closedCount === 1) for (let b = 0; b < B; b++) if (ix.currentClosed[s * B + b] === 1) now = b
+      if (now !== to) {
+        if (now >= 0 && to >= 0)
+          reasons.push({
+            _tag: 'SupplyMoved',
+            supply: id,
+            from: ix.busIds[now] ?? '',
+            to: ix.busIds[to] ?? '',
+            why,
+          })
+        else if (now >= 0)
+          reasons.push({ _tag: 'SupplyDisconnected', supply: id, bus: ix.busIds[now] ?? '', why })
+        else reasons.push({ _tag: 'SupplyConnected', supply: id, bus: ix.busIds[to] ?? '', why })
+      }
     } else {
-      for (const b of leaving)
-        reasons.push({ _tag: 'SupplyDisconnected', supply: id, bus: ix.busIds[b] ?? '', why })
-      if (to >= 0 && !stays)
-        reasons.push({ _tag: 'SupplyConnected', supply: id, bus: ix.busIds[to] ?? '', why })
+      const closedNow: number[] = []
+      for (let b = 0; b < B; b++) if (ix.currentClosed[s * B + b] === 1) closedNow.push(b)
+      if (state === 'failed' || state === 'absent') {
+        for (const b of closedNow)
+          reasons.push({ _tag: 'SupplyUnavailable', supply: id, bus: ix.busIds[b] ?? '', state })
+        continue
+      }
+      const leaving = closedNow.filter((b) => b !== to)
+      const stays = closedNow.includes(to)
+      if (to >= 0 && !stays && leaving.length === 1) {
+        reasons.push({
+          _tag: 'SupplyMoved',
+          supply: id,
+          from: ix.busIds[leaving[0] ?? 0] ?? '',
+          to: ix.busIds[to] ?? '',
+          why,
+        })
+      } else {
+        for (const b of leaving)
+          reasons.push({ _tag: 'SupplyDisconnected', supply: id, bus: ix.busIds[b] ?? '', why })
+        if (to >= 0 && !stays)
+          reasons.push({ _tag: 'SupplyConnected', supply: id, bus: ix.busIds[to] ?? '', why })
+      }
     }
     if (ix.atRisk[s] === 1 && to >= 0 && target.nPlusK[to] === 1) {
       const before = c.currentBestAssign[s] ?? -1

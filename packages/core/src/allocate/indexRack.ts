@@ -100,8 +100,18 @@ const byId = <T extends { readonly id: string }>(items: readonly T[]): readonly 
   return items
 }
 
-/** Canonicalise and index a decoded rack. */
-export const indexRack = (input: RackInput): RackIndex => {
+/**
+ * The buffer `indexRack(input, true)` reuses (allocate's own index, which never outlives the call:
+ * a fresh buffer of this size lives off the heap and costs a tenth of a small rack's whole plan).
+ */
+let reusedBuffer = new ArrayBuffer(4096)
+
+/**
+ * Canonicalise and index a decoded rack. With `reuse`, the typed arrays are views of one module-level
+ * buffer that the next such call overwrites: only for a caller that is done with the index before it
+ * returns (allocate); everyone else gets arrays of their own.
+ */
+export const indexRack = (input: RackInput, reuse = false): RackIndex => {
   const supplies = byId(input.supplies)
   const buses = byId(input.buses)
   const loads = byId(input.loads)
@@ -122,7 +132,14 @@ export const indexRack = (input: RackInput): RackIndex => {
   const floats = 2 * S + 2 * L + busCount
   const ints = 3 * S + 3 * L + busCount
   const bytes = 2 * S + S * busCount + busCount
-  const buffer = new ArrayBuffer(8 * floats + 4 * ints + bytes)
+  const size = 8 * floats + 4 * ints + bytes
+  let buffer: ArrayBuffer
+  if (!reuse) buffer = new ArrayBuffer(size)
+  else {
+    if (reusedBuffer.byteLength < size)
+      reusedBuffer = new ArrayBuffer(Math.max(size, 2 * reusedBuffer.byteLength))
+    buffer = reusedBuffer
+  }
   const capacityU = new Float64Array(buffer, 0, S)
   const usableW = new Float64Array(buffer, 8 * S, S)
   const loadQ = new Float64Array(buffer, 16 * S, L)
@@ -141,6 +158,8 @@ export const indexRack = (input: RackInput): RackIndex => {
   const atRisk = new Uint8Array(buffer, bytesAt + S, S)
   const currentClosed = new Uint8Array(buffer, bytesAt + 2 * S, S * busCount)
   const busWired = new Uint8Array(buffer, bytesAt + 2 * S + S * busCount, busCount)
+  // Written only where set (a fresh buffer is zeroed already).
+  if (reuse) new Uint8Array(buffer, bytesAt, bytes).fill(0)
   const supplyIds: string[] = []
   const supplyState: Supply['state'][] = []
   const failureRisk: (number | undefined)[] = []

@@ -57,7 +57,32 @@ interface UpSet {
    */
   readonly arrivals: Float64Array
   readonly arrivalCount: number[]
-  readonly classes: SupplyClass[]
+  /** Per supply: bit mask of the buses of U it may go to. */
+  readonly anyMask: number[]
+  /** Built on first use (only the witness search needs them): see classesOf. */
+  classes: SupplyClass[] | undefined
+}
+
+/** The up set's supplies grouped into classes (capacity descending; insertion keeps it sorted). */
+const classesOf = (ix: RackIndex, u: UpSet): SupplyClass[] => {
+  if (u.classes !== undefined) return u.classes
+  const classes: SupplyClass[] = []
+  for (let s = 0; s < ix.supplyCount; s++) {
+    const any = u.anyMask[s] ?? 0
+    if (any === 0) continue
+    const capacity = ix.capacityU[s] ?? 0
+    const nonRisk = ix.atRisk[s] === 0
+    let same: SupplyClass | undefined
+    for (const c of classes) if (c.capacity === capacity && c.nonRisk === nonRisk && c.mask === any) same = c
+    if (same !== undefined) same.members.push(s)
+    else {
+      let at = classes.length
+      while (at > 0 && (classes[at - 1]?.capacity ?? 0) < capacity) at--
+      classes.splice(at, 0, { capacity, nonRisk, mask: any, members: [s] })
+    }
+  }
+  u.classes = classes
+  return classes
 }
 
 const SUF_CAP = 0
@@ -71,7 +96,7 @@ const MIN_COST = 1
 const CHOICES_AT = 2
 
 /** Limits above the root bound tried before asking whether a profile is met at all. */
-const optimisticLimits = 2
+const optimisticLimits = 0
 
 const bit = (mask: number, b: number): boolean => b >= 0 && (mask & (1 << b)) !== 0
 
@@ -110,7 +135,6 @@ const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
   const minCost: number[] = []
   const freeMask: number[] = []
   const anyMask: number[] = []
-  const classes: SupplyClass[] = []
   let n = 0
   for (let s = 0; s < S; s++) {
     perSupply[3 * s + CHOICES_AT] = n
@@ -138,18 +162,6 @@ const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
     minCost.push(cheapest)
     freeMask.push(free)
     anyMask.push(any)
-    if (any === 0) continue
-    const capacity = ix.capacityU[s] ?? 0
-    const nonRisk = ix.atRisk[s] === 0
-    let same: SupplyClass | undefined
-    for (const c of classes) if (c.capacity === capacity && c.nonRisk === nonRisk && c.mask === any) same = c
-    if (same !== undefined) same.members.push(s)
-    else {
-      // Capacity descending (insertion keeps it sorted).
-      let at = classes.length
-      while (at > 0 && (classes[at - 1]?.capacity ?? 0) < capacity) at--
-      classes.splice(at, 0, { capacity, nonRisk, mask: any, members: [s] })
-    }
   }
   perSupply[3 * S + CHOICES_AT] = n
 
@@ -204,7 +216,7 @@ const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
     arrivalCount[b] = m
   }
 
-  return { mask, perBus, perSupply, choices, freeTop, arrivals, arrivalCount, classes }
+  return { mask, perBus, perSupply, choices, freeTop, arrivals, arrivalCount, anyMask, classes: undefined }
 }
 
 /**
@@ -234,8 +246,25 @@ const profileNk = new Uint8Array(smallRackMaxBuses)
 // The k largest non-risk capacities of a bus, k <= 3 kept exactly.
 const profileLargest = new Float64Array(3)
 
+/**
+ * The profiles of the rack being solved, flat (see profileWidth), in a module-level buffer reused by
+ * every solve (grown when a rack needs more): one growing array of large numbers per call cost more
+ * than building them.
+ */
+let profileBuffer = new Float64Array(1024)
+let profileLength = 0
+
+const pushProfile = (x: number): void => {
+  if (profileLength === profileBuffer.length) {
+    const grown = new Float64Array(2 * profileBuffer.length)
+    grown.set(profileBuffer)
+    profileBuffer = grown
+  }
+  profileBuffer[profileLength++] = x
+}
+
 /** Append the profiles of up set `mask` (every load has a bus in it); none when a rating is below its bus's load. */
-const addProfiles = (ix: RackIndex, mask: number, out: number[]): void => {
+const addProfiles = (ix: RackIndex, mask: number): void => {
   const B = ix.busCount
   const load = profileLoad.fill(0)
   const moved = profileMoved.fill(0)
@@ -327,17 +356,18 @@ const addProfiles = (ix: RackIndex, mask: number, out: number[]): void => {
   const pick = profilePick.fill(0)
   const nk = profileNk
   for (;;) {
-    const at = out.length
-    out.push(mask, 0)
-    for (let b = 0; b < B; b++) out.push(needs[b * 3 + (pick[2 * b] ?? 0)] ?? 0)
-    for (let b = 0; b < B; b++) out.push((pick[2 * b + 1] ?? 0) === 1 ? (load[b] ?? 0) : -1)
-    nk.fill(0)
+    const at = profileLength
+    pushProfile(mask)
+    pushProfile(0)
+    for (let b = 0; b < B; b++) pushProfile(needs[b * 3 + (pick[2 * b] ?? 0)] ?? 0)
+    for (let b = 0; b < B; b++) pushProfile((pick[2 * b + 1] ?? 0) === 1 ? (load[b] ?? 0) : -1)
+    for (let r = 0; r < smallRackMaxBuses; r++) nk[r] = 0
     for (let b = 0; b < B; b++) {
       // A wired up bus with no load meets N+k whatever its supplies.
       if (
         bit(mask, b) &&
         ix.busWired[b] === 1 &&
-        ((out[at + 2 + B + b] ?? -1) >= 0 || (load[b] ?? 0) === 0)
+        ((profileBuffer[at + 2 + B + b] ?? -1) >= 0 || (load[b] ?? 0) === 0)
       ) {
         const r = ix.busPriorityRank[b] ?? 0
         nk[r] = (nk[r] ?? 0) + 1
@@ -348,13 +378,17 @@ const addProfiles = (ix: RackIndex, mask: number, out: number[]): void => {
       if (scenario[a] === 0) continue
       let ok = true
       for (let b = 0; ok && b < B; b++)
-        if (b !== a && bit(mask, b) && (load[b] ?? 0) + (moved[a * 3 + b] ?? 0) > (out[at + 2 + b] ?? 0))
+        if (
+          b !== a &&
+          bit(mask, b) &&
+          (load[b] ?? 0) + (moved[a * 3 + b] ?? 0) > (profileBuffer[at + 2 + b] ?? 0)
+        )
           ok = false
       if (ok) survived++
     }
     let value = 0
     for (let r = 0; r < BP; r++) value = value * 4 + (nk[r] ?? 0)
-    out[at + 1] = value * 4 + survived
+    profileBuffer[at + 1] = value * 4 + survived
     let j = 0
     for (; j < 2 * B; j++) {
       const len = j % 2 === 0 ? (needCount[j >> 1] ?? 1) : (wantsRed[j >> 1] ?? 0) + 1
@@ -370,7 +404,7 @@ const addProfiles = (ix: RackIndex, mask: number, out: number[]): void => {
  * Whether the profile at `pa` adds no assignment to the others of `group` (same up set, same value):
  * some other one's needs are all at most its own (the first of equal ones is kept).
  */
-const dominated = (profiles: readonly number[], W: number, group: readonly number[], pa: number): boolean => {
+const dominated = (profiles: Float64Array, W: number, group: readonly number[], pa: number): boolean => {
   for (const oa of group) {
     if (oa === pa || profiles[oa] !== profiles[pa]) continue
     let below = true
@@ -406,10 +440,13 @@ class WitnessSearch {
   readonly B: number
   readonly K: number
   classes: SupplyClass[] = []
-  profiles: readonly number[] = []
+  profiles: Float64Array = profileBuffer
   at = 0
 
-  constructor(ix: RackIndex, take: Take) {
+  constructor(
+    readonly ix: RackIndex,
+    take: Take,
+  ) {
     const S = ix.supplyCount
     const B = ix.busCount
     this.B = B
@@ -430,9 +467,9 @@ class WitnessSearch {
    * Whether some assignment meets the profile at `profiles[at]`: fills share (supplies per class and
    * bus) and returns true, or false when none does.
    */
-  witnessOf(u: UpSet, profiles: readonly number[], at: number): boolean {
+  witnessOf(u: UpSet, profiles: Float64Array, at: number): boolean {
     const B = this.B
-    const classes = u.classes
+    const classes = classesOf(this.ix, u)
     const C = classes.length
     const { sufCap, sufNonRisk, sufCount, sufAny, share } = this
     this.classes = classes
@@ -565,7 +602,7 @@ class WitnessSearch {
 const witnessAssign = (ix: RackIndex, u: UpSet, ws: WitnessSearch, out: Int32Array): void => {
   const B = ix.busCount
   out.fill(-1)
-  u.classes.forEach((cl, c) => {
+  classesOf(ix, u).forEach((cl, c) => {
     for (const s of cl.members) {
       const now = ix.currentOption[s] ?? -1
       if (now >= 0 && (ws.share[c * B + now] ?? 0) > 0) {
@@ -613,10 +650,10 @@ class SmallRackSolver {
   /** The change bound of the last promising call that returned true. */
   lastBound = 0
 
-  constructor(
-    readonly ix: RackIndex,
-    readonly profiles: readonly number[],
-  ) {
+  /** The profiles made so far (a view of profileBuffer). */
+  profiles: Float64Array = profileBuffer.subarray(0, 0)
+
+  constructor(readonly ix: RackIndex) {
     const S = ix.supplyCount
     const B = ix.busCount
     const K = ix.redundancyK
@@ -814,17 +851,40 @@ class SmallRackSolver {
    * met gives way to the next.
    */
   solve(): Int32Array | null {
-    const { ix, profiles, S, B, W } = this
-    const P = profiles.length / W
+    const { ix, S, B, W } = this
+    // Up sets serving every load, by the most value their profiles could have (descending): an up set's
+    // profiles are made only once the values above that bound are spent (they cannot reach them).
+    const masks: number[] = []
+    const bounds: number[] = []
+    for (let mask = 0; mask < 1 << B; mask++) {
+      let everyLoad = true
+      for (let l = 0; everyLoad && l < ix.loadCount; l++)
+        everyLoad = bit(mask, ix.loadBusA[l] ?? -1) || bit(mask, ix.loadBusB[l] ?? -1)
+      if (!everyLoad) continue
+      const bound = valueBound(ix, mask)
+      let at = masks.length
+      while (at > 0 && (bounds[at - 1] ?? 0) < bound) at--
+      masks.splice(at, 0, mask)
+      bounds.splice(at, 0, bound)
+    }
+    let made = 0
+    profileLength = 0
+    let profiles = profileBuffer.subarray(0, 0)
     const group: number[] = []
     const candidates: number[] = []
     for (let ceiling = Infinity; ;) {
       let value = -1
-      for (let p = 0; p < P; p++) {
+      for (let p = 0; p < profiles.length / W; p++) {
         const v = profiles[p * W + 1] ?? 0
         if (v < ceiling && v > value) value = v
       }
+      if (made < masks.length && (bounds[made] ?? 0) >= value) {
+        addProfiles(ix, masks[made++] ?? 0)
+        profiles = this.profiles = profileBuffer.subarray(0, profileLength)
+        continue
+      }
       if (value < 0) return null
+      const P = profiles.length / W
       ceiling = value
       group.length = 0
       for (let p = 0; p < P; p++) if (profiles[p * W + 1] === value) group.push(p * W)
@@ -864,16 +924,25 @@ class SmallRackSolver {
  * configuration serves every load or the rack is outside this solver's range (feeds, more than 3 buses).
  */
 export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
-  const B = ix.busCount
-  if (B > smallRackMaxBuses || ix.feedCount > 0) return null
-  const profiles: number[] = []
-  for (let mask = 0; mask < 1 << B; mask++) {
-    let everyLoad = true
-    for (let l = 0; everyLoad && l < ix.loadCount; l++)
-      everyLoad = bit(mask, ix.loadBusA[l] ?? -1) || bit(mask, ix.loadBusB[l] ?? -1)
-    if (!everyLoad) continue
-    addProfiles(ix, mask, profiles)
+  if (ix.busCount > smallRackMaxBuses || ix.feedCount > 0) return null
+  return new SmallRackSolver(ix).solve()
+}
+
+/**
+ * The most value (see profileWidth) a profile of up set `mask` can have: every wired up bus meeting
+ * N+k, and every up bus's loss survived when bus redundancy counts and two or more buses are up (with
+ * one, its loss loses every load through it).
+ */
+const valueBound = (ix: RackIndex, mask: number): number => {
+  const digits = [0, 0, 0]
+  let up = 0
+  for (let b = 0; b < ix.busCount; b++) {
+    if (!bit(mask, b)) continue
+    up++
+    const r = ix.busPriorityRank[b] ?? 0
+    if (ix.busWired[b] === 1) digits[r] = (digits[r] ?? 0) + 1
   }
-  if (profiles.length === 0) return null
-  return new SmallRackSolver(ix, profiles).solve()
+  let value = 0
+  for (let r = 0; r < ix.busPriorities.length; r++) value = value * 4 + (digits[r] ?? 0)
+  return value * 4 + (ix.busRedundancy && up >= 2 ? up : 0)
 }
