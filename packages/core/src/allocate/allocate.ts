@@ -7,7 +7,9 @@
  *    the order of the input arrays cannot matter; everything becomes typed arrays over integer indexes.
  * 2. In the exact range, racks of at most 3 buses naming no feed where some configuration serves every
  *    load are solved directly (solveSmallRack: per up set, the few per-bus needs that decide levels
- *    2-3, then the fewest changes in level-5 order); the plan is then built as below, and steps 3-4
+ *    2-3, then the fewest changes in level-5 order); so are racks of at most 2 buses naming no feed
+ *    that must shed (solveSmallRackShedding: first the served sets best on level 1, per up set, by
+ *    bestServedSets, then the same solver over them). The plan is then built as below, and steps 3-4
  *    only run for the other racks.
  * 3. Start from the current state made admissible ("repaired"): failed/absent supplies opened, a
  *    supply closed onto several buses kept on the lowest-id bus it may stay on, with its best shedding.
@@ -75,7 +77,7 @@ import { improveLocally } from './improveLocally.js'
 import { indexRack, type RackIndex } from './indexRack.js'
 import { planSwitchStepsIndexed } from './planSwitchSteps.js'
 import { createSearchContext, searchExact } from './searchExact.js'
-import { solveSmallRack } from './solveSmallRack.js'
+import { solveSmallRack, solveSmallRackShedding } from './solveSmallRack.js'
 import { switchSideOf } from './switchSide.js'
 
 /**
@@ -251,6 +253,15 @@ export const allocate = (input: RackInput): Plan => {
     // Else their best shedding sheds some load, so the target, serving all, wins on level 1; their
     // best shedding itself is needed only to tell whether an at-risk supply was already covered.
     return planFor(ix, direct, everyLoad, true, currentAsIs, undefined, start, 'serveLoads')
+  }
+  // Racks of up to two buses that must shed: the best served sets first, then the same solver.
+  const shedding = exact ? solveSmallRackShedding(ix) : null
+  if (shedding !== null) {
+    const currentAsIs = evaluateConfiguration(ix, start, new Uint8Array(ix.loadCount).fill(1))
+    // The current switches' best shedding is as is when that is admissible (it serves every load
+    // with a bus up), else it is searched for (the gain is read off it).
+    const currentBest = currentAsIs.admissible ? currentAsIs : bestSheddingOf(ix, start)
+    return planFor(ix, shedding.assign, shedding.served, true, currentAsIs, currentBest, start)
   }
   const ws = createSheddingWorkspace(ix)
   const budget = exact ? exactWorkBudget : largeWorkBudget

@@ -1,6 +1,8 @@
 /**
- * Pure. The exact optimum (levels 1-5) of a rack of at most 3 buses naming no feed, when some
- * admissible configuration serves every load; null otherwise (the caller then runs the general search).
+ * Pure (its scratch is module-level and reused; nothing of it outlives a call). The exact optimum
+ * (levels 1-5) of a rack of at most 3 buses naming no feed, when some admissible configuration serves
+ * every load; null otherwise (the caller then runs the general search). solveSmallRackShedding does the
+ * same for racks of at most 2 buses that must shed, from the served sets best on level 1.
  *
  * Why this is exact and small: serving every load maximises level 1 outright, so when any
  * configuration does, the optimum is among those that do, and then the loads are fixed by the up set
@@ -17,7 +19,10 @@
  *    open then buses in id order, which is the level-5 order, from the cheapest witness, with capacity
  *    bounds and a change bound: each supply's cheapest position, plus per bus the cheapest way to bring
  *    in what those positions leave short, as a fractional cover).
+ * With shedding the same holds per (up set, served set) pair among those best on level 1: the loads,
+ * and so the profiles, are fixed by the pair.
  */
+import { bestServedSets } from './bestServedSets.js'
 import { changesFor, type RackIndex } from './indexRack.js'
 
 /** Most buses this solver takes (profiles and class splits are written for up to three). */
@@ -221,10 +226,20 @@ const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
 
 /**
  * Profiles, flat: per profile [up mask, value, capacity need per bus, redundancy need per bus (-1:
- * none)]. `value` is levels 2-3 as one number (base-4 digits: N+k counts by bus priority, highest
- * first, then survived bus-loss scenarios).
+ * none), entry (the index of its up set and served set, see Entry)]. `value` is levels 2-3 as one
+ * number (base-4 digits: N+k counts by bus priority, highest first, then survived bus-loss scenarios).
  */
-const profileWidth = (B: number): number => 2 + 2 * B
+const profileWidth = (B: number): number => 3 + 2 * B
+
+/**
+ * An up set with the loads it serves (null: every load), whose profiles the solver considers; `bound`
+ * is the most value they can have (valueBound).
+ */
+interface Entry {
+  readonly mask: number
+  readonly served: Uint8Array | null
+  readonly bound: number
+}
 
 /**
  * Scratch of addProfiles, per bus (at most smallRackMaxBuses): reused by every call, since the
@@ -263,8 +278,11 @@ const pushProfile = (x: number): void => {
   profileBuffer[profileLength++] = x
 }
 
-/** Append the profiles of up set `mask` (every load has a bus in it); none when a rating is below its bus's load. */
-const addProfiles = (ix: RackIndex, mask: number): void => {
+/**
+ * Append the profiles of entry `entry`: up set `mask` serving the loads `served` marks (null: every
+ * load; each served load has a bus in the mask); none when a rating is below its bus's load.
+ */
+const addProfiles = (ix: RackIndex, mask: number, served: Uint8Array | null, entry: number): void => {
   const B = ix.busCount
   const load = profileLoad.fill(0)
   const moved = profileMoved.fill(0)
@@ -274,6 +292,7 @@ const addProfiles = (ix: RackIndex, mask: number): void => {
     const a = ix.loadBusA[l] ?? -1
     const c = ix.loadBusB[l] ?? -1
     const q = ix.loadQ[l] ?? 0
+    if (served !== null && served[l] === 0) continue
     if (bit(mask, a) && bit(mask, c)) {
       load[a] = (load[a] ?? 0) + q
       load[c] = (load[c] ?? 0) + q
@@ -389,6 +408,7 @@ const addProfiles = (ix: RackIndex, mask: number): void => {
     let value = 0
     for (let r = 0; r < BP; r++) value = value * 4 + (nk[r] ?? 0)
     profileBuffer[at + 1] = value * 4 + survived
+    pushProfile(entry)
     let j = 0
     for (; j < 2 * B; j++) {
       const len = j % 2 === 0 ? (needCount[j >> 1] ?? 1) : (wantsRed[j >> 1] ?? 0) + 1
@@ -401,15 +421,15 @@ const addProfiles = (ix: RackIndex, mask: number): void => {
 }
 
 /**
- * Whether the profile at `pa` adds no assignment to the others of `group` (same up set, same value):
+ * Whether the profile at `pa` adds no assignment to the others of `group` (same entry, same value):
  * some other one's needs are all at most its own (the first of equal ones is kept).
  */
 const dominated = (profiles: Float64Array, W: number, group: readonly number[], pa: number): boolean => {
   for (const oa of group) {
-    if (oa === pa || profiles[oa] !== profiles[pa]) continue
+    if (oa === pa || profiles[oa + W - 1] !== profiles[pa + W - 1]) continue
     let below = true
     let equal = true
-    for (let x = 2; below && x < W; x++) {
+    for (let x = 2; below && x < W - 1; x++) {
       const o = profiles[oa + x] ?? 0
       const p = profiles[pa + x] ?? 0
       if (o > p) below = false
@@ -649,11 +669,16 @@ class SmallRackSolver {
   done = false
   /** The change bound of the last promising call that returned true. */
   lastBound = 0
+  /** The entry of the profile `best` was found for. */
+  bestEntry = -1
 
   /** The profiles made so far (a view of profileBuffer). */
   profiles: Float64Array = profileBuffer.subarray(0, 0)
 
-  constructor(readonly ix: RackIndex) {
+  constructor(
+    readonly ix: RackIndex,
+    readonly entries: readonly Entry[],
+  ) {
     const S = ix.supplyCount
     const B = ix.busCount
     const K = ix.redundancyK
@@ -773,8 +798,11 @@ class SmallRackSolver {
     const ix = this.ix
     const K = this.K
     if (s === this.S) {
+      // An equal assignment found for a later candidate keeps the first: candidates of one up set come
+      // in the order of their served sets' tie-break.
       if (!this.found || lex < 0) {
         this.best.set(this.assign)
+        this.bestEntry = this.profiles[this.at + this.W - 1] ?? -1
         this.found = true
       }
       this.done = true
@@ -851,21 +879,15 @@ class SmallRackSolver {
    * met gives way to the next.
    */
   solve(): Int32Array | null {
-    const { ix, S, B, W } = this
-    // Up sets serving every load, by the most value their profiles could have (descending): an up set's
-    // profiles are made only once the values above that bound are spent (they cannot reach them).
-    const masks: number[] = []
-    const bounds: number[] = []
-    for (let mask = 0; mask < 1 << B; mask++) {
-      let everyLoad = true
-      for (let l = 0; everyLoad && l < ix.loadCount; l++)
-        everyLoad = bit(mask, ix.loadBusA[l] ?? -1) || bit(mask, ix.loadBusB[l] ?? -1)
-      if (!everyLoad) continue
-      const bound = valueBound(ix, mask)
-      let at = masks.length
-      while (at > 0 && (bounds[at - 1] ?? 0) < bound) at--
-      masks.splice(at, 0, mask)
-      bounds.splice(at, 0, bound)
+    const { ix, S, W, entries } = this
+    // Entries by the most value their profiles could have (descending; the caller's order among
+    // equals): an entry's profiles are made only once the values above that bound are spent.
+    const order: number[] = []
+    for (let e = 0; e < entries.length; e++) {
+      const bound = entries[e]?.bound ?? 0
+      let at = order.length
+      while (at > 0 && (entries[order[at - 1] ?? 0]?.bound ?? 0) < bound) at--
+      order.splice(at, 0, e)
     }
     let made = 0
     profileLength = 0
@@ -878,8 +900,9 @@ class SmallRackSolver {
         const v = profiles[p * W + 1] ?? 0
         if (v < ceiling && v > value) value = v
       }
-      if (made < masks.length && (bounds[made] ?? 0) >= value) {
-        addProfiles(ix, masks[made++] ?? 0)
+      const next = entries[order[made] ?? -1]
+      if (next !== undefined && next.bound >= value) {
+        addProfiles(ix, next.mask, next.served, order[made++] ?? 0)
         profiles = this.profiles = profileBuffer.subarray(0, profileLength)
         continue
       }
@@ -924,8 +947,17 @@ class SmallRackSolver {
  * configuration serves every load or the rack is outside this solver's range (feeds, more than 3 buses).
  */
 export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
-  if (ix.busCount > smallRackMaxBuses || ix.feedCount > 0) return null
-  return new SmallRackSolver(ix).solve()
+  const B = ix.busCount
+  if (B > smallRackMaxBuses || ix.feedCount > 0) return null
+  // The up sets that leave no load without a bus.
+  const entries: Entry[] = []
+  for (let mask = 0; mask < 1 << B; mask++) {
+    let everyLoad = true
+    for (let l = 0; everyLoad && l < ix.loadCount; l++)
+      everyLoad = bit(mask, ix.loadBusA[l] ?? -1) || bit(mask, ix.loadBusB[l] ?? -1)
+    if (everyLoad) entries.push({ mask, served: null, bound: valueBound(ix, mask) })
+  }
+  return new SmallRackSolver(ix, entries).solve()
 }
 
 /**
@@ -945,4 +977,22 @@ const valueBound = (ix: RackIndex, mask: number): number => {
   let value = 0
   for (let r = 0; r < ix.busPriorities.length; r++) value = value * 4 + (digits[r] ?? 0)
   return value * 4 + (ix.busRedundancy && up >= 2 ? up : 0)
+}
+
+/**
+ * The exact optimum of a rack of at most 2 buses naming no feed where no configuration serves every
+ * load (solveSmallRack gave way): a bus per supply and the served loads. The level-1 best served
+ * sets come from bestServedSets, each with its up set; levels 2-5 are then solved as above over the
+ * profiles of those pairs, one up set's served sets in their level-5 order, so that an assignment
+ * meeting the profiles of two of them keeps the first. Null when bestServedSets cannot tell.
+ */
+export const solveSmallRackShedding = (ix: RackIndex): { assign: Int32Array; served: Uint8Array } | null => {
+  const choices = bestServedSets(ix)
+  if (choices === null) return null
+  const entries: Entry[] = []
+  for (const c of choices) entries.push({ mask: c.mask, served: c.served, bound: valueBound(ix, c.mask) })
+  const solver = new SmallRackSolver(ix, entries)
+  const assign = solver.solve()
+  const served = choices[solver.bestEntry]?.served
+  return assign === null || served === undefined ? null : { assign, served }
 }
