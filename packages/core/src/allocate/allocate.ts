@@ -77,6 +77,7 @@ import { improveLocally } from './improveLocally.js'
 import { indexRack, type RackIndex } from './indexRack.js'
 import { planSwitchStepsIndexed } from './planSwitchSteps.js'
 import { createSearchContext, searchExact } from './searchExact.js'
+import { bestSheddingOf } from './bestServedSets.js'
 import { solveSmallRack, solveSmallRackShedding } from './solveSmallRack.js'
 import { switchSideOf } from './switchSide.js'
 
@@ -153,8 +154,10 @@ const busReports = (ix: RackIndex, assign: Int32Array, target: Evaluation): BusR
   })
 }
 
-/** The current switches' best shedding (exact), evaluated. */
-const bestSheddingOf = (ix: RackIndex, start: Int32Array): Evaluation => {
+/** The current switches' best shedding (exact), evaluated: directly up to two buses, else searched. */
+const currentBestOf = (ix: RackIndex, start: Int32Array): Evaluation => {
+  const direct = bestSheddingOf(ix, start)
+  if (direct !== null) return direct
   const inc = createIncumbent(ix)
   chooseSheddingExact(ix, createSheddingWorkspace(ix), switchSideOf(ix, start), inc, exactWorkBudget)
   return evaluateConfiguration(ix, inc.assign, inc.served)
@@ -177,7 +180,7 @@ class PlanContext implements ChangeContext {
   ) {}
 
   get currentBest(): Evaluation {
-    return (this.best ??= bestSheddingOf(this.ix, this.currentBestAssign))
+    return (this.best ??= currentBestOf(this.ix, this.currentBestAssign))
   }
 }
 
@@ -260,7 +263,7 @@ export const allocate = (input: RackInput): Plan => {
     const currentAsIs = evaluateConfiguration(ix, start, new Uint8Array(ix.loadCount).fill(1))
     // The current switches' best shedding is as is when that is admissible (it serves every load
     // with a bus up), else it is searched for (the gain is read off it).
-    const currentBest = currentAsIs.admissible ? currentAsIs : bestSheddingOf(ix, start)
+    const currentBest = currentAsIs.admissible ? currentAsIs : currentBestOf(ix, start)
     return planFor(ix, shedding.assign, shedding.served, true, currentAsIs, currentBest, start)
   }
   const ws = createSheddingWorkspace(ix)

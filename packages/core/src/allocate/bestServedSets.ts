@@ -12,7 +12,11 @@
  * most loads, then the most watts, of one priority given the choice for the higher ones (ties kept:
  * each is followed on), by depth first search over that priority's loads (smallest first, serve
  * before shed), bounded by how many of the rest fit in the spare pooled capacity.
+ *
+ * bestSheddingOf runs the same search for fixed switches (each up bus's capacity fixed), for the
+ * current state's best shedding that explainChanges compares the target with.
  */
+import { evaluateConfiguration, type Evaluation } from './evaluateConfiguration.js'
 import type { RackIndex } from './indexRack.js'
 
 /** An up set (bus bit mask) and the loads it serves (1 = served), best on level 1. */
@@ -92,6 +96,22 @@ class TwoBuses implements Capacity {
       else b = m
     }
     return a < sums.length && (sums[a] ?? 0) <= hi
+  }
+}
+
+/** Fixed switches: each up bus carries up to its closed capacity, within its rating. */
+class FixedSwitches implements Capacity {
+  readonly pooled: number
+  constructor(
+    readonly mask: number,
+    readonly limit0: number,
+    readonly limit1: number,
+  ) {
+    this.pooled = limit0 + limit1
+  }
+
+  fits(load0: number, load1: number): boolean {
+    return load0 <= this.limit0 && load1 <= this.limit1
   }
 }
 
@@ -358,4 +378,38 @@ export const bestServedSets = (ix: RackIndex): ServedChoice[] | null => {
   let servesAny = false
   for (let r = 0; r < best.length; r += 2) if ((best[r] ?? 0) > 0) servesAny = true
   return servesAny ? choices : null
+}
+
+/**
+ * The best shedding of fixed switches `assign` (a bus per supply) in a rack of at most 2 buses: the
+ * served sets best on level 1 (as above, capacities fixed), the best of them on levels 2-3 (from
+ * their evaluations), then first in the tie-break. Null outside that range or past the work limits.
+ */
+export const bestSheddingOf = (ix: RackIndex, assign: Int32Array): Evaluation | null => {
+  const B = ix.busCount
+  if (B > 2 || B === 0) return null
+  let mask = 0
+  const capacity = [0, 0]
+  for (let s = 0; s < ix.supplyCount; s++) {
+    const b = assign[s] ?? -1
+    if (b < 0) continue
+    mask |= 1 << b
+    capacity[b] = (capacity[b] ?? 0) + (ix.capacityU[s] ?? 0)
+  }
+  const limit0 = (mask & 1) === 0 ? 0 : Math.min(capacity[0] ?? 0, ix.maxU[0] ?? Infinity)
+  const limit1 = (mask & 2) === 0 ? 0 : Math.min(capacity[1] ?? 0, ix.maxU[1] ?? Infinity)
+  const search = new ServedSearch(ix, new FixedSwitches(mask, limit0, limit1))
+  search.rank(0, 0, 0, [])
+  if (search.aborted) return null
+  let best: Evaluation | null = null
+  let bestServed: Uint8Array | null = null
+  for (const served of search.results) {
+    const e = evaluateConfiguration(ix, assign, served)
+    const c = best === null ? 1 : compareVectors(e.vector, best.vector)
+    if (c > 0 || (c === 0 && bestServed !== null && compareTieBreak(served, bestServed) < 0)) {
+      best = e
+      bestServed = served
+    }
+  }
+  return best
 }
