@@ -42,7 +42,10 @@ export interface RackIndex {
   readonly switchKind: Int8Array
   /** Current state per (supply * busCount + bus): 1 when closed. */
   readonly currentClosed: Uint8Array
-  /** Per supply: the buses it may be closed onto (switch exists, supply usable), ascending. */
+  /**
+   * Per supply: the buses it may be closed onto (switch exists, supply usable), ascending. Read only:
+   * supplies (and racks) with the same buses share one array.
+   */
   readonly options: readonly Int32Array[]
   /** Per supply: how many of its switches are closed now. */
   readonly currentClosedCount: Int32Array
@@ -99,6 +102,14 @@ const byId = <T extends { readonly id: string }>(items: readonly T[]): readonly 
       return [...items].sort((a, b) => compareIds(a.id, b.id))
   return items
 }
+
+/**
+ * Option lists (ascending bus indexes) by bus bit mask, for racks of up to 8 buses: every rack's
+ * supplies share them, since a list depends only on which buses a supply may go to, and making one
+ * per supply was the costliest part of indexing a small rack. They are never written to.
+ */
+const sharedOptionBuses = 8
+const sharedOptions: (Int32Array | undefined)[] = []
 
 /**
  * The buffer `indexRack(input, true)` reuses (allocate's own index, which never outlives the call:
@@ -201,22 +212,29 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
   }
 
   const options: Int32Array[] = []
-  let used = 0
   for (let s = 0; s < supplyCount; s++) {
-    const first = used
     let closedCount = 0
     let closedBus = -1
+    let mask = 0
+    let n = 0
     for (let b = 0; b < busCount; b++) {
-      if (usable[s] === 1 && (switchKind[s * busCount + b] ?? -1) >= 0) used++
+      if (usable[s] === 1 && (switchKind[s * busCount + b] ?? -1) >= 0) {
+        n++
+        if (b < sharedOptionBuses) mask |= 1 << b
+      }
       if (currentClosed[s * busCount + b] === 1) {
         closedCount++
         closedBus = b
       }
     }
-    // Its own small array (kept on the heap up to 16 buses), cheaper than a view.
-    const opts = new Int32Array(used - first)
-    for (let b = 0, j = 0; b < busCount; b++)
-      if (usable[s] === 1 && (switchKind[s * busCount + b] ?? -1) >= 0) opts[j++] = b
+    // Up to 8 buses the list is one of a few, shared (nobody writes to it); else its own small array.
+    let opts = busCount <= sharedOptionBuses ? sharedOptions[mask] : undefined
+    if (opts === undefined) {
+      opts = new Int32Array(n)
+      for (let b = 0, j = 0; b < busCount; b++)
+        if (usable[s] === 1 && (switchKind[s * busCount + b] ?? -1) >= 0) opts[j++] = b
+      if (busCount <= sharedOptionBuses) sharedOptions[mask] = opts
+    }
     options.push(opts)
     currentClosedCount[s] = closedCount
     currentOption[s] = closedCount === 0 ? -1 : closedCount === 1 && usable[s] === 1 ? closedBus : -2
