@@ -185,9 +185,10 @@ class ServedSearch {
   readonly P: number
   /** Per priority rank: its loads with a bus in the up set, by watts ascending (then id). */
   readonly byRank: number[][] = []
-  /** Per load: what serving it adds to bus 0 and bus 1 (units). */
-  readonly add0: Float64Array
-  readonly add1: Float64Array
+  /** Per load: what serving it adds to bus 0 and bus 1 (units; plain arrays: typed ones of a rack's
+   * loads would be allocated off the heap, at more than this search's usual cost). */
+  readonly add0: number[] = []
+  readonly add1: number[] = []
   readonly served: Uint8Array
   /** The served sets reaching the best vector so far, and that vector ([count, quanta] per rank). */
   results: Uint8Array[] = []
@@ -210,11 +211,13 @@ class ServedSearch {
   ) {
     const L = ix.loadCount
     this.P = ix.loadPriorities.length
-    this.add0 = new Float64Array(L)
-    this.add1 = new Float64Array(L)
     this.served = new Uint8Array(L)
     for (let r = 0; r < this.P; r++) this.byRank.push([])
     const mask = cap.mask
+    for (let l = 0; l < L; l++) {
+      this.add0.push(0)
+      this.add1.push(0)
+    }
     for (let l = 0; l < L; l++) {
       const a = ix.loadBusA[l] ?? -1
       const c = ix.loadBusB[l] ?? -1

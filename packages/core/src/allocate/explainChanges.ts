@@ -208,13 +208,15 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
       const before = c.currentBestAssign[s] ?? -1
       // Same switches as currentBest: N+k as is, or above the most load any admissible shedding
       // leaves on the bus, implies N+k with the best shedding; below the load that shedding keeps for
-      // sure, it fails. Either spares computing that shedding when currentBest is lazy.
+      // sure, it fails. Either spares computing that shedding when currentBest is lazy. When the
+      // current state is admissible as is, that is its best shedding: N+k as is decides alone.
       const redundant = c.currentAsIs.redundantU[to] ?? 0
       const coveredBefore =
         before === to &&
         (c.currentAsIs.nPlusK[to] === 1 ||
-          redundant >= mostLoad(ix, c.currentAsIs, to) ||
-          (redundant >= keptLoad(ix, c.currentAsIs, to) && c.currentBest.nPlusK[to] === 1))
+          (!c.currentAsIs.admissible &&
+            (redundant >= mostLoad(ix, c.currentAsIs, to) ||
+              (redundant >= keptLoad(ix, c.currentAsIs, to) && c.currentBest.nPlusK[to] === 1))))
       if (!coveredBefore) {
         reasons.push({
           _tag: 'SupplyPreempted',

@@ -207,7 +207,8 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
     }
     const b = busMap === undefined ? busIds.indexOf(sw.bus) : (busMap.get(sw.bus) ?? -1)
     if (s === undefined || b < 0) continue // decode rejects these; stay total anyway
-    switchKind[s * busCount + b] = switchKinds.indexOf(sw.kind)
+    const kind = sw.kind
+    switchKind[s * busCount + b] = kind === 'fet' ? 0 : kind === 'relay' ? 1 : kind === 'breaker' ? 2 : -1
     if (sw.closed) currentClosed[s * busCount + b] = 1
   }
 
@@ -258,7 +259,8 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
     // Its known buses, distinct, ascending: the first two (decoding allows at most two).
     let a = -1
     let c = -1
-    for (const id of l.buses) {
+    for (let k = 0; k < l.buses.length; k++) {
+      const id = l.buses[k] ?? ''
       const b = busMap === undefined ? busIds.indexOf(id) : (busMap.get(id) ?? -1)
       if (b < 0 || b === a || b === c) continue
       if (a < 0 || b < a) {

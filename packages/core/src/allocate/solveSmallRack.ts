@@ -457,6 +457,7 @@ class WitnessSearch {
   readonly windowSum: Float64Array
   /** Per (class * B + bus): how many of the class's supplies go to the bus. */
   readonly share: Float64Array
+  readonly S: number
   readonly B: number
   readonly K: number
   classes: SupplyClass[] = []
@@ -464,11 +465,13 @@ class WitnessSearch {
   at = 0
 
   constructor(
-    readonly ix: RackIndex,
+    /** The rack being solved (witnessFor hands the scratch on to racks of the same shape). */
+    public ix: RackIndex,
     take: Take,
   ) {
     const S = ix.supplyCount
     const B = ix.busCount
+    this.S = S
     this.B = B
     this.K = ix.redundancyK
     this.sufCap = take((S + 1) * B)
@@ -616,6 +619,25 @@ class WitnessSearch {
     }
     return false
   }
+}
+
+/**
+ * The witness scratch for `ix`: one module-level instance, reused while racks keep the same shape
+ * (witnessOf sets every number it reads), with buffers of its own (the arena is per solve).
+ */
+let sharedWitness: WitnessSearch | undefined
+const witnessFor = (ix: RackIndex): WitnessSearch => {
+  const w = sharedWitness
+  if (w !== undefined && w.S === ix.supplyCount && w.B === ix.busCount && w.K === ix.redundancyK) {
+    w.ix = ix
+    return w
+  }
+  const S = ix.supplyCount
+  const B = ix.busCount
+  const own = new Float64Array(3 * (S + 1) * B + (S + 1) + 5 * B + S * B)
+  let at = 0
+  sharedWitness = new WitnessSearch(ix, (n) => own.subarray(at, (at += n)))
+  return sharedWitness
 }
 
 /** The witness ws.share describes, as an assignment: each bus gets first the class members already on it. */
@@ -927,7 +949,7 @@ class SmallRackSolver {
       const met: number[] = []
       for (const p of candidates) {
         const up = this.upSetOf(profiles[p] ?? 0)
-        this.ws ??= new WitnessSearch(ix, take)
+        this.ws ??= witnessFor(ix)
         if (!this.ws.witnessOf(up, profiles, p)) continue
         met.push(p)
         witnessAssign(ix, up, this.ws, this.candidate)
