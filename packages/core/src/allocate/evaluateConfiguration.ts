@@ -158,8 +158,8 @@ export const evaluateConfiguration = (
     const b = assign[s] ?? -1
     changes += changesFor(ix, s, b)
     if (b < 0) continue
-    const opts = ix.options[s]
-    if (opts === undefined || !opts.includes(b)) invalidSupplies.push(s)
+    // In its options: a switch to b exists and the supply is usable (a typed array's includes costs more).
+    if (b >= B || ix.usable[s] !== 1 || (ix.switchKind[s * B + b] ?? -1) < 0) invalidSupplies.push(s)
     up[b] = 1
     capacityU[b] = (capacityU[b] ?? 0) + (ix.capacityU[s] ?? 0)
   }

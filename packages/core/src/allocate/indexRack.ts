@@ -95,6 +95,12 @@ const distinctDescending = (values: readonly number[]): number[] => {
   return out.sort((a, b) => b - a)
 }
 
+/** Position of `id` in a short list (a plain loop: cheaper than indexOf's call for a few items), or -1. */
+const positionOf = (ids: readonly string[], id: string): number => {
+  for (let i = 0; i < ids.length; i++) if (ids[i] === id) return i
+  return -1
+}
+
 /** `items` in ascending id order: the array itself when already so (common), else a sorted copy. */
 const byId = <T extends { readonly id: string }>(items: readonly T[]): readonly T[] => {
   for (let i = 1; i < items.length; i++)
@@ -205,7 +211,7 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
       s = supplyMap.get(sw.supply)
       if (s !== undefined) lastSupply = s
     }
-    const b = busMap === undefined ? busIds.indexOf(sw.bus) : (busMap.get(sw.bus) ?? -1)
+    const b = busMap === undefined ? positionOf(busIds, sw.bus) : (busMap.get(sw.bus) ?? -1)
     if (s === undefined || b < 0) continue // decode rejects these; stay total anyway
     const kind = sw.kind
     switchKind[s * busCount + b] = kind === 'fet' ? 0 : kind === 'relay' ? 1 : kind === 'breaker' ? 2 : -1
@@ -254,14 +260,18 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
     loadIds.push(l.id)
     loadQ[i] = Math.ceil(l.powerW * quantaPerWatt)
     loadW[i] = l.powerW
-    loadPriorityRank[i] =
-      loadRank === undefined ? loadPriorities.indexOf(l.priority) : (loadRank.get(l.priority) ?? -1)
+    let rank = -1
+    if (loadRank !== undefined) rank = loadRank.get(l.priority) ?? -1
+    else
+      for (let r = 0; rank < 0 && r < loadPriorities.length; r++)
+        if (loadPriorities[r] === l.priority) rank = r
+    loadPriorityRank[i] = rank
     // Its known buses, distinct, ascending: the first two (decoding allows at most two).
     let a = -1
     let c = -1
     for (let k = 0; k < l.buses.length; k++) {
       const id = l.buses[k] ?? ''
-      const b = busMap === undefined ? busIds.indexOf(id) : (busMap.get(id) ?? -1)
+      const b = busMap === undefined ? positionOf(busIds, id) : (busMap.get(id) ?? -1)
       if (b < 0 || b === a || b === c) continue
       if (a < 0 || b < a) {
         if (a >= 0 && (c < 0 || a < c)) c = a
