@@ -24,8 +24,9 @@ export interface SimHardware {
   /** SMBALERT# asserted since the last handling (always false when polling only). */
   readonly alertPending: () => boolean
   /**
-   * After skipped polls: repeat the last skipped visit's full read with no bus time and no clock, so the
-   * mux selection and the adapters' caches are what those polls would have left (results dropped).
+   * After skipped polls: read the last skipped visit's supply again (its status: the same mux channel)
+   * with no bus time and no clock, so the mux selection and the adapters' caches are what those polls
+   * would have left (results dropped).
    */
   readonly replayVisit: (supply: string) => Promise<void>
   /** Run the SMBALERT# handler (ARA, then a sweep if needed): its events. */
@@ -87,7 +88,9 @@ export const createSimHardware = (
     replayVisit: async (supply) => {
       const device = rack.supplies.get(supply)
       const before = device?.statusRegisters()
-      await transport.untimed(() => runner.execute({ _tag: 'ReadSupply', supply, mode: 'full' }))
+      // A status read selects the same mux channel as the poll's full read (its first transaction) and
+      // leaves the same caches (the identity is cached in a quiet stretch); it is about a third of it.
+      await transport.untimed(() => runner.execute({ _tag: 'ReadSupply', supply, mode: 'status' }))
       // A read that latches something (a CML bit) changes what the next poll returns, as for real reads.
       if (device !== undefined && before !== undefined && !sameLatched(before, device.statusRegisters()))
         for (const l of changeListeners) l(supply)

@@ -61,7 +61,26 @@ const asDevice = (address: number, x: VirtualExpander, afterWrite: () => void): 
   }
 }
 
-const viewKey = (v: SupplyView | undefined): string => (v === undefined ? 'silent' : JSON.stringify(v))
+/** Same flat record of numbers, booleans or undefined (NaN equal to itself, as a register would read). */
+const sameFields = (a: object, b: object): boolean => {
+  const x = a as Record<string, unknown>
+  const y = b as Record<string, unknown>
+  const keys = Object.keys(x)
+  if (keys.length !== Object.keys(y).length) return false
+  for (const k of keys) {
+    const u = x[k]
+    const v = y[k]
+    if (u !== v && !(u !== u && v !== v)) return false
+    if (u === undefined && !Object.hasOwn(y, k)) return false
+  }
+  return true
+}
+
+/** The same view: silent both, or the same status and readings. */
+const sameView = (a: SupplyView | undefined, b: SupplyView | undefined): boolean =>
+  a === undefined || b === undefined
+    ? a === b
+    : sameFields(a.status, b.status) && sameFields(a.readings, b.readings)
 
 export const createVirtualRack = (world: RackWorld): VirtualRack => {
   const scenario = world.scenario
@@ -134,15 +153,14 @@ export const createVirtualRack = (world: RackWorld): VirtualRack => {
   }
 
   // Registers follow the world: only supplies whose view changed are touched.
-  const lastKey = new Map<string, string>()
+  const lastView = new Map<string, SupplyView | undefined>()
   const changeListeners: ((supply: string) => void)[] = []
   const sync = (): void => {
     for (const s of scenario.supplies) {
       const vs = supplies.get(s.id)!
       const view = world.supplyView(s.id)
-      const key = viewKey(view)
-      if (lastKey.get(s.id) === key) continue
-      lastKey.set(s.id, key)
+      if (lastView.has(s.id) && sameView(lastView.get(s.id), view)) continue
+      lastView.set(s.id, view)
       for (const l of changeListeners) l(s.id)
       if (view === undefined) {
         vs.setResponding(false)

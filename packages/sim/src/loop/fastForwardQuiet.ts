@@ -353,6 +353,8 @@ export const fastForwardQuiet = (
   // How far the predictors allow: before any latched at-risk flag would flip.
   const prediction = policies.prediction
   const context = new Map<string, PredictionContext>()
+  // Per supply, its predictor after that many visits (computed while bounding them).
+  const predictorAfter = new Map<string, { readonly count: number; readonly state: PredictorState }>()
   if (prediction.enabled) {
     const pre = rack.policy.preemptRisk
     for (const x of supplies) {
@@ -369,7 +371,9 @@ export const fastForwardQuiet = (
       const band = state.risk[x.id]?.atRisk
         ? { atLeast: pre - policies.reallocation.riskHysteresis }
         : { below: pre }
-      limit(x, predictorOver(x, state.predictors[x.id]!, count, ctx, band).allowed)
+      const over = predictorOver(x, state.predictors[x.id]!, count, ctx, band)
+      if (over.allowed === count) predictorAfter.set(x.id, { count, state: over.state })
+      limit(x, over.allowed)
       visits = allowedVisits(visits)
       if (visits === 0) return none
     }
@@ -382,6 +386,9 @@ export const fastForwardQuiet = (
       const count = countOf(x, visits)
       if (!ambient || ctx === undefined || count === 0) continue
       const start = state.predictors[x.id]!
+      // Set, with the baseline frozen: every later warmed-up reading was taken, the latest one too, and the
+      // same readings give the same residual.
+      if (start.lastResidualC !== undefined && prediction.baselineAdaptAlpha === 0) continue
       const moved = (c: number): boolean =>
         predictorOver(x, start, c, ctx, undefined).state.lastResidualC !== start.lastResidualC
       if (!moved(count)) continue
@@ -438,7 +445,11 @@ export const fastForwardQuiet = (
     }
     const ctx = context.get(x.id)
     if (ctx === undefined) continue
-    const p = predictorOver(x, state.predictors[x.id]!, count, ctx, undefined).state
+    const known = predictorAfter.get(x.id)
+    const p =
+      known?.count === count
+        ? known.state
+        : predictorOver(x, state.predictors[x.id]!, count, ctx, undefined).state
     const now = currentPrediction(p, prediction)
     predictors[x.id] = p
     risk[x.id] = {
