@@ -37,8 +37,11 @@ export interface VirtualRack {
   readonly wiring: Wiring
   /** Supply id -> where it sits. */
   readonly placement: ReadonlyMap<string, { readonly address: number; readonly channel: number }>
-  /** Called with a supply's id whenever its registers change (status, readings, or answering at all). */
-  readonly onSupplyChanged: (listener: (supply: string) => void) => void
+  /**
+   * Called with a supply's id whenever its registers change (status, readings, or answering at all), and
+   * whether more than its readings changed.
+   */
+  readonly onSupplyChanged: (listener: (supply: string, beyondReadings: boolean) => void) => void
 }
 
 /** gpio's target result -> pmbus's device Either. */
@@ -154,14 +157,17 @@ export const createVirtualRack = (world: RackWorld): VirtualRack => {
 
   // Registers follow the world: only supplies whose view changed are touched.
   const lastView = new Map<string, SupplyView | undefined>()
-  const changeListeners: ((supply: string) => void)[] = []
+  const changeListeners: ((supply: string, beyondReadings: boolean) => void)[] = []
   const sync = (): void => {
     for (const s of scenario.supplies) {
       const vs = supplies.get(s.id)!
       const view = world.supplyView(s.id)
-      if (lastView.has(s.id) && sameView(lastView.get(s.id), view)) continue
+      const before = lastView.get(s.id)
+      if (lastView.has(s.id) && sameView(before, view)) continue
       lastView.set(s.id, view)
-      for (const l of changeListeners) l(s.id)
+      const readingsOnly =
+        before !== undefined && view !== undefined && sameFields(before.status, view.status)
+      for (const l of changeListeners) l(s.id, !readingsOnly)
       if (view === undefined) {
         vs.setResponding(false)
         continue

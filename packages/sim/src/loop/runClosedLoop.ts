@@ -141,11 +141,12 @@ export const runClosedLoopProbed = async (
   // CLEAR_FAULTS retries seen for real (see below), per supply.
   const retryCycles = new Map<string, RetryCycle>()
   const deferred: ControllerEvent[] = []
-  hw.onSupplyChanged((supply) => {
+  hw.onSupplyChanged((supply, beyondReadings) => {
     unseen.add(supply)
-    // A retry repeats what was seen only while nothing changed: the same conditions re-latch the same bits
-    // (a latched bit of an ended condition would drop), the same devices answer the alert.
-    retryCycles.clear()
+    // A retry repeats what was seen only while the conditions are the same: they re-latch the same bits (a
+    // latched bit of an ended condition would drop), the same devices answer the alert. Readings alone
+    // (a load step) change neither, nor which transactions a poll or an alert takes.
+    if (beyondReadings) retryCycles.clear()
   })
   // Events that answer a poll (a full read), as opposed to alert reads and ClearFaults reports.
   const polls = new WeakSet<ControllerEvent>()
