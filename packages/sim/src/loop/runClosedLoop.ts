@@ -17,11 +17,12 @@
  * the first visit that must be real (an at-risk flip, a deglitch count, a CLEAR_FAULTS retry not seen
  * yet), mid-round when the schedule provably visits one supply a tick. A persistent fault's CLEAR_FAULTS
  * retry (once a minute: poll, clear, re-latch, with SMBALERT# the alert and its status read) is taken
- * inside the skip once the loop saw one of the same bits for real since the hardware last changed. Ticks
- * within a visit's bus time before a physical event are real (their reads may straddle it), and no skip
- * goes past the end. The last skipped visit is then replayed with no bus time, so the mux selection is
- * what those polls leave. So alarms and their times, plans, switch
- * operations and every latency are those of the run without skipping (test/loop/skipQuiet.test.ts
+ * inside the skip once the loop saw one of the same bits for real since any supply's conditions last
+ * changed (a load step, which changes readings only, keeps it). Ticks within a visit's bus time before a
+ * physical event are real (their reads may straddle it), and no skip goes past the end. The last skipped
+ * visit's supply is then read again with no bus time, so the mux selection is what those polls leave.
+ * So alarms and their times, plans, switch operations and every latency are those of the run without
+ * skipping, and so is the controller's state at every real tick (test/loop/skipQuiet.test.ts
  * compares both). Skipping applies while every supply is present (one visit each per round); the
  * controller's only other time-driven act, a plan's timeout, cannot happen with no plan in flight.
  */
