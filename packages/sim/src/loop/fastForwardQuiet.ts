@@ -329,6 +329,8 @@ export const fastForwardQuiet = (
     }
   }
 
+  // Per supply, its health after that many visits (computed while bounding them).
+  const healthAfterVisits = new Map<string, { readonly count: number; readonly health: SupplyHealth }>()
   // How far health allows: before any streak would reach a deglitch count (that observation is then
   // taken for real). Decisions are monotone in the rising streaks, so the allowed counts form a prefix.
   for (const x of supplies) {
@@ -337,7 +339,11 @@ export const fastForwardQuiet = (
     const health = state.health[x.id]!
     const after = (c: number): SupplyHealth | undefined =>
       healthAfter(health, x.observation, x.step, observationsOf(x, c), deglitch)
-    if (after(count) !== undefined) continue
+    const whole = after(count)
+    if (whole !== undefined) {
+      healthAfterVisits.set(x.id, { count, health: whole })
+      continue
+    }
     let ok = 0
     let bad = count
     while (bad - ok > 1) {
@@ -428,7 +434,11 @@ export const fastForwardQuiet = (
     const count = countOf(x, visits)
     if (count === 0) continue
     visitsBySupply.set(x.id, count)
-    const h = healthAfter(state.health[x.id]!, x.observation, x.step, observationsOf(x, count), deglitch)
+    const known = healthAfterVisits.get(x.id)
+    const h =
+      known?.count === count
+        ? known.health
+        : healthAfter(state.health[x.id]!, x.observation, x.step, observationsOf(x, count), deglitch)
     if (h === undefined) return none // cannot happen: the count is within every supply's allowed prefix
     health[x.id] = h
     // Each visit issues a read first, which ends a ClearFaults' wait for the next read.
@@ -445,10 +455,10 @@ export const fastForwardQuiet = (
     }
     const ctx = context.get(x.id)
     if (ctx === undefined) continue
-    const known = predictorAfter.get(x.id)
+    const predicted = predictorAfter.get(x.id)
     const p =
-      known?.count === count
-        ? known.state
+      predicted?.count === count
+        ? predicted.state
         : predictorOver(x, state.predictors[x.id]!, count, ctx, undefined).state
     const now = currentPrediction(p, prediction)
     predictors[x.id] = p
