@@ -7,7 +7,9 @@
  *    the order of the input arrays cannot matter; everything becomes typed arrays over integer indexes.
  * 2. In the exact range, racks of at most 3 buses naming no feed where some configuration serves every
  *    load are solved directly (solveSmallRack: per up set, the few per-bus needs that decide levels
- *    2-3, then the fewest changes in level-5 order); the plan is then built as below, and steps 3-4
+ *    2-3, then the fewest changes in level-5 order); so are racks of at most 2 buses naming no feed
+ *    that must shed (solveSmallRackShedding: first the served sets best on level 1, per up set, by
+ *    bestServedSets, then the same solver over them). The plan is then built as below, and steps 3-4
  *    only run for the other racks.
  * 3. Start from the current state made admissible ("repaired"): failed/absent supplies opened, a
  *    supply closed onto several buses kept on the lowest-id bus it may stay on, with its best shedding.
@@ -69,13 +71,14 @@ import {
   serveByPrioritySwaps,
 } from './chooseShedding.js'
 import { evaluateConfiguration, type Evaluation } from './evaluateConfiguration.js'
-import { explainChanges } from './explainChanges.js'
+import { explainChanges, type ChangeContext } from './explainChanges.js'
 import { closeIdleSupplies } from './closeIdleSupplies.js'
 import { improveLocally } from './improveLocally.js'
 import { indexRack, type RackIndex } from './indexRack.js'
 import { planSwitchStepsIndexed } from './planSwitchSteps.js'
 import { createSearchContext, searchExact } from './searchExact.js'
-import { solveSmallRack } from './solveSmallRack.js'
+import { bestSheddingOf } from './bestServedSets.js'
+import { solveSmallRack, solveSmallRackShedding } from './solveSmallRack.js'
 import { switchSideOf } from './switchSide.js'
 
 /**
@@ -151,14 +154,47 @@ const busReports = (ix: RackIndex, assign: Int32Array, target: Evaluation): BusR
   })
 }
 
-/** The plan for a chosen target (a bus per supply, requested served flags) and the current state's evaluations. */
+/** The current switches' best shedding (exact), evaluated: directly up to two buses, else searched. */
+const currentBestOf = (ix: RackIndex, start: Int32Array): Evaluation => {
+  const direct = bestSheddingOf(ix, start)
+  if (direct !== null) return direct
+  const inc = createIncumbent(ix)
+  chooseSheddingExact(ix, createSheddingWorkspace(ix), switchSideOf(ix, start), inc, exactWorkBudget)
+  return evaluateConfiguration(ix, inc.assign, inc.served)
+}
+
+/**
+ * explainChanges' view of a plan. A class so that the current state's best shedding, when not given,
+ * is computed only if asked for (by a prototype getter: no function made per call).
+ */
+class PlanContext implements ChangeContext {
+  constructor(
+    readonly ix: RackIndex,
+    readonly target: Evaluation,
+    readonly targetAssign: Int32Array,
+    readonly targetBuses: readonly BusReport[],
+    readonly currentAsIs: Evaluation,
+    private best: Evaluation | undefined,
+    readonly currentBestAssign: Int32Array,
+    readonly gain: ServiceGain | undefined,
+  ) {}
+
+  get currentBest(): Evaluation {
+    return (this.best ??= currentBestOf(this.ix, this.currentBestAssign))
+  }
+}
+
+/**
+ * The plan for a chosen target (a bus per supply, requested served flags) and the current state's
+ * evaluations (`currentBest` undefined: the current switches' best shedding, computed if needed).
+ */
 const planFor = (
   ix: RackIndex,
   assign: Int32Array,
   requested: Uint8Array,
   proven: boolean,
   currentAsIs: Evaluation,
-  currentBest: Evaluation | (() => Evaluation),
+  currentBest: Evaluation | undefined,
   currentBestAssign: Int32Array,
   gain?: ServiceGain,
   /** The target's evaluation when the caller has it already. */
@@ -176,22 +212,13 @@ const planFor = (
     targetClosed[s * B + b] = 1
     if (ix.atRisk[s] === 1 && target.nPlusK[b] === 1) preempted.push(ix.supplyIds[s] ?? '')
   }
-  const shed = ix.loadIds.filter((_, l) => target.served[l] === 0)
+  const shed: string[] = []
+  for (let l = 0; l < ix.loadCount; l++) if (target.served[l] === 0) shed.push(ix.loadIds[l] ?? '')
   const buses = busReports(ix, assign, target)
   const steps = planSwitchStepsIndexed(ix, targetClosed, target.served)
-  let best = typeof currentBest === 'function' ? undefined : currentBest
-  const reasons = explainChanges({
-    ix,
-    target,
-    targetAssign: assign,
-    targetBuses: buses,
-    currentAsIs,
-    get currentBest() {
-      return (best ??= (currentBest as () => Evaluation)())
-    },
-    currentBestAssign,
-    ...(gain === undefined ? {} : { gain }),
-  })
+  const reasons = explainChanges(
+    new PlanContext(ix, target, assign, buses, currentAsIs, currentBest, currentBestAssign, gain),
+  )
   const feeds: FeedReport[] = ix.feedIds.map((id, f) => ({
     id,
     survivesLoss: target.feedSurvivesLoss[f] === 1,
@@ -209,7 +236,8 @@ const planFor = (
  * {@includeCode ../../examples/allocate.ts}
  */
 export const allocate = (input: RackInput): Plan => {
-  const ix = indexRack(input)
+  // The index does not outlive this call (the plan holds ids and numbers only): it may reuse a buffer.
+  const ix = indexRack(input, true)
   const exact = isExactSize(ix)
   const start = repairedCurrent(ix)
   // Most racks in the exact range can serve every load: solved directly (solveSmallRack).
@@ -220,17 +248,23 @@ export const allocate = (input: RackInput): Plan => {
     // When the current switches carry every load that has a bus up, that is their best shedding.
     if (currentAsIs.admissible) {
       // Steady state (the target is the current switches, every load served as is): evaluated already.
-      const known = direct.every((b, s) => b === start[s]) ? currentAsIs : undefined
+      let steady = true
+      for (let s = 0; steady && s < ix.supplyCount; s++) steady = direct[s] === start[s]
+      const known = steady ? currentAsIs : undefined
       return planFor(ix, direct, everyLoad, true, currentAsIs, currentAsIs, start, undefined, known)
     }
     // Else their best shedding sheds some load, so the target, serving all, wins on level 1; their
     // best shedding itself is needed only to tell whether an at-risk supply was already covered.
-    const currentBest = (): Evaluation => {
-      const inc = createIncumbent(ix)
-      chooseSheddingExact(ix, createSheddingWorkspace(ix), switchSideOf(ix, start), inc, exactWorkBudget)
-      return evaluateConfiguration(ix, inc.assign, inc.served)
-    }
-    return planFor(ix, direct, everyLoad, true, currentAsIs, currentBest, start, 'serveLoads')
+    return planFor(ix, direct, everyLoad, true, currentAsIs, undefined, start, 'serveLoads')
+  }
+  // Racks of up to two buses that must shed: the best served sets first, then the same solver.
+  const shedding = exact ? solveSmallRackShedding(ix) : null
+  if (shedding !== null) {
+    const currentAsIs = evaluateConfiguration(ix, start, new Uint8Array(ix.loadCount).fill(1))
+    // The current switches' best shedding is as is when that is admissible (it serves every load
+    // with a bus up), else it is searched for (the gain is read off it).
+    const currentBest = currentAsIs.admissible ? currentAsIs : currentBestOf(ix, start)
+    return planFor(ix, shedding.assign, shedding.served, true, currentAsIs, currentBest, start)
   }
   const ws = createSheddingWorkspace(ix)
   const budget = exact ? exactWorkBudget : largeWorkBudget

@@ -19,6 +19,7 @@
  * `chooseSheddingGreedy` serves, priority by priority, smallest first, each load that still fits: used for
  * large racks, where the search is a heuristic anyway.
  */
+import { busComponents, type BusComponents } from './busComponents.js'
 import type { RackIndex } from './indexRack.js'
 import { carveFloat64, carveInt32, carveUint8 } from './carve.js'
 import { compareTieBreak } from './compareServiceVectors.js'
@@ -88,6 +89,8 @@ export interface SheddingWorkspace {
   cacheBuilds: number
   /** Everything-served state for the up set in `cacheUp` (valid when cacheReady). */
   cacheReady: boolean
+  /** The rack's bus components (loads by rank, id), made with the first cache: rebuilds redo only those that changed. */
+  cacheComps: BusComponents | null
   readonly cacheUp: Uint8Array
   readonly cacheLoadU: Float64Array
   readonly cacheMoved: Float64Array
@@ -128,35 +131,131 @@ export interface SheddingWorkspace {
   sheddingNodes: number
 }
 
+/** Loads by (priority rank, id): a counting sort over the ranks. */
+const loadsByRank = (ix: RackIndex): Int32Array => {
+  const L = ix.loadCount
+  const P = ix.loadPriorities.length
+  const next = new Int32Array(P + 1)
+  for (let l = 0; l < L; l++) {
+    const r = (ix.loadPriorityRank[l] ?? 0) + 1
+    next[r] = (next[r] ?? 0) + 1
+  }
+  for (let r = 0; r < P; r++) next[r + 1] = (next[r + 1] ?? 0) + (next[r] ?? 0)
+  const order = new Int32Array(L)
+  for (let l = 0; l < L; l++) {
+    const r = ix.loadPriorityRank[l] ?? 0
+    order[next[r] ?? 0] = l
+    next[r] = (next[r] ?? 0) + 1
+  }
+  return order
+}
+
+/** Above this many quanta a load's watts times 2^k (k bits for a load index) may not be exact in a double. */
+const keyLimit = 2 ** 53
+
+/**
+ * `order` with each run of equal priority rank sorted by watts, ties kept in order: from loadsByRank,
+ * loads by (rank, watts, id). Each run is sorted as numbers watts * 2^k + id by the engine's own sort
+ * (the workspace is made once per call, mostly before the optimising compiler reaches it), when those
+ * are exact; else by a merge sort.
+ */
+const byWattsWithinRank = (ix: RackIndex, order: Int32Array): Int32Array => {
+  const n = order.length
+  let span = 1
+  while (span < n) span *= 2
+  let maxQ = 0
+  for (let l = 0; l < n; l++) maxQ = Math.max(maxQ, ix.loadQ[l] ?? 0)
+  if ((maxQ + 1) * span > keyLimit) return mergeByWatts(ix, order)
+  const keys = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    const l = order[i] ?? 0
+    keys[i] = (ix.loadQ[l] ?? 0) * span + l
+  }
+  const sorted = new Int32Array(n)
+  for (let lo = 0; lo < n;) {
+    const rank = ix.loadPriorityRank[order[lo] ?? 0]
+    let hi = lo + 1
+    while (hi < n && ix.loadPriorityRank[order[hi] ?? 0] === rank) hi++
+    const run = keys.subarray(lo, hi).sort()
+    for (let i = 0; i < run.length; i++) sorted[lo + i] = (run[i] ?? 0) % span
+    lo = hi
+  }
+  return sorted
+}
+
+/** byWattsWithinRank by a merge sort (for loads too large for exact numeric keys). */
+const mergeByWatts = (ix: RackIndex, order: Int32Array): Int32Array => {
+  const n = order.length
+  let from = Int32Array.from(order)
+  let to = new Int32Array(n)
+  const q = ix.loadQ
+  const rank = ix.loadPriorityRank
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n)
+      const hi = Math.min(lo + 2 * width, n)
+      let i = lo
+      let j = mid
+      let k = lo
+      while (i < mid && j < hi) {
+        const x = from[i] ?? 0
+        const y = from[j] ?? 0
+        // y goes first only when strictly before x: lower rank, or same rank and fewer watts.
+        const ry = rank[y] ?? 0
+        const rx = rank[x] ?? 0
+        if (ry < rx || (ry === rx && (q[y] ?? 0) < (q[x] ?? 0))) {
+          to[k++] = y
+          j++
+        } else {
+          to[k++] = x
+          i++
+        }
+      }
+      while (i < mid) to[k++] = from[i++] ?? 0
+      while (j < hi) to[k++] = from[j++] ?? 0
+    }
+    const t = from
+    from = to
+    to = t
+  }
+  return from
+}
+
 /** A workspace sized for the rack, with its load orders and identical-load links. */
 export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
   const L = ix.loadCount
   const B = ix.busCount
-  const byRank = (a: number, b: number) =>
-    (ix.loadPriorityRank[a] ?? 0) - (ix.loadPriorityRank[b] ?? 0) || a - b
-  const order = Int32Array.from({ length: L }, (_, i) => i).sort(byRank)
-  const orderBySize = Int32Array.from({ length: L }, (_, i) => i).sort(
-    (a, b) =>
-      (ix.loadPriorityRank[a] ?? 0) - (ix.loadPriorityRank[b] ?? 0) ||
-      (ix.loadQ[a] ?? 0) - (ix.loadQ[b] ?? 0) ||
-      a - b,
-  )
+  const order = loadsByRank(ix)
+  const orderBySize = byWattsWithinRank(ix, order)
   // Identical loads sit next to each other in (rank, watts, wiring, id) order: each one's twin is the
-  // one before it there.
+  // one before it there. That order is orderBySize with each run of equal rank and watts (short: a
+  // few loads at most) put in (wiring, id) order by insertion.
   const twin = new Int32Array(L).fill(-1)
   const same = (a: number, b: number): boolean =>
     ix.loadPriorityRank[a] === ix.loadPriorityRank[b] &&
     ix.loadQ[a] === ix.loadQ[b] &&
     ix.loadBusA[a] === ix.loadBusA[b] &&
     ix.loadBusB[a] === ix.loadBusB[b]
-  const byKey = Int32Array.from(orderBySize).sort(
-    (a, b) =>
-      (ix.loadPriorityRank[a] ?? 0) - (ix.loadPriorityRank[b] ?? 0) ||
-      (ix.loadQ[a] ?? 0) - (ix.loadQ[b] ?? 0) ||
-      (ix.loadBusA[a] ?? 0) - (ix.loadBusA[b] ?? 0) ||
-      (ix.loadBusB[a] ?? 0) - (ix.loadBusB[b] ?? 0) ||
-      a - b,
-  )
+  const byKey = Int32Array.from(orderBySize)
+  const wiredBefore = (a: number, b: number): boolean => {
+    const x = ix.loadBusA[a] ?? 0
+    const y = ix.loadBusA[b] ?? 0
+    if (x !== y) return x < y
+    const u = ix.loadBusB[a] ?? 0
+    const v = ix.loadBusB[b] ?? 0
+    return u !== v ? u < v : a < b
+  }
+  for (let j = 1; j < L; j++) {
+    const l = byKey[j] ?? 0
+    let i = j - 1
+    for (; i >= 0; i--) {
+      const m = byKey[i] ?? 0
+      if (ix.loadPriorityRank[m] !== ix.loadPriorityRank[l] || ix.loadQ[m] !== ix.loadQ[l]) break
+      if (!wiredBefore(l, m)) break
+      byKey[i + 1] = m
+    }
+    byKey[i + 1] = l
+  }
   for (let j = 1; j < L; j++) {
     const l = byKey[j] ?? 0
     const prev = byKey[j - 1] ?? 0
@@ -267,6 +366,7 @@ export const createSheddingWorkspace = (ix: RackIndex): SheddingWorkspace => {
     work: 0,
     cacheBuilds: 0,
     cacheReady: false,
+    cacheComps: null,
     cacheUp,
     cacheLoadU,
     cacheMoved,
@@ -504,28 +604,89 @@ const prepare = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide, order: 
   return n
 }
 
-/** Rebuild the everything-served cache for side.up. */
+/** Rebuild the everything-served cache for side.up (charged as a full rebuild, whatever it redoes). */
 const buildCache = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): void => {
   const B = ix.busCount
   ws.work += ix.loadCount + B * B
+  const comps = (ws.cacheComps ??= busComponents(ix, ws.order))
+  if (!ws.cacheReady) {
+    ws.cacheLoadU.fill(0)
+    ws.cacheMoved.fill(0)
+    ws.cacheLoses.fill(0)
+    ws.cacheCarries.fill(0)
+    ws.cacheCarryCount.fill(0)
+    ws.cacheLoseCount.fill(0)
+    ws.cacheVec.fill(0)
+    ws.cacheServed.fill(0)
+  }
+  // Only components with a bus whose up state changed are redone: the others keep their loads.
+  for (let c = 0; c < comps.compCount; c++) {
+    const b0 = comps.busStart[c] ?? 0
+    const b1 = comps.busStart[c + 1] ?? 0
+    let changed = !ws.cacheReady
+    for (let i = b0; !changed && i < b1; i++) {
+      const b = comps.buses[i] ?? 0
+      changed = ws.cacheUp[b] !== side.up[b]
+    }
+    if (changed) cacheComponent(ix, ws, side, comps, c)
+  }
   ws.cacheUp.set(side.up)
-  ws.cacheLoadU.fill(0)
-  ws.cacheMoved.fill(0)
-  ws.cacheLoses.fill(0)
-  ws.cacheCarries.fill(0)
-  ws.cacheCarryCount.fill(0)
-  ws.cacheLoseCount.fill(0)
-  ws.cacheVec.fill(0)
-  ws.cacheServed.fill(0)
-  for (let l = 0; l < ix.loadCount; l++) {
+  let k = 0
+  for (let a = 0; a < B; a++) {
+    ws.cachePartnerStart[a] = k
+    for (let b = 0; b < B; b++) {
+      const movedU = ws.cacheMoved[a * B + b] ?? 0
+      if (b === a || side.up[b] === 0 || movedU <= 0) continue
+      ws.cachePartnerBus[k] = b
+      ws.cachePartnerNeedU[k] = (ws.cacheLoadU[b] ?? 0) + movedU
+      k++
+    }
+  }
+  ws.cachePartnerStart[B] = k
+  ws.cacheReady = true
+  ws.cacheBuilds++
+}
+
+/**
+ * The everything-served cache of component `c` for side.up: its loads' served flags and their part
+ * of level 1 taken out (whole quanta, so exact), its buses' state reset, then every load with an up
+ * bus added.
+ */
+const cacheComponent = (
+  ix: RackIndex,
+  ws: SheddingWorkspace,
+  side: SwitchSide,
+  comps: BusComponents,
+  c: number,
+): void => {
+  const B = ix.busCount
+  const b0 = comps.busStart[c] ?? 0
+  const b1 = comps.busStart[c + 1] ?? 0
+  for (let i = b0; i < b1; i++) {
+    const a = comps.buses[i] ?? 0
+    ws.cacheLoadU[a] = 0
+    ws.cacheLoses[a] = 0
+    ws.cacheCarries[a] = 0
+    ws.cacheCarryCount[a] = 0
+    ws.cacheLoseCount[a] = 0
+    for (let j = b0; j < b1; j++) ws.cacheMoved[a * B + (comps.buses[j] ?? 0)] = 0
+  }
+  const end = comps.loadStart[c + 1] ?? 0
+  for (let i = comps.loadStart[c] ?? 0; i < end; i++) {
+    const l = comps.loads[i] ?? 0
+    const q = ix.loadQ[l] ?? 0
+    const r = ix.loadPriorityRank[l] ?? 0
+    if (ws.cacheServed[l] === 1) {
+      ws.cacheServed[l] = 0
+      ws.cacheVec[2 * r] = (ws.cacheVec[2 * r] ?? 0) - 1
+      ws.cacheVec[2 * r + 1] = (ws.cacheVec[2 * r + 1] ?? 0) - q
+    }
     const a = ix.loadBusA[l] ?? -1
     const b = ix.loadBusB[l] ?? -1
     const aUp = a >= 0 && side.up[a] === 1
     const bUp = b >= 0 && side.up[b] === 1
     if (!aUp && !bUp) continue
-    const q = ix.loadQ[l] ?? 0
     ws.cacheServed[l] = 1
-    const r = ix.loadPriorityRank[l] ?? 0
     ws.cacheVec[2 * r] = (ws.cacheVec[2 * r] ?? 0) + 1
     ws.cacheVec[2 * r + 1] = (ws.cacheVec[2 * r + 1] ?? 0) + q
     if (aUp && bUp) {
@@ -546,20 +707,6 @@ const buildCache = (ix: RackIndex, ws: SheddingWorkspace, side: SwitchSide): voi
       ws.cacheLoseCount[only] = (ws.cacheLoseCount[only] ?? 0) + 1
     }
   }
-  let k = 0
-  for (let a = 0; a < B; a++) {
-    ws.cachePartnerStart[a] = k
-    for (let b = 0; b < B; b++) {
-      const movedU = ws.cacheMoved[a * B + b] ?? 0
-      if (b === a || side.up[b] === 0 || movedU <= 0) continue
-      ws.cachePartnerBus[k] = b
-      ws.cachePartnerNeedU[k] = (ws.cacheLoadU[b] ?? 0) + movedU
-      k++
-    }
-  }
-  ws.cachePartnerStart[B] = k
-  ws.cacheReady = true
-  ws.cacheBuilds++
 }
 
 /**

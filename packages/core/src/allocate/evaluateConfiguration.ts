@@ -42,25 +42,50 @@ export interface Evaluation {
   readonly feedScenariosSurvived: number
   /** Effective served flag per load. */
   readonly served: Uint8Array
-  readonly vector: Float64Array
+  /**
+   * A plain array: the vector is usually over 64 bytes, where a typed array would be allocated off the
+   * heap at several times the cost of the rest of the evaluation.
+   */
+  readonly vector: readonly number[]
 }
 
 /** Usable capacity left on each bus after removing its at-risk supplies and then its k largest. */
 export const redundantCapacity = (ix: RackIndex, assign: Int32Array): Float64Array => {
+  const out = new Float64Array(ix.busCount)
+  redundantCapacityInto(ix, assign, out)
+  return out
+}
+
+/**
+ * redundantCapacity into `out`: per bus, its non-risk capacity less its k largest non-risk supplies
+ * (capacities are whole units, so the sums are exact in any order).
+ */
+const redundantCapacityInto = (ix: RackIndex, assign: Int32Array, out: Float64Array): void => {
   const B = ix.busCount
-  const perBus: number[][] = Array.from({ length: B }, () => [])
-  for (let s = 0; s < ix.supplyCount; s++) {
-    const b = assign[s] ?? -1
-    if (b >= 0 && ix.atRisk[s] === 0) perBus[b]?.push(ix.capacityU[s] ?? 0)
-  }
-  const out = new Float64Array(B)
+  const K = ix.redundancyK
+  // The k largest so far, descending (k is small; a plain array stays on the heap).
+  const largest: number[] = []
   for (let b = 0; b < B; b++) {
-    const caps = (perBus[b] ?? []).sort((x, y) => y - x)
     let sum = 0
-    for (let i = ix.redundancyK; i < caps.length; i++) sum += caps[i] ?? 0
+    largest.length = 0
+    for (let s = 0; s < ix.supplyCount; s++) {
+      if (assign[s] !== b || ix.atRisk[s] !== 0) continue
+      let carry = ix.capacityU[s] ?? 0
+      sum += carry
+      for (let t = 0; t < K && carry > 0; t++) {
+        if (t === largest.length) {
+          largest.push(carry)
+          carry = 0
+        } else if (carry > (largest[t] ?? 0)) {
+          const x = largest[t] ?? 0
+          largest[t] = carry
+          carry = x
+        }
+      }
+    }
+    for (const x of largest) sum -= x
     out[b] = sum
   }
-  return out
 }
 
 /**
@@ -113,6 +138,9 @@ export const busLossScenarios = (
   return { survives, carries }
 }
 
+/** Per-feed flags of a rack naming no feed (empty: nothing can be written into it). */
+const noFeeds = new Uint8Array(0)
+
 /** Evaluate one configuration (a bus per supply, a served flag per load) from scratch. */
 export const evaluateConfiguration = (
   ix: RackIndex,
@@ -130,8 +158,8 @@ export const evaluateConfiguration = (
     const b = assign[s] ?? -1
     changes += changesFor(ix, s, b)
     if (b < 0) continue
-    const opts = ix.options[s]
-    if (opts === undefined || !opts.includes(b)) invalidSupplies.push(s)
+    // In its options: a switch to b exists and the supply is usable (a typed array's includes costs more).
+    if (b >= B || ix.usable[s] !== 1 || (ix.switchKind[s * B + b] ?? -1) < 0) invalidSupplies.push(s)
     up[b] = 1
     capacityU[b] = (capacityU[b] ?? 0) + (ix.capacityU[s] ?? 0)
   }
@@ -140,7 +168,8 @@ export const evaluateConfiguration = (
 
   const served = new Uint8Array(ix.loadCount)
   const loadU = new Float64Array(B)
-  const vector = new Float64Array(ix.vectorLength)
+  const vector: number[] = []
+  for (let i = 0; i < ix.vectorLength; i++) vector.push(0)
   for (let l = 0; l < ix.loadCount; l++) {
     const a = ix.loadBusA[l] ?? -1
     const b = ix.loadBusB[l] ?? -1
@@ -164,7 +193,8 @@ export const evaluateConfiguration = (
   const overloadedBuses: number[] = []
   for (let b = 0; b < B; b++) if (up[b] === 1 && (loadU[b] ?? 0) > (limitU[b] ?? 0)) overloadedBuses.push(b)
 
-  const redundantU = redundantCapacity(ix, assign)
+  const redundantU = new Float64Array(B)
+  redundantCapacityInto(ix, assign, redundantU)
   const nPlusK = new Uint8Array(B)
   for (let b = 0; b < B; b++) {
     if (up[b] === 1 && (redundantU[b] ?? 0) >= (loadU[b] ?? 0)) {
@@ -180,8 +210,9 @@ export const evaluateConfiguration = (
   let survived = 0
   for (let b = 0; b < B; b++) if (carries[b] === 1 && survives[b] === 1) survived++
   const busSurvived = ix.busRedundancy ? survived : 0
-  const feeds = createFeedScratch(ix)
-  const feedSurvived = feedLossScenarios(ix, assign, up, loadU, served, feeds)
+  // A rack naming no feed has no feed scenario (and no per-feed arrays to fill).
+  const feeds = ix.feedCount === 0 ? undefined : createFeedScratch(ix)
+  const feedSurvived = feeds === undefined ? 0 : feedLossScenarios(ix, assign, up, loadU, served, feeds)
   vector[2 * P + BP] = busSurvived + feedSurvived
   vector[2 * P + BP + 1] = -changes
 
@@ -196,8 +227,8 @@ export const evaluateConfiguration = (
     nPlusK,
     survivesLoss: survives,
     carriesLoad: carries,
-    feedSurvivesLoss: feeds.survives,
-    feedCounted: feeds.counted,
+    feedSurvivesLoss: feeds?.survives ?? noFeeds,
+    feedCounted: feeds?.counted ?? noFeeds,
     busScenariosSurvived: busSurvived,
     feedScenariosSurvived: feedSurvived,
     served,

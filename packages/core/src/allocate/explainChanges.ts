@@ -56,7 +56,7 @@ export interface ChangeContext {
    * The first level on which the target beats currentBest, when the caller knows it without comparing
    * (then currentBest is read only for SupplyPreempted, so it may be a lazy getter).
    */
-  readonly gain?: ServiceGain
+  readonly gain?: ServiceGain | undefined
 }
 
 /**
@@ -84,8 +84,10 @@ const keptLoad = (ix: RackIndex, asIs: Evaluation, b: number): number => {
  * limit, and at most its loads fed through it alone as is, plus, per other up bus x, the half-shares
  * it has in common with x, which x's own limit also caps (those halves load x as much as b).
  */
+const limitOf = (ix: RackIndex, asIs: Evaluation, x: number): number =>
+  Math.min(asIs.capacityU[x] ?? 0, ix.maxU[x] ?? Infinity)
+
 const mostLoad = (ix: RackIndex, asIs: Evaluation, b: number): number => {
-  const limitOf = (x: number): number => Math.min(asIs.capacityU[x] ?? 0, ix.maxU[x] ?? Infinity)
   const shared = new Float64Array(ix.busCount)
   let alone = 0
   for (let l = 0; l < ix.loadCount; l++) {
@@ -98,8 +100,8 @@ const mostLoad = (ix: RackIndex, asIs: Evaluation, b: number): number => {
     else alone += 2 * (ix.loadQ[l] ?? 0)
   }
   let most = alone
-  for (let x = 0; x < ix.busCount; x++) if (x !== b) most += Math.min(shared[x] ?? 0, limitOf(x))
-  return Math.min(most, limitOf(b))
+  for (let x = 0; x < ix.busCount; x++) if (x !== b) most += Math.min(shared[x] ?? 0, limitOf(ix, asIs, x))
+  return Math.min(most, limitOf(ix, asIs, b))
 }
 
 /** The reasons for every change between the current state and the target. */
@@ -117,6 +119,9 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
       : gain
 
   for (let s = 0; s < ix.supplyCount; s++) {
+    // Most supplies have at most one closed switch and are usable: nothing to report here.
+    const closedCount = ix.currentClosedCount[s] ?? 0
+    if (closedCount === 0 || (closedCount === 1 && ix.usable[s] === 1)) continue
     const id = ix.supplyIds[s] ?? ''
     const state = ix.supplyState[s]
     const closedNow: number[] = []
@@ -156,40 +161,62 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
     const id = ix.supplyIds[s] ?? ''
     const state = ix.supplyState[s]
     const to = targetAssign[s] ?? -1
-    const closedNow: number[] = []
-    for (let b = 0; b < B; b++) if (ix.currentClosed[s * B + b] === 1) closedNow.push(b)
-    if (state === 'failed' || state === 'absent') {
-      for (const b of closedNow)
-        reasons.push({ _tag: 'SupplyUnavailable', supply: id, bus: ix.busIds[b] ?? '', state })
-      continue
-    }
-    const leaving = closedNow.filter((b) => b !== to)
-    const stays = closedNow.includes(to)
-    if (to >= 0 && !stays && leaving.length === 1) {
-      reasons.push({
-        _tag: 'SupplyMoved',
-        supply: id,
-        from: ix.busIds[leaving[0] ?? 0] ?? '',
-        to: ix.busIds[to] ?? '',
-        why,
-      })
+    const closedCount = ix.currentClosedCount[s] ?? 0
+    // The usual case (at most one closed switch, a usable supply) without lists.
+    if (closedCount <= 1 && ix.usable[s] === 1) {
+      let now = -1
+      if (closedCount === 1) for (let b = 0; b < B; b++) if (ix.currentClosed[s * B + b] === 1) now = b
+      if (now !== to) {
+        if (now >= 0 && to >= 0)
+          reasons.push({
+            _tag: 'SupplyMoved',
+            supply: id,
+            from: ix.busIds[now] ?? '',
+            to: ix.busIds[to] ?? '',
+            why,
+          })
+        else if (now >= 0)
+          reasons.push({ _tag: 'SupplyDisconnected', supply: id, bus: ix.busIds[now] ?? '', why })
+        else reasons.push({ _tag: 'SupplyConnected', supply: id, bus: ix.busIds[to] ?? '', why })
+      }
     } else {
-      for (const b of leaving)
-        reasons.push({ _tag: 'SupplyDisconnected', supply: id, bus: ix.busIds[b] ?? '', why })
-      if (to >= 0 && !stays)
-        reasons.push({ _tag: 'SupplyConnected', supply: id, bus: ix.busIds[to] ?? '', why })
+      const closedNow: number[] = []
+      for (let b = 0; b < B; b++) if (ix.currentClosed[s * B + b] === 1) closedNow.push(b)
+      if (state === 'failed' || state === 'absent') {
+        for (const b of closedNow)
+          reasons.push({ _tag: 'SupplyUnavailable', supply: id, bus: ix.busIds[b] ?? '', state })
+        continue
+      }
+      const leaving = closedNow.filter((b) => b !== to)
+      const stays = closedNow.includes(to)
+      if (to >= 0 && !stays && leaving.length === 1) {
+        reasons.push({
+          _tag: 'SupplyMoved',
+          supply: id,
+          from: ix.busIds[leaving[0] ?? 0] ?? '',
+          to: ix.busIds[to] ?? '',
+          why,
+        })
+      } else {
+        for (const b of leaving)
+          reasons.push({ _tag: 'SupplyDisconnected', supply: id, bus: ix.busIds[b] ?? '', why })
+        if (to >= 0 && !stays)
+          reasons.push({ _tag: 'SupplyConnected', supply: id, bus: ix.busIds[to] ?? '', why })
+      }
     }
     if (ix.atRisk[s] === 1 && to >= 0 && target.nPlusK[to] === 1) {
       const before = c.currentBestAssign[s] ?? -1
       // Same switches as currentBest: N+k as is, or above the most load any admissible shedding
       // leaves on the bus, implies N+k with the best shedding; below the load that shedding keeps for
-      // sure, it fails. Either spares computing that shedding when currentBest is lazy.
+      // sure, it fails. Either spares computing that shedding when currentBest is lazy. When the
+      // current state is admissible as is, that is its best shedding: N+k as is decides alone.
       const redundant = c.currentAsIs.redundantU[to] ?? 0
       const coveredBefore =
         before === to &&
         (c.currentAsIs.nPlusK[to] === 1 ||
-          redundant >= mostLoad(ix, c.currentAsIs, to) ||
-          (redundant >= keptLoad(ix, c.currentAsIs, to) && c.currentBest.nPlusK[to] === 1))
+          (!c.currentAsIs.admissible &&
+            (redundant >= mostLoad(ix, c.currentAsIs, to) ||
+              (redundant >= keptLoad(ix, c.currentAsIs, to) && c.currentBest.nPlusK[to] === 1))))
       if (!coveredBefore) {
         reasons.push({
           _tag: 'SupplyPreempted',

@@ -18,7 +18,7 @@
  */
 import { carveInt32 } from './carve.js'
 import {
-  createClimbEvaluator,
+  climbEvaluatorOf,
   evaluateGreedyTouched,
   evaluateKeptTouched,
   settlePoint,
@@ -152,7 +152,15 @@ const beatsHere = (c: Climb, g: Float64Array, served: Uint8Array): number => {
   return compareTieBreak(c.side.assign, served, c.assignHere, c.servedHere)
 }
 
-const adopt = (ix: RackIndex, ws: SheddingWorkspace, c: Climb, g: Float64Array, served: Uint8Array): void => {
+/** `adopted`: the side was evaluated by the evaluator, with this shedding (see settlePoint). */
+const adopt = (
+  ix: RackIndex,
+  ws: SheddingWorkspace,
+  c: Climb,
+  g: Float64Array,
+  served: Uint8Array,
+  adopted: 'greedy' | 'kept' | null = null,
+): void => {
   c.here.set(g)
   // A bus's state is a function of the supplies on it: raise the version of every component a supply
   // joins or leaves (see DeadMoves).
@@ -161,7 +169,8 @@ const adopt = (ix: RackIndex, ws: SheddingWorkspace, c: Climb, g: Float64Array, 
       const was: number = c.dead.assign[s] ?? -1
       const now = c.side.assign[s] ?? -1
       if (was === now) continue
-      for (const b of [was, now]) {
+      for (let k = 0; k < 2; k++) {
+        const b = k === 0 ? was : now
         if (b < 0) continue
         const comp = c.ev.compOfBus[b] ?? 0
         c.dead.compVersion[comp] = (c.dead.compVersion[comp] ?? 0) + 1
@@ -172,7 +181,7 @@ const adopt = (ix: RackIndex, ws: SheddingWorkspace, c: Climb, g: Float64Array, 
   c.assignHere.set(c.side.assign)
   c.servedHere.set(served)
   c.upHere.set(c.side.up)
-  if (c.ev !== null) settlePoint(ix, c.ev, c.side, c.servedHere)
+  if (c.ev !== null) settlePoint(ix, c.ev, c.side, c.servedHere, adopted)
   let cacheHere = ws.cacheReady
   for (let b = 0; cacheHere && b < ix.busCount; b++) if (ws.cacheUp[b] !== c.side.up[b]) cacheHere = false
   c.cacheBuildsHere = cacheHere ? ws.cacheBuilds : -1
@@ -264,8 +273,14 @@ const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb)
     greedyLoadU = fromCache ? ws.cacheLoadU : ev.greedyLoadU
   }
   guide(ix, ws, inc, c, greedyServed, greedyLoadU, c.there)
-  c.greedyServed.set(greedyServed)
-  const greedyWins = beatsHere(c, c.there, c.greedyServed) > 0
+  // Greedy's flags must outlive the kept evaluation below, which reuses ws.served (not the evaluator's
+  // flags, nor the cache): copied only then.
+  let greedyFlags = greedyServed
+  if (ev === null && !fromCache) {
+    c.greedyServed.set(greedyServed)
+    greedyFlags = c.greedyServed
+  }
+  const greedyWins = beatsHere(c, c.there, greedyFlags) > 0
   // When greedy serves every load with an up bus, the point's served set can only serve a subset:
   // no better on level 1, so not worth evaluating.
   if (!fromCache && c.started && keptFits(ix, ws, c, ev)) {
@@ -284,13 +299,13 @@ const tryHere = (ix: RackIndex, ws: SheddingWorkspace, inc: Incumbent, c: Climb)
         }
       }
       if (keptBetter) {
-        adopt(ix, ws, c, c.kept, keptServed)
+        adopt(ix, ws, c, c.kept, keptServed, ev === null ? null : 'kept')
         return true
       }
     }
   }
   if (!greedyWins) return false
-  adopt(ix, ws, c, c.there, c.greedyServed)
+  adopt(ix, ws, c, c.there, greedyFlags, ev === null || fromCache ? null : 'greedy')
   return true
 }
 
@@ -324,7 +339,7 @@ const evaluatorFor = (
 ): { ev: ClimbEvaluator | null; dead: DeadMoves | null } => {
   let found = evaluators.get(ws)
   if (found === undefined) {
-    const ev = createClimbEvaluator(ix, ws)
+    const ev = climbEvaluatorOf(ix, ws)
     const S = ix.supplyCount
     let slots = 1
     for (const opts of ix.options) slots = Math.max(slots, opts.length + 1)

@@ -42,7 +42,10 @@ export interface RackIndex {
   readonly switchKind: Int8Array
   /** Current state per (supply * busCount + bus): 1 when closed. */
   readonly currentClosed: Uint8Array
-  /** Per supply: the buses it may be closed onto (switch exists, supply usable), ascending. */
+  /**
+   * Per supply: the buses it may be closed onto (switch exists, supply usable), ascending. Read only:
+   * supplies (and racks) with the same buses share one array.
+   */
   readonly options: readonly Int32Array[]
   /** Per supply: how many of its switches are closed now. */
   readonly currentClosedCount: Int32Array
@@ -92,6 +95,12 @@ const distinctDescending = (values: readonly number[]): number[] => {
   return out.sort((a, b) => b - a)
 }
 
+/** Position of `id` in a short list (a plain loop: cheaper than indexOf's call for a few items), or -1. */
+const positionOf = (ids: readonly string[], id: string): number => {
+  for (let i = 0; i < ids.length; i++) if (ids[i] === id) return i
+  return -1
+}
+
 /** `items` in ascending id order: the array itself when already so (common), else a sorted copy. */
 const byId = <T extends { readonly id: string }>(items: readonly T[]): readonly T[] => {
   for (let i = 1; i < items.length; i++)
@@ -100,34 +109,37 @@ const byId = <T extends { readonly id: string }>(items: readonly T[]): readonly 
   return items
 }
 
-/** Canonicalise and index a decoded rack. */
-export const indexRack = (input: RackInput): RackIndex => {
+/**
+ * Option lists (ascending bus indexes) by bus bit mask, for racks of up to 8 buses: every rack's
+ * supplies share them, since a list depends only on which buses a supply may go to, and making one
+ * per supply was the costliest part of indexing a small rack. They are never written to.
+ */
+const sharedOptionBuses = 8
+const sharedOptions: (Int32Array | undefined)[] = []
+
+/**
+ * The buffer `indexRack(input, true)` reuses (allocate's own index, which never outlives the call:
+ * a fresh buffer of this size lives off the heap and costs a tenth of a small rack's whole plan).
+ */
+let reusedBuffer = new ArrayBuffer(4096)
+
+/**
+ * Canonicalise and index a decoded rack. With `reuse`, the typed arrays are views of one module-level
+ * buffer that the next such call overwrites: only for a caller that is done with the index before it
+ * returns (allocate); everyone else gets arrays of their own.
+ */
+export const indexRack = (input: RackInput, reuse = false): RackIndex => {
   const supplies = byId(input.supplies)
   const buses = byId(input.buses)
   const loads = byId(input.loads)
   const supplyCount = supplies.length
   const busCount = buses.length
   const loadCount = loads.length
-  // Switches usually come grouped by supply in supply order: try the last position and the next one
-  // before a map (built on the first miss).
-  let supplyMap: Map<string, number> | undefined
-  let lastSupply = 0
-  const supplyPos = (id: string): number | undefined => {
-    if (supplies[lastSupply]?.id === id) return lastSupply
-    if (supplies[lastSupply + 1]?.id === id) return ++lastSupply
-    if (supplyMap === undefined) {
-      supplyMap = new Map()
-      for (let i = 0; i < supplyCount; i++) supplyMap.set((supplies[i] as Supply).id, i)
-    }
-    const at = supplyMap.get(id)
-    if (at !== undefined) lastSupply = at
-    return at
-  }
   const busIds: string[] = []
   for (const bus of buses) busIds.push(bus.id)
-  // Few buses: a scan beats a map.
+  // Few buses: a scan beats a map. (No inner helper functions here: the benchmark's transpiler wraps
+  // each one made per call in a naming call that costs more than the scan it does.)
   const busMap = busCount > 8 ? new Map(busIds.map((id, i) => [id, i])) : undefined
-  const busPos = (id: string): number => (busMap === undefined ? busIds.indexOf(id) : (busMap.get(id) ?? -1))
   const policy = input.policy
 
   // One buffer, viewed as the fields: a typed array beyond 64 bytes is allocated off the heap, and
@@ -136,28 +148,35 @@ export const indexRack = (input: RackInput): RackIndex => {
   const L = loadCount
   const floats = 2 * S + 2 * L + busCount
   const ints = 3 * S + 3 * L + busCount
-  const bytes = 3 * S + S * busCount + busCount
-  const buffer = new ArrayBuffer(8 * floats + 4 * ints + bytes)
-  let at = 0
-  const f64 = (n: number): Float64Array => new Float64Array(buffer, (at += 8 * n) - 8 * n, n)
-  const i32 = (n: number): Int32Array => new Int32Array(buffer, (at += 4 * n) - 4 * n, n)
-  const u8 = (n: number): Uint8Array => new Uint8Array(buffer, (at += n) - n, n)
-  const capacityU = f64(S)
-  const usableW = f64(S)
-  const loadQ = f64(L)
-  const loadW = f64(L)
-  const maxU = f64(busCount)
-  const currentOption = i32(S)
-  const currentClosedCount = i32(S)
-  const loadBusA = i32(L)
-  const loadBusB = i32(L)
-  const loadPriorityRank = i32(L)
-  const busPriorityRank = i32(busCount)
-  const supplyFeed = i32(S)
-  const usable = u8(S)
-  const atRisk = u8(S)
-  const currentClosed = u8(S * busCount)
-  const busWired = u8(busCount)
+  const bytes = 2 * S + S * busCount + busCount
+  const size = 8 * floats + 4 * ints + bytes
+  let buffer: ArrayBuffer
+  if (!reuse) buffer = new ArrayBuffer(size)
+  else {
+    if (reusedBuffer.byteLength < size)
+      reusedBuffer = new ArrayBuffer(Math.max(size, 2 * reusedBuffer.byteLength))
+    buffer = reusedBuffer
+  }
+  const capacityU = new Float64Array(buffer, 0, S)
+  const usableW = new Float64Array(buffer, 8 * S, S)
+  const loadQ = new Float64Array(buffer, 16 * S, L)
+  const loadW = new Float64Array(buffer, 16 * S + 8 * L, L)
+  const maxU = new Float64Array(buffer, 16 * S + 16 * L, busCount)
+  const intsAt = 8 * floats
+  const currentOption = new Int32Array(buffer, intsAt, S)
+  const currentClosedCount = new Int32Array(buffer, intsAt + 4 * S, S)
+  const supplyFeed = new Int32Array(buffer, intsAt + 8 * S, S)
+  const loadBusA = new Int32Array(buffer, intsAt + 12 * S, L)
+  const loadBusB = new Int32Array(buffer, intsAt + 12 * S + 4 * L, L)
+  const loadPriorityRank = new Int32Array(buffer, intsAt + 12 * S + 8 * L, L)
+  const busPriorityRank = new Int32Array(buffer, intsAt + 12 * S + 12 * L, busCount)
+  const bytesAt = intsAt + 4 * ints
+  const usable = new Uint8Array(buffer, bytesAt, S)
+  const atRisk = new Uint8Array(buffer, bytesAt + S, S)
+  const currentClosed = new Uint8Array(buffer, bytesAt + 2 * S, S * busCount)
+  const busWired = new Uint8Array(buffer, bytesAt + 2 * S + S * busCount, busCount)
+  // Written only where set (a fresh buffer is zeroed already).
+  if (reuse) new Uint8Array(buffer, bytesAt, bytes).fill(0)
   const supplyIds: string[] = []
   const supplyState: Supply['state'][] = []
   const failureRisk: (number | undefined)[] = []
@@ -176,31 +195,53 @@ export const indexRack = (input: RackInput): RackIndex => {
   }
 
   const switchKind = new Int8Array(supplyCount * busCount).fill(-1)
+  // Switches usually come grouped by supply in supply order: try the last position and the next one
+  // before a map (built on the first miss).
+  let supplyMap: Map<string, number> | undefined
+  let lastSupply = 0
   for (const sw of input.switches) {
-    const s = supplyPos(sw.supply)
-    const b = busPos(sw.bus)
+    let s: number | undefined
+    if (supplies[lastSupply]?.id === sw.supply) s = lastSupply
+    else if (supplies[lastSupply + 1]?.id === sw.supply) s = ++lastSupply
+    else {
+      if (supplyMap === undefined) {
+        supplyMap = new Map()
+        for (let i = 0; i < supplyCount; i++) supplyMap.set((supplies[i] as Supply).id, i)
+      }
+      s = supplyMap.get(sw.supply)
+      if (s !== undefined) lastSupply = s
+    }
+    const b = busMap === undefined ? positionOf(busIds, sw.bus) : (busMap.get(sw.bus) ?? -1)
     if (s === undefined || b < 0) continue // decode rejects these; stay total anyway
-    switchKind[s * busCount + b] = switchKinds.indexOf(sw.kind)
+    const kind = sw.kind
+    switchKind[s * busCount + b] = kind === 'fet' ? 0 : kind === 'relay' ? 1 : kind === 'breaker' ? 2 : -1
     if (sw.closed) currentClosed[s * busCount + b] = 1
   }
 
   const options: Int32Array[] = []
-  let used = 0
   for (let s = 0; s < supplyCount; s++) {
-    const first = used
     let closedCount = 0
     let closedBus = -1
+    let mask = 0
+    let n = 0
     for (let b = 0; b < busCount; b++) {
-      if (usable[s] === 1 && (switchKind[s * busCount + b] ?? -1) >= 0) used++
+      if (usable[s] === 1 && (switchKind[s * busCount + b] ?? -1) >= 0) {
+        n++
+        if (b < sharedOptionBuses) mask |= 1 << b
+      }
       if (currentClosed[s * busCount + b] === 1) {
         closedCount++
         closedBus = b
       }
     }
-    // Its own small array (kept on the heap up to 16 buses), cheaper than a view.
-    const opts = new Int32Array(used - first)
-    for (let b = 0, j = 0; b < busCount; b++)
-      if (usable[s] === 1 && (switchKind[s * busCount + b] ?? -1) >= 0) opts[j++] = b
+    // Up to 8 buses the list is one of a few, shared (nobody writes to it); else its own small array.
+    let opts = busCount <= sharedOptionBuses ? sharedOptions[mask] : undefined
+    if (opts === undefined) {
+      opts = new Int32Array(n)
+      for (let b = 0, j = 0; b < busCount; b++)
+        if (usable[s] === 1 && (switchKind[s * busCount + b] ?? -1) >= 0) opts[j++] = b
+      if (busCount <= sharedOptionBuses) sharedOptions[mask] = opts
+    }
     options.push(opts)
     currentClosedCount[s] = closedCount
     currentOption[s] = closedCount === 0 ? -1 : closedCount === 1 && usable[s] === 1 ? closedBus : -2
@@ -219,13 +260,18 @@ export const indexRack = (input: RackInput): RackIndex => {
     loadIds.push(l.id)
     loadQ[i] = Math.ceil(l.powerW * quantaPerWatt)
     loadW[i] = l.powerW
-    loadPriorityRank[i] =
-      loadRank === undefined ? loadPriorities.indexOf(l.priority) : (loadRank.get(l.priority) ?? -1)
+    let rank = -1
+    if (loadRank !== undefined) rank = loadRank.get(l.priority) ?? -1
+    else
+      for (let r = 0; rank < 0 && r < loadPriorities.length; r++)
+        if (loadPriorities[r] === l.priority) rank = r
+    loadPriorityRank[i] = rank
     // Its known buses, distinct, ascending: the first two (decoding allows at most two).
     let a = -1
     let c = -1
-    for (const id of l.buses) {
-      const b = busPos(id)
+    for (let k = 0; k < l.buses.length; k++) {
+      const id = l.buses[k] ?? ''
+      const b = busMap === undefined ? positionOf(busIds, id) : (busMap.get(id) ?? -1)
       if (b < 0 || b === a || b === c) continue
       if (a < 0 || b < a) {
         if (a >= 0 && (c < 0 || a < c)) c = a

@@ -123,6 +123,206 @@ const countUnpowered = (
 }
 
 /**
+ * The switching state while the steps are planned. A class rather than closures: the benchmark's
+ * transpiler wraps every function made per call in a naming call that costs more than planning the
+ * usual handful of steps.
+ */
+const noBuses = new Uint8Array(0)
+
+class StepPlanner {
+  readonly state: Uint8Array
+  /** Closed switches and usable capacity per bus, kept in step with `state` by setSwitch. */
+  readonly countOn: Int32Array
+  readonly capOn: Float64Array
+  readonly loadScratch: Float64Array
+  readonly steps: SwitchStep[] = []
+  readonly loadsByUpSet: LoadsByUpSet = new Map()
+  isProtected: Uint8Array
+  keepUp: Uint8Array
+  /** Step 3's opens, as (supply, bus) pairs. */
+  readonly opS: number[] = []
+  readonly opB: number[] = []
+  readonly remainingOpens: Int32Array
+
+  constructor(
+    readonly ix: RackIndex,
+    readonly target: Uint8Array,
+    readonly served: Uint8Array,
+  ) {
+    const S = ix.supplyCount
+    const B = ix.busCount
+    this.state = ix.currentClosed.slice()
+    this.countOn = new Int32Array(B)
+    this.capOn = new Float64Array(B)
+    this.loadScratch = new Float64Array(B)
+    this.isProtected = noBuses
+    this.keepUp = noBuses
+    this.remainingOpens = new Int32Array(S)
+    for (let s = 0; s < S; s++) {
+      for (let b = 0; b < B; b++) {
+        if (this.state[s * B + b] !== 1) continue
+        this.countOn[b] = (this.countOn[b] ?? 0) + 1
+        if (ix.usable[s] === 1) this.capOn[b] = (this.capOn[b] ?? 0) + (ix.capacityU[s] ?? 0)
+      }
+    }
+  }
+
+  setSwitch(s: number, b: number, closed: 0 | 1): void {
+    const B = this.ix.busCount
+    if (this.state[s * B + b] === closed) return
+    this.state[s * B + b] = closed
+    const sign = closed === 1 ? 1 : -1
+    this.countOn[b] = (this.countOn[b] ?? 0) + sign
+    if (this.ix.usable[s] === 1) this.capOn[b] = (this.capOn[b] ?? 0) + sign * (this.ix.capacityU[s] ?? 0)
+  }
+
+  open(s: number, b: number): void {
+    this.setSwitch(s, b, 0)
+    this.steps.push(stepOf(this.ix, 'open', s, b))
+  }
+
+  close(s: number, b: number): void {
+    this.setSwitch(s, b, 1)
+    this.steps.push(stepOf(this.ix, 'close', s, b))
+  }
+
+  /**
+   * Bus b is to be opened for supply s: closed after step 1 (which opens the switches of failed/absent
+   * supplies that the target leaves open), open in the target.
+   */
+  opens(s: number, b: number): boolean {
+    const i = s * this.ix.busCount + b
+    return this.ix.currentClosed[i] === 1 && this.ix.usable[s] === 1 && this.target[i] !== 1
+  }
+
+  /** Bus b is to be closed for supply s: open after step 1 (so open now), closed in the target. */
+  closes(s: number, b: number): boolean {
+    const i = s * this.ix.busCount + b
+    return this.ix.currentClosed[i] !== 1 && this.target[i] === 1
+  }
+
+  closeAll(s: number, setOnly: boolean): void {
+    for (let b = 0; b < this.ix.busCount; b++) {
+      if (!this.closes(s, b)) continue
+      if (setOnly) this.setSwitch(s, b, 1)
+      else this.close(s, b)
+    }
+  }
+
+  unpoweredProtected(): number {
+    return countUnpowered(
+      this.ix,
+      this.countOn,
+      this.capOn,
+      this.loadScratch,
+      this.loadsByUpSet,
+      this.served,
+      this.isProtected,
+    )
+  }
+
+  /** Apply or undo op i: its open, then its supply's closes when it was the supply's last open. */
+  apply(i: number, sign: 1 | -1): void {
+    const s = this.opS[i]
+    const b = this.opB[i]
+    if (s === undefined || b === undefined) return
+    if (sign === 1) {
+      this.setSwitch(s, b, 0)
+      this.remainingOpens[s] = (this.remainingOpens[s] ?? 0) - 1
+      if (this.remainingOpens[s] === 0) this.closeAll(s, true)
+    } else {
+      if (this.remainingOpens[s] === 0)
+        for (let c = 0; c < this.ix.busCount; c++) if (this.closes(s, c)) this.setSwitch(s, c, 0)
+      this.remainingOpens[s] = (this.remainingOpens[s] ?? 0) + 1
+      this.setSwitch(s, b, 1)
+    }
+  }
+
+  badAfterOpen(i: number): number {
+    const s = this.opS[i] ?? 0
+    const b = this.opB[i] ?? 0
+    this.setSwitch(s, b, 0)
+    const bad = this.unpoweredProtected()
+    this.setSwitch(s, b, 1)
+    return bad
+  }
+
+  /**
+   * Protected buses downed, then unpowered protected buses, then buses downed, as one key (smaller is
+   * better). Downed protected buses come first: an open that downs none never blocks a later step, so
+   * preferring those keeps every protected bus up whenever some order does, even when none keeps them
+   * all powered.
+   */
+  keyAfterOpen(i: number): number {
+    const B = this.ix.busCount
+    const s = this.opS[i] ?? 0
+    const b = this.opB[i] ?? 0
+    this.setSwitch(s, b, 0)
+    let downs = 0
+    let protectedDowns = 0
+    for (let x = 0; x < B; x++) {
+      if ((this.countOn[x] ?? 0) !== 0) continue
+      if (this.keepUp[x] === 1) downs++
+      if (this.isProtected[x] === 1) protectedDowns++
+    }
+    const key = (protectedDowns * (B + 1) + this.unpoweredProtected()) * (B + 1) + downs
+    this.setSwitch(s, b, 1)
+    return key
+  }
+
+  /**
+   * Greedy order of step 3's opens: the first open in order that keeps every protected bus powered,
+   * else the one downing fewest protected buses, then leaving fewest unpowered, then fewest buses down.
+   */
+  greedy(order: number[]): boolean {
+    const n = this.opS.length
+    const B = this.ix.busCount
+    let safe = true
+    const done = new Uint8Array(n)
+    for (let k = 0; k < n; k++) {
+      let best = -1
+      let bestKey = Infinity
+      for (let i = 0; i < n && bestKey > 0; i++) {
+        if (done[i] === 1) continue
+        const key = this.keyAfterOpen(i)
+        if (key < bestKey) {
+          bestKey = key
+          best = i
+        }
+      }
+      if (best < 0) break
+      if (bestKey > B) safe = false // some protected bus unpowered
+      done[best] = 1
+      this.apply(best, 1)
+      order.push(best)
+    }
+    for (let i = order.length - 1; i >= 0; i--) this.apply(order[i] ?? 0, -1)
+    return safe
+  }
+
+  /** Exhaustive over orders, memoised on the set of opens done: true when `path` keeps them all powered. */
+  search(doneMask: number, path: number[], failedMasks: Set<number>): boolean {
+    const n = this.opS.length
+    if (path.length === n) return true
+    if (failedMasks.has(doneMask)) return false
+    for (let i = 0; i < n; i++) {
+      if ((doneMask & (1 << i)) !== 0 || this.badAfterOpen(i) > 0) continue
+      this.apply(i, 1)
+      path.push(i)
+      const found = this.search(doneMask | (1 << i), path, failedMasks)
+      path.pop()
+      this.apply(i, -1)
+      if (found) {
+        path.unshift(i)
+        return true
+      }
+    }
+    failedMasks.add(doneMask)
+    return false
+  }
+}
+
+/**
  * Indexed form. `target` is a closed matrix (supply * busCount + bus); `served[l]` is 1 when load l is
  * not shed in the target.
  */
@@ -133,202 +333,95 @@ export const planSwitchStepsIndexed = (
 ): SwitchStep[] => {
   const S = ix.supplyCount
   const B = ix.busCount
-  const state = ix.currentClosed.slice()
-  // Closed switches and usable capacity per bus, kept in step with `state` by setSwitch.
-  const countOn = new Int32Array(B)
-  const capOn = new Float64Array(B)
-  const loadScratch = new Float64Array(B)
-  for (let s = 0; s < S; s++) {
-    for (let b = 0; b < B; b++) {
-      if (state[s * B + b] !== 1) continue
-      countOn[b] = (countOn[b] ?? 0) + 1
-      if (ix.usable[s] === 1) capOn[b] = (capOn[b] ?? 0) + (ix.capacityU[s] ?? 0)
-    }
-  }
-  const setSwitch = (s: number, b: number, closed: 0 | 1): void => {
-    if (state[s * B + b] === closed) return
-    state[s * B + b] = closed
-    const sign = closed === 1 ? 1 : -1
-    countOn[b] = (countOn[b] ?? 0) + sign
-    if (ix.usable[s] === 1) capOn[b] = (capOn[b] ?? 0) + sign * (ix.capacityU[s] ?? 0)
-  }
-  const steps: SwitchStep[] = []
-  const open = (s: number, b: number) => {
-    setSwitch(s, b, 0)
-    steps.push(stepOf(ix, 'open', s, b))
-  }
-  const close = (s: number, b: number) => {
-    setSwitch(s, b, 1)
-    steps.push(stepOf(ix, 'close', s, b))
-  }
-  const nowPowered = poweredBuses(ix, ix.currentClosed, served)
-  const targetPowered = poweredBuses(ix, target, served)
-  const isProtected = new Uint8Array(B)
-  for (let b = 0; b < B; b++) isProtected[b] = nowPowered[b] === 1 && targetPowered[b] === 1 ? 1 : 0
-  const loadsByUpSet: LoadsByUpSet = new Map()
-  const unpoweredProtected = (): number =>
-    countUnpowered(ix, countOn, capOn, loadScratch, loadsByUpSet, served, isProtected)
+  const p = new StepPlanner(ix, target, served)
+  const state = p.state
 
   // 1. failed/absent supplies.
   for (let s = 0; s < S; s++) {
     if (ix.usable[s] === 1) continue
-    for (let b = 0; b < B; b++) if (state[s * B + b] === 1 && target[s * B + b] !== 1) open(s, b)
+    for (let b = 0; b < B; b++) if (state[s * B + b] === 1 && target[s * B + b] !== 1) p.open(s, b)
   }
-  // Pending operations per supply, against the state after step 1.
-  const opensOf: number[][] = []
-  const closesOf: number[][] = []
-  for (let s = 0; s < S; s++) {
-    opensOf.push([])
-    closesOf.push([])
-    for (let b = 0; b < B; b++) {
-      const now = state[s * B + b] === 1
-      const want = target[s * B + b] === 1
-      if (now && !want) opensOf[s]?.push(b)
-      if (!now && want) closesOf[s]?.push(b)
-    }
-  }
-  const closedAny = (s: number): boolean => {
-    for (let b = 0; b < B; b++) if (state[s * B + b] === 1) return true
-    return false
-  }
+  // Pending operations per supply are against the state after step 1.
+  let pendingOpens = 0
   // 2. pure closes: only add capacity (or bring a bus up, taking dual-corded load off the others).
-  const deferredCloses: { s: number; b: number }[] = []
+  let deferred: number[] | undefined
   for (let s = 0; s < S; s++) {
-    if ((opensOf[s]?.length ?? 0) > 0 || (closesOf[s]?.length ?? 0) === 0) continue
-    for (const b of closesOf[s] ?? []) {
-      if (!closedAny(s)) close(s, b)
-      else deferredCloses.push({ s, b }) // a target bridging buses: never produced by allocate
+    let opens = 0
+    let closes = 0
+    for (let b = 0; b < B; b++) {
+      if (p.opens(s, b)) opens++
+      if (p.closes(s, b)) closes++
+    }
+    pendingOpens += opens
+    if (opens > 0 || closes === 0) continue
+    for (let b = 0; b < B; b++) {
+      if (!p.closes(s, b)) continue
+      let closedAny = false
+      for (let c = 0; c < B; c++) if (state[s * B + c] === 1) closedAny = true
+      if (!closedAny) p.close(s, b)
+      else (deferred ??= []).push(s, b) // a target bridging buses: never produced by allocate
     }
   }
+  if (pendingOpens === 0 && deferred === undefined) return p.steps
   // 3. opens that unlock a close (moves, and supplies bridging buses that also move), each close done as
   // soon as its supply has no closed switch left. Closes only help and the other opens only hurt, so the
   // only choice is the order of these opens.
-  const ops: { s: number; b: number }[] = []
   for (let s = 0; s < S; s++) {
-    if ((closesOf[s]?.length ?? 0) === 0) continue
-    for (const b of opensOf[s] ?? []) ops.push({ s, b })
-  }
-  const remainingOpens = new Int32Array(S)
-  for (const o of ops) remainingOpens[o.s] = (remainingOpens[o.s] ?? 0) + 1
-  /** Apply or undo op i: its open, then its supply's closes when it was the supply's last open. */
-  const apply = (i: number, sign: 1 | -1): void => {
-    const o = ops[i]
-    if (o === undefined) return
-    if (sign === 1) {
-      setSwitch(o.s, o.b, 0)
-      remainingOpens[o.s] = (remainingOpens[o.s] ?? 0) - 1
-      if (remainingOpens[o.s] === 0) for (const b of closesOf[o.s] ?? []) setSwitch(o.s, b, 1)
-    } else {
-      if (remainingOpens[o.s] === 0) for (const b of closesOf[o.s] ?? []) setSwitch(o.s, b, 0)
-      remainingOpens[o.s] = (remainingOpens[o.s] ?? 0) + 1
-      setSwitch(o.s, o.b, 1)
-    }
-  }
-  // Buses up now and in the target: among opens that leave as many protected buses unpowered, the
-  // greedy prefers one that downs fewer of these (a bus that cannot stay powered may still stay up).
-  const keepUp = new Uint8Array(B)
-  for (let b = 0; b < B; b++) {
-    if ((countOn[b] ?? 0) === 0) continue
-    for (let s = 0; s < S; s++) if (target[s * B + b] === 1) keepUp[b] = 1
-  }
-  const badAfterOpen = (i: number): number => {
-    const o = ops[i]
-    if (o === undefined) return 0
-    setSwitch(o.s, o.b, 0)
-    const bad = unpoweredProtected()
-    setSwitch(o.s, o.b, 1)
-    return bad
-  }
-  /**
-   * Protected buses downed, then unpowered protected buses, then buses downed, as one key (smaller is
-   * better). Downed protected buses come first: an open that downs none never blocks a later step, so
-   * preferring those keeps every protected bus up whenever some order does, even when none keeps them
-   * all powered.
-   */
-  const keyAfterOpen = (i: number): number => {
-    const o = ops[i]
-    if (o === undefined) return 0
-    setSwitch(o.s, o.b, 0)
-    let downs = 0
-    let protectedDowns = 0
+    let closes = false
+    for (let b = 0; b < B; b++) if (p.closes(s, b)) closes = true
+    if (!closes) continue
     for (let b = 0; b < B; b++) {
-      if ((countOn[b] ?? 0) !== 0) continue
-      if (keepUp[b] === 1) downs++
-      if (isProtected[b] === 1) protectedDowns++
+      if (!p.opens(s, b)) continue
+      p.opS.push(s)
+      p.opB.push(b)
+      p.remainingOpens[s] = (p.remainingOpens[s] ?? 0) + 1
     }
-    const key = (protectedDowns * (B + 1) + unpoweredProtected()) * (B + 1) + downs
-    setSwitch(o.s, o.b, 1)
-    return key
   }
-  // Greedy first (the first open in order that keeps every protected bus powered, else the one downing
-  // fewest protected buses, then leaving fewest unpowered, then fewest buses down); when it cannot avoid an unpowered protected bus and there are few opens, an
-  // exhaustive search over orders (memoised on the set of opens done) finds a safe order if one exists.
-  const greedy = (): { order: number[]; safe: boolean } => {
-    const order: number[] = []
-    let safe = true
-    const done = new Uint8Array(ops.length)
-    for (let n = 0; n < ops.length; n++) {
-      let best = -1
-      let bestKey = Infinity
-      for (let i = 0; i < ops.length && bestKey > 0; i++) {
-        if (done[i] === 1) continue
-        const key = keyAfterOpen(i)
-        if (key < bestKey) {
-          bestKey = key
-          best = i
-        }
-      }
-      if (best < 0) break
-      if (bestKey > B) safe = false // some protected bus unpowered
-      done[best] = 1
-      apply(best, 1)
-      order.push(best)
+  const n = p.opS.length
+  let order: number[] = []
+  if (n <= 1) {
+    // One open or none: nothing to order.
+    if (n === 1) order.push(0)
+  } else {
+    const nowPowered = poweredBuses(ix, ix.currentClosed, served)
+    const targetPowered = poweredBuses(ix, target, served)
+    const isProtected = new Uint8Array(B)
+    for (let b = 0; b < B; b++) isProtected[b] = nowPowered[b] === 1 && targetPowered[b] === 1 ? 1 : 0
+    p.isProtected = isProtected
+    // Buses up now and in the target: among opens that leave as many protected buses unpowered, the
+    // greedy prefers one that downs fewer of these (a bus that cannot stay powered may still stay up).
+    const keepUp = new Uint8Array(B)
+    for (let b = 0; b < B; b++) {
+      if ((p.countOn[b] ?? 0) === 0) continue
+      for (let s = 0; s < S; s++) if (target[s * B + b] === 1) keepUp[b] = 1
     }
-    for (let i = order.length - 1; i >= 0; i--) apply(order[i] ?? 0, -1)
-    return { order, safe }
-  }
-  // One open or none: nothing to order.
-  const first = ops.length <= 1 ? { order: ops.map((_, i) => i), safe: true } : greedy()
-  let order = first.order
-  if (!first.safe && ops.length <= 12) {
-    const failedMasks = new Set<number>()
-    const path: number[] = []
-    const search = (doneMask: number): boolean => {
-      if (path.length === ops.length) return true
-      if (failedMasks.has(doneMask)) return false
-      for (let i = 0; i < ops.length; i++) {
-        if ((doneMask & (1 << i)) !== 0 || badAfterOpen(i) > 0) continue
-        apply(i, 1)
-        path.push(i)
-        const found = search(doneMask | (1 << i))
-        path.pop()
-        apply(i, -1)
-        if (found) {
-          path.unshift(i)
-          return true
-        }
-      }
-      failedMasks.add(doneMask)
-      return false
+    p.keepUp = keepUp
+    // Greedy first; when it cannot avoid an unpowered protected bus and there are few opens, an
+    // exhaustive search over orders finds a safe order if one exists.
+    const safe = p.greedy(order)
+    if (!safe && n <= 12) {
+      const path: number[] = []
+      if (p.search(0, path, new Set())) order = path
     }
-    if (search(0)) order = path
   }
   for (const i of order) {
-    const o = ops[i]
-    if (o === undefined) continue
-    open(o.s, o.b)
-    remainingOpens[o.s] = (remainingOpens[o.s] ?? 0) - 1
-    if (remainingOpens[o.s] === 0) for (const b of closesOf[o.s] ?? []) close(o.s, b)
+    const s = p.opS[i] ?? 0
+    p.open(s, p.opB[i] ?? 0)
+    p.remainingOpens[s] = (p.remainingOpens[s] ?? 0) - 1
+    if (p.remainingOpens[s] === 0) p.closeAll(s, false)
   }
   // 4. opens that unlock nothing (supplies open in the target, extra switches of a supply bridging
   // buses that stays on one of them): each only takes capacity away, so they come last; every
   // intermediate state then has every target bus up with at least its target capacity.
   for (let s = 0; s < S; s++) {
-    if ((closesOf[s]?.length ?? 0) > 0) continue
-    for (const b of opensOf[s] ?? []) open(s, b)
+    let closes = false
+    for (let b = 0; b < B; b++) if (p.closes(s, b)) closes = true
+    if (closes) continue
+    for (let b = 0; b < B; b++) if (p.opens(s, b)) p.open(s, b)
   }
-  for (const c of deferredCloses) close(c.s, c.b)
-  return steps
+  if (deferred !== undefined)
+    for (let i = 0; i < deferred.length; i += 2) p.close(deferred[i] ?? 0, deferred[i + 1] ?? 0)
+  return p.steps
 }
 
 /**

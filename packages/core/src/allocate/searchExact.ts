@@ -95,6 +95,86 @@ export interface SearchContext {
   readonly remOffFeedCap: Float64Array
 }
 
+/** Whether supplies s and t are interchangeable: same capacity, risk, feed, options and current switches. */
+const sameSupply = (ix: RackIndex, s: number, t: number): boolean => {
+  if (ix.capacityU[s] !== ix.capacityU[t] || ix.atRisk[s] !== ix.atRisk[t]) return false
+  // Supplies on different feeds are not interchangeable (feed-loss scenarios tell them apart).
+  if (ix.supplyFeed[s] !== ix.supplyFeed[t]) return false
+  const a = ix.options[s] ?? new Int32Array(0)
+  const b = ix.options[t] ?? new Int32Array(0)
+  if (a.length !== b.length) return false
+  for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false
+  // A supply's closed switches are among its options (those are every switch of a usable supply).
+  const B = ix.busCount
+  for (let j = 0; j < a.length; j++) {
+    const b = a[j] ?? 0
+    if (ix.currentClosed[s * B + b] !== ix.currentClosed[t * B + b]) return false
+  }
+  return true
+}
+
+/**
+ * Per supply with an option, the previous supply identical to it (sameSupply), or -1: a hash table of
+ * the last supply seen per class (numbers, not string keys, which cost more than the rest of the
+ * search tables together).
+ */
+const twinSupplies = (ix: RackIndex): Int32Array => {
+  const S = ix.supplyCount
+  const B = ix.busCount
+  const twin = new Int32Array(S).fill(-1)
+  let size = 16
+  while (size < 2 * S) size *= 2
+  const last = new Int32Array(size).fill(-1)
+  for (let s = 0; s < S; s++) {
+    const opts = ix.options[s] ?? new Int32Array(0)
+    if (opts.length === 0) continue
+    const cap = ix.capacityU[s] ?? 0
+    let h = Math.imul((cap % 4294967296) | 0, 0x9e3779b1) ^ ((cap / 4294967296) | 0)
+    h = Math.imul(h ^ (ix.atRisk[s] ?? 0), 0x85ebca6b) ^ (ix.supplyFeed[s] ?? -1)
+    for (let j = 0; j < opts.length; j++) h = Math.imul(h ^ (opts[j] ?? 0), 0xc2b2ae35)
+    for (let j = 0; j < opts.length; j++) {
+      const b = opts[j] ?? 0
+      if (ix.currentClosed[s * B + b] === 1) h = Math.imul(h ^ (b + 1000), 0x27d4eb2f)
+    }
+    let at = (h ^ (h >>> 15)) & (size - 1)
+    for (;;) {
+      const t = last[at] ?? -1
+      if (t < 0) break
+      if (sameSupply(ix, s, t)) {
+        twin[s] = t
+        break
+      }
+      at = (at + 1) & (size - 1)
+    }
+    last[at] = s
+  }
+  return twin
+}
+
+/**
+ * Supplies by capacity, largest first, then id: the engine's numeric sort on exact keys (the search
+ * tables are built once per call, mostly before the optimising compiler reaches them), a comparator
+ * sort only where those would not be exact.
+ */
+const suppliesByCapacity = (ix: RackIndex): Int32Array => {
+  const S = ix.supplyCount
+  let span = 1
+  while (span < S) span *= 2
+  let maxCap = 0
+  for (let s = 0; s < S; s++) maxCap = Math.max(maxCap, ix.capacityU[s] ?? 0)
+  if ((maxCap + 1) * span > 2 ** 53) {
+    return Int32Array.from({ length: S }, (_, s) => s).sort(
+      (x, y) => (ix.capacityU[y] ?? 0) - (ix.capacityU[x] ?? 0) || x - y,
+    )
+  }
+  const keys = new Float64Array(S)
+  for (let s = 0; s < S; s++) keys[s] = (maxCap - (ix.capacityU[s] ?? 0)) * span + s
+  keys.sort()
+  const order = new Int32Array(S)
+  for (let i = 0; i < S; i++) order[i] = (keys[i] ?? 0) % span
+  return order
+}
+
 /** Build the search tables for a rack. */
 export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): SearchContext => {
   const S = ix.supplyCount
@@ -147,15 +227,14 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
   for (let s = S - 1; s >= 0; s--) {
     const least = leastChange[s] ?? 0
     minChangesFrom[s] = (minChangesFrom[s + 1] ?? 0) + least
-    for (let b = 0; b < B; b++) {
-      const here = s * B + b
-      const next = (s + 1) * B + b
-      freeCap[here] = freeCap[next] ?? 0
-      freeCount[here] = freeCount[next] ?? 0
-      freeNonRiskCap[here] = freeNonRiskCap[next] ?? 0
-      minExtra[here] = minExtra[next] ?? Infinity
-      for (let j = 0; j < k; j++) freeTop[here * k + j] = freeTop[next * k + j] ?? 0
-    }
+    // Row s starts as row s + 1: whole rows copied by the engine (these tables are most of the setup,
+    // which runs once per call, often before the optimising compiler has reached it).
+    const row = s * B
+    freeCap.copyWithin(row, row + B, row + 2 * B)
+    freeCount.copyWithin(row, row + B, row + 2 * B)
+    freeNonRiskCap.copyWithin(row, row + B, row + 2 * B)
+    minExtra.copyWithin(row, row + B, row + 2 * B)
+    freeTop.copyWithin(row * k, (row + B) * k, (row + 2 * B) * k)
     const sOpts = ix.options[s] ?? new Int32Array(0)
     for (let j = 0; j < sOpts.length; j++) {
       const here = s * B + (sOpts[j] ?? 0)
@@ -193,13 +272,12 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
         carry = t
       } else remTop[s * k + j] = t
     }
-    for (let b = 0; b < B; b++) {
-      remNonRiskReach[s * B + b] = remNonRiskReach[(s + 1) * B + b] ?? 0
-      remCap[s * B + b] = remCap[(s + 1) * B + b] ?? 0
-      remNonRiskCap[s * B + b] = remNonRiskCap[(s + 1) * B + b] ?? 0
-      remReach[s * B + b] = remReach[(s + 1) * B + b] ?? 0
-    }
-    for (const b of opts) {
+    remNonRiskReach.copyWithin(row, row + B, row + 2 * B)
+    remCap.copyWithin(row, row + B, row + 2 * B)
+    remNonRiskCap.copyWithin(row, row + B, row + 2 * B)
+    remReach.copyWithin(row, row + B, row + 2 * B)
+    for (let j = 0; j < opts.length; j++) {
+      const b = opts[j] ?? 0
       remCap[s * B + b] = (remCap[s * B + b] ?? 0) + cap
       if (ix.atRisk[s] === 0) {
         remNonRiskCap[s * B + b] = (remNonRiskCap[s * B + b] ?? 0) + cap
@@ -221,27 +299,7 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
       remOffFeedCap[here] = (remOffFeedCap[next] ?? 0) + (reaches && feed !== f ? (ix.capacityU[s] ?? 0) : 0)
     }
   }
-  const supplyTwin = new Int32Array(S).fill(-1)
-  const lastWithKey = new Map<string, number>()
-  for (let s = 0; s < S; s++) {
-    const opts = ix.options[s] ?? new Int32Array(0)
-    if (opts.length === 0) continue
-    // Options and current switches as bit masks (as lists beyond 30 buses).
-    let optKey: number | string = 0
-    let rowKey: number | string = 0
-    if (B <= 30) {
-      for (let j = 0; j < opts.length; j++) optKey |= 1 << (opts[j] ?? 0)
-      for (let b = 0; b < B; b++) if (ix.currentClosed[s * B + b] === 1) rowKey |= 1 << b
-    } else {
-      optKey = Array.from(opts).join(',')
-      rowKey = Array.from(ix.currentClosed.subarray(s * B, s * B + B)).join('')
-    }
-    // Supplies on different feeds are not interchangeable (feed-loss scenarios tell them apart).
-    const key = `${ix.capacityU[s]}|${ix.atRisk[s]}|${optKey}|${rowKey}|${ix.supplyFeed[s]}`
-    const prev = lastWithKey.get(key)
-    if (prev !== undefined) supplyTwin[s] = prev
-    lastWithKey.set(key, s)
-  }
+  const supplyTwin = twinSupplies(ix)
   const P = ix.loadPriorities.length
   const wiredQ = new Float64Array(B * P)
   for (let l = 0; l < ix.loadCount; l++) {
@@ -251,20 +309,32 @@ export const createSearchContext = (ix: RackIndex, ws: SheddingWorkspace): Searc
     if (a >= 0) wiredQ[a * P + r] = (wiredQ[a * P + r] ?? 0) + (ix.loadQ[l] ?? 0)
     if (c >= 0 && c !== a) wiredQ[c * P + r] = (wiredQ[c * P + r] ?? 0) + (ix.loadQ[l] ?? 0)
   }
-  const reachLists: number[][] = Array.from({ length: B }, () => [])
+  const reachCount = new Int32Array(B)
   const extraOn = new Float64Array(S * B)
   for (let s = 0; s < S; s++) {
     const opts = ix.options[s] ?? new Int32Array(0)
     const costs = changeCost[s] ?? new Float64Array(1)
     for (let j = 0; j < opts.length; j++) {
       const b = opts[j] ?? 0
-      reachLists[b]?.push(s)
+      reachCount[b] = (reachCount[b] ?? 0) + 1
       extraOn[s * B + b] = (costs[j + 1] ?? 0) - (leastChange[s] ?? 0)
     }
   }
-  const byCapacity = (x: number, y: number): number =>
-    (ix.capacityU[y] ?? 0) - (ix.capacityU[x] ?? 0) || x - y
-  const reachByCap = reachLists.map((list) => Int32Array.from(list.sort(byCapacity)))
+  // Each bus's list in the order of all supplies by capacity, largest first (then id).
+  const byCap = suppliesByCapacity(ix)
+  const reachByCap = Array.from(reachCount, (n) => new Int32Array(n))
+  const filled = new Int32Array(B)
+  for (let i = 0; i < S; i++) {
+    const s = byCap[i] ?? 0
+    const opts = ix.options[s] ?? new Int32Array(0)
+    for (let j = 0; j < opts.length; j++) {
+      const b = opts[j] ?? 0
+      const list = reachByCap[b]
+      if (list === undefined) continue
+      list[filled[b] ?? 0] = s
+      filled[b] = (filled[b] ?? 0) + 1
+    }
+  }
   return {
     ix,
     ws,
@@ -724,8 +794,10 @@ export const searchExact = (ctx: SearchContext, inc: Incumbent, workLimit: numbe
   const fullMax = new Float64Array(B)
   for (let l = 0; l < ix.loadCount; l++) {
     const q2 = 2 * (ix.loadQ[l] ?? 0)
-    for (const b of [ix.loadBusA[l] ?? -1, ix.loadBusB[l] ?? -1])
-      if (b >= 0 && q2 > (fullMax[b] ?? 0)) fullMax[b] = q2
+    const a = ix.loadBusA[l] ?? -1
+    const b = ix.loadBusB[l] ?? -1
+    if (a >= 0 && q2 > (fullMax[a] ?? 0)) fullMax[a] = q2
+    if (b >= 0 && q2 > (fullMax[b] ?? 0)) fullMax[b] = q2
   }
   const memoLimit = B <= 30 ? 4096 : 0
   const views = new Map<number, LoadView>()

@@ -1,6 +1,8 @@
 /**
- * Pure. The exact optimum (levels 1-5) of a rack of at most 3 buses naming no feed, when some
- * admissible configuration serves every load; null otherwise (the caller then runs the general search).
+ * Pure (its scratch is module-level and reused; nothing of it outlives a call). The exact optimum
+ * (levels 1-5) of a rack of at most 3 buses naming no feed, when some admissible configuration serves
+ * every load; null otherwise (the caller then runs the general search). solveSmallRackShedding does the
+ * same for racks of at most 2 buses that must shed, from the served sets best on level 1.
  *
  * Why this is exact and small: serving every load maximises level 1 outright, so when any
  * configuration does, the optimum is among those that do, and then the loads are fixed by the up set
@@ -17,7 +19,10 @@
  *    open then buses in id order, which is the level-5 order, from the cheapest witness, with capacity
  *    bounds and a change bound: each supply's cheapest position, plus per bus the cheapest way to bring
  *    in what those positions leave short, as a fractional cover).
+ * With shedding the same holds per (up set, served set) pair among those best on level 1: the loads,
+ * and so the profiles, are fixed by the pair.
  */
+import { bestServedSets } from './bestServedSets.js'
 import { changesFor, type RackIndex } from './indexRack.js'
 
 /** Most buses this solver takes (profiles and class splits are written for up to three). */
@@ -57,7 +62,32 @@ interface UpSet {
    */
   readonly arrivals: Float64Array
   readonly arrivalCount: number[]
-  readonly classes: SupplyClass[]
+  /** Per supply: bit mask of the buses of U it may go to. */
+  readonly anyMask: number[]
+  /** Built on first use (only the witness search needs them): see classesOf. */
+  classes: SupplyClass[] | undefined
+}
+
+/** The up set's supplies grouped into classes (capacity descending; insertion keeps it sorted). */
+const classesOf = (ix: RackIndex, u: UpSet): SupplyClass[] => {
+  if (u.classes !== undefined) return u.classes
+  const classes: SupplyClass[] = []
+  for (let s = 0; s < ix.supplyCount; s++) {
+    const any = u.anyMask[s] ?? 0
+    if (any === 0) continue
+    const capacity = ix.capacityU[s] ?? 0
+    const nonRisk = ix.atRisk[s] === 0
+    let same: SupplyClass | undefined
+    for (const c of classes) if (c.capacity === capacity && c.nonRisk === nonRisk && c.mask === any) same = c
+    if (same !== undefined) same.members.push(s)
+    else {
+      let at = classes.length
+      while (at > 0 && (classes[at - 1]?.capacity ?? 0) < capacity) at--
+      classes.splice(at, 0, { capacity, nonRisk, mask: any, members: [s] })
+    }
+  }
+  u.classes = classes
+  return classes
 }
 
 const SUF_CAP = 0
@@ -71,23 +101,29 @@ const MIN_COST = 1
 const CHOICES_AT = 2
 
 /** Limits above the root bound tried before asking whether a profile is met at all. */
-const optimisticLimits = 2
+const optimisticLimits = 0
 
 const bit = (mask: number, b: number): boolean => b >= 0 && (mask & (1 << b)) !== 0
 
-/** Zeroed views carved in turn from one buffer: typed arrays over 64 bytes live off the heap, and one
- * such allocation per call costs less than several. */
-type Take = (length: number) => Float64Array
-const slab = (size: number): Take => {
-  const buffer = new Float64Array(size)
-  let at = 0
-  return (length) => buffer.subarray(at, (at += length))
-}
+/**
+ * Zeroed views carved in turn from one module-level buffer, reused by every solve: a typed array over
+ * 64 bytes lives off the heap, and allocating one per call costs more than a small solve's search
+ * (and loads the garbage collector). Nothing carved from it outlives the solve that carved it (the
+ * result is an array of its own), and a solve runs to its end without calling out, so no two solves
+ * ever share it. A larger rack grows it; views carved before that keep the old buffer alive.
+ */
+let arena = new Float64Array(4096)
+let arenaAt = 0
 
-/** Numbers an up set's search data takes (see buildUpSet). */
-const upSetSize = (S: number, B: number, K: number): number => {
-  const R = (S + 1) * B
-  return 6 * R + 3 * (S + 1) + S * (B + 1) + R * K + 2 * B * S
+type Take = (length: number) => Float64Array
+const take: Take = (length) => {
+  if (arenaAt + length > arena.length) {
+    arena = new Float64Array(Math.max(2 * arena.length, length))
+    arenaAt = 0
+  }
+  const view = arena.subarray(arenaAt, (arenaAt += length))
+  view.fill(0)
+  return view
 }
 
 const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
@@ -104,7 +140,6 @@ const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
   const minCost: number[] = []
   const freeMask: number[] = []
   const anyMask: number[] = []
-  const classes: SupplyClass[] = []
   let n = 0
   for (let s = 0; s < S; s++) {
     perSupply[3 * s + CHOICES_AT] = n
@@ -132,18 +167,6 @@ const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
     minCost.push(cheapest)
     freeMask.push(free)
     anyMask.push(any)
-    if (any === 0) continue
-    const capacity = ix.capacityU[s] ?? 0
-    const nonRisk = ix.atRisk[s] === 0
-    let same: SupplyClass | undefined
-    for (const c of classes) if (c.capacity === capacity && c.nonRisk === nonRisk && c.mask === any) same = c
-    if (same !== undefined) same.members.push(s)
-    else {
-      // Capacity descending (insertion keeps it sorted).
-      let at = classes.length
-      while (at > 0 && (classes[at - 1]?.capacity ?? 0) < capacity) at--
-      classes.splice(at, 0, { capacity, nonRisk, mask: any, members: [s] })
-    }
   }
   perSupply[3 * S + CHOICES_AT] = n
 
@@ -198,61 +221,114 @@ const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
     arrivalCount[b] = m
   }
 
-  return { mask, perBus, perSupply, choices, freeTop, arrivals, arrivalCount, classes }
+  return { mask, perBus, perSupply, choices, freeTop, arrivals, arrivalCount, anyMask, classes: undefined }
 }
 
 /**
  * Profiles, flat: per profile [up mask, value, capacity need per bus, redundancy need per bus (-1:
- * none)]. `value` is levels 2-3 as one number (base-4 digits: N+k counts by bus priority, highest
- * first, then survived bus-loss scenarios).
+ * none), entry (the index of its up set and served set, see Entry)]. `value` is levels 2-3 as one
+ * number (base-4 digits: N+k counts by bus priority, highest first, then survived bus-loss scenarios).
  */
-const profileWidth = (B: number): number => 2 + 2 * B
+const profileWidth = (B: number): number => 3 + 2 * B
 
-/** Append the profiles of up set `mask` (every load has a bus in it); none when a rating is below its bus's load. */
-const addProfiles = (ix: RackIndex, mask: number, out: number[]): void => {
+/**
+ * An up set with the loads it serves (null: every load), whose profiles the solver considers; `bound`
+ * is the most value they can have (valueBound).
+ */
+interface Entry {
+  readonly mask: number
+  readonly served: Uint8Array | null
+  readonly bound: number
+}
+
+/**
+ * Scratch of addProfiles, per bus (at most smallRackMaxBuses): reused by every call, since the
+ * profiles are built anew for each rack and nothing here outlives the call.
+ */
+const profileLoad = new Float64Array(smallRackMaxBuses)
+/** Per (a * 3 + b): half-shares that move onto b when a is lost. */
+const profileMoved = new Float64Array(smallRackMaxBuses * smallRackMaxBuses)
+const profileLoses = new Uint8Array(smallRackMaxBuses)
+const profileCarries = new Uint8Array(smallRackMaxBuses)
+const profileScenario = new Uint8Array(smallRackMaxBuses)
+/** Per (b * 3 + j): bus b's j-th capacity need (ascending, distinct), and how many it has. */
+const profileNeeds = new Float64Array(smallRackMaxBuses * smallRackMaxBuses)
+const profileNeedCount = new Uint8Array(smallRackMaxBuses)
+/** Per bus: 1 when a redundancy need (its load) is within reach, so profiles with and without it exist. */
+const profileWantsRed = new Uint8Array(smallRackMaxBuses)
+const profilePick = new Uint8Array(2 * smallRackMaxBuses)
+const profileNk = new Uint8Array(smallRackMaxBuses)
+// The k largest non-risk capacities of a bus, k <= 3 kept exactly.
+const profileLargest = new Float64Array(3)
+
+/**
+ * The profiles of the rack being solved, flat (see profileWidth), in a module-level buffer reused by
+ * every solve (grown when a rack needs more): one growing array of large numbers per call cost more
+ * than building them.
+ */
+let profileBuffer = new Float64Array(1024)
+let profileLength = 0
+
+const pushProfile = (x: number): void => {
+  if (profileLength === profileBuffer.length) {
+    const grown = new Float64Array(2 * profileBuffer.length)
+    grown.set(profileBuffer)
+    profileBuffer = grown
+  }
+  profileBuffer[profileLength++] = x
+}
+
+/**
+ * Append the profiles of entry `entry`: up set `mask` serving the loads `served` marks (null: every
+ * load; each served load has a bus in the mask); none when a rating is below its bus's load.
+ */
+const addProfiles = (ix: RackIndex, mask: number, served: Uint8Array | null, entry: number): void => {
   const B = ix.busCount
-  const load = [0, 0, 0]
-  const moved = [0, 0, 0, 0, 0, 0, 0, 0, 0]
-  const loses = [false, false, false]
-  const carries = [false, false, false]
+  const load = profileLoad.fill(0)
+  const moved = profileMoved.fill(0)
+  const loses = profileLoses.fill(0)
+  const carries = profileCarries.fill(0)
   for (let l = 0; l < ix.loadCount; l++) {
     const a = ix.loadBusA[l] ?? -1
     const c = ix.loadBusB[l] ?? -1
     const q = ix.loadQ[l] ?? 0
+    if (served !== null && served[l] === 0) continue
     if (bit(mask, a) && bit(mask, c)) {
       load[a] = (load[a] ?? 0) + q
       load[c] = (load[c] ?? 0) + q
       moved[a * 3 + c] = (moved[a * 3 + c] ?? 0) + q
       moved[c * 3 + a] = (moved[c * 3 + a] ?? 0) + q
-      carries[a] = true
-      carries[c] = true
+      carries[a] = 1
+      carries[c] = 1
     } else {
       const only = bit(mask, a) ? a : c
       load[only] = (load[only] ?? 0) + 2 * q
-      loses[only] = true
-      carries[only] = true
+      loses[only] = 1
+      carries[only] = 1
     }
   }
   for (let b = 0; b < B; b++) if (bit(mask, b) && (load[b] ?? 0) > (ix.maxU[b] ?? Infinity)) return
   // Scenarios that can count: bus redundancy on, a carries load and loses none.
-  const scenario = [false, false, false]
+  const scenario = profileScenario
   for (let a = 0; a < B; a++)
-    scenario[a] = ix.busRedundancy && bit(mask, a) && carries[a] === true && loses[a] === false
+    scenario[a] = ix.busRedundancy && bit(mask, a) && carries[a] === 1 && loses[a] === 0 ? 1 : 0
   // Per bus: capacity needs (distinct, ascending, within the rating and within reach of every supply
   // that may go there), and redundancy options (likewise within reach: redundant capacity only grows
   // with supplies, so its most is with all of them).
-  const capOptions: number[][] = []
-  const redOptions: number[][] = []
+  const needs = profileNeeds
+  const needCount = profileNeedCount
+  const wantsRed = profileWantsRed
   const K = ix.redundancyK
   for (let b = 0; b < B; b++) {
     if (!bit(mask, b)) {
-      capOptions.push([0])
-      redOptions.push([-1])
+      needs[b * 3] = 0
+      needCount[b] = 1
+      wantsRed[b] = 0
       continue
     }
     let reach = 0
     let nonRisk = 0
-    const largest = [0, 0, 0]
+    const largest = profileLargest.fill(0)
     for (let s = 0; s < ix.supplyCount; s++) {
       if (ix.usable[s] === 0 || (ix.switchKind[s * B + b] ?? -1) < 0) continue
       const c = ix.capacityU[s] ?? 0
@@ -272,33 +348,45 @@ const addProfiles = (ix: RackIndex, mask: number, out: number[]): void => {
     let redReach = nonRisk
     for (let t = 0; t < Math.min(K, 3); t++) redReach -= largest[t] ?? 0
     const limit = Math.min(reach, ix.maxU[b] ?? Infinity)
-    if ((load[b] ?? 0) > limit) return
-    const needs = [load[b] ?? 0]
+    const own = load[b] ?? 0
+    if (own > limit) return
+    // Insertion keeps them ascending and distinct.
+    let n = 1
+    needs[b * 3] = own
     for (let a = 0; a < B; a++) {
-      if (a === b || !scenario[a]) continue
-      const t = (load[b] ?? 0) + (moved[a * 3 + b] ?? 0)
-      if (t <= limit && !needs.includes(t)) needs.push(t)
+      if (a === b || scenario[a] === 0) continue
+      const t = own + (moved[a * 3 + b] ?? 0)
+      if (t > limit) continue
+      let j = n
+      let dup = false
+      for (let i = 0; i < n; i++) if (needs[b * 3 + i] === t) dup = true
+      if (dup) continue
+      while (j > 0 && (needs[b * 3 + j - 1] ?? 0) > t) {
+        needs[b * 3 + j] = needs[b * 3 + j - 1] ?? 0
+        j--
+      }
+      needs[b * 3 + j] = t
+      n++
     }
-    capOptions.push(needs.sort((x, y) => x - y))
-    const wantsRed = ix.busWired[b] === 1 && (load[b] ?? 0) > 0 && (load[b] ?? 0) <= redReach
-    redOptions.push(wantsRed ? [-1, load[b] ?? 0] : [-1])
+    needCount[b] = n
+    wantsRed[b] = ix.busWired[b] === 1 && own > 0 && own <= redReach ? 1 : 0
   }
   const BP = ix.busPriorities.length
-  const W = profileWidth(B)
-  const pick = [0, 0, 0, 0, 0, 0]
-  const nk = [0, 0, 0]
+  const pick = profilePick.fill(0)
+  const nk = profileNk
   for (;;) {
-    const at = out.length
-    out.push(mask, 0)
-    for (let b = 0; b < B; b++) out.push(capOptions[b]?.[pick[2 * b] ?? 0] ?? 0)
-    for (let b = 0; b < B; b++) out.push(redOptions[b]?.[pick[2 * b + 1] ?? 0] ?? -1)
-    nk.fill(0)
+    const at = profileLength
+    pushProfile(mask)
+    pushProfile(0)
+    for (let b = 0; b < B; b++) pushProfile(needs[b * 3 + (pick[2 * b] ?? 0)] ?? 0)
+    for (let b = 0; b < B; b++) pushProfile((pick[2 * b + 1] ?? 0) === 1 ? (load[b] ?? 0) : -1)
+    for (let r = 0; r < smallRackMaxBuses; r++) nk[r] = 0
     for (let b = 0; b < B; b++) {
       // A wired up bus with no load meets N+k whatever its supplies.
       if (
         bit(mask, b) &&
         ix.busWired[b] === 1 &&
-        ((out[at + 2 + B + b] ?? -1) >= 0 || (load[b] ?? 0) === 0)
+        ((profileBuffer[at + 2 + B + b] ?? -1) >= 0 || (load[b] ?? 0) === 0)
       ) {
         const r = ix.busPriorityRank[b] ?? 0
         nk[r] = (nk[r] ?? 0) + 1
@@ -306,19 +394,24 @@ const addProfiles = (ix: RackIndex, mask: number, out: number[]): void => {
     }
     let survived = 0
     for (let a = 0; a < B; a++) {
-      if (!scenario[a]) continue
+      if (scenario[a] === 0) continue
       let ok = true
       for (let b = 0; ok && b < B; b++)
-        if (b !== a && bit(mask, b) && (load[b] ?? 0) + (moved[a * 3 + b] ?? 0) > (out[at + 2 + b] ?? 0))
+        if (
+          b !== a &&
+          bit(mask, b) &&
+          (load[b] ?? 0) + (moved[a * 3 + b] ?? 0) > (profileBuffer[at + 2 + b] ?? 0)
+        )
           ok = false
       if (ok) survived++
     }
     let value = 0
     for (let r = 0; r < BP; r++) value = value * 4 + (nk[r] ?? 0)
-    out[at + 1] = value * 4 + survived
+    profileBuffer[at + 1] = value * 4 + survived
+    pushProfile(entry)
     let j = 0
     for (; j < 2 * B; j++) {
-      const len = (j % 2 === 0 ? capOptions[j >> 1]?.length : redOptions[j >> 1]?.length) ?? 1
+      const len = j % 2 === 0 ? (needCount[j >> 1] ?? 1) : (wantsRed[j >> 1] ?? 0) + 1
       pick[j] = (pick[j] ?? 0) + 1
       if ((pick[j] ?? 0) < len) break
       pick[j] = 0
@@ -328,15 +421,15 @@ const addProfiles = (ix: RackIndex, mask: number, out: number[]): void => {
 }
 
 /**
- * Whether the profile at `pa` adds no assignment to the others of `group` (same up set, same value):
+ * Whether the profile at `pa` adds no assignment to the others of `group` (same entry, same value):
  * some other one's needs are all at most its own (the first of equal ones is kept).
  */
-const dominated = (profiles: readonly number[], W: number, group: readonly number[], pa: number): boolean => {
+const dominated = (profiles: Float64Array, W: number, group: readonly number[], pa: number): boolean => {
   for (const oa of group) {
-    if (oa === pa || profiles[oa] !== profiles[pa]) continue
+    if (oa === pa || profiles[oa + W - 1] !== profiles[pa + W - 1]) continue
     let below = true
     let equal = true
-    for (let x = 2; below && x < W; x++) {
+    for (let x = 2; below && x < W - 1; x++) {
       const o = profiles[oa + x] ?? 0
       const p = profiles[pa + x] ?? 0
       if (o > p) below = false
@@ -347,8 +440,12 @@ const dominated = (profiles: readonly number[], W: number, group: readonly numbe
   return false
 }
 
-/** Scratch for witnessOf, sized for one rack. */
-interface WitnessScratch {
+/**
+ * Scratch and state of witnessOf, sized for one rack (a class, not closures: see SmallRackSolver).
+ * Classes go largest first, so the first k non-risk supplies a bus receives are its k largest (its N+k
+ * window).
+ */
+class WitnessSearch {
   readonly sufCap: Float64Array
   readonly sufNonRisk: Float64Array
   readonly sufCount: Float64Array
@@ -360,81 +457,95 @@ interface WitnessScratch {
   readonly windowSum: Float64Array
   /** Per (class * B + bus): how many of the class's supplies go to the bus. */
   readonly share: Float64Array
-}
+  readonly S: number
+  readonly B: number
+  readonly K: number
+  classes: SupplyClass[] = []
+  profiles: Float64Array = profileBuffer
+  at = 0
 
-/** Numbers the witness scratch takes. */
-const witnessSize = (S: number, B: number): number => 3 * (S + 1) * B + (S + 1) + 5 * B + S * B
-
-const createWitnessScratch = (S: number, B: number, take: Take): WitnessScratch => ({
-  sufCap: take((S + 1) * B),
-  sufNonRisk: take((S + 1) * B),
-  sufCount: take((S + 1) * B),
-  sufAny: take(S + 1),
-  cap: take(B),
-  count: take(B),
-  nonRisk: take(B),
-  windowCount: take(B),
-  windowSum: take(B),
-  share: take(S * B),
-})
-
-/**
- * Whether some assignment meets the profile at `profiles[at]`: fills ws.share (supplies per class and
- * bus) and returns true, or false when none does. Classes go largest first, so the first k non-risk
- * supplies a bus receives are its k largest (its N+k window).
- */
-const witnessOf = (
-  ix: RackIndex,
-  u: UpSet,
-  profiles: readonly number[],
-  at: number,
-  ws: WitnessScratch,
-): boolean => {
-  const B = ix.busCount
-  const K = ix.redundancyK
-  const classes = u.classes
-  const C = classes.length
-  const { sufCap, sufNonRisk, sufCount, sufAny, cap, count, nonRisk, windowCount, windowSum, share } = ws
-  for (let b = 0; b < B; b++) {
-    sufCap[C * B + b] = 0
-    sufNonRisk[C * B + b] = 0
-    sufCount[C * B + b] = 0
-    cap[b] = 0
-    count[b] = 0
-    nonRisk[b] = 0
-    windowCount[b] = 0
-    windowSum[b] = 0
+  constructor(
+    /** The rack being solved (witnessFor hands the scratch on to racks of the same shape). */
+    public ix: RackIndex,
+    take: Take,
+  ) {
+    const S = ix.supplyCount
+    const B = ix.busCount
+    this.S = S
+    this.B = B
+    this.K = ix.redundancyK
+    this.sufCap = take((S + 1) * B)
+    this.sufNonRisk = take((S + 1) * B)
+    this.sufCount = take((S + 1) * B)
+    this.sufAny = take(S + 1)
+    this.cap = take(B)
+    this.count = take(B)
+    this.nonRisk = take(B)
+    this.windowCount = take(B)
+    this.windowSum = take(B)
+    this.share = take(S * B)
   }
-  sufAny[C] = 0
-  for (let c = C - 1; c >= 0; c--) {
-    const cl = classes[c] as SupplyClass
-    const n = cl.members.length
-    sufAny[c] = (sufAny[c + 1] ?? 0) + n * cl.capacity
+
+  /**
+   * Whether some assignment meets the profile at `profiles[at]`: fills share (supplies per class and
+   * bus) and returns true, or false when none does.
+   */
+  witnessOf(u: UpSet, profiles: Float64Array, at: number): boolean {
+    const B = this.B
+    const classes = classesOf(this.ix, u)
+    const C = classes.length
+    const { sufCap, sufNonRisk, sufCount, sufAny, share } = this
+    this.classes = classes
+    this.profiles = profiles
+    this.at = at
     for (let b = 0; b < B; b++) {
-      const may = bit(cl.mask, b)
-      sufCap[c * B + b] = (sufCap[(c + 1) * B + b] ?? 0) + (may ? n * cl.capacity : 0)
-      sufNonRisk[c * B + b] = (sufNonRisk[(c + 1) * B + b] ?? 0) + (may && cl.nonRisk ? n * cl.capacity : 0)
-      sufCount[c * B + b] = (sufCount[(c + 1) * B + b] ?? 0) + (may ? n : 0)
-      share[c * B + b] = 0
+      sufCap[C * B + b] = 0
+      sufNonRisk[C * B + b] = 0
+      sufCount[C * B + b] = 0
+      this.cap[b] = 0
+      this.count[b] = 0
+      this.nonRisk[b] = 0
+      this.windowCount[b] = 0
+      this.windowSum[b] = 0
     }
+    sufAny[C] = 0
+    for (let c = C - 1; c >= 0; c--) {
+      const cl = classes[c] as SupplyClass
+      const n = cl.members.length
+      sufAny[c] = (sufAny[c + 1] ?? 0) + n * cl.capacity
+      for (let b = 0; b < B; b++) {
+        const may = bit(cl.mask, b)
+        sufCap[c * B + b] = (sufCap[(c + 1) * B + b] ?? 0) + (may ? n * cl.capacity : 0)
+        sufNonRisk[c * B + b] = (sufNonRisk[(c + 1) * B + b] ?? 0) + (may && cl.nonRisk ? n * cl.capacity : 0)
+        sufCount[c * B + b] = (sufCount[(c + 1) * B + b] ?? 0) + (may ? n : 0)
+        share[c * B + b] = 0
+      }
+    }
+    return this.possible(0) && this.search(0)
   }
-  const upMask = profiles[at] ?? 0
 
   /** Could the classes from c on still meet every need? */
-  const possible = (c: number): boolean => {
+  possible(c: number): boolean {
+    const B = this.B
+    const K = this.K
+    const profiles = this.profiles
+    const at = this.at
+    const classes = this.classes
+    const C = classes.length
+    const upMask = profiles[at] ?? 0
     let pooled = 0
     for (let b = 0; b < B; b++) {
       if (!bit(upMask, b)) continue
-      const capShort = (profiles[at + 2 + b] ?? 0) - (cap[b] ?? 0)
-      if (capShort > (sufCap[c * B + b] ?? 0)) return false
-      if ((count[b] ?? 0) === 0 && (sufCount[c * B + b] ?? 0) === 0) return false
+      const capShort = (profiles[at + 2 + b] ?? 0) - (this.cap[b] ?? 0)
+      if (capShort > (this.sufCap[c * B + b] ?? 0)) return false
+      if ((this.count[b] ?? 0) === 0 && (this.sufCount[c * B + b] ?? 0) === 0) return false
       const need = profiles[at + 2 + B + b] ?? -1
       let redShort = 0
       if (need >= 0) {
-        redShort = need - ((nonRisk[b] ?? 0) - (windowSum[b] ?? 0))
+        redShort = need - ((this.nonRisk[b] ?? 0) - (this.windowSum[b] ?? 0))
         // All its eligible non-risk supplies from here on, less the largest of them filling the window.
-        let reach = sufNonRisk[c * B + b] ?? 0
-        let free = K - (windowCount[b] ?? 0)
+        let reach = this.sufNonRisk[c * B + b] ?? 0
+        let free = K - (this.windowCount[b] ?? 0)
         for (let d = c; free > 0 && d < C; d++) {
           const cl = classes[d] as SupplyClass
           if (!cl.nonRisk || !bit(cl.mask, b)) continue
@@ -446,31 +557,33 @@ const witnessOf = (
       }
       pooled += Math.max(0, capShort, redShort)
     }
-    return pooled <= (sufAny[c] ?? 0)
+    return pooled <= (this.sufAny[c] ?? 0)
   }
 
-  const put = (cl: SupplyClass, b: number, m: number): void => {
-    cap[b] = (cap[b] ?? 0) + m * cl.capacity
-    count[b] = (count[b] ?? 0) + m
+  put(cl: SupplyClass, b: number, m: number): void {
+    this.cap[b] = (this.cap[b] ?? 0) + m * cl.capacity
+    this.count[b] = (this.count[b] ?? 0) + m
     if (!cl.nonRisk) return
-    nonRisk[b] = (nonRisk[b] ?? 0) + m * cl.capacity
-    const fill = Math.min(m, K - (windowCount[b] ?? 0))
-    windowCount[b] = (windowCount[b] ?? 0) + fill
-    windowSum[b] = (windowSum[b] ?? 0) + fill * cl.capacity
+    this.nonRisk[b] = (this.nonRisk[b] ?? 0) + m * cl.capacity
+    const fill = Math.min(m, this.K - (this.windowCount[b] ?? 0))
+    this.windowCount[b] = (this.windowCount[b] ?? 0) + fill
+    this.windowSum[b] = (this.windowSum[b] ?? 0) + fill * cl.capacity
   }
+
   /** Undo put(cl, b, m) given the window count before it. */
-  const take = (cl: SupplyClass, b: number, m: number, windowBefore: number): void => {
-    cap[b] = (cap[b] ?? 0) - m * cl.capacity
-    count[b] = (count[b] ?? 0) - m
+  unput(cl: SupplyClass, b: number, m: number, windowBefore: number): void {
+    this.cap[b] = (this.cap[b] ?? 0) - m * cl.capacity
+    this.count[b] = (this.count[b] ?? 0) - m
     if (!cl.nonRisk) return
-    nonRisk[b] = (nonRisk[b] ?? 0) - m * cl.capacity
-    windowSum[b] = (windowSum[b] ?? 0) - ((windowCount[b] ?? 0) - windowBefore) * cl.capacity
-    windowCount[b] = windowBefore
+    this.nonRisk[b] = (this.nonRisk[b] ?? 0) - m * cl.capacity
+    this.windowSum[b] = (this.windowSum[b] ?? 0) - ((this.windowCount[b] ?? 0) - windowBefore) * cl.capacity
+    this.windowCount[b] = windowBefore
   }
 
-  const search = (c: number): boolean => {
-    if (c === C) return true
-    const cl = classes[c] as SupplyClass
+  search(c: number): boolean {
+    const B = this.B
+    if (c === this.classes.length) return true
+    const cl = this.classes[c] as SupplyClass
     const n = cl.members.length
     let b0 = -1
     let b1 = -1
@@ -487,34 +600,51 @@ const witnessOf = (
       for (let y = n - x; y >= 0; y--) {
         const z = n - x - y
         if (b2 < 0 && z > 0) break
-        const w0 = windowCount[b0] ?? 0
-        const w1 = b1 >= 0 ? (windowCount[b1] ?? 0) : 0
-        const w2 = b2 >= 0 ? (windowCount[b2] ?? 0) : 0
-        if (x > 0) put(cl, b0, x)
-        if (y > 0) put(cl, b1, y)
-        if (z > 0) put(cl, b2, z)
-        if (possible(c + 1) && search(c + 1)) {
-          share[c * B + b0] = x
-          if (b1 >= 0) share[c * B + b1] = y
-          if (b2 >= 0) share[c * B + b2] = z
+        const w0 = this.windowCount[b0] ?? 0
+        const w1 = b1 >= 0 ? (this.windowCount[b1] ?? 0) : 0
+        const w2 = b2 >= 0 ? (this.windowCount[b2] ?? 0) : 0
+        if (x > 0) this.put(cl, b0, x)
+        if (y > 0) this.put(cl, b1, y)
+        if (z > 0) this.put(cl, b2, z)
+        if (this.possible(c + 1) && this.search(c + 1)) {
+          this.share[c * B + b0] = x
+          if (b1 >= 0) this.share[c * B + b1] = y
+          if (b2 >= 0) this.share[c * B + b2] = z
           return true
         }
-        if (x > 0) take(cl, b0, x, w0)
-        if (y > 0) take(cl, b1, y, w1)
-        if (z > 0) take(cl, b2, z, w2)
+        if (x > 0) this.unput(cl, b0, x, w0)
+        if (y > 0) this.unput(cl, b1, y, w1)
+        if (z > 0) this.unput(cl, b2, z, w2)
       }
     }
     return false
   }
+}
 
-  return possible(0) && search(0)
+/**
+ * The witness scratch for `ix`: one module-level instance, reused while racks keep the same shape
+ * (witnessOf sets every number it reads), with buffers of its own (the arena is per solve).
+ */
+let sharedWitness: WitnessSearch | undefined
+const witnessFor = (ix: RackIndex): WitnessSearch => {
+  const w = sharedWitness
+  if (w !== undefined && w.S === ix.supplyCount && w.B === ix.busCount && w.K === ix.redundancyK) {
+    w.ix = ix
+    return w
+  }
+  const S = ix.supplyCount
+  const B = ix.busCount
+  const own = new Float64Array(3 * (S + 1) * B + (S + 1) + 5 * B + S * B)
+  let at = 0
+  sharedWitness = new WitnessSearch(ix, (n) => own.subarray(at, (at += n)))
+  return sharedWitness
 }
 
 /** The witness ws.share describes, as an assignment: each bus gets first the class members already on it. */
-const witnessAssign = (ix: RackIndex, u: UpSet, ws: WitnessScratch, out: Int32Array): void => {
+const witnessAssign = (ix: RackIndex, u: UpSet, ws: WitnessSearch, out: Int32Array): void => {
   const B = ix.busCount
   out.fill(-1)
-  u.classes.forEach((cl, c) => {
+  classesOf(ix, u).forEach((cl, c) => {
     for (const s of cl.members) {
       const now = ix.currentOption[s] ?? -1
       if (now >= 0 && (ws.share[c * B + now] ?? 0) > 0) {
@@ -535,72 +665,81 @@ const witnessAssign = (ix: RackIndex, u: UpSet, ws: WitnessScratch, out: Int32Ar
 }
 
 /**
- * The exact optimum's assignment (a bus per supply, -1 open; every load served), or null when no
- * configuration serves every load or the rack is outside this solver's range (feeds, more than 3 buses).
+ * The search state of one solve. A class, not closures: the benchmark runs under a transpiler that
+ * wraps every function made per call in a naming call (~0.25 us each), more than a small solve's
+ * whole search.
  */
-export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
-  const S = ix.supplyCount
-  const B = ix.busCount
-  const K = ix.redundancyK
-  if (B > smallRackMaxBuses || ix.feedCount > 0) return null
-  const W = profileWidth(B)
+class SmallRackSolver {
+  readonly S: number
+  readonly B: number
+  readonly K: number
+  readonly W: number
+  readonly upSets: (UpSet | undefined)[] = []
+  ws: WitnessSearch | null = null
+  readonly saved: Float64Array
+  readonly best: Int32Array
+  readonly candidate: Int32Array
+  readonly assign: Int32Array
+  readonly cap: Float64Array
+  readonly count: Int32Array
+  readonly nonRisk: Float64Array
+  readonly top: Float64Array
+  u!: UpSet
+  at = 0
+  limit = 0
+  found = false
+  done = false
+  /** The change bound of the last promising call that returned true. */
+  lastBound = 0
+  /** The entry of the profile `best` was found for. */
+  bestEntry = -1
 
-  const profiles: number[] = []
-  const upSets: (UpSet | undefined)[] = []
-  for (let mask = 0; mask < 1 << B; mask++) {
-    let everyLoad = true
-    for (let l = 0; everyLoad && l < ix.loadCount; l++)
-      everyLoad = bit(mask, ix.loadBusA[l] ?? -1) || bit(mask, ix.loadBusB[l] ?? -1)
-    if (!everyLoad) continue
-    addProfiles(ix, mask, profiles)
+  /** The profiles made so far (a view of profileBuffer). */
+  profiles: Float64Array = profileBuffer.subarray(0, 0)
+
+  constructor(
+    readonly ix: RackIndex,
+    readonly entries: readonly Entry[],
+  ) {
+    const S = ix.supplyCount
+    const B = ix.busCount
+    const K = ix.redundancyK
+    this.S = S
+    this.B = B
+    this.K = K
+    this.W = profileWidth(B)
+    arenaAt = 0
+    this.saved = take(S * K)
+    this.best = new Int32Array(S).fill(-1)
+    this.candidate = new Int32Array(S)
+    this.assign = new Int32Array(S).fill(-1)
+    this.cap = new Float64Array(B)
+    this.count = new Int32Array(B)
+    this.nonRisk = new Float64Array(B)
+    this.top = new Float64Array(Math.max(1, B * K))
   }
-  const P = profiles.length / W
-  if (P === 0) return null
 
-  // Search state (the first up set shares one buffer with it; a further up set, rare, and the witness
-  // scratch, needed only when the first limits fail, take their own).
-  const first = slab(S * K + upSetSize(S, B, K))
-  const saved = first(S * K)
-  let take: Take | null = first
-  let ws: WitnessScratch | null = null
-  const upSetOf = (mask: number): UpSet => {
-    let u = upSets[mask]
+  upSetOf(mask: number): UpSet {
+    let u = this.upSets[mask]
     if (u === undefined) {
-      u = buildUpSet(ix, mask, take ?? slab(upSetSize(S, B, K)))
-      upSets[mask] = u
-      take = null
+      u = buildUpSet(this.ix, mask, take)
+      this.upSets[mask] = u
     }
     return u
   }
-  const best = new Int32Array(S).fill(-1)
-  const candidate = new Int32Array(S)
-  const assign = new Int32Array(S).fill(-1)
-  const cap = new Float64Array(B)
-  const count = new Int32Array(B)
-  const nonRisk = new Float64Array(B)
-  const top = new Float64Array(Math.max(1, B * K))
-  // The up set of a highest-valued profile gets the shared buffer.
-  let firstMask = profiles[0] ?? 0
-  for (let p = 0, top = -1; p < P; p++) {
-    if ((profiles[p * W + 1] ?? 0) <= top) continue
-    top = profiles[p * W + 1] ?? 0
-    firstMask = profiles[p * W] ?? 0
-  }
-  let u = upSetOf(firstMask)
-  let at = 0
-  let limit = 0
-  let found = false
-  let done = false
 
   /** Redundant capacity of bus b if every supply from i on sat at its cheapest position there. */
-  const redundantWithFree = (i: number, b: number): number => {
+  redundantWithFree(i: number, b: number): number {
+    const B = this.B
+    const K = this.K
+    const u = this.u
     const x = (i * B + b) * K
-    let r = (nonRisk[b] ?? 0) + (u.perBus[6 * (i * B + b) + FREE_NON_RISK] ?? 0)
+    let r = (this.nonRisk[b] ?? 0) + (u.perBus[6 * (i * B + b) + FREE_NON_RISK] ?? 0)
     // The k largest of both windows (each descending).
     let p = 0
     let q = 0
     for (let t = 0; t < K; t++) {
-      const y = top[b * K + p] ?? 0
+      const y = this.top[b * K + p] ?? 0
       const z = u.freeTop[x + q] ?? 0
       if (y >= z) {
         r -= y
@@ -614,7 +753,10 @@ export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
   }
 
   /** Fewest extra changes that bring `short` units onto bus b from supplies i.. not there at their cheapest. */
-  const arrivalBound = (i: number, b: number, short: number, nonRiskOnly: boolean): number => {
+  arrivalBound(i: number, b: number, short: number, nonRiskOnly: boolean): number {
+    const S = this.S
+    const ix = this.ix
+    const u = this.u
     let left = short
     let cost = 0
     const n = u.arrivalCount[b] ?? 0
@@ -630,60 +772,74 @@ export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
     return Infinity
   }
 
+  redundant(b: number): number {
+    const K = this.K
+    let r = this.nonRisk[b] ?? 0
+    for (let j = 0; j < K; j++) r -= this.top[b * K + j] ?? 0
+    return r
+  }
+
   /** False when no completion from supply i on meets the profile within the limit (and before `best`). */
-  const promising = (i: number, cost: number, lex: number): boolean => {
-    if (found && lex > 0) return false
+  promising(i: number, cost: number, lex: number): boolean {
+    if (this.found && lex > 0) return false
+    const B = this.B
+    const u = this.u
+    const profiles = this.profiles
+    const at = this.at
+    const limit = this.limit
     let pooled = 0
     let bound = cost + (u.perSupply[3 * i + MIN_COST] ?? 0)
     if (bound > limit) return false
     for (let b = 0; b < B; b++) {
       if (!bit(u.mask, b)) continue
       const x = i * B + b
-      const capShort = (profiles[at + 2 + b] ?? 0) - (cap[b] ?? 0)
+      const capShort = (profiles[at + 2 + b] ?? 0) - (this.cap[b] ?? 0)
       if (capShort > (u.perBus[6 * x + SUF_CAP] ?? 0)) return false
-      if ((count[b] ?? 0) === 0 && (u.perBus[6 * x + SUF_COUNT] ?? 0) === 0) return false
+      if ((this.count[b] ?? 0) === 0 && (u.perBus[6 * x + SUF_COUNT] ?? 0) === 0) return false
       const need = profiles[at + 2 + B + b] ?? -1
       let extra = 0
       if (need >= 0) {
-        const redShort = need - redundant(b)
+        const redShort = need - this.redundant(b)
         if (redShort > (u.perBus[6 * x + SUF_NON_RISK] ?? 0)) return false
         pooled += Math.max(0, capShort, redShort)
-        const redLeft = need - redundantWithFree(i, b)
-        if (redLeft > 0) extra = arrivalBound(i, b, redLeft, true)
+        const redLeft = need - this.redundantWithFree(i, b)
+        if (redLeft > 0) extra = this.arrivalBound(i, b, redLeft, true)
       } else pooled += Math.max(0, capShort)
       // What the supplies left at their cheapest positions leave short, brought in at extra changes.
       const capLeft = capShort - (u.perBus[6 * x + FREE_CAP] ?? 0)
-      if (capLeft > 0) extra = Math.max(extra, arrivalBound(i, b, capLeft, false))
-      if (extra === 0 && (count[b] ?? 0) === 0 && (u.perBus[6 * x + FREE_COUNT] ?? 0) === 0) extra = 1
+      if (capLeft > 0) extra = Math.max(extra, this.arrivalBound(i, b, capLeft, false))
+      if (extra === 0 && (this.count[b] ?? 0) === 0 && (u.perBus[6 * x + FREE_COUNT] ?? 0) === 0) extra = 1
       bound += extra
       if (bound > limit || bound === Infinity) return false
     }
+    this.lastBound = bound
     return pooled <= (u.perSupply[3 * i + ANY_CAP] ?? 0)
   }
 
-  const redundant = (b: number): number => {
-    let r = nonRisk[b] ?? 0
-    for (let j = 0; j < K; j++) r -= top[b * K + j] ?? 0
-    return r
-  }
-
-  const dfs = (s: number, cost: number, lex: number): void => {
-    if (s === S) {
-      if (!found || lex < 0) {
-        best.set(assign)
-        found = true
+  dfs(s: number, cost: number, lex: number): void {
+    const ix = this.ix
+    const K = this.K
+    if (s === this.S) {
+      // An equal assignment found for a later candidate keeps the first: candidates of one up set come
+      // in the order of their served sets' tie-break.
+      if (!this.found || lex < 0) {
+        this.best.set(this.assign)
+        this.bestEntry = this.profiles[this.at + this.W - 1] ?? -1
+        this.found = true
       }
-      done = true
+      this.done = true
       return
     }
+    const u = this.u
     const end = u.perSupply[3 * s + 3 + CHOICES_AT] ?? 0
     const c = ix.capacityU[s] ?? 0
     const counted = ix.atRisk[s] === 0
-    for (let j = u.perSupply[3 * s + CHOICES_AT] ?? 0; j < end && !done; j++) {
+    const { cap, count, nonRisk, top, saved } = this
+    for (let j = u.perSupply[3 * s + CHOICES_AT] ?? 0; j < end && !this.done; j++) {
       const b = u.choices[j] ?? -1
       const nextCost = cost + changesFor(ix, s, b)
-      const nextLex = lex !== 0 || !found ? lex : Math.sign(b - (best[s] ?? -1))
-      assign[s] = b
+      const nextLex = lex !== 0 || !this.found ? lex : Math.sign(b - (this.best[s] ?? -1))
+      this.assign[s] = b
       if (b >= 0) {
         cap[b] = (cap[b] ?? 0) + c
         count[b] = (count[b] ?? 0) + 1
@@ -701,7 +857,7 @@ export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
           }
         }
       }
-      if (promising(s + 1, nextCost, nextLex)) dfs(s + 1, nextCost, nextLex)
+      if (this.promising(s + 1, nextCost, nextLex)) this.dfs(s + 1, nextCost, nextLex)
       if (b >= 0) {
         cap[b] = (cap[b] ?? 0) - c
         count[b] = (count[b] ?? 0) - 1
@@ -710,76 +866,155 @@ export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
           for (let t = 0; t < K; t++) top[b * K + t] = saved[s * K + t] ?? 0
         }
       }
-      assign[s] = -1
+      this.assign[s] = -1
     }
   }
 
-  /** Depth first over `profiles` under limit L: true when an assignment is found (then in `best`). */
-  const searchAt = (candidates: readonly number[], L: number): boolean => {
-    limit = L
+  /** Depth first over `candidates` under limit L: true when an assignment is found (then in `best`). */
+  searchAt(candidates: readonly number[], L: number): boolean {
+    this.limit = L
     for (const p of candidates) {
-      at = p
-      u = upSetOf(profiles[p] ?? 0)
-      done = false
-      if (promising(0, 0, 0)) dfs(0, 0, 0)
+      this.at = p
+      this.u = this.upSetOf(this.profiles[p] ?? 0)
+      this.done = false
+      if (this.promising(0, 0, 0)) this.dfs(0, 0, 0)
     }
-    return found
+    return this.found
   }
+
   /** The smallest limit the root bound of profile p allows (Infinity when its needs are out of reach). */
-  const rootBound = (p: number): number => {
-    at = p
-    u = upSetOf(profiles[p] ?? 0)
-    limit = Infinity
-    if (!promising(0, 0, 0)) return Infinity
+  rootBound(p: number): number {
+    this.at = p
+    this.u = this.upSetOf(this.profiles[p] ?? 0)
+    // The bound checks only compare it with the limit: with none, the bound itself is the answer.
+    this.limit = Infinity
+    if (!this.promising(0, 0, 0)) return Infinity
     // No assignment changes more than two switches per supply (plus a bridging supply's extra ones).
-    for (limit = 0; limit <= 2 * S + 2 * ix.busCount * S; limit++) if (promising(0, 0, 0)) return limit
-    return Infinity
+    return this.lastBound <= 2 * this.S + 2 * this.B * this.S ? this.lastBound : Infinity
   }
 
-  // Values from the highest: the fewest changes, then level 5, over the value's minimal profiles, by a
-  // rising limit on changes, so the first assignment found is the answer. A few limits above the root
-  // bound are tried first; past them, only the profiles some assignment meets (witnessOf) go on, up
-  // to the cheapest witness's changes, where one is found for sure. A value none of whose profiles is
-  // met gives way to the next.
-  const group: number[] = []
-  const candidates: number[] = []
-  for (let ceiling = Infinity; ;) {
-    let value = -1
-    for (let p = 0; p < P; p++) {
-      const v = profiles[p * W + 1] ?? 0
-      if (v < ceiling && v > value) value = v
+  /**
+   * Values from the highest: the fewest changes, then level 5, over the value's minimal profiles, by a
+   * rising limit on changes, so the first assignment found is the answer. A few limits above the root
+   * bound are tried first; past them, only the profiles some assignment meets (witnessOf) go on, up
+   * to the cheapest witness's changes, where one is found for sure. A value none of whose profiles is
+   * met gives way to the next.
+   */
+  solve(): Int32Array | null {
+    const { ix, S, W, entries } = this
+    // Entries by the most value their profiles could have (descending; the caller's order among
+    // equals): an entry's profiles are made only once the values above that bound are spent.
+    const order: number[] = []
+    for (let e = 0; e < entries.length; e++) {
+      const bound = entries[e]?.bound ?? 0
+      let at = order.length
+      while (at > 0 && (entries[order[at - 1] ?? 0]?.bound ?? 0) < bound) at--
+      order.splice(at, 0, e)
     }
-    if (value < 0) return null
-    ceiling = value
-    group.length = 0
-    for (let p = 0; p < P; p++) if (profiles[p * W + 1] === value) group.push(p * W)
-    candidates.length = 0
-    let low = Infinity
-    for (const p of group) {
-      if (dominated(profiles, W, group, p)) continue
-      const bound = rootBound(p)
-      if (bound === Infinity) continue
-      candidates.push(p)
-      low = Math.min(low, bound)
+    let made = 0
+    profileLength = 0
+    let profiles = profileBuffer.subarray(0, 0)
+    const group: number[] = []
+    const candidates: number[] = []
+    for (let ceiling = Infinity; ;) {
+      let value = -1
+      for (let p = 0; p < profiles.length / W; p++) {
+        const v = profiles[p * W + 1] ?? 0
+        if (v < ceiling && v > value) value = v
+      }
+      const next = entries[order[made] ?? -1]
+      if (next !== undefined && next.bound >= value) {
+        addProfiles(ix, next.mask, next.served, order[made++] ?? 0)
+        profiles = this.profiles = profileBuffer.subarray(0, profileLength)
+        continue
+      }
+      if (value < 0) return null
+      const P = profiles.length / W
+      ceiling = value
+      group.length = 0
+      for (let p = 0; p < P; p++) if (profiles[p * W + 1] === value) group.push(p * W)
+      candidates.length = 0
+      let low = Infinity
+      for (const p of group) {
+        if (dominated(profiles, W, group, p)) continue
+        const bound = this.rootBound(p)
+        if (bound === Infinity) continue
+        candidates.push(p)
+        low = Math.min(low, bound)
+      }
+      if (candidates.length === 0) continue
+      const optimistic = low + optimisticLimits
+      for (let L = low; L <= optimistic; L++) if (this.searchAt(candidates, L)) return this.best
+      let witnessCost = Infinity
+      const met: number[] = []
+      for (const p of candidates) {
+        const up = this.upSetOf(profiles[p] ?? 0)
+        this.ws ??= witnessFor(ix)
+        if (!this.ws.witnessOf(up, profiles, p)) continue
+        met.push(p)
+        witnessAssign(ix, up, this.ws, this.candidate)
+        let cost = 0
+        for (let s = 0; s < S; s++) cost += changesFor(ix, s, this.candidate[s] ?? -1)
+        witnessCost = Math.min(witnessCost, cost)
+      }
+      if (met.length === 0) continue
+      // The cheapest witness is found at its own limit at the latest.
+      for (let L = optimistic + 1; L <= witnessCost; L++) if (this.searchAt(met, L)) return this.best
     }
-    if (candidates.length === 0) continue
-    const optimistic = low + optimisticLimits
-    for (let L = low; L <= optimistic; L++) if (searchAt(candidates, L)) return best
-    let witnessCost = Infinity
-    const met: number[] = []
-    for (const p of candidates) {
-      const mask = profiles[p] ?? 0
-      const up = upSetOf(mask)
-      ws ??= createWitnessScratch(S, B, slab(witnessSize(S, B)))
-      if (!witnessOf(ix, up, profiles, p, ws)) continue
-      met.push(p)
-      witnessAssign(ix, up, ws, candidate)
-      let cost = 0
-      for (let s = 0; s < S; s++) cost += changesFor(ix, s, candidate[s] ?? -1)
-      witnessCost = Math.min(witnessCost, cost)
-    }
-    if (met.length === 0) continue
-    // The cheapest witness is found at its own limit at the latest.
-    for (let L = optimistic + 1; L <= witnessCost; L++) if (searchAt(met, L)) return best
   }
+}
+
+/**
+ * The exact optimum's assignment (a bus per supply, -1 open; every load served), or null when no
+ * configuration serves every load or the rack is outside this solver's range (feeds, more than 3 buses).
+ */
+export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
+  const B = ix.busCount
+  if (B > smallRackMaxBuses || ix.feedCount > 0) return null
+  // The up sets that leave no load without a bus.
+  const entries: Entry[] = []
+  for (let mask = 0; mask < 1 << B; mask++) {
+    let everyLoad = true
+    for (let l = 0; everyLoad && l < ix.loadCount; l++)
+      everyLoad = bit(mask, ix.loadBusA[l] ?? -1) || bit(mask, ix.loadBusB[l] ?? -1)
+    if (everyLoad) entries.push({ mask, served: null, bound: valueBound(ix, mask) })
+  }
+  return new SmallRackSolver(ix, entries).solve()
+}
+
+/**
+ * The most value (see profileWidth) a profile of up set `mask` can have: every wired up bus meeting
+ * N+k, and every up bus's loss survived when bus redundancy counts and two or more buses are up (with
+ * one, its loss loses every load through it).
+ */
+const valueBound = (ix: RackIndex, mask: number): number => {
+  const digits = [0, 0, 0]
+  let up = 0
+  for (let b = 0; b < ix.busCount; b++) {
+    if (!bit(mask, b)) continue
+    up++
+    const r = ix.busPriorityRank[b] ?? 0
+    if (ix.busWired[b] === 1) digits[r] = (digits[r] ?? 0) + 1
+  }
+  let value = 0
+  for (let r = 0; r < ix.busPriorities.length; r++) value = value * 4 + (digits[r] ?? 0)
+  return value * 4 + (ix.busRedundancy && up >= 2 ? up : 0)
+}
+
+/**
+ * The exact optimum of a rack of at most 2 buses naming no feed where no configuration serves every
+ * load (solveSmallRack gave way): a bus per supply and the served loads. The level-1 best served
+ * sets come from bestServedSets, each with its up set; levels 2-5 are then solved as above over the
+ * profiles of those pairs, one up set's served sets in their level-5 order, so that an assignment
+ * meeting the profiles of two of them keeps the first. Null when bestServedSets cannot tell.
+ */
+export const solveSmallRackShedding = (ix: RackIndex): { assign: Int32Array; served: Uint8Array } | null => {
+  const choices = bestServedSets(ix)
+  if (choices === null) return null
+  const entries: Entry[] = []
+  for (const c of choices) entries.push({ mask: c.mask, served: c.served, bound: valueBound(ix, c.mask) })
+  const solver = new SmallRackSolver(ix, entries)
+  const assign = solver.solve()
+  const served = choices[solver.bestEntry]?.served
+  return assign === null || served === undefined ? null : { assign, served }
 }

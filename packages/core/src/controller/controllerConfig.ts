@@ -29,18 +29,28 @@ export interface ReallocationPolicy {
   readonly loadMarginFraction: number
   /** A predicted-at-risk supply stays at risk until its risk falls below preemptRisk − riskHysteresis. */
   readonly riskHysteresis: number
+  /**
+   * After a supply's at-risk flag changes it keeps the new value at least this long, ms. A supply moved
+   * off a bus reads differently at its new load, and its risk can swing back across the threshold within
+   * a poll round; without a hold each swing is a replan (the simulator moved two supplies every 30 s).
+   */
+  readonly riskHoldMs: number
   /** After a switch fault the switch is not closed again for this long (an open one leaves the plan). */
   readonly switchQuarantineMs: number
   /** A plan with no SwitchResult after this long raises a switchFault alarm on subject `executor`. */
   readonly planTimeoutMs: number
 }
 
-/** Defaults: 30 s dwell, 50 W / 10 % load margin, 0.1 risk hysteresis, 60 s quarantine, 10 s plan timeout. */
+/**
+ * Defaults: 30 s dwell, 50 W / 10 % load margin, 0.1 risk hysteresis held 30 min, 60 s quarantine, 10 s plan
+ * timeout.
+ */
 export const defaultReallocationPolicy: ReallocationPolicy = {
   minDwellMs: 30_000,
   loadMarginW: 50,
   loadMarginFraction: 0.1,
   riskHysteresis: 0.1,
+  riskHoldMs: 1_800_000,
   switchQuarantineMs: 60_000,
   planTimeoutMs: 10_000,
 }
@@ -218,6 +228,7 @@ export const resolveControllerConfig = (
       loadMarginW: numAtLeast(0),
       loadMarginFraction: inRange(0, 1, false, true),
       riskHysteresis: inRange(0, 1, false, true),
+      riskHoldMs: numAtLeast(0),
       switchQuarantineMs: numAtLeast(0),
       planTimeoutMs: numAbove(0),
     },

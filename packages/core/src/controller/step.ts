@@ -26,13 +26,18 @@
  *   longer covers its served loads); a failed/absent supply is found connected, or a supply is found
  *   on two buses (configured so at start, or reported so by a SwitchResult).
  * - Routine, rate-limited: a supply recovered or changed between ok and warning, a supply entered or
- *   left the predicted-at-risk set (with hysteresis `riskHysteresis`), a load moved beyond its margin,
+ *   left the predicted-at-risk set (with hysteresis `riskHysteresis`, and held at least `riskHoldMs`
+ *   after each change), a load moved beyond its margin,
  *   a repeated switch fault. It is evaluated on the next Tick (so a burst of reports costs one
  *   allocation), once no plan is being applied, at least `minDwellMs` after the last plan, and one
  *   poll round after start-up (so beliefs come from readings, not the config).
  *   So wobbling loads or risks never make switches flap.
  * - A plan is issued (ApplyPlan) only when it changes something: switch steps, or the set of loads to
- *   shed (`plan.shed`, carried out by whoever executes the plan).
+ *   shed (`plan.shed`, carried out by whoever executes the plan: shed before the switching, restore
+ *   only after it is applied, since a restored server draws at once).
+ * - Among plans exactly as good as the allocator's (levels 1-4), one whose switching keeps every live
+ *   bus live is preferred to one that opens a relay or breaker under a bus that must carry on
+ *   (`avoidDarkTransit`): such a gap outlasts the servers' hold-up, a FET's does not.
  * - A supply showing a fault the deglitch has not confirmed yet is planned as at risk and is never
  *   closed onto a bus by a new plan (it may be dead: moving load onto it would drop that load).
  * - Steps are the allocator's, except that opens of failed/absent supplies through quarantined switches
@@ -54,6 +59,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { allocate } from '../allocate/allocate.js'
+import { avoidDarkTransit } from './avoidDarkTransit.js'
 import { deferStuckOpens } from './deferStuckOpens.js'
 import type { Plan, SwitchStep } from '../model/plan.js'
 import type { RackInput, Supply, SwitchRef } from '../model/rack.js'
@@ -106,7 +112,10 @@ export interface PlanInFlight {
 export interface SupplyRisk {
   readonly failureRisk: number
   readonly timeToFailureMs: number | undefined
-  /** Latched with hysteresis: set at risk >= preemptRisk, cleared below preemptRisk − riskHysteresis. */
+  /**
+   * Latched with hysteresis: set at risk >= preemptRisk, cleared below preemptRisk − riskHysteresis; each
+   * change holds at least `riskHoldMs`.
+   */
   readonly atRisk: boolean
 }
 
@@ -129,6 +138,8 @@ export interface ControllerState {
   readonly health: Readonly<Record<string, SupplyHealth>>
   readonly predictors: Readonly<Record<string, PredictorState>>
   readonly risk: Readonly<Record<string, SupplyRisk>>
+  /** Per supply: when its at-risk flag last changed (it then holds for `riskHoldMs`). */
+  readonly riskChangedAtMs: Readonly<Record<string, number>>
   /** Latest reported power of each load. */
   readonly loadW: Readonly<Record<string, number>>
   /** Load power used by the last allocation (for the margin). */
@@ -190,6 +201,7 @@ export const initialControllerState = (
       risk: Object.fromEntries(
         ids.map((id) => [id, { failureRisk: 0, timeToFailureMs: undefined, atRisk: false }]),
       ),
+      riskChangedAtMs: {},
       loadW: Object.fromEntries(rack.loads.map((l) => [l.id, l.powerW])),
       plannedLoadW: Object.fromEntries(rack.loads.map((l) => [l.id, l.powerW])),
       believedClosed: rack.switches.map((s) => s.closed),
@@ -521,10 +533,14 @@ const observe = (x: Scratch, supply: string, observation: HealthObservation): vo
     inputLossRemembered: a.health.inputLossMemory > 0,
   })
   const pre = x.s.config.rack.policy.preemptRisk
+  const { riskHysteresis, riskHoldMs } = x.s.config.policies.reallocation
   const wasAtRisk = x.s.risk[supply]?.atRisk ?? false
-  const atRisk = wasAtRisk
-    ? p.prediction.failureRisk >= pre - x.s.config.policies.reallocation.riskHysteresis
+  const crossed = wasAtRisk
+    ? p.prediction.failureRisk >= pre - riskHysteresis
     : p.prediction.failureRisk >= pre
+  const changedAt = x.s.riskChangedAtMs[supply]
+  const held = changedAt !== undefined && x.now - changedAt < riskHoldMs
+  const atRisk = held ? wasAtRisk : crossed
   x.s = {
     ...x.s,
     predictors: { ...x.s.predictors, [supply]: p.state },
@@ -538,7 +554,7 @@ const observe = (x: Scratch, supply: string, observation: HealthObservation): vo
     },
   }
   if (atRisk !== wasAtRisk) {
-    x.s = { ...x.s, replanPending: true }
+    x.s = { ...x.s, replanPending: true, riskChangedAtMs: { ...x.s.riskChangedAtMs, [supply]: x.now } }
     if (atRisk) {
       const ttf = p.prediction.timeToFailureMs
       raise(
@@ -613,10 +629,32 @@ const onSwitchResult = (x: Scratch, result: PlanExecutionResult): void => {
   }
 }
 
+/**
+ * The allocator's plan for an input (with `avoidDarkTransit`), from a small cache of recent inputs. A
+ * function of its input alone, so the cache changes no result; it saves work because a rack's inputs recur
+ * (the load profile repeats daily: in a simulated year more than half of the allocations repeated one of
+ * the last few). Keyed by the input's JSON, which costs a few percent of an allocation.
+ */
+const recentPlans = new Map<string, Plan>()
+const recentPlansMax = 16
+const planFor = (input: RackInput): Plan => {
+  const key = JSON.stringify(input)
+  const cached = recentPlans.get(key)
+  if (cached !== undefined) {
+    recentPlans.delete(key) // most recent last
+    recentPlans.set(key, cached)
+    return cached
+  }
+  const fresh = avoidDarkTransit(input, allocate(input), allocate)
+  recentPlans.set(key, fresh)
+  if (recentPlans.size > recentPlansMax) recentPlans.delete(recentPlans.keys().next().value!)
+  return fresh
+}
+
 const plan = (x: Scratch, kind: PlanKind): void => {
   const s = x.s
   const input = allocationInput(s)
-  const allocated: Plan = allocate(input)
+  const allocated: Plan = planFor(input)
   // A quarantined switch still believed closed is likely welded: its open goes last (see deferStuckOpens).
   const steps = deferStuckOpens(
     allocated.steps,

@@ -99,6 +99,14 @@ export interface ServiceVector {
 export const usableW = (input: RackInput, supply: Supply): number => supply.capacityW * input.policy.derate
 
 /**
+ * What a closed supply delivers: u(s), or nothing when it is failed or absent. Only an inadmissible
+ * configuration (a current state) closes such a supply; the spec's u(s) does not look at the state, but a
+ * dead supply powers nothing, and `planSwitchSteps` judges "powered now" the same way.
+ */
+export const deliveredW = (input: RackInput, supply: Supply): number =>
+  isUnavailable(supply) ? 0 : usableW(input, supply)
+
+/**
  * Pure. Whether a supply counts as at risk: state `warning`, or failureRisk at or above the policy's
  * preemptRisk.
  */
@@ -116,7 +124,7 @@ const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0)
 export const redundantCapacityW = (input: RackInput, supplies: readonly Supply[]): number => {
   const counted = supplies
     .filter((s) => !isAtRisk(input, s))
-    .map((s) => usableW(input, s))
+    .map((s) => deliveredW(input, s))
     .sort((a, b) => b - a)
   return sum(counted.slice(input.policy.supplyRedundancy))
 }
@@ -201,7 +209,8 @@ export const judgeConfiguration = (
   }
 
   // Rule 5.
-  const capacityOf = (bus: string): number => sum((suppliesOn.get(bus) ?? []).map((s) => usableW(input, s)))
+  const capacityOf = (bus: string): number =>
+    sum((suppliesOn.get(bus) ?? []).map((s) => deliveredW(input, s)))
   const maxWOf = new Map(input.buses.map((b) => [b.id, b.maxW]))
   const poweredWith = (bus: string, load: number): boolean => {
     const maxW = maxWOf.get(bus)
@@ -255,7 +264,7 @@ export const judgeConfiguration = (
     return input.buses.every((b) => {
       if (!staysUp(b.id)) return true
       const load = newLoadW.get(b.id) ?? 0
-      const capacity = sum(remaining(b.id).map((s) => usableW(input, s)))
+      const capacity = sum(remaining(b.id).map((s) => deliveredW(input, s)))
       return covers(capacity, load) && (b.maxW === undefined || covers(b.maxW, load))
     })
   }

@@ -11,6 +11,7 @@ import { indexRack, type RackIndex } from '../../src/allocate/indexRack.js'
 import { moveSupply, switchSideOf } from '../../src/allocate/switchSide.js'
 import { decodeRackInput } from '../../src/decode/decodeRackInput.js'
 import { rackInputArb } from '../../src/testing/rackArbitraries.js'
+import { randomRack } from '../../bench/randomRack.js'
 
 /** A bus index per supply (or -1), drawn from `picks` among each supply's options. */
 const assignFrom = (ix: RackIndex, picks: readonly number[], offset: number): Int32Array =>
@@ -80,6 +81,133 @@ describe('climbEvaluator', () => {
       }),
       { numRuns: 400 },
     )
+  })
+
+  it('evaluates several neighbours of one point in turn, adopting some, as from scratch', () => {
+    let keptUp = 0
+    let adopted = 0
+    fc.assert(
+      fc.property(
+        caseArb,
+        fc.array(
+          fc.tuple(
+            fc.nat({ max: 20 }),
+            fc.nat({ max: 5 }),
+            fc.boolean(),
+            fc.constantFrom('no', 'greedy', 'kept'),
+          ),
+          { minLength: 2, maxLength: 8 },
+        ),
+        ({ rack, picks, keepMask }, neighbours) => {
+          const decoded = decodeRackInput(rack)
+          if (decoded._tag === 'Left') return
+          const ix = indexRack(decoded.right)
+          const ws = createSheddingWorkspace(ix)
+          const ev = createClimbEvaluator(ix, ws)
+          if (ev === null || ix.supplyCount === 0) return
+          const side = switchSideOf(ix, assignFrom(ix, picks, 0))
+          const fromCache = evaluateGreedy(ix, ws, side)
+          let servedHere = Uint8Array.from(fromCache ? ws.cacheServed : ws.served, (x, l) =>
+            keepMask[l % keepMask.length] === true ? x : 0,
+          )
+          settlePoint(ix, ev, side, servedHere)
+          let upHere = Uint8Array.from(side.up)
+          for (const [s, p, keepUp, adopt] of neighbours) {
+            const supply = s % ix.supplyCount
+            const opts = ix.options[supply] ?? new Int32Array(0)
+            const j = p % (opts.length + 1)
+            const to = j === 0 ? -1 : (opts[j - 1] ?? -1)
+            const from = side.assign[supply] ?? -1
+            moveSupply(ix, side, supply, to)
+            const sameUp = side.up.every((x, b) => x === upHere[b])
+            // Half the neighbours keep the point's up buses (the evaluator's shortcut), when they can.
+            if (keepUp && !sameUp) {
+              moveSupply(ix, side, supply, from)
+              continue
+            }
+            if (sameUp && from !== to) keptUp++
+            evaluateGreedyTouched(ix, ev, ws, side)
+            const vector = Array.from(ws.vec)
+            const served = Array.from(ev.greedyServed)
+            const cached = evaluateGreedy(ix, ws, side)
+            expect(vector).toEqual(Array.from(ws.vec))
+            expect(served).toEqual(Array.from(cached ? ws.cacheServed : ws.served))
+            const keptFits = evaluateKeptTouched(ix, ev, ws, side)
+            const keptVector = Array.from(ws.vec)
+            expect(evaluateServed(ix, ws, side, servedHere)).toBe(keptFits)
+            if (keptFits) {
+              expect(keptVector).toEqual(Array.from(ws.vec))
+              expect(Array.from(ev.keptServed)).toEqual(Array.from(ws.served))
+              expect(Array.from(ev.keptLoadU)).toEqual(Array.from(ws.loadU))
+            }
+            // Adopt the neighbour with greedy's or its kept shedding, as the climb does, or step back.
+            if (adopt === 'greedy' || (adopt === 'kept' && keptFits)) {
+              servedHere = Uint8Array.from(adopt === 'greedy' ? ev.greedyServed : ev.keptServed)
+              settlePoint(ix, ev, side, servedHere, adopt)
+              upHere = Uint8Array.from(side.up)
+              adopted++
+            } else moveSupply(ix, side, supply, from)
+          }
+        },
+      ),
+      { numRuns: 1500 },
+    )
+    // The shortcut for neighbours with the point's up buses, and adopting, were exercised.
+    expect(keptUp).toBeGreaterThan(100)
+    expect(adopted).toBeGreaterThan(500)
+  })
+
+  it('matches from-scratch shedding on every single move of overloaded bench racks', () => {
+    // Racks that must shed (loads scaled up), where greedy's decisions change part-way through a
+    // component: every single move from a random point, then from the incumbent of each move.
+    let compared = 0
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.constantFrom(1.1, 1.4, 2, 4),
+        fc.array(fc.nat({ max: 5 }), { minLength: 1, maxLength: 12 }),
+        (seed, scale, picks) => {
+          const raw = randomRack({ supplies: 16, buses: 4, loads: 40 }, seed)
+          const rack = {
+            ...raw,
+            loads: raw.loads.map((l) => ({ ...l, powerW: Math.round(l.powerW * scale) })),
+          }
+          const decoded = decodeRackInput(rack)
+          if (decoded._tag === 'Left') return
+          const ix = indexRack(decoded.right)
+          const ws = createSheddingWorkspace(ix)
+          const ev = createClimbEvaluator(ix, ws)
+          if (ev === null) return
+          const side = switchSideOf(ix, assignFrom(ix, picks, 0))
+          const fromCache = evaluateGreedy(ix, ws, side)
+          const servedHere = Uint8Array.from(fromCache ? ws.cacheServed : ws.served)
+          settlePoint(ix, ev, side, servedHere)
+          for (let s = 0; s < ix.supplyCount; s++) {
+            const from = side.assign[s] ?? -1
+            for (const to of [-1, ...(ix.options[s] ?? [])]) {
+              if (to === from) continue
+              moveSupply(ix, side, s, to)
+              evaluateGreedyTouched(ix, ev, ws, side)
+              const vector = Array.from(ws.vec)
+              const served = Array.from(ev.greedyServed)
+              const loadU = Array.from(ev.greedyLoadU)
+              const cached = evaluateGreedy(ix, ws, side)
+              expect(vector).toEqual(Array.from(ws.vec))
+              expect(served).toEqual(Array.from(cached ? ws.cacheServed : ws.served))
+              expect(loadU).toEqual(Array.from(cached ? ws.cacheLoadU : ws.loadU))
+              const keptFits = evaluateKeptTouched(ix, ev, ws, side)
+              const keptVector = Array.from(ws.vec)
+              expect(evaluateServed(ix, ws, side, servedHere)).toBe(keptFits)
+              if (keptFits) expect(keptVector).toEqual(Array.from(ws.vec))
+              compared++
+              moveSupply(ix, side, s, from)
+            }
+          }
+        },
+      ),
+      { numRuns: 60 },
+    )
+    expect(compared).toBeGreaterThan(1000)
   })
 
   it('is not used for racks with feeds', () => {

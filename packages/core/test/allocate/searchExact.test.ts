@@ -89,7 +89,11 @@ const bruteForce = (ix: RackIndex): { vector: Float64Array; assign: Int32Array; 
             : compareServiceVectors(e.vector, best.vector) ||
               compareTieBreak(assign, e.served, best.assign, best.served)
         if (cmp > 0)
-          best = { vector: e.vector, assign: Int32Array.from(assign), served: Uint8Array.from(e.served) }
+          best = {
+            vector: Float64Array.from(e.vector),
+            assign: Int32Array.from(assign),
+            served: Uint8Array.from(e.served),
+          }
       }
       return
     }

@@ -2,7 +2,7 @@ import { describe, expect } from 'vitest'
 import { fc, test } from '@fast-check/vitest'
 import type { RackInput } from '../../src/model/rack.js'
 import { indexRack } from '../../src/allocate/indexRack.js'
-import { solveSmallRack } from '../../src/allocate/solveSmallRack.js'
+import { solveSmallRack, solveSmallRackShedding } from '../../src/allocate/solveSmallRack.js'
 import {
   chooseSheddingExact,
   createIncumbent,
@@ -57,6 +57,53 @@ describe('solveSmallRack', () => {
     expect(general.proven).toBe(true)
     expect(Array.from(general.served).every((v) => v === 1)).toBe(true)
     expect(Array.from(solved ?? [])).toEqual(Array.from(general.assign))
+  })
+
+  test.prop(
+    [
+      fc.oneof(
+        rackInputArb({ maxSupplies: 5, maxBuses: 2, maxLoads: 6, maxFeeds: 0 }),
+        rackInputArb({ maxSupplies: 4, maxBuses: 2, maxLoads: 6, maxFeeds: 0, maxLoadW: 2500 }),
+      ),
+    ],
+    { numRuns: 200 },
+  )(
+    "with shedding (up to two buses, when no configuration serves every load): equals the spec's brute force, giving way only when no load can be served",
+    (rack) => {
+      const ix = indexRack(rack)
+      fc.pre(solveSmallRack(ix) === null)
+      const solved = solveSmallRackShedding(ix)
+      const reference = referenceAllocate(rack)
+      if (solved === null) expect(reference.shed.length).toBe(rack.loads.length)
+      else {
+        expect(closedOf(rack, solved.assign)).toEqual(reference.closed)
+        const shed = ix.loadIds.filter((_, l) => solved.served[l] === 0)
+        expect(shed).toEqual(reference.shed)
+      }
+    },
+  )
+
+  test.prop(
+    [
+      realisticRackArb({
+        minSupplies: 4,
+        maxSupplies: 10,
+        maxBuses: 2,
+        maxLoads: 24,
+        maxFeeds: 0,
+        maxLoadW: 1500,
+      }),
+    ],
+    { numRuns: 40 },
+  )('with shedding: equals the general exact search on realistic racks that must shed', (rack) => {
+    const ix = indexRack(rack)
+    fc.pre(solveSmallRack(ix) === null)
+    const solved = solveSmallRackShedding(ix)
+    expect(solved).not.toBeNull()
+    const general = generalExact(rack)
+    expect(general.proven).toBe(true)
+    expect(Array.from(solved?.assign ?? [])).toEqual(Array.from(general.assign))
+    expect(Array.from(solved?.served ?? [])).toEqual(Array.from(general.served))
   })
 
   test.prop([rackInputArb({ minSupplies: 1, maxSupplies: 4, minBuses: 4, maxBuses: 5, maxFeeds: 0 })], {

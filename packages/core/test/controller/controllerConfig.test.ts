@@ -124,6 +124,7 @@ describe('resolveControllerConfig: every setting rule at its boundary', () => {
     ['reallocation.loadMarginFraction', 0, 1, 'must be in [0, 1), got 1'],
     ['reallocation.loadMarginFraction', 0.99, -0.01, 'must be in [0, 1), got -0.01'],
     ['reallocation.riskHysteresis', 0, 1, 'must be in [0, 1), got 1'],
+    ['reallocation.riskHoldMs', 0, -1, 'must be a finite number >= 0, got -1'],
     ['reallocation.switchQuarantineMs', 0, -1, 'must be a finite number >= 0, got -1'],
     ['reallocation.planTimeoutMs', 1, 0, 'must be a finite number > 0, got 0'],
     ['prediction.smoothingAlpha', 1, 1.01, 'must be in (0, 1], got 1.01'],

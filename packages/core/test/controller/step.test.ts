@@ -320,11 +320,40 @@ describe('step: prediction and preemption', () => {
   })
 
   it('clears the prediction alarm only below preemptRisk − hysteresis', () => {
-    let d = drive(start(), [tick(0), ...warnPolls('psu1', 1100, 40)])
+    let d = drive(start({ reallocation: { riskHoldMs: 0 } }), [tick(0), ...warnPolls('psu1', 1100, 40)])
     const clean = Array.from({ length: 60 }, (_, i) => telemetryEvent('psu1', 6000 + i * 100, []))
     d = drive(d.state, clean)
     const clearedAt = d.commands.findIndex((c) => alarmsCleared(c).includes('predictedFailure:psu1'))
     expect(clearedAt).toBeGreaterThan(0)
+    expect(d.state.risk.psu1?.atRisk).toBe(false)
+  })
+})
+
+describe('step: the at-risk flag holds after each change (riskHoldMs)', () => {
+  const warnPolls = (from: number, n: number): ControllerEvent[] =>
+    Array.from({ length: n }, (_, i) => telemetryEvent('psu1', from + i * 100, ['iout.currentShareFault']))
+  const cleanPolls = (from: number, n: number, everyMs = 100): ControllerEvent[] =>
+    Array.from({ length: n }, (_, i) => telemetryEvent('psu1', from + i * everyMs, []))
+  const atRiskSince = (holdMs: number) => {
+    const d = drive(start({ reallocation: { riskHoldMs: holdMs } }), [tick(0), ...warnPolls(1100, 40)])
+    expect(d.state.risk.psu1?.atRisk).toBe(true)
+    return d.state
+  }
+
+  // A supply moved off a bus reads differently at its new load, and its risk can fall back across the
+  // threshold at once; the simulator then moved it back and forth every 30 s.
+  it('keeps a supply at risk through readings that would clear it, until the hold has passed', () => {
+    const held = drive(atRiskSince(60_000), cleanPolls(6000, 60))
+    expect(held.state.risk.psu1?.failureRisk).toBeLessThan(0.4)
+    expect(held.state.risk.psu1?.atRisk).toBe(true)
+    expect(held.commands.flatMap(alarmsCleared)).not.toContain('predictedFailure:psu1')
+    const later = drive(held.state, cleanPolls(70_000, 3))
+    expect(later.state.risk.psu1?.atRisk).toBe(false)
+    expect(later.commands.flatMap(alarmsCleared)).toContain('predictedFailure:psu1')
+  })
+
+  it('with no hold, the same readings clear it at once', () => {
+    const d = drive(atRiskSince(0), cleanPolls(6000, 60))
     expect(d.state.risk.psu1?.atRisk).toBe(false)
   })
 })

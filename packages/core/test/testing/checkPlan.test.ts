@@ -301,6 +301,51 @@ describe('checkPlan', () => {
     expect(checkPlan(moveRack, safe).map((v) => v.rule)).not.toContain('steps.makeBeforeBreak')
   })
 
+  // A failed supply delivers nothing, so it does not make its bus "powered now" (the reading
+  // planSwitchSteps uses): with only the 400 W supply live, A is not powered now and is not protected.
+  // Found by random racks: checkPlan counted the dead supply's watts and flagged allocate's steps.
+  it.each([
+    [400, false],
+    [800, true],
+  ])(
+    'counts a failed supply as 0 W for make-before-break (live supply %i W: flagged %s)',
+    (liveW, flagged) => {
+      const deadOnA: RackInput = {
+        supplies: [
+          { id: 'dead', capacityW: 2000, state: 'failed' },
+          { id: 'live', capacityW: liveW, state: 'ok' },
+          { id: 'spare', capacityW: 2000, state: 'ok' },
+        ],
+        buses: [
+          { id: 'A', priority: 1 },
+          { id: 'B', priority: 1 },
+        ],
+        loads: [{ id: 'srv1', powerW: 600, priority: 1, buses: ['A'] }],
+        switches: [
+          { supply: 'dead', bus: 'A', kind: 'relay', closed: true },
+          { supply: 'live', bus: 'A', kind: 'relay', closed: true },
+          { supply: 'live', bus: 'B', kind: 'relay', closed: false },
+          { supply: 'spare', bus: 'A', kind: 'fet', closed: false },
+        ],
+        policy: { ...defaultPolicy, supplyRedundancy: 0, busRedundancy: false },
+      }
+      const downsA = movePlan(
+        [
+          { op: 'open', supply: 'dead', bus: 'A', kind: 'relay' },
+          { op: 'open', supply: 'live', bus: 'A', kind: 'relay' },
+          { op: 'close', supply: 'live', bus: 'B', kind: 'relay' },
+          { op: 'close', supply: 'spare', bus: 'A', kind: 'fet' },
+        ],
+        [
+          { supply: 'live', bus: 'B' },
+          { supply: 'spare', bus: 'A' },
+        ],
+      )
+      const rules = checkPlan(deadOnA, downsA).map((v) => v.rule)
+      expect(rules.includes('steps.makeBeforeBreak')).toBe(flagged)
+    },
+  )
+
   it('does not flag make-before-break for a swap, where every order must down a bus', () => {
     const swap = movePlan(
       [

@@ -113,6 +113,8 @@ export const runClosedLoopProbed = async (
   const controller = createControllerPort(scenario, { predictive: options.predictive })
   const predictionAlarms: PredictionAlarm[] = []
   let cycles = 0
+  // Servers the controller has asked to stay off (applied to the world around each plan).
+  let shedNow: ReadonlySet<string> = new Set<string>()
   let lastTickQuiet = false
   // Per supply, from its polls (full reads; alert and clear reads are not what a poll returns): the
   // latest observation (what a skipped poll would return again) and, when more than one must agree,
@@ -203,8 +205,14 @@ export const runClosedLoopProbed = async (
             break
           case 'ApplyPlan': {
             quiet = false
-            world.setShed(new Set(command.plan.shed))
+            // Shed before switching, restore only once the plan is applied: a restored server starts
+            // drawing at once, before the switches that add capacity for it have closed (it darkened
+            // buses that way). An aborted plan keeps both sets shed until the next plan.
+            const target = new Set(command.plan.shed)
+            world.setShed(new Set([...shedNow, ...target]))
             const result = await hw.applyPlan(command.planId, command.steps)
+            shedNow = result._tag === 'Applied' ? target : new Set([...shedNow, ...target])
+            if (result._tag === 'Applied') world.setShed(target)
             queue.push({ _tag: 'SwitchResult', atMs: world.now(), result })
             break
           }

@@ -360,8 +360,14 @@ export const createRackWorld = (scenario: Scenario, rng: Rng, options: WorldOpti
   let lastEvalMs = 0
   const busLive = new Map(scenario.buses.map((b) => [b.id, true]))
 
+  // A down server would start as soon as its bus holds, so it counts (cold-load pickup); one asked to stay
+  // off never starts, so it does not, else a bus that went dark could never come back by shedding.
   const serverWants = (s: { state: ServerState; demandW: number; shedRequested: boolean }): number =>
-    s.state._tag === 'shed' ? 0 : s.state._tag === 'booting' ? s.demandW * 0.6 : s.demandW
+    s.state._tag === 'shed' || (s.state._tag === 'down' && s.shedRequested)
+      ? 0
+      : s.state._tag === 'booting'
+        ? s.demandW * 0.6
+        : s.demandW
 
   const closedTo = (supply: string): string[] => {
     const out: string[] = []
