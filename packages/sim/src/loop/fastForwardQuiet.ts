@@ -297,6 +297,10 @@ export const fastForwardQuiet = (
     count: number,
     ctx: PredictionContext,
     band: RiskBand | undefined,
+    /** Its first visits during which the at-risk flag is held (`riskHoldMs`): any risk keeps it. */
+    heldVisits = 0,
+    /** Whether an observation at this time still finds the flag held. */
+    heldAt: (atMs: number) => boolean = () => false,
   ): { readonly allowed: number; readonly state: PredictorState } => {
     const prediction = policies.prediction
     const inside = (risk: number): boolean =>
@@ -309,21 +313,33 @@ export const fastForwardQuiet = (
     let from = 0
     for (let k = 0; ; k++) {
       const alertAfter = k < alerted.length && alerted[k]! < count ? alerted[k]! : undefined
-      const length = (alertAfter ?? count - 1) + 1 - from
-      const first = at(x.observation, timeOf(x.observation) + (from + 1) * roundMs)
-      if (band !== undefined) {
-        const ok = repeatedObservationsWithinRisk(p, first, length, roundMs, band, prediction, ctx)
-        if (ok < length) return { allowed: from + ok, state: p }
+      let length = (alertAfter ?? count - 1) + 1 - from
+      if (band !== undefined && from < heldVisits) {
+        // Held visits: the flag stays whatever the risk; the band applies from the first one after.
+        const held = Math.min(length, heldVisits - from)
+        const first = at(x.observation, timeOf(x.observation) + (from + 1) * roundMs)
+        p = observeRepeated(p, first, held, roundMs, prediction, ctx)
+        from += held
+        length -= held
       }
-      p = observeRepeated(p, first, length, roundMs, prediction, ctx)
+      if (length > 0) {
+        const first = at(x.observation, timeOf(x.observation) + (from + 1) * roundMs)
+        if (band !== undefined) {
+          const ok = repeatedObservationsWithinRisk(p, first, length, roundMs, band, prediction, ctx)
+          if (ok < length) return { allowed: from + ok, state: p }
+        }
+        p = observeRepeated(p, first, length, roundMs, prediction, ctx)
+      }
       if (alertAfter === undefined) return { allowed: count, state: p }
       const sample = (x.observation as Extract<HealthObservation, { _tag: 'Sample' }>).sample
+      const alertMs = retryVisitMs(x, alertAfter) + delay!
       const alertRead: HealthObservation = {
         _tag: 'Sample',
-        sample: { ...sample, atMs: retryVisitMs(x, alertAfter) + delay!, readings: {} },
+        sample: { ...sample, atMs: alertMs, readings: {} },
       }
       p = observeForPrediction(p, alertRead, prediction, ctx)
-      if (!inside(currentPrediction(p, prediction).failureRisk)) return { allowed: alertAfter, state: p }
+      if (!heldAt(alertMs) && !inside(currentPrediction(p, prediction).failureRisk))
+        return { allowed: alertAfter, state: p }
       from = alertAfter + 1
       if (from >= count) return { allowed: count, state: p }
     }
@@ -377,7 +393,24 @@ export const fastForwardQuiet = (
       const band = state.risk[x.id]?.atRisk
         ? { atLeast: pre - policies.reallocation.riskHysteresis }
         : { below: pre }
-      const over = predictorOver(x, state.predictors[x.id]!, count, ctx, band)
+      // A flag that changed less than `riskHoldMs` ago holds: no observation flips it until then (the
+      // controller's clock at a visit is its tick, known exactly when visits fall on ticks).
+      const changedAt = state.riskChangedAtMs[x.id]
+      const holdMs = policies.reallocation.riskHoldMs
+      const heldAt = (atMs: number): boolean => changedAt !== undefined && atMs - changedAt < holdMs
+      const firstMs = (nextTickMs ?? Number.NaN) + x.offset * interval
+      let heldVisits = 0
+      if (
+        changedAt !== undefined &&
+        anyVisits &&
+        Number.isInteger(firstMs) &&
+        timeOf(x.observation) + roundMs === firstMs
+      ) {
+        heldVisits = Math.max(0, Math.ceil((changedAt + holdMs - firstMs) / roundMs) - 1)
+        while (heldVisits > 0 && !heldAt(firstMs + (heldVisits - 1) * roundMs)) heldVisits--
+        while (heldAt(firstMs + heldVisits * roundMs)) heldVisits++
+      }
+      const over = predictorOver(x, state.predictors[x.id]!, count, ctx, band, heldVisits, heldAt)
       if (over.allowed === count) predictorAfter.set(x.id, { count, state: over.state })
       limit(x, over.allowed)
       visits = allowedVisits(visits)
