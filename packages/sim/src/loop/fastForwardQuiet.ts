@@ -13,7 +13,8 @@
  * - health: one more identical observation leaves every field as it is or counts a streak up by one,
  *   and the record probed at the end count decides the same (see `healthAfter`);
  * - predictors of in-service supplies: core's `observeRepeated` (closed form), the flag kept as long as
- *   `repeatedObservationsWithinRisk` says the risk stays in its band (with the hysteresis);
+ *   `repeatedObservationsWithinRisk` says the risk stays in its band (with the hysteresis); visits
+ *   within `riskHoldMs` of the flag's last change keep it whatever the risk;
  * - CLEAR_FAULTS: a snapshot with bits set is cleared again after `poll.clearFaultsRetryMs`. When the
  *   loop saw such a retry of the same bits for real (`RetryCycle`: the clear re-latches them, and with
  *   SMBALERT# the alert's status read follows), further ones are taken: the last clear moves to the
