@@ -34,8 +34,15 @@ const timeStatic = (seed: number): number => {
 
 interface LoopRun {
   readonly wallMs: number
+  /** CPU time of the process (user + system) over the run: less sensitive to other load than wall time. */
+  readonly cpuMs: number
+  readonly cycles: number
   readonly software: number[]
   readonly bus: number[]
+}
+const cpuNowMs = (): number => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1000
 }
 const timeLoop = async (
   seed: number,
@@ -46,13 +53,20 @@ const timeLoop = async (
   const bus: number[] = []
   const w = createRackWorld(scenario, createRng(seed))
   const t0 = performance.now()
-  await runClosedLoop(w, {
+  const c0 = cpuNowMs()
+  const record = await runClosedLoop(w, {
     predictive,
     alerts,
     skipQuiet: true,
     onStepTiming: (s, b) => (software.push(s), bus.push(b)),
   })
-  return { wallMs: performance.now() - t0, software, bus }
+  return {
+    wallMs: performance.now() - t0,
+    cpuMs: cpuNowMs() - c0,
+    cycles: record.controllerCycles,
+    software,
+    bus,
+  }
 }
 
 console.log(
@@ -70,11 +84,16 @@ for (const [name, predictive, alerts] of [
   const runs: LoopRun[] = []
   for (let i = 0; i < reps; i++) runs.push(await timeLoop(i + 1, predictive, alerts))
   const wall = median(runs.map((r) => r.wallMs))
+  const cpu = median(runs.map((r) => r.cpuMs))
+  const cycles = median(runs.map((r) => r.cycles))
   const software = runs.flatMap((r) => r.software)
   const bus = runs.flatMap((r) => r.bus)
   const ratios = software.map((s, i) => s / Math.max(1e-9, bus[i]!))
   console.log(
     `  closed loop, ${name.padEnd(22)} ${(years / (wall / 1000)).toPrecision(3)} rack-years/s, ${(wall / 1000 / years).toFixed(1)} s per rack-year  (${(wall / staticMs).toFixed(0)}x the static world)`,
+  )
+  console.log(
+    `      CPU ${(cpu / 1000 / years).toFixed(1)} s per rack-year (user + system), ${Math.round(cycles / years)} control cycles per rack-year`,
   )
   console.log(
     `      per control cycle: controller software median ${median(software).toFixed(3)} ms (p95 ${quantile(software, 0.95).toFixed(3)}), ` +

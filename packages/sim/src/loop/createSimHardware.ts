@@ -24,8 +24,9 @@ export interface SimHardware {
   /** SMBALERT# asserted since the last handling (always false when polling only). */
   readonly alertPending: () => boolean
   /**
-   * After skipped polls: repeat the last skipped visit's full read with no bus time and no clock, so the
-   * mux selection and the adapters' caches are what those polls would have left (results dropped).
+   * After skipped polls: read the last skipped visit's supply again (its status: the same mux channel)
+   * with no bus time and no clock, so the mux selection and the adapters' caches are what those polls
+   * would have left (results dropped).
    */
   readonly replayVisit: (supply: string) => Promise<void>
   /** Run the SMBALERT# handler (ARA, then a sweep if needed): its events. */
@@ -35,7 +36,7 @@ export interface SimHardware {
    * A supply's registers changed, physically or by a transaction (what a poll of it would return may be
    * different now).
    */
-  readonly onSupplyChanged: (listener: (supply: string) => void) => void
+  readonly onSupplyChanged: (listener: (supply: string, beyondReadings: boolean) => void) => void
 }
 
 export const createSimHardware = (
@@ -66,9 +67,9 @@ export const createSimHardware = (
   // A transaction can change a supply's latched status too (CLEAR_FAULTS drops the bits of an ended
   // condition; a protocol error latches CML): reported like a physical change. A clear that re-latches
   // the same bits (the condition persists) changes nothing a poll could see.
-  const changeListeners: ((supply: string) => void)[] = []
-  rack.onSupplyChanged((supply) => {
-    for (const l of changeListeners) l(supply)
+  const changeListeners: ((supply: string, beyondReadings: boolean) => void)[] = []
+  rack.onSupplyChanged((supply, beyondReadings) => {
+    for (const l of changeListeners) l(supply, beyondReadings)
   })
   const sameLatched = (a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): boolean => {
     for (const key of Object.keys(a)) if (a[key] !== b[key]) return false
@@ -80,17 +81,20 @@ export const createSimHardware = (
       if (device === undefined) return runner.execute(command)
       const before = device.statusRegisters()
       const events = await runner.execute(command)
-      if (!sameLatched(before, device.statusRegisters())) for (const l of changeListeners) l(command.supply)
+      if (!sameLatched(before, device.statusRegisters()))
+        for (const l of changeListeners) l(command.supply, true)
       return events
     },
     applyPlan: (planId, steps) => executePlan(steps, { planId, bank, clock: execClock }),
     replayVisit: async (supply) => {
       const device = rack.supplies.get(supply)
       const before = device?.statusRegisters()
-      await transport.untimed(() => runner.execute({ _tag: 'ReadSupply', supply, mode: 'full' }))
+      // A status read selects the same mux channel as the poll's full read (its first transaction) and
+      // leaves the same caches (the identity is cached in a quiet stretch); it is about a third of it.
+      await transport.untimed(() => runner.execute({ _tag: 'ReadSupply', supply, mode: 'status' }))
       // A read that latches something (a CML bit) changes what the next poll returns, as for real reads.
       if (device !== undefined && before !== undefined && !sameLatched(before, device.statusRegisters()))
-        for (const l of changeListeners) l(supply)
+        for (const l of changeListeners) l(supply, true)
     },
     alertPending: () => pending,
     alertEvents: async () => {
@@ -102,7 +106,7 @@ export const createSimHardware = (
       }))
       const events = await alertHandler.handle()
       for (const { id, device, latched } of before)
-        if (!sameLatched(latched, device.statusRegisters())) for (const l of changeListeners) l(id)
+        if (!sameLatched(latched, device.statusRegisters())) for (const l of changeListeners) l(id, true)
       return events
     },
     busTimeMs: transport.busTimeMs,

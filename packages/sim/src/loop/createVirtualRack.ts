@@ -37,8 +37,11 @@ export interface VirtualRack {
   readonly wiring: Wiring
   /** Supply id -> where it sits. */
   readonly placement: ReadonlyMap<string, { readonly address: number; readonly channel: number }>
-  /** Called with a supply's id whenever its registers change (status, readings, or answering at all). */
-  readonly onSupplyChanged: (listener: (supply: string) => void) => void
+  /**
+   * Called with a supply's id whenever its registers change (status, readings, or answering at all), and
+   * whether more than its readings changed.
+   */
+  readonly onSupplyChanged: (listener: (supply: string, beyondReadings: boolean) => void) => void
 }
 
 /** gpio's target result -> pmbus's device Either. */
@@ -61,7 +64,26 @@ const asDevice = (address: number, x: VirtualExpander, afterWrite: () => void): 
   }
 }
 
-const viewKey = (v: SupplyView | undefined): string => (v === undefined ? 'silent' : JSON.stringify(v))
+/** Same flat record of numbers, booleans or undefined (NaN equal to itself, as a register would read). */
+const sameFields = (a: object, b: object): boolean => {
+  const x = a as Record<string, unknown>
+  const y = b as Record<string, unknown>
+  const keys = Object.keys(x)
+  if (keys.length !== Object.keys(y).length) return false
+  for (const k of keys) {
+    const u = x[k]
+    const v = y[k]
+    if (u !== v && !(u !== u && v !== v)) return false
+    if (u === undefined && !Object.hasOwn(y, k)) return false
+  }
+  return true
+}
+
+/** The same view: silent both, or the same status and readings. */
+const sameView = (a: SupplyView | undefined, b: SupplyView | undefined): boolean =>
+  a === undefined || b === undefined
+    ? a === b
+    : sameFields(a.status, b.status) && sameFields(a.readings, b.readings)
 
 export const createVirtualRack = (world: RackWorld): VirtualRack => {
   const scenario = world.scenario
@@ -134,16 +156,18 @@ export const createVirtualRack = (world: RackWorld): VirtualRack => {
   }
 
   // Registers follow the world: only supplies whose view changed are touched.
-  const lastKey = new Map<string, string>()
-  const changeListeners: ((supply: string) => void)[] = []
+  const lastView = new Map<string, SupplyView | undefined>()
+  const changeListeners: ((supply: string, beyondReadings: boolean) => void)[] = []
   const sync = (): void => {
     for (const s of scenario.supplies) {
       const vs = supplies.get(s.id)!
       const view = world.supplyView(s.id)
-      const key = viewKey(view)
-      if (lastKey.get(s.id) === key) continue
-      lastKey.set(s.id, key)
-      for (const l of changeListeners) l(s.id)
+      const before = lastView.get(s.id)
+      if (lastView.has(s.id) && sameView(before, view)) continue
+      lastView.set(s.id, view)
+      const readingsOnly =
+        before !== undefined && view !== undefined && sameFields(before.status, view.status)
+      for (const l of changeListeners) l(s.id, !readingsOnly)
       if (view === undefined) {
         vs.setResponding(false)
         continue

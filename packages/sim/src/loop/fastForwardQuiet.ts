@@ -13,9 +13,16 @@
  * - health: one more identical observation leaves every field as it is or counts a streak up by one,
  *   and the record probed at the end count decides the same (see `healthAfter`);
  * - predictors of in-service supplies: core's `observeRepeated` (closed form), the flag kept as long as
- *   `repeatedObservationsWithinRisk` says the risk stays in its band (with the hysteresis);
- * - CLEAR_FAULTS: a snapshot with bits set is cleared again after `poll.clearFaultsRetryMs`; the skip
- *   stops before that poll, which then goes out for real;
+ *   `repeatedObservationsWithinRisk` says the risk stays in its band (with the hysteresis); visits
+ *   within `riskHoldMs` of the flag's last change keep it whatever the risk;
+ * - CLEAR_FAULTS: a snapshot with bits set is cleared again after `poll.clearFaultsRetryMs`. When the
+ *   loop saw such a retry of the same bits for real (`RetryCycle`: the clear re-latches them, and with
+ *   SMBALERT# the alert's status read follows), further ones are taken: the last clear moves to the
+ *   retry visit, health counts the alert read as one more observation, and an in-service supply's
+ *   predictor takes that status-only sample between its polls. Otherwise the skip stops before the retry
+ *   poll, which then goes out for real; a skip never ends on a retry visit;
+ * - the other supplies' predictions subtract the rack's common-mode temperature residual: a supply whose
+ *   latest residual moves (its first warmed-up reading) ends the skip right after that visit;
  * - a visit reads before it observes, so a ClearFaults' wait for the next read ends;
  * - the clock moves on a tick per visit; quarantines run out; nothing else changes (no plan, no alarm,
  *   no replan).
@@ -24,11 +31,20 @@ import {
   assessHealth,
   commonModeResidualC,
   currentPrediction,
+  observeForPrediction,
   observeRepeated,
   repeatedObservationsWithinRisk,
   statusBitsKey,
 } from '@busbar/core'
-import type { ControllerState, DeglitchPolicy, HealthObservation, SupplyHealth } from '@busbar/core'
+import type {
+  ControllerState,
+  DeglitchPolicy,
+  HealthObservation,
+  PredictionContext,
+  PredictorState,
+  RiskBand,
+  SupplyHealth,
+} from '@busbar/core'
 
 const unusable = (state: string | undefined): boolean => state === 'failed' || state === 'absent'
 
@@ -94,6 +110,21 @@ const healthAfter = (
   return end.health
 }
 
+/**
+ * A supply's CLEAR_FAULTS retry as the loop saw one happen for real, which each further retry of the same
+ * bits repeats: the retry visit's poll, the clear (which re-latches the same bits), and with SMBALERT#
+ * the alert handling: the supply named, its status read (a status-only sample: one more observation).
+ */
+export interface RetryCycle {
+  /** The latched bits cleared (core's `statusBitsKey`). */
+  readonly bits: string
+  /**
+   * With SMBALERT#: the alert's status-only sample time minus the retry visit's (bus time of the poll, the
+   * clear and the Alert Response Address reads). Undefined when polling only (no alert read).
+   */
+  readonly alertReadDelayMs: number | undefined
+}
+
 /** Per supply: what one more identical observation does, and how many of them can be taken. */
 interface SupplySkip {
   readonly id: string
@@ -101,6 +132,12 @@ interface SupplySkip {
   readonly offset: number
   readonly observation: HealthObservation
   readonly step: HealthStep
+  /** CLEAR_FAULTS retries taken in the stretch (a persistent fault), when they can be. */
+  readonly retry?: {
+    readonly cycle: RetryCycle
+    /** Its visits (0-based, among its own in the stretch) that are retries, ascending. */
+    readonly visits: readonly number[]
+  }
 }
 
 /** What a fast-forward did: the controller's state after it, and the poll visits it stands for. */
@@ -126,6 +163,8 @@ export const fastForwardQuiet = (
   latest: ReadonlyMap<string, HealthObservation>,
   requestedVisits: number,
   nextTickMs?: number,
+  /** Per supply, its last real CLEAR_FAULTS retry: further ones of the same bits are taken in the stretch. */
+  retryCycles: ReadonlyMap<string, RetryCycle> = new Map(),
 ): FastForward => {
   const none: FastForward = { state, visits: 0, visitsBySupply: new Map(), lastVisited: undefined }
   const { rack, policies } = state.config
@@ -143,7 +182,7 @@ export const fastForwardQuiet = (
   const interval = roundMs / n
   // One visit per tick, exactly: the next visit is due by the next tick but not by the one before, the
   // interval is the tick spacing, and `nextVisitMs` moves by whole intervals without rounding (an integer
-  // interval, within one binade of the doubles: every sum is then exact).
+  // interval and an integer start, or within one binade of the doubles: every sum is then exact).
   const v0 = poll.nextVisitMs
   const anyVisits =
     Number.isInteger(interval) &&
@@ -151,7 +190,9 @@ export const fastForwardQuiet = (
     nextTickMs !== undefined &&
     nextTickMs - interval < v0 &&
     v0 <= nextTickMs &&
-    Math.floor(Math.log2(Math.abs(v0))) === Math.floor(Math.log2(Math.abs(v0 + requestedVisits * interval)))
+    (Number.isSafeInteger(v0 + requestedVisits * interval) ||
+      Math.floor(Math.log2(Math.abs(v0))) ===
+        Math.floor(Math.log2(Math.abs(v0 + requestedVisits * interval))))
   // Whole rounds, or any number of visits: the most allowed at or below `v`.
   const allowedVisits = (v: number): number => (anyVisits ? v : Math.floor(v / n) * n)
   let visits = allowedVisits(requestedVisits)
@@ -167,29 +208,62 @@ export const fastForwardQuiet = (
 
   // One more identical observation per supply: it must only count streaks up. And CLEAR_FAULTS: a
   // snapshot with bits set is cleared again once `clearFaultsRetryMs` passed since the last clear of
-  // the same bits (time-driven: stop before that poll).
+  // the same bits (time-driven). Such a retry is taken in the stretch when the loop saw one of these bits
+  // for real (`retryCycles`) and visits fall on known ticks; otherwise the stretch stops before it.
   const supplies: SupplySkip[] = []
   const retryMs = policies.poll.clearFaultsRetryMs
   for (const id of order) {
     const observation = latest.get(id)!
-    const x: SupplySkip = {
-      id,
-      offset: (order.indexOf(id) - next + n) % n,
-      observation,
-      step: healthStep(state.health[id]!, observation, deglitch),
-    }
-    supplies.push(x)
-    if (x.step.counting === undefined) {
+    const offset = (order.indexOf(id) - next + n) % n
+    const step = healthStep(state.health[id]!, observation, deglitch)
+    const x: SupplySkip = { id, offset, observation, step }
+    if (step.counting === undefined) {
+      supplies.push(x)
       limit(x, 0)
       continue
     }
-    if (observation._tag !== 'Sample' || !x.step.once.clearFaults) continue
+    if (observation._tag !== 'Sample' || !step.once.clearFaults) {
+      supplies.push(x)
+      continue
+    }
     const last = state.lastClear[id]
-    if (last === undefined || last.bits !== statusBitsKey(observation.sample.status)) {
+    const bits = statusBitsKey(observation.sample.status)
+    if (last === undefined || last.bits !== bits) {
+      supplies.push(x)
       limit(x, 0)
       continue
     }
     const t = observation.sample.atMs
+    const cycle = retryCycles.get(id)
+    // Its visits fall on ticks `roundMs` apart from `nextTickMs` on, integers (exact), the first a round
+    // after its latest poll: then the retry visits are known exactly, as `step` decides them.
+    const firstMs = (nextTickMs ?? Number.NaN) + offset * interval
+    if (
+      anyVisits &&
+      cycle !== undefined &&
+      cycle.bits === bits &&
+      Number.isInteger(firstMs) &&
+      Number.isInteger(roundMs) &&
+      t + roundMs === firstMs
+    ) {
+      const count = countOf(x, visits)
+      const retries: number[] = []
+      let lastMs = last.atMs
+      for (let j = 0; j < count;) {
+        const visitMs = firstMs + j * roundMs
+        if (visitMs - lastMs < retryMs) {
+          // Jump close to the next one, then visit by visit (the test is `step`'s own).
+          j = Math.max(j + 1, Math.ceil((lastMs + retryMs - firstMs) / roundMs) - 1)
+          continue
+        }
+        retries.push(j)
+        lastMs = visitMs
+        j++
+      }
+      supplies.push({ ...x, retry: { cycle, visits: retries } })
+      continue
+    }
+    supplies.push(x)
     let allowed = Math.max(0, Math.floor((last.atMs + retryMs - t) / roundMs))
     // A margin of a millisecond: where the visit times could round either way, the visit is real.
     while (allowed > 0 && !(t + allowed * roundMs - last.atMs < retryMs - 1)) allowed--
@@ -198,18 +272,100 @@ export const fastForwardQuiet = (
   visits = allowedVisits(visits)
   if (visits === 0) return none
 
+  // Retries among a supply's first `count` visits, and its observations over them: one per visit, and
+  // with SMBALERT# one more per retry (the alert's status read, which health counts like a poll).
+  const retriesWithin = (x: SupplySkip, count: number): number => {
+    const r = x.retry?.visits
+    if (r === undefined) return 0
+    let k = 0
+    while (k < r.length && r[k]! < count) k++
+    return k
+  }
+  const observationsOf = (x: SupplySkip, count: number): number =>
+    count + (x.retry?.cycle.alertReadDelayMs === undefined ? 0 : retriesWithin(x, count))
+  // A retry visit's time: its tick (the poll's sample time; the loop checked its latest poll was on one).
+  const retryVisitMs = (x: SupplySkip, j: number): number => timeOf(x.observation) + (j + 1) * roundMs
+
+  /**
+   * The predictor of an in-service supply over its first `count` visits: the same sample each round and,
+   * with SMBALERT#, after each retry visit the alert's status-only sample of the same status. How many
+   * of the visits keep the risk inside `band` after each observation (`count` when all do; a retry
+   * visit whose alert read would leave it is not allowed), and the predictor after them.
+   */
+  const predictorOver = (
+    x: SupplySkip,
+    start: PredictorState,
+    count: number,
+    ctx: PredictionContext,
+    band: RiskBand | undefined,
+    /** Its first visits during which the at-risk flag is held (`riskHoldMs`): any risk keeps it. */
+    heldVisits = 0,
+    /** Whether an observation at this time still finds the flag held. */
+    heldAt: (atMs: number) => boolean = () => false,
+  ): { readonly allowed: number; readonly state: PredictorState } => {
+    const prediction = policies.prediction
+    const inside = (risk: number): boolean =>
+      band === undefined ||
+      ((band.atLeast === undefined || risk >= band.atLeast) &&
+        (band.below === undefined || risk < band.below))
+    const delay = x.retry?.cycle.alertReadDelayMs
+    const alerted = delay === undefined ? [] : x.retry!.visits
+    let p = start
+    let from = 0
+    for (let k = 0; ; k++) {
+      const alertAfter = k < alerted.length && alerted[k]! < count ? alerted[k]! : undefined
+      let length = (alertAfter ?? count - 1) + 1 - from
+      if (band !== undefined && from < heldVisits) {
+        // Held visits: the flag stays whatever the risk; the band applies from the first one after.
+        const held = Math.min(length, heldVisits - from)
+        const first = at(x.observation, timeOf(x.observation) + (from + 1) * roundMs)
+        p = observeRepeated(p, first, held, roundMs, prediction, ctx)
+        from += held
+        length -= held
+      }
+      if (length > 0) {
+        const first = at(x.observation, timeOf(x.observation) + (from + 1) * roundMs)
+        if (band !== undefined) {
+          const ok = repeatedObservationsWithinRisk(p, first, length, roundMs, band, prediction, ctx)
+          if (ok < length) return { allowed: from + ok, state: p }
+        }
+        p = observeRepeated(p, first, length, roundMs, prediction, ctx)
+      }
+      if (alertAfter === undefined) return { allowed: count, state: p }
+      const sample = (x.observation as Extract<HealthObservation, { _tag: 'Sample' }>).sample
+      const alertMs = retryVisitMs(x, alertAfter) + delay!
+      const alertRead: HealthObservation = {
+        _tag: 'Sample',
+        sample: { ...sample, atMs: alertMs, readings: {} },
+      }
+      p = observeForPrediction(p, alertRead, prediction, ctx)
+      if (!heldAt(alertMs) && !inside(currentPrediction(p, prediction).failureRisk))
+        return { allowed: alertAfter, state: p }
+      from = alertAfter + 1
+      if (from >= count) return { allowed: count, state: p }
+    }
+  }
+
+  // Per supply, its health after that many visits (computed while bounding them).
+  const healthAfterVisits = new Map<string, { readonly count: number; readonly health: SupplyHealth }>()
   // How far health allows: before any streak would reach a deglitch count (that observation is then
   // taken for real). Decisions are monotone in the rising streaks, so the allowed counts form a prefix.
   for (const x of supplies) {
     const count = countOf(x, visits)
     if (count === 0) continue
     const health = state.health[x.id]!
-    if (healthAfter(health, x.observation, x.step, count, deglitch) !== undefined) continue
-    let ok = 1
+    const after = (c: number): SupplyHealth | undefined =>
+      healthAfter(health, x.observation, x.step, observationsOf(x, c), deglitch)
+    const whole = after(count)
+    if (whole !== undefined) {
+      healthAfterVisits.set(x.id, { count, health: whole })
+      continue
+    }
+    let ok = 0
     let bad = count
     while (bad - ok > 1) {
       const mid = Math.floor((ok + bad) / 2)
-      if (healthAfter(health, x.observation, x.step, mid, deglitch) === undefined) bad = mid
+      if (after(mid) === undefined) bad = mid
       else ok = mid
     }
     limit(x, ok)
@@ -219,7 +375,9 @@ export const fastForwardQuiet = (
 
   // How far the predictors allow: before any latched at-risk flag would flip.
   const prediction = policies.prediction
-  const context = new Map<string, { commonModeC: number; inputLossRemembered: boolean }>()
+  const context = new Map<string, PredictionContext>()
+  // Per supply, its predictor after that many visits (computed while bounding them).
+  const predictorAfter = new Map<string, { readonly count: number; readonly state: PredictorState }>()
   if (prediction.enabled) {
     const pre = rack.policy.preemptRisk
     for (const x of supplies) {
@@ -236,20 +394,71 @@ export const fastForwardQuiet = (
       const band = state.risk[x.id]?.atRisk
         ? { atLeast: pre - policies.reallocation.riskHysteresis }
         : { below: pre }
-      const first = at(x.observation, timeOf(x.observation) + roundMs)
-      limit(
-        x,
-        repeatedObservationsWithinRisk(state.predictors[x.id]!, first, count, roundMs, band, prediction, ctx),
-      )
+      // A flag that changed less than `riskHoldMs` ago holds: no observation flips it until then (the
+      // controller's clock at a visit is its tick, known exactly when visits fall on ticks).
+      const changedAt = state.riskChangedAtMs[x.id]
+      const holdMs = policies.reallocation.riskHoldMs
+      const heldAt = (atMs: number): boolean => changedAt !== undefined && atMs - changedAt < holdMs
+      const firstMs = (nextTickMs ?? Number.NaN) + x.offset * interval
+      let heldVisits = 0
+      if (
+        changedAt !== undefined &&
+        anyVisits &&
+        Number.isInteger(firstMs) &&
+        timeOf(x.observation) + roundMs === firstMs
+      ) {
+        heldVisits = Math.max(0, Math.ceil((changedAt + holdMs - firstMs) / roundMs) - 1)
+        while (heldVisits > 0 && !heldAt(firstMs + (heldVisits - 1) * roundMs)) heldVisits--
+        while (heldAt(firstMs + heldVisits * roundMs)) heldVisits++
+      }
+      const over = predictorOver(x, state.predictors[x.id]!, count, ctx, band, heldVisits, heldAt)
+      if (over.allowed === count) predictorAfter.set(x.id, { count, state: over.state })
+      limit(x, over.allowed)
       visits = allowedVisits(visits)
       if (visits === 0) return none
     }
+    // The other supplies' predictions take each one's latest temperature residual (the rack's common
+    // mode), taken as constant above. It moves when a supply's first warmed-up reading sets it: the
+    // stretch then ends right after that visit, so the visits after it see it as they would.
+    const ambient = prediction.ambientCompensation
+    for (const x of supplies) {
+      const ctx = context.get(x.id)
+      const count = countOf(x, visits)
+      if (!ambient || ctx === undefined || count === 0) continue
+      const start = state.predictors[x.id]!
+      // Set, with the baseline frozen: every later warmed-up reading was taken, the latest one too, and the
+      // same readings give the same residual.
+      if (start.lastResidualC !== undefined && prediction.baselineAdaptAlpha === 0) continue
+      const moved = (c: number): boolean =>
+        predictorOver(x, start, c, ctx, undefined).state.lastResidualC !== start.lastResidualC
+      if (!moved(count)) continue
+      let still = 0
+      let changed = count
+      while (changed - still > 1) {
+        const mid = Math.floor((still + changed) / 2)
+        if (moved(mid)) changed = mid
+        else still = mid
+      }
+      visits = Math.min(visits, x.offset + (changed - 1) * n + 1)
+      visits = allowedVisits(visits)
+      if (visits === 0) return none
+    }
+  }
+
+  // A stretch never ends on a retry visit: its clear (and alert) would then be due at once, for real.
+  for (;;) {
+    const x = supplies.find((s) => s.id === order[(next + visits - 1) % n])!
+    const count = countOf(x, visits)
+    if (x.retry === undefined || !x.retry.visits.includes(count - 1)) break
+    visits = allowedVisits(visits - 1)
+    if (visits === 0) return none
   }
 
   const health = { ...state.health }
   const predictors = { ...state.predictors }
   const risk = { ...state.risk }
   const clearPending = { ...state.clearPending }
+  let lastClear = state.lastClear
   const visitPhase = { ...poll.visitPhase }
   const visitsBySupply = new Map<string, number>()
   // The clock moves on by the skipped ticks: the latest event's time, a tick apart (not the latest
@@ -259,16 +468,32 @@ export const fastForwardQuiet = (
     const count = countOf(x, visits)
     if (count === 0) continue
     visitsBySupply.set(x.id, count)
-    const h = healthAfter(state.health[x.id]!, x.observation, x.step, count, deglitch)
+    const known = healthAfterVisits.get(x.id)
+    const h =
+      known?.count === count
+        ? known.health
+        : healthAfter(state.health[x.id]!, x.observation, x.step, observationsOf(x, count), deglitch)
     if (h === undefined) return none // cannot happen: the count is within every supply's allowed prefix
     health[x.id] = h
     // Each visit issues a read first, which ends a ClearFaults' wait for the next read.
     clearPending[x.id] = false
     visitPhase[x.id] = 0 // fullEvery 1
+    const retries = retriesWithin(x, count)
+    if (retries > 0) {
+      const lastRetry = x.retry!.visits[retries - 1]!
+      const bits = x.retry!.cycle.bits
+      lastClear = { ...lastClear, [x.id]: { bits, atMs: retryVisitMs(x, lastRetry) } }
+      // Polling only, a clear on its last visit still waits for its next read (with SMBALERT# the alert's
+      // status read ended the wait).
+      clearPending[x.id] = lastRetry === count - 1 && x.retry!.cycle.alertReadDelayMs === undefined
+    }
     const ctx = context.get(x.id)
     if (ctx === undefined) continue
-    const first = at(x.observation, timeOf(x.observation) + roundMs)
-    const p = observeRepeated(state.predictors[x.id]!, first, count, roundMs, prediction, ctx)
+    const predicted = predictorAfter.get(x.id)
+    const p =
+      predicted?.count === count
+        ? predicted.state
+        : predictorOver(x, state.predictors[x.id]!, count, ctx, undefined).state
     const now = currentPrediction(p, prediction)
     predictors[x.id] = p
     risk[x.id] = {
@@ -309,6 +534,7 @@ export const fastForwardQuiet = (
       predictors,
       risk,
       clearPending,
+      lastClear,
       quarantine: state.quarantine.filter((q) => q.untilMs > nowMs),
       poll: { ...poll, cursor, round, nextVisitMs, visitPhase },
     },

@@ -14,21 +14,33 @@
  * next physical event (or to the end of a replan's dwell, `routinePlanEarliestMs`, where the
  * controller would act on its next tick): `fastForwardQuiet` puts the controller where those visits
  * would have left it (poll schedule, health streaks, predictors in closed form), and stops short of
- * the first visit that must be real (an at-risk flip, a deglitch count, a CLEAR_FAULTS retry), mid-round
- * when the schedule provably visits one supply a tick. The last skipped visit is then replayed with no
- * bus time, so the mux selection is what those polls leave. So alarms and their times, plans, switch
- * operations and every latency are those of the run without skipping (test/loop/skipQuiet.test.ts
+ * the first visit that must be real (an at-risk flip, a deglitch count, a CLEAR_FAULTS retry not seen
+ * yet), mid-round when the schedule provably visits one supply a tick. A persistent fault's CLEAR_FAULTS
+ * retry (once a minute: poll, clear, re-latch, with SMBALERT# the alert and its status read) is taken
+ * inside the skip once the loop saw one of the same bits for real since any supply's conditions last
+ * changed (a load step, which changes readings only, keeps it). Ticks within a visit's bus time before a
+ * physical event are real (their reads may straddle it), and no skip goes past the end. The last skipped
+ * visit's supply is then read again with no bus time, so the mux selection is what those polls leave.
+ * So alarms and their times, plans, switch operations and every latency are those of the run without
+ * skipping, and so is the controller's state at every real tick (test/loop/skipQuiet.test.ts
  * compares both). Skipping applies while every supply is present (one visit each per round); the
  * controller's only other time-driven act, a plan's timeout, cannot happen with no plan in flight.
  */
-import { routinePlanEarliestMs } from '@busbar/core'
-import type { ControllerCommand, ControllerEvent, HealthObservation, StatusRegisters } from '@busbar/core'
+import { routinePlanEarliestMs, statusBitsKey } from '@busbar/core'
+import type {
+  ControllerCommand,
+  ControllerEvent,
+  ControllerState,
+  HealthObservation,
+  StatusRegisters,
+} from '@busbar/core'
 import type { RackWorld } from '../rack/createRackWorld.js'
 import type { ControllerRecord } from '../policy/worldResult.js'
 import type { PredictionAlarm } from '../policy/predictionOutcome.js'
 import { createSimHardware } from './createSimHardware.js'
 import { createControllerPort } from './createControllerPort.js'
 import { fastForwardQuiet } from './fastForwardQuiet.js'
+import type { RetryCycle } from './fastForwardQuiet.js'
 
 /**
  * How the closed loop runs: predictive or reactive controller, SMBALERT# or polling only, quiet-stretch
@@ -73,9 +85,21 @@ const maxEventsPerActivation = 10_000
  * Drives core's `step` over the world's virtual hardware until the scenario ends; resolves to what the
  * controller did.
  */
-export const runClosedLoop = async (
+export const runClosedLoop = (world: RackWorld, options: ClosedLoopOptions): Promise<ControllerRecord> =>
+  runClosedLoopProbed(world, options, undefined)
+
+/** For tests (not exported by the package): sees the controller's state before every real tick. */
+export interface LoopProbe {
+  readonly beforeTick: (atMs: number, state: ControllerState) => void
+  /** The controller's state when the run is over. */
+  readonly atEnd: (state: ControllerState) => void
+}
+
+/** `runClosedLoop`, with a probe (test/loop/skipQuiet.test.ts compares runs with and without skipping). */
+export const runClosedLoopProbed = async (
   world: RackWorld,
   options: ClosedLoopOptions,
+  probe: LoopProbe | undefined,
 ): Promise<ControllerRecord> => {
   const scenario = world.scenario
   const pollMs = scenario.control.pollIntervalMs
@@ -117,15 +141,34 @@ export const runClosedLoop = async (
     unseen.size === 0 &&
     (settleObservations <= 1 || [...streak.values()].every((n) => n >= settleObservations))
   const reportedPower = new Map<string, number>()
+  // CLEAR_FAULTS retries seen for real (see below), per supply.
+  const retryCycles = new Map<string, RetryCycle>()
   const deferred: ControllerEvent[] = []
-  hw.onSupplyChanged((supply) => unseen.add(supply))
+  hw.onSupplyChanged((supply, beyondReadings) => {
+    unseen.add(supply)
+    // A retry repeats what was seen only while the conditions are the same: they re-latch the same bits (a
+    // latched bit of an ended condition would drop), the same devices answer the alert. Readings alone
+    // (a load step) change neither, nor which transactions a poll or an alert takes.
+    if (beyondReadings) retryCycles.clear()
+  })
   // Events that answer a poll (a full read), as opposed to alert reads and ClearFaults reports.
   const polls = new WeakSet<ControllerEvent>()
+
+  // CLEAR_FAULTS retries seen for real, per supply: the skip takes further ones of the same bits (see
+  // RetryCycle). One is recognised from the activations' traces: a tick whose only work is a poll of one
+  // supply and its clear, then (with SMBALERT#) an alert naming that supply and its status read.
+  let retryInFlight: { supply: string; visitMs: number; bits: string } | undefined
+  interface Handled {
+    readonly event: ControllerEvent
+    readonly commands: readonly ControllerCommand[]
+  }
+  let trace: Handled[] = []
 
   /** Feed events to `step`, perform its commands, feed their results back, until nothing is left. */
   /** Quiet: the controller issued nothing but reads (no plan, no alarm change). */
   const activate = async (initial: readonly ControllerEvent[]): Promise<{ quiet: boolean }> => {
     const queue: ControllerEvent[] = [...deferred.splice(0), ...initial]
+    trace = []
     let quiet = true
     let softwareMs = 0
     const busBefore = hw.busTimeMs()
@@ -144,6 +187,7 @@ export const runClosedLoop = async (
       const t0 = timing === undefined ? 0 : performance.now()
       const commands: readonly ControllerCommand[] = controller.handle(event)
       if (timing !== undefined) softwareMs += performance.now() - t0
+      if (options.skipQuiet) trace.push({ event, commands })
       for (const command of commands) {
         switch (command._tag) {
           case 'ReadSupply': {
@@ -200,11 +244,74 @@ export const runClosedLoop = async (
     return out
   }
 
+  /** The tick was one poll visit answered by a CLEAR_FAULTS: the supply, its sample time and bits. */
+  const retryVisit = (tickMs: number): typeof retryInFlight => {
+    // Reports of earlier clears (handled with the next activation) come first and do nothing.
+    let first = 0
+    while (trace[first]?.event._tag === 'Telemetry' && trace[first]!.commands.length === 0) {
+      const e = trace[first]!.event
+      if (e._tag !== 'Telemetry' || e.afterClearFaults !== true) break
+      first++
+    }
+    const [tickEvent, poll, more] = trace.slice(first)
+    if (more !== undefined || tickEvent?.event._tag !== 'Tick' || poll?.event._tag !== 'Telemetry') return
+    const { sample } = poll.event
+    const [read] = tickEvent.commands
+    const [clear] = poll.commands
+    if (
+      tickEvent.commands.length !== 1 ||
+      read?._tag !== 'ReadSupply' ||
+      read.mode !== 'full' ||
+      read.supply !== sample.supply ||
+      poll.commands.length !== 1 ||
+      clear?._tag !== 'ClearFaults' ||
+      clear.supply !== sample.supply ||
+      sample.atMs !== tickMs
+    )
+      return
+    return { supply: sample.supply, visitMs: sample.atMs, bits: statusBitsKey(sample.status) }
+  }
+
+  /** The alert that followed a retry visit: its ClearFaults report, then the supply named and read. */
+  const retryAlertDelayMs = (retry: NonNullable<typeof retryInFlight>): number | undefined => {
+    const [report, named, read, more] = trace
+    if (
+      more !== undefined ||
+      report?.event._tag !== 'Telemetry' ||
+      report.event.afterClearFaults !== true ||
+      report.event.sample.supply !== retry.supply ||
+      report.commands.length !== 0 ||
+      named?.event._tag !== 'Alert' ||
+      named.event.supply !== retry.supply ||
+      named.commands.length !== 1 ||
+      read?.event._tag !== 'Telemetry' ||
+      read.event.sample.supply !== retry.supply ||
+      read.event.afterClearFaults === true ||
+      read.commands.length !== 0 ||
+      statusBitsKey(read.event.sample.status) !== retry.bits
+    )
+      return undefined
+    const [command] = named.commands
+    if (command?._tag !== 'ReadSupply' || command.mode !== 'status' || command.supply !== retry.supply)
+      return undefined
+    return read.event.sample.atMs - retry.visitMs
+  }
+
   const tick = async (): Promise<void> => {
     cycles++
     const power = serverPowerEvents()
-    const { quiet } = await activate([...power, { _tag: 'Tick', atMs: world.now() }])
+    const atMs = world.now()
+    probe?.beforeTick(atMs, controller.state())
+    const { quiet } = await activate([...power, { _tag: 'Tick', atMs }])
     lastTickQuiet = quiet && power.length === 0
+    retryInFlight = options.skipQuiet && lastTickQuiet ? retryVisit(atMs) : undefined
+    // No SMBALERT# (polling only, or bits that do not assert it): the retry is the visit and its clear
+    // (which re-latched the same bits).
+    if (retryInFlight !== undefined && !hw.alertPending()) {
+      if (!unseen.has(retryInFlight.supply))
+        retryCycles.set(retryInFlight.supply, { bits: retryInFlight.bits, alertReadDelayMs: undefined })
+      retryInFlight = undefined
+    }
   }
 
   const alert = async (): Promise<void> => {
@@ -213,11 +320,19 @@ export const runClosedLoop = async (
     const power = serverPowerEvents()
     const { quiet } = await activate([...power, ...events])
     lastTickQuiet = lastTickQuiet && quiet && power.length === 0
+    // With SMBALERT#, the retry is the visit, its clear, and the alert handling that follows.
+    const retry = retryInFlight
+    retryInFlight = undefined
+    if (retry === undefined || !lastTickQuiet || unseen.has(retry.supply)) return
+    const alertReadDelayMs = retryAlertDelayMs(retry)
+    if (alertReadDelayMs !== undefined) retryCycles.set(retry.supply, { bits: retry.bits, alertReadDelayMs })
   }
 
   // Ticks on a fixed grid: one supply visit per tick, so a round of every supply takes pollIntervalMs.
   const ticksPerRound = Math.max(1, scenario.supplies.length)
   const tickMs = pollMs / ticksPerRound
+  // Bus time of one visit, generously (a full read with PEC, a mux select and an identify).
+  const visitSpanMs = Math.min(tickMs, 5000 / scenario.control.i2cKHz)
   let slot = 0
   for (;;) {
     // An SMBALERT# raised during the last tick is answered now, in place of the world loop's first check
@@ -235,13 +350,16 @@ export const runClosedLoop = async (
       deferred.length === 0 &&
       settled()
     ) {
-      const nextPhysical = world.nextEventTime() ?? endMs + tickMs
+      // A visit's reads take bus time (about 10 ms at 100 kHz): one that starts shortly before a physical
+      // event may read part of its registers after it, so the ticks that close to it are real too.
+      // (No further than the end: the controller stops with the run.)
+      const nextPhysical = Math.min((world.nextEventTime() ?? endMs + tickMs) - visitSpanMs, endMs + tickMs)
       // A pending routine replan goes out on the first Tick its gate lets through (core's own bound).
       const dwellEnd = cs.replanPending ? routinePlanEarliestMs(cs) : Number.POSITIVE_INFINITY
       // Ticks that all come before the target: the first tick at or after it is real.
       const targetSlot = Math.ceil(Math.min(nextPhysical, dwellEnd) / tickMs)
       if (targetSlot > slot) {
-        const skipped = fastForwardQuiet(cs, latest, targetSlot - slot, slot * tickMs)
+        const skipped = fastForwardQuiet(cs, latest, targetSlot - slot, slot * tickMs, retryCycles)
         if (skipped.visits > 0) {
           controller.replace(skipped.state)
           // Each supply's latest observation moves on by its own visits.
@@ -273,6 +391,7 @@ export const runClosedLoop = async (
     slot = Math.max(slot + 1, Math.floor(world.now() / tickMs) + 1)
   }
   world.finish(endMs)
+  probe?.atEnd(controller.state())
   return {
     predictionAlarms,
     controllerCycles: cycles,

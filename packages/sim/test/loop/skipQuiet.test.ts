@@ -1,4 +1,8 @@
 import { describe, expect, test } from 'vitest'
+import type { ControllerState } from '@busbar/core'
+import { createRng } from '../../src/engine/createRng.js'
+import { runClosedLoopProbed } from '../../src/loop/runClosedLoop.js'
+import { createRackWorld } from '../../src/rack/createRackWorld.js'
 import { runPolicy } from '../../src/policy/runPolicy.js'
 import type { PolicyName, PolicyResult } from '../../src/policy/PolicyResult.js'
 import { defaultScenario } from '../../src/rack/defaultScenario.js'
@@ -125,6 +129,122 @@ describe('skipping quiet stretches does not change any outcome', () => {
       const every = await runPolicy(failedForMinutes(), 1, 'reactive', { alerts, skipQuiet: false })
       expect(skipping.supplyFailures).toBe(1)
       expect(skipping.controllerCycles * 40).toBeLessThan(every.controllerCycles)
+    }
+  })
+})
+
+/** psu3 failed for an hour and a half: ninety CLEAR_FAULTS retries, taken inside skips. */
+const failedForHours = (): Scenario => ({ ...failedForMinutes(), durationMs: 1.5 * HOUR })
+/** A fan warning latched on in-service supplies for an hour (their retries feed the predictor too). */
+const fanWarningHour = (): Scenario => ({ ...fanWarning(), durationMs: 1 * HOUR })
+
+/** The controller's state before each real tick of a run, and at its end (under +Infinity). */
+const statesBeforeTicks = async (
+  scenario: Scenario,
+  seed: number,
+  policy: 'reactive' | 'predictive',
+  alerts: 'interrupt' | 'polling',
+  skipQuiet: boolean,
+): Promise<Map<number, ControllerState>> => {
+  const states = new Map<number, ControllerState>()
+  const world = createRackWorld(scenario, createRng(seed))
+  await runClosedLoopProbed(
+    world,
+    { predictive: policy === 'predictive', alerts, skipQuiet },
+    {
+      beforeTick: (atMs, state) => states.set(atMs, state),
+      atEnd: (state) => states.set(Number.POSITIVE_INFINITY, state),
+    },
+  )
+  return states
+}
+
+/**
+ * What a skip must leave exactly as the visits it stands for: everything but the clock and the
+ * predictors' floats (health streaks, CLEAR_FAULTS bookkeeping, the poll schedule, at-risk flags, alarms).
+ */
+const exactPart = (s: ControllerState) => ({
+  ...s,
+  nowMs: undefined,
+  predictors: undefined,
+  risk: Object.fromEntries(Object.entries(s.risk).map(([id, r]) => [id, r.atRisk])),
+})
+/**
+ * The predictors' statistics (counts exact, means and variances to rounding: closed forms) and the risk
+ * they give. Trend statistics are left out: they carry sample times, which a skip takes on the tick grid.
+ */
+const statistics = (s: ControllerState) =>
+  Object.values(s.predictors).flatMap((p) => [
+    p.fullSamples,
+    ...Object.values(p.signals).flatMap((t) => [t.stats.n, t.stats.mean, t.stats.variance, t.trend.n]),
+    s.risk[p.supply]?.failureRisk ?? 0,
+  ])
+const closeTo = (a: number, b: number): boolean =>
+  Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b))
+
+/**
+ * Feed B comes back 0.2 ms after a tick, in the middle of a quiet stretch (its supplies failed, a minute
+ * after their last CLEAR_FAULTS retry). Without skipping, that tick's poll takes bus time and reads part of
+ * its registers after the restore (offsets 1 and 5 visit supplies on feed B then): a skip must not take
+ * that tick.
+ */
+const feedBackRightAfterTick = (offset: number) => (): Scenario => ({
+  ...defaultScenario(),
+  randomFaults: false,
+  durationMs: 0.3 * HOUR,
+  scripted: [
+    {
+      kind: 'feedLoss',
+      atMs: 0.05 * HOUR,
+      feed: 'feedB',
+      durationMs: 0.1 * HOUR + 30_000 + offset * 125 + 0.2,
+    },
+  ],
+})
+
+describe('a skip leaves the controller where the visits it skipped would have', () => {
+  test.each([
+    [1, 'predictive', 'polling'],
+    [5, 'reactive', 'interrupt'],
+  ] as const)(
+    'a feed back 0.2 ms after a tick (offset %i), %s, %s: that tick is real',
+    async (offset, policy, alerts) => {
+      const scenario = feedBackRightAfterTick(offset)
+      const skipping = await runPolicy(scenario(), 4, policy, { keepDetail: true, alerts, skipQuiet: true })
+      const every = await runPolicy(scenario(), 4, policy, { keepDetail: true, alerts, skipQuiet: false })
+      expect(outcome(skipping)).toEqual(outcome(every))
+      expect(skipping.controllerCycles * 10).toBeLessThan(every.controllerCycles)
+    },
+  )
+
+  test.each([
+    ['failed 1.5 h', 1, 'predictive', 'interrupt', failedForHours],
+    ['failed 1.5 h', 1, 'reactive', 'polling', failedForHours],
+    ['fan warning 1 h', 4, 'predictive', 'interrupt', fanWarningHour],
+    ['fan warning 1 h', 4, 'predictive', 'polling', fanWarningHour],
+    ['degradation', 1, 'predictive', 'interrupt', shortDegradation],
+    ['random faults', 5, 'predictive', 'interrupt', shortRandom],
+    ['random faults', 5, 'reactive', 'polling', shortRandom],
+  ] as const)('%s, seed %i, %s, %s', async (_name, seed, policy, alerts, scenario) => {
+    const every = await statesBeforeTicks(scenario(), seed, policy, alerts, false)
+    const skipping = await statesBeforeTicks(scenario(), seed, policy, alerts, true)
+    expect(skipping.size * 10).toBeLessThan(every.size)
+    for (const [atMs, state] of skipping) {
+      const reference = every.get(atMs)
+      expect(reference, `a real tick at ${atMs} ms`).toBeDefined()
+      expect(exactPart(state), `state before the tick at ${atMs} ms`).toEqual(exactPart(reference!))
+      const [got, want] = [statistics(state), statistics(reference!)]
+      const off = got.findIndex((x, i) => !closeTo(x, want[i]!))
+      expect(off, `predictor statistics before the tick at ${atMs} ms`).toBe(-1)
+    }
+  })
+
+  test('CLEAR_FAULTS retries of a failed supply are taken inside skips: about one real tick an hour', async () => {
+    for (const alerts of ['interrupt', 'polling'] as const) {
+      const skipping = await runPolicy(failedForHours(), 1, 'reactive', { alerts, skipQuiet: true })
+      expect(skipping.supplyFailures).toBe(1)
+      // 1.5 h failed: before, each of its ninety retries (and its SMBALERT#) was a real control cycle.
+      expect(skipping.controllerCycles).toBeLessThan(90)
     }
   })
 })
