@@ -14,21 +14,15 @@
  * The climb settles the evaluator on its point (settlePoint) each time it adopts one; a neighbour is then
  * the point's parts with the touched components' parts replaced.
  */
-import { busComponents } from './busComponents.js'
+import { busComponents, type BusComponents } from './busComponents.js'
 import { carveFloat64, carveInt32, carveUint8 } from './carve.js'
 import type { SheddingWorkspace } from './chooseShedding.js'
 import type { RackIndex } from './indexRack.js'
 import type { SwitchSide } from './switchSide.js'
 
 /** Per-component parts of the point and of the neighbour under evaluation (see settlePoint). */
-export interface ClimbEvaluator {
-  /** Component of each bus; buses and loads (greedy order) per component, compressed rows. */
-  readonly compOfBus: Int32Array
-  readonly compCount: number
-  readonly busStart: Int32Array
-  readonly buses: Int32Array
-  readonly loadStart: Int32Array
-  readonly loads: Int32Array
+export interface ClimbEvaluator extends BusComponents {
+  // From BusComponents: component of each bus; buses and loads (greedy order) per component.
   /** Entries of a part: level 1 (2P), level 2 (BP), survived bus losses (1). */
   readonly partLength: number
   /** The point's bus state, to find which buses a neighbour changed. */
