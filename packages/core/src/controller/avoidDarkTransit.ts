@@ -15,6 +15,9 @@
  */
 import type { Plan, SwitchStep } from '../model/plan.js'
 import type { RackInput, SwitchRef } from '../model/rack.js'
+// The spec's plain definitions (written from the spec, not from allocate): one place for what a
+// supply delivers and what a change of switches counts.
+import { disturbanceOf, isUnavailable, usableW } from '../testing/judgeConfiguration.js'
 
 const key = (supply: string, bus: string): string => `${supply}\u0000${bus}`
 
@@ -32,8 +35,8 @@ const liveBuses = (input: RackInput, closed: ReadonlySet<string>, shed: Readonly
     if (!closed.has(key(sw.supply, sw.bus))) continue
     const s = supplies.get(sw.supply)
     // A failed or absent supply still closed delivers nothing.
-    if (s !== undefined && s.state !== 'failed' && s.state !== 'absent')
-      capacityW.set(sw.bus, (capacityW.get(sw.bus) ?? 0) + s.capacityW * input.policy.derate)
+    if (s !== undefined && !isUnavailable(s))
+      capacityW.set(sw.bus, (capacityW.get(sw.bus) ?? 0) + usableW(input, s))
   }
   const live = new Set(capacityW.keys())
   for (;;) {
@@ -100,11 +103,6 @@ export const findDarkTransit = (
   return undefined
 }
 
-const disturbance = (input: RackInput, target: readonly SwitchRef[]): number => {
-  const t = new Set(target.map((r) => key(r.supply, r.bus)))
-  return input.switches.filter((sw) => sw.closed !== t.has(key(sw.supply, sw.bus))).length
-}
-
 /**
  * `planned` (what `allocate(input)` returned, steps possibly reordered), or an equally good plan found by
  * pinning to their buses the supplies whose opens darken a live bus across a slow switch. `allocateRack`
@@ -117,7 +115,7 @@ export const avoidDarkTransit = (
 ): Plan => {
   let transit = findDarkTransit(input, planned.steps, planned.closed, planned.shed)
   if (transit === undefined) return planned
-  const budget = disturbance(input, planned.closed)
+  const budget = disturbanceOf(input, planned.closed)
   const pinned = new Set<string>()
   while (transit !== undefined && !pinned.has(transit.supply)) {
     pinned.add(transit.supply)
@@ -129,7 +127,7 @@ export const avoidDarkTransit = (
     const alternative = allocateRack(restricted)
     transit = findDarkTransit(input, alternative.steps, alternative.closed, alternative.shed)
     if (transit !== undefined || alternative.shed.length !== planned.shed.length) continue
-    if (disturbance(input, alternative.closed) > budget) return planned
+    if (disturbanceOf(input, alternative.closed) > budget) return planned
     const targetSet = new Set(alternative.closed.map((t) => key(t.supply, t.bus)))
     const check = allocateRack({
       ...input,
