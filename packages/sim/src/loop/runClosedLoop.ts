@@ -209,9 +209,10 @@ export const runClosedLoopProbed = async (
             // drawing at once, before the switches that add capacity for it have closed (it darkened
             // buses that way). An aborted plan keeps both sets shed until the next plan.
             const target = new Set(command.plan.shed)
-            world.setShed(new Set([...shedNow, ...target]))
+            const during = new Set([...shedNow, ...target])
+            world.setShed(during)
             const result = await hw.applyPlan(command.planId, command.steps)
-            shedNow = result._tag === 'Applied' ? target : new Set([...shedNow, ...target])
+            shedNow = result._tag === 'Applied' ? target : during
             if (result._tag === 'Applied') world.setShed(target)
             queue.push({ _tag: 'SwitchResult', atMs: world.now(), result })
             break
