@@ -11,7 +11,7 @@ import { indexRack, type RackIndex } from '../../src/allocate/indexRack.js'
 import { moveSupply, switchSideOf } from '../../src/allocate/switchSide.js'
 import { decodeRackInput } from '../../src/decode/decodeRackInput.js'
 import { rackInputArb } from '../../src/testing/rackArbitraries.js'
-import { randomRack } from '../../bench/randomRack.js'
+import { scaledBenchRack } from './scaledBenchRack.js'
 
 /** A bus index per supply (or -1), drawn from `picks` among each supply's options. */
 const assignFrom = (ix: RackIndex, picks: readonly number[], offset: number): Int32Array =>
@@ -167,14 +167,8 @@ describe('climbEvaluator', () => {
         fc.constantFrom(1.1, 1.4, 2, 4),
         fc.array(fc.nat({ max: 5 }), { minLength: 1, maxLength: 12 }),
         (seed, scale, picks) => {
-          const raw = randomRack({ supplies: 16, buses: 4, loads: 40 }, seed)
-          const rack = {
-            ...raw,
-            loads: raw.loads.map((l) => ({ ...l, powerW: Math.round(l.powerW * scale) })),
-          }
-          const decoded = decodeRackInput(rack)
-          if (decoded._tag === 'Left') return
-          const ix = indexRack(decoded.right)
+          const ix = scaledBenchRack({ supplies: 16, buses: 4, loads: 40 }, seed, scale)
+          if (ix === undefined) return
           const ws = createSheddingWorkspace(ix)
           const ev = createClimbEvaluator(ix, ws)
           if (ev === null) return

@@ -7,10 +7,9 @@ import {
   type Incumbent,
 } from '../../src/allocate/chooseShedding.js'
 import { closeIdleSupplies } from '../../src/allocate/closeIdleSupplies.js'
-import { indexRack, type RackIndex } from '../../src/allocate/indexRack.js'
+import type { RackIndex } from '../../src/allocate/indexRack.js'
 import { switchSideOf } from '../../src/allocate/switchSide.js'
-import { randomRack } from '../../bench/randomRack.js'
-import { decodeRackInput } from '../../src/decode/decodeRackInput.js'
+import { scaledBenchRack } from './scaledBenchRack.js'
 
 /** A bus index per supply (or -1), drawn from `picks` among each supply's options; most supplies open. */
 const assignFrom = (ix: RackIndex, picks: readonly number[]): Int32Array =>
@@ -35,14 +34,8 @@ describe('closeIdleSupplies on bus components', () => {
         fc.constantFrom(0.6, 1, 1.5, 2.5),
         fc.array(fc.nat({ max: 5 }), { minLength: 1, maxLength: 16 }),
         (seed, scale, picks) => {
-          const raw = randomRack({ supplies: 20, buses: 4, loads: 40 }, seed)
-          const rack = {
-            ...raw,
-            loads: raw.loads.map((l) => ({ ...l, powerW: Math.round(l.powerW * scale) })),
-          }
-          const decoded = decodeRackInput(rack)
-          if (decoded._tag === 'Left') return
-          const ix = indexRack(decoded.right)
+          const ix = scaledBenchRack({ supplies: 20, buses: 4, loads: 40 }, seed, scale)
+          if (ix === undefined) return
           const start = createIncumbent(ix)
           chooseSheddingGreedy(
             ix,
