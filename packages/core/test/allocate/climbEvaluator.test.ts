@@ -1,14 +1,20 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createSheddingWorkspace, evaluateGreedy, evaluateServed } from '../../src/allocate/chooseShedding.js'
+import {
+  createSheddingWorkspace,
+  evaluateGreedy,
+  evaluateServed,
+  type SheddingWorkspace,
+} from '../../src/allocate/chooseShedding.js'
 import {
   createClimbEvaluator,
   evaluateGreedyTouched,
   evaluateKeptTouched,
   settlePoint,
+  type ClimbEvaluator,
 } from '../../src/allocate/climbEvaluator.js'
 import { indexRack, type RackIndex } from '../../src/allocate/indexRack.js'
-import { moveSupply, switchSideOf } from '../../src/allocate/switchSide.js'
+import { moveSupply, switchSideOf, type SwitchSide } from '../../src/allocate/switchSide.js'
 import { decodeRackInput } from '../../src/decode/decodeRackInput.js'
 import { rackInputArb } from '../../src/testing/rackArbitraries.js'
 import { scaledBenchRack } from './scaledBenchRack.js'
@@ -20,6 +26,37 @@ const assignFrom = (ix: RackIndex, picks: readonly number[], offset: number): In
     const p = (picks[(s + offset) % picks.length] ?? 0) % (opts.length + 1)
     return p === 0 ? -1 : (opts[p - 1] ?? -1)
   })
+
+/**
+ * The law every neighbour evaluation obeys: the touched-components evaluations (greedy's shedding, and the
+ * point's kept shedding) equal evaluateGreedy and evaluateServed from scratch, vector, served set and bus
+ * loads. Returns whether the kept shedding fits.
+ */
+const expectNeighbourAsFromScratch = (
+  ix: RackIndex,
+  ev: ClimbEvaluator,
+  ws: SheddingWorkspace,
+  side: SwitchSide,
+  servedHere: Uint8Array,
+): boolean => {
+  evaluateGreedyTouched(ix, ev, ws, side)
+  const vector = Array.from(ws.vec)
+  const served = Array.from(ev.greedyServed)
+  const loadU = Array.from(ev.greedyLoadU)
+  const cached = evaluateGreedy(ix, ws, side)
+  expect(vector).toEqual(Array.from(ws.vec))
+  expect(served).toEqual(Array.from(cached ? ws.cacheServed : ws.served))
+  expect(loadU).toEqual(Array.from(cached ? ws.cacheLoadU : ws.loadU))
+  const keptFits = evaluateKeptTouched(ix, ev, ws, side)
+  const keptVector = Array.from(ws.vec)
+  expect(evaluateServed(ix, ws, side, servedHere)).toBe(keptFits)
+  if (keptFits) {
+    expect(keptVector).toEqual(Array.from(ws.vec))
+    expect(Array.from(ev.keptServed)).toEqual(Array.from(ws.served))
+    expect(Array.from(ev.keptLoadU)).toEqual(Array.from(ws.loadU))
+  }
+  return keptFits
+}
 
 const caseArb = fc.record({
   rack: rackInputArb({
@@ -61,23 +98,7 @@ describe('climbEvaluator', () => {
           moveSupply(ix, side, supply, to === 0 ? -1 : (opts[to - 1] ?? -1))
         }
 
-        evaluateGreedyTouched(ix, ev, ws, side)
-        const vector = Array.from(ws.vec)
-        const served = Array.from(ev.greedyServed)
-        const loadU = Array.from(ev.greedyLoadU)
-        const cached = evaluateGreedy(ix, ws, side)
-        expect(vector).toEqual(Array.from(ws.vec))
-        expect(served).toEqual(Array.from(cached ? ws.cacheServed : ws.served))
-        expect(loadU).toEqual(Array.from(cached ? ws.cacheLoadU : ws.loadU))
-
-        const keptFits = evaluateKeptTouched(ix, ev, ws, side)
-        const keptVector = Array.from(ws.vec)
-        expect(evaluateServed(ix, ws, side, servedHere)).toBe(keptFits)
-        if (keptFits) {
-          expect(keptVector).toEqual(Array.from(ws.vec))
-          expect(Array.from(ev.keptServed)).toEqual(Array.from(ws.served))
-          expect(Array.from(ev.keptLoadU)).toEqual(Array.from(ws.loadU))
-        }
+        expectNeighbourAsFromScratch(ix, ev, ws, side, servedHere)
       }),
       { numRuns: 400 },
     )
@@ -126,20 +147,7 @@ describe('climbEvaluator', () => {
               continue
             }
             if (sameUp && from !== to) keptUp++
-            evaluateGreedyTouched(ix, ev, ws, side)
-            const vector = Array.from(ws.vec)
-            const served = Array.from(ev.greedyServed)
-            const cached = evaluateGreedy(ix, ws, side)
-            expect(vector).toEqual(Array.from(ws.vec))
-            expect(served).toEqual(Array.from(cached ? ws.cacheServed : ws.served))
-            const keptFits = evaluateKeptTouched(ix, ev, ws, side)
-            const keptVector = Array.from(ws.vec)
-            expect(evaluateServed(ix, ws, side, servedHere)).toBe(keptFits)
-            if (keptFits) {
-              expect(keptVector).toEqual(Array.from(ws.vec))
-              expect(Array.from(ev.keptServed)).toEqual(Array.from(ws.served))
-              expect(Array.from(ev.keptLoadU)).toEqual(Array.from(ws.loadU))
-            }
+            const keptFits = expectNeighbourAsFromScratch(ix, ev, ws, side, servedHere)
             // Adopt the neighbour with greedy's or its kept shedding, as the climb does, or step back.
             if (adopt === 'greedy' || (adopt === 'kept' && keptFits)) {
               servedHere = Uint8Array.from(adopt === 'greedy' ? ev.greedyServed : ev.keptServed)
@@ -181,18 +189,7 @@ describe('climbEvaluator', () => {
             for (const to of [-1, ...(ix.options[s] ?? [])]) {
               if (to === from) continue
               moveSupply(ix, side, s, to)
-              evaluateGreedyTouched(ix, ev, ws, side)
-              const vector = Array.from(ws.vec)
-              const served = Array.from(ev.greedyServed)
-              const loadU = Array.from(ev.greedyLoadU)
-              const cached = evaluateGreedy(ix, ws, side)
-              expect(vector).toEqual(Array.from(ws.vec))
-              expect(served).toEqual(Array.from(cached ? ws.cacheServed : ws.served))
-              expect(loadU).toEqual(Array.from(cached ? ws.cacheLoadU : ws.loadU))
-              const keptFits = evaluateKeptTouched(ix, ev, ws, side)
-              const keptVector = Array.from(ws.vec)
-              expect(evaluateServed(ix, ws, side, servedHere)).toBe(keptFits)
-              if (keptFits) expect(keptVector).toEqual(Array.from(ws.vec))
+              expectNeighbourAsFromScratch(ix, ev, ws, side, servedHere)
               compared++
               moveSupply(ix, side, s, from)
             }
