@@ -1,24 +1,14 @@
 import { describe, expect, test } from 'vitest'
 import { runPolicy } from '../../src/policy/runPolicy.js'
-import { defaultScenario } from '../../src/rack/defaultScenario.js'
 import type { Scenario } from '../../src/rack/Scenario.js'
-
-const HOUR = 3_600_000
+import { HOUR, scriptedDefaultRack } from '../support/examples.js'
 
 // The controller knows each supply's AC feed (the simulator passes it), so allocate keeps each bus fed
 // from both feeds and the loss of one feed no longer takes a bus down. Regression: before feeds were
 // passed, the default rack lost 4 servers and browned out 3 times on this one feed loss (the controller
 // had gathered one feed's supplies on a bus); static wiring, feed-diverse by construction, loses none.
-const oneFeedLoss = (feed: string): Scenario => {
-  const s = defaultScenario()
-  return {
-    ...s,
-    durationMs: 3 * HOUR,
-    feeds: s.feeds.map((f) => ({ ...f, outageMtbfHours: 0 })),
-    supplies: s.supplies.map((x) => ({ ...x, abruptMtbfHours: 0 })),
-    scripted: [{ kind: 'feedLoss', atMs: 1.5 * HOUR, feed, durationMs: 10 * 60_000 }],
-  }
-}
+const oneFeedLoss = (feed: string): Scenario =>
+  scriptedDefaultRack(3 * HOUR, [{ kind: 'feedLoss', atMs: 1.5 * HOUR, feed, durationMs: 10 * 60_000 }])
 
 describe('feed-aware control is not worse than static wiring on a feed loss', () => {
   test.each([

@@ -1,32 +1,24 @@
 import { describe, expect, test } from 'vitest'
 import { runPolicy } from '../../src/policy/runPolicy.js'
-import { defaultScenario } from '../../src/rack/defaultScenario.js'
 import type { Scenario } from '../../src/rack/Scenario.js'
 import type { PolicyResult } from '../../src/policy/PolicyResult.js'
+import { HOUR, scriptedDefaultRack } from '../support/examples.js'
 
-const HOUR = 3_600_000
 const LOST_MS = 1.5 * HOUR
 const RESTORED_MS = LOST_MS + 10 * 60_000
 
 // The default rack with both 2 kW + 3 kW feed-B supplies psu2 and psu3 dead from 0.5 h, then feed A lost
 // for 10 minutes at 1.5 h: 5 kW of feed-B supplies are left for about 5.2 kW of night load, so both buses
 // collapse at once. Only shedding brings servers back before the feed does.
-const shortOfCapacity = (): Scenario => {
-  const s = defaultScenario()
-  return {
-    ...s,
-    durationMs: 3 * HOUR,
-    feeds: s.feeds.map((f) => ({ ...f, outageMtbfHours: 0 })),
-    supplies: s.supplies.map((x) => ({ ...x, abruptMtbfHours: 0 })),
-    switchFaults: { stuckOpenPerOp: 0, weldedPerOp: 0, slowPerOp: 0 },
-    commFaults: { nackMtbfHours: 0, nackMeanSeconds: 20 },
-    scripted: [
-      { kind: 'supplyFail', atMs: 0.5 * HOUR, supply: 'psu2' },
-      { kind: 'supplyFail', atMs: 0.5 * HOUR, supply: 'psu3' },
-      { kind: 'feedLoss', atMs: LOST_MS, feed: 'feedA', durationMs: RESTORED_MS - LOST_MS },
-    ],
-  }
-}
+const shortOfCapacity = (): Scenario => ({
+  ...scriptedDefaultRack(3 * HOUR, [
+    { kind: 'supplyFail', atMs: 0.5 * HOUR, supply: 'psu2' },
+    { kind: 'supplyFail', atMs: 0.5 * HOUR, supply: 'psu3' },
+    { kind: 'feedLoss', atMs: LOST_MS, feed: 'feedA', durationMs: RESTORED_MS - LOST_MS },
+  ]),
+  switchFaults: { stuckOpenPerOp: 0, weldedPerOp: 0, slowPerOp: 0 },
+  commFaults: { nackMtbfHours: 0, nackMeanSeconds: 20 },
+})
 
 const busNotes = (r: PolicyResult, tag: 'BusDark' | 'BusLive', from: number, to: number) =>
   (r.notes ?? []).filter((n) => n._tag === tag && n.atMs >= from && n.atMs < to)
