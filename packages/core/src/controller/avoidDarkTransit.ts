@@ -14,7 +14,7 @@
  * switches: level 4 equal) and its own switching keeps the live buses live. Only the id tie-break differs.
  */
 import type { Plan, SwitchStep } from '../model/plan.js'
-import type { RackInput, SwitchRef } from '../model/rack.js'
+import type { RackInput, Supply, SwitchRef } from '../model/rack.js'
 // The spec's plain definitions (written from the spec, not from allocate): one place for what a
 // supply delivers and what a change of switches counts.
 import { disturbanceOf, isUnavailable, usableW } from '../testing/judgeConfiguration.js'
@@ -28,9 +28,13 @@ const key = (supply: string, bus: string): string => `${supply}\u0000${bus}`
  * nothing changes). The spec's "up" (any closed switch) would count a dark bus as still taking half of
  * every dual-corded load, and so miss the gap that drops the other bus.
  */
-const liveBuses = (input: RackInput, closed: ReadonlySet<string>, shed: ReadonlySet<string>): Set<string> => {
+const liveBuses = (
+  input: RackInput,
+  supplies: ReadonlyMap<string, Supply>,
+  closed: ReadonlySet<string>,
+  shed: ReadonlySet<string>,
+): Set<string> => {
   const capacityW = new Map<string, number>()
-  const supplies = new Map(input.supplies.map((s) => [s.id, s]))
   for (const sw of input.switches) {
     if (!closed.has(key(sw.supply, sw.bus))) continue
     const s = supplies.get(sw.supply)
@@ -75,10 +79,11 @@ export const findDarkTransit = (
   shed: readonly string[],
 ): DarkTransit | undefined => {
   const shedSet = new Set(shed)
+  const supplies = new Map(input.supplies.map((s) => [s.id, s]))
   const closed = new Set(input.switches.filter((sw) => sw.closed).map((sw) => key(sw.supply, sw.bus)))
   const targetSet = new Set(target.map((t) => key(t.supply, t.bus)))
-  const nowPowered = liveBuses(input, closed, shedSet)
-  const targetPowered = liveBuses(input, targetSet, shedSet)
+  const nowPowered = liveBuses(input, supplies, closed, shedSet)
+  const targetPowered = liveBuses(input, supplies, targetSet, shedSet)
   const live = [...nowPowered].filter((b) => targetPowered.has(b))
   if (live.length === 0) return undefined
   // Per live bus, the open that started its current gap and whether the gap has crossed a slow switch.
@@ -87,7 +92,7 @@ export const findDarkTransit = (
     const k = key(st.supply, st.bus)
     if (st.op === 'open') closed.delete(k)
     else closed.add(k)
-    const powered = liveBuses(input, closed, shedSet)
+    const powered = liveBuses(input, supplies, closed, shedSet)
     for (const b of live) {
       const open = gap.get(b)
       if (open !== undefined) {
