@@ -1,7 +1,8 @@
 /**
  * Benchmark of `allocate` against exact references measured in the same run: prints a table of
  * allocate's speed, the references' speed, their ratio and how often allocate hit the exact optimum.
- * Impure: reads the clock and prints. `--quick` runs a few instances per size (under a minute).
+ * Impure: reads the clock and prints. `--quick` runs a few instances per size (under a minute);
+ * `--sizes 12x2,48x8` runs only the sizes named.
  *
  * References: the lexicographic MILP (highs, bench/milpReference.ts) at every size, and the spec's
  * brute force (test/allocate/referenceAllocate.ts) at the smallest size. Both are judged by the spec's
@@ -136,6 +137,16 @@ interface SizeResult {
 }
 
 const quick = process.argv.includes('--quick')
+/** `--sizes 12x2,48x8` runs only those sizes (all when absent). */
+const sizesArg = process.argv[process.argv.indexOf('--sizes') + 1]
+const onlySizes = process.argv.includes('--sizes') && sizesArg !== undefined ? sizesArg.split(',') : undefined
+if (onlySizes !== undefined) {
+  const unknown = onlySizes.filter((label) => !sizes.some((size) => size.label === label))
+  if (unknown.length > 0)
+    throw new Error(
+      `--sizes: unknown size ${unknown.join(', ')}; known: ${sizes.map((s) => s.label).join(', ')}`,
+    )
+}
 const started = performance.now()
 const highs = await loadHighs()
 
@@ -253,6 +264,7 @@ console.log(
   `allocate benchmark${quick ? ' (--quick)' : ''}: random racks, supplies x buses, loads = 2 x supplies (max 400); ${machine()}`,
 )
 sizes.forEach((size) => {
+  if (onlySizes !== undefined && !onlySizes.includes(size.label)) return
   const r = runSize(size)
   results.push(r)
   console.log(
