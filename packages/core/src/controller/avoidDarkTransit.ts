@@ -17,7 +17,7 @@ import type { Plan, SwitchStep } from '../model/plan.js'
 import type { RackInput, Supply, SwitchRef } from '../model/rack.js'
 // The spec's plain definitions (written from the spec, not from allocate): one place for what a
 // supply delivers and what a change of switches counts.
-import { disturbanceOf, isUnavailable, usableW } from '../testing/judgeConfiguration.js'
+import { disturbanceOf, isUnavailable, usableW } from '../model/specTerms.js'
 
 const key = (supply: string, bus: string): string => `${supply}\u0000${bus}`
 

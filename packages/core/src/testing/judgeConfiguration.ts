@@ -4,6 +4,19 @@
  * Shared by `checkPlan` and the brute-force reference; written from the spec, not from `allocate`.
  */
 import type { Load, RackInput, Supply, SwitchRef } from '../model/rack.js'
+import {
+  currentClosed,
+  deliveredW,
+  disturbanceOf,
+  isAtRisk,
+  isUnavailable,
+  switchKey,
+  usableW,
+} from '../model/specTerms.js'
+
+// The per-supply and per-switch terms live in model/ (the controller uses them too); re-exported here, where
+// the testing API has always offered them.
+export { currentClosed, deliveredW, disturbanceOf, isAtRisk, isUnavailable, switchKey, usableW }
 
 /**
  * The spec's five admissibility rules: wired switches, one bus per supply, no failed supply, loads with no
@@ -95,29 +108,6 @@ export interface ServiceVector {
   readonly disturbance: number
 }
 
-/** Usable capacity u(s). */
-export const usableW = (input: RackInput, supply: Supply): number => supply.capacityW * input.policy.derate
-
-/**
- * What a closed supply delivers: u(s), or nothing when it is failed or absent. Only an inadmissible
- * configuration (a current state) closes such a supply; the spec's u(s) does not look at the state, but a
- * dead supply powers nothing, and `planSwitchSteps` judges "powered now" the same way.
- */
-export const deliveredW = (input: RackInput, supply: Supply): number =>
-  isUnavailable(supply) ? 0 : usableW(input, supply)
-
-/**
- * Pure. Whether a supply counts as at risk: state `warning`, or failureRisk at or above the policy's
- * preemptRisk.
- */
-export const isAtRisk = (input: RackInput, supply: Supply): boolean =>
-  supply.state === 'warning' ||
-  (supply.failureRisk !== undefined && supply.failureRisk >= input.policy.preemptRisk)
-
-/** Pure. Whether a supply may not be connected: state `failed` or `absent`. */
-export const isUnavailable = (supply: Supply): boolean =>
-  supply.state === 'failed' || supply.state === 'absent'
-
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0)
 
 /** The usable capacity left on a bus after removing at-risk supplies and then its k largest. */
@@ -130,18 +120,6 @@ export const redundantCapacityW = (input: RackInput, supplies: readonly Supply[]
 }
 
 const distinctDescending = (xs: readonly number[]): number[] => [...new Set(xs)].sort((a, b) => b - a)
-
-/** The current state's closed switches, as a configuration's `closed`. */
-export const currentClosed = (input: RackInput): SwitchRef[] =>
-  input.switches.filter((sw) => sw.closed).map((sw) => ({ supply: sw.supply, bus: sw.bus }))
-
-/** Switches whose state differs between the current state and `closed` (a move counts 2). */
-export const disturbanceOf = (input: RackInput, closed: readonly SwitchRef[]): number => {
-  const target = new Set(closed.map(switchKey))
-  return input.switches.filter((sw) => sw.closed !== target.has(switchKey(sw))).length
-}
-
-export const switchKey = (ref: SwitchRef): string => JSON.stringify([ref.supply, ref.bus])
 
 /**
  * `slack` is a relative tolerance on "capacity covers load" comparisons (rule 5, N+k, bus loss):
