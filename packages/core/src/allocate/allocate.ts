@@ -115,43 +115,64 @@ export const repairedCurrent = (ix: RackIndex): Int32Array => {
   return assign
 }
 
-/** Per-bus report in the input's own watts (sums in id order); decisions (nPlusK, survival) from `target`. */
+/** A bus's non-risk supplies' usable watts, descending (module-level: allocate is never re-entrant). */
+const countedScratch: number[] = []
+/** Per-bus load sums of busReports (module-level scratch, as above). */
+const loadWScratch: number[] = []
+
+/**
+ * Per-bus report in the input's own watts; decisions (nPlusK, survival) from `target`. Each sum adds in
+ * the same order as the spec's reading (supplies and loads in id order, redundant watts smallest-last
+ * after a descending sort), so the floating-point results do not depend on how it is computed.
+ */
 const busReports = (ix: RackIndex, assign: Int32Array, target: Evaluation): BusReport[] => {
   const k = ix.redundancyK
-  return ix.busIds.map((id, b) => {
+  const B = ix.busCount
+  const S = ix.supplyCount
+  // All buses' load watts in one pass over the loads (each bus still sums in load order).
+  const loadW = loadWScratch
+  loadW.length = 0
+  for (let b = 0; b < B; b++) loadW.push(0)
+  for (let l = 0; l < ix.loadCount; l++) {
+    if (target.served[l] === 0) continue
+    const a = ix.loadBusA[l] ?? -1
+    const c = ix.loadBusB[l] ?? -1
+    const aUp = a >= 0 && target.up[a] === 1
+    const cUp = c >= 0 && target.up[c] === 1
+    const w = ix.loadW[l] ?? 0
+    if (aUp) loadW[a] = (loadW[a] ?? 0) + (cUp ? w / 2 : w)
+    if (cUp) loadW[c] = (loadW[c] ?? 0) + (aUp ? w / 2 : w)
+  }
+  const reports: BusReport[] = []
+  const counted = countedScratch
+  for (let b = 0; b < B; b++) {
     const up = target.up[b] === 1
     let capacityW = 0
-    const counted: number[] = []
-    for (let s = 0; s < ix.supplyCount; s++) {
+    counted.length = 0
+    for (let s = 0; s < S; s++) {
       if (assign[s] !== b) continue
-      capacityW += ix.usableW[s] ?? 0
-      if (ix.atRisk[s] === 0) counted.push(ix.usableW[s] ?? 0)
+      const w = ix.usableW[s] ?? 0
+      capacityW += w
+      if (ix.atRisk[s] !== 0) continue
+      // Insertion into the descending list (a handful of supplies: no sort call, no comparator).
+      let i = counted.length
+      counted.push(w)
+      for (; i > 0 && (counted[i - 1] ?? 0) < w; i--) counted[i] = counted[i - 1] ?? 0
+      counted[i] = w
     }
-    counted.sort((x, y) => y - x)
     let redundantW = 0
     for (let i = k; i < counted.length; i++) redundantW += counted[i] ?? 0
-    let loadW = 0
-    if (up) {
-      for (let l = 0; l < ix.loadCount; l++) {
-        if (target.served[l] === 0) continue
-        const a = ix.loadBusA[l] ?? -1
-        const c = ix.loadBusB[l] ?? -1
-        if (a !== b && c !== b) continue
-        const other = a === b ? c : a
-        const ways = other >= 0 && target.up[other] === 1 ? 2 : 1
-        loadW += (ix.loadW[l] ?? 0) / ways
-      }
-    }
-    return {
-      id,
+    reports.push({
+      id: ix.busIds[b] ?? '',
       up,
-      loadW,
+      loadW: up ? (loadW[b] ?? 0) : 0,
       capacityW,
       redundantW,
       nPlusK: target.nPlusK[b] === 1,
       survivesLoss: up && target.survivesLoss[b] === 1,
-    }
-  })
+    })
+  }
+  return reports
 }
 
 /** The current switches' best shedding (exact), evaluated: directly up to two buses, else searched. */
