@@ -87,12 +87,22 @@ export const quantaPerWatt = 2 ** 20
 export const unitsPerWatt = 2 * quantaPerWatt
 const capacityUnits = (watts: number): number => 2 * Math.floor(watts * quantaPerWatt)
 
-/** Distinct values, highest first. */
+/**
+ * Distinct values, highest first. A handful of values (the usual priorities) are inserted in place:
+ * no Set, no sort comparator; many go through a Set and one sort.
+ */
 const distinctDescending = (values: readonly number[]): number[] => {
   if (values.length > 32) return Array.from(new Set(values)).sort((a, b) => b - a)
   const out: number[] = []
-  for (const v of values) if (!out.includes(v)) out.push(v)
-  return out.sort((a, b) => b - a)
+  for (const v of values) {
+    let i = 0
+    while (i < out.length && (out[i] ?? 0) > v) i++
+    if (i < out.length && out[i] === v) continue
+    out.push(v)
+    for (let j = out.length - 1; j > i; j--) out[j] = out[j - 1] ?? 0
+    out[i] = v
+  }
+  return out
 }
 
 /** Position of `id` in a short list (a plain loop: cheaper than indexOf's call for a few items), or -1. */
@@ -117,11 +127,95 @@ const byId = <T extends { readonly id: string }>(items: readonly T[]): readonly 
 const sharedOptionBuses = 8
 const sharedOptions: (Int32Array | undefined)[] = []
 
+/** The typed-array fields of an index, all views of one buffer. */
+interface IndexViews {
+  readonly supplyCount: number
+  readonly loadCount: number
+  readonly busCount: number
+  readonly capacityU: Float64Array
+  readonly usableW: Float64Array
+  readonly loadQ: Float64Array
+  readonly loadW: Float64Array
+  readonly maxU: Float64Array
+  readonly currentOption: Int32Array
+  readonly currentClosedCount: Int32Array
+  readonly supplyFeed: Int32Array
+  readonly loadBusA: Int32Array
+  readonly loadBusB: Int32Array
+  readonly loadPriorityRank: Int32Array
+  readonly busPriorityRank: Int32Array
+  readonly usable: Uint8Array
+  readonly atRisk: Uint8Array
+  readonly currentClosed: Uint8Array
+  readonly busWired: Uint8Array
+  readonly switchKind: Int8Array
+  /** The byte fields written only where set (usable .. busWired), to zero on reuse. */
+  readonly setOnly: Uint8Array
+}
+
+/**
+ * One buffer, viewed as the fields: a typed array beyond 64 bytes is allocated off the heap, and each
+ * such allocation costs more than indexing a 12-supply rack.
+ */
+const viewsOf = (S: number, L: number, B: number, buffer: ArrayBuffer): IndexViews => {
+  const floats = 2 * S + 2 * L + B
+  const ints = 3 * S + 3 * L + B
+  const intsAt = 8 * floats
+  const bytesAt = intsAt + 4 * ints
+  const setOnlyBytes = 2 * S + S * B + B
+  return {
+    supplyCount: S,
+    loadCount: L,
+    busCount: B,
+    capacityU: new Float64Array(buffer, 0, S),
+    usableW: new Float64Array(buffer, 8 * S, S),
+    loadQ: new Float64Array(buffer, 16 * S, L),
+    loadW: new Float64Array(buffer, 16 * S + 8 * L, L),
+    maxU: new Float64Array(buffer, 16 * S + 16 * L, B),
+    currentOption: new Int32Array(buffer, intsAt, S),
+    currentClosedCount: new Int32Array(buffer, intsAt + 4 * S, S),
+    supplyFeed: new Int32Array(buffer, intsAt + 8 * S, S),
+    loadBusA: new Int32Array(buffer, intsAt + 12 * S, L),
+    loadBusB: new Int32Array(buffer, intsAt + 12 * S + 4 * L, L),
+    loadPriorityRank: new Int32Array(buffer, intsAt + 12 * S + 8 * L, L),
+    busPriorityRank: new Int32Array(buffer, intsAt + 12 * S + 12 * L, B),
+    usable: new Uint8Array(buffer, bytesAt, S),
+    atRisk: new Uint8Array(buffer, bytesAt + S, S),
+    currentClosed: new Uint8Array(buffer, bytesAt + 2 * S, S * B),
+    busWired: new Uint8Array(buffer, bytesAt + 2 * S + S * B, B),
+    switchKind: new Int8Array(buffer, bytesAt + setOnlyBytes, S * B),
+    setOnly: new Uint8Array(buffer, bytesAt, setOnlyBytes),
+  }
+}
+
+/** Bytes of the buffer viewsOf lays out. */
+const bufferSize = (S: number, L: number, B: number): number =>
+  8 * (2 * S + 2 * L + B) + 4 * (3 * S + 3 * L + B) + 2 * S + 2 * S * B + B
+
 /**
  * The buffer `indexRack(input, true)` reuses (allocate's own index, which never outlives the call:
- * a fresh buffer of this size lives off the heap and costs a tenth of a small rack's whole plan).
+ * a fresh buffer of this size lives off the heap and costs a tenth of a small rack's whole plan), and
+ * its views for the last shape indexed (making the twenty views costs more than filling them).
  */
 let reusedBuffer = new ArrayBuffer(4096)
+let reusedViews: IndexViews | undefined
+
+/** Views of the reused buffer for this shape: the last ones when the shape is the same. */
+const reusedViewsFor = (S: number, L: number, B: number): IndexViews => {
+  const last = reusedViews
+  if (last !== undefined && last.supplyCount === S && last.loadCount === L && last.busCount === B) {
+    // Written only where set: zeroed here (a fresh buffer is zeroed already).
+    last.setOnly.fill(0)
+    return last
+  }
+  const size = bufferSize(S, L, B)
+  if (reusedBuffer.byteLength < size)
+    reusedBuffer = new ArrayBuffer(Math.max(size, 2 * reusedBuffer.byteLength))
+  const views = viewsOf(S, L, B, reusedBuffer)
+  views.setOnly.fill(0)
+  reusedViews = views
+  return views
+}
 
 /**
  * Canonicalise and index a decoded rack. With `reuse`, the typed arrays are views of one module-level
@@ -142,41 +236,16 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
   const busMap = busCount > 8 ? new Map(busIds.map((id, i) => [id, i])) : undefined
   const policy = input.policy
 
-  // One buffer, viewed as the fields: a typed array beyond 64 bytes is allocated off the heap, and
-  // each such allocation costs more than indexing a 12-supply rack.
   const S = supplyCount
   const L = loadCount
-  const floats = 2 * S + 2 * L + busCount
-  const ints = 3 * S + 3 * L + busCount
-  const bytes = 2 * S + S * busCount + busCount
-  const size = 8 * floats + 4 * ints + bytes
-  let buffer: ArrayBuffer
-  if (!reuse) buffer = new ArrayBuffer(size)
-  else {
-    if (reusedBuffer.byteLength < size)
-      reusedBuffer = new ArrayBuffer(Math.max(size, 2 * reusedBuffer.byteLength))
-    buffer = reusedBuffer
-  }
-  const capacityU = new Float64Array(buffer, 0, S)
-  const usableW = new Float64Array(buffer, 8 * S, S)
-  const loadQ = new Float64Array(buffer, 16 * S, L)
-  const loadW = new Float64Array(buffer, 16 * S + 8 * L, L)
-  const maxU = new Float64Array(buffer, 16 * S + 16 * L, busCount)
-  const intsAt = 8 * floats
-  const currentOption = new Int32Array(buffer, intsAt, S)
-  const currentClosedCount = new Int32Array(buffer, intsAt + 4 * S, S)
-  const supplyFeed = new Int32Array(buffer, intsAt + 8 * S, S)
-  const loadBusA = new Int32Array(buffer, intsAt + 12 * S, L)
-  const loadBusB = new Int32Array(buffer, intsAt + 12 * S + 4 * L, L)
-  const loadPriorityRank = new Int32Array(buffer, intsAt + 12 * S + 8 * L, L)
-  const busPriorityRank = new Int32Array(buffer, intsAt + 12 * S + 12 * L, busCount)
-  const bytesAt = intsAt + 4 * ints
-  const usable = new Uint8Array(buffer, bytesAt, S)
-  const atRisk = new Uint8Array(buffer, bytesAt + S, S)
-  const currentClosed = new Uint8Array(buffer, bytesAt + 2 * S, S * busCount)
-  const busWired = new Uint8Array(buffer, bytesAt + 2 * S + S * busCount, busCount)
-  // Written only where set (a fresh buffer is zeroed already).
-  if (reuse) new Uint8Array(buffer, bytesAt, bytes).fill(0)
+  const views = reuse
+    ? reusedViewsFor(S, L, busCount)
+    : viewsOf(S, L, busCount, new ArrayBuffer(bufferSize(S, L, busCount)))
+  const { capacityU, usableW, loadQ, loadW, maxU, currentOption, currentClosedCount, supplyFeed } = views
+  const { loadBusA, loadBusB, loadPriorityRank, busPriorityRank, usable, atRisk, currentClosed, busWired } =
+    views
+  const switchKind = views.switchKind
+  switchKind.fill(-1)
   const supplyIds: string[] = []
   const supplyState: Supply['state'][] = []
   const failureRisk: (number | undefined)[] = []
@@ -194,7 +263,6 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
     if (s.feed !== undefined) anyFeed = true
   }
 
-  const switchKind = new Int8Array(supplyCount * busCount).fill(-1)
   // Switches usually come grouped by supply in supply order: try the last position and the next one
   // before a map (built on the first miss).
   let supplyMap: Map<string, number> | undefined
