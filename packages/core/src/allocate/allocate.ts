@@ -115,10 +115,11 @@ export const repairedCurrent = (ix: RackIndex): Int32Array => {
   return assign
 }
 
-/** A bus's non-risk supplies' usable watts, descending (module-level: allocate is never re-entrant). */
+/**
+ * A bus's non-risk supplies' usable watts, descending, in its first entries (module-level: allocate
+ * is never re-entrant; a count says how many are current, since setting an array's length is a call).
+ */
 const countedScratch: number[] = []
-/** Per-bus load sums of busReports (module-level scratch, as above). */
-const loadWScratch: number[] = []
 
 /**
  * Per-bus report in the input's own watts; decisions (nPlusK, survival) from `target`. Each sum adds in
@@ -130,8 +131,7 @@ const busReports = (ix: RackIndex, assign: Int32Array, target: Evaluation): BusR
   const B = ix.busCount
   const S = ix.supplyCount
   // All buses' load watts in one pass over the loads (each bus still sums in load order).
-  const loadW = loadWScratch
-  loadW.length = 0
+  const loadW: number[] = []
   for (let b = 0; b < B; b++) loadW.push(0)
   for (let l = 0; l < ix.loadCount; l++) {
     if (target.served[l] === 0) continue
@@ -148,20 +148,19 @@ const busReports = (ix: RackIndex, assign: Int32Array, target: Evaluation): BusR
   for (let b = 0; b < B; b++) {
     const up = target.up[b] === 1
     let capacityW = 0
-    counted.length = 0
+    let n = 0
     for (let s = 0; s < S; s++) {
       if (assign[s] !== b) continue
       const w = ix.usableW[s] ?? 0
       capacityW += w
       if (ix.atRisk[s] !== 0) continue
       // Insertion into the descending list (a handful of supplies: no sort call, no comparator).
-      let i = counted.length
-      counted.push(w)
+      let i = n++
       for (; i > 0 && (counted[i - 1] ?? 0) < w; i--) counted[i] = counted[i - 1] ?? 0
       counted[i] = w
     }
     let redundantW = 0
-    for (let i = k; i < counted.length; i++) redundantW += counted[i] ?? 0
+    for (let i = k; i < n; i++) redundantW += counted[i] ?? 0
     reports.push({
       id: ix.busIds[b] ?? '',
       up,

@@ -57,24 +57,29 @@ export const redundantCapacity = (ix: RackIndex, assign: Int32Array): Float64Arr
 }
 
 /**
+ * The k largest non-risk capacities so far, descending, in the first entries (module-level scratch:
+ * evaluation is synchronous and never re-entrant; a count says how many are current).
+ */
+const largestScratch: number[] = []
+
+/**
  * redundantCapacity into `out`: per bus, its non-risk capacity less its k largest non-risk supplies
  * (capacities are whole units, so the sums are exact in any order).
  */
 const redundantCapacityInto = (ix: RackIndex, assign: Int32Array, out: Float64Array): void => {
   const B = ix.busCount
   const K = ix.redundancyK
-  // The k largest so far, descending (k is small; a plain array stays on the heap).
-  const largest: number[] = []
+  const largest = largestScratch
   for (let b = 0; b < B; b++) {
     let sum = 0
-    largest.length = 0
+    let n = 0
     for (let s = 0; s < ix.supplyCount; s++) {
       if (assign[s] !== b || ix.atRisk[s] !== 0) continue
       let carry = ix.capacityU[s] ?? 0
       sum += carry
       for (let t = 0; t < K && carry > 0; t++) {
-        if (t === largest.length) {
-          largest.push(carry)
+        if (t === n) {
+          largest[n++] = carry
           carry = 0
         } else if (carry > (largest[t] ?? 0)) {
           const x = largest[t] ?? 0
@@ -83,10 +88,18 @@ const redundantCapacityInto = (ix: RackIndex, assign: Int32Array, out: Float64Ar
         }
       }
     }
-    for (const x of largest) sum -= x
+    for (let t = 0; t < n; t++) sum -= largest[t] ?? 0
     out[b] = sum
   }
 }
+
+/**
+ * Scratch of the bus-loss scenarios and of the bus limits (module-level, as above): per (lost a, other
+ * b) the load moved onto b, per bus whether its loss loses a load, per bus its limit. Grown as needed.
+ */
+let movedScratch = new Float64Array(64)
+let losesScratch = new Uint8Array(16)
+let limitScratch = new Float64Array(16)
 
 /**
  * Bus-loss scenarios given up buses, limits, loads and served flags. Returns per-bus survival (1 when
@@ -102,8 +115,12 @@ export const busLossScenarios = (
   served: Uint8Array,
 ): { survives: Uint8Array; carries: Uint8Array } => {
   const B = ix.busCount
-  const moved = new Float64Array(B * B) // moved[a*B+b]: extra load on b when a is lost
-  const loses = new Uint8Array(B)
+  if (movedScratch.length < B * B) movedScratch = new Float64Array(B * B)
+  if (losesScratch.length < B) losesScratch = new Uint8Array(B)
+  const moved = movedScratch // moved[a*B+b]: extra load on b when a is lost
+  const loses = losesScratch
+  for (let i = 0; i < B * B; i++) moved[i] = 0
+  for (let b = 0; b < B; b++) loses[b] = 0
   const carries = new Uint8Array(B)
   for (let l = 0; l < ix.loadCount; l++) {
     if (served[l] === 0) continue
@@ -163,7 +180,8 @@ export const evaluateConfiguration = (
     up[b] = 1
     capacityU[b] = (capacityU[b] ?? 0) + (ix.capacityU[s] ?? 0)
   }
-  const limitU = new Float64Array(B)
+  if (limitScratch.length < B) limitScratch = new Float64Array(B)
+  const limitU = limitScratch
   for (let b = 0; b < B; b++) limitU[b] = Math.min(capacityU[b] ?? 0, ix.maxU[b] ?? Infinity)
 
   const served = new Uint8Array(ix.loadCount)
