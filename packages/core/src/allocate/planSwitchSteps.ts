@@ -128,21 +128,24 @@ const countUnpowered = (
  * usual handful of steps.
  */
 const noBuses = new Uint8Array(0)
+const noSupplies = new Int32Array(0)
 
 class StepPlanner {
   readonly state: Uint8Array
   /** Closed switches and usable capacity per bus, kept in step with `state` by setSwitch. */
   readonly countOn: Int32Array
   readonly capOn: Float64Array
-  readonly loadScratch: Float64Array
+  /** Made when step 3 has opens to order (most plans have none): see unpoweredProtected. */
+  loadScratch: Float64Array | undefined
   readonly steps: SwitchStep[] = []
-  readonly loadsByUpSet: LoadsByUpSet = new Map()
+  loadsByUpSet: LoadsByUpSet | undefined
   isProtected: Uint8Array
   keepUp: Uint8Array
   /** Step 3's opens, as (supply, bus) pairs. */
   readonly opS: number[] = []
   readonly opB: number[] = []
-  readonly remainingOpens: Int32Array
+  /** Per supply, its step-3 opens not done yet (made with them: most plans have none). */
+  remainingOpens: Int32Array
 
   constructor(
     readonly ix: RackIndex,
@@ -154,10 +157,11 @@ class StepPlanner {
     this.state = ix.currentClosed.slice()
     this.countOn = new Int32Array(B)
     this.capOn = new Float64Array(B)
-    this.loadScratch = new Float64Array(B)
+    this.loadScratch = undefined
+    this.loadsByUpSet = undefined
     this.isProtected = noBuses
     this.keepUp = noBuses
-    this.remainingOpens = new Int32Array(S)
+    this.remainingOpens = noSupplies
     for (let s = 0; s < S; s++) {
       for (let b = 0; b < B; b++) {
         if (this.state[s * B + b] !== 1) continue
@@ -214,8 +218,8 @@ class StepPlanner {
       this.ix,
       this.countOn,
       this.capOn,
-      this.loadScratch,
-      this.loadsByUpSet,
+      (this.loadScratch ??= new Float64Array(this.ix.busCount)),
+      (this.loadsByUpSet ??= new Map()),
       this.served,
       this.isProtected,
     )
@@ -366,6 +370,7 @@ export const planSwitchStepsIndexed = (
   // 3. opens that unlock a close (moves, and supplies bridging buses that also move), each close done as
   // soon as its supply has no closed switch left. Closes only help and the other opens only hurt, so the
   // only choice is the order of these opens.
+  p.remainingOpens = new Int32Array(S)
   for (let s = 0; s < S; s++) {
     let closes = false
     for (let b = 0; b < B; b++) if (p.closes(s, b)) closes = true
