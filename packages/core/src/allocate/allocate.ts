@@ -96,21 +96,34 @@ const largeSearchCap = 50_000
 /** Share of the large-rack budget for local search; the rest lets the exact search try to prove. */
 const localShare = 0.75
 
+const noOptions = new Int32Array(0)
+
 /** The sizes for which allocate guarantees the exact optimum. */
 export const isExactSize = (ix: RackIndex): boolean =>
   ix.supplyCount <= 12 && ix.busCount <= 3 && ix.loadCount <= 24
 
 /** The current state made admissible on rules 1-3: failed opened, one bus per supply. */
 export const repairedCurrent = (ix: RackIndex): Int32Array => {
-  const assign = new Int32Array(ix.supplyCount).fill(-1)
-  for (let s = 0; s < ix.supplyCount; s++) {
-    const opts = ix.options[s] ?? new Int32Array(0)
-    for (const b of opts) {
-      if (ix.currentClosed[s * ix.busCount + b] === 1) {
-        assign[s] = b
-        break
+  const S = ix.supplyCount
+  const B = ix.busCount
+  const assign = new Int32Array(S)
+  for (let s = 0; s < S; s++) {
+    // Usually the one closed switch of a usable supply (indexRack's currentOption), or none (-1).
+    let bus = ix.currentOption[s] ?? -2
+    if (bus >= 0 && (ix.switchKind[s * B + bus] ?? -1) < 0) bus = -2
+    if (bus === -2) {
+      // Else the lowest-id bus it may stay on, if any.
+      bus = -1
+      const opts = ix.options[s] ?? noOptions
+      for (let i = 0; i < opts.length; i++) {
+        const b = opts[i] ?? 0
+        if (ix.currentClosed[s * B + b] === 1) {
+          bus = b
+          break
+        }
       }
     }
+    assign[s] = bus
   }
   return assign
 }

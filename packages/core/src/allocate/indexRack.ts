@@ -35,9 +35,11 @@ export interface RackIndex {
   readonly usable: Uint8Array
   /** 1 when the supply is at risk (warning or failureRisk >= preemptRisk). */
   readonly atRisk: Uint8Array
-  /** Supply state per supply, as in the input. */
-  readonly supplyState: readonly ('ok' | 'warning' | 'failed' | 'absent')[]
-  readonly failureRisk: readonly (number | undefined)[]
+  /**
+   * The input's supplies in id order, for what only the reasons read (state, failure risk): not
+   * copied per supply, since most plans never read them.
+   */
+  readonly supplies: readonly Supply[]
   /** Switch kind per (supply * busCount + bus): index into switchKinds, -1 when no switch. */
   readonly switchKind: Int8Array
   /** Current state per (supply * busCount + bus): 1 when closed. */
@@ -88,13 +90,14 @@ export const unitsPerWatt = 2 * quantaPerWatt
 const capacityUnits = (watts: number): number => 2 * Math.floor(watts * quantaPerWatt)
 
 /**
- * Distinct values, highest first. A handful of values (the usual priorities) are inserted in place:
- * no Set, no sort comparator; many go through a Set and one sort.
+ * The distinct priorities of `items`, highest first. A handful of items (the usual racks) are
+ * inserted in place: no Set, no sort comparator; many go through a Set and one sort.
  */
-const distinctDescending = (values: readonly number[]): number[] => {
-  if (values.length > 32) return Array.from(new Set(values)).sort((a, b) => b - a)
+const distinctPriorities = (items: readonly { readonly priority: number }[]): number[] => {
+  if (items.length > 32) return Array.from(new Set(items.map((x) => x.priority))).sort((a, b) => b - a)
   const out: number[] = []
-  for (const v of values) {
+  for (let k = 0; k < items.length; k++) {
+    const v = (items[k] as { readonly priority: number }).priority
     let i = 0
     while (i < out.length && (out[i] ?? 0) > v) i++
     if (i < out.length && out[i] === v) continue
@@ -247,19 +250,20 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
   const switchKind = views.switchKind
   switchKind.fill(-1)
   const supplyIds: string[] = []
-  const supplyState: Supply['state'][] = []
-  const failureRisk: (number | undefined)[] = []
+  const derate = policy.derate
+  const preemptRisk = policy.preemptRisk
   let anyFeed = false
   for (let i = 0; i < supplyCount; i++) {
+    // Each input property read once (supplies with and without optional fields differ in shape).
     const s = supplies[i] as Supply
-    capacityU[i] = Math.max(0, capacityUnits(s.capacityW * policy.derate))
-    usableW[i] = s.capacityW * policy.derate
-    usable[i] = s.state === 'failed' || s.state === 'absent' ? 0 : 1
-    atRisk[i] =
-      s.state === 'warning' || (s.failureRisk !== undefined && s.failureRisk >= policy.preemptRisk) ? 1 : 0
+    const usableWatts = s.capacityW * derate
+    const state = s.state
+    const risk = s.failureRisk
+    capacityU[i] = Math.max(0, capacityUnits(usableWatts))
+    usableW[i] = usableWatts
+    usable[i] = state === 'failed' || state === 'absent' ? 0 : 1
+    atRisk[i] = state === 'warning' || (risk !== undefined && risk >= preemptRisk) ? 1 : 0
     supplyIds.push(s.id)
-    supplyState.push(s.state)
-    failureRisk.push(s.failureRisk)
     if (s.feed !== undefined) anyFeed = true
   }
 
@@ -315,30 +319,29 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
     currentOption[s] = closedCount === 0 ? -1 : closedCount === 1 && usable[s] === 1 ? closedBus : -2
   }
 
-  const loadPrioritySeen: number[] = []
-  for (const l of loads) loadPrioritySeen.push(l.priority)
-  const loadPriorities = distinctDescending(loadPrioritySeen)
-  const busPrioritySeen: number[] = []
-  for (const b of buses) busPrioritySeen.push(b.priority)
-  const busPriorities = distinctDescending(busPrioritySeen)
+  const loadPriorities = distinctPriorities(loads)
+  const busPriorities = distinctPriorities(buses)
   const loadIds: string[] = []
   const loadRank = loadPriorities.length > 8 ? new Map(loadPriorities.map((p, r) => [p, r])) : undefined
   for (let i = 0; i < loadCount; i++) {
+    // Each input property read once.
     const l = loads[i] as Load
+    const powerW = l.powerW
+    const priority = l.priority
+    const wired = l.buses
     loadIds.push(l.id)
-    loadQ[i] = Math.ceil(l.powerW * quantaPerWatt)
-    loadW[i] = l.powerW
+    loadQ[i] = Math.ceil(powerW * quantaPerWatt)
+    loadW[i] = powerW
     let rank = -1
-    if (loadRank !== undefined) rank = loadRank.get(l.priority) ?? -1
+    if (loadRank !== undefined) rank = loadRank.get(priority) ?? -1
     else
-      for (let r = 0; rank < 0 && r < loadPriorities.length; r++)
-        if (loadPriorities[r] === l.priority) rank = r
+      for (let r = 0; rank < 0 && r < loadPriorities.length; r++) if (loadPriorities[r] === priority) rank = r
     loadPriorityRank[i] = rank
     // Its known buses, distinct, ascending: the first two (decoding allows at most two).
     let a = -1
     let c = -1
-    for (let k = 0; k < l.buses.length; k++) {
-      const id = l.buses[k] ?? ''
+    for (let k = 0; k < wired.length; k++) {
+      const id = wired[k] ?? ''
       const b = busMap === undefined ? positionOf(busIds, id) : (busMap.get(id) ?? -1)
       if (b < 0 || b === a || b === c) continue
       if (a < 0 || b < a) {
@@ -378,8 +381,7 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
     capacityU,
     usable,
     atRisk,
-    supplyState,
-    failureRisk,
+    supplies,
     switchKind,
     currentClosed,
     options,
