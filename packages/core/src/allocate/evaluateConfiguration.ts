@@ -101,60 +101,6 @@ let movedScratch = new Float64Array(64)
 let losesScratch = new Uint8Array(16)
 let limitScratch = new Float64Array(16)
 
-/**
- * Bus-loss scenarios given up buses, limits, loads and served flags. Returns per-bus survival (1 when
- * survived, including buses that carry no load) and per-bus "carries load".
- * Losing bus a: each served load fed through a moves wholly onto its other up bus (adding its other
- * half), or is lost. Survived when nothing is lost and every other up bus stays within its limit.
- */
-export const busLossScenarios = (
-  ix: RackIndex,
-  up: Uint8Array,
-  limitU: Float64Array,
-  loadU: Float64Array,
-  served: Uint8Array,
-): { survives: Uint8Array; carries: Uint8Array } => {
-  const B = ix.busCount
-  if (movedScratch.length < B * B) movedScratch = new Float64Array(B * B)
-  if (losesScratch.length < B) losesScratch = new Uint8Array(B)
-  const moved = movedScratch // moved[a*B+b]: extra load on b when a is lost
-  const loses = losesScratch
-  for (let i = 0; i < B * B; i++) moved[i] = 0
-  for (let b = 0; b < B; b++) loses[b] = 0
-  const carries = new Uint8Array(B)
-  for (let l = 0; l < ix.loadCount; l++) {
-    if (served[l] === 0) continue
-    const a = ix.loadBusA[l] ?? -1
-    const b = ix.loadBusB[l] ?? -1
-    const aUp = a >= 0 && up[a] === 1
-    const bUp = b >= 0 && up[b] === 1
-    if (aUp && bUp) {
-      const half = ix.loadQ[l] ?? 0
-      moved[a * B + b] = (moved[a * B + b] ?? 0) + half
-      moved[b * B + a] = (moved[b * B + a] ?? 0) + half
-      carries[a] = 1
-      carries[b] = 1
-    } else if (aUp) {
-      loses[a] = 1
-      carries[a] = 1
-    } else if (bUp) {
-      loses[b] = 1
-      carries[b] = 1
-    }
-  }
-  const survives = new Uint8Array(B)
-  for (let a = 0; a < B; a++) {
-    if (up[a] === 0) continue
-    let ok = loses[a] === 0
-    for (let b = 0; ok && b < B; b++) {
-      if (b === a || up[b] === 0) continue
-      if ((loadU[b] ?? 0) + (moved[a * B + b] ?? 0) > (limitU[b] ?? 0)) ok = false
-    }
-    survives[a] = ok ? 1 : 0
-  }
-  return { survives, carries }
-}
-
 /** Per-feed flags of a rack naming no feed (empty: nothing can be written into it). */
 const noFeeds = new Uint8Array(0)
 
@@ -184,6 +130,17 @@ export const evaluateConfiguration = (
   const limitU = limitScratch
   for (let b = 0; b < B; b++) limitU[b] = Math.min(capacityU[b] ?? 0, ix.maxU[b] ?? Infinity)
 
+  // Bus-loss scenarios, gathered in the same pass over the loads. Losing bus a: each served load fed
+  // through a moves wholly onto its other up bus (adding its other half), or is lost. Survived when
+  // nothing is lost and every other up bus stays within its limit.
+  if (movedScratch.length < B * B) movedScratch = new Float64Array(B * B)
+  if (losesScratch.length < B) losesScratch = new Uint8Array(B)
+  const moved = movedScratch // moved[a*B+b]: extra load on b when a is lost
+  const loses = losesScratch
+  for (let i = 0; i < B * B; i++) moved[i] = 0
+  for (let b = 0; b < B; b++) loses[b] = 0
+  const carries = new Uint8Array(B)
+
   const served = new Uint8Array(ix.loadCount)
   const loadU = new Float64Array(B)
   const vector: number[] = []
@@ -199,9 +156,15 @@ export const evaluateConfiguration = (
     if (aUp && bUp) {
       loadU[a] = (loadU[a] ?? 0) + q
       loadU[b] = (loadU[b] ?? 0) + q
+      moved[a * B + b] = (moved[a * B + b] ?? 0) + q
+      moved[b * B + a] = (moved[b * B + a] ?? 0) + q
+      carries[a] = 1
+      carries[b] = 1
     } else {
       const only = aUp ? a : b
       loadU[only] = (loadU[only] ?? 0) + 2 * q
+      loses[only] = 1
+      carries[only] = 1
     }
     const r = ix.loadPriorityRank[l] ?? 0
     vector[2 * r] = (vector[2 * r] ?? 0) + 1
@@ -224,9 +187,19 @@ export const evaluateConfiguration = (
     }
   }
 
-  const { survives, carries } = busLossScenarios(ix, up, limitU, loadU, served)
+  // Per bus: 1 when its loss is survived (including buses that carry no load).
+  const survives = new Uint8Array(B)
   let survived = 0
-  for (let b = 0; b < B; b++) if (carries[b] === 1 && survives[b] === 1) survived++
+  for (let a = 0; a < B; a++) {
+    if (up[a] === 0) continue
+    let ok = loses[a] === 0
+    for (let b = 0; ok && b < B; b++) {
+      if (b === a || up[b] === 0) continue
+      if ((loadU[b] ?? 0) + (moved[a * B + b] ?? 0) > (limitU[b] ?? 0)) ok = false
+    }
+    survives[a] = ok ? 1 : 0
+    if (ok && carries[a] === 1) survived++
+  }
   const busSurvived = ix.busRedundancy ? survived : 0
   // A rack naming no feed has no feed scenario (and no per-feed arrays to fill).
   const feeds = ix.feedCount === 0 ? undefined : createFeedScratch(ix)

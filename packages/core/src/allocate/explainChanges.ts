@@ -160,7 +160,6 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
 
   for (let s = 0; s < ix.supplyCount; s++) {
     const id = ix.supplyIds[s] ?? ''
-    const state = (ix.supplies[s] as Supply).state
     const to = targetAssign[s] ?? -1
     const closedCount = ix.currentClosedCount[s] ?? 0
     // The usual case (at most one closed switch, a usable supply) without lists.
@@ -183,6 +182,7 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
     } else {
       const closedNow: number[] = []
       for (let b = 0; b < B; b++) if (ix.currentClosed[s * B + b] === 1) closedNow.push(b)
+      const state = (ix.supplies[s] as Supply).state
       if (state === 'failed' || state === 'absent') {
         for (const b of closedNow)
           reasons.push({ _tag: 'SupplyUnavailable', supply: id, bus: ix.busIds[b] ?? '', state })

@@ -116,9 +116,13 @@ const positionOf = (ids: readonly string[], id: string): number => {
 
 /** `items` in ascending id order: the array itself when already so (common), else a sorted copy. */
 const byId = <T extends { readonly id: string }>(items: readonly T[]): readonly T[] => {
-  for (let i = 1; i < items.length; i++)
-    if (compareIds((items[i - 1] as T).id, (items[i] as T).id) > 0)
-      return [...items].sort((a, b) => compareIds(a.id, b.id))
+  // One string comparison per neighbour pair (each id read once): strings compare char by char.
+  let prev = items.length > 0 ? (items[0] as T).id : ''
+  for (let i = 1; i < items.length; i++) {
+    const id = (items[i] as T).id
+    if (id < prev) return [...items].sort((a, b) => compareIds(a.id, b.id))
+    prev = id
+  }
   return items
 }
 
@@ -264,6 +268,7 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
     usable[i] = state === 'failed' || state === 'absent' ? 0 : 1
     atRisk[i] = state === 'warning' || (risk !== undefined && risk >= preemptRisk) ? 1 : 0
     supplyIds.push(s.id)
+    supplyFeed[i] = -1 // set below when some supply names a feed
     if (s.feed !== undefined) anyFeed = true
   }
 
@@ -361,7 +366,6 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
   }
 
   const feedIds: string[] = []
-  supplyFeed.fill(-1)
   if (anyFeed) {
     for (const s of supplies) if (s.feed !== undefined && !feedIds.includes(s.feed)) feedIds.push(s.feed)
     feedIds.sort(compareIds)
