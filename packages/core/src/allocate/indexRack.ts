@@ -51,6 +51,11 @@ export interface RackIndex {
   readonly options: readonly Int32Array[]
   /** Per supply: how many of its switches are closed now. */
   readonly currentClosedCount: Int32Array
+  /**
+   * Switch changes (level 4) per (supply * (busCount + 1) + 1 + bus), bus -1 = open: changesFor's
+   * table, which the solvers read in their inner loops.
+   */
+  readonly changeCount: Int32Array
   /** Per supply: the bus it currently sits on when that is a valid single option, else -2 (none valid), -1 open. */
   readonly currentOption: Int32Array
   /** Load consumption in quanta (integer). */
@@ -146,6 +151,7 @@ interface IndexViews {
   readonly maxU: Float64Array
   readonly currentOption: Int32Array
   readonly currentClosedCount: Int32Array
+  readonly changeCount: Int32Array
   readonly supplyFeed: Int32Array
   readonly loadBusA: Int32Array
   readonly loadBusB: Int32Array
@@ -166,7 +172,7 @@ interface IndexViews {
  */
 const viewsOf = (S: number, L: number, B: number, buffer: ArrayBuffer): IndexViews => {
   const floats = 2 * S + 2 * L + B
-  const ints = 3 * S + 3 * L + B
+  const ints = 3 * S + 3 * L + B + S * (B + 1)
   const intsAt = 8 * floats
   const bytesAt = intsAt + 4 * ints
   const setOnlyBytes = 2 * S + S * B + B
@@ -186,6 +192,7 @@ const viewsOf = (S: number, L: number, B: number, buffer: ArrayBuffer): IndexVie
     loadBusB: new Int32Array(buffer, intsAt + 12 * S + 4 * L, L),
     loadPriorityRank: new Int32Array(buffer, intsAt + 12 * S + 8 * L, L),
     busPriorityRank: new Int32Array(buffer, intsAt + 12 * S + 12 * L, B),
+    changeCount: new Int32Array(buffer, intsAt + 12 * S + 12 * L + 4 * B, S * (B + 1)),
     usable: new Uint8Array(buffer, bytesAt, S),
     atRisk: new Uint8Array(buffer, bytesAt + S, S),
     currentClosed: new Uint8Array(buffer, bytesAt + 2 * S, S * B),
@@ -197,7 +204,7 @@ const viewsOf = (S: number, L: number, B: number, buffer: ArrayBuffer): IndexVie
 
 /** Bytes of the buffer viewsOf lays out. */
 const bufferSize = (S: number, L: number, B: number): number =>
-  8 * (2 * S + 2 * L + B) + 4 * (3 * S + 3 * L + B) + 2 * S + 2 * S * B + B
+  8 * (2 * S + 2 * L + B) + 4 * (3 * S + 3 * L + B + S * (B + 1)) + 2 * S + 2 * S * B + B
 
 /**
  * The buffer `indexRack(input, true)` reuses (allocate's own index, which never outlives the call:
@@ -248,7 +255,8 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
   const views = reuse
     ? reusedViewsFor(S, L, busCount)
     : viewsOf(S, L, busCount, new ArrayBuffer(bufferSize(S, L, busCount)))
-  const { capacityU, usableW, loadQ, loadW, maxU, currentOption, currentClosedCount, supplyFeed } = views
+  const { capacityU, usableW, loadQ, loadW, maxU, currentOption, currentClosedCount, changeCount } = views
+  const supplyFeed = views.supplyFeed
   const { loadBusA, loadBusB, loadPriorityRank, busPriorityRank, usable, atRisk, currentClosed, busWired } =
     views
   const switchKind = views.switchKind
@@ -321,6 +329,10 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
     }
     options.push(opts)
     currentClosedCount[s] = closedCount
+    const row = s * (busCount + 1)
+    changeCount[row] = closedCount
+    for (let b = 0; b < busCount; b++)
+      changeCount[row + 1 + b] = currentClosed[s * busCount + b] === 1 ? closedCount - 1 : closedCount + 1
     currentOption[s] = closedCount === 0 ? -1 : closedCount === 1 && usable[s] === 1 ? closedBus : -2
   }
 
@@ -390,6 +402,7 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
     currentClosed,
     options,
     currentClosedCount,
+    changeCount,
     currentOption,
     loadQ,
     usableW,
@@ -412,8 +425,5 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
 }
 
 /** Switch changes (level 4) if supply `s` ends on `bus` (-1 = open), against the current state. */
-export const changesFor = (ix: RackIndex, s: number, bus: number): number => {
-  const closed = ix.currentClosedCount[s] ?? 0
-  if (bus < 0) return closed
-  return ix.currentClosed[s * ix.busCount + bus] === 1 ? closed - 1 : closed + 1
-}
+export const changesFor = (ix: RackIndex, s: number, bus: number): number =>
+  ix.changeCount[s * (ix.busCount + 1) + 1 + bus] ?? 0
