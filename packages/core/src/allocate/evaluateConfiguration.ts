@@ -31,8 +31,6 @@ export interface Evaluation {
   readonly nPlusK: Uint8Array
   /** Per bus: 1 when up and its loss is survived (trivially so when it carries no load). */
   readonly survivesLoss: Uint8Array
-  /** Per bus: 1 when up and at least one served load is fed through it. */
-  readonly carriesLoad: Uint8Array
   /** Per feed: 1 when its loss is survived (trivially so when it has no closed supply). */
   readonly feedSurvivesLoss: Uint8Array
   /** Per feed: 1 when its scenario counts on level 3 (a closed supply on an up bus carrying load). */
@@ -95,10 +93,12 @@ const redundantCapacityInto = (ix: RackIndex, assign: Int32Array, out: Float64Ar
 
 /**
  * Scratch of the bus-loss scenarios and of the bus limits (module-level, as above): per (lost a, other
- * b) the load moved onto b, per bus whether its loss loses a load, per bus its limit. Grown as needed.
+ * b) the load moved onto b, per bus whether its loss loses a load and whether it carries load, per bus
+ * its limit. Grown as needed.
  */
 let movedScratch = new Float64Array(64)
 let losesScratch = new Uint8Array(16)
+let carriesScratch = new Uint8Array(16)
 let limitScratch = new Float64Array(16)
 
 /** Per-feed flags of a rack naming no feed (empty: nothing can be written into it). */
@@ -139,7 +139,9 @@ export const evaluateConfiguration = (
   const loses = losesScratch
   for (let i = 0; i < B * B; i++) moved[i] = 0
   for (let b = 0; b < B; b++) loses[b] = 0
-  const carries = new Uint8Array(B)
+  if (carriesScratch.length < B) carriesScratch = new Uint8Array(B)
+  const carries = carriesScratch // per bus: 1 when up and some served load is fed through it
+  for (let b = 0; b < B; b++) carries[b] = 0
 
   const served = new Uint8Array(ix.loadCount)
   const loadU = new Float64Array(B)
@@ -217,7 +219,6 @@ export const evaluateConfiguration = (
     redundantU,
     nPlusK,
     survivesLoss: survives,
-    carriesLoad: carries,
     feedSurvivesLoss: feeds?.survives ?? noFeeds,
     feedCounted: feeds?.counted ?? noFeeds,
     busScenariosSurvived: busSurvived,
