@@ -96,62 +96,95 @@ const largeSearchCap = 50_000
 /** Share of the large-rack budget for local search; the rest lets the exact search try to prove. */
 const localShare = 0.75
 
+const noOptions = new Int32Array(0)
+
 /** The sizes for which allocate guarantees the exact optimum. */
 export const isExactSize = (ix: RackIndex): boolean =>
   ix.supplyCount <= 12 && ix.busCount <= 3 && ix.loadCount <= 24
 
 /** The current state made admissible on rules 1-3: failed opened, one bus per supply. */
 export const repairedCurrent = (ix: RackIndex): Int32Array => {
-  const assign = new Int32Array(ix.supplyCount).fill(-1)
-  for (let s = 0; s < ix.supplyCount; s++) {
-    const opts = ix.options[s] ?? new Int32Array(0)
-    for (const b of opts) {
-      if (ix.currentClosed[s * ix.busCount + b] === 1) {
-        assign[s] = b
-        break
+  const S = ix.supplyCount
+  const B = ix.busCount
+  const assign = new Int32Array(S)
+  for (let s = 0; s < S; s++) {
+    // Usually the one closed switch of a usable supply (indexRack's currentOption), or none (-1).
+    let bus = ix.currentOption[s] ?? -2
+    if (bus >= 0 && (ix.switchKind[s * B + bus] ?? -1) < 0) bus = -2
+    if (bus === -2) {
+      // Else the lowest-id bus it may stay on, if any.
+      bus = -1
+      const opts = ix.options[s] ?? noOptions
+      for (let i = 0; i < opts.length; i++) {
+        const b = opts[i] ?? 0
+        if (ix.currentClosed[s * B + b] === 1) {
+          bus = b
+          break
+        }
       }
     }
+    assign[s] = bus
   }
   return assign
 }
 
-/** Per-bus report in the input's own watts (sums in id order); decisions (nPlusK, survival) from `target`. */
+/**
+ * A bus's non-risk supplies' usable watts, descending, in its first entries (module-level: allocate
+ * is never re-entrant; a count says how many are current, since setting an array's length is a call).
+ */
+const countedScratch: number[] = []
+
+/**
+ * Per-bus report in the input's own watts; decisions (nPlusK, survival) from `target`. Each sum adds in
+ * the same order as the spec's reading (supplies and loads in id order, redundant watts smallest-last
+ * after a descending sort), so the floating-point results do not depend on how it is computed.
+ */
 const busReports = (ix: RackIndex, assign: Int32Array, target: Evaluation): BusReport[] => {
   const k = ix.redundancyK
-  return ix.busIds.map((id, b) => {
+  const B = ix.busCount
+  const S = ix.supplyCount
+  // All buses' load watts in one pass over the loads (each bus still sums in load order).
+  const loadW: number[] = []
+  for (let b = 0; b < B; b++) loadW.push(0)
+  for (let l = 0; l < ix.loadCount; l++) {
+    if (target.served[l] === 0) continue
+    const a = ix.loadBusA[l] ?? -1
+    const c = ix.loadBusB[l] ?? -1
+    const aUp = a >= 0 && target.up[a] === 1
+    const cUp = c >= 0 && target.up[c] === 1
+    const w = ix.loadW[l] ?? 0
+    if (aUp) loadW[a] = (loadW[a] ?? 0) + (cUp ? w / 2 : w)
+    if (cUp) loadW[c] = (loadW[c] ?? 0) + (aUp ? w / 2 : w)
+  }
+  const reports: BusReport[] = []
+  const counted = countedScratch
+  for (let b = 0; b < B; b++) {
     const up = target.up[b] === 1
     let capacityW = 0
-    const counted: number[] = []
-    for (let s = 0; s < ix.supplyCount; s++) {
+    let n = 0
+    for (let s = 0; s < S; s++) {
       if (assign[s] !== b) continue
-      capacityW += ix.usableW[s] ?? 0
-      if (ix.atRisk[s] === 0) counted.push(ix.usableW[s] ?? 0)
+      const w = ix.usableW[s] ?? 0
+      capacityW += w
+      if (ix.atRisk[s] !== 0) continue
+      // Insertion into the descending list (a handful of supplies: no sort call, no comparator).
+      let i = n++
+      for (; i > 0 && (counted[i - 1] ?? 0) < w; i--) counted[i] = counted[i - 1] ?? 0
+      counted[i] = w
     }
-    counted.sort((x, y) => y - x)
     let redundantW = 0
-    for (let i = k; i < counted.length; i++) redundantW += counted[i] ?? 0
-    let loadW = 0
-    if (up) {
-      for (let l = 0; l < ix.loadCount; l++) {
-        if (target.served[l] === 0) continue
-        const a = ix.loadBusA[l] ?? -1
-        const c = ix.loadBusB[l] ?? -1
-        if (a !== b && c !== b) continue
-        const other = a === b ? c : a
-        const ways = other >= 0 && target.up[other] === 1 ? 2 : 1
-        loadW += (ix.loadW[l] ?? 0) / ways
-      }
-    }
-    return {
-      id,
+    for (let i = k; i < n; i++) redundantW += counted[i] ?? 0
+    reports.push({
+      id: ix.busIds[b] ?? '',
       up,
-      loadW,
+      loadW: up ? (loadW[b] ?? 0) : 0,
       capacityW,
       redundantW,
       nPlusK: target.nPlusK[b] === 1,
       survivesLoss: up && target.survivesLoss[b] === 1,
-    }
-  })
+    })
+  }
+  return reports
 }
 
 /** The current switches' best shedding (exact), evaluated: directly up to two buses, else searched. */

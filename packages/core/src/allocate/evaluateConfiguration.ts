@@ -31,8 +31,6 @@ export interface Evaluation {
   readonly nPlusK: Uint8Array
   /** Per bus: 1 when up and its loss is survived (trivially so when it carries no load). */
   readonly survivesLoss: Uint8Array
-  /** Per bus: 1 when up and at least one served load is fed through it. */
-  readonly carriesLoad: Uint8Array
   /** Per feed: 1 when its loss is survived (trivially so when it has no closed supply). */
   readonly feedSurvivesLoss: Uint8Array
   /** Per feed: 1 when its scenario counts on level 3 (a closed supply on an up bus carrying load). */
@@ -57,24 +55,29 @@ export const redundantCapacity = (ix: RackIndex, assign: Int32Array): Float64Arr
 }
 
 /**
+ * The k largest non-risk capacities so far, descending, in the first entries (module-level scratch:
+ * evaluation is synchronous and never re-entrant; a count says how many are current).
+ */
+const largestScratch: number[] = []
+
+/**
  * redundantCapacity into `out`: per bus, its non-risk capacity less its k largest non-risk supplies
  * (capacities are whole units, so the sums are exact in any order).
  */
 const redundantCapacityInto = (ix: RackIndex, assign: Int32Array, out: Float64Array): void => {
   const B = ix.busCount
   const K = ix.redundancyK
-  // The k largest so far, descending (k is small; a plain array stays on the heap).
-  const largest: number[] = []
+  const largest = largestScratch
   for (let b = 0; b < B; b++) {
     let sum = 0
-    largest.length = 0
+    let n = 0
     for (let s = 0; s < ix.supplyCount; s++) {
       if (assign[s] !== b || ix.atRisk[s] !== 0) continue
       let carry = ix.capacityU[s] ?? 0
       sum += carry
       for (let t = 0; t < K && carry > 0; t++) {
-        if (t === largest.length) {
-          largest.push(carry)
+        if (t === n) {
+          largest[n++] = carry
           carry = 0
         } else if (carry > (largest[t] ?? 0)) {
           const x = largest[t] ?? 0
@@ -83,60 +86,20 @@ const redundantCapacityInto = (ix: RackIndex, assign: Int32Array, out: Float64Ar
         }
       }
     }
-    for (const x of largest) sum -= x
+    for (let t = 0; t < n; t++) sum -= largest[t] ?? 0
     out[b] = sum
   }
 }
 
 /**
- * Bus-loss scenarios given up buses, limits, loads and served flags. Returns per-bus survival (1 when
- * survived, including buses that carry no load) and per-bus "carries load".
- * Losing bus a: each served load fed through a moves wholly onto its other up bus (adding its other
- * half), or is lost. Survived when nothing is lost and every other up bus stays within its limit.
+ * Scratch of the bus-loss scenarios and of the bus limits (module-level, as above): per (lost a, other
+ * b) the load moved onto b, per bus whether its loss loses a load and whether it carries load, per bus
+ * its limit. Grown as needed.
  */
-export const busLossScenarios = (
-  ix: RackIndex,
-  up: Uint8Array,
-  limitU: Float64Array,
-  loadU: Float64Array,
-  served: Uint8Array,
-): { survives: Uint8Array; carries: Uint8Array } => {
-  const B = ix.busCount
-  const moved = new Float64Array(B * B) // moved[a*B+b]: extra load on b when a is lost
-  const loses = new Uint8Array(B)
-  const carries = new Uint8Array(B)
-  for (let l = 0; l < ix.loadCount; l++) {
-    if (served[l] === 0) continue
-    const a = ix.loadBusA[l] ?? -1
-    const b = ix.loadBusB[l] ?? -1
-    const aUp = a >= 0 && up[a] === 1
-    const bUp = b >= 0 && up[b] === 1
-    if (aUp && bUp) {
-      const half = ix.loadQ[l] ?? 0
-      moved[a * B + b] = (moved[a * B + b] ?? 0) + half
-      moved[b * B + a] = (moved[b * B + a] ?? 0) + half
-      carries[a] = 1
-      carries[b] = 1
-    } else if (aUp) {
-      loses[a] = 1
-      carries[a] = 1
-    } else if (bUp) {
-      loses[b] = 1
-      carries[b] = 1
-    }
-  }
-  const survives = new Uint8Array(B)
-  for (let a = 0; a < B; a++) {
-    if (up[a] === 0) continue
-    let ok = loses[a] === 0
-    for (let b = 0; ok && b < B; b++) {
-      if (b === a || up[b] === 0) continue
-      if ((loadU[b] ?? 0) + (moved[a * B + b] ?? 0) > (limitU[b] ?? 0)) ok = false
-    }
-    survives[a] = ok ? 1 : 0
-  }
-  return { survives, carries }
-}
+let movedScratch = new Float64Array(64)
+let losesScratch = new Uint8Array(16)
+let carriesScratch = new Uint8Array(16)
+let limitScratch = new Float64Array(16)
 
 /** Per-feed flags of a rack naming no feed (empty: nothing can be written into it). */
 const noFeeds = new Uint8Array(0)
@@ -163,8 +126,22 @@ export const evaluateConfiguration = (
     up[b] = 1
     capacityU[b] = (capacityU[b] ?? 0) + (ix.capacityU[s] ?? 0)
   }
-  const limitU = new Float64Array(B)
+  if (limitScratch.length < B) limitScratch = new Float64Array(B)
+  const limitU = limitScratch
   for (let b = 0; b < B; b++) limitU[b] = Math.min(capacityU[b] ?? 0, ix.maxU[b] ?? Infinity)
+
+  // Bus-loss scenarios, gathered in the same pass over the loads. Losing bus a: each served load fed
+  // through a moves wholly onto its other up bus (adding its other half), or is lost. Survived when
+  // nothing is lost and every other up bus stays within its limit.
+  if (movedScratch.length < B * B) movedScratch = new Float64Array(B * B)
+  if (losesScratch.length < B) losesScratch = new Uint8Array(B)
+  const moved = movedScratch // moved[a*B+b]: extra load on b when a is lost
+  const loses = losesScratch
+  for (let i = 0; i < B * B; i++) moved[i] = 0
+  for (let b = 0; b < B; b++) loses[b] = 0
+  if (carriesScratch.length < B) carriesScratch = new Uint8Array(B)
+  const carries = carriesScratch // per bus: 1 when up and some served load is fed through it
+  for (let b = 0; b < B; b++) carries[b] = 0
 
   const served = new Uint8Array(ix.loadCount)
   const loadU = new Float64Array(B)
@@ -181,9 +158,15 @@ export const evaluateConfiguration = (
     if (aUp && bUp) {
       loadU[a] = (loadU[a] ?? 0) + q
       loadU[b] = (loadU[b] ?? 0) + q
+      moved[a * B + b] = (moved[a * B + b] ?? 0) + q
+      moved[b * B + a] = (moved[b * B + a] ?? 0) + q
+      carries[a] = 1
+      carries[b] = 1
     } else {
       const only = aUp ? a : b
       loadU[only] = (loadU[only] ?? 0) + 2 * q
+      loses[only] = 1
+      carries[only] = 1
     }
     const r = ix.loadPriorityRank[l] ?? 0
     vector[2 * r] = (vector[2 * r] ?? 0) + 1
@@ -206,9 +189,19 @@ export const evaluateConfiguration = (
     }
   }
 
-  const { survives, carries } = busLossScenarios(ix, up, limitU, loadU, served)
+  // Per bus: 1 when its loss is survived (including buses that carry no load).
+  const survives = new Uint8Array(B)
   let survived = 0
-  for (let b = 0; b < B; b++) if (carries[b] === 1 && survives[b] === 1) survived++
+  for (let a = 0; a < B; a++) {
+    if (up[a] === 0) continue
+    let ok = loses[a] === 0
+    for (let b = 0; ok && b < B; b++) {
+      if (b === a || up[b] === 0) continue
+      if ((loadU[b] ?? 0) + (moved[a * B + b] ?? 0) > (limitU[b] ?? 0)) ok = false
+    }
+    survives[a] = ok ? 1 : 0
+    if (ok && carries[a] === 1) survived++
+  }
   const busSurvived = ix.busRedundancy ? survived : 0
   // A rack naming no feed has no feed scenario (and no per-feed arrays to fill).
   const feeds = ix.feedCount === 0 ? undefined : createFeedScratch(ix)
@@ -226,7 +219,6 @@ export const evaluateConfiguration = (
     redundantU,
     nPlusK,
     survivesLoss: survives,
-    carriesLoad: carries,
     feedSurvivesLoss: feeds?.survives ?? noFeeds,
     feedCounted: feeds?.counted ?? noFeeds,
     busScenariosSurvived: busSurvived,

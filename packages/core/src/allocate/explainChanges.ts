@@ -16,6 +16,7 @@
  * - RedundancyLost for every wired up bus of the target that does not meet N+k.
  */
 import type { BusReport, Reason, ServiceGain } from '../model/plan.js'
+import type { Supply } from '../model/rack.js'
 import type { Evaluation } from './evaluateConfiguration.js'
 import { unitsPerWatt, type RackIndex } from './indexRack.js'
 
@@ -123,7 +124,7 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
     const closedCount = ix.currentClosedCount[s] ?? 0
     if (closedCount === 0 || (closedCount === 1 && ix.usable[s] === 1)) continue
     const id = ix.supplyIds[s] ?? ''
-    const state = ix.supplyState[s]
+    const state = (ix.supplies[s] as Supply).state
     const closedNow: number[] = []
     for (let b = 0; b < B; b++) if (ix.currentClosed[s * B + b] === 1) closedNow.push(b)
     if ((state === 'failed' || state === 'absent') && closedNow.length > 0) {
@@ -159,13 +160,12 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
 
   for (let s = 0; s < ix.supplyCount; s++) {
     const id = ix.supplyIds[s] ?? ''
-    const state = ix.supplyState[s]
     const to = targetAssign[s] ?? -1
     const closedCount = ix.currentClosedCount[s] ?? 0
     // The usual case (at most one closed switch, a usable supply) without lists.
     if (closedCount <= 1 && ix.usable[s] === 1) {
-      let now = -1
-      if (closedCount === 1) for (let b = 0; b < B; b++) if (ix.currentClosed[s * B + b] === 1) now = b
+      // Its one closed bus, or -1 (indexRack's currentOption for a usable supply with at most one).
+      const now = ix.currentOption[s] ?? -1
       if (now !== to) {
         if (now >= 0 && to >= 0)
           reasons.push({
@@ -182,6 +182,7 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
     } else {
       const closedNow: number[] = []
       for (let b = 0; b < B; b++) if (ix.currentClosed[s * B + b] === 1) closedNow.push(b)
+      const state = (ix.supplies[s] as Supply).state
       if (state === 'failed' || state === 'absent') {
         for (const b of closedNow)
           reasons.push({ _tag: 'SupplyUnavailable', supply: id, bus: ix.busIds[b] ?? '', state })
@@ -222,17 +223,18 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
           _tag: 'SupplyPreempted',
           supply: id,
           bus: ix.busIds[to] ?? '',
-          failureRisk: ix.failureRisk[s],
+          failureRisk: (ix.supplies[s] as Supply).failureRisk,
         })
       }
     }
   }
 
+  const servedAsIs = c.currentAsIs.served
   for (let l = 0; l < ix.loadCount; l++) {
-    const id = ix.loadIds[l] ?? ''
-    const a = ix.loadBusA[l] ?? -1
-    const b = ix.loadBusB[l] ?? -1
     if (target.served[l] === 0) {
+      const id = ix.loadIds[l] ?? ''
+      const a = ix.loadBusA[l] ?? -1
+      const b = ix.loadBusB[l] ?? -1
       const ups = [a, b].filter((x) => x >= 0 && target.up[x] === 1)
       const ratingBound = ups.some((x) => (ix.maxU[x] ?? Infinity) < (target.capacityU[x] ?? 0))
       reasons.push({
@@ -242,8 +244,8 @@ export const explainChanges = (c: ChangeContext): Reason[] => {
         powerW: ix.loadW[l] ?? 0,
         why: ups.length === 0 ? 'noBusUp' : ratingBound ? 'busRating' : 'insufficientCapacity',
       })
-    } else if (c.currentAsIs.served[l] === 0) {
-      reasons.push({ _tag: 'LoadRestored', load: id })
+    } else if (servedAsIs[l] === 0) {
+      reasons.push({ _tag: 'LoadRestored', load: ix.loadIds[l] ?? '' })
     }
   }
 

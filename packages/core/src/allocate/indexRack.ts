@@ -35,9 +35,11 @@ export interface RackIndex {
   readonly usable: Uint8Array
   /** 1 when the supply is at risk (warning or failureRisk >= preemptRisk). */
   readonly atRisk: Uint8Array
-  /** Supply state per supply, as in the input. */
-  readonly supplyState: readonly ('ok' | 'warning' | 'failed' | 'absent')[]
-  readonly failureRisk: readonly (number | undefined)[]
+  /**
+   * The input's supplies in id order, for what only the reasons read (state, failure risk): not
+   * copied per supply, since most plans never read them.
+   */
+  readonly supplies: readonly Supply[]
   /** Switch kind per (supply * busCount + bus): index into switchKinds, -1 when no switch. */
   readonly switchKind: Int8Array
   /** Current state per (supply * busCount + bus): 1 when closed. */
@@ -49,6 +51,11 @@ export interface RackIndex {
   readonly options: readonly Int32Array[]
   /** Per supply: how many of its switches are closed now. */
   readonly currentClosedCount: Int32Array
+  /**
+   * Switch changes (level 4) per (supply * (busCount + 1) + 1 + bus), bus -1 = open: changesFor's
+   * table, which the solvers read in their inner loops.
+   */
+  readonly changeCount: Int32Array
   /** Per supply: the bus it currently sits on when that is a valid single option, else -2 (none valid), -1 open. */
   readonly currentOption: Int32Array
   /** Load consumption in quanta (integer). */
@@ -87,12 +94,23 @@ export const quantaPerWatt = 2 ** 20
 export const unitsPerWatt = 2 * quantaPerWatt
 const capacityUnits = (watts: number): number => 2 * Math.floor(watts * quantaPerWatt)
 
-/** Distinct values, highest first. */
-const distinctDescending = (values: readonly number[]): number[] => {
-  if (values.length > 32) return Array.from(new Set(values)).sort((a, b) => b - a)
+/**
+ * The distinct priorities of `items`, highest first. A handful of items (the usual racks) are
+ * inserted in place: no Set, no sort comparator; many go through a Set and one sort.
+ */
+const distinctPriorities = (items: readonly { readonly priority: number }[]): number[] => {
+  if (items.length > 32) return Array.from(new Set(items.map((x) => x.priority))).sort((a, b) => b - a)
   const out: number[] = []
-  for (const v of values) if (!out.includes(v)) out.push(v)
-  return out.sort((a, b) => b - a)
+  for (let k = 0; k < items.length; k++) {
+    const v = (items[k] as { readonly priority: number }).priority
+    let i = 0
+    while (i < out.length && (out[i] ?? 0) > v) i++
+    if (i < out.length && out[i] === v) continue
+    out.push(v)
+    for (let j = out.length - 1; j > i; j--) out[j] = out[j - 1] ?? 0
+    out[i] = v
+  }
+  return out
 }
 
 /** Position of `id` in a short list (a plain loop: cheaper than indexOf's call for a few items), or -1. */
@@ -103,9 +121,13 @@ const positionOf = (ids: readonly string[], id: string): number => {
 
 /** `items` in ascending id order: the array itself when already so (common), else a sorted copy. */
 const byId = <T extends { readonly id: string }>(items: readonly T[]): readonly T[] => {
-  for (let i = 1; i < items.length; i++)
-    if (compareIds((items[i - 1] as T).id, (items[i] as T).id) > 0)
-      return [...items].sort((a, b) => compareIds(a.id, b.id))
+  // One string comparison per neighbour pair (each id read once): strings compare char by char.
+  let prev = items.length > 0 ? (items[0] as T).id : ''
+  for (let i = 1; i < items.length; i++) {
+    const id = (items[i] as T).id
+    if (id < prev) return [...items].sort((a, b) => compareIds(a.id, b.id))
+    prev = id
+  }
   return items
 }
 
@@ -117,11 +139,97 @@ const byId = <T extends { readonly id: string }>(items: readonly T[]): readonly 
 const sharedOptionBuses = 8
 const sharedOptions: (Int32Array | undefined)[] = []
 
+/** The typed-array fields of an index, all views of one buffer. */
+interface IndexViews {
+  readonly supplyCount: number
+  readonly loadCount: number
+  readonly busCount: number
+  readonly capacityU: Float64Array
+  readonly usableW: Float64Array
+  readonly loadQ: Float64Array
+  readonly loadW: Float64Array
+  readonly maxU: Float64Array
+  readonly currentOption: Int32Array
+  readonly currentClosedCount: Int32Array
+  readonly changeCount: Int32Array
+  readonly supplyFeed: Int32Array
+  readonly loadBusA: Int32Array
+  readonly loadBusB: Int32Array
+  readonly loadPriorityRank: Int32Array
+  readonly busPriorityRank: Int32Array
+  readonly usable: Uint8Array
+  readonly atRisk: Uint8Array
+  readonly currentClosed: Uint8Array
+  readonly busWired: Uint8Array
+  readonly switchKind: Int8Array
+  /** The byte fields written only where set (usable .. busWired), to zero on reuse. */
+  readonly setOnly: Uint8Array
+}
+
+/**
+ * One buffer, viewed as the fields: a typed array beyond 64 bytes is allocated off the heap, and each
+ * such allocation costs more than indexing a 12-supply rack.
+ */
+const viewsOf = (S: number, L: number, B: number, buffer: ArrayBuffer): IndexViews => {
+  const floats = 2 * S + 2 * L + B
+  const ints = 3 * S + 3 * L + B + S * (B + 1)
+  const intsAt = 8 * floats
+  const bytesAt = intsAt + 4 * ints
+  const setOnlyBytes = 2 * S + S * B + B
+  return {
+    supplyCount: S,
+    loadCount: L,
+    busCount: B,
+    capacityU: new Float64Array(buffer, 0, S),
+    usableW: new Float64Array(buffer, 8 * S, S),
+    loadQ: new Float64Array(buffer, 16 * S, L),
+    loadW: new Float64Array(buffer, 16 * S + 8 * L, L),
+    maxU: new Float64Array(buffer, 16 * S + 16 * L, B),
+    currentOption: new Int32Array(buffer, intsAt, S),
+    currentClosedCount: new Int32Array(buffer, intsAt + 4 * S, S),
+    supplyFeed: new Int32Array(buffer, intsAt + 8 * S, S),
+    loadBusA: new Int32Array(buffer, intsAt + 12 * S, L),
+    loadBusB: new Int32Array(buffer, intsAt + 12 * S + 4 * L, L),
+    loadPriorityRank: new Int32Array(buffer, intsAt + 12 * S + 8 * L, L),
+    busPriorityRank: new Int32Array(buffer, intsAt + 12 * S + 12 * L, B),
+    changeCount: new Int32Array(buffer, intsAt + 12 * S + 12 * L + 4 * B, S * (B + 1)),
+    usable: new Uint8Array(buffer, bytesAt, S),
+    atRisk: new Uint8Array(buffer, bytesAt + S, S),
+    currentClosed: new Uint8Array(buffer, bytesAt + 2 * S, S * B),
+    busWired: new Uint8Array(buffer, bytesAt + 2 * S + S * B, B),
+    switchKind: new Int8Array(buffer, bytesAt + setOnlyBytes, S * B),
+    setOnly: new Uint8Array(buffer, bytesAt, setOnlyBytes),
+  }
+}
+
+/** Bytes of the buffer viewsOf lays out. */
+const bufferSize = (S: number, L: number, B: number): number =>
+  8 * (2 * S + 2 * L + B) + 4 * (3 * S + 3 * L + B + S * (B + 1)) + 2 * S + 2 * S * B + B
+
 /**
  * The buffer `indexRack(input, true)` reuses (allocate's own index, which never outlives the call:
- * a fresh buffer of this size lives off the heap and costs a tenth of a small rack's whole plan).
+ * a fresh buffer of this size lives off the heap and costs a tenth of a small rack's whole plan), and
+ * its views for the last shape indexed (making the twenty views costs more than filling them).
  */
 let reusedBuffer = new ArrayBuffer(4096)
+let reusedViews: IndexViews | undefined
+
+/** Views of the reused buffer for this shape: the last ones when the shape is the same. */
+const reusedViewsFor = (S: number, L: number, B: number): IndexViews => {
+  const last = reusedViews
+  if (last !== undefined && last.supplyCount === S && last.loadCount === L && last.busCount === B) {
+    // Written only where set: zeroed here (a fresh buffer is zeroed already).
+    last.setOnly.fill(0)
+    return last
+  }
+  const size = bufferSize(S, L, B)
+  if (reusedBuffer.byteLength < size)
+    reusedBuffer = new ArrayBuffer(Math.max(size, 2 * reusedBuffer.byteLength))
+  const views = viewsOf(S, L, B, reusedBuffer)
+  views.setOnly.fill(0)
+  reusedViews = views
+  return views
+}
 
 /**
  * Canonicalise and index a decoded rack. With `reuse`, the typed arrays are views of one module-level
@@ -142,59 +250,36 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
   const busMap = busCount > 8 ? new Map(busIds.map((id, i) => [id, i])) : undefined
   const policy = input.policy
 
-  // One buffer, viewed as the fields: a typed array beyond 64 bytes is allocated off the heap, and
-  // each such allocation costs more than indexing a 12-supply rack.
   const S = supplyCount
   const L = loadCount
-  const floats = 2 * S + 2 * L + busCount
-  const ints = 3 * S + 3 * L + busCount
-  const bytes = 2 * S + S * busCount + busCount
-  const size = 8 * floats + 4 * ints + bytes
-  let buffer: ArrayBuffer
-  if (!reuse) buffer = new ArrayBuffer(size)
-  else {
-    if (reusedBuffer.byteLength < size)
-      reusedBuffer = new ArrayBuffer(Math.max(size, 2 * reusedBuffer.byteLength))
-    buffer = reusedBuffer
-  }
-  const capacityU = new Float64Array(buffer, 0, S)
-  const usableW = new Float64Array(buffer, 8 * S, S)
-  const loadQ = new Float64Array(buffer, 16 * S, L)
-  const loadW = new Float64Array(buffer, 16 * S + 8 * L, L)
-  const maxU = new Float64Array(buffer, 16 * S + 16 * L, busCount)
-  const intsAt = 8 * floats
-  const currentOption = new Int32Array(buffer, intsAt, S)
-  const currentClosedCount = new Int32Array(buffer, intsAt + 4 * S, S)
-  const supplyFeed = new Int32Array(buffer, intsAt + 8 * S, S)
-  const loadBusA = new Int32Array(buffer, intsAt + 12 * S, L)
-  const loadBusB = new Int32Array(buffer, intsAt + 12 * S + 4 * L, L)
-  const loadPriorityRank = new Int32Array(buffer, intsAt + 12 * S + 8 * L, L)
-  const busPriorityRank = new Int32Array(buffer, intsAt + 12 * S + 12 * L, busCount)
-  const bytesAt = intsAt + 4 * ints
-  const usable = new Uint8Array(buffer, bytesAt, S)
-  const atRisk = new Uint8Array(buffer, bytesAt + S, S)
-  const currentClosed = new Uint8Array(buffer, bytesAt + 2 * S, S * busCount)
-  const busWired = new Uint8Array(buffer, bytesAt + 2 * S + S * busCount, busCount)
-  // Written only where set (a fresh buffer is zeroed already).
-  if (reuse) new Uint8Array(buffer, bytesAt, bytes).fill(0)
+  const views = reuse
+    ? reusedViewsFor(S, L, busCount)
+    : viewsOf(S, L, busCount, new ArrayBuffer(bufferSize(S, L, busCount)))
+  const { capacityU, usableW, loadQ, loadW, maxU, currentOption, currentClosedCount, changeCount } = views
+  const supplyFeed = views.supplyFeed
+  const { loadBusA, loadBusB, loadPriorityRank, busPriorityRank, usable, atRisk, currentClosed, busWired } =
+    views
+  const switchKind = views.switchKind
+  switchKind.fill(-1)
   const supplyIds: string[] = []
-  const supplyState: Supply['state'][] = []
-  const failureRisk: (number | undefined)[] = []
+  const derate = policy.derate
+  const preemptRisk = policy.preemptRisk
   let anyFeed = false
   for (let i = 0; i < supplyCount; i++) {
+    // Each input property read once (supplies with and without optional fields differ in shape).
     const s = supplies[i] as Supply
-    capacityU[i] = Math.max(0, capacityUnits(s.capacityW * policy.derate))
-    usableW[i] = s.capacityW * policy.derate
-    usable[i] = s.state === 'failed' || s.state === 'absent' ? 0 : 1
-    atRisk[i] =
-      s.state === 'warning' || (s.failureRisk !== undefined && s.failureRisk >= policy.preemptRisk) ? 1 : 0
+    const usableWatts = s.capacityW * derate
+    const state = s.state
+    const risk = s.failureRisk
+    capacityU[i] = Math.max(0, capacityUnits(usableWatts))
+    usableW[i] = usableWatts
+    usable[i] = state === 'failed' || state === 'absent' ? 0 : 1
+    atRisk[i] = state === 'warning' || (risk !== undefined && risk >= preemptRisk) ? 1 : 0
     supplyIds.push(s.id)
-    supplyState.push(s.state)
-    failureRisk.push(s.failureRisk)
+    supplyFeed[i] = -1 // set below when some supply names a feed
     if (s.feed !== undefined) anyFeed = true
   }
 
-  const switchKind = new Int8Array(supplyCount * busCount).fill(-1)
   // Switches usually come grouped by supply in supply order: try the last position and the next one
   // before a map (built on the first miss).
   let supplyMap: Map<string, number> | undefined
@@ -244,33 +329,36 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
     }
     options.push(opts)
     currentClosedCount[s] = closedCount
+    const row = s * (busCount + 1)
+    changeCount[row] = closedCount
+    for (let b = 0; b < busCount; b++)
+      changeCount[row + 1 + b] = currentClosed[s * busCount + b] === 1 ? closedCount - 1 : closedCount + 1
     currentOption[s] = closedCount === 0 ? -1 : closedCount === 1 && usable[s] === 1 ? closedBus : -2
   }
 
-  const loadPrioritySeen: number[] = []
-  for (const l of loads) loadPrioritySeen.push(l.priority)
-  const loadPriorities = distinctDescending(loadPrioritySeen)
-  const busPrioritySeen: number[] = []
-  for (const b of buses) busPrioritySeen.push(b.priority)
-  const busPriorities = distinctDescending(busPrioritySeen)
+  const loadPriorities = distinctPriorities(loads)
+  const busPriorities = distinctPriorities(buses)
   const loadIds: string[] = []
   const loadRank = loadPriorities.length > 8 ? new Map(loadPriorities.map((p, r) => [p, r])) : undefined
   for (let i = 0; i < loadCount; i++) {
+    // Each input property read once.
     const l = loads[i] as Load
+    const powerW = l.powerW
+    const priority = l.priority
+    const wired = l.buses
     loadIds.push(l.id)
-    loadQ[i] = Math.ceil(l.powerW * quantaPerWatt)
-    loadW[i] = l.powerW
+    loadQ[i] = Math.ceil(powerW * quantaPerWatt)
+    loadW[i] = powerW
     let rank = -1
-    if (loadRank !== undefined) rank = loadRank.get(l.priority) ?? -1
+    if (loadRank !== undefined) rank = loadRank.get(priority) ?? -1
     else
-      for (let r = 0; rank < 0 && r < loadPriorities.length; r++)
-        if (loadPriorities[r] === l.priority) rank = r
+      for (let r = 0; rank < 0 && r < loadPriorities.length; r++) if (loadPriorities[r] === priority) rank = r
     loadPriorityRank[i] = rank
     // Its known buses, distinct, ascending: the first two (decoding allows at most two).
     let a = -1
     let c = -1
-    for (let k = 0; k < l.buses.length; k++) {
-      const id = l.buses[k] ?? ''
+    for (let k = 0; k < wired.length; k++) {
+      const id = wired[k] ?? ''
       const b = busMap === undefined ? positionOf(busIds, id) : (busMap.get(id) ?? -1)
       if (b < 0 || b === a || b === c) continue
       if (a < 0 || b < a) {
@@ -290,7 +378,6 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
   }
 
   const feedIds: string[] = []
-  supplyFeed.fill(-1)
   if (anyFeed) {
     for (const s of supplies) if (s.feed !== undefined && !feedIds.includes(s.feed)) feedIds.push(s.feed)
     feedIds.sort(compareIds)
@@ -310,12 +397,12 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
     capacityU,
     usable,
     atRisk,
-    supplyState,
-    failureRisk,
+    supplies,
     switchKind,
     currentClosed,
     options,
     currentClosedCount,
+    changeCount,
     currentOption,
     loadQ,
     usableW,
@@ -338,8 +425,5 @@ export const indexRack = (input: RackInput, reuse = false): RackIndex => {
 }
 
 /** Switch changes (level 4) if supply `s` ends on `bus` (-1 = open), against the current state. */
-export const changesFor = (ix: RackIndex, s: number, bus: number): number => {
-  const closed = ix.currentClosedCount[s] ?? 0
-  if (bus < 0) return closed
-  return ix.currentClosed[s * ix.busCount + bus] === 1 ? closed - 1 : closed + 1
-}
+export const changesFor = (ix: RackIndex, s: number, bus: number): number =>
+  ix.changeCount[s * (ix.busCount + 1) + 1 + bus] ?? 0

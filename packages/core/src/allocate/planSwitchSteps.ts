@@ -128,36 +128,53 @@ const countUnpowered = (
  * usual handful of steps.
  */
 const noBuses = new Uint8Array(0)
+const noSupplies = new Int32Array(0)
+const noCounts = new Int32Array(0)
+const noCapacity = new Float64Array(0)
 
 class StepPlanner {
   readonly state: Uint8Array
-  /** Closed switches and usable capacity per bus, kept in step with `state` by setSwitch. */
-  readonly countOn: Int32Array
-  readonly capOn: Float64Array
-  readonly loadScratch: Float64Array
+  /**
+   * Closed switches and usable capacity per bus, kept in step with `state` by setSwitch once step 3
+   * starts tracking them (track): steps 1-2 never read them, and most plans end there.
+   */
+  countOn: Int32Array
+  capOn: Float64Array
+  tracking = false
+  /** Made when step 3 has opens to order (most plans have none): see unpoweredProtected. */
+  loadScratch: Float64Array | undefined
   readonly steps: SwitchStep[] = []
-  readonly loadsByUpSet: LoadsByUpSet = new Map()
+  loadsByUpSet: LoadsByUpSet | undefined
   isProtected: Uint8Array
   keepUp: Uint8Array
   /** Step 3's opens, as (supply, bus) pairs. */
   readonly opS: number[] = []
   readonly opB: number[] = []
-  readonly remainingOpens: Int32Array
+  /** Per supply, its step-3 opens not done yet (made with them: most plans have none). */
+  remainingOpens: Int32Array
 
   constructor(
     readonly ix: RackIndex,
     readonly target: Uint8Array,
     readonly served: Uint8Array,
   ) {
-    const S = ix.supplyCount
-    const B = ix.busCount
     this.state = ix.currentClosed.slice()
-    this.countOn = new Int32Array(B)
-    this.capOn = new Float64Array(B)
-    this.loadScratch = new Float64Array(B)
+    this.countOn = noCounts
+    this.capOn = noCapacity
+    this.loadScratch = undefined
+    this.loadsByUpSet = undefined
     this.isProtected = noBuses
     this.keepUp = noBuses
-    this.remainingOpens = new Int32Array(S)
+    this.remainingOpens = noSupplies
+  }
+
+  /** Count the closed switches and usable capacity per bus of `state`, and keep them counted. */
+  track(): void {
+    const ix = this.ix
+    const S = ix.supplyCount
+    const B = ix.busCount
+    this.countOn = new Int32Array(B)
+    this.capOn = new Float64Array(B)
     for (let s = 0; s < S; s++) {
       for (let b = 0; b < B; b++) {
         if (this.state[s * B + b] !== 1) continue
@@ -165,12 +182,14 @@ class StepPlanner {
         if (ix.usable[s] === 1) this.capOn[b] = (this.capOn[b] ?? 0) + (ix.capacityU[s] ?? 0)
       }
     }
+    this.tracking = true
   }
 
   setSwitch(s: number, b: number, closed: 0 | 1): void {
     const B = this.ix.busCount
     if (this.state[s * B + b] === closed) return
     this.state[s * B + b] = closed
+    if (!this.tracking) return
     const sign = closed === 1 ? 1 : -1
     this.countOn[b] = (this.countOn[b] ?? 0) + sign
     if (this.ix.usable[s] === 1) this.capOn[b] = (this.capOn[b] ?? 0) + sign * (this.ix.capacityU[s] ?? 0)
@@ -214,8 +233,8 @@ class StepPlanner {
       this.ix,
       this.countOn,
       this.capOn,
-      this.loadScratch,
-      this.loadsByUpSet,
+      (this.loadScratch ??= new Float64Array(this.ix.busCount)),
+      (this.loadsByUpSet ??= new Map()),
       this.served,
       this.isProtected,
     )
@@ -366,6 +385,8 @@ export const planSwitchStepsIndexed = (
   // 3. opens that unlock a close (moves, and supplies bridging buses that also move), each close done as
   // soon as its supply has no closed switch left. Closes only help and the other opens only hurt, so the
   // only choice is the order of these opens.
+  p.track()
+  p.remainingOpens = new Int32Array(S)
   for (let s = 0; s < S; s++) {
     let closes = false
     for (let b = 0; b < B; b++) if (p.closes(s, b)) closes = true
