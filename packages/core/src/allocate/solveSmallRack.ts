@@ -38,35 +38,56 @@ interface SupplyClass {
   readonly members: number[]
 }
 
-/** One up set: its bus loads and scenario thresholds, and what the searches share. */
-interface UpSet {
-  readonly mask: number
+/**
+ * One up set: what the searches over its profiles share. Its buffers are module-level and reused (see
+ * upSetPool), so every field is set anew by buildUpSet.
+ */
+class UpSet {
+  mask = 0
   /**
    * Per ((i * B + b) * 6 + field), over supplies from i on: the capacity, non-risk capacity and count
    * of those that may go to b (SUF_CAP, SUF_NON_RISK, SUF_COUNT), and the same over those whose
    * cheapest positions include b (FREE_CAP, FREE_NON_RISK, FREE_COUNT). Interleaved: one view, not six.
    */
-  readonly perBus: Float64Array
+  perBus: Float64Array = new Float64Array(0)
   /**
    * Per (i * 3 + field): capacity of supplies from i on that may go to some bus of U (ANY_CAP), the sum
    * of their cheapest change counts (MIN_COST), and where supply i's choices start (CHOICES_AT).
    */
-  readonly perSupply: Float64Array
+  perSupply: Float64Array = new Float64Array(0)
   /** Supply i's choices (-1 open, then its buses in U ascending) from perSupply's CHOICES_AT. */
-  readonly choices: Float64Array
+  choices: Float64Array = new Float64Array(0)
+  /** The switch changes of each choice (same index). */
+  choiceCost: Float64Array = new Float64Array(0)
   /** Per ((i * B + b) * k + t): the t-th largest non-risk capacity among the free ones (0 when fewer). */
-  readonly freeTop: Float64Array
+  freeTop: Float64Array = new Float64Array(0)
   /**
    * Per bus b, the supplies that may go to b but not at their cheapest, by capacity per extra change
    * (descending): supply at arrivals[2 * (b * S + j)], its extra changes at the next index.
    */
-  readonly arrivals: Float64Array
-  readonly arrivalCount: number[]
+  arrivals: Float64Array = new Float64Array(0)
+  readonly arrivalCount: number[] = [0, 0, 0]
   /** Per supply: bit mask of the buses of U it may go to. */
-  readonly anyMask: number[]
+  readonly anyMask: number[] = []
+  /** Per supply: its cheapest change count, and the buses of U where it costs that. */
+  readonly minCost: number[] = []
+  readonly freeMask: number[] = []
   /** Built on first use (only the witness search needs them): see classesOf. */
-  classes: SupplyClass[] | undefined
+  classes: SupplyClass[] | undefined = undefined
 }
+
+/** `buffer` if it holds `length` numbers, else a new one that does (old contents are not kept). */
+const atLeast = (buffer: Float64Array, length: number): Float64Array =>
+  buffer.length >= length ? buffer : new Float64Array(length)
+
+/**
+ * The up sets of the rack being solved, one per bus mask: module-level and reused by every solve, since
+ * a typed array over 64 bytes lives off the heap and allocating one costs more than a small solve's
+ * search. A solve builds each up set it reads first (SmallRackSolver.upSetOf), and a solve runs to its
+ * end without calling out, so no two solves share one; nothing of them outlives the solve (the result
+ * is an array of its own). Buffers grow to the largest rack seen.
+ */
+const upSetPool: UpSet[] = []
 
 /** The up set's supplies grouped into classes (capacity descending; insertion keeps it sorted). */
 const classesOf = (ix: RackIndex, u: UpSet): SupplyClass[] => {
@@ -105,41 +126,26 @@ const optimisticLimits = 0
 
 const bit = (mask: number, b: number): boolean => b >= 0 && (mask & (1 << b)) !== 0
 
-/**
- * Zeroed views carved in turn from one module-level buffer, reused by every solve: a typed array over
- * 64 bytes lives off the heap, and allocating one per call costs more than a small solve's search
- * (and loads the garbage collector). Nothing carved from it outlives the solve that carved it (the
- * result is an array of its own), and a solve runs to its end without calling out, so no two solves
- * ever share it. A larger rack grows it; views carved before that keep the old buffer alive.
- */
-let arena = new Float64Array(4096)
-let arenaAt = 0
-
-type Take = (length: number) => Float64Array
-const take: Take = (length) => {
-  if (arenaAt + length > arena.length) {
-    arena = new Float64Array(Math.max(2 * arena.length, length))
-    arenaAt = 0
-  }
-  const view = arena.subarray(arenaAt, (arenaAt += length))
-  view.fill(0)
-  return view
-}
-
-const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
+/** Fill `u` for up set `mask` of `ix`. */
+const buildUpSet = (ix: RackIndex, mask: number, u: UpSet): void => {
   const S = ix.supplyCount
   const B = ix.busCount
   const K = ix.redundancyK
   const R = (S + 1) * B
-  const perBus = take(6 * R)
-  const perSupply = take(3 * (S + 1))
-  const choices = take(S * (B + 1))
-  const freeTop = take(R * K)
-  const arrivals = take(2 * B * S)
-  const arrivalCount = [0, 0, 0]
-  const minCost: number[] = []
-  const freeMask: number[] = []
-  const anyMask: number[] = []
+  u.mask = mask
+  u.classes = undefined
+  const perBus = (u.perBus = atLeast(u.perBus, 6 * R))
+  const perSupply = (u.perSupply = atLeast(u.perSupply, 3 * (S + 1)))
+  const choices = (u.choices = atLeast(u.choices, S * (B + 1)))
+  const choiceCost = (u.choiceCost = atLeast(u.choiceCost, S * (B + 1)))
+  const freeTop = (u.freeTop = atLeast(u.freeTop, R * K))
+  const arrivals = (u.arrivals = atLeast(u.arrivals, 2 * B * S))
+  const { arrivalCount, minCost, freeMask, anyMask } = u
+  // The sums over no supplies (every other number read is written below first).
+  for (let x = 6 * S * B; x < 6 * R; x++) perBus[x] = 0
+  for (let x = S * B * K; x < R * K; x++) freeTop[x] = 0
+  perSupply[3 * S + ANY_CAP] = 0
+  perSupply[3 * S + MIN_COST] = 0
   let n = 0
   for (let s = 0; s < S; s++) {
     perSupply[3 * s + CHOICES_AT] = n
@@ -149,24 +155,33 @@ const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
     const opts = ix.options[s] ?? []
     // Open first (level-5 order), unless some bus is cheaper: a supply added to a bus never lowers a
     // need met, so opening it then costs more for nothing and is in no optimum.
+    choiceCost[n] = openCost
     choices[n++] = -1
+    let free = 0
     for (let j = 0; j < opts.length; j++) {
       const b = opts[j] ?? 0
       if (!bit(mask, b)) continue
+      const cost = changesFor(ix, s, b)
+      choiceCost[n] = cost
       choices[n++] = b
       any |= 1 << b
-      cheapest = Math.min(cheapest, changesFor(ix, s, b))
+      if (cost < cheapest) {
+        cheapest = cost
+        free = 0
+      }
+      if (cost === cheapest) free |= 1 << b
     }
     if (cheapest < openCost) {
       const first = perSupply[3 * s + CHOICES_AT] ?? 0
-      for (let j = first; j < n - 1; j++) choices[j] = choices[j + 1] ?? 0
+      for (let j = first; j < n - 1; j++) {
+        choices[j] = choices[j + 1] ?? 0
+        choiceCost[j] = choiceCost[j + 1] ?? 0
+      }
       n--
     }
-    let free = 0
-    for (let b = 0; b < B; b++) if (bit(any, b) && changesFor(ix, s, b) === cheapest) free |= 1 << b
-    minCost.push(cheapest)
-    freeMask.push(free)
-    anyMask.push(any)
+    minCost[s] = cheapest
+    freeMask[s] = free
+    anyMask[s] = any
   }
   perSupply[3 * S + CHOICES_AT] = n
 
@@ -220,8 +235,6 @@ const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
     }
     arrivalCount[b] = m
   }
-
-  return { mask, perBus, perSupply, choices, freeTop, arrivals, arrivalCount, anyMask, classes: undefined }
 }
 
 /**
@@ -467,7 +480,7 @@ class WitnessSearch {
   constructor(
     /** The rack being solved (witnessFor hands the scratch on to racks of the same shape). */
     public ix: RackIndex,
-    take: Take,
+    take: (length: number) => Float64Array,
   ) {
     const S = ix.supplyCount
     const B = ix.busCount
@@ -623,7 +636,7 @@ class WitnessSearch {
 
 /**
  * The witness scratch for `ix`: one module-level instance, reused while racks keep the same shape
- * (witnessOf sets every number it reads), with buffers of its own (the arena is per solve).
+ * (witnessOf sets every number it reads), with buffers of its own.
  */
 let sharedWitness: WitnessSearch | undefined
 const witnessFor = (ix: RackIndex): WitnessSearch => {
@@ -664,6 +677,9 @@ const witnessAssign = (ix: RackIndex, u: UpSet, ws: WitnessSearch, out: Int32Arr
   })
 }
 
+/** Per (supply * K + t): bus b's k largest before supply s joined it, for the undo (see upSetPool). */
+let savedScratch: Float64Array = new Float64Array(64)
+
 /**
  * The search state of one solve. A class, not closures: the benchmark runs under a transpiler that
  * wraps every function made per call in a naming call (~0.25 us each), more than a small solve's
@@ -674,7 +690,8 @@ class SmallRackSolver {
   readonly B: number
   readonly K: number
   readonly W: number
-  readonly upSets: (UpSet | undefined)[] = []
+  /** Bit mask of the masks whose up sets this solve has built. */
+  built = 0
   ws: WitnessSearch | null = null
   readonly saved: Float64Array
   readonly best: Int32Array
@@ -708,8 +725,7 @@ class SmallRackSolver {
     this.B = B
     this.K = K
     this.W = profileWidth(B)
-    arenaAt = 0
-    this.saved = take(S * K)
+    this.saved = savedScratch = atLeast(savedScratch, S * K)
     this.best = new Int32Array(S).fill(-1)
     this.candidate = new Int32Array(S)
     this.assign = new Int32Array(S).fill(-1)
@@ -720,10 +736,10 @@ class SmallRackSolver {
   }
 
   upSetOf(mask: number): UpSet {
-    let u = this.upSets[mask]
-    if (u === undefined) {
-      u = buildUpSet(this.ix, mask, take)
-      this.upSets[mask] = u
+    const u = (upSetPool[mask] ??= new UpSet())
+    if ((this.built & (1 << mask)) === 0) {
+      buildUpSet(this.ix, mask, u)
+      this.built |= 1 << mask
     }
     return u
   }
@@ -837,7 +853,7 @@ class SmallRackSolver {
     const { cap, count, nonRisk, top, saved } = this
     for (let j = u.perSupply[3 * s + CHOICES_AT] ?? 0; j < end && !this.done; j++) {
       const b = u.choices[j] ?? -1
-      const nextCost = cost + changesFor(ix, s, b)
+      const nextCost = cost + (u.choiceCost[j] ?? 0)
       const nextLex = lex !== 0 || !this.found ? lex : Math.sign(b - (this.best[s] ?? -1))
       this.assign[s] = b
       if (b >= 0) {
