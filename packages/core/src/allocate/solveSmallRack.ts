@@ -28,14 +28,15 @@ import { changesFor, type RackIndex } from './indexRack.js'
 /** Most buses this solver takes (profiles and class splits are written for up to three). */
 export const smallRackMaxBuses = 3
 
-/** Interchangeable supplies, as far as meeting a profile goes. */
+/** Interchangeable supplies, as far as meeting a profile goes (reused: see classesOf). */
 interface SupplyClass {
-  readonly capacity: number
-  readonly nonRisk: boolean
+  capacity: number
+  nonRisk: boolean
   /** Bit mask of the buses of U it may go to. */
-  readonly mask: number
-  /** Its supplies, ascending. */
+  mask: number
+  /** Its supplies, ascending: the first `size` of `members` (the array is reused). */
   readonly members: number[]
+  size: number
 }
 
 /**
@@ -72,8 +73,19 @@ class UpSet {
   /** Per supply: its cheapest change count, and the buses of U where it costs that. */
   readonly minCost: number[] = []
   readonly freeMask: number[] = []
-  /** Built on first use (only the witness search needs them): see classesOf. */
-  classes: SupplyClass[] | undefined = undefined
+  /** Whether `classes` and the class sums are built for this mask (only the witness search needs them). */
+  classesBuilt = false
+  /** Capacity descending (see classesOf); the first classes.length of classPool, in that order. */
+  readonly classes: SupplyClass[] = []
+  readonly classPool: SupplyClass[] = []
+  /**
+   * Per (c * B + b), over classes from c on: capacity, non-risk capacity and count of those that may go
+   * to b; per c in classAny: capacity of them all.
+   */
+  classCap: Float64Array = new Float64Array(0)
+  classNonRisk: Float64Array = new Float64Array(0)
+  classCount: Float64Array = new Float64Array(0)
+  classAny: Float64Array = new Float64Array(0)
 }
 
 /** `buffer` if it holds `length` numbers, else a new one that does (old contents are not kept). */
@@ -89,10 +101,15 @@ const atLeast = (buffer: Float64Array, length: number): Float64Array =>
  */
 const upSetPool: UpSet[] = []
 
-/** The up set's supplies grouped into classes (capacity descending; insertion keeps it sorted). */
+/**
+ * The up set's supplies grouped into classes (capacity descending; insertion keeps it sorted, equal
+ * capacities in order of first member), and the sums over classes. The class records are the up set's
+ * own and reused (the up set is: see upSetPool).
+ */
 const classesOf = (ix: RackIndex, u: UpSet): SupplyClass[] => {
-  if (u.classes !== undefined) return u.classes
-  const classes: SupplyClass[] = []
+  const classes = u.classes
+  if (u.classesBuilt) return classes
+  classes.length = 0
   for (let s = 0; s < ix.supplyCount; s++) {
     const any = u.anyMask[s] ?? 0
     if (any === 0) continue
@@ -100,14 +117,47 @@ const classesOf = (ix: RackIndex, u: UpSet): SupplyClass[] => {
     const nonRisk = ix.atRisk[s] === 0
     let same: SupplyClass | undefined
     for (const c of classes) if (c.capacity === capacity && c.nonRisk === nonRisk && c.mask === any) same = c
-    if (same !== undefined) same.members.push(s)
-    else {
+    if (same === undefined) {
+      let record = u.classPool[classes.length]
+      if (record === undefined)
+        u.classPool.push((record = { capacity, nonRisk, mask: any, members: [], size: 0 }))
+      record.capacity = capacity
+      record.nonRisk = nonRisk
+      record.mask = any
+      record.size = 0
       let at = classes.length
-      while (at > 0 && (classes[at - 1]?.capacity ?? 0) < capacity) at--
-      classes.splice(at, 0, { capacity, nonRisk, mask: any, members: [s] })
+      classes.push(record)
+      for (; at > 0 && (classes[at - 1]?.capacity ?? 0) < capacity; at--)
+        classes[at] = classes[at - 1] as SupplyClass
+      classes[at] = record
+      same = record
+    }
+    same.members[same.size++] = s
+  }
+  const B = ix.busCount
+  const C = classes.length
+  const sufCap = (u.classCap = atLeast(u.classCap, (C + 1) * B))
+  const sufNonRisk = (u.classNonRisk = atLeast(u.classNonRisk, (C + 1) * B))
+  const sufCount = (u.classCount = atLeast(u.classCount, (C + 1) * B))
+  const sufAny = (u.classAny = atLeast(u.classAny, C + 1))
+  for (let b = 0; b < B; b++) {
+    sufCap[C * B + b] = 0
+    sufNonRisk[C * B + b] = 0
+    sufCount[C * B + b] = 0
+  }
+  sufAny[C] = 0
+  for (let c = C - 1; c >= 0; c--) {
+    const cl = classes[c] as SupplyClass
+    const n = cl.size
+    sufAny[c] = (sufAny[c + 1] ?? 0) + n * cl.capacity
+    for (let b = 0; b < B; b++) {
+      const may = bit(cl.mask, b)
+      sufCap[c * B + b] = (sufCap[(c + 1) * B + b] ?? 0) + (may ? n * cl.capacity : 0)
+      sufNonRisk[c * B + b] = (sufNonRisk[(c + 1) * B + b] ?? 0) + (may && cl.nonRisk ? n * cl.capacity : 0)
+      sufCount[c * B + b] = (sufCount[(c + 1) * B + b] ?? 0) + (may ? n : 0)
     }
   }
-  u.classes = classes
+  u.classesBuilt = true
   return classes
 }
 
@@ -121,8 +171,13 @@ const ANY_CAP = 0
 const MIN_COST = 1
 const CHOICES_AT = 2
 
-/** Limits above the root bound tried before asking whether a profile is met at all. */
-const optimisticLimits = 0
+/**
+ * The root bound from which the first value searched asks whether its profiles are met at all before
+ * searching at that bound: the highest value is the one most often out of reach, and a search at a
+ * bound of 2 or more that fails costs more than the witness search that tells (below it the search
+ * is close to one dive, cheaper than the witness).
+ */
+const witnessFirstFrom = 2
 
 const bit = (mask: number, b: number): boolean => b >= 0 && (mask & (1 << b)) !== 0
 
@@ -133,7 +188,7 @@ const buildUpSet = (ix: RackIndex, mask: number, u: UpSet): void => {
   const K = ix.redundancyK
   const R = (S + 1) * B
   u.mask = mask
-  u.classes = undefined
+  u.classesBuilt = false
   const perBus = (u.perBus = atLeast(u.perBus, 6 * R))
   const perSupply = (u.perSupply = atLeast(u.perSupply, 3 * (S + 1)))
   const choices = (u.choices = atLeast(u.choices, S * (B + 1)))
@@ -459,10 +514,10 @@ const dominated = (profiles: Float64Array, W: number, group: readonly number[], 
  * window).
  */
 class WitnessSearch {
-  readonly sufCap: Float64Array
-  readonly sufNonRisk: Float64Array
-  readonly sufCount: Float64Array
-  readonly sufAny: Float64Array
+  sufCap: Float64Array = new Float64Array(0)
+  sufNonRisk: Float64Array = new Float64Array(0)
+  sufCount: Float64Array = new Float64Array(0)
+  sufAny: Float64Array = new Float64Array(0)
   readonly cap: Float64Array
   readonly count: Float64Array
   readonly nonRisk: Float64Array
@@ -470,27 +525,20 @@ class WitnessSearch {
   readonly windowSum: Float64Array
   /** Per (class * B + bus): how many of the class's supplies go to the bus. */
   readonly share: Float64Array
-  readonly S: number
-  readonly B: number
-  readonly K: number
+  B = 0
+  K = 0
   classes: SupplyClass[] = []
   profiles: Float64Array = profileBuffer
   at = 0
+  /** The rack being solved (witnessFor hands the scratch on to racks of at most `room` supplies). */
+  ix: RackIndex | undefined
 
   constructor(
-    /** The rack being solved (witnessFor hands the scratch on to racks of the same shape). */
-    public ix: RackIndex,
+    readonly room: number,
     take: (length: number) => Float64Array,
   ) {
-    const S = ix.supplyCount
-    const B = ix.busCount
-    this.S = S
-    this.B = B
-    this.K = ix.redundancyK
-    this.sufCap = take((S + 1) * B)
-    this.sufNonRisk = take((S + 1) * B)
-    this.sufCount = take((S + 1) * B)
-    this.sufAny = take(S + 1)
+    const S = room
+    const B = smallRackMaxBuses
     this.cap = take(B)
     this.count = take(B)
     this.nonRisk = take(B)
@@ -503,37 +551,27 @@ class WitnessSearch {
    * Whether some assignment meets the profile at `profiles[at]`: fills share (supplies per class and
    * bus) and returns true, or false when none does.
    */
-  witnessOf(u: UpSet, profiles: Float64Array, at: number): boolean {
-    const B = this.B
-    const classes = classesOf(this.ix, u)
-    const C = classes.length
-    const { sufCap, sufNonRisk, sufCount, sufAny, share } = this
+  witnessOf(ix: RackIndex, u: UpSet, profiles: Float64Array, at: number): boolean {
+    const B = ix.busCount
+    this.ix = ix
+    this.B = B
+    this.K = ix.redundancyK
+    const classes = classesOf(ix, u)
     this.classes = classes
+    this.sufCap = u.classCap
+    this.sufNonRisk = u.classNonRisk
+    this.sufCount = u.classCount
+    this.sufAny = u.classAny
     this.profiles = profiles
     this.at = at
     for (let b = 0; b < B; b++) {
-      sufCap[C * B + b] = 0
-      sufNonRisk[C * B + b] = 0
-      sufCount[C * B + b] = 0
       this.cap[b] = 0
       this.count[b] = 0
       this.nonRisk[b] = 0
       this.windowCount[b] = 0
       this.windowSum[b] = 0
     }
-    sufAny[C] = 0
-    for (let c = C - 1; c >= 0; c--) {
-      const cl = classes[c] as SupplyClass
-      const n = cl.members.length
-      sufAny[c] = (sufAny[c + 1] ?? 0) + n * cl.capacity
-      for (let b = 0; b < B; b++) {
-        const may = bit(cl.mask, b)
-        sufCap[c * B + b] = (sufCap[(c + 1) * B + b] ?? 0) + (may ? n * cl.capacity : 0)
-        sufNonRisk[c * B + b] = (sufNonRisk[(c + 1) * B + b] ?? 0) + (may && cl.nonRisk ? n * cl.capacity : 0)
-        sufCount[c * B + b] = (sufCount[(c + 1) * B + b] ?? 0) + (may ? n : 0)
-        share[c * B + b] = 0
-      }
-    }
+    this.share.fill(0, 0, classes.length * B)
     return this.possible(0) && this.search(0)
   }
 
@@ -562,7 +600,7 @@ class WitnessSearch {
         for (let d = c; free > 0 && d < C; d++) {
           const cl = classes[d] as SupplyClass
           if (!cl.nonRisk || !bit(cl.mask, b)) continue
-          const m = Math.min(free, cl.members.length)
+          const m = Math.min(free, cl.size)
           reach -= m * cl.capacity
           free -= m
         }
@@ -597,7 +635,7 @@ class WitnessSearch {
     const B = this.B
     if (c === this.classes.length) return true
     const cl = this.classes[c] as SupplyClass
-    const n = cl.members.length
+    const n = cl.size
     let b0 = -1
     let b1 = -1
     let b2 = -1
@@ -635,21 +673,18 @@ class WitnessSearch {
 }
 
 /**
- * The witness scratch for `ix`: one module-level instance, reused while racks keep the same shape
- * (witnessOf sets every number it reads), with buffers of its own.
+ * The witness scratch for `ix`: one module-level instance, reused while racks have at most as many
+ * supplies as it has room for (witnessOf sets every number it reads), with buffers of its own.
  */
 let sharedWitness: WitnessSearch | undefined
 const witnessFor = (ix: RackIndex): WitnessSearch => {
   const w = sharedWitness
-  if (w !== undefined && w.S === ix.supplyCount && w.B === ix.busCount && w.K === ix.redundancyK) {
-    w.ix = ix
-    return w
-  }
+  if (w !== undefined && w.room >= ix.supplyCount) return w
   const S = ix.supplyCount
-  const B = ix.busCount
-  const own = new Float64Array(3 * (S + 1) * B + (S + 1) + 5 * B + S * B)
+  const B = smallRackMaxBuses
+  const own = new Float64Array(5 * B + S * B)
   let at = 0
-  sharedWitness = new WitnessSearch(ix, (n) => own.subarray(at, (at += n)))
+  sharedWitness = new WitnessSearch(S, (n) => own.subarray(at, (at += n)))
   return sharedWitness
 }
 
@@ -657,15 +692,19 @@ const witnessFor = (ix: RackIndex): WitnessSearch => {
 const witnessAssign = (ix: RackIndex, u: UpSet, ws: WitnessSearch, out: Int32Array): void => {
   const B = ix.busCount
   out.fill(-1)
-  classesOf(ix, u).forEach((cl, c) => {
-    for (const s of cl.members) {
+  const classes = classesOf(ix, u)
+  for (let c = 0; c < classes.length; c++) {
+    const cl = classes[c] as SupplyClass
+    for (let j = 0; j < cl.size; j++) {
+      const s = cl.members[j] ?? 0
       const now = ix.currentOption[s] ?? -1
       if (now >= 0 && (ws.share[c * B + now] ?? 0) > 0) {
         out[s] = now
         ws.share[c * B + now] = (ws.share[c * B + now] ?? 0) - 1
       }
     }
-    for (const s of cl.members) {
+    for (let j = 0; j < cl.size; j++) {
+      const s = cl.members[j] ?? 0
       if ((out[s] ?? -1) >= 0) continue
       for (let b = 0; b < B; b++) {
         if ((ws.share[c * B + b] ?? 0) === 0) continue
@@ -674,7 +713,7 @@ const witnessAssign = (ix: RackIndex, u: UpSet, ws: WitnessSearch, out: Int32Arr
         break
       }
     }
-  })
+  }
 }
 
 /** Per (supply * K + t): bus b's k largest before supply s joined it, for the undo (see upSetPool). */
@@ -911,10 +950,10 @@ class SmallRackSolver {
 
   /**
    * Values from the highest: the fewest changes, then level 5, over the value's minimal profiles, by a
-   * rising limit on changes, so the first assignment found is the answer. A few limits above the root
-   * bound are tried first; past them, only the profiles some assignment meets (witnessOf) go on, up
-   * to the cheapest witness's changes, where one is found for sure. A value none of whose profiles is
-   * met gives way to the next.
+   * rising limit on changes, so the first assignment found is the answer. The root bound is tried
+   * first (but see witnessFirstFrom); past it, only the profiles some assignment meets (witnessOf) go
+   * on, up to the cheapest witness's changes, where one is found for sure. A value none of whose
+   * profiles is met gives way to the next.
    */
   solve(): Int32Array | null {
     const { ix, S, W, entries } = this
@@ -932,6 +971,7 @@ class SmallRackSolver {
     let profiles = profileBuffer.subarray(0, 0)
     const group: number[] = []
     const candidates: number[] = []
+    let first = true
     for (let ceiling = Infinity; ;) {
       let value = -1
       for (let p = 0; p < profiles.length / W; p++) {
@@ -959,14 +999,16 @@ class SmallRackSolver {
         low = Math.min(low, bound)
       }
       if (candidates.length === 0) continue
-      const optimistic = low + optimisticLimits
+      // The limits searched before the witness: the root bound, or none (see witnessFirstFrom).
+      const optimistic = first && low >= witnessFirstFrom ? low - 1 : low
+      first = false
       for (let L = low; L <= optimistic; L++) if (this.searchAt(candidates, L)) return this.best
       let witnessCost = Infinity
       const met: number[] = []
       for (const p of candidates) {
         const up = this.upSetOf(profiles[p] ?? 0)
         this.ws ??= witnessFor(ix)
-        if (!this.ws.witnessOf(up, profiles, p)) continue
+        if (!this.ws.witnessOf(ix, up, profiles, p)) continue
         met.push(p)
         witnessAssign(ix, up, this.ws, this.candidate)
         let cost = 0
