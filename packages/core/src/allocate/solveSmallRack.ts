@@ -13,7 +13,8 @@
  * only grow with the needs met, so:
  * 1. the best value v is the highest value of a profile some assignment meets (witnessOf: supplies
  *    grouped into interchangeable classes, largest first, none left open since adding a supply never
- *    lowers a bus's capacity or redundant capacity);
+ *    lowers a bus's capacity or redundant capacity; a profile asking N+k of two or more buses must
+ *    first fit them at once, each bus holding its need plus its k largest: windowsFit);
  * 2. the optimum is the assignment with the fewest switch changes, then first in the level-5 order,
  *    meeting one of the profiles of value v (fewestChanges: depth first over supplies in id order,
  *    open then buses in id order, which is the level-5 order, from the cheapest witness, with capacity
@@ -73,6 +74,15 @@ class UpSet {
   /** Per supply: its cheapest change count, and the buses of U where it costs that. */
   readonly minCost: number[] = []
   readonly freeMask: number[] = []
+  /** Non-risk capacity of the supplies that may go to some bus of U. */
+  nonRiskAny = 0
+  /**
+   * Per bus b, from b * S: the non-risk capacities of the supplies that may go to b, ascending (the
+   * first windowCount[b]); built on first use (see windowFloor).
+   */
+  windowCaps: Float64Array = new Float64Array(0)
+  readonly windowCount: number[] = [0, 0, 0]
+  windowsBuilt = false
   /** Whether `classes` and the class sums are built for this mask (only the witness search needs them). */
   classesBuilt = false
   /** Capacity descending (see classesOf); the first classes.length of classPool, in that order. */
@@ -189,6 +199,7 @@ const buildUpSet = (ix: RackIndex, mask: number, u: UpSet): void => {
   const R = (S + 1) * B
   u.mask = mask
   u.classesBuilt = false
+  u.windowsBuilt = false
   const perBus = (u.perBus = atLeast(u.perBus, 6 * R))
   const perSupply = (u.perSupply = atLeast(u.perSupply, 3 * (S + 1)))
   const choices = (u.choices = atLeast(u.choices, S * (B + 1)))
@@ -201,6 +212,7 @@ const buildUpSet = (ix: RackIndex, mask: number, u: UpSet): void => {
   for (let x = S * B * K; x < R * K; x++) freeTop[x] = 0
   perSupply[3 * S + ANY_CAP] = 0
   perSupply[3 * S + MIN_COST] = 0
+  let nonRiskAny = 0
   let n = 0
   for (let s = 0; s < S; s++) {
     perSupply[3 * s + CHOICES_AT] = n
@@ -246,6 +258,7 @@ const buildUpSet = (ix: RackIndex, mask: number, u: UpSet): void => {
     const any = anyMask[s] ?? 0
     const free = freeMask[s] ?? 0
     perSupply[3 * s + ANY_CAP] = (perSupply[3 * s + 3 + ANY_CAP] ?? 0) + (any !== 0 ? c : 0)
+    if (any !== 0) nonRiskAny += nr
     perSupply[3 * s + MIN_COST] = (perSupply[3 * s + 3 + MIN_COST] ?? 0) + (minCost[s] ?? 0)
     for (let b = 0; b < B; b++) {
       const i = s * B + b
@@ -290,6 +303,43 @@ const buildUpSet = (ix: RackIndex, mask: number, u: UpSet): void => {
     }
     arrivalCount[b] = m
   }
+  u.nonRiskAny = nonRiskAny
+}
+
+/**
+ * The least value the k-th largest non-risk capacity on bus b can have when its redundant capacity
+ * (all but the k largest) reaches `need` > 0: the smallest w among the capacities that may go there
+ * whose capacities up to w, less w itself (the k-th largest is among them), reach `need` (they grow
+ * with w); Infinity when none does. The k largest then hold at least k * w, so the bus holds at least
+ * need + k * w of non-risk capacity.
+ */
+const windowFloor = (ix: RackIndex, u: UpSet, b: number, need: number): number => {
+  const S = ix.supplyCount
+  if (!u.windowsBuilt) {
+    const caps = (u.windowCaps = atLeast(u.windowCaps, ix.busCount * S))
+    for (let x = 0; x < ix.busCount; x++) {
+      const from = x * S
+      let m = 0
+      for (let s = 0; s < S; s++) {
+        if (!bit(u.anyMask[s] ?? 0, x) || ix.atRisk[s] === 1) continue
+        const c = ix.capacityU[s] ?? 0
+        let j = from + m++
+        for (; j > from && (caps[j - 1] ?? 0) > c; j--) caps[j] = caps[j - 1] ?? 0
+        caps[j] = c
+      }
+      u.windowCount[x] = m
+    }
+    u.windowsBuilt = true
+  }
+  const caps = u.windowCaps
+  const end = b * S + (u.windowCount[b] ?? 0)
+  let upTo = 0
+  for (let j = b * S; j < end; j++) {
+    const w = caps[j] ?? 0
+    upTo += w
+    if (upTo - w >= need) return w
+  }
+  return Infinity
 }
 
 /**
@@ -937,6 +987,33 @@ class SmallRackSolver {
     return this.found
   }
 
+  /**
+   * Whether the supplies can hold, on the buses with a redundancy need, that need plus their k largest
+   * (see windowFloor), alongside the other buses' capacity needs: a supply goes to one bus only. The
+   * per-bus bounds (promising, WitnessSearch.possible) miss this when two or more buses need N+k.
+   */
+  windowsFit(u: UpSet, p: number): boolean {
+    const { ix, B, K, profiles } = this
+    let needy = 0
+    for (let b = 0; b < B; b++) if ((profiles[p + 2 + B + b] ?? -1) > 0) needy++
+    if (needy < 2 || K === 0) return true
+    let total = 0
+    let nonRisk = 0
+    for (let b = 0; b < B; b++) {
+      if (!bit(u.mask, b)) continue
+      const capNeed = profiles[p + 2 + b] ?? 0
+      const need = profiles[p + 2 + B + b] ?? -1
+      if (need <= 0) {
+        total += capNeed
+        continue
+      }
+      const held = need + K * windowFloor(ix, u, b, need)
+      nonRisk += held
+      total += Math.max(capNeed, held)
+    }
+    return nonRisk <= u.nonRiskAny && total <= (u.perSupply[ANY_CAP] ?? 0)
+  }
+
   /** The smallest limit the root bound of profile p allows (Infinity when its needs are out of reach). */
   rootBound(p: number): number {
     this.at = p
@@ -1008,7 +1085,7 @@ class SmallRackSolver {
       for (const p of candidates) {
         const up = this.upSetOf(profiles[p] ?? 0)
         this.ws ??= witnessFor(ix)
-        if (!this.ws.witnessOf(ix, up, profiles, p)) continue
+        if (!this.windowsFit(up, p) || !this.ws.witnessOf(ix, up, profiles, p)) continue
         met.push(p)
         witnessAssign(ix, up, this.ws, this.candidate)
         let cost = 0
