@@ -766,8 +766,24 @@ const witnessAssign = (ix: RackIndex, u: UpSet, ws: WitnessSearch, out: Int32Arr
   }
 }
 
-/** Per (supply * K + t): bus b's k largest before supply s joined it, for the undo (see upSetPool). */
-let savedScratch: Float64Array = new Float64Array(64)
+/**
+ * The search's working arrays, module-level and reused by every solve for the reasons upSetPool gives
+ * (typed arrays cost more to make than a small search), grown to the largest rack seen. The answer is
+ * copied out of `best`. Per (supply * K + t) in `saved`: bus b's k largest before the supply joined
+ * it, for the undo.
+ */
+const scratch = {
+  saved: new Float64Array(64) as Float64Array,
+  best: new Int32Array(16) as Int32Array,
+  candidate: new Int32Array(16) as Int32Array,
+  assign: new Int32Array(16) as Int32Array,
+  cap: new Float64Array(smallRackMaxBuses),
+  count: new Int32Array(smallRackMaxBuses),
+  nonRisk: new Float64Array(smallRackMaxBuses),
+  top: new Float64Array(16) as Float64Array,
+}
+const atLeastInts = (buffer: Int32Array, length: number): Int32Array =>
+  buffer.length >= length ? buffer : new Int32Array(length)
 
 /**
  * The search state of one solve. A class, not closures: the benchmark runs under a transpiler that
@@ -814,14 +830,20 @@ class SmallRackSolver {
     this.B = B
     this.K = K
     this.W = profileWidth(B)
-    this.saved = savedScratch = atLeast(savedScratch, S * K)
-    this.best = new Int32Array(S).fill(-1)
-    this.candidate = new Int32Array(S)
-    this.assign = new Int32Array(S).fill(-1)
-    this.cap = new Float64Array(B)
-    this.count = new Int32Array(B)
-    this.nonRisk = new Float64Array(B)
-    this.top = new Float64Array(Math.max(1, B * K))
+    this.saved = scratch.saved = atLeast(scratch.saved, S * K)
+    this.best = scratch.best = atLeastInts(scratch.best, S).fill(-1)
+    this.candidate = scratch.candidate = atLeastInts(scratch.candidate, S)
+    this.assign = scratch.assign = atLeastInts(scratch.assign, S).fill(-1)
+    // Every search leaves these as it found them (zero); set anyway, so that nothing carries over.
+    this.cap = scratch.cap.fill(0)
+    this.count = scratch.count.fill(0)
+    this.nonRisk = scratch.nonRisk.fill(0)
+    this.top = scratch.top = atLeast(scratch.top, B * K).fill(0)
+  }
+
+  /** The answer, as an array of its own (`best` is scratch). */
+  result(): Int32Array {
+    return this.best.slice(0, this.S)
   }
 
   upSetOf(mask: number): UpSet {
@@ -1040,8 +1062,9 @@ class SmallRackSolver {
     for (let e = 0; e < entries.length; e++) {
       const bound = entries[e]?.bound ?? 0
       let at = order.length
-      while (at > 0 && (entries[order[at - 1] ?? 0]?.bound ?? 0) < bound) at--
-      order.splice(at, 0, e)
+      order.push(e)
+      for (; at > 0 && (entries[order[at - 1] ?? 0]?.bound ?? 0) < bound; at--) order[at] = order[at - 1] ?? 0
+      order[at] = e
     }
     let made = 0
     profileLength = 0
@@ -1079,7 +1102,7 @@ class SmallRackSolver {
       // The limits searched before the witness: the root bound, or none (see witnessFirstFrom).
       const optimistic = first && low >= witnessFirstFrom ? low - 1 : low
       first = false
-      for (let L = low; L <= optimistic; L++) if (this.searchAt(candidates, L)) return this.best
+      for (let L = low; L <= optimistic; L++) if (this.searchAt(candidates, L)) return this.result()
       let witnessCost = Infinity
       const met: number[] = []
       for (const p of candidates) {
@@ -1094,7 +1117,7 @@ class SmallRackSolver {
       }
       if (met.length === 0) continue
       // The cheapest witness is found at its own limit at the latest.
-      for (let L = optimistic + 1; L <= witnessCost; L++) if (this.searchAt(met, L)) return this.best
+      for (let L = optimistic + 1; L <= witnessCost; L++) if (this.searchAt(met, L)) return this.result()
     }
   }
 }
@@ -1106,12 +1129,19 @@ class SmallRackSolver {
 export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
   const B = ix.busCount
   if (B > smallRackMaxBuses || ix.feedCount > 0) return null
-  // The up sets that leave no load without a bus.
+  // The up sets that leave no load without a bus: per distinct set of a load's buses (bit m of
+  // loadSets), the up set must meet it.
+  let loadSets = 0
+  for (let l = 0; l < ix.loadCount; l++) {
+    const a = ix.loadBusA[l] ?? -1
+    const c = ix.loadBusB[l] ?? -1
+    loadSets |= 1 << ((a >= 0 ? 1 << a : 0) | (c >= 0 ? 1 << c : 0))
+  }
   const entries: Entry[] = []
   for (let mask = 0; mask < 1 << B; mask++) {
     let everyLoad = true
-    for (let l = 0; everyLoad && l < ix.loadCount; l++)
-      everyLoad = bit(mask, ix.loadBusA[l] ?? -1) || bit(mask, ix.loadBusB[l] ?? -1)
+    for (let m = 0; everyLoad && m < 1 << B; m++)
+      if ((loadSets & (1 << m)) !== 0) everyLoad = (m & mask) !== 0
     if (everyLoad) entries.push({ mask, served: null, bound: valueBound(ix, mask) })
   }
   return new SmallRackSolver(ix, entries).solve()
@@ -1123,16 +1153,15 @@ export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
  * one, its loss loses every load through it).
  */
 const valueBound = (ix: RackIndex, mask: number): number => {
-  const digits = [0, 0, 0]
   let up = 0
+  let value = 0
+  // Each wired up bus adds one to its priority's base-4 digit (highest priority first).
+  const P = ix.busPriorities.length
   for (let b = 0; b < ix.busCount; b++) {
     if (!bit(mask, b)) continue
     up++
-    const r = ix.busPriorityRank[b] ?? 0
-    if (ix.busWired[b] === 1) digits[r] = (digits[r] ?? 0) + 1
+    if (ix.busWired[b] === 1) value += 4 ** (P - 1 - (ix.busPriorityRank[b] ?? 0))
   }
-  let value = 0
-  for (let r = 0; r < ix.busPriorities.length; r++) value = value * 4 + (digits[r] ?? 0)
   return value * 4 + (ix.busRedundancy && up >= 2 ? up : 0)
 }
 
