@@ -19,7 +19,8 @@
  *    meeting one of the profiles of value v (fewestChanges: depth first over supplies in id order,
  *    open then buses in id order, which is the level-5 order, from the cheapest witness, with capacity
  *    bounds and a change bound: each supply's cheapest position, plus per bus the cheapest way to bring
- *    in what those positions leave short, as a fractional cover).
+ *    in what those positions leave short, as a fractional cover; at the root also in whole supplies,
+ *    at least as many as the largest ones that cover it, at the fewest extra changes: wholeBound).
  * With shedding the same holds per (up set, served set) pair among those best on level 1: the loads,
  * and so the profiles, are fixed by the pair.
  */
@@ -68,6 +69,15 @@ class UpSet {
    * (descending): supply at arrivals[2 * (b * S + j)], its extra changes at the next index.
    */
   arrivals: Float64Array = new Float64Array(0)
+  /**
+   * Per (b * 4 + x): how many of them bring their supply in at one extra change (x = 0), at two (1),
+   * and the same over the non-risk ones (2, 3).
+   */
+  readonly arrivalExtras: number[] = []
+  /** Per bus b, from b * S: the capacities of those supplies, descending, negated when at risk. */
+  arrivalCapacities: Float64Array = new Float64Array(0)
+  /** Whether arrivalExtras and arrivalCapacities are built for this mask (see wholeBound). */
+  wholeBuilt = false
   readonly arrivalCount: number[] = [0, 0, 0]
   /** Per supply: bit mask of the buses of U it may go to. */
   readonly anyMask: number[] = []
@@ -284,11 +294,13 @@ const buildUpSet = (ix: RackIndex, mask: number, u: UpSet): void => {
 
   // Per bus, the supplies that may arrive at extra changes, by capacity per extra change (insertion
   // sort, ties by index).
+  u.wholeBuilt = false
   for (let b = 0; b < B; b++) {
     let m = 0
     for (let s = 0; s < S; s++) {
       if (!bit(anyMask[s] ?? 0, b) || bit(freeMask[s] ?? 0, b)) continue
       const extra = changesFor(ix, s, b) - (minCost[s] ?? 0)
+
       const c = ix.capacityU[s] ?? 0
       let j = m++
       for (; j > 0; j--) {
@@ -892,11 +904,85 @@ class SmallRackSolver {
       if (s < i || (nonRiskOnly && ix.atRisk[s] === 1)) continue
       const c = ix.capacityU[s] ?? 0
       const extra = u.arrivals[2 * (b * S + j) + 1] ?? 1
-      if (c >= left) return cost + Math.ceil((extra * left) / c - 1e-9)
+      if (c >= left) {
+        const fractional = cost + Math.ceil((extra * left) / c - 1e-9)
+        return fractional
+      }
       left -= c
       cost += extra
     }
     return Infinity
+  }
+
+  /** promising's change bound at the root, each bus's arrivals counted as whole supplies too. */
+  wholeRootBound(p: number): number {
+    const { B, u, profiles } = this
+    let bound = u.perSupply[MIN_COST] ?? 0
+    for (let b = 0; b < B; b++) {
+      if (!bit(u.mask, b)) continue
+      const need = profiles[p + 2 + B + b] ?? -1
+      let extra = 0
+      if (need >= 0) {
+        const redLeft = need - this.redundantWithFree(0, b)
+        if (redLeft > 0) extra = this.wholeBound(b, redLeft, true)
+      }
+      const capLeft = (profiles[p + 2 + b] ?? 0) - (u.perBus[6 * b + FREE_CAP] ?? 0)
+      if (capLeft > 0) extra = Math.max(extra, this.wholeBound(b, capLeft, false))
+      if (extra === 0 && (u.perBus[6 * b + FREE_COUNT] ?? 0) === 0) extra = 1
+      bound += extra
+    }
+    return bound
+  }
+
+  /** Fill the up set's arrivalExtras and arrivalCapacities from its arrivals. */
+  buildWhole(): void {
+    const { S, B, ix, u } = this
+    const capacities = (u.arrivalCapacities = atLeast(u.arrivalCapacities, B * S))
+    const extras = u.arrivalExtras
+    for (let b = 0; b < B; b++) {
+      for (let x = 0; x < 4; x++) extras[b * 4 + x] = 0
+      const n = u.arrivalCount[b] ?? 0
+      for (let j = 0; j < n; j++) {
+        const s = u.arrivals[2 * (b * S + j)] ?? 0
+        const extra = u.arrivals[2 * (b * S + j) + 1] ?? 1
+        if (extra <= 2) {
+          const x = b * 4 + extra - 1
+          extras[x] = (extras[x] ?? 0) + 1
+          if (ix.atRisk[s] === 0) extras[x + 2] = (extras[x + 2] ?? 0) + 1
+        }
+        const c = ix.capacityU[s] ?? 0
+        let k = b * S + j
+        for (; k > b * S && Math.abs(capacities[k - 1] ?? 0) < c; k--) capacities[k] = capacities[k - 1] ?? 0
+        capacities[k] = ix.atRisk[s] === 1 ? -c : c
+      }
+    }
+    u.wholeBuilt = true
+  }
+
+  /**
+   * arrivalBound at the root, and where one supply in part might not do, the same counting whole
+   * supplies: bringing `short` takes at least as many supplies as the largest need, so at least the
+   * sum of that many of the smallest extra change counts.
+   */
+  wholeBound(b: number, short: number, nonRiskOnly: boolean): number {
+    const { S, u } = this
+    const n = u.arrivalCount[b] ?? 0
+    if (!u.wholeBuilt) this.buildWhole()
+    // The fewest supplies that bring `short`: the largest first.
+    let needed = 0
+    let held = 0
+    for (let j = b * S; j < b * S + n && held < short; j++) {
+      const c = u.arrivalCapacities[j] ?? 0
+      // (A supply of no capacity brings nothing: not counted.)
+      if (c === 0 || (c < 0 && nonRiskOnly)) continue
+      held += Math.abs(c)
+      needed++
+    }
+    if (held < short) return Infinity
+    const x = b * 4 + (nonRiskOnly ? 2 : 0)
+    const fromOnes = Math.min(needed, u.arrivalExtras[x] ?? 0)
+    const fromTwos = Math.min(needed - fromOnes, u.arrivalExtras[x + 1] ?? 0)
+    return fromOnes + 2 * fromTwos + 3 * (needed - fromOnes - fromTwos)
   }
 
   redundant(b: number): number {
@@ -1043,6 +1129,7 @@ class SmallRackSolver {
     // The bound checks only compare it with the limit: with none, the bound itself is the answer.
     this.limit = Infinity
     if (!this.promising(0, 0, 0)) return Infinity
+    this.lastBound = Math.max(this.lastBound, this.wholeRootBound(p))
     // No assignment changes more than two switches per supply (plus a bridging supply's extra ones).
     return this.lastBound <= 2 * this.S + 2 * this.B * this.S ? this.lastBound : Infinity
   }

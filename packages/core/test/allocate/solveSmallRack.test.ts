@@ -1,7 +1,7 @@
 import { describe, expect } from 'vitest'
 import { fc, test } from '@fast-check/vitest'
 import type { RackInput } from '../../src/model/rack.js'
-import { indexRack } from '../../src/allocate/indexRack.js'
+import { changesFor, indexRack } from '../../src/allocate/indexRack.js'
 import { solveSmallRack, solveSmallRackShedding } from '../../src/allocate/solveSmallRack.js'
 import {
   chooseSheddingExact,
@@ -185,6 +185,32 @@ describe('solveSmallRack', () => {
     expect(nPlusOne([500, 500, 500, 500])).toBe(2)
     // Within reach with the redundant capacity exactly the need on one bus: 3 x 250 and 600 + 600.
     expect(nPlusOne([250, 250, 250, 600, 600])).toBe(2)
+  })
+
+  test('moves whole supplies: two moves where one and a part would do (root bound in whole supplies)', () => {
+    // 800 W on each bus. A holds 4 x 500 + 300 (redundant 1800), B 500 + 200 (redundant 200): B is
+    // 600 W short, more than any one supply, so two supplies move from A (4 changes), leaving A
+    // 500 + 500 + 300 (redundant 800). In part, one and a fifth of a supply would bring it (3 changes).
+    const caps = [500, 500, 500, 500, 300, 500, 200]
+    const rack: RackInput = {
+      supplies: caps.map((capacityW, i) => ({ id: `p${i}`, capacityW, state: 'ok' as const })),
+      buses: [
+        { id: 'A', priority: 1 },
+        { id: 'B', priority: 1 },
+      ],
+      loads: [{ id: 'l1', powerW: 1600, priority: 1, buses: ['A', 'B'] }],
+      switches: caps.flatMap((_, i) => [
+        { supply: `p${i}`, bus: 'A', kind: 'fet' as const, closed: i < 5 },
+        { supply: `p${i}`, bus: 'B', kind: 'fet' as const, closed: i >= 5 },
+      ]),
+      policy: { supplyRedundancy: 1, busRedundancy: false, derate: 1, preemptRisk: 0.5 },
+    }
+    const ix = indexRack(rack)
+    const solved = solveSmallRack(ix) ?? new Int32Array()
+    expect(closedOf(rack, solved)).toEqual(referenceAllocate(rack).closed)
+    let changes = 0
+    solved.forEach((b, s) => (changes += changesFor(ix, s, b)))
+    expect(changes).toBe(4)
   })
 
   test.prop([rackInputArb({ minSupplies: 1, maxSupplies: 4, minBuses: 4, maxBuses: 5, maxFeeds: 0 })], {
