@@ -86,13 +86,6 @@ class UpSet {
   readonly freeMask: number[] = []
   /** Non-risk capacity of the supplies that may go to some bus of U. */
   nonRiskAny = 0
-  /**
-   * Per bus b, from b * S: the non-risk capacities of the supplies that may go to b, ascending (the
-   * first windowCount[b]); built on first use (see windowFloor).
-   */
-  windowCaps: Float64Array = new Float64Array(0)
-  readonly windowCount: number[] = [0, 0, 0]
-  windowsBuilt = false
   /** Whether `classes` and the class sums are built for this mask (only the witness search needs them). */
   classesBuilt = false
   /** Capacity descending (see classesOf); the first classes.length of classPool, in that order. */
@@ -209,7 +202,6 @@ const buildUpSet = (ix: RackIndex, mask: number, u: UpSet): void => {
   const R = (S + 1) * B
   u.mask = mask
   u.classesBuilt = false
-  u.windowsBuilt = false
   const perBus = (u.perBus = atLeast(u.perBus, 6 * R))
   const perSupply = (u.perSupply = atLeast(u.perSupply, 3 * (S + 1)))
   const choices = (u.choices = atLeast(u.choices, S * (B + 1)))
@@ -326,30 +318,14 @@ const buildUpSet = (ix: RackIndex, mask: number, u: UpSet): void => {
  * need + k * w of non-risk capacity.
  */
 const windowFloor = (ix: RackIndex, u: UpSet, b: number, need: number): number => {
-  const S = ix.supplyCount
-  if (!u.windowsBuilt) {
-    const caps = (u.windowCaps = atLeast(u.windowCaps, ix.busCount * S))
-    for (let x = 0; x < ix.busCount; x++) {
-      const from = x * S
-      let m = 0
-      for (let s = 0; s < S; s++) {
-        if (!bit(u.anyMask[s] ?? 0, x) || ix.atRisk[s] === 1) continue
-        const c = ix.capacityU[s] ?? 0
-        let j = from + m++
-        for (; j > from && (caps[j - 1] ?? 0) > c; j--) caps[j] = caps[j - 1] ?? 0
-        caps[j] = c
-      }
-      u.windowCount[x] = m
-    }
-    u.windowsBuilt = true
-  }
-  const caps = u.windowCaps
-  const end = b * S + (u.windowCount[b] ?? 0)
+  // The classes from the smallest capacity up (equal capacities are adjacent).
+  const classes = classesOf(ix, u)
   let upTo = 0
-  for (let j = b * S; j < end; j++) {
-    const w = caps[j] ?? 0
-    upTo += w
-    if (upTo - w >= need) return w
+  for (let c = classes.length - 1; c >= 0; c--) {
+    const cl = classes[c] as SupplyClass
+    if (!cl.nonRisk || !bit(cl.mask, b)) continue
+    upTo += cl.size * cl.capacity
+    if (upTo - cl.capacity >= need) return cl.capacity
   }
   return Infinity
 }
