@@ -13,12 +13,14 @@
  * only grow with the needs met, so:
  * 1. the best value v is the highest value of a profile some assignment meets (witnessOf: supplies
  *    grouped into interchangeable classes, largest first, none left open since adding a supply never
- *    lowers a bus's capacity or redundant capacity);
+ *    lowers a bus's capacity or redundant capacity; a profile asking N+k of two or more buses must
+ *    first fit them at once, each bus holding its need plus its k largest: windowsFit);
  * 2. the optimum is the assignment with the fewest switch changes, then first in the level-5 order,
  *    meeting one of the profiles of value v (fewestChanges: depth first over supplies in id order,
  *    open then buses in id order, which is the level-5 order, from the cheapest witness, with capacity
  *    bounds and a change bound: each supply's cheapest position, plus per bus the cheapest way to bring
- *    in what those positions leave short, as a fractional cover).
+ *    in what those positions leave short, as a fractional cover; at the root also in whole supplies,
+ *    at least as many as the largest ones that cover it, at the fewest extra changes: wholeBound).
  * With shedding the same holds per (up set, served set) pair among those best on level 1: the loads,
  * and so the profiles, are fixed by the pair.
  */
@@ -28,50 +30,99 @@ import { changesFor, type RackIndex } from './indexRack.js'
 /** Most buses this solver takes (profiles and class splits are written for up to three). */
 export const smallRackMaxBuses = 3
 
-/** Interchangeable supplies, as far as meeting a profile goes. */
+/** Interchangeable supplies, as far as meeting a profile goes (reused: see classesOf). */
 interface SupplyClass {
-  readonly capacity: number
-  readonly nonRisk: boolean
+  capacity: number
+  nonRisk: boolean
   /** Bit mask of the buses of U it may go to. */
-  readonly mask: number
-  /** Its supplies, ascending. */
+  mask: number
+  /** Its supplies, ascending: the first `size` of `members` (the array is reused). */
   readonly members: number[]
+  size: number
 }
 
-/** One up set: its bus loads and scenario thresholds, and what the searches share. */
-interface UpSet {
-  readonly mask: number
+/**
+ * One up set: what the searches over its profiles share. Its buffers are module-level and reused (see
+ * upSetPool), so every field is set anew by buildUpSet.
+ */
+class UpSet {
+  mask = 0
   /**
    * Per ((i * B + b) * 6 + field), over supplies from i on: the capacity, non-risk capacity and count
    * of those that may go to b (SUF_CAP, SUF_NON_RISK, SUF_COUNT), and the same over those whose
    * cheapest positions include b (FREE_CAP, FREE_NON_RISK, FREE_COUNT). Interleaved: one view, not six.
    */
-  readonly perBus: Float64Array
+  perBus: Float64Array = new Float64Array(0)
   /**
    * Per (i * 3 + field): capacity of supplies from i on that may go to some bus of U (ANY_CAP), the sum
    * of their cheapest change counts (MIN_COST), and where supply i's choices start (CHOICES_AT).
    */
-  readonly perSupply: Float64Array
+  perSupply: Float64Array = new Float64Array(0)
   /** Supply i's choices (-1 open, then its buses in U ascending) from perSupply's CHOICES_AT. */
-  readonly choices: Float64Array
+  choices: Float64Array = new Float64Array(0)
+  /** The switch changes of each choice (same index). */
+  choiceCost: Float64Array = new Float64Array(0)
   /** Per ((i * B + b) * k + t): the t-th largest non-risk capacity among the free ones (0 when fewer). */
-  readonly freeTop: Float64Array
+  freeTop: Float64Array = new Float64Array(0)
   /**
    * Per bus b, the supplies that may go to b but not at their cheapest, by capacity per extra change
    * (descending): supply at arrivals[2 * (b * S + j)], its extra changes at the next index.
    */
-  readonly arrivals: Float64Array
-  readonly arrivalCount: number[]
+  arrivals: Float64Array = new Float64Array(0)
+  /**
+   * Per (b * 4 + x): how many of them bring their supply in at one extra change (x = 0), at two (1),
+   * and the same over the non-risk ones (2, 3).
+   */
+  readonly arrivalExtras: number[] = []
+  /** Per bus b, from b * S: the capacities of those supplies, descending, negated when at risk. */
+  arrivalCapacities: Float64Array = new Float64Array(0)
+  /** Whether arrivalExtras and arrivalCapacities are built for this mask (see wholeBound). */
+  wholeBuilt = false
+  readonly arrivalCount: number[] = [0, 0, 0]
   /** Per supply: bit mask of the buses of U it may go to. */
-  readonly anyMask: number[]
-  /** Built on first use (only the witness search needs them): see classesOf. */
-  classes: SupplyClass[] | undefined
+  readonly anyMask: number[] = []
+  /** Per supply: its cheapest change count, and the buses of U where it costs that. */
+  readonly minCost: number[] = []
+  readonly freeMask: number[] = []
+  /** Non-risk capacity of the supplies that may go to some bus of U. */
+  nonRiskAny = 0
+  /** Whether `classes` and the class sums are built for this mask (only the witness search needs them). */
+  classesBuilt = false
+  /** Capacity descending (see classesOf); the first classes.length of classPool, in that order. */
+  readonly classes: SupplyClass[] = []
+  readonly classPool: SupplyClass[] = []
+  /**
+   * Per (c * B + b), over classes from c on: capacity, non-risk capacity and count of those that may go
+   * to b; per c in classAny: capacity of them all.
+   */
+  classCap: Float64Array = new Float64Array(0)
+  classNonRisk: Float64Array = new Float64Array(0)
+  classCount: Float64Array = new Float64Array(0)
+  classAny: Float64Array = new Float64Array(0)
 }
 
-/** The up set's supplies grouped into classes (capacity descending; insertion keeps it sorted). */
+/** `buffer` if it holds `length` numbers, else a new one that does (old contents are not kept). */
+const atLeast = (buffer: Float64Array, length: number): Float64Array =>
+  buffer.length >= length ? buffer : new Float64Array(length)
+
+/**
+ * The up sets of the rack being solved, one per bus mask: module-level and reused by every solve, since
+ * a typed array over 64 bytes lives off the heap and allocating one costs more than a small solve's
+ * search. A solve builds each up set it reads first (SmallRackSolver.upSetOf), and a solve runs to its
+ * end without calling out, so no two solves share one; nothing of them outlives the solve (the result
+ * is an array of its own). Buffers grow to the largest rack seen.
+ */
+const upSetPool: UpSet[] = []
+
+/**
+ * The up set's supplies grouped into classes (capacity descending; insertion keeps it sorted, equal
+ * capacities in order of first member), and the sums over classes. The class records are the up set's
+ * own and reused (the up set is: see upSetPool).
+ */
 const classesOf = (ix: RackIndex, u: UpSet): SupplyClass[] => {
-  if (u.classes !== undefined) return u.classes
-  const classes: SupplyClass[] = []
+  const classes = u.classes
+  if (u.classesBuilt) return classes
+  classes.length = 0
   for (let s = 0; s < ix.supplyCount; s++) {
     const any = u.anyMask[s] ?? 0
     if (any === 0) continue
@@ -79,14 +130,47 @@ const classesOf = (ix: RackIndex, u: UpSet): SupplyClass[] => {
     const nonRisk = ix.atRisk[s] === 0
     let same: SupplyClass | undefined
     for (const c of classes) if (c.capacity === capacity && c.nonRisk === nonRisk && c.mask === any) same = c
-    if (same !== undefined) same.members.push(s)
-    else {
+    if (same === undefined) {
+      let record = u.classPool[classes.length]
+      if (record === undefined)
+        u.classPool.push((record = { capacity, nonRisk, mask: any, members: [], size: 0 }))
+      record.capacity = capacity
+      record.nonRisk = nonRisk
+      record.mask = any
+      record.size = 0
       let at = classes.length
-      while (at > 0 && (classes[at - 1]?.capacity ?? 0) < capacity) at--
-      classes.splice(at, 0, { capacity, nonRisk, mask: any, members: [s] })
+      classes.push(record)
+      for (; at > 0 && (classes[at - 1]?.capacity ?? 0) < capacity; at--)
+        classes[at] = classes[at - 1] as SupplyClass
+      classes[at] = record
+      same = record
+    }
+    same.members[same.size++] = s
+  }
+  const B = ix.busCount
+  const C = classes.length
+  const sufCap = (u.classCap = atLeast(u.classCap, (C + 1) * B))
+  const sufNonRisk = (u.classNonRisk = atLeast(u.classNonRisk, (C + 1) * B))
+  const sufCount = (u.classCount = atLeast(u.classCount, (C + 1) * B))
+  const sufAny = (u.classAny = atLeast(u.classAny, C + 1))
+  for (let b = 0; b < B; b++) {
+    sufCap[C * B + b] = 0
+    sufNonRisk[C * B + b] = 0
+    sufCount[C * B + b] = 0
+  }
+  sufAny[C] = 0
+  for (let c = C - 1; c >= 0; c--) {
+    const cl = classes[c] as SupplyClass
+    const n = cl.size
+    sufAny[c] = (sufAny[c + 1] ?? 0) + n * cl.capacity
+    for (let b = 0; b < B; b++) {
+      const may = bit(cl.mask, b)
+      sufCap[c * B + b] = (sufCap[(c + 1) * B + b] ?? 0) + (may ? n * cl.capacity : 0)
+      sufNonRisk[c * B + b] = (sufNonRisk[(c + 1) * B + b] ?? 0) + (may && cl.nonRisk ? n * cl.capacity : 0)
+      sufCount[c * B + b] = (sufCount[(c + 1) * B + b] ?? 0) + (may ? n : 0)
     }
   }
-  u.classes = classes
+  u.classesBuilt = true
   return classes
 }
 
@@ -100,46 +184,37 @@ const ANY_CAP = 0
 const MIN_COST = 1
 const CHOICES_AT = 2
 
-/** Limits above the root bound tried before asking whether a profile is met at all. */
-const optimisticLimits = 0
+/**
+ * The root bound from which the first value searched asks whether its profiles are met at all before
+ * searching at that bound: the highest value is the one most often out of reach, and a search at a
+ * bound of 2 or more that fails costs more than the witness search that tells (below it the search
+ * is close to one dive, cheaper than the witness).
+ */
+const witnessFirstFrom = 2
 
 const bit = (mask: number, b: number): boolean => b >= 0 && (mask & (1 << b)) !== 0
 
-/**
- * Zeroed views carved in turn from one module-level buffer, reused by every solve: a typed array over
- * 64 bytes lives off the heap, and allocating one per call costs more than a small solve's search
- * (and loads the garbage collector). Nothing carved from it outlives the solve that carved it (the
- * result is an array of its own), and a solve runs to its end without calling out, so no two solves
- * ever share it. A larger rack grows it; views carved before that keep the old buffer alive.
- */
-let arena = new Float64Array(4096)
-let arenaAt = 0
-
-type Take = (length: number) => Float64Array
-const take: Take = (length) => {
-  if (arenaAt + length > arena.length) {
-    arena = new Float64Array(Math.max(2 * arena.length, length))
-    arenaAt = 0
-  }
-  const view = arena.subarray(arenaAt, (arenaAt += length))
-  view.fill(0)
-  return view
-}
-
-const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
+/** Fill `u` for up set `mask` of `ix`. */
+const buildUpSet = (ix: RackIndex, mask: number, u: UpSet): void => {
   const S = ix.supplyCount
   const B = ix.busCount
   const K = ix.redundancyK
   const R = (S + 1) * B
-  const perBus = take(6 * R)
-  const perSupply = take(3 * (S + 1))
-  const choices = take(S * (B + 1))
-  const freeTop = take(R * K)
-  const arrivals = take(2 * B * S)
-  const arrivalCount = [0, 0, 0]
-  const minCost: number[] = []
-  const freeMask: number[] = []
-  const anyMask: number[] = []
+  u.mask = mask
+  u.classesBuilt = false
+  const perBus = (u.perBus = atLeast(u.perBus, 6 * R))
+  const perSupply = (u.perSupply = atLeast(u.perSupply, 3 * (S + 1)))
+  const choices = (u.choices = atLeast(u.choices, S * (B + 1)))
+  const choiceCost = (u.choiceCost = atLeast(u.choiceCost, S * (B + 1)))
+  const freeTop = (u.freeTop = atLeast(u.freeTop, R * K))
+  const arrivals = (u.arrivals = atLeast(u.arrivals, 2 * B * S))
+  const { arrivalCount, minCost, freeMask, anyMask } = u
+  // The sums over no supplies (every other number read is written below first).
+  for (let x = 6 * S * B; x < 6 * R; x++) perBus[x] = 0
+  for (let x = S * B * K; x < R * K; x++) freeTop[x] = 0
+  perSupply[3 * S + ANY_CAP] = 0
+  perSupply[3 * S + MIN_COST] = 0
+  let nonRiskAny = 0
   let n = 0
   for (let s = 0; s < S; s++) {
     perSupply[3 * s + CHOICES_AT] = n
@@ -149,24 +224,33 @@ const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
     const opts = ix.options[s] ?? []
     // Open first (level-5 order), unless some bus is cheaper: a supply added to a bus never lowers a
     // need met, so opening it then costs more for nothing and is in no optimum.
+    choiceCost[n] = openCost
     choices[n++] = -1
+    let free = 0
     for (let j = 0; j < opts.length; j++) {
       const b = opts[j] ?? 0
       if (!bit(mask, b)) continue
+      const cost = changesFor(ix, s, b)
+      choiceCost[n] = cost
       choices[n++] = b
       any |= 1 << b
-      cheapest = Math.min(cheapest, changesFor(ix, s, b))
+      if (cost < cheapest) {
+        cheapest = cost
+        free = 0
+      }
+      if (cost === cheapest) free |= 1 << b
     }
     if (cheapest < openCost) {
       const first = perSupply[3 * s + CHOICES_AT] ?? 0
-      for (let j = first; j < n - 1; j++) choices[j] = choices[j + 1] ?? 0
+      for (let j = first; j < n - 1; j++) {
+        choices[j] = choices[j + 1] ?? 0
+        choiceCost[j] = choiceCost[j + 1] ?? 0
+      }
       n--
     }
-    let free = 0
-    for (let b = 0; b < B; b++) if (bit(any, b) && changesFor(ix, s, b) === cheapest) free |= 1 << b
-    minCost.push(cheapest)
-    freeMask.push(free)
-    anyMask.push(any)
+    minCost[s] = cheapest
+    freeMask[s] = free
+    anyMask[s] = any
   }
   perSupply[3 * S + CHOICES_AT] = n
 
@@ -176,6 +260,7 @@ const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
     const any = anyMask[s] ?? 0
     const free = freeMask[s] ?? 0
     perSupply[3 * s + ANY_CAP] = (perSupply[3 * s + 3 + ANY_CAP] ?? 0) + (any !== 0 ? c : 0)
+    if (any !== 0) nonRiskAny += nr
     perSupply[3 * s + MIN_COST] = (perSupply[3 * s + 3 + MIN_COST] ?? 0) + (minCost[s] ?? 0)
     for (let b = 0; b < B; b++) {
       const i = s * B + b
@@ -201,11 +286,13 @@ const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
 
   // Per bus, the supplies that may arrive at extra changes, by capacity per extra change (insertion
   // sort, ties by index).
+  u.wholeBuilt = false
   for (let b = 0; b < B; b++) {
     let m = 0
     for (let s = 0; s < S; s++) {
       if (!bit(anyMask[s] ?? 0, b) || bit(freeMask[s] ?? 0, b)) continue
       const extra = changesFor(ix, s, b) - (minCost[s] ?? 0)
+
       const c = ix.capacityU[s] ?? 0
       let j = m++
       for (; j > 0; j--) {
@@ -220,8 +307,27 @@ const buildUpSet = (ix: RackIndex, mask: number, take: Take): UpSet => {
     }
     arrivalCount[b] = m
   }
+  u.nonRiskAny = nonRiskAny
+}
 
-  return { mask, perBus, perSupply, choices, freeTop, arrivals, arrivalCount, anyMask, classes: undefined }
+/**
+ * The least value the k-th largest non-risk capacity on bus b can have when its redundant capacity
+ * (all but the k largest) reaches `need` > 0: the smallest w among the capacities that may go there
+ * whose capacities up to w, less w itself (the k-th largest is among them), reach `need` (they grow
+ * with w); Infinity when none does. The k largest then hold at least k * w, so the bus holds at least
+ * need + k * w of non-risk capacity.
+ */
+const windowFloor = (ix: RackIndex, u: UpSet, b: number, need: number): number => {
+  // The classes from the smallest capacity up (equal capacities are adjacent).
+  const classes = classesOf(ix, u)
+  let upTo = 0
+  for (let c = classes.length - 1; c >= 0; c--) {
+    const cl = classes[c] as SupplyClass
+    if (!cl.nonRisk || !bit(cl.mask, b)) continue
+    upTo += cl.size * cl.capacity
+    if (upTo - cl.capacity >= need) return cl.capacity
+  }
+  return Infinity
 }
 
 /**
@@ -446,10 +552,10 @@ const dominated = (profiles: Float64Array, W: number, group: readonly number[], 
  * window).
  */
 class WitnessSearch {
-  readonly sufCap: Float64Array
-  readonly sufNonRisk: Float64Array
-  readonly sufCount: Float64Array
-  readonly sufAny: Float64Array
+  sufCap: Float64Array = new Float64Array(0)
+  sufNonRisk: Float64Array = new Float64Array(0)
+  sufCount: Float64Array = new Float64Array(0)
+  sufAny: Float64Array = new Float64Array(0)
   readonly cap: Float64Array
   readonly count: Float64Array
   readonly nonRisk: Float64Array
@@ -457,27 +563,20 @@ class WitnessSearch {
   readonly windowSum: Float64Array
   /** Per (class * B + bus): how many of the class's supplies go to the bus. */
   readonly share: Float64Array
-  readonly S: number
-  readonly B: number
-  readonly K: number
+  B = 0
+  K = 0
   classes: SupplyClass[] = []
   profiles: Float64Array = profileBuffer
   at = 0
+  /** The rack being solved (witnessFor hands the scratch on to racks of at most `room` supplies). */
+  ix: RackIndex | undefined
 
   constructor(
-    /** The rack being solved (witnessFor hands the scratch on to racks of the same shape). */
-    public ix: RackIndex,
-    take: Take,
+    readonly room: number,
+    take: (length: number) => Float64Array,
   ) {
-    const S = ix.supplyCount
-    const B = ix.busCount
-    this.S = S
-    this.B = B
-    this.K = ix.redundancyK
-    this.sufCap = take((S + 1) * B)
-    this.sufNonRisk = take((S + 1) * B)
-    this.sufCount = take((S + 1) * B)
-    this.sufAny = take(S + 1)
+    const S = room
+    const B = smallRackMaxBuses
     this.cap = take(B)
     this.count = take(B)
     this.nonRisk = take(B)
@@ -490,37 +589,27 @@ class WitnessSearch {
    * Whether some assignment meets the profile at `profiles[at]`: fills share (supplies per class and
    * bus) and returns true, or false when none does.
    */
-  witnessOf(u: UpSet, profiles: Float64Array, at: number): boolean {
-    const B = this.B
-    const classes = classesOf(this.ix, u)
-    const C = classes.length
-    const { sufCap, sufNonRisk, sufCount, sufAny, share } = this
+  witnessOf(ix: RackIndex, u: UpSet, profiles: Float64Array, at: number): boolean {
+    const B = ix.busCount
+    this.ix = ix
+    this.B = B
+    this.K = ix.redundancyK
+    const classes = classesOf(ix, u)
     this.classes = classes
+    this.sufCap = u.classCap
+    this.sufNonRisk = u.classNonRisk
+    this.sufCount = u.classCount
+    this.sufAny = u.classAny
     this.profiles = profiles
     this.at = at
     for (let b = 0; b < B; b++) {
-      sufCap[C * B + b] = 0
-      sufNonRisk[C * B + b] = 0
-      sufCount[C * B + b] = 0
       this.cap[b] = 0
       this.count[b] = 0
       this.nonRisk[b] = 0
       this.windowCount[b] = 0
       this.windowSum[b] = 0
     }
-    sufAny[C] = 0
-    for (let c = C - 1; c >= 0; c--) {
-      const cl = classes[c] as SupplyClass
-      const n = cl.members.length
-      sufAny[c] = (sufAny[c + 1] ?? 0) + n * cl.capacity
-      for (let b = 0; b < B; b++) {
-        const may = bit(cl.mask, b)
-        sufCap[c * B + b] = (sufCap[(c + 1) * B + b] ?? 0) + (may ? n * cl.capacity : 0)
-        sufNonRisk[c * B + b] = (sufNonRisk[(c + 1) * B + b] ?? 0) + (may && cl.nonRisk ? n * cl.capacity : 0)
-        sufCount[c * B + b] = (sufCount[(c + 1) * B + b] ?? 0) + (may ? n : 0)
-        share[c * B + b] = 0
-      }
-    }
+    this.share.fill(0, 0, classes.length * B)
     return this.possible(0) && this.search(0)
   }
 
@@ -549,7 +638,7 @@ class WitnessSearch {
         for (let d = c; free > 0 && d < C; d++) {
           const cl = classes[d] as SupplyClass
           if (!cl.nonRisk || !bit(cl.mask, b)) continue
-          const m = Math.min(free, cl.members.length)
+          const m = Math.min(free, cl.size)
           reach -= m * cl.capacity
           free -= m
         }
@@ -584,7 +673,7 @@ class WitnessSearch {
     const B = this.B
     if (c === this.classes.length) return true
     const cl = this.classes[c] as SupplyClass
-    const n = cl.members.length
+    const n = cl.size
     let b0 = -1
     let b1 = -1
     let b2 = -1
@@ -622,21 +711,18 @@ class WitnessSearch {
 }
 
 /**
- * The witness scratch for `ix`: one module-level instance, reused while racks keep the same shape
- * (witnessOf sets every number it reads), with buffers of its own (the arena is per solve).
+ * The witness scratch for `ix`: one module-level instance, reused while racks have at most as many
+ * supplies as it has room for (witnessOf sets every number it reads), with buffers of its own.
  */
 let sharedWitness: WitnessSearch | undefined
 const witnessFor = (ix: RackIndex): WitnessSearch => {
   const w = sharedWitness
-  if (w !== undefined && w.S === ix.supplyCount && w.B === ix.busCount && w.K === ix.redundancyK) {
-    w.ix = ix
-    return w
-  }
+  if (w !== undefined && w.room >= ix.supplyCount) return w
   const S = ix.supplyCount
-  const B = ix.busCount
-  const own = new Float64Array(3 * (S + 1) * B + (S + 1) + 5 * B + S * B)
+  const B = smallRackMaxBuses
+  const own = new Float64Array(5 * B + S * B)
   let at = 0
-  sharedWitness = new WitnessSearch(ix, (n) => own.subarray(at, (at += n)))
+  sharedWitness = new WitnessSearch(S, (n) => own.subarray(at, (at += n)))
   return sharedWitness
 }
 
@@ -644,15 +730,19 @@ const witnessFor = (ix: RackIndex): WitnessSearch => {
 const witnessAssign = (ix: RackIndex, u: UpSet, ws: WitnessSearch, out: Int32Array): void => {
   const B = ix.busCount
   out.fill(-1)
-  classesOf(ix, u).forEach((cl, c) => {
-    for (const s of cl.members) {
+  const classes = classesOf(ix, u)
+  for (let c = 0; c < classes.length; c++) {
+    const cl = classes[c] as SupplyClass
+    for (let j = 0; j < cl.size; j++) {
+      const s = cl.members[j] ?? 0
       const now = ix.currentOption[s] ?? -1
       if (now >= 0 && (ws.share[c * B + now] ?? 0) > 0) {
         out[s] = now
         ws.share[c * B + now] = (ws.share[c * B + now] ?? 0) - 1
       }
     }
-    for (const s of cl.members) {
+    for (let j = 0; j < cl.size; j++) {
+      const s = cl.members[j] ?? 0
       if ((out[s] ?? -1) >= 0) continue
       for (let b = 0; b < B; b++) {
         if ((ws.share[c * B + b] ?? 0) === 0) continue
@@ -661,8 +751,27 @@ const witnessAssign = (ix: RackIndex, u: UpSet, ws: WitnessSearch, out: Int32Arr
         break
       }
     }
-  })
+  }
 }
+
+/**
+ * The search's working arrays, module-level and reused by every solve for the reasons upSetPool gives
+ * (typed arrays cost more to make than a small search), grown to the largest rack seen. The answer is
+ * copied out of `best`. Per (supply * K + t) in `saved`: bus b's k largest before the supply joined
+ * it, for the undo.
+ */
+const scratch = {
+  saved: new Float64Array(64) as Float64Array,
+  best: new Int32Array(16) as Int32Array,
+  candidate: new Int32Array(16) as Int32Array,
+  assign: new Int32Array(16) as Int32Array,
+  cap: new Float64Array(smallRackMaxBuses),
+  count: new Int32Array(smallRackMaxBuses),
+  nonRisk: new Float64Array(smallRackMaxBuses),
+  top: new Float64Array(16) as Float64Array,
+}
+const atLeastInts = (buffer: Int32Array, length: number): Int32Array =>
+  buffer.length >= length ? buffer : new Int32Array(length)
 
 /**
  * The search state of one solve. A class, not closures: the benchmark runs under a transpiler that
@@ -674,7 +783,8 @@ class SmallRackSolver {
   readonly B: number
   readonly K: number
   readonly W: number
-  readonly upSets: (UpSet | undefined)[] = []
+  /** Bit mask of the masks whose up sets this solve has built. */
+  built = 0
   ws: WitnessSearch | null = null
   readonly saved: Float64Array
   readonly best: Int32Array
@@ -708,22 +818,27 @@ class SmallRackSolver {
     this.B = B
     this.K = K
     this.W = profileWidth(B)
-    arenaAt = 0
-    this.saved = take(S * K)
-    this.best = new Int32Array(S).fill(-1)
-    this.candidate = new Int32Array(S)
-    this.assign = new Int32Array(S).fill(-1)
-    this.cap = new Float64Array(B)
-    this.count = new Int32Array(B)
-    this.nonRisk = new Float64Array(B)
-    this.top = new Float64Array(Math.max(1, B * K))
+    this.saved = scratch.saved = atLeast(scratch.saved, S * K)
+    this.best = scratch.best = atLeastInts(scratch.best, S).fill(-1)
+    this.candidate = scratch.candidate = atLeastInts(scratch.candidate, S)
+    this.assign = scratch.assign = atLeastInts(scratch.assign, S).fill(-1)
+    // Every search leaves these as it found them (zero); set anyway, so that nothing carries over.
+    this.cap = scratch.cap.fill(0)
+    this.count = scratch.count.fill(0)
+    this.nonRisk = scratch.nonRisk.fill(0)
+    this.top = scratch.top = atLeast(scratch.top, B * K).fill(0)
+  }
+
+  /** The answer, as an array of its own (`best` is scratch). */
+  result(): Int32Array {
+    return this.best.slice(0, this.S)
   }
 
   upSetOf(mask: number): UpSet {
-    let u = this.upSets[mask]
-    if (u === undefined) {
-      u = buildUpSet(this.ix, mask, take)
-      this.upSets[mask] = u
+    const u = (upSetPool[mask] ??= new UpSet())
+    if ((this.built & (1 << mask)) === 0) {
+      buildUpSet(this.ix, mask, u)
+      this.built |= 1 << mask
     }
     return u
   }
@@ -765,11 +880,85 @@ class SmallRackSolver {
       if (s < i || (nonRiskOnly && ix.atRisk[s] === 1)) continue
       const c = ix.capacityU[s] ?? 0
       const extra = u.arrivals[2 * (b * S + j) + 1] ?? 1
-      if (c >= left) return cost + Math.ceil((extra * left) / c - 1e-9)
+      if (c >= left) {
+        const fractional = cost + Math.ceil((extra * left) / c - 1e-9)
+        return fractional
+      }
       left -= c
       cost += extra
     }
     return Infinity
+  }
+
+  /** promising's change bound at the root, each bus's arrivals counted as whole supplies too. */
+  wholeRootBound(p: number): number {
+    const { B, u, profiles } = this
+    let bound = u.perSupply[MIN_COST] ?? 0
+    for (let b = 0; b < B; b++) {
+      if (!bit(u.mask, b)) continue
+      const need = profiles[p + 2 + B + b] ?? -1
+      let extra = 0
+      if (need >= 0) {
+        const redLeft = need - this.redundantWithFree(0, b)
+        if (redLeft > 0) extra = this.wholeBound(b, redLeft, true)
+      }
+      const capLeft = (profiles[p + 2 + b] ?? 0) - (u.perBus[6 * b + FREE_CAP] ?? 0)
+      if (capLeft > 0) extra = Math.max(extra, this.wholeBound(b, capLeft, false))
+      if (extra === 0 && (u.perBus[6 * b + FREE_COUNT] ?? 0) === 0) extra = 1
+      bound += extra
+    }
+    return bound
+  }
+
+  /** Fill the up set's arrivalExtras and arrivalCapacities from its arrivals. */
+  buildWhole(): void {
+    const { S, B, ix, u } = this
+    const capacities = (u.arrivalCapacities = atLeast(u.arrivalCapacities, B * S))
+    const extras = u.arrivalExtras
+    for (let b = 0; b < B; b++) {
+      for (let x = 0; x < 4; x++) extras[b * 4 + x] = 0
+      const n = u.arrivalCount[b] ?? 0
+      for (let j = 0; j < n; j++) {
+        const s = u.arrivals[2 * (b * S + j)] ?? 0
+        const extra = u.arrivals[2 * (b * S + j) + 1] ?? 1
+        if (extra <= 2) {
+          const x = b * 4 + extra - 1
+          extras[x] = (extras[x] ?? 0) + 1
+          if (ix.atRisk[s] === 0) extras[x + 2] = (extras[x + 2] ?? 0) + 1
+        }
+        const c = ix.capacityU[s] ?? 0
+        let k = b * S + j
+        for (; k > b * S && Math.abs(capacities[k - 1] ?? 0) < c; k--) capacities[k] = capacities[k - 1] ?? 0
+        capacities[k] = ix.atRisk[s] === 1 ? -c : c
+      }
+    }
+    u.wholeBuilt = true
+  }
+
+  /**
+   * arrivalBound at the root, and where one supply in part might not do, the same counting whole
+   * supplies: bringing `short` takes at least as many supplies as the largest need, so at least the
+   * sum of that many of the smallest extra change counts.
+   */
+  wholeBound(b: number, short: number, nonRiskOnly: boolean): number {
+    const { S, u } = this
+    const n = u.arrivalCount[b] ?? 0
+    if (!u.wholeBuilt) this.buildWhole()
+    // The fewest supplies that bring `short`: the largest first.
+    let needed = 0
+    let held = 0
+    for (let j = b * S; j < b * S + n && held < short; j++) {
+      const c = u.arrivalCapacities[j] ?? 0
+      // (A supply of no capacity brings nothing: not counted.)
+      if (c === 0 || (c < 0 && nonRiskOnly)) continue
+      held += Math.abs(c)
+      needed++
+    }
+    if (held < short) return Infinity
+    const x = b * 4 + (nonRiskOnly ? 2 : 0)
+    const fromOnes = Math.min(needed, u.arrivalExtras[x] ?? 0)
+    const fromTwos = Math.min(needed - fromOnes, u.arrivalExtras[x + 1] ?? 0)
+    return fromOnes + 2 * fromTwos + 3 * (needed - fromOnes - fromTwos)
   }
 
   redundant(b: number): number {
@@ -837,7 +1026,7 @@ class SmallRackSolver {
     const { cap, count, nonRisk, top, saved } = this
     for (let j = u.perSupply[3 * s + CHOICES_AT] ?? 0; j < end && !this.done; j++) {
       const b = u.choices[j] ?? -1
-      const nextCost = cost + changesFor(ix, s, b)
+      const nextCost = cost + (u.choiceCost[j] ?? 0)
       const nextLex = lex !== 0 || !this.found ? lex : Math.sign(b - (this.best[s] ?? -1))
       this.assign[s] = b
       if (b >= 0) {
@@ -882,6 +1071,33 @@ class SmallRackSolver {
     return this.found
   }
 
+  /**
+   * Whether the supplies can hold, on the buses with a redundancy need, that need plus their k largest
+   * (see windowFloor), alongside the other buses' capacity needs: a supply goes to one bus only. The
+   * per-bus bounds (promising, WitnessSearch.possible) miss this when two or more buses need N+k.
+   */
+  windowsFit(u: UpSet, p: number): boolean {
+    const { ix, B, K, profiles } = this
+    let needy = 0
+    for (let b = 0; b < B; b++) if ((profiles[p + 2 + B + b] ?? -1) > 0) needy++
+    if (needy < 2 || K === 0) return true
+    let total = 0
+    let nonRisk = 0
+    for (let b = 0; b < B; b++) {
+      if (!bit(u.mask, b)) continue
+      const capNeed = profiles[p + 2 + b] ?? 0
+      const need = profiles[p + 2 + B + b] ?? -1
+      if (need <= 0) {
+        total += capNeed
+        continue
+      }
+      const held = need + K * windowFloor(ix, u, b, need)
+      nonRisk += held
+      total += Math.max(capNeed, held)
+    }
+    return nonRisk <= u.nonRiskAny && total <= (u.perSupply[ANY_CAP] ?? 0)
+  }
+
   /** The smallest limit the root bound of profile p allows (Infinity when its needs are out of reach). */
   rootBound(p: number): number {
     this.at = p
@@ -889,16 +1105,17 @@ class SmallRackSolver {
     // The bound checks only compare it with the limit: with none, the bound itself is the answer.
     this.limit = Infinity
     if (!this.promising(0, 0, 0)) return Infinity
+    this.lastBound = Math.max(this.lastBound, this.wholeRootBound(p))
     // No assignment changes more than two switches per supply (plus a bridging supply's extra ones).
     return this.lastBound <= 2 * this.S + 2 * this.B * this.S ? this.lastBound : Infinity
   }
 
   /**
    * Values from the highest: the fewest changes, then level 5, over the value's minimal profiles, by a
-   * rising limit on changes, so the first assignment found is the answer. A few limits above the root
-   * bound are tried first; past them, only the profiles some assignment meets (witnessOf) go on, up
-   * to the cheapest witness's changes, where one is found for sure. A value none of whose profiles is
-   * met gives way to the next.
+   * rising limit on changes, so the first assignment found is the answer. The root bound is tried
+   * first (but see witnessFirstFrom); past it, only the profiles some assignment meets (witnessOf) go
+   * on, up to the cheapest witness's changes, where one is found for sure. A value none of whose
+   * profiles is met gives way to the next.
    */
   solve(): Int32Array | null {
     const { ix, S, W, entries } = this
@@ -908,14 +1125,16 @@ class SmallRackSolver {
     for (let e = 0; e < entries.length; e++) {
       const bound = entries[e]?.bound ?? 0
       let at = order.length
-      while (at > 0 && (entries[order[at - 1] ?? 0]?.bound ?? 0) < bound) at--
-      order.splice(at, 0, e)
+      order.push(e)
+      for (; at > 0 && (entries[order[at - 1] ?? 0]?.bound ?? 0) < bound; at--) order[at] = order[at - 1] ?? 0
+      order[at] = e
     }
     let made = 0
     profileLength = 0
     let profiles = profileBuffer.subarray(0, 0)
     const group: number[] = []
     const candidates: number[] = []
+    let first = true
     for (let ceiling = Infinity; ;) {
       let value = -1
       for (let p = 0; p < profiles.length / W; p++) {
@@ -943,14 +1162,16 @@ class SmallRackSolver {
         low = Math.min(low, bound)
       }
       if (candidates.length === 0) continue
-      const optimistic = low + optimisticLimits
-      for (let L = low; L <= optimistic; L++) if (this.searchAt(candidates, L)) return this.best
+      // The limits searched before the witness: the root bound, or none (see witnessFirstFrom).
+      const optimistic = first && low >= witnessFirstFrom ? low - 1 : low
+      first = false
+      for (let L = low; L <= optimistic; L++) if (this.searchAt(candidates, L)) return this.result()
       let witnessCost = Infinity
       const met: number[] = []
       for (const p of candidates) {
         const up = this.upSetOf(profiles[p] ?? 0)
         this.ws ??= witnessFor(ix)
-        if (!this.ws.witnessOf(up, profiles, p)) continue
+        if (!this.windowsFit(up, p) || !this.ws.witnessOf(ix, up, profiles, p)) continue
         met.push(p)
         witnessAssign(ix, up, this.ws, this.candidate)
         let cost = 0
@@ -959,7 +1180,7 @@ class SmallRackSolver {
       }
       if (met.length === 0) continue
       // The cheapest witness is found at its own limit at the latest.
-      for (let L = optimistic + 1; L <= witnessCost; L++) if (this.searchAt(met, L)) return this.best
+      for (let L = optimistic + 1; L <= witnessCost; L++) if (this.searchAt(met, L)) return this.result()
     }
   }
 }
@@ -971,12 +1192,19 @@ class SmallRackSolver {
 export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
   const B = ix.busCount
   if (B > smallRackMaxBuses || ix.feedCount > 0) return null
-  // The up sets that leave no load without a bus.
+  // The up sets that leave no load without a bus: per distinct set of a load's buses (bit m of
+  // loadSets), the up set must meet it.
+  let loadSets = 0
+  for (let l = 0; l < ix.loadCount; l++) {
+    const a = ix.loadBusA[l] ?? -1
+    const c = ix.loadBusB[l] ?? -1
+    loadSets |= 1 << ((a >= 0 ? 1 << a : 0) | (c >= 0 ? 1 << c : 0))
+  }
   const entries: Entry[] = []
   for (let mask = 0; mask < 1 << B; mask++) {
     let everyLoad = true
-    for (let l = 0; everyLoad && l < ix.loadCount; l++)
-      everyLoad = bit(mask, ix.loadBusA[l] ?? -1) || bit(mask, ix.loadBusB[l] ?? -1)
+    for (let m = 0; everyLoad && m < 1 << B; m++)
+      if ((loadSets & (1 << m)) !== 0) everyLoad = (m & mask) !== 0
     if (everyLoad) entries.push({ mask, served: null, bound: valueBound(ix, mask) })
   }
   return new SmallRackSolver(ix, entries).solve()
@@ -988,16 +1216,15 @@ export const solveSmallRack = (ix: RackIndex): Int32Array | null => {
  * one, its loss loses every load through it).
  */
 const valueBound = (ix: RackIndex, mask: number): number => {
-  const digits = [0, 0, 0]
   let up = 0
+  let value = 0
+  // Each wired up bus adds one to its priority's base-4 digit (highest priority first).
+  const P = ix.busPriorities.length
   for (let b = 0; b < ix.busCount; b++) {
     if (!bit(mask, b)) continue
     up++
-    const r = ix.busPriorityRank[b] ?? 0
-    if (ix.busWired[b] === 1) digits[r] = (digits[r] ?? 0) + 1
+    if (ix.busWired[b] === 1) value += 4 ** (P - 1 - (ix.busPriorityRank[b] ?? 0))
   }
-  let value = 0
-  for (let r = 0; r < ix.busPriorities.length; r++) value = value * 4 + (digits[r] ?? 0)
   return value * 4 + (ix.busRedundancy && up >= 2 ? up : 0)
 }
 

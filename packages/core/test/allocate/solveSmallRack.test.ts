@@ -1,7 +1,7 @@
 import { describe, expect } from 'vitest'
 import { fc, test } from '@fast-check/vitest'
 import type { RackInput } from '../../src/model/rack.js'
-import { indexRack } from '../../src/allocate/indexRack.js'
+import { changesFor, indexRack } from '../../src/allocate/indexRack.js'
 import { solveSmallRack, solveSmallRackShedding } from '../../src/allocate/solveSmallRack.js'
 import {
   chooseSheddingExact,
@@ -104,6 +104,113 @@ describe('solveSmallRack', () => {
     expect(general.proven).toBe(true)
     expect(Array.from(solved?.assign ?? [])).toEqual(Array.from(general.assign))
     expect(Array.from(solved?.served ?? [])).toEqual(Array.from(general.served))
+  })
+
+  // Both buses needing N+k from a few shared capacities: where the per-bus bounds pass and only the
+  // k largest of each bus, held at once, tell whether both needs can be met (SmallRackSolver.windowsFit).
+  const twoWindowsArb = fc
+    .record({
+      caps: fc.array(fc.constantFrom(200, 300, 500, 600, 1000), { minLength: 4, maxLength: 6 }),
+      risky: fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
+      closed: fc.array(fc.integer({ min: -1, max: 1 }), { minLength: 6, maxLength: 6 }),
+      loads: fc.array(fc.integer({ min: 2, max: 16 }), { minLength: 1, maxLength: 2 }),
+      k: fc.integer({ min: 1, max: 2 }),
+      busRedundancy: fc.boolean(),
+    })
+    .map(({ caps, risky, closed, loads, k, busRedundancy }): RackInput => ({
+      supplies: caps.map((capacityW, i) => ({
+        id: `p${i}`,
+        capacityW,
+        state: 'ok' as const,
+        failureRisk: risky[i] === true ? 0.9 : 0,
+      })),
+      buses: [
+        { id: 'A', priority: 1 },
+        { id: 'B', priority: 1 },
+      ],
+      loads: loads.map((hundreds, i) => ({
+        id: `l${i}`,
+        powerW: 100 * hundreds,
+        priority: 1,
+        buses: ['A', 'B'],
+      })),
+      switches: caps.flatMap((_, i) =>
+        ['A', 'B'].map((bus, b) => ({ supply: `p${i}`, bus, kind: 'fet' as const, closed: closed[i] === b })),
+      ),
+      policy: { supplyRedundancy: k, busRedundancy, derate: 1, preemptRisk: 0.5 },
+    }))
+
+  test.prop([twoWindowsArb], { numRuns: 150 })(
+    "equals the spec's brute force when two buses each need N+k from shared supplies",
+    (rack) => {
+      const solved = solveSmallRack(indexRack(rack))
+      const reference = referenceAllocate(rack)
+      if (solved === null) expect(reference.shed.length).toBeGreaterThan(0)
+      else expect(closedOf(rack, solved)).toEqual(reference.closed)
+    },
+  )
+
+  test('meets N+1 on both buses exactly when each can hold its need and its largest at once', () => {
+    // One 1000 W load on both buses (500 W each), every supply open, so that the highest value is
+    // asked of the witness search first. Each bus alone could reach N+1 in every case.
+    const rack = (caps: number[]): RackInput => ({
+      supplies: caps.map((capacityW, i) => ({ id: `p${i}`, capacityW, state: 'ok' as const })),
+      buses: [
+        { id: 'A', priority: 1 },
+        { id: 'B', priority: 1 },
+      ],
+      loads: [{ id: 'l1', powerW: 1000, priority: 1, buses: ['A', 'B'] }],
+      switches: caps.flatMap((_, i) => [
+        { supply: `p${i}`, bus: 'A', kind: 'fet' as const, closed: false },
+        { supply: `p${i}`, bus: 'B', kind: 'fet' as const, closed: false },
+      ]),
+      policy: { supplyRedundancy: 1, busRedundancy: false, derate: 1, preemptRisk: 0.5 },
+    })
+    const nPlusOne = (caps: number[]): number => {
+      const plan = referenceAllocate(rack(caps))
+      const solved = solveSmallRack(indexRack(rack(caps)))
+      expect(closedOf(rack(caps), solved ?? new Int32Array())).toEqual(plan.closed)
+      return ['A', 'B'].filter((bus) => {
+        const onBus = plan.closed
+          .filter((c) => c.bus === bus)
+          .map((c) => caps[Number(c.supply.slice(1))] ?? 0)
+        return onBus.reduce((x, y) => x + y, 0) - Math.max(0, ...onBus) >= 500
+      }).length
+    }
+    // Out of reach: a bus without a 600 W supply has 3 x 200 W; with one each, 2 x (500 + 600) > 1800.
+    expect(nPlusOne([600, 600, 200, 200, 200])).toBe(1)
+    // Within reach: 600 + 600 and 600 + 3 x 200.
+    expect(nPlusOne([600, 600, 600, 200, 200, 200])).toBe(2)
+    // Within reach with nothing to spare: 500 + 500 each (the supplies hold exactly 2 x (500 + 500)).
+    expect(nPlusOne([500, 500, 500, 500])).toBe(2)
+    // Within reach with the redundant capacity exactly the need on one bus: 3 x 250 and 600 + 600.
+    expect(nPlusOne([250, 250, 250, 600, 600])).toBe(2)
+  })
+
+  test('moves whole supplies: two moves where one and a part would do (root bound in whole supplies)', () => {
+    // 800 W on each bus. A holds 4 x 500 + 300 (redundant 1800), B 500 + 200 (redundant 200): B is
+    // 600 W short, more than any one supply, so two supplies move from A (4 changes), leaving A
+    // 500 + 500 + 300 (redundant 800). In part, one and a fifth of a supply would bring it (3 changes).
+    const caps = [500, 500, 500, 500, 300, 500, 200]
+    const rack: RackInput = {
+      supplies: caps.map((capacityW, i) => ({ id: `p${i}`, capacityW, state: 'ok' as const })),
+      buses: [
+        { id: 'A', priority: 1 },
+        { id: 'B', priority: 1 },
+      ],
+      loads: [{ id: 'l1', powerW: 1600, priority: 1, buses: ['A', 'B'] }],
+      switches: caps.flatMap((_, i) => [
+        { supply: `p${i}`, bus: 'A', kind: 'fet' as const, closed: i < 5 },
+        { supply: `p${i}`, bus: 'B', kind: 'fet' as const, closed: i >= 5 },
+      ]),
+      policy: { supplyRedundancy: 1, busRedundancy: false, derate: 1, preemptRisk: 0.5 },
+    }
+    const ix = indexRack(rack)
+    const solved = solveSmallRack(ix) ?? new Int32Array()
+    expect(closedOf(rack, solved)).toEqual(referenceAllocate(rack).closed)
+    let changes = 0
+    solved.forEach((b, s) => (changes += changesFor(ix, s, b)))
+    expect(changes).toBe(4)
   })
 
   test.prop([rackInputArb({ minSupplies: 1, maxSupplies: 4, minBuses: 4, maxBuses: 5, maxFeeds: 0 })], {
