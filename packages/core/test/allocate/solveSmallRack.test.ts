@@ -57,7 +57,7 @@ describe('solveSmallRack', () => {
     const solved = solveSmallRack(indexRack(rack))
     fc.pre(solved !== null)
     // The general search proves 97-99% of these racks within 2e7 units (< 0.3 s each); the rest would
-    // take it minutes at the 1e9 it is allowed in allocate, past the test timeout: those are skipped.
+    // take it minutes at a budget of 1e9, past the test timeout: those are skipped.
     const general = generalExact(rack, 2e7)
     fc.pre(general.proven)
     expect(Array.from(general.served).every((v) => v === 1)).toBe(true)
