@@ -292,7 +292,6 @@ const buildUpSet = (ix: RackIndex, mask: number, u: UpSet): void => {
     for (let s = 0; s < S; s++) {
       if (!bit(anyMask[s] ?? 0, b) || bit(freeMask[s] ?? 0, b)) continue
       const extra = changesFor(ix, s, b) - (minCost[s] ?? 0)
-
       const c = ix.capacityU[s] ?? 0
       let j = m++
       for (; j > 0; j--) {
