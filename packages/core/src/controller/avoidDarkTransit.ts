@@ -86,8 +86,9 @@ export const findDarkTransit = (
   const targetPowered = liveBuses(input, supplies, targetSet, shedSet)
   const live = [...nowPowered].filter((b) => targetPowered.has(b))
   if (live.length === 0) return undefined
-  // Per live bus, the open that started its current gap and whether the gap has crossed a slow switch.
-  const gap = new Map<string, { stepIndex: number; supply: string; slow: boolean }>()
+  // Per live bus, the open that started its current gap (every step of it so far a FET: a slow one ends
+  // the search).
+  const gap = new Map<string, { stepIndex: number; supply: string }>()
   for (const [i, st] of steps.entries()) {
     const k = key(st.supply, st.bus)
     if (st.op === 'open') closed.delete(k)
@@ -96,12 +97,11 @@ export const findDarkTransit = (
     for (const b of live) {
       const open = gap.get(b)
       if (open !== undefined) {
-        const slow = open.slow || st.kind !== 'fet'
-        if (slow) return { bus: b, stepIndex: open.stepIndex, supply: open.supply }
+        if (st.kind !== 'fet') return { bus: b, stepIndex: open.stepIndex, supply: open.supply }
         if (powered.has(b)) gap.delete(b)
       } else if (!powered.has(b)) {
         if (st.kind !== 'fet') return { bus: b, stepIndex: i, supply: st.supply }
-        gap.set(b, { stepIndex: i, supply: st.supply, slow: false })
+        gap.set(b, { stepIndex: i, supply: st.supply })
       }
     }
   }

@@ -120,6 +120,211 @@ describe('findDarkTransit', () => {
   })
 })
 
+/**
+ * A plain two-bus rack for findDarkTransit's rules, with steps written by hand: A has a1 and a2 (3 kW
+ * each, FET) and spare a3 (open); B has b1 (3 kW) and spare b2 (open). The dual-corded load draws 4 kW,
+ * half on each bus while both are live; `aOnlyW` draws from A alone.
+ */
+const plainRack = (o: {
+  aMaxW?: number
+  aSupplyW?: number
+  aOnlyW?: number
+  bKind?: 'fet' | 'relay'
+  aKind?: 'fet' | 'relay'
+  bFailed?: boolean
+}): RackInput => ({
+  supplies: [
+    { id: 'a1', capacityW: o.aSupplyW ?? 3000, state: 'ok' },
+    { id: 'a2', capacityW: o.aSupplyW ?? 3000, state: 'ok' },
+    { id: 'a3', capacityW: 3000, state: 'ok' },
+    { id: 'b1', capacityW: 3000, state: o.bFailed === true ? 'failed' : 'ok' },
+    { id: 'b2', capacityW: 3000, state: 'ok' },
+  ],
+  buses: [
+    o.aMaxW === undefined ? { id: 'A', priority: 2 } : { id: 'A', priority: 2, maxW: o.aMaxW },
+    { id: 'B', priority: 1 },
+  ],
+  loads: [
+    { id: 'dual', powerW: 4000, priority: 2, buses: ['A', 'B'] },
+    { id: 'aOnly', powerW: o.aOnlyW ?? 0, priority: 1, buses: ['A'] },
+  ],
+  switches: [
+    { supply: 'a1', bus: 'A', kind: 'fet', closed: true },
+    { supply: 'a2', bus: 'A', kind: o.aKind ?? 'fet', closed: true },
+    { supply: 'a3', bus: 'A', kind: o.aKind ?? 'fet', closed: false },
+    { supply: 'b1', bus: 'B', kind: o.bKind ?? 'relay', closed: true },
+    { supply: 'b2', bus: 'B', kind: o.bKind ?? 'relay', closed: false },
+  ],
+  policy: defaultPolicy,
+})
+const step = (op: 'open' | 'close', supply: string, bus: string, kind: 'fet' | 'relay') =>
+  ({ op, supply, bus, kind }) as const
+/** b1 replaced by b2 on B: opened first, so B is dark in between. */
+const swapB = (kind: 'fet' | 'relay') => [step('open', 'b1', 'B', kind), step('close', 'b2', 'B', kind)]
+const swapBTarget = [
+  { supply: 'a1', bus: 'A' },
+  { supply: 'a2', bus: 'A' },
+  { supply: 'b2', bus: 'B' },
+]
+
+describe('findDarkTransit: which buses are live', () => {
+  it('a bus over its rating goes dark: its share of the dual-corded load is not ridden through', () => {
+    // While B is dark, A carries the whole 4 kW: within its 6 kW, over a 3.5 kW rating.
+    const over = plainRack({ aMaxW: 3500 })
+    expect(findDarkTransit(over, swapB('relay'), swapBTarget, [])).toEqual({
+      bus: 'A',
+      stepIndex: 0,
+      supply: 'b1',
+    })
+    // At exactly its rating (or with none) A stays live; only B's own gap is left.
+    for (const input of [plainRack({ aMaxW: 4000 }), plainRack({})])
+      expect(findDarkTransit(input, swapB('relay'), swapBTarget, [])?.bus).toBe('B')
+  })
+
+  it('a bus whose load equals its capacity is live', () => {
+    // A: 2 x 2 kW for the whole 4 kW while B is dark.
+    expect(findDarkTransit(plainRack({ aSupplyW: 2000 }), swapB('relay'), swapBTarget, [])?.bus).toBe('B')
+    expect(findDarkTransit(plainRack({ aSupplyW: 1999 }), swapB('relay'), swapBTarget, [])?.bus).toBe('A')
+  })
+
+  it('a bus fed only by a failed supply is dark now, so reviving it through a relay is no dark transit', () => {
+    const input = plainRack({ bFailed: true })
+    expect(
+      findDarkTransit(
+        input,
+        [step('open', 'b1', 'B', 'fet'), step('close', 'b2', 'B', 'relay')],
+        swapBTarget,
+        [],
+      ),
+    ).toBeUndefined()
+  })
+
+  it('a bus that is dark in the target is not protected on the way there', () => {
+    const target = swapBTarget.filter((t) => t.bus === 'A')
+    expect(findDarkTransit(plainRack({}), [step('open', 'b1', 'B', 'relay')], target, [])).toBeUndefined()
+  })
+
+  it('shed loads draw nothing on the way', () => {
+    // a2 replaced by a3 on A through relays: A keeps 3 kW in between, for 2 kW of the dual load plus aOnly.
+    const steps = [step('open', 'a2', 'A', 'relay'), step('close', 'a3', 'A', 'relay')]
+    const target = [
+      { supply: 'a1', bus: 'A' },
+      { supply: 'a3', bus: 'A' },
+      { supply: 'b1', bus: 'B' },
+    ]
+    const input = plainRack({ aOnlyW: 1500, aKind: 'relay' })
+    expect(findDarkTransit(input, steps, target, ['aOnly'])).toBeUndefined()
+    expect(findDarkTransit(input, steps, target, [])).toEqual({ bus: 'A', stepIndex: 0, supply: 'a2' })
+  })
+})
+
+describe('findDarkTransit: gaps and switch speeds', () => {
+  it('a gap a FET opened and a relay step continues is reported at the FET open', () => {
+    // B stays dark across a FET close on A, then a relay closes b2 onto it.
+    const steps = [
+      step('open', 'b1', 'B', 'fet'),
+      step('close', 'a3', 'A', 'fet'),
+      step('close', 'b2', 'B', 'relay'),
+    ]
+    const target = [
+      { supply: 'a1', bus: 'A' },
+      { supply: 'a2', bus: 'A' },
+      { supply: 'a3', bus: 'A' },
+      { supply: 'b2', bus: 'B' },
+    ]
+    expect(findDarkTransit(plainRack({}), steps, target, [])).toEqual({
+      bus: 'B',
+      stepIndex: 0,
+      supply: 'b1',
+    })
+  })
+
+  it('a gap a FET opened and a FET close ended is over: a later relay step elsewhere is not in it', () => {
+    const steps = [...swapB('fet'), step('open', 'a2', 'A', 'relay')]
+    const target = [
+      { supply: 'a1', bus: 'A' },
+      { supply: 'b2', bus: 'B' },
+    ]
+    expect(findDarkTransit(plainRack({ bKind: 'fet', aKind: 'relay' }), steps, target, [])).toBeUndefined()
+  })
+
+  it('a relay open that darkens a bus is a dark transit even when a FET close revives it next', () => {
+    const steps = [step('open', 'a2', 'A', 'relay'), step('close', 'a3', 'A', 'fet')]
+    const target = [
+      { supply: 'a1', bus: 'A' },
+      { supply: 'a3', bus: 'A' },
+      { supply: 'b1', bus: 'B' },
+    ]
+    expect(findDarkTransit(plainRack({ aOnlyW: 1500 }), steps, target, [])).toEqual({
+      bus: 'A',
+      stepIndex: 0,
+      supply: 'a2',
+    })
+  })
+})
+
+/** An allocator that answers from a script, in call order, recording what it was asked. */
+const scripted = (...answers: Plan[]) => {
+  const asked: RackInput[] = []
+  const allocateRack = (input: RackInput): Plan => {
+    asked.push(input)
+    const answer = answers[asked.length - 1]
+    if (answer === undefined) throw new Error(`scripted allocator asked ${asked.length} times`)
+    return answer
+  }
+  return { allocateRack, asked }
+}
+
+describe('avoidDarkTransit: when it takes the alternative', () => {
+  const input = busDown()
+  const planned = allocate(input)
+  // The FET move the real allocator offers once psu3 is pinned (test above): no gap, same service.
+  const good = avoidDarkTransit(input, planned, allocate)
+  const settled: Plan = { ...good, steps: [], optimal: true }
+
+  it('takes it when it has no gap, sheds as much, changes no more switches, and allocate keeps it', () => {
+    expect(good).not.toBe(planned)
+    const { allocateRack, asked } = scripted(good, settled)
+    expect(avoidDarkTransit(input, planned, allocateRack)).toEqual({ ...good, optimal: true })
+    // First with psu3 pinned (only its closed switch left), then with the alternative as the current state.
+    expect(asked[0]?.switches.filter((sw) => sw.supply === 'psu3')).toEqual([
+      { supply: 'psu3', bus: 'A', kind: 'relay', closed: true },
+    ])
+    expect(asked[1]?.switches.filter((sw) => sw.closed).map((sw) => `${sw.supply}@${sw.bus}`)).toEqual(
+      good.closed.map((c) => `${c.supply}@${c.bus}`).sort(),
+    )
+  })
+
+  it('keeps the plan when the alternative has a dark gap of its own', () => {
+    expect(avoidDarkTransit(input, planned, scripted(planned, settled).allocateRack)).toBe(planned)
+  })
+
+  it('keeps the plan when the alternative sheds a different number of loads', () => {
+    const shedding: Plan = { ...good, shed: ['b1'] }
+    expect(
+      avoidDarkTransit(input, planned, scripted(shedding, { ...settled, shed: ['b1'] }).allocateRack),
+    ).toBe(planned)
+  })
+
+  it('keeps the plan when the alternative changes more switches', () => {
+    // psu1 opened too: one more change than the plan's three.
+    const more: Plan = {
+      ...good,
+      closed: good.closed.filter((c) => c.supply !== 'psu1'),
+      steps: [...good.steps, { op: 'open', supply: 'psu1', bus: 'A', kind: 'fet' }],
+    }
+    expect(findDarkTransit(input, more.steps, more.closed, more.shed)).toBeUndefined()
+    expect(avoidDarkTransit(input, planned, scripted(more, settled).allocateRack)).toBe(planned)
+  })
+
+  it('keeps the plan when allocate, given the alternative as the current state, would move on from it', () => {
+    const movesOn: Plan = { ...settled, steps: planned.steps }
+    expect(avoidDarkTransit(input, planned, scripted(good, movesOn).allocateRack)).toBe(planned)
+    const shedsOther: Plan = { ...settled, shed: ['a1'] }
+    expect(avoidDarkTransit(input, planned, scripted(good, shedsOther).allocateRack)).toBe(planned)
+  })
+})
+
 describe('avoidDarkTransit', () => {
   it('moves the FET-switched supply instead: the same service, no dark gap', () => {
     const input = busDown()
